@@ -1,0 +1,51 @@
+/**
+ * Base64url (RFC 4648 §5, no padding) encoding on bytes, web-standard only.
+ *
+ * @module
+ */
+import { PlexError } from "./errors.ts";
+
+/**
+ * Encodes bytes (or a string, as UTF-8) as base64url without padding.
+ *
+ * @param input Bytes or text.
+ * @returns The base64url text.
+ *
+ * @example
+ * ```ts
+ * import { encodeBase64Url } from "./base64url.ts";
+ * console.assert(encodeBase64Url("hi?") === "aGk_");
+ * ```
+ */
+export function encodeBase64Url(input: Uint8Array | string): string {
+  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Decodes base64url text (padding optional) to bytes.
+ *
+ * @param text The base64url text.
+ * @returns The bytes.
+ * @throws {PlexError} `invalid_argument` when the text is not base64url.
+ *
+ * @example
+ * ```ts
+ * import { decodeBase64Url } from "./base64url.ts";
+ * console.assert(new TextDecoder().decode(decodeBase64Url("aGk_")) === "hi?");
+ * ```
+ */
+export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text) || text.replace(/=+$/, "").length % 4 === 1) {
+    throw new PlexError("invalid_argument", "The text is not valid base64url");
+  }
+  const base64 = text.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,434 @@
+/**
+ * `Config`: who the client is (client id, device, scopes), where plex.tv is,
+ * and every authentication flow as a method. Immutable: each `with*` returns
+ * a new Config.
+ *
+ * @module
+ */
+import type { Device } from "./device.ts";
+import { PlexError } from "./errors.ts";
+import { type CredentialsOptions, registerWithCredentials } from "./flows/credentials.ts";
+import { generateAndUploadPublicKey, jwtToken, uploadPublicKey } from "./flows/jwt.ts";
+import {
+  type OnPin,
+  pinRequest,
+  type PinRequestOptions,
+  type PinRequestResult,
+  type PinSignInOptions,
+  registerWithPin,
+  validatePin,
+  type ValidatePinOptions,
+  type ValidatePinResult,
+} from "./flows/pin.ts";
+import { type PinJwtOptions, type PinJwtResult, registerWithPinJwt } from "./flows/pin_jwt.ts";
+import { plexPublicKeys, verifyPlexToken, type VerifyOptions } from "./flows/verify.ts";
+import { type CallOptions, type HttpSettings, isAllowedBaseUrl, type RequestContext } from "./http.ts";
+import type { DeviceKey, PublicJwk } from "./keys.ts";
+import type { Logger } from "./logger.ts";
+import type { PlexJwtClaims, Token } from "./token.ts";
+import { VERSION } from "./version.ts";
+
+/** Every scope a device JWT can ask for. */
+export const ALL_SCOPES: readonly string[] = ["username", "email", "friendly_name", "restricted", "anonymous", "joinedAt"];
+
+interface ConfigFields {
+  url: string;
+  v2Url: string;
+  authAppUrl: string;
+  clientId: string;
+  device: Device;
+  scopes: readonly string[];
+  http: HttpSettings;
+}
+
+/**
+ * The configuration of a plex.tv client, and the authentication flows.
+ *
+ * @example Sign in with a PIN
+ * ```ts ignore
+ * import { defaultConfig } from "@plexkit/plextv";
+ *
+ * const config = defaultConfig()
+ *   .withClientId(savedClientId) // newClientId() once, then keep it
+ *   .withDevice({ product: "My Dashboard", version: "1.0.0" });
+ * const token = await config.registerWithPin((pin, url) => console.error(`Open ${url}`));
+ * ```
+ */
+export class Config implements RequestContext {
+  /** Base URL of the legacy host. Default `https://plex.tv`. */
+  readonly url: string;
+  /** Base URL of the v2 auth host. Default `https://clients.plex.tv`. */
+  readonly v2Url: string;
+  /** The Plex auth app, where strong PINs are approved. Default `https://app.plex.tv/auth`. */
+  readonly authAppUrl: string;
+  /** The client identifier: stable per installation. Empty in `defaultConfig()`. */
+  readonly clientId: string;
+  /** The device description sent as `X-Plex-*` headers. */
+  readonly device: Device;
+  /** Scopes asked for in device JWTs. */
+  readonly scopes: readonly string[];
+  /** HTTP settings: fetch, timeout, retries, size cap, logger. */
+  readonly http: HttpSettings;
+
+  /**
+   * Creates a Config; prefer {@linkcode defaultConfig} and the `with*` methods.
+   *
+   * @param fields All fields.
+   */
+  constructor(fields: ConfigFields) {
+    for (const base of [fields.url, fields.v2Url]) {
+      if (!isAllowedBaseUrl(base)) {
+        throw new PlexError("insecure_url", `The URL ${base} must use https (http is accepted only for loopback hosts)`);
+      }
+    }
+    this.url = fields.url.replace(/\/+$/, "");
+    this.v2Url = fields.v2Url.replace(/\/+$/, "");
+    this.authAppUrl = fields.authAppUrl;
+    this.clientId = fields.clientId;
+    this.device = Object.freeze({ ...fields.device });
+    this.scopes = Object.freeze([...fields.scopes]);
+    this.http = Object.freeze({ ...fields.http });
+    Object.freeze(this);
+  }
+
+  #with(changes: Partial<ConfigFields>): Config {
+    return new Config({ ...this.#fields(), ...changes });
+  }
+
+  #fields(): ConfigFields {
+    return {
+      url: this.url,
+      v2Url: this.v2Url,
+      authAppUrl: this.authAppUrl,
+      clientId: this.clientId,
+      device: this.device,
+      scopes: this.scopes,
+      http: this.http,
+    };
+  }
+
+  /**
+   * Returns a copy with the client identifier set. Keep the identifier stable:
+   * create it once with `newClientId()` and persist it.
+   *
+   * @param clientId The client identifier.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withClientId("abc").clientId === "abc");
+   * ```
+   */
+  withClientId(clientId: string): Config {
+    if (typeof clientId !== "string" || !/^[\x21-\x7e]{1,255}$/.test(clientId)) {
+      throw new PlexError("invalid_argument", "A client identifier is 1 to 255 printable ASCII characters");
+    }
+    return this.#with({ clientId });
+  }
+
+  /**
+   * Returns a copy with the device description replaced.
+   *
+   * @param device The device fields.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withDevice({ product: "My App" }).device.product === "My App");
+   * ```
+   */
+  withDevice(device: Device): Config {
+    return this.#with({ device });
+  }
+
+  /**
+   * Returns a copy asking for these scopes in device JWTs.
+   *
+   * @param scopes Scope names from {@linkcode ALL_SCOPES}.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withScopes("username", "email").scopes.join() === "username,email");
+   * ```
+   */
+  withScopes(...scopes: string[]): Config {
+    return this.#with({ scopes });
+  }
+
+  /**
+   * Returns a copy talking to other plex.tv hosts (the emulator, a proxy).
+   * `http:` is accepted only for loopback hosts.
+   *
+   * @param url The legacy host's base URL.
+   * @param v2Url The v2 host's base URL (default: the same as `url`).
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * const local = defaultConfig().withUrls("http://127.0.0.1:8080");
+   * console.assert(local.v2Url === "http://127.0.0.1:8080");
+   * ```
+   */
+  withUrls(url: string, v2Url: string = url): Config {
+    return this.#with({ url, v2Url });
+  }
+
+  /**
+   * Returns a copy using another Plex auth app URL for strong PINs.
+   *
+   * @param authAppUrl The auth app URL, e.g. the emulator's `/auth`.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withAuthAppUrl("http://127.0.0.1:9/auth").authAppUrl.endsWith("/auth"));
+   * ```
+   */
+  withAuthAppUrl(authAppUrl: string): Config {
+    return this.#with({ authAppUrl });
+  }
+
+  /**
+   * Returns a copy with HTTP settings merged in (fetch, timeout, retries, size cap, logger).
+   *
+   * @param http The settings to change.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withHttp({ timeoutMs: 5_000 }).http.timeoutMs === 5_000);
+   * ```
+   */
+  withHttp(http: HttpSettings): Config {
+    return this.#with({ http: { ...this.http, ...http } });
+  }
+
+  /**
+   * Returns a copy using this `fetch` for every request (the seed's `ContextWithHTTPClient`).
+   *
+   * @param fetchFn The fetch implementation.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withFetch(fetch).http.fetch === fetch);
+   * ```
+   */
+  withFetch(fetchFn: typeof fetch): Config {
+    return this.withHttp({ fetch: fetchFn });
+  }
+
+  /**
+   * Returns a copy logging requests (without secrets) to `logger`.
+   *
+   * @param logger The logger, e.g. `console`.
+   * @returns The new Config.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * console.assert(defaultConfig().withLogger(console).http.logger === console);
+   * ```
+   */
+  withLogger(logger: Logger): Config {
+    return this.withHttp({ logger });
+  }
+
+  /**
+   * Signs in with a username and password and returns the legacy token.
+   *
+   * @param username The Plex username or email.
+   * @param password The password.
+   * @param options `verificationCode` for 2FA, `rememberMe`, `signal`.
+   * @returns The legacy token.
+   * @throws {PlexError} `verification_code_required`, `invalid_verification_code`, `unauthorized`, `ip_blocked`.
+   *
+   * @example
+   * ```ts ignore
+   * const token = await config.registerWithCredentials("me@example.com", password, { verificationCode: "123456" });
+   * ```
+   */
+  registerWithCredentials(username: string, password: string, options?: CredentialsOptions): Promise<Token> {
+    return registerWithCredentials(this, username, password, options);
+  }
+
+  /**
+   * Requests a PIN and returns it with the URL the user must open.
+   *
+   * @param options `strong`, `jwk`, `forwardUrl`, `signal`.
+   * @returns The PIN and its URL.
+   *
+   * @example
+   * ```ts ignore
+   * const { pin, url } = await config.pinRequest({ strong: true });
+   * ```
+   */
+  pinRequest(options?: PinRequestOptions): Promise<PinRequestResult> {
+    return pinRequest(this, options);
+  }
+
+  /**
+   * Checks once whether a PIN was approved.
+   *
+   * @param id The PIN id.
+   * @param options `deviceJwt` for a PIN created with a JWK, `signal`.
+   * @returns The token once approved, and the PIN.
+   *
+   * @example
+   * ```ts ignore
+   * const { token } = await config.validatePin(pin.id);
+   * ```
+   */
+  validatePin(id: number, options?: ValidatePinOptions): Promise<ValidatePinResult> {
+    return validatePin(this, id, options);
+  }
+
+  /**
+   * Signs in with a PIN: requests it, calls `onPin`, polls until approved.
+   *
+   * @param onPin Shows the PIN and URL to the user.
+   * @param options `pollInterval`, `strong`, `forwardUrl`, `signal`.
+   * @returns The legacy token.
+   *
+   * @example
+   * ```ts ignore
+   * const token = await config.registerWithPin((pin, url) => console.error(`Open ${url}`));
+   * ```
+   */
+  registerWithPin(onPin: OnPin, options?: PinSignInOptions): Promise<Token> {
+    return registerWithPin(this, onPin, options);
+  }
+
+  /**
+   * Signs in with a strong PIN that registers a new device key, and returns a
+   * Plex JWT without any legacy token.
+   *
+   * @param onPin Shows the PIN and URL to the user.
+   * @param options `pollInterval`, `forwardUrl`, `signal`, an existing `key`.
+   * @returns The Plex JWT and the device key to keep.
+   *
+   * @example
+   * ```ts ignore
+   * const { token, key } = await config.registerWithPinJwt((pin, url) => console.error(`Open ${url}`));
+   * ```
+   */
+  registerWithPinJwt(onPin: OnPin, options?: PinJwtOptions): Promise<PinJwtResult> {
+    return registerWithPinJwt(this, onPin, options);
+  }
+
+  /**
+   * Generates an Ed25519 key and registers its public key with plex.tv.
+   *
+   * @param token A valid legacy token or Plex JWT.
+   * @param options `signal`.
+   * @returns The device key.
+   *
+   * @example
+   * ```ts ignore
+   * const { privateKey, keyId } = await config.generateAndUploadPublicKey(token);
+   * ```
+   */
+  generateAndUploadPublicKey(token: Token | string, options?: CallOptions): Promise<DeviceKey> {
+    return generateAndUploadPublicKey(this, token, options);
+  }
+
+  /**
+   * Registers a public key with plex.tv.
+   *
+   * @param publicKey The key as a JWK or an Ed25519 CryptoKey.
+   * @param token A valid legacy token or Plex JWT.
+   * @param options `signal`.
+   * @returns The key id.
+   *
+   * @example
+   * ```ts ignore
+   * const keyId = await config.uploadPublicKey(key.publicJwk, token);
+   * ```
+   */
+  uploadPublicKey(publicKey: PublicJwk | CryptoKey, token: Token | string, options?: CallOptions): Promise<string> {
+    return uploadPublicKey(this, publicKey, token, options);
+  }
+
+  /**
+   * Gets a fresh Plex JWT with the device key (nonce → device JWT → token).
+   *
+   * @param privateKey The device's private key.
+   * @param keyId The registered key id.
+   * @param options `signal`.
+   * @returns The Plex JWT, valid 7 days.
+   *
+   * @example
+   * ```ts ignore
+   * const token = await config.jwtToken(privateKey, keyId);
+   * ```
+   */
+  jwtToken(privateKey: CryptoKey, keyId: string, options?: CallOptions): Promise<Token> {
+    return jwtToken(this, privateKey, keyId, options);
+  }
+
+  /**
+   * Fetches plex.tv's public keys that sign Plex JWTs.
+   *
+   * @param options `signal`.
+   * @returns The keys.
+   *
+   * @example
+   * ```ts ignore
+   * const keys = await config.plexPublicKeys();
+   * ```
+   */
+  plexPublicKeys(options?: CallOptions): Promise<PublicJwk[]> {
+    return plexPublicKeys(this, options);
+  }
+
+  /**
+   * Verifies a Plex JWT's signature and claims.
+   *
+   * @param token The Plex JWT.
+   * @param options Expected `thumbprint`, clock tolerance, `signal`.
+   * @returns The verified claims.
+   *
+   * @example
+   * ```ts ignore
+   * const claims = await config.verifyPlexToken(token, { thumbprint: keyId });
+   * ```
+   */
+  verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
+    return verifyPlexToken(this, token, options);
+  }
+}
+
+/**
+ * A Config with plex.tv's hosts, the plextv device and all scopes — and NO
+ * client identifier: set one with `withClientId`, created once with
+ * `newClientId()` and persisted, or every request fails with `client_id_missing`.
+ *
+ * @returns The default Config.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "./config.ts";
+ * import { newClientId } from "./client_id.ts";
+ * const config = defaultConfig().withClientId(newClientId());
+ * console.assert(config.url === "https://plex.tv" && config.v2Url === "https://clients.plex.tv");
+ * ```
+ */
+export function defaultConfig(): Config {
+  return new Config({
+    url: "https://plex.tv",
+    v2Url: "https://clients.plex.tv",
+    authAppUrl: "https://app.plex.tv/auth",
+    clientId: "",
+    device: { product: "plextv", version: VERSION, provides: "controller" },
+    scopes: ALL_SCOPES,
+    http: {},
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The device description sent to plex.tv as `X-Plex-*` headers; it is what
+ * the user sees under Authorized Devices.
+ *
+ * @module
+ */
+
+/**
+ * Identifies the client to plex.tv. Only non-empty fields are sent.
+ *
+ * @example
+ * ```ts
+ * import type { Device } from "./device.ts";
+ * const device: Device = { product: "My Dashboard", version: "1.2.0", deviceName: "living-room-pi" };
+ * ```
+ */
+export interface Device {
+  /** `X-Plex-Product`: the product name, shown on line 3 of Authorized Devices. */
+  product?: string;
+  /** `X-Plex-Version`: the product version, line 2. */
+  version?: string;
+  /** `X-Plex-Platform`: the operating system or runtime. */
+  platform?: string;
+  /** `X-Plex-Platform-Version`. */
+  platformVersion?: string;
+  /** `X-Plex-Device`: a friendly device kind, line 4. */
+  device?: string;
+  /** `X-Plex-Model`. */
+  model?: string;
+  /** `X-Plex-Device-Vendor`. */
+  deviceVendor?: string;
+  /** `X-Plex-Device-Name`: the friendly name, line 1. */
+  deviceName?: string;
+  /** `X-Plex-Provides`, e.g. `controller`. */
+  provides?: string;
+}
+
+const HEADER_NAMES: Record<keyof Device, string> = {
+  product: "X-Plex-Product",
+  version: "X-Plex-Version",
+  platform: "X-Plex-Platform",
+  platformVersion: "X-Plex-Platform-Version",
+  device: "X-Plex-Device",
+  model: "X-Plex-Model",
+  deviceVendor: "X-Plex-Device-Vendor",
+  deviceName: "X-Plex-Device-Name",
+  provides: "X-Plex-Provides",
+};
+
+/**
+ * The `X-Plex-*` headers for a device, skipping empty fields.
+ *
+ * @param device The device.
+ * @returns Header names and values.
+ *
+ * @example
+ * ```ts
+ * import { deviceHeaders } from "./device.ts";
+ * const headers = deviceHeaders({ product: "plextv", model: "" });
+ * console.assert(headers["X-Plex-Product"] === "plextv" && !("X-Plex-Model" in headers));
+ * ```
+ */
+export function deviceHeaders(device: Device): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [field, name] of Object.entries(HEADER_NAMES) as [keyof Device, string][]) {
+    const value = device[field];
+    if (value) headers[name] = value;
+  }
+  return headers;
+}
+
+/**
+ * The same fields as `context[device][...]` parameters of the Plex auth app URL.
+ *
+ * @param device The device.
+ * @returns Parameter names and values, e.g. `context[device][product]`.
+ *
+ * @example
+ * ```ts
+ * import { deviceContextParams } from "./device.ts";
+ * console.assert(deviceContextParams({ product: "plextv" })["context[device][product]"] === "plextv");
+ * ```
+ */
+export function deviceContextParams(device: Device): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const field of Object.keys(HEADER_NAMES) as (keyof Device)[]) {
+    const value = device[field];
+    if (value) params[`context[device][${field === "deviceVendor" ? "vendor" : field}]`] = value;
+  }
+  return params;
+}

@@ -1,0 +1,158 @@
+/**
+ * Turns a plex.tv error response (JSON or XML body, or none) into a
+ * {@linkcode PlexError}: mapped by the body's Plex code first, then by status.
+ *
+ * @module
+ */
+import { PlexError, type PlexErrorCode, type PlexErrorDetail } from "./errors.ts";
+import { parseXml } from "./xml.ts";
+
+const BY_PLEX_CODE: Record<number, PlexErrorCode> = {
+  1000: "client_id_missing",
+  1001: "unauthorized",
+  1003: "too_many_requests",
+  1020: "pin_expired",
+  1028: "invalid_verification_code",
+  1029: "verification_code_required",
+  1031: "ip_blocked",
+  1041: "pin_required",
+  1097: "jwk_missing",
+};
+
+const HINTS: Partial<Record<PlexErrorCode, string>> = {
+  client_id_missing: "Set a stable client identifier: create one with newClientId() once and keep it",
+  unauthorized: "Sign in again: the token or the credentials were not accepted",
+  too_many_requests: "Wait before retrying: plex.tv is rate limiting this client",
+  verification_code_required: "Two-factor authentication is on: pass the 6-digit code as verificationCode",
+  invalid_verification_code: "Check the 2FA code from the authenticator app and try again",
+  ip_blocked: "Wait a while before signing in again: plex.tv blocked this address after repeated failures",
+  pin_expired: "Request a new PIN and approve it before it expires",
+  pin_required: "This home user is protected: pass its PIN",
+  jwk_missing:
+    "The device key is no longer registered (was the device removed?): register again with a new client identifier",
+  thumbprint_taken: "This public key is registered to another device: generate a new key",
+  expired_token: "Refresh the token or sign in again",
+  invalid_token: "Sign in again: the token is not valid",
+  server_error: "plex.tv failed: try again later",
+};
+
+/**
+ * The hint for a code, when plextv has one.
+ *
+ * @param code The error code.
+ * @returns One sentence telling the user what to do, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { hintFor } from "./error_body.ts";
+ * console.assert(hintFor("pin_expired")?.startsWith("Request a new PIN"));
+ * ```
+ */
+export function hintFor(code: PlexErrorCode): string | undefined {
+  return HINTS[code];
+}
+
+/**
+ * Reads the error list from a plex.tv error body in any of its forms:
+ * `{"errors":[{code,message,status}]}`, `{"error":"msg"}`,
+ * `<errors><error code message status/></errors>` and `<errors><error>msg</error></errors>`.
+ *
+ * @param body The response body text.
+ * @returns The errors found; empty when the body has none or cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { parseErrorBody } from "./error_body.ts";
+ * const [detail] = parseErrorBody('{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}');
+ * console.assert(detail?.code === 1001);
+ * ```
+ */
+export function parseErrorBody(body: string): PlexErrorDetail[] {
+  const text = body.trim();
+  if (text.startsWith("{")) return jsonErrors(text);
+  if (text.startsWith("<")) return xmlErrors(text);
+  return [];
+}
+
+function jsonErrors(text: string): PlexErrorDetail[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (doc === null || typeof doc !== "object") return [];
+  const record = doc as Record<string, unknown>;
+  if (Array.isArray(record.errors)) {
+    return record.errors.flatMap((e): PlexErrorDetail[] => {
+      if (e === null || typeof e !== "object") return [];
+      const item = e as Record<string, unknown>;
+      return [{
+        code: toInt(item.code),
+        message: typeof item.message === "string" ? item.message : "",
+        status: toInt(item.status),
+      }];
+    });
+  }
+  if (typeof record.error === "string") return [{ message: record.error }];
+  return [];
+}
+
+function xmlErrors(text: string): PlexErrorDetail[] {
+  try {
+    const root = parseXml(text);
+    const items = root.name === "errors" ? root.children.error ?? [] : root.name === "error" ? [root] : [];
+    return items.map((e) => ({
+      code: toInt(e.attributes.code),
+      message: e.attributes.message ?? e.text,
+      status: toInt(e.attributes.status),
+    }));
+  } catch {
+    return [];
+  }
+}
+
+function toInt(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function codeFor(status: number, details: PlexErrorDetail[]): PlexErrorCode {
+  for (const d of details) {
+    if (d.code !== undefined && BY_PLEX_CODE[d.code]) return BY_PLEX_CODE[d.code]!;
+  }
+  const message = details.map((d) => d.message.toLowerCase()).join(" ");
+  if (message.includes("thumbprint already taken")) return "thumbprint_taken";
+  if (status === 422 && message.includes("invalid token")) return "unauthorized";
+  if (status === 422 && message.includes("signature")) return "invalid_token";
+  if (status === 401 || status === 403) return "unauthorized";
+  if (status === 404) return "not_found";
+  if (status === 429) return "too_many_requests";
+  if (status === 498) return "expired_token";
+  if (status === 400 || status === 422) return "bad_request";
+  if (status >= 500) return "server_error";
+  return "http_error";
+}
+
+/**
+ * Builds the {@linkcode PlexError} for an error response.
+ *
+ * @param status The HTTP status.
+ * @param body The response body text (JSON, XML, HTML or empty).
+ * @param retryAfter Seconds from `Retry-After`, when present.
+ * @returns The typed error, with plex.tv's details and a hint.
+ *
+ * @example
+ * ```ts
+ * import { errorFromResponse } from "./error_body.ts";
+ * const err = errorFromResponse(401, '{"errors":[{"code":1029,"message":"Please enter the verification code","status":401}]}');
+ * console.assert(err.code === "verification_code_required" && err.status === 401);
+ * ```
+ */
+export function errorFromResponse(status: number, body: string, retryAfter?: number): PlexError {
+  const details = parseErrorBody(body);
+  const code = codeFor(status, details);
+  const said = details.map((d) => d.message).filter(Boolean).join("; ");
+  const message = said ? `plex.tv answered ${status}: ${said}` : `plex.tv answered ${status}`;
+  return new PlexError(code, message, { status, details, hint: hintFor(code), retryAfter });
+}

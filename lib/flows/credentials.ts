@@ -1,0 +1,138 @@
+/**
+ * Username/password sign-in (`POST /api/v2/users/signin`), with 2FA.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send } from "../http.ts";
+import { Token } from "../token.ts";
+import { nullable, object, parse, string } from "../validate.ts";
+
+/**
+ * Options of a credentials sign-in.
+ *
+ * @example
+ * ```ts
+ * import type { CredentialsOptions } from "./credentials.ts";
+ * const options: CredentialsOptions = { verificationCode: "123456", rememberMe: true };
+ * ```
+ */
+export interface CredentialsOptions extends CallOptions {
+  /** The 6-digit 2FA code, when the account has two-factor authentication. */
+  verificationCode?: string;
+  /** Ask plex.tv for a long-lived session. Default `true`. */
+  rememberMe?: boolean;
+}
+
+/**
+ * The account returned by a successful sign-in (the shape of `/api/v2/user`),
+ * with its token. Unknown fields are kept.
+ *
+ * @example
+ * ```ts
+ * import type { SignInResult } from "./credentials.ts";
+ * function name(result: SignInResult): string { return result.account.username; }
+ * ```
+ */
+export interface SignInResult {
+  /** The legacy token. */
+  token: Token;
+  /** The account fields (without `authToken`). */
+  account: { id?: number; uuid?: string; username: string; email?: string; [field: string]: unknown };
+}
+
+/**
+ * Sends the sign-in request.
+ *
+ * @param context The configuration.
+ * @param username The Plex username or email.
+ * @param password The password (sent in the body only).
+ * @param options 2FA code, remember-me and call options.
+ * @returns The raw response; pass it to {@linkcode processSignInResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const result = processSignInResponse(await signInRequest(config, "me", password));
+ * ```
+ */
+export function signInRequest(
+  context: RequestContext,
+  username: string,
+  password: string,
+  options: CredentialsOptions = {},
+): Promise<PlexResponse> {
+  if (!username || !password) {
+    throw new PlexError("invalid_argument", "A username and a password are required");
+  }
+  return send(context, {
+    method: "POST",
+    host: "url",
+    path: "/api/v2/users/signin",
+    form: {
+      login: username,
+      password,
+      rememberMe: String(options.rememberMe ?? true),
+      verificationCode: options.verificationCode || undefined,
+    },
+  }, options);
+}
+
+/**
+ * Checks a sign-in response: 201 with the account and its `authToken`.
+ *
+ * @param response The response from {@linkcode signInRequest}, or a recorded one.
+ * @returns The token and the account.
+ * @throws {PlexError} `verification_code_required` (1029), `invalid_verification_code` (1028),
+ *   `unauthorized` (1001), `ip_blocked` (1031), `invalid_response`, ...
+ *
+ * @example
+ * ```ts
+ * import { processSignInResponse } from "./credentials.ts";
+ * const result = processSignInResponse({ status: 201, headers: new Headers(), url: "",
+ *   body: '{"id":1,"username":"me","authToken":"abcdefghij0123456789"}' });
+ * console.assert(result.account.username === "me" && result.token.isLegacy());
+ * ```
+ */
+export function processSignInResponse(response: PlexResponse): SignInResult {
+  checkOk(response);
+  const doc = parse(
+    object<{ authToken: string; username: string; email: string | null }>({
+      authToken: string,
+      username: string,
+      email: nullable(string),
+    }),
+    readJson(response),
+  );
+  const { authToken, ...account } = doc;
+  return { token: new Token(authToken), account: account as SignInResult["account"] };
+}
+
+/**
+ * Signs in with a username and password and returns the legacy token
+ * (the seed's `RegisterWithCredentials`).
+ *
+ * @param context The configuration.
+ * @param username The Plex username or email.
+ * @param password The password.
+ * @param options 2FA code, remember-me and call options.
+ * @returns The legacy token.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await registerWithCredentials(config, "me", password);
+ * } catch (err) {
+ *   if (isPlexError(err, "verification_code_required")) {
+ *     await registerWithCredentials(config, "me", password, { verificationCode: await ask() });
+ *   }
+ * }
+ * ```
+ */
+export async function registerWithCredentials(
+  context: RequestContext,
+  username: string,
+  password: string,
+  options: CredentialsOptions = {},
+): Promise<Token> {
+  return processSignInResponse(await signInRequest(context, username, password, options)).token;
+}

@@ -1,0 +1,278 @@
+/**
+ * Ed25519 JWT authentication: register a device key with a legacy token, then
+ * exchange signed device JWTs for 7-day Plex JWTs (nonce → device JWT → token).
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send } from "../http.ts";
+import { signJwt } from "../jws.ts";
+import { type DeviceKey, deviceKeyFromPrivate, generateDeviceKey, jwkThumbprint, type PublicJwk } from "../keys.ts";
+import { Token } from "../token.ts";
+import { object, parse, string } from "../validate.ts";
+
+/**
+ * What the JWT flows need besides the request context: the scopes to ask for.
+ *
+ * @example
+ * ```ts
+ * import type { JwtContext } from "./jwt.ts";
+ * const context: JwtContext = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {}, scopes: ["username"] };
+ * ```
+ */
+export interface JwtContext extends RequestContext {
+  /** Scopes, sent comma-separated in the device JWT's `scope` claim. */
+  readonly scopes: readonly string[];
+}
+
+/** Lifetime of a device JWT: plex.tv accepts at most 5 minutes. */
+const DEVICE_JWT_SECONDS = 300;
+
+/**
+ * Signs a device JWT: header `{alg: "EdDSA", kid, typ: "JWT"}`, claims
+ * `{nonce?, scope, aud: "plex.tv", iss: clientId, iat, exp: iat + 5 min}`.
+ *
+ * @param context The configuration (client id, scopes).
+ * @param privateKey The device's Ed25519 private key.
+ * @param keyId The registered key id.
+ * @param nonce The nonce from {@linkcode nonceRequest}, when exchanging for a token.
+ * @param now The signing time (for tests).
+ * @returns The compact device JWT.
+ *
+ * @example
+ * ```ts
+ * import { generateDeviceKey } from "../keys.ts";
+ * import { decodeJwt } from "../jws.ts";
+ * import { signDeviceJwt } from "./jwt.ts";
+ * const key = await generateDeviceKey();
+ * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {}, scopes: ["username"] };
+ * const jwt = decodeJwt(await signDeviceJwt(context, key.privateKey, key.keyId, "n1"));
+ * console.assert(jwt.payload.exp === (jwt.payload.iat as number) + 300 && jwt.header.kid === key.keyId);
+ * ```
+ */
+export function signDeviceJwt(
+  context: JwtContext,
+  privateKey: CryptoKey,
+  keyId: string,
+  nonce?: string,
+  now: Date = new Date(),
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return signJwt(privateKey, { kid: keyId, typ: "JWT" }, {
+    ...(nonce === undefined ? {} : { nonce }),
+    scope: context.scopes.join(","),
+    aud: "plex.tv",
+    iss: context.clientId,
+    iat,
+    exp: iat + DEVICE_JWT_SECONDS,
+  });
+}
+
+/**
+ * Sends the public key upload (`POST {v2}/api/v2/auth/jwk`).
+ *
+ * @param context The configuration.
+ * @param publicJwk The public key, with `kid`.
+ * @param token A valid legacy token or Plex JWT.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processUploadResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * processUploadResponse(await uploadRequest(config, key.publicJwk, token));
+ * ```
+ */
+export function uploadRequest(
+  context: RequestContext,
+  publicJwk: PublicJwk,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  return send(context, {
+    method: "POST",
+    host: "v2Url",
+    path: "/api/v2/auth/jwk",
+    json: { jwk: publicJwk },
+    token,
+  }, options);
+}
+
+/**
+ * Checks a public key upload: 201 (or 204) means registered.
+ *
+ * @param response The response, or a recorded one.
+ * @throws {PlexError} `unauthorized`, `thumbprint_taken`, `bad_request`, ...
+ *
+ * @example
+ * ```ts
+ * import { processUploadResponse } from "./jwt.ts";
+ * processUploadResponse({ status: 201, headers: new Headers(), url: "", body: "" });
+ * ```
+ */
+export function processUploadResponse(response: PlexResponse): void {
+  checkOk(response);
+}
+
+/**
+ * Uploads a public key so the device can use JWT tokens (the seed's `UploadPublicKey`).
+ *
+ * @param context The configuration.
+ * @param publicKey The public key, as a JWK or an Ed25519 `CryptoKey` (public or extractable private).
+ * @param token A valid legacy token or Plex JWT.
+ * @param options Call options.
+ * @returns The key id to use with {@linkcode jwtToken}.
+ *
+ * @example
+ * ```ts ignore
+ * const keyId = await uploadPublicKey(config, key.publicJwk, token);
+ * ```
+ */
+export async function uploadPublicKey(
+  context: RequestContext,
+  publicKey: PublicJwk | CryptoKey,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<string> {
+  const jwk = await toPublicJwk(publicKey);
+  processUploadResponse(await uploadRequest(context, jwk, token, options));
+  return jwk.kid!;
+}
+
+async function toPublicJwk(key: PublicJwk | CryptoKey): Promise<PublicJwk> {
+  if (!(key instanceof CryptoKey)) {
+    const kid = await jwkThumbprint(key);
+    return { kty: "OKP", crv: "Ed25519", x: key.x, kid, use: "sig", alg: "EdDSA" };
+  }
+  if (key.type === "private") return (await deviceKeyFromPrivate(key)).publicJwk;
+  const raw = await crypto.subtle.exportKey("jwk", key);
+  if (raw.crv !== "Ed25519" || typeof raw.x !== "string") {
+    throw new PlexError("invalid_argument", "The public key is not an Ed25519 key");
+  }
+  return toPublicJwk({ kty: "OKP", crv: "Ed25519", x: raw.x });
+}
+
+/**
+ * Generates an Ed25519 key pair and registers its public key with plex.tv
+ * (the seed's `GenerateAndUploadPublicKey`).
+ *
+ * @param context The configuration.
+ * @param token A valid legacy token or Plex JWT.
+ * @param options Call options.
+ * @returns The device key: keep `privateKey` and `keyId` in a secure store.
+ *
+ * @example
+ * ```ts ignore
+ * const { privateKey, keyId } = await generateAndUploadPublicKey(config, legacyToken);
+ * ```
+ */
+export async function generateAndUploadPublicKey(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<DeviceKey> {
+  const key = await generateDeviceKey();
+  processUploadResponse(await uploadRequest(context, key.publicJwk, token, options));
+  return key;
+}
+
+/**
+ * Sends the nonce request (`GET {v2}/api/v2/auth/nonce`).
+ *
+ * @param context The configuration.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processNonceResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const nonce = processNonceResponse(await nonceRequest(config));
+ * ```
+ */
+export function nonceRequest(context: RequestContext, options: CallOptions = {}): Promise<PlexResponse> {
+  return send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }, options);
+}
+
+/**
+ * Checks a nonce response: `{"nonce":"<uuid>"}`.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The nonce (single use, valid 5 minutes).
+ *
+ * @example
+ * ```ts
+ * import { processNonceResponse } from "./jwt.ts";
+ * const nonce = processNonceResponse({ status: 200, headers: new Headers(), url: "", body: '{"nonce":"7c415b56-8f48-488a-98ab-847ef4460442"}' });
+ * console.assert(nonce.startsWith("7c41"));
+ * ```
+ */
+export function processNonceResponse(response: PlexResponse): string {
+  checkOk(response);
+  return parse(object<{ nonce: string }>({ nonce: string }), readJson(response)).nonce;
+}
+
+/**
+ * Sends the token exchange (`POST {v2}/api/v2/auth/token` with `{"jwt": deviceJwt}`).
+ *
+ * @param context The configuration.
+ * @param deviceJwt A device JWT signed with a nonce.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processTokenResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const token = processTokenResponse(await tokenRequest(config, deviceJwt));
+ * ```
+ */
+export function tokenRequest(context: RequestContext, deviceJwt: string, options: CallOptions = {}): Promise<PlexResponse> {
+  return send(context, { method: "POST", host: "v2Url", path: "/api/v2/auth/token", json: { jwt: deviceJwt } }, options);
+}
+
+/**
+ * Checks a token exchange response: `{"auth_token":"<Plex JWT>"}`.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The Plex JWT.
+ * @throws {PlexError} `jwk_missing` (1097), `invalid_token` (422), `too_many_requests`, ...
+ *
+ * @example
+ * ```ts
+ * import { processTokenResponse } from "./jwt.ts";
+ * try {
+ *   processTokenResponse({ status: 401, headers: new Headers(), url: "", body: '{"errors":[{"code":1097,"message":"JWK missing"}]}' });
+ * } catch (err) {
+ *   console.assert((err as { code: string }).code === "jwk_missing");
+ * }
+ * ```
+ */
+export function processTokenResponse(response: PlexResponse): Token {
+  checkOk(response);
+  const token = new Token(parse(object<{ auth_token: string }>({ auth_token: string }), readJson(response)).auth_token);
+  if (!token.isJwt()) throw new PlexError("invalid_response", "plex.tv answered a token that is not a JWT");
+  return token;
+}
+
+/**
+ * Gets a fresh 7-day Plex JWT with the device key: nonce, signed device JWT,
+ * token exchange (the seed's `JWTToken`, with `iat` and `exp` in the device JWT).
+ *
+ * @param context The configuration.
+ * @param privateKey The device's private key.
+ * @param keyId The registered key id.
+ * @param options Call options.
+ * @returns The Plex JWT.
+ *
+ * @example
+ * ```ts ignore
+ * const token = await jwtToken(config, privateKey, keyId);
+ * console.log(token.expiresAt);
+ * ```
+ */
+export async function jwtToken(
+  context: JwtContext,
+  privateKey: CryptoKey,
+  keyId: string,
+  options: CallOptions = {},
+): Promise<Token> {
+  const nonce = processNonceResponse(await nonceRequest(context, options));
+  const deviceJwt = await signDeviceJwt(context, privateKey, keyId, nonce);
+  return processTokenResponse(await tokenRequest(context, deviceJwt, options));
+}

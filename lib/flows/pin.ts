@@ -1,0 +1,349 @@
+/**
+ * The PIN flow: request a PIN, let the user approve it at plex.tv/link or in
+ * the Plex auth app, and poll until a token arrives, the PIN expires or the
+ * caller gives up. Polling backs off when plex.tv says "slow down" (429).
+ *
+ * @module
+ */
+import { deviceContextParams } from "../device.ts";
+import { isPlexError, PlexError } from "../errors.ts";
+import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send, sleep } from "../http.ts";
+import type { PublicJwk } from "../keys.ts";
+import { Token } from "../token.ts";
+import { boolean, isoDate, nullable, number, object, optional, parse, string, unknownValue } from "../validate.ts";
+
+/**
+ * A PIN as plex.tv returns it from `POST` and `GET /api/v2/pins`.
+ * Unknown fields are kept.
+ *
+ * @example
+ * ```ts
+ * import type { Pin } from "./pin.ts";
+ * function secondsLeft(pin: Pin): number { return (pin.expiresAt.getTime() - Date.now()) / 1000; }
+ * ```
+ */
+export interface Pin {
+  /** The PIN id, for polling. */
+  id: number;
+  /** The code the user enters (4 characters) or that goes in the auth app URL (strong). */
+  code: string;
+  /** The product that asked. */
+  product?: string;
+  /** Whether the PIN is trusted. */
+  trusted?: boolean;
+  /** A QR code image URL for the code. */
+  qr?: string;
+  /** The client identifier that asked. */
+  clientIdentifier?: string;
+  /** Where plex.tv thinks the request came from. */
+  location?: Record<string, unknown>;
+  /** Seconds until expiry, when the response was made. */
+  expiresIn: number;
+  /** When the PIN was created. */
+  createdAt: Date;
+  /** When the PIN expires. */
+  expiresAt: Date;
+  /** The token, once the user approved; `null` before. */
+  authToken: string | null;
+  /** Whether approving created a new account. */
+  newRegistration?: unknown;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+const pinValidator = object<Pin>({
+  id: number,
+  code: string,
+  product: optional(string),
+  trusted: optional(boolean),
+  qr: optional(string),
+  clientIdentifier: optional(string),
+  location: optional(object<Record<string, unknown>>({})),
+  expiresIn: number,
+  createdAt: isoDate,
+  expiresAt: isoDate,
+  authToken: nullable(string),
+  newRegistration: unknownValue,
+});
+
+/**
+ * Options of a PIN request.
+ *
+ * @example
+ * ```ts
+ * import type { PinRequestOptions } from "./pin.ts";
+ * const options: PinRequestOptions = { strong: true, forwardUrl: "https://app.example/signed-in" };
+ * ```
+ */
+export interface PinRequestOptions extends CallOptions {
+  /** A long code for the Plex auth app instead of a 4-character code for plex.tv/link. */
+  strong?: boolean;
+  /** A public key to register with the PIN (the JWT flow without a legacy token); implies `strong`. */
+  jwk?: PublicJwk;
+  /** Where the auth app sends the browser after approval (strong PINs only). */
+  forwardUrl?: string;
+}
+
+/**
+ * A requested PIN with the URL the user must open.
+ *
+ * @example
+ * ```ts
+ * import type { PinRequestResult } from "./pin.ts";
+ * function show(result: PinRequestResult): string { return `Open ${result.url} (code ${result.pin.code})`; }
+ * ```
+ */
+export interface PinRequestResult {
+  /** The PIN. */
+  pin: Pin;
+  /** `https://plex.tv/link/?pin=CODE` for a short PIN, the auth app URL for a strong one. */
+  url: string;
+}
+
+/**
+ * What a PIN-polling sign-in needs besides the configuration: the auth app URL.
+ *
+ * @example
+ * ```ts
+ * import type { PinContext } from "./pin.ts";
+ * const context: PinContext = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {}, authAppUrl: "https://app.plex.tv/auth" };
+ * ```
+ */
+export interface PinContext extends RequestContext {
+  /** The Plex auth app, `https://app.plex.tv/auth` by default. */
+  readonly authAppUrl: string;
+}
+
+/**
+ * Sends the PIN request (`POST {v2}/api/v2/pins`).
+ *
+ * @param context The configuration.
+ * @param options Strong, JWK and call options.
+ * @returns The raw response; pass it to {@linkcode processPinResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const pin = processPinResponse(await pinRequestRequest(config, { strong: true }));
+ * ```
+ */
+export function pinRequestRequest(context: RequestContext, options: PinRequestOptions = {}): Promise<PlexResponse> {
+  if (options.jwk) {
+    return send(context, {
+      method: "POST",
+      host: "v2Url",
+      path: "/api/v2/pins",
+      json: { jwk: options.jwk, strong: true },
+    }, options);
+  }
+  return send(context, {
+    method: "POST",
+    host: "v2Url",
+    path: "/api/v2/pins",
+    query: { strong: options.strong ? "true" : undefined },
+  }, options);
+}
+
+/**
+ * Checks a PIN response (create: 201, poll: 200).
+ *
+ * @param response The response, or a recorded one.
+ * @returns The PIN.
+ * @throws {PlexError} `pin_expired` (404/1020), `invalid_response`, ...
+ *
+ * @example
+ * ```ts
+ * import { processPinResponse } from "./pin.ts";
+ * const pin = processPinResponse({ status: 201, headers: new Headers(), url: "", body: JSON.stringify({
+ *   id: 1, code: "7RQZ", expiresIn: 900, createdAt: "2024-07-16T17:03:05Z",
+ *   expiresAt: "2024-07-16T17:18:05Z", authToken: null }) });
+ * console.assert(pin.expiresAt.getUTCMinutes() === 18);
+ * ```
+ */
+export function processPinResponse(response: PlexResponse): Pin {
+  checkOk(response);
+  return parse(pinValidator, readJson(response));
+}
+
+/**
+ * The URL to send the user to for a PIN.
+ *
+ * @param context The configuration (client id, device, hosts, auth app).
+ * @param pin The PIN.
+ * @param strong Whether it is a strong PIN (auth app) or a short one (plex.tv/link).
+ * @param forwardUrl Where the auth app returns to (strong only).
+ * @returns The URL, its parameters URL-encoded.
+ *
+ * @example
+ * ```ts
+ * import { pinUrl } from "./pin.ts";
+ * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id 1", device: { product: "My App" }, http: {}, authAppUrl: "https://app.plex.tv/auth" };
+ * console.assert(pinUrl(context, { code: "7RQZ" }, false) === "https://plex.tv/link/?pin=7RQZ");
+ * console.assert(pinUrl(context, { code: "abc" }, true).startsWith("https://app.plex.tv/auth#?clientID=id+1&code=abc&context%5Bdevice%5D%5Bproduct%5D=My+App"));
+ * ```
+ */
+export function pinUrl(context: PinContext, pin: Pick<Pin, "code">, strong: boolean, forwardUrl?: string): string {
+  if (!strong) return `${context.url.replace(/\/+$/, "")}/link/?pin=${encodeURIComponent(pin.code)}`;
+  const params = new URLSearchParams({ clientID: context.clientId, code: pin.code });
+  for (const [name, value] of Object.entries(deviceContextParams(context.device))) params.set(name, value);
+  if (forwardUrl) params.set("forwardUrl", forwardUrl);
+  return `${context.authAppUrl}#?${params.toString()}`;
+}
+
+/**
+ * Requests a PIN and builds the URL the user must open (the seed's `PINRequest`,
+ * with strong PINs and JWK registration).
+ *
+ * @param context The configuration.
+ * @param options Strong, JWK, forward URL and call options.
+ * @returns The PIN and its URL.
+ *
+ * @example
+ * ```ts ignore
+ * const { pin, url } = await pinRequest(config, { strong: true });
+ * console.log(`Open ${url}`);
+ * ```
+ */
+export async function pinRequest(context: PinContext, options: PinRequestOptions = {}): Promise<PinRequestResult> {
+  const pin = processPinResponse(await pinRequestRequest(context, options));
+  return { pin, url: pinUrl(context, pin, Boolean(options.strong || options.jwk), options.forwardUrl) };
+}
+
+/**
+ * Options of a PIN check.
+ *
+ * @example
+ * ```ts
+ * import type { ValidatePinOptions } from "./pin.ts";
+ * const options: ValidatePinOptions = { deviceJwt: "eyJ..." };
+ * ```
+ */
+export interface ValidatePinOptions extends CallOptions {
+  /** A signed device JWT, for a PIN created with a JWK: plex.tv then answers a Plex JWT. */
+  deviceJwt?: string;
+}
+
+/**
+ * A PIN check's outcome.
+ *
+ * @example
+ * ```ts
+ * import type { ValidatePinResult } from "./pin.ts";
+ * function approved(result: ValidatePinResult): boolean { return result.token !== undefined; }
+ * ```
+ */
+export interface ValidatePinResult {
+  /** The token, once the user approved. */
+  token?: Token;
+  /** The PIN as plex.tv reported it. */
+  pin: Pin;
+}
+
+/**
+ * Checks once whether the user approved the PIN (`GET {v2}/api/v2/pins/{id}`).
+ *
+ * @param context The configuration.
+ * @param id The PIN id.
+ * @param options Device JWT and call options.
+ * @returns The token when approved, and the PIN.
+ * @throws {PlexError} `pin_expired` when the PIN is unknown or expired.
+ *
+ * @example
+ * ```ts ignore
+ * const { token } = await validatePin(config, pin.id);
+ * ```
+ */
+export async function validatePin(
+  context: RequestContext,
+  id: number,
+  options: ValidatePinOptions = {},
+): Promise<ValidatePinResult> {
+  if (!Number.isSafeInteger(id) || id < 0) throw new PlexError("invalid_argument", "A PIN id is a positive integer");
+  const response = await send(context, {
+    method: "GET",
+    host: "v2Url",
+    path: `/api/v2/pins/${id}`,
+    query: { deviceJWT: options.deviceJwt },
+  }, options);
+  let pin: Pin;
+  try {
+    pin = processPinResponse(response);
+  } catch (err) {
+    if (!isPlexError(err, "not_found")) throw err;
+    throw new PlexError("pin_expired", "The PIN is unknown or expired", {
+      status: err.status,
+      details: [...err.details],
+      hint: "Request a new PIN and approve it before it expires",
+    });
+  }
+  return { pin, token: pin.authToken ? new Token(pin.authToken) : undefined };
+}
+
+/**
+ * Called with the PIN and its URL: show them to the user.
+ *
+ * @example
+ * ```ts
+ * import type { OnPin } from "./pin.ts";
+ * const onPin: OnPin = (pin, url) => console.error(`Open ${url} and enter ${pin.code}`);
+ * ```
+ */
+export type OnPin = (pin: Pin, url: string) => void | Promise<void>;
+
+/**
+ * Options of a PIN sign-in.
+ *
+ * @example
+ * ```ts
+ * import type { PinSignInOptions } from "./pin.ts";
+ * const options: PinSignInOptions = { pollInterval: 2_000, strong: true };
+ * ```
+ */
+export interface PinSignInOptions extends PinRequestOptions {
+  /** Milliseconds between checks. Default 1 000; doubled (up to 30 s) when plex.tv rate limits. */
+  pollInterval?: number;
+  /** Signs a device JWT for each check (the JWT flow without a legacy token). */
+  deviceJwt?: () => Promise<string>;
+}
+
+/**
+ * Requests a PIN, hands it to `onPin`, and polls until the user approves it
+ * (the seed's `RegisterWithPIN`). Stops at `expiresAt` and on 404/1020
+ * (`pin_expired`), on abort (`aborted`); any other error is thrown, not swallowed.
+ *
+ * @param context The configuration.
+ * @param onPin Shows the PIN and URL to the user.
+ * @param options Poll interval, strong, signal.
+ * @returns The token.
+ *
+ * @example
+ * ```ts ignore
+ * const token = await registerWithPin(config, (pin, url) => console.error(`Open ${url}`), { signal: AbortSignal.timeout(600_000) });
+ * ```
+ */
+export async function registerWithPin(
+  context: PinContext,
+  onPin: OnPin,
+  options: PinSignInOptions = {},
+): Promise<Token> {
+  const { pin, url } = await pinRequest(context, options);
+  await onPin(pin, url);
+  let interval = Math.max(50, options.pollInterval ?? 1_000);
+  const deadline = pin.expiresAt.getTime();
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new PlexError("pin_expired", "The PIN expired before it was approved", {
+        hint: "Request a new PIN and approve it before it expires",
+      });
+    }
+    await sleep(Math.min(interval, left), options.signal);
+    try {
+      const deviceJwt = options.deviceJwt ? await options.deviceJwt() : undefined;
+      const { token } = await validatePin(context, pin.id, { ...options, deviceJwt });
+      if (token) return token;
+    } catch (err) {
+      if (!isPlexError(err, "too_many_requests")) throw err;
+      interval = Math.min(30_000, interval * 2);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The JWT flow that needs no legacy token: a strong PIN created with the
+ * device's public key; once approved, polling with a signed device JWT
+ * returns a Plex JWT directly.
+ *
+ * @module
+ */
+import type { DeviceKey } from "../keys.ts";
+import { generateDeviceKey } from "../keys.ts";
+import type { Token } from "../token.ts";
+import { type JwtContext, signDeviceJwt } from "./jwt.ts";
+import { type OnPin, type PinContext, type PinSignInOptions, registerWithPin } from "./pin.ts";
+
+/**
+ * The result of a PIN + JWK sign-in: the Plex JWT and the device key to keep.
+ *
+ * @example
+ * ```ts
+ * import type { PinJwtResult } from "./pin_jwt.ts";
+ * function keyId(result: PinJwtResult): string { return result.key.keyId; }
+ * ```
+ */
+export interface PinJwtResult {
+  /** The Plex JWT. */
+  token: Token;
+  /** The registered device key: store it to refresh the JWT later. */
+  key: DeviceKey;
+}
+
+/**
+ * Options of a PIN + JWK sign-in.
+ *
+ * @example
+ * ```ts
+ * import type { PinJwtOptions } from "./pin_jwt.ts";
+ * const options: PinJwtOptions = { pollInterval: 1_000 };
+ * ```
+ */
+export interface PinJwtOptions extends Omit<PinSignInOptions, "jwk" | "strong" | "deviceJwt"> {
+  /** Use this key instead of generating one. */
+  key?: DeviceKey;
+}
+
+/**
+ * Registers a new device key through a strong PIN and returns a Plex JWT,
+ * without any legacy token.
+ *
+ * @param context The configuration.
+ * @param onPin Shows the PIN and the auth app URL to the user.
+ * @param options Poll interval, forward URL, signal, an existing key.
+ * @returns The Plex JWT and the device key.
+ *
+ * @example
+ * ```ts ignore
+ * const { token, key } = await registerWithPinJwt(config, (pin, url) => console.error(`Open ${url}`));
+ * ```
+ */
+export async function registerWithPinJwt(
+  context: PinContext & JwtContext,
+  onPin: OnPin,
+  options: PinJwtOptions = {},
+): Promise<PinJwtResult> {
+  const key = options.key ?? await generateDeviceKey();
+  const token = await registerWithPin(context, onPin, {
+    ...options,
+    jwk: key.publicJwk,
+    strong: true,
+    deviceJwt: () => signDeviceJwt(context, key.privateKey, key.keyId),
+  });
+  return { token, key };
+}

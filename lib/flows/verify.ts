@@ -1,0 +1,134 @@
+/**
+ * Verifying Plex JWTs against plex.tv's published Ed25519 keys
+ * (`GET {v2}/api/v2/auth/keys`), selected by `kid`, refetched once when an
+ * unknown `kid` shows that Plex rotated its keys.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send } from "../http.ts";
+import { decodeJwt, verifyJwt } from "../jws.ts";
+import { importPublicJwk, type PublicJwk } from "../keys.ts";
+import { Token, type PlexJwtClaims } from "../token.ts";
+import { array, literal, object, optional, parse, string } from "../validate.ts";
+
+const keySetValidator = object<{ keys: PublicJwk[] }>({
+  keys: array(object<PublicJwk>({
+    kty: literal("OKP"),
+    crv: literal("Ed25519"),
+    x: string,
+    kid: optional(string),
+    use: optional(string),
+    alg: optional(string),
+  })),
+});
+
+/**
+ * Checks a key set response: `{"keys":[{kty,crv,x,use,alg,kid}]}`.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The Ed25519 public keys.
+ *
+ * @example
+ * ```ts
+ * import { processPlexKeysResponse } from "./verify.ts";
+ * const keys = processPlexKeysResponse({ status: 200, headers: new Headers(), url: "",
+ *   body: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"ZMZVfsxQN6j1IJe1V4YdbuBzctrouOXphsGGQ9Oa0ug","kid":"k1"}]}' });
+ * console.assert(keys[0]?.kid === "k1");
+ * ```
+ */
+export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {
+  checkOk(response);
+  return parse(keySetValidator, readJson(response)).keys;
+}
+
+/**
+ * Fetches plex.tv's public keys, which sign the Plex JWTs.
+ *
+ * @param context The configuration.
+ * @param options Call options.
+ * @returns The keys.
+ *
+ * @example
+ * ```ts ignore
+ * const keys = await plexPublicKeys(config);
+ * ```
+ */
+export async function plexPublicKeys(context: RequestContext, options: CallOptions = {}): Promise<PublicJwk[]> {
+  return processPlexKeysResponse(await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options));
+}
+
+/**
+ * Options of {@linkcode verifyPlexToken}.
+ *
+ * @example
+ * ```ts
+ * import type { VerifyOptions } from "./verify.ts";
+ * const options: VerifyOptions = { thumbprint: "my-key-id", clockToleranceSeconds: 30 };
+ * ```
+ */
+export interface VerifyOptions extends CallOptions {
+  /** The key set to use first (for example a cached one); fetched when absent or when the kid is unknown. */
+  keys?: PublicJwk[];
+  /** The device key id the token must carry in its `thumbprint` claim. */
+  thumbprint?: string;
+  /** Allowed clock skew for `exp`. Default 0. */
+  clockToleranceSeconds?: number;
+  /** The current time (for tests). */
+  now?: Date;
+}
+
+const keyCache = new Map<string, PublicJwk[]>();
+
+/**
+ * Verifies a Plex JWT: its EdDSA signature against plex.tv's keys (by `kid`,
+ * refetching once for an unknown kid), `iss` = `plex.tv`, `exp` in the future,
+ * and a `thumbprint` claim (equal to `options.thumbprint` when given).
+ *
+ * @param context The configuration.
+ * @param token The Plex JWT.
+ * @param options Keys, expected thumbprint, clock tolerance, call options.
+ * @returns The verified claims.
+ * @throws {PlexError} `invalid_token` or `expired_token`.
+ *
+ * @example
+ * ```ts ignore
+ * const claims = await verifyPlexToken(config, token, { thumbprint: keyId });
+ * console.log(claims.user?.username);
+ * ```
+ */
+export async function verifyPlexToken(
+  context: RequestContext,
+  token: Token | string,
+  options: VerifyOptions = {},
+): Promise<PlexJwtClaims> {
+  const compact = Token.from(token).value;
+  const { header } = decodeJwt(compact);
+  const kid = typeof header.kid === "string" ? header.kid : undefined;
+  const cacheKey = context.v2Url;
+  let keys = options.keys ?? keyCache.get(cacheKey);
+  let key = keys && pick(keys, kid);
+  if (!key) {
+    keys = await plexPublicKeys(context, options);
+    keyCache.set(cacheKey, keys);
+    key = pick(keys, kid);
+  }
+  if (!key) throw new PlexError("invalid_token", "The token is signed with a key plex.tv does not publish");
+  const claims = (await verifyJwt(compact, await importPublicJwk(key))).payload as PlexJwtClaims;
+  if (claims.iss !== "plex.tv") throw new PlexError("invalid_token", "The token was not issued by plex.tv");
+  const now = (options.now ?? new Date()).getTime() / 1000;
+  if (typeof claims.exp !== "number") throw new PlexError("invalid_token", "The token has no exp claim");
+  if (claims.exp + (options.clockToleranceSeconds ?? 0) <= now) {
+    throw new PlexError("expired_token", "The token has expired", { hint: "Refresh the token or sign in again" });
+  }
+  if (typeof claims.thumbprint !== "string") throw new PlexError("invalid_token", "The token has no thumbprint claim");
+  if (options.thumbprint !== undefined && claims.thumbprint !== options.thumbprint) {
+    throw new PlexError("invalid_token", "The token was issued for another device key");
+  }
+  return claims;
+}
+
+function pick(keys: PublicJwk[], kid: string | undefined): PublicJwk | undefined {
+  if (kid !== undefined) return keys.find((k) => k.kid === kid);
+  return keys.length === 1 ? keys[0] : undefined;
+}

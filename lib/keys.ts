@@ -1,0 +1,190 @@
+/**
+ * Ed25519 device keys: generation, JWK import and export, and the RFC 7638
+ * thumbprint used as the key id. Web Crypto only.
+ *
+ * @module
+ */
+import { encodeBase64Url } from "./base64url.ts";
+import { PlexError } from "./errors.ts";
+
+/**
+ * An Ed25519 public key as a JWK, as plex.tv registers it.
+ *
+ * @example
+ * ```ts
+ * import type { PublicJwk } from "./keys.ts";
+ * const jwk: PublicJwk = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "k1", use: "sig", alg: "EdDSA" };
+ * ```
+ */
+export interface PublicJwk {
+  /** Key type: always `OKP`. */
+  kty: "OKP";
+  /** Curve: always `Ed25519`. */
+  crv: "Ed25519";
+  /** The public key, base64url. */
+  x: string;
+  /** The key id (the RFC 7638 thumbprint for device keys). */
+  kid?: string;
+  /** Always `sig`. */
+  use?: string;
+  /** Always `EdDSA`. */
+  alg?: string;
+}
+
+/**
+ * A device's key pair with its key id, as used by the JWT flows.
+ *
+ * @example
+ * ```ts
+ * import { generateDeviceKey } from "./keys.ts";
+ * const key = await generateDeviceKey();
+ * console.assert(key.publicJwk.kid === key.keyId);
+ * ```
+ */
+export interface DeviceKey {
+  /** The private key (extractable, so a store can persist it). */
+  privateKey: CryptoKey;
+  /** The public key as registered with plex.tv, `kid` set. */
+  publicJwk: PublicJwk;
+  /** The key id: the public key's RFC 7638 SHA-256 thumbprint. */
+  keyId: string;
+}
+
+/**
+ * The RFC 7638 SHA-256 thumbprint of an Ed25519 public JWK, base64url.
+ *
+ * @param jwk The public key (only `crv`, `kty` and `x` count).
+ * @returns The thumbprint.
+ *
+ * @example
+ * ```ts
+ * import { jwkThumbprint } from "./keys.ts";
+ * const kid = await jwkThumbprint({ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
+ * console.assert(kid === "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+ * ```
+ */
+export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): Promise<string> {
+  const canonical = `{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}"}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
+  return encodeBase64Url(new Uint8Array(digest));
+}
+
+/**
+ * Generates a new Ed25519 device key.
+ *
+ * @returns The key pair, its public JWK and key id.
+ *
+ * @example
+ * ```ts
+ * import { generateDeviceKey } from "./keys.ts";
+ * const { keyId, publicJwk } = await generateDeviceKey();
+ * console.assert(publicJwk.crv === "Ed25519" && keyId.length === 43);
+ * ```
+ */
+export async function generateDeviceKey(): Promise<DeviceKey> {
+  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
+  return deviceKeyFromPrivate(pair.privateKey);
+}
+
+/**
+ * Rebuilds the {@linkcode DeviceKey} of an extractable Ed25519 private key.
+ *
+ * @param privateKey The private key.
+ * @returns The key with its public JWK and key id.
+ *
+ * @example
+ * ```ts
+ * import { deviceKeyFromPrivate, generateDeviceKey } from "./keys.ts";
+ * const key = await generateDeviceKey();
+ * console.assert((await deviceKeyFromPrivate(key.privateKey)).keyId === key.keyId);
+ * ```
+ */
+export async function deviceKeyFromPrivate(privateKey: CryptoKey): Promise<DeviceKey> {
+  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
+    throw new PlexError("invalid_argument", "The private key is not an Ed25519 key");
+  }
+  const keyId = await jwkThumbprint({ kty: "OKP", crv: "Ed25519", x: jwk.x });
+  return {
+    privateKey,
+    keyId,
+    publicJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x, kid: keyId, use: "sig", alg: "EdDSA" },
+  };
+}
+
+/**
+ * Exports a private key as a JWK (`kty`, `crv`, `x`, `d`) for a secure store.
+ *
+ * @param privateKey An extractable Ed25519 private key.
+ * @returns The private JWK. It is a secret: keep it in a secure store only.
+ *
+ * @example
+ * ```ts
+ * import { exportPrivateJwk, generateDeviceKey, importPrivateJwk } from "./keys.ts";
+ * const jwk = await exportPrivateJwk((await generateDeviceKey()).privateKey);
+ * const again = await importPrivateJwk(jwk);
+ * console.assert(again.type === "private");
+ * ```
+ */
+export async function exportPrivateJwk(privateKey: CryptoKey): Promise<JsonWebKey> {
+  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };
+}
+
+/**
+ * Imports an Ed25519 private JWK (`kty: "OKP"`, `crv: "Ed25519"`, `x`, `d`).
+ *
+ * @param jwk The private JWK.
+ * @returns An extractable private key usable for signing.
+ * @throws {PlexError} `invalid_argument` when the JWK is not an Ed25519 private key.
+ *
+ * @example
+ * ```ts
+ * import { exportPrivateJwk, generateDeviceKey, importPrivateJwk } from "./keys.ts";
+ * const key = await importPrivateJwk(await exportPrivateJwk((await generateDeviceKey()).privateKey));
+ * console.assert(key.algorithm.name === "Ed25519");
+ * ```
+ */
+export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
+  if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string" || typeof jwk.x !== "string") {
+    throw new PlexError("invalid_argument", "The private key must be an Ed25519 JWK with x and d");
+  }
+  try {
+    return await crypto.subtle.importKey(
+      "jwk",
+      { kty: "OKP", crv: "Ed25519", x: jwk.x, d: jwk.d },
+      { name: "Ed25519" },
+      true,
+      ["sign"],
+    );
+  } catch (cause) {
+    throw new PlexError("invalid_argument", "The private key could not be imported", { cause });
+  }
+}
+
+/**
+ * Imports an Ed25519 public JWK for verifying signatures.
+ *
+ * @param jwk The public JWK.
+ * @returns The public key.
+ * @throws {PlexError} `invalid_argument` when the JWK is not an Ed25519 public key.
+ *
+ * @example
+ * ```ts
+ * import { generateDeviceKey, importPublicJwk } from "./keys.ts";
+ * const key = await importPublicJwk((await generateDeviceKey()).publicJwk);
+ * console.assert(key.type === "public");
+ * ```
+ */
+export async function importPublicJwk(jwk: PublicJwk): Promise<CryptoKey> {
+  if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
+    throw new PlexError("invalid_argument", "The public key must be an Ed25519 JWK");
+  }
+  try {
+    return await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, true, [
+      "verify",
+    ]);
+  } catch (cause) {
+    throw new PlexError("invalid_argument", "The public key could not be imported", { cause });
+  }
+}

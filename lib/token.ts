@@ -1,0 +1,202 @@
+/**
+ * A plex.tv token: a 20-character legacy token or a Plex JWT. Printing it
+ * never shows the secret; `.value` gives the raw string.
+ *
+ * @module
+ */
+import { PlexError } from "./errors.ts";
+import { decodeJwt } from "./jws.ts";
+
+/**
+ * The claims of a Plex JWT that plextv reads (others are kept).
+ *
+ * @example
+ * ```ts
+ * import type { PlexJwtClaims } from "./token.ts";
+ * const claims: PlexJwtClaims = { iss: "plex.tv", exp: 1_900_000_000, thumbprint: "kid" };
+ * ```
+ */
+export interface PlexJwtClaims {
+  /** Issuer: `plex.tv`. */
+  iss?: string;
+  /** Audience: plex.tv and/or the client identifier. */
+  aud?: string | string[];
+  /** Issued at, unix seconds. */
+  iat?: number;
+  /** Expiry, unix seconds. */
+  exp?: number;
+  /** The registered device key id this token was issued for. */
+  thumbprint?: string;
+  /** The nonce of the exchange. */
+  nonce?: string;
+  /** The account. */
+  user?: { id?: number; uuid?: string; username?: string; email?: string; friendly_name?: string };
+  /** Any other claim. */
+  [claim: string]: unknown;
+}
+
+const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
+const INSPECT_DENO = Symbol.for("Deno.customInspect");
+
+/**
+ * A plex.tv authentication token, legacy or JWT.
+ *
+ * `toString()`, `toJSON()` and console output show only its kind and expiry;
+ * read {@linkcode Token.value} to send it.
+ *
+ * @example Inspecting a token without leaking it
+ * ```ts
+ * import { Token } from "./token.ts";
+ * const token = new Token("abcdefghij0123456789");
+ * console.assert(token.isLegacy() && !token.isJwt());
+ * console.assert(!String(token).includes("abcdef"));
+ * console.assert(token.value === "abcdefghij0123456789");
+ * ```
+ */
+export class Token {
+  readonly #value: string;
+  #claims?: PlexJwtClaims | null;
+
+  /**
+   * Wraps a token string.
+   *
+   * @param value The raw token.
+   * @throws {PlexError} `invalid_token` when the value is empty or has whitespace or control characters.
+   */
+  constructor(value: string) {
+    if (typeof value !== "string" || value.length === 0 || !/^[\x21-\x7e]+$/.test(value)) {
+      throw new PlexError("invalid_token", "A token must be a non-empty string of printable ASCII characters");
+    }
+    this.#value = value;
+  }
+
+  /**
+   * Returns `value` as a Token (a Token is returned as is).
+   *
+   * @param value A token or its raw string.
+   * @returns The Token.
+   *
+   * @example
+   * ```ts
+   * import { Token } from "./token.ts";
+   * console.assert(Token.from("abcdefghij0123456789").isLegacy());
+   * ```
+   */
+  static from(value: Token | string): Token {
+    return value instanceof Token ? value : new Token(value);
+  }
+
+  /** The raw token, to send in `X-Plex-Token`. It is a secret. */
+  get value(): string {
+    return this.#value;
+  }
+
+  /**
+   * Whether the token is a JWT (three dot-separated parts with a JSON header).
+   * True even when the JWT has expired.
+   *
+   * @returns `true` for a JWT.
+   */
+  isJwt(): boolean {
+    return this.claims !== undefined;
+  }
+
+  /**
+   * Whether the token is a legacy plex.tv token (not a JWT).
+   *
+   * @returns `true` for a legacy token.
+   */
+  isLegacy(): boolean {
+    return !this.isJwt();
+  }
+
+  /** The JWT's claims, decoded without verifying the signature; `undefined` for a legacy token. */
+  get claims(): PlexJwtClaims | undefined {
+    if (this.#claims === undefined) {
+      try {
+        this.#claims = decodeJwt(this.#value).payload as PlexJwtClaims;
+      } catch {
+        this.#claims = null;
+      }
+    }
+    return this.#claims ?? undefined;
+  }
+
+  /** When the JWT expires; `undefined` for a legacy token (valid until revoked) or a JWT without `exp`. */
+  get expiresAt(): Date | undefined {
+    const exp = this.claims?.exp;
+    return typeof exp === "number" && Number.isFinite(exp) ? new Date(exp * 1000) : undefined;
+  }
+
+  /**
+   * Checks the token locally: a legacy token is always accepted; a JWT must
+   * have a numeric `exp` in the future. The signature is not verified (see
+   * `verifyPlexToken`).
+   *
+   * @param now The time to check against (default: now).
+   * @throws {PlexError} `expired_token` or `invalid_token`.
+   *
+   * @example
+   * ```ts
+   * import { Token } from "./token.ts";
+   * new Token("abcdefghij0123456789").validate();
+   * ```
+   */
+  validate(now: Date = new Date()): void {
+    if (this.isLegacy()) return;
+    const exp = this.claims?.exp;
+    if (typeof exp !== "number" || !Number.isFinite(exp)) {
+      throw new PlexError("invalid_token", "The JWT has no numeric exp claim");
+    }
+    if (exp * 1000 <= now.getTime()) {
+      throw new PlexError("expired_token", `The JWT expired at ${new Date(exp * 1000).toISOString()}`, {
+        hint: "Refresh the token or sign in again",
+      });
+    }
+  }
+
+  /**
+   * Like {@linkcode Token.validate}, as a boolean.
+   *
+   * @param now The time to check against (default: now).
+   * @returns `true` when `validate` would not throw.
+   */
+  isValid(now: Date = new Date()): boolean {
+    try {
+      this.validate(now);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A description without the secret, e.g. `Token(jwt, expires 2026-12-04T10:00:00.000Z)`.
+   *
+   * @returns The redacted description.
+   */
+  toString(): string {
+    if (this.isLegacy()) return "Token(legacy, ***)";
+    const exp = this.expiresAt;
+    return `Token(jwt, ***, ${exp ? `expires ${isNaN(exp.getTime()) ? "never" : exp.toISOString()}` : "no expiry"})`;
+  }
+
+  /**
+   * The redacted description, so `JSON.stringify` never leaks the token.
+   *
+   * @returns The same text as `toString()`.
+   */
+  toJSON(): string {
+    return this.toString();
+  }
+
+  /** Node and Bun `util.inspect` / `console.log` output: the redacted description. */
+  [INSPECT_NODE](): string {
+    return this.toString();
+  }
+
+  /** Deno `console.log` output: the redacted description. */
+  [INSPECT_DENO](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Small, typed validators for plex.tv responses. Unknown fields are kept
+ * (passthrough); a wrong type fails with the field's path, e.g.
+ * `subscription.features[3] should be a string, got number`.
+ *
+ * @module
+ */
+import { PlexError } from "./errors.ts";
+
+/**
+ * A validator: returns the value (possibly converted, e.g. to a `Date`) or
+ * throws `invalid_response` naming the path.
+ *
+ * @example
+ * ```ts
+ * import { object, string, type Validator } from "./validate.ts";
+ * const nonce: Validator<{ nonce: string }> = object({ nonce: string });
+ * console.assert(nonce({ nonce: "n" }, "").nonce === "n");
+ * ```
+ */
+export type Validator<T> = (value: unknown, path: string) => T;
+
+function fail(path: string, expected: string, value: unknown): never {
+  const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  throw new PlexError("invalid_response", `${path || "the response"} should be ${expected}, got ${got}`);
+}
+
+/**
+ * Accepts a string.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The string.
+ *
+ * @example
+ * ```ts
+ * import { string } from "./validate.ts";
+ * console.assert(string("x", "name") === "x");
+ * ```
+ */
+export function string(value: unknown, path: string): string {
+  return typeof value === "string" ? value : fail(path, "a string", value);
+}
+
+/**
+ * Accepts a finite number.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The number.
+ *
+ * @example
+ * ```ts
+ * import { number } from "./validate.ts";
+ * console.assert(number(3, "id") === 3);
+ * ```
+ */
+export function number(value: unknown, path: string): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : fail(path, "a number", value);
+}
+
+/**
+ * Accepts a boolean, and the XML forms `"1"`/`"0"`/`"true"`/`"false"`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The boolean.
+ *
+ * @example
+ * ```ts
+ * import { boolean } from "./validate.ts";
+ * console.assert(boolean("1", "owned") === true);
+ * ```
+ */
+export function boolean(value: unknown, path: string): boolean {
+  if (typeof value === "boolean") return value;
+  if (value === "1" || value === "true") return true;
+  if (value === "0" || value === "false") return false;
+  return fail(path, "a boolean", value);
+}
+
+/**
+ * Accepts an ISO-8601 date string and returns a `Date`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The date.
+ *
+ * @example
+ * ```ts
+ * import { isoDate } from "./validate.ts";
+ * console.assert(isoDate("2019-03-16T15:20:12Z", "subscribedAt").getUTCFullYear() === 2019);
+ * ```
+ */
+export function isoDate(value: unknown, path: string): Date {
+  const date = typeof value === "string" ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : fail(path, "an ISO-8601 date", value);
+}
+
+/**
+ * Accepts unix seconds (a number or a digit string) and returns a `Date`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The date.
+ *
+ * @example
+ * ```ts
+ * import { unixSeconds } from "./validate.ts";
+ * console.assert(unixSeconds("1633194400", "createdAt").getUTCFullYear() === 2021);
+ * ```
+ */
+export function unixSeconds(value: unknown, path: string): Date {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? new Date(n * 1000) : fail(path, "unix seconds", value);
+}
+
+/**
+ * Accepts an integer, also written as a digit string (XML attributes).
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The integer.
+ *
+ * @example
+ * ```ts
+ * import { integer } from "./validate.ts";
+ * console.assert(integer("42", "id") === 42);
+ * ```
+ */
+export function integer(value: unknown, path: string): number {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) ? n : fail(path, "an integer", value);
+}
+
+/**
+ * Accepts exactly one string value.
+ *
+ * @param expected The only accepted value.
+ * @returns A validator of that value.
+ *
+ * @example
+ * ```ts
+ * import { literal } from "./validate.ts";
+ * console.assert(literal("OKP")("OKP", "kty") === "OKP");
+ * ```
+ */
+export function literal<T extends string>(expected: T): Validator<T> {
+  return (value, path) => (value === expected ? expected : fail(path, JSON.stringify(expected), value));
+}
+
+/**
+ * Accepts anything, unchanged.
+ *
+ * @param value The value.
+ * @returns The value.
+ *
+ * @example
+ * ```ts
+ * import { unknownValue } from "./validate.ts";
+ * console.assert(unknownValue(5) === 5);
+ * ```
+ */
+export function unknownValue(value: unknown): unknown {
+  return value;
+}
+
+/**
+ * Accepts `null` as well (also `undefined`, which becomes `null`).
+ *
+ * @param inner The validator for non-null values.
+ * @returns A validator of `T | null`.
+ *
+ * @example
+ * ```ts
+ * import { nullable, string } from "./validate.ts";
+ * console.assert(nullable(string)(null, "authToken") === null);
+ * ```
+ */
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+  return (value, path) => (value === null || value === undefined ? null : inner(value, path));
+}
+
+/**
+ * Accepts a missing field (`undefined`); `null` and empty strings count as missing too.
+ *
+ * @param inner The validator for present values.
+ * @returns A validator of `T | undefined`.
+ *
+ * @example
+ * ```ts
+ * import { optional, unixSeconds } from "./validate.ts";
+ * console.assert(optional(unixSeconds)("", "lastSeenAt") === undefined);
+ * ```
+ */
+export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
+  return (value, path) => (value === undefined || value === null || value === "" ? undefined : inner(value, path));
+}
+
+/**
+ * Accepts an array whose items all pass `item`.
+ *
+ * @param item The item validator.
+ * @returns A validator of `T[]`.
+ *
+ * @example
+ * ```ts
+ * import { array, string } from "./validate.ts";
+ * console.assert(array(string)(["a"], "features").length === 1);
+ * ```
+ */
+export function array<T>(item: Validator<T>): Validator<T[]> {
+  return (value, path) => {
+    if (!Array.isArray(value)) return fail(path, "an array", value);
+    return value.map((v, i) => item(v, `${path}[${i}]`));
+  };
+}
+
+/** The validators of an object's known fields. */
+export type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
+
+/**
+ * Accepts an object: known fields are validated (and converted), unknown
+ * fields are kept as they are.
+ *
+ * @param shape A validator per known field.
+ * @returns A validator of `T` (with the unknown fields kept).
+ *
+ * @example
+ * ```ts
+ * import { number, object, string } from "./validate.ts";
+ * const pin = object<{ id: number; code: string }>({ id: number, code: string });
+ * const value = pin({ id: 1, code: "ABCD", extra: true }, "") as { id: number; extra?: boolean };
+ * console.assert(value.id === 1 && value.extra === true);
+ * ```
+ */
+export function object<T extends object>(shape: Shape<T>): Validator<T> {
+  return (value, path) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return fail(path, "an object", value);
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const [key, validate] of Object.entries(shape) as [string, Validator<unknown>][]) {
+      const result = validate((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      if (result === undefined) delete out[key];
+      else out[key] = result;
+    }
+    return out as T;
+  };
+}
+
+/**
+ * Runs a validator on a whole response value, with an empty root path.
+ *
+ * @param validator The validator.
+ * @param value The parsed response.
+ * @returns The validated value.
+ * @throws {PlexError} `invalid_response` naming the first wrong field.
+ *
+ * @example
+ * ```ts
+ * import { object, parse, string } from "./validate.ts";
+ * console.assert(parse(object({ nonce: string }), { nonce: "n" }).nonce === "n");
+ * ```
+ */
+export function parse<T>(validator: Validator<T>, value: unknown): T {
+  return validator(value, "");
+}
