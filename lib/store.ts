@@ -1,0 +1,85 @@
+/**
+ * The secure-data store interface: where a token source keeps what a restart
+ * needs (client id, device key, current token). Stores are plugins: anyone
+ * can implement {@linkcode SecureStore}.
+ *
+ * @module
+ */
+
+/**
+ * A lock held in a shared store while one replica refreshes the token.
+ *
+ * @example
+ * ```ts
+ * import type { StoreLock } from "./store.ts";
+ * async function withLock(lock: StoreLock, work: () => Promise<void>) {
+ *   try { await work(); } finally { await lock.release(); }
+ * }
+ * ```
+ */
+export interface StoreLock {
+  /** Releases the lock, only if this holder still owns it. */
+  release(): Promise<void>;
+}
+
+/**
+ * A place to keep secret data. `load` answers `undefined` when nothing is
+ * stored; `save` replaces what is stored, atomically; `clear` removes it.
+ * A shared store (Redis) may add `lock` so replicas refresh one at a time.
+ *
+ * @example A store that keeps data in a variable
+ * ```ts
+ * import type { SecureStore } from "./store.ts";
+ * function variableStore<T>(): SecureStore<T> {
+ *   let value: T | undefined;
+ *   return {
+ *     load: () => Promise.resolve(value),
+ *     save: (data) => { value = data; return Promise.resolve(); },
+ *     clear: () => { value = undefined; return Promise.resolve(); },
+ *   };
+ * }
+ * const store = variableStore<string>();
+ * await store.save("x");
+ * console.assert(await store.load() === "x");
+ * ```
+ */
+export interface SecureStore<T> {
+  /** Loads the stored data, or `undefined` when there is none. */
+  load(): Promise<T | undefined>;
+  /** Saves `data`, replacing what was stored. */
+  save(data: T): Promise<void>;
+  /** Removes the stored data. */
+  clear(): Promise<void>;
+  /**
+   * Optional: takes a lock named `name` for at most `ttlMs` (it expires by
+   * itself if the holder dies). Answers `undefined` when another holder has it.
+   */
+  lock?(name: string, ttlMs: number): Promise<StoreLock | undefined>;
+}
+
+/**
+ * What plextv keeps in a secure store for one device: enough to restart
+ * without asking the user again.
+ *
+ * @example
+ * ```ts
+ * import type { SecureData } from "./store.ts";
+ * const data: SecureData = { version: 1, clientId: "0d6e...", token: "abcdefghij0123456789" };
+ * ```
+ */
+export interface SecureData {
+  /** Format version of this record. */
+  version: 1;
+  /** The client identifier the key and token belong to. */
+  clientId: string;
+  /** The registered device key id (JWT flows). */
+  keyId?: string;
+  /** The device's Ed25519 private key as a JWK (`kty`, `crv`, `x`, `d`). */
+  privateKey?: JsonWebKey;
+  /** The current token (legacy or JWT). */
+  token?: string;
+  /** When the current token expires (ISO-8601), for JWTs. */
+  tokenExpiresAt?: string;
+  /** When this record was saved (ISO-8601); newer records win in shared stores. */
+  savedAt?: string;
+}
