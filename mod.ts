@@ -75,4 +75,26 @@ export { registerWithPinJwt } from "./lib/flows/pin_jwt.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
 export { plexPublicKeys, processPlexKeysResponse, verifyPlexToken } from "./lib/flows/verify.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
+export type { TokenOptions, TokenSource } from "./lib/token_source.ts";
+export {
+  withClock,
+  withCredentials,
+  withJwt,
+  withLogger,
+  withPin,
+  withPinJwt,
+  withStore,
+  withToken,
+} from "./lib/token_sources/options.ts";
+export type {
+  JwkMissingPolicy,
+  JwtSourceOptions,
+  Registrar,
+  TokenSourceOption,
+  TokenSourceSettings,
+} from "./lib/token_sources/options.ts";
+export { PlexTokenSource } from "./lib/token_sources/plex_token_source.ts";
+export { refreshUnderLock } from "./lib/token_sources/refresh_lock.ts";
+export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
+export type { SecureData, SecureStore, StoreLock } from "./lib/store.ts";
 export { VERSION } from "./lib/version.ts";

@@ -26,6 +26,8 @@ import { type CallOptions, type HttpSettings, isAllowedBaseUrl, type RequestCont
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
+import type { TokenSourceOption } from "./token_sources/options.ts";
+import { PlexTokenSource } from "./token_sources/plex_token_source.ts";
 import { VERSION } from "./version.ts";
 
 /** Every scope a device JWT can ask for. */
@@ -387,6 +389,26 @@ export class Config implements RequestContext {
    */
   plexPublicKeys(options?: CallOptions): Promise<PublicJwk[]> {
     return plexPublicKeys(this, options);
+  }
+
+  /**
+   * Creates a token source from options (the seed's `TokenSource`): a
+   * registrar (`withToken`, `withCredentials`, `withPin`, `withPinJwt`), and
+   * `withJwt(store)` or `withStore(store)` to persist across restarts.
+   *
+   * @param options The options.
+   * @returns A caching, refreshing token source.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * import { withToken } from "./token_sources/options.ts";
+   * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"));
+   * console.assert((await source.token()).isLegacy());
+   * ```
+   */
+  tokenSource(...options: TokenSourceOption[]): PlexTokenSource {
+    return new PlexTokenSource(this, options);
   }
 
   /**

@@ -1,0 +1,71 @@
+/**
+ * One shared operation for many waiters: concurrent callers share a single
+ * in-flight promise; each may stop waiting with its own signal, and the
+ * operation itself is aborted only when every waiter has given up.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+
+/**
+ * Runs at most one operation at a time and lets every caller wait for it.
+ *
+ * @example
+ * ```ts
+ * import { SingleFlight } from "./_single_flight.ts";
+ * let runs = 0;
+ * const flight = new SingleFlight<number>();
+ * const work = () => flight.run(async () => ++runs);
+ * const results = await Promise.all([work(), work(), work()]);
+ * console.assert(runs === 1 && results.every((r) => r === 1));
+ * ```
+ */
+export class SingleFlight<T> {
+  #current?: { promise: Promise<T>; controller: AbortController; waiters: number };
+
+  /**
+   * Joins the running operation, or starts `operation` when none runs.
+   *
+   * @param operation The work; it receives a signal that fires when all waiters left.
+   * @param signal This caller's signal.
+   * @returns The operation's result.
+   */
+  run(operation: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (!this.#current) {
+      const controller = new AbortController();
+      const flight = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
+      flight.promise = operation(controller.signal).finally(() => {
+        if (this.#current === flight) this.#current = undefined;
+      });
+      this.#current = flight;
+    }
+    const flight = this.#current;
+    flight.waiters++;
+    if (!signal) return flight.promise.finally(() => flight.waiters--);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        flight.waiters--;
+        if (flight.waiters === 0) flight.controller.abort(signal.reason);
+        reject(aborted(signal));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      flight.promise.then(
+        (value) => {
+          signal.removeEventListener("abort", onAbort);
+          flight.waiters--;
+          resolve(value);
+        },
+        (err) => {
+          signal.removeEventListener("abort", onAbort);
+          flight.waiters--;
+          reject(err);
+        },
+      );
+    });
+  }
+}
+
+function aborted(signal: AbortSignal): PlexError {
+  return new PlexError("aborted", "Waiting for the token was aborted", { cause: signal.reason });
+}

@@ -1,0 +1,306 @@
+/**
+ * The options of `config.tokenSource(...)`, composed like the seed's
+ * `TokenSourceOption`s: a registrar (token, credentials, PIN, PIN + JWK) to
+ * sign in once, and `withJwt(store)` / `withStore(store)` to persist and
+ * refresh so it is never needed again.
+ *
+ * @module
+ */
+import type { CredentialsOptions } from "../flows/credentials.ts";
+import type { OnPin, PinSignInOptions } from "../flows/pin.ts";
+import type { PinJwtOptions } from "../flows/pin_jwt.ts";
+import type { DeviceKey } from "../keys.ts";
+import type { Logger } from "../logger.ts";
+import type { SecureData, SecureStore } from "../store.ts";
+import { Token } from "../token.ts";
+import type { Config } from "../config.ts";
+
+/**
+ * Signs in once and returns a token, and for PIN + JWK the registered key.
+ *
+ * @example
+ * ```ts
+ * import type { Registrar } from "./options.ts";
+ * const registrar: Registrar = { name: "custom", register: (config) => config.registerWithPin(() => {}).then((token) => ({ token })) };
+ * ```
+ */
+export interface Registrar {
+  /** A short name for logs: `token`, `credentials`, `pin`, `pin-jwt`. */
+  name: string;
+  /** Signs in. */
+  register(config: Config, signal?: AbortSignal): Promise<{ token: Token; key?: DeviceKey }>;
+}
+
+/**
+ * What to do when plex.tv no longer knows the device key (code 1097).
+ *
+ * @example
+ * ```ts
+ * import type { JwkMissingPolicy } from "./options.ts";
+ * const policy: JwkMissingPolicy = "reregister";
+ * ```
+ */
+export type JwkMissingPolicy = "fail" | "reregister";
+
+/**
+ * The settings the options build up.
+ *
+ * @example
+ * ```ts
+ * import type { TokenSourceSettings } from "./options.ts";
+ * function persistent(settings: TokenSourceSettings): boolean { return settings.store !== undefined; }
+ * ```
+ */
+export interface TokenSourceSettings {
+  /** How to sign in when nothing usable is stored. */
+  registrar?: Registrar;
+  /** Where the client id, device key and token are kept. */
+  store?: SecureStore<SecureData>;
+  /** Use Ed25519 JWTs (register a device key, refresh with it). */
+  jwt: boolean;
+  /** Where the source says what it does. */
+  logger?: Logger;
+  /** Refresh a JWT this long before it expires. Default one day. */
+  refreshMarginMs: number;
+  /** On 1097: fail (default) or register again with a new client id. */
+  onJwkMissing: JwkMissingPolicy;
+  /** Called with the new client id after a re-registration: persist it. */
+  onReregister?: (clientId: string) => void | Promise<void>;
+  /** How long a refresh lock in a shared store is held at most. Default 30 s. */
+  lockTtlMs: number;
+  /** The clock (for tests). */
+  now: () => Date;
+}
+
+/**
+ * One option of `config.tokenSource(...)`.
+ *
+ * @example
+ * ```ts
+ * import type { TokenSourceOption } from "./options.ts";
+ * const quiet: TokenSourceOption = (settings) => { settings.logger = undefined; };
+ * ```
+ */
+export type TokenSourceOption = (settings: TokenSourceSettings) => void;
+
+/**
+ * The default settings, before options apply.
+ *
+ * @returns Fresh default settings.
+ *
+ * @example
+ * ```ts
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * console.assert(defaultTokenSourceSettings().refreshMarginMs === 86_400_000);
+ * ```
+ */
+export function defaultTokenSourceSettings(): TokenSourceSettings {
+  return {
+    jwt: false,
+    refreshMarginMs: 24 * 60 * 60 * 1000,
+    onJwkMissing: "fail",
+    lockTtlMs: 30_000,
+    now: () => new Date(),
+  };
+}
+
+/**
+ * Uses an existing token (the seed's `WithToken`). With `withJwt`, it is used
+ * once to register the device key.
+ *
+ * @param token The token.
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "../config.ts";
+ * import { withToken } from "./options.ts";
+ * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"));
+ * console.assert((await source.token()).isLegacy());
+ * ```
+ */
+export function withToken(token: Token | string): TokenSourceOption {
+  const fixed = Token.from(token);
+  return (settings) => {
+    settings.registrar = { name: "token", register: () => Promise.resolve({ token: fixed }) };
+  };
+}
+
+/**
+ * Signs in with a username and password (the seed's `WithCredentials`), once.
+ *
+ * @param username The Plex username or email.
+ * @param password The password.
+ * @param options `verificationCode` for 2FA, `rememberMe`.
+ * @returns The option.
+ *
+ * @example
+ * ```ts ignore
+ * const source = config.tokenSource(withCredentials("me", password, { verificationCode: "123456" }), withJwt(store));
+ * ```
+ */
+export function withCredentials(
+  username: string,
+  password: string,
+  options: Omit<CredentialsOptions, "signal"> = {},
+): TokenSourceOption {
+  return (settings) => {
+    settings.registrar = {
+      name: "credentials",
+      register: async (config, signal) => ({
+        token: await config.registerWithCredentials(username, password, { ...options, signal }),
+      }),
+    };
+  };
+}
+
+/**
+ * Signs in with a PIN (the seed's `WithPIN`), once.
+ *
+ * @param onPin Shows the PIN and URL to the user.
+ * @param options `pollInterval`, `strong`, `forwardUrl`.
+ * @returns The option.
+ *
+ * @example
+ * ```ts ignore
+ * const source = config.tokenSource(withPin((pin, url) => console.error(`Open ${url}`)), withStore(store));
+ * ```
+ */
+export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> = {}): TokenSourceOption {
+  return (settings) => {
+    settings.registrar = {
+      name: "pin",
+      register: async (config, signal) => ({ token: await config.registerWithPin(onPin, { ...options, signal }) }),
+    };
+  };
+}
+
+/**
+ * Signs in with a strong PIN that registers a device key: JWTs without any
+ * legacy token. Implies JWT mode; add `withJwt(store)` to persist the key.
+ *
+ * @param onPin Shows the PIN and URL to the user.
+ * @param options `pollInterval`, `forwardUrl`.
+ * @returns The option.
+ *
+ * @example
+ * ```ts ignore
+ * const source = config.tokenSource(withPinJwt((pin, url) => console.error(`Open ${url}`)), withJwt(store));
+ * ```
+ */
+export function withPinJwt(onPin: OnPin, options: Omit<PinJwtOptions, "signal"> = {}): TokenSourceOption {
+  return (settings) => {
+    settings.jwt = true;
+    settings.registrar = {
+      name: "pin-jwt",
+      register: (config, signal) => config.registerWithPinJwt(onPin, { ...options, signal }),
+    };
+  };
+}
+
+/**
+ * Options of {@linkcode withJwt}.
+ *
+ * @example
+ * ```ts
+ * import type { JwtSourceOptions } from "./options.ts";
+ * const options: JwtSourceOptions = { refreshMarginMs: 12 * 3600_000, onJwkMissing: "reregister" };
+ * ```
+ */
+export interface JwtSourceOptions {
+  /** Refresh this long before expiry. Default one day (of the JWT's seven). */
+  refreshMarginMs?: number;
+  /** On 1097 (key no longer registered): `fail` (default) or `reregister` with a new client id. */
+  onJwkMissing?: JwkMissingPolicy;
+  /** Called with the new client id after a re-registration. */
+  onReregister?: (clientId: string) => void | Promise<void>;
+}
+
+/**
+ * Uses Ed25519 JWTs, persisted in `store` (the seed's `WithJWT`): the first
+ * run signs in through the registrar and registers a device key; later runs
+ * load the key and token and refresh the JWT before it expires.
+ *
+ * @param store Where the client id, key and token are kept.
+ * @param options Refresh margin and the 1097 policy.
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../stores/memory.ts";
+ * import { withJwt, withToken } from "./options.ts";
+ * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withJwt(memoryStore()));
+ * console.assert(typeof source.token === "function");
+ * ```
+ */
+export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOptions = {}): TokenSourceOption {
+  return (settings) => {
+    settings.jwt = true;
+    settings.store = store;
+    if (options.refreshMarginMs !== undefined) settings.refreshMarginMs = options.refreshMarginMs;
+    if (options.onJwkMissing !== undefined) settings.onJwkMissing = options.onJwkMissing;
+    if (options.onReregister !== undefined) settings.onReregister = options.onReregister;
+  };
+}
+
+/**
+ * Persists the token (legacy or JWT) in `store`, so a restart does not sign
+ * in again and does not add a new device to the account.
+ *
+ * @param store Where the client id and token are kept.
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../stores/memory.ts";
+ * import { withStore, withToken } from "./options.ts";
+ * const store = memoryStore();
+ * await defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withStore(store)).token();
+ * console.assert((await store.load())?.clientId === "id");
+ * ```
+ */
+export function withStore(store: SecureStore<SecureData>): TokenSourceOption {
+  return (settings) => {
+    settings.store = store;
+  };
+}
+
+/**
+ * Logs what the source does (sign-ins, refreshes, warnings), without secrets.
+ *
+ * @param logger The logger, e.g. `console`.
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "../config.ts";
+ * import { withLogger, withToken } from "./options.ts";
+ * defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withLogger(console));
+ * ```
+ */
+export function withLogger(logger: Logger): TokenSourceOption {
+  return (settings) => {
+    settings.logger = logger;
+  };
+}
+
+/**
+ * Uses another clock (for tests and simulations).
+ *
+ * @param now Returns the current time.
+ * @returns The option.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "../config.ts";
+ * import { withClock, withToken } from "./options.ts";
+ * defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withClock(() => new Date(0)));
+ * ```
+ */
+export function withClock(now: () => Date): TokenSourceOption {
+  return (settings) => {
+    settings.now = now;
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * The token source behind `config.tokenSource(...)`: reuses a valid token,
+ * refreshes a JWT ahead of expiry, shares one in-flight refresh between
+ * concurrent callers, persists what a restart needs, and recovers from a lost
+ * device key explicitly.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { newClientId } from "../client_id.ts";
+import { isPlexError, PlexError } from "../errors.ts";
+import { type DeviceKey, deviceKeyFromPrivate, exportPrivateJwk, importPrivateJwk } from "../keys.ts";
+import type { SecureData } from "../store.ts";
+import { Token } from "../token.ts";
+import type { TokenOptions, TokenSource } from "../token_source.ts";
+import { SingleFlight } from "./_single_flight.ts";
+import { defaultTokenSourceSettings, type TokenSourceOption, type TokenSourceSettings } from "./options.ts";
+import { refreshUnderLock } from "./refresh_lock.ts";
+
+/** After a failed refresh answered with the still-valid old JWT, wait this long before trying again. */
+const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
+
+/**
+ * A caching, refreshing, persisting token source. Create it with
+ * `config.tokenSource(...options)`.
+ *
+ * @example A JWT source that survives restarts
+ * ```ts ignore
+ * import { defaultConfig, withCredentials, withJwt } from "@plexkit/plextv";
+ * import { Vault } from "@plexkit/plextv/plugins/vault";
+ *
+ * const source = config.tokenSource(
+ *   withCredentials("me", password), // used once, on the very first run
+ *   withJwt(new Vault("plextv.vault", passphrase)),
+ * );
+ * const token = await source.token(); // later runs: 0 requests while the JWT is fresh
+ * ```
+ */
+export class PlexTokenSource implements TokenSource {
+  #config: Config;
+  readonly #settings: TokenSourceSettings;
+  readonly #flight = new SingleFlight<Token>();
+  #current?: Token;
+  #key?: DeviceKey;
+  #loaded = false;
+  #retryRefreshAt = 0;
+
+  /**
+   * Creates the source; prefer `config.tokenSource(...)`.
+   *
+   * @param config The configuration (client id, hosts).
+   * @param options The options (registrar, store, JWT, logger).
+   */
+  constructor(config: Config, options: TokenSourceOption[]) {
+    this.#config = config;
+    this.#settings = defaultTokenSourceSettings();
+    for (const option of options) option(this.#settings);
+  }
+
+  /** The client identifier in use (it changes after a re-registration). */
+  get clientId(): string {
+    return this.#config.clientId;
+  }
+
+  /** The configuration in use (its client id changes after a re-registration). */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /**
+   * Returns a valid token: the cached one while fresh, else loaded, refreshed
+   * or signed in — once, however many callers wait.
+   *
+   * @param options `signal` stops this caller waiting.
+   * @returns The token.
+   */
+  token(options: TokenOptions = {}): Promise<Token> {
+    const cached = this.#current;
+    if (cached && this.#fresh(cached)) return Promise.resolve(cached);
+    return this.#flight.run((signal) => this.#obtain(signal), options.signal);
+  }
+
+  /** A description without secrets. */
+  toString(): string {
+    return `PlexTokenSource(${this.#settings.jwt ? "jwt" : "legacy"}, ${this.#current ?? "no token yet"})`;
+  }
+
+  #fresh(token: Token): boolean {
+    if (token.isLegacy()) return !this.#settings.jwt;
+    const expiresAt = token.expiresAt?.getTime();
+    if (expiresAt === undefined) return false;
+    const now = this.#settings.now().getTime();
+    if (expiresAt - this.#settings.refreshMarginMs > now) return true;
+    return expiresAt > now && now < this.#retryRefreshAt;
+  }
+
+  async #obtain(signal: AbortSignal): Promise<Token> {
+    if (!this.#loaded) {
+      await this.#loadStored();
+      this.#loaded = true;
+      if (this.#current && this.#fresh(this.#current)) return this.#current;
+    }
+    if (!this.#settings.jwt) return this.#signIn(signal);
+    if (this.#key) return this.#refresh(signal);
+    return this.#registerKey(signal);
+  }
+
+  async #loadStored(): Promise<void> {
+    const data = await this.#settings.store?.load();
+    if (!data) return;
+    if (data.clientId !== this.#config.clientId) {
+      throw new PlexError(
+        "invalid_client_id",
+        "The stored device data belongs to another client identifier",
+        {
+          hint: "Use the client identifier the data was saved with, or clear the store and sign in again",
+        },
+      );
+    }
+    this.#current = data.token ? new Token(data.token) : undefined;
+    if (data.privateKey && data.keyId) {
+      const key = await deviceKeyFromPrivate(await importPrivateJwk(data.privateKey));
+      if (key.keyId !== data.keyId) {
+        throw new PlexError("store_corrupt", "The stored key id does not match the stored private key", {
+          hint: "Clear the store and sign in again",
+        });
+      }
+      this.#key = key;
+    }
+    this.#settings.logger?.debug(`Loaded the stored ${this.#key ? "device key and " : ""}token`);
+  }
+
+  #registrar() {
+    const registrar = this.#settings.registrar;
+    if (!registrar) {
+      throw new PlexError("no_token_source", "No way to sign in was given and nothing usable is stored", {
+        hint: "Add withCredentials(), withPin(), withPinJwt() or withToken() to the token source",
+      });
+    }
+    return registrar;
+  }
+
+  /** Legacy mode: sign in through the registrar once, and persist the token. */
+  async #signIn(signal: AbortSignal): Promise<Token> {
+    const registrar = this.#registrar();
+    const { token, key } = await registrar.register(this.#config, signal);
+    if (token.isJwt()) token.validate(this.#settings.now());
+    if (key) this.#key = key;
+    this.#settings.logger?.info(`Signed in with ${registrar.name}`);
+    await this.#save(token);
+    this.#current = token;
+    return token;
+  }
+
+  /** JWT mode without a key: sign in (or reuse a stored legacy token), register a key, get a JWT. */
+  async #registerKey(signal: AbortSignal): Promise<Token> {
+    let legacy = this.#current;
+    if (!legacy) {
+      const registrar = this.#registrar();
+      const result = await registrar.register(this.#config, signal);
+      this.#settings.logger?.info(`Signed in with ${registrar.name}`);
+      if (result.key) {
+        this.#key = result.key;
+        await this.#save(result.token);
+        this.#current = result.token;
+        return result.token;
+      }
+      legacy = result.token;
+      this.#current = legacy;
+      await this.#save(legacy);
+    }
+    this.#key = await this.#config.generateAndUploadPublicKey(legacy, { signal });
+    this.#settings.logger?.info("Registered a device key with plex.tv");
+    await this.#save(undefined);
+    const token = await this.#config.jwtToken(this.#key.privateKey, this.#key.keyId, { signal });
+    await this.#save(token);
+    this.#current = token;
+    return token;
+  }
+
+  /** JWT mode with a key: nonce + token exchange, under the store's lock when it has one. */
+  async #refresh(signal: AbortSignal): Promise<Token> {
+    const key = this.#key!;
+    const old = this.#current;
+    const store = this.#settings.store;
+    const refresh = async () => {
+      const token = await this.#config.jwtToken(key.privateKey, key.keyId, { signal });
+      await this.#save(token);
+      this.#settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
+      return token;
+    };
+    try {
+      const token = store
+        ? await refreshUnderLock(store, {
+          refresh,
+          reload: () => this.#reloadFresh(),
+          ttlMs: this.#settings.lockTtlMs,
+          logger: this.#settings.logger,
+          signal,
+        })
+        : await refresh();
+      this.#current = token;
+      this.#retryRefreshAt = 0;
+      return token;
+    } catch (err) {
+      if (isPlexError(err, "jwk_missing")) return this.#onJwkMissing(err, signal);
+      const now = this.#settings.now();
+      if (old?.isJwt() && old.isValid(now) && isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests")) {
+        this.#settings.logger?.warn(
+          `Refreshing the JWT failed (${err.message}); using the current one until ${old.expiresAt?.toISOString()}`,
+        );
+        this.#retryRefreshAt = now.getTime() + RETRY_AFTER_FAILED_REFRESH_MS;
+        return old;
+      }
+      throw err;
+    }
+  }
+
+  async #reloadFresh(): Promise<Token | undefined> {
+    const data = await this.#settings.store?.load();
+    if (!data?.token || data.clientId !== this.#config.clientId || data.keyId !== this.#key?.keyId) return undefined;
+    const token = new Token(data.token);
+    return token.isJwt() && this.#fresh(token) && token !== this.#current ? token : undefined;
+  }
+
+  async #onJwkMissing(err: PlexError, signal: AbortSignal): Promise<Token> {
+    if (this.#settings.onJwkMissing !== "reregister" || !this.#settings.registrar) {
+      throw new PlexError("jwk_missing", "plex.tv no longer knows this device's key", {
+        status: err.status,
+        details: [...err.details],
+        cause: err,
+        hint: this.#settings.registrar
+          ? "The device was probably removed from the account: clear the store and sign in again with a new client identifier, or use onJwkMissing: \"reregister\""
+          : "The device was probably removed from the account: clear the store and sign in again with a new client identifier",
+      });
+    }
+    const clientId = newClientId();
+    this.#settings.logger?.warn("plex.tv no longer knows this device's key; registering again with a new client id");
+    this.#config = this.#config.withClientId(clientId);
+    this.#key = undefined;
+    this.#current = undefined;
+    const token = await this.#registerKey(signal);
+    await this.#settings.onReregister?.(clientId);
+    return token;
+  }
+
+  async #save(token: Token | undefined): Promise<void> {
+    const store = this.#settings.store;
+    if (!store) return;
+    const current = token ?? this.#current;
+    const data: SecureData = {
+      version: 1,
+      clientId: this.#config.clientId,
+      savedAt: this.#settings.now().toISOString(),
+    };
+    if (this.#key) {
+      data.keyId = this.#key.keyId;
+      data.privateKey = await exportPrivateJwk(this.#key.privateKey);
+    }
+    if (current) {
+      data.token = current.value;
+      const expiresAt = current.expiresAt;
+      if (expiresAt) data.tokenExpiresAt = expiresAt.toISOString();
+    }
+    await store.save(data);
+  }
+}

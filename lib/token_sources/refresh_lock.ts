@@ -1,0 +1,88 @@
+/**
+ * Refreshing under a lock in a shared store, so that of many replicas only
+ * one asks plex.tv for a new token and the others read it from the store.
+ *
+ * @module
+ */
+import { sleep } from "../http.ts";
+import type { Logger } from "../logger.ts";
+import type { SecureStore } from "../store.ts";
+
+/**
+ * How {@linkcode refreshUnderLock} coordinates.
+ *
+ * @example
+ * ```ts
+ * import type { LockedRefresh } from "./refresh_lock.ts";
+ * const plan: LockedRefresh<string> = {
+ *   refresh: () => Promise.resolve("new"),
+ *   reload: () => Promise.resolve(undefined),
+ *   ttlMs: 30_000,
+ * };
+ * ```
+ */
+export interface LockedRefresh<T> {
+  /** Does the refresh (asks plex.tv, saves to the store). */
+  refresh(): Promise<T>;
+  /** Reads the store; answers the result when another replica already refreshed. */
+  reload(): Promise<T | undefined>;
+  /** The lock's time to live; it expires by itself if its holder dies. */
+  ttlMs: number;
+  /** How often a waiting replica re-reads the store. Default 200 ms. */
+  pollMs?: number;
+  /** Where waits and lock failures are reported. */
+  logger?: Logger;
+  /** Cancels waiting. */
+  signal?: AbortSignal;
+}
+
+const LOCK_NAME = "refresh";
+
+/**
+ * Runs `plan.refresh` holding the store's lock, when the store has one.
+ * Another holder → wait, re-reading the store, until it has the result or the
+ * lock is free. A store without locks, or a lock that cannot be reached,
+ * refreshes directly (and says so in the log).
+ *
+ * @param store The shared store.
+ * @param plan Refresh, reload, TTL.
+ * @returns The refreshed (or reloaded) result.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from "../stores/memory.ts";
+ * import { refreshUnderLock } from "./refresh_lock.ts";
+ * const result = await refreshUnderLock(memoryStore<string>(), {
+ *   refresh: () => Promise.resolve("fresh"), reload: () => Promise.resolve(undefined), ttlMs: 1_000,
+ * });
+ * console.assert(result === "fresh");
+ * ```
+ */
+export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: LockedRefresh<T>): Promise<T> {
+  if (!store.lock) return plan.refresh();
+  let waited = false;
+  for (;;) {
+    let lock;
+    try {
+      lock = await store.lock(LOCK_NAME, plan.ttlMs);
+    } catch (err) {
+      plan.logger?.warn(`The refresh lock is unavailable (${(err as Error).message}); refreshing without it`);
+      return plan.refresh();
+    }
+    if (lock) {
+      try {
+        const fresh = await plan.reload();
+        return fresh !== undefined ? fresh : await plan.refresh();
+      } finally {
+        await lock.release().catch((err) =>
+          plan.logger?.warn(`Releasing the refresh lock failed (${(err as Error).message}); it expires by itself`)
+        );
+      }
+    }
+    if (!waited) plan.logger?.info("Another process is refreshing the token; waiting for it");
+    waited = true;
+    await sleep(plan.pollMs ?? 200, plan.signal);
+    const fresh = await plan.reload();
+    if (fresh !== undefined) return fresh;
+  }
+}
