@@ -36,6 +36,8 @@
  * - `insecure_url`: an `http://` URL for a host other than loopback
  * - `invalid_argument`: the caller passed something unusable
  * - `popup_closed`: the user closed the sign-in popup (browser)
+ * - `popup_blocked`: the browser blocked the sign-in popup (browser)
+ * - `pin_not_approved`: the user came back without approving the PIN (browser forward flow)
  * - `unknown_store`: a store URI names no registered scheme
  * - `store_error`: a store could not load, save or clear its data
  * - `store_corrupt`: a store's data is truncated, tampered or foreign
@@ -90,6 +92,8 @@ export type PlexErrorCode =
   | "insecure_url"
   | "invalid_argument"
   | "popup_closed"
+  | "popup_blocked"
+  | "pin_not_approved"
   | "unknown_store"
   | "store_error"
   | "store_corrupt"
