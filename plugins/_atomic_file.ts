@@ -1,0 +1,108 @@
+/**
+ * Whole-file reads and crash-safe, atomic whole-file writes with node:fs
+ * (Deno, Bun and Node): a temporary file in the same folder is written,
+ * flushed to disk and renamed over the target, then the folder is flushed.
+ * Readers see the old file or the new one, never a partial one.
+ *
+ * @module
+ */
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Reads a whole file, or answers `undefined` when it does not exist.
+ *
+ * @param path The file.
+ * @param maxBytes Refuse files larger than this (answers `"too_large"`).
+ * @returns The bytes, `undefined` when missing, `"too_large"` when over `maxBytes`.
+ * @throws The file system's error (`EACCES`, `EISDIR`, ...).
+ *
+ * @example
+ * ```ts
+ * import { readFileIfExists } from "./_atomic_file.ts";
+ * console.assert(await readFileIfExists("/nonexistent/plextv-example", 1024) === undefined);
+ * ```
+ */
+export async function readFileIfExists(
+  path: string,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined | "too_large"> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    if ((err as { code?: string }).code === "ENOENT") return undefined;
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) return "too_large";
+    const bytes = new Uint8Array(await handle.readFile());
+    return bytes.length > maxBytes ? "too_large" : bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces a file atomically: writes a temporary file in the same folder
+ * with `mode`, flushes it, renames it over `path` and flushes the folder
+ * (where the system supports it). Creates missing folders with mode 0700.
+ * On failure the temporary file is removed and `path` is unchanged.
+ *
+ * @param path The file to replace or create.
+ * @param bytes The new content.
+ * @param mode The file mode (default 0600: owner read and write only).
+ * @throws The file system's error.
+ *
+ * @example
+ * ```ts
+ * import { mkdtemp, readFile, rm } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { writeFileAtomic } from "./_atomic_file.ts";
+ *
+ * const dir = await mkdtemp(join(tmpdir(), "plextv-"));
+ * await writeFileAtomic(join(dir, "a", "file"), new TextEncoder().encode("hello"));
+ * console.assert(new TextDecoder().decode(await readFile(join(dir, "a", "file"))) === "hello");
+ * await rm(dir, { recursive: true });
+ * ```
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, mode = 0o600): Promise<void> {
+  const folder = dirname(path);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const random = Array.from(
+    crypto.getRandomValues(new Uint8Array(8)),
+    (b) => b.toString(16).padStart(2, "0"),
+  );
+  const temporary = join(folder, `.${basename(path)}.${random.join("")}.tmp`);
+  let handle;
+  try {
+    handle = await open(temporary, "wx", mode);
+    await handle.chmod(mode).catch(() => {}); // undo a restrictive umask's effect; unsupported on some systems
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, path);
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    await rm(temporary, { force: true }).catch(() => {});
+    throw err;
+  }
+  await _syncFolder(folder);
+}
+
+/** Flushes a folder's entries (the rename) to disk; not possible on every system, so failures are ignored. */
+async function _syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open folders as files; the rename is still atomic.
+  }
+}

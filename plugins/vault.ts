@@ -1,0 +1,455 @@
+/**
+ * The vault store: secret data in an encrypted file, for desktops, servers
+ * and CLIs. Importing this module registers the `vault:PATH` store URI
+ * (`vault:~/...` starts in the home folder); {@linkcode Vault} is the store itself.
+ *
+ * Security properties:
+ * - AES-256-GCM (Web Crypto) with a fresh random 96-bit nonce on every save.
+ * - The key is stretched from the passphrase (Unicode NFC) with
+ *   PBKDF2-HMAC-SHA256, 600,000 iterations by default (never fewer), and a
+ *   random 128-bit salt; HKDF-SHA256 then splits it into the AES key and a key
+ *   check value. Each `Vault` derives the key once per salt and keeps it, so
+ *   repeated loads and saves cost no stretching; a save reuses the salt of
+ *   the file it replaces.
+ * - The header (format version, KDF name and parameters, salt, nonce) is
+ *   bound to the ciphertext as AES-GCM additional data: none of it can be
+ *   changed without detection, and future versions can raise the parameters.
+ * - The file is written with mode 0600 (folders created 0700), atomically: a
+ *   temporary file in the same folder is written, flushed (fsync) and renamed
+ *   over the vault, then the folder is flushed. A crash or a concurrent writer
+ *   leaves the old file or the new one, never a broken one.
+ * - A save refuses to replace a file that the passphrase does not open
+ *   (`wrong_passphrase`) or that is not an intact vault (`store_corrupt`), so a
+ *   mistyped passphrase or path cannot destroy data. `clear()` deletes the
+ *   file without asking for the passphrase.
+ *
+ * Errors ({@linkcode PlexError}, the message names the file, the file is left
+ * untouched):
+ * - `wrong_passphrase`: the header is intact and its key check value does not
+ *   match the passphrase.
+ * - `store_corrupt`: anything else that is not an intact vault: empty,
+ *   truncated, foreign (not starting with the magic), a newer format version,
+ *   a damaged header (checksum), or a payload failing AES-GCM authentication.
+ *   A header checksum is verified first, so a damaged byte anywhere is
+ *   `store_corrupt`, not `wrong_passphrase`. (The checksum is not a secret
+ *   MAC: someone who rewrites the key check value and the checksum gets
+ *   `wrong_passphrase`; the data stays protected by AES-GCM either way.)
+ * - `store_error` / `access_denied`: the file system failed or refused.
+ *
+ * File format, version 1 (integers big-endian):
+ *
+ * | bytes | field |
+ * |------:|-------|
+ * | 8     | magic `PLXVAULT` |
+ * | 1     | format version: 1 |
+ * | 1 + n | KDF name length n, then the ASCII name `PBKDF2-HMAC-SHA256` |
+ * | 1 + p | KDF parameter length p (4), then the PBKDF2 iterations as uint32 (600,000 to 100,000,000 accepted) |
+ * | 1 + s | salt length s (16 written, 16 to 64 accepted), then the salt |
+ * | 1 + 12 | nonce length (12), then the AES-GCM nonce |
+ * | 16    | key check value: HKDF-SHA256(stretched key, info `plextv-vault/1 key check`) |
+ * | 4     | sealed length L (uint32) |
+ * | 8     | header checksum: the first 8 bytes of SHA-256 over all header bytes before it |
+ * | L     | AES-256-GCM ciphertext of the UTF-8 JSON data, then its 16-byte tag; the additional data is every byte before it |
+ *
+ * The AES key is HKDF-SHA256(stretched key, empty salt, info
+ * `plextv-vault/1 aes-256-gcm key`), where the stretched key is the 32-byte
+ * PBKDF2-HMAC-SHA256 output.
+ *
+ * @example Keeping the device data in a vault
+ * ```ts
+ * import { mkdtemp, rm } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Vault } from "./vault.ts";
+ * import type { SecureData } from "../lib/store.ts";
+ *
+ * const dir = await mkdtemp(join(tmpdir(), "plextv-"));
+ * const vault = new Vault<SecureData>(join(dir, "device.vault"), "correct horse battery staple");
+ * await vault.save({ version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" });
+ * console.assert((await vault.load())?.token === "abcdefghij0123456789");
+ * await rm(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { rm } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { PlexError } from "../lib/errors.ts";
+import type { SecureData, SecureStore } from "../lib/store.ts";
+import { type OpenStoreOptions, registerStore } from "../lib/store_registry.ts";
+import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
+import {
+  bytesEqual,
+  encodeHeader,
+  MAX_ITERATIONS,
+  MAX_SEALED_LENGTH,
+  MIN_ITERATIONS,
+  NONCE_LENGTH,
+  parseVault,
+  SALT_LENGTH,
+  TAG_LENGTH,
+} from "./_vault_format.ts";
+import { deriveVaultKeys, type VaultKeys } from "./_vault_keys.ts";
+
+/**
+ * A vault passphrase, or a function that asks for it. The function is called
+ * once, when the vault first needs the key (a failed call is retried next time).
+ *
+ * @example
+ * ```ts
+ * import type { Passphrase } from "./vault.ts";
+ * const fixed: Passphrase = "correct horse battery staple";
+ * const asked: Passphrase = () => Promise.resolve(prompt("Vault passphrase:") ?? "");
+ * ```
+ */
+export type Passphrase = string | (() => Promise<string>);
+
+/**
+ * Options of a {@linkcode Vault}.
+ *
+ * @example
+ * ```ts
+ * import type { VaultOptions } from "./vault.ts";
+ * const options: VaultOptions = { iterations: 1_000_000 };
+ * ```
+ */
+export interface VaultOptions {
+  /**
+   * PBKDF2-HMAC-SHA256 iterations for files this vault writes: 600,000
+   * (default) to 100,000,000. Files with other counts still open; the next
+   * save rewrites them with this count.
+   */
+  iterations?: number;
+}
+
+const _MAX_CACHED_KEYS = 16;
+
+/**
+ * A {@linkcode SecureStore} in an encrypted file (see the module
+ * documentation for the format and guarantees). Holds any JSON-serialisable
+ * data: what `JSON.stringify` keeps is what `load` returns. `toString()`,
+ * `toJSON()` and console output show the path only, never the passphrase.
+ *
+ * @example Round trip, and a wrong passphrase
+ * ```ts
+ * import { mkdtemp, rm } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { isPlexError } from "../lib/errors.ts";
+ * import { Vault } from "./vault.ts";
+ *
+ * const dir = await mkdtemp(join(tmpdir(), "plextv-"));
+ * const path = join(dir, "settings.vault");
+ * await new Vault<{ apiKey: string }>(path, "right passphrase").save({ apiKey: "k-123" });
+ * const wrong = new Vault<{ apiKey: string }>(path, () => Promise.resolve("wrong passphrase"));
+ * await wrong.load().catch((err) => console.assert(isPlexError(err, "wrong_passphrase")));
+ * console.assert(!String(wrong).includes("wrong passphrase"));
+ * await rm(dir, { recursive: true });
+ * ```
+ */
+export class Vault<T> implements SecureStore<T> {
+  /** The vault file. */
+  readonly path: string;
+  readonly #passphrase: Passphrase;
+  #passphraseText?: Promise<string>;
+  readonly #iterations: number;
+  readonly #keys = new Map<string, Promise<VaultKeys>>();
+  #writeSalt?: Uint8Array<ArrayBuffer>;
+
+  /**
+   * Opens (lazily) the vault at `path`; nothing is read or derived until the first call.
+   *
+   * @param path The vault file; its folder is created (mode 0700) on the first save.
+   * @param passphrase The passphrase, or a function that asks for it.
+   * @param options KDF iterations for files this vault writes.
+   * @throws {PlexError} `invalid_argument` for an empty path or passphrase, or iterations out of range.
+   */
+  constructor(path: string, passphrase: Passphrase, options: VaultOptions = {}) {
+    if (typeof path !== "string" || path === "") {
+      throw new PlexError("invalid_argument", "A vault needs a file path");
+    }
+    if (!(typeof passphrase === "function" || (typeof passphrase === "string" && passphrase !== ""))) {
+      throw new PlexError("invalid_argument", `The vault ${path} needs a non-empty passphrase`);
+    }
+    const iterations = options.iterations ?? MIN_ITERATIONS;
+    if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+      throw new PlexError(
+        "invalid_argument",
+        `Vault iterations must be an integer from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`,
+      );
+    }
+    this.path = path;
+    this.#passphrase = passphrase;
+    this.#iterations = iterations;
+  }
+
+  /**
+   * Loads and decrypts the vault.
+   *
+   * @returns The data, or `undefined` when the file does not exist.
+   * @throws {PlexError} `wrong_passphrase`, `store_corrupt`, `store_error` or `access_denied`.
+   */
+  async load(): Promise<T | undefined> {
+    const bytes = await this.#read();
+    if (bytes === undefined) return undefined;
+    const parsed = await parseVault(bytes);
+    if (!parsed.ok) {
+      throw new PlexError("store_corrupt", `The vault file ${this.path} ${parsed.problem}`, {
+        hint: parsed.hint ?? "Restore it from a backup, or clear the store and sign in again",
+      });
+    }
+    const { header, headerBytes, sealed } = parsed;
+    const keys = await this.#keysFor(header.salt, header.iterations);
+    if (!bytesEqual(keys.keyCheck, header.keyCheck)) throw this.#wrongPassphrase("does not open");
+    let plain: ArrayBuffer;
+    try {
+      plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: header.nonce, additionalData: headerBytes, tagLength: TAG_LENGTH * 8 },
+        keys.key,
+        sealed,
+      );
+    } catch {
+      throw new PlexError("store_corrupt", `The vault ${this.path} failed its integrity check`, {
+        hint:
+          "The file was changed or damaged; restore it from a backup, or clear the store and sign in again",
+      });
+    }
+    if (header.iterations === this.#iterations) this.#writeSalt = header.salt;
+    try {
+      return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain)) as T;
+    } catch {
+      throw new PlexError("store_corrupt", `The vault ${this.path} holds data that is not JSON`);
+    }
+  }
+
+  /**
+   * Encrypts `data` and replaces the vault file atomically.
+   *
+   * @param data JSON-serialisable data.
+   * @throws {PlexError} `invalid_argument` when `data` is not JSON-serialisable; `wrong_passphrase` or
+   * `store_corrupt` when the existing file is not a vault this passphrase opens (it is left untouched);
+   * `store_error` or `access_denied` when the file system fails.
+   */
+  async save(data: T): Promise<void> {
+    const plain = this.#serialise(data);
+    let salt: Uint8Array<ArrayBuffer> | undefined;
+    const existing = await this.#read();
+    if (existing !== undefined) {
+      const parsed = await parseVault(existing);
+      if (!parsed.ok) {
+        throw new PlexError(
+          "store_corrupt",
+          `Could not save the vault ${this.path}: the existing file ${parsed.problem}`,
+          { hint: "The file was left untouched; move it away, clear the store or choose another path" },
+        );
+      }
+      const keys = await this.#keysFor(parsed.header.salt, parsed.header.iterations);
+      if (!bytesEqual(keys.keyCheck, parsed.header.keyCheck)) throw this.#wrongPassphrase("cannot replace");
+      if (parsed.header.iterations === this.#iterations) salt = parsed.header.salt;
+    }
+    salt ??= this.#writeSalt ?? crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
+    const keys = await this.#keysFor(salt, this.#iterations);
+    this.#writeSalt = salt;
+    const nonce = crypto.getRandomValues(new Uint8Array(NONCE_LENGTH));
+    const header = await encodeHeader({
+      iterations: this.#iterations,
+      salt,
+      nonce,
+      keyCheck: keys.keyCheck,
+      sealedLength: plain.length + TAG_LENGTH,
+    });
+    const sealed = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv: nonce, additionalData: header, tagLength: TAG_LENGTH * 8 },
+        keys.key,
+        plain,
+      ),
+    );
+    const file = new Uint8Array(header.length + sealed.length);
+    file.set(header);
+    file.set(sealed, header.length);
+    try {
+      await writeFileAtomic(this.path, file, 0o600);
+    } catch (err) {
+      throw this.#fileError("write", err);
+    }
+  }
+
+  /**
+   * Deletes the vault file (no passphrase needed). Clearing a missing vault does nothing.
+   *
+   * @throws {PlexError} `store_error` or `access_denied` when the file cannot be deleted.
+   */
+  async clear(): Promise<void> {
+    try {
+      await rm(this.path, { force: true });
+    } catch (err) {
+      throw this.#fileError("delete", err);
+    }
+  }
+
+  /**
+   * Describes the vault without its passphrase.
+   *
+   * @returns `Vault(<path>)`.
+   */
+  toString(): string {
+    return `Vault(${this.path})`;
+  }
+
+  /**
+   * The JSON form: the path only.
+   *
+   * @returns `{ store: "vault", path }`.
+   */
+  toJSON(): { store: "vault"; path: string } {
+    return { store: "vault", path: this.path };
+  }
+
+  async #read(): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    let bytes;
+    try {
+      bytes = await readFileIfExists(this.path, MAX_SEALED_LENGTH + 1024);
+    } catch (err) {
+      throw this.#fileError("read", err);
+    }
+    if (bytes === "too_large") {
+      throw new PlexError("store_corrupt", `The file ${this.path} is too large to be a plextv vault`);
+    }
+    return bytes;
+  }
+
+  #serialise(data: T): Uint8Array<ArrayBuffer> {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(data);
+    } catch (cause) {
+      throw new PlexError(
+        "invalid_argument",
+        `The data for the vault ${this.path} is not JSON-serialisable`,
+        {
+          cause,
+        },
+      );
+    }
+    if (json === undefined) {
+      throw new PlexError(
+        "invalid_argument",
+        `The data for the vault ${this.path} is not JSON-serialisable`,
+        {
+          hint: "Call clear() to remove the stored data",
+        },
+      );
+    }
+    const plain = new TextEncoder().encode(json);
+    if (plain.length + TAG_LENGTH > MAX_SEALED_LENGTH) {
+      throw new PlexError("invalid_argument", `The data for the vault ${this.path} is larger than 16 MiB`);
+    }
+    return plain;
+  }
+
+  #keysFor(salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<VaultKeys> {
+    const id = `${iterations}:${Array.from(salt, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    let keys = this.#keys.get(id);
+    if (!keys) {
+      keys = this.#passphraseValue().then((passphrase) => deriveVaultKeys(passphrase, salt, iterations));
+      keys.catch(() => this.#keys.delete(id));
+      if (this.#keys.size >= _MAX_CACHED_KEYS) this.#keys.delete(this.#keys.keys().next().value!);
+      this.#keys.set(id, keys);
+    }
+    return keys;
+  }
+
+  #passphraseValue(): Promise<string> {
+    if (!this.#passphraseText) {
+      const source = this.#passphrase;
+      const text = (async () => {
+        let value: unknown;
+        try {
+          value = typeof source === "string" ? source : await source();
+        } catch (cause) {
+          if (cause instanceof PlexError) throw cause;
+          throw new PlexError("store_error", `Could not get the passphrase of the vault ${this.path}`, {
+            cause,
+          });
+        }
+        if (typeof value !== "string" || value === "") {
+          throw new PlexError("invalid_argument", `The passphrase of the vault ${this.path} is empty`);
+        }
+        return value;
+      })();
+      text.catch(() => {
+        if (this.#passphraseText === text) this.#passphraseText = undefined;
+      });
+      this.#passphraseText = text;
+    }
+    return this.#passphraseText;
+  }
+
+  #wrongPassphrase(verb: "does not open" | "cannot replace"): PlexError {
+    return new PlexError("wrong_passphrase", `The passphrase ${verb} the vault ${this.path}`, {
+      hint: verb === "does not open"
+        ? "Check the passphrase; a forgotten passphrase cannot be recovered (clear the store and sign in again)"
+        : "The file was left untouched; use its passphrase, or clear the store first",
+    });
+  }
+
+  #fileError(action: "read" | "write" | "delete", err: unknown): PlexError {
+    const code = (err as { code?: unknown })?.code;
+    const shown = typeof code === "string" && /^E[A-Z]+$/.test(code) ? ` (${code})` : "";
+    if (code === "EACCES" || code === "EPERM") {
+      return new PlexError("access_denied", `Could not ${action} the vault ${this.path}${shown}`, {
+        cause: err,
+        hint: "Check the permissions of the file and its folder",
+      });
+    }
+    return new PlexError("store_error", `Could not ${action} the vault ${this.path}${shown}`, { cause: err });
+  }
+}
+
+for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno.customInspect")]) {
+  Object.defineProperty(Vault.prototype, symbol, {
+    value(this: Vault<unknown>): string {
+      return this.toString();
+    },
+  });
+}
+
+/**
+ * The `vault:PATH` store factory: a {@linkcode Vault} of {@linkcode SecureData}
+ * at PATH (a leading `~/` is the home folder), with `options.passphrase` and,
+ * if given, `options.iterations`. Registered when this module is imported.
+ *
+ * @param rest The path after `vault:`.
+ * @param options Needs `passphrase`.
+ * @returns The vault.
+ * @throws {PlexError} `invalid_argument` without a path or passphrase.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "../lib/store_registry.ts";
+ * import "./vault.ts";
+ * const store = await openStore("vault:/tmp/plextv-example.vault", { passphrase: "correct horse battery staple" });
+ * console.assert(String(store) === "Vault(/tmp/plextv-example.vault)");
+ * ```
+ */
+export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vault<SecureData> {
+  if (rest === "") {
+    throw new PlexError(
+      "invalid_argument",
+      "A vault store URI needs a file path, such as vault:~/.plextv.vault",
+    );
+  }
+  const path = rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
+  const passphrase = options.passphrase;
+  if (passphrase === undefined || passphrase === "") {
+    throw new PlexError("invalid_argument", `The vault ${path} needs a passphrase`, {
+      hint: "Pass { passphrase } to openStore: a string or a function that asks for it",
+    });
+  }
+  const iterations = typeof options.iterations === "number" ? options.iterations : undefined;
+  return new Vault<SecureData>(path, passphrase, { iterations });
+}
+
+registerStore("vault", vaultStoreFactory, { replace: true });
