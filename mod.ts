@@ -97,4 +97,7 @@ export { PlexTokenSource } from "./lib/token_sources/plex_token_source.ts";
 export { refreshUnderLock } from "./lib/token_sources/refresh_lock.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
 export type { SecureData, SecureStore, StoreLock } from "./lib/store.ts";
+export { memoryStore } from "./lib/stores/memory.ts";
+export { openStore, registerStore, storeSchemes } from "./lib/store_registry.ts";
+export type { OpenStoreOptions, RegisterStoreOptions, StoreFactory } from "./lib/store_registry.ts";
 export { VERSION } from "./lib/version.ts";
