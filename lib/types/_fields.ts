@@ -1,0 +1,254 @@
+/**
+ * Field validators shared by the plex.tv response types: secrets wrapped in
+ * {@linkcode Token} (so printing a device or a resource never shows them),
+ * timestamps in any of Plex's three forms, comma-separated lists, XML flags,
+ * and the conversion of XML attributes into a record for the validators.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import { Token } from "../token.ts";
+import { array, type Validator } from "../validate.ts";
+import type { XmlElement } from "../xml.ts";
+
+function fail(path: string, expected: string, value: unknown): never {
+  const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  throw new PlexError("invalid_response", `${path || "the response"} should be ${expected}, got ${got}`);
+}
+
+/**
+ * Accepts a secret string (a device token, a server access token) and wraps it
+ * in a {@linkcode Token}, whose `toString`, `toJSON` and console output are
+ * redacted. A missing, `null` or empty value gives `undefined`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The secret as a Token, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { secret } from "./_fields.ts";
+ * const token = secret("abcdefghij0123456789", "accessToken");
+ * console.assert(token?.value === "abcdefghij0123456789" && !JSON.stringify({ token }).includes("abcdef"));
+ * ```
+ */
+export function secret(value: unknown, path: string): Token | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") return fail(path, "a string", value);
+  try {
+    return new Token(value);
+  } catch {
+    throw new PlexError("invalid_response", `${path} should be printable ASCII without spaces`);
+  }
+}
+
+/**
+ * Like {@linkcode secret}, but the secret must be there.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The secret as a Token.
+ * @throws {PlexError} `invalid_response` when it is missing or empty.
+ *
+ * @example
+ * ```ts
+ * import { requiredSecret } from "./_fields.ts";
+ * console.assert(requiredSecret("abcdefghij0123456789", "authToken").isLegacy());
+ * ```
+ */
+export function requiredSecret(value: unknown, path: string): Token {
+  return secret(value, path) ?? fail(path, "a token", value);
+}
+
+/**
+ * Like {@linkcode secret}, but keeps `null` (and a missing value) as `null`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The secret as a Token, or `null`.
+ *
+ * @example
+ * ```ts
+ * import { nullableSecret } from "./_fields.ts";
+ * console.assert(nullableSecret(null, "services[0].secret") === null);
+ * ```
+ */
+export function nullableSecret(value: unknown, path: string): Token | null {
+  return secret(value, path) ?? null;
+}
+
+/**
+ * Accepts a boolean (also `1`/`0`, and `"1"`/`"0"`/`"true"`/`"false"` as
+ * XML writes them); a missing or empty value is `false`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The boolean.
+ *
+ * @example
+ * ```ts
+ * import { flag } from "./_fields.ts";
+ * console.assert(flag("1", "owned") === true && flag(undefined, "relay") === false);
+ * ```
+ */
+export function flag(value: unknown, path: string): boolean {
+  if (value === undefined || value === null || value === "") return false;
+  if (typeof value === "boolean") return value;
+  if (value === 1 || value === "1" || value === "true") return true;
+  if (value === 0 || value === "0" || value === "false") return false;
+  return fail(path, "a boolean", value);
+}
+
+const SPACED_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: UTC)?$/;
+
+/**
+ * Accepts a timestamp in any form plex.tv uses: ISO-8601 (`2024-09-05T03:15:45Z`),
+ * unix seconds (a number or a digit string, as in XML attributes) or
+ * `2023-03-24 00:00:00 UTC` (XML accounts), and returns a `Date`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The date.
+ *
+ * @example
+ * ```ts
+ * import { timestamp } from "./_fields.ts";
+ * console.assert(timestamp("1633194400", "createdAt").getTime() === timestamp("2021-10-02T17:06:40Z", "x").getTime());
+ * ```
+ */
+export function timestamp(value: unknown, path: string): Date {
+  let date: Date | undefined;
+  if (typeof value === "number" && Number.isFinite(value)) date = new Date(value * 1000);
+  else if (typeof value === "string" && /^\d+$/.test(value)) date = new Date(Number(value) * 1000);
+  else if (typeof value === "string") date = new Date(value.replace(SPACED_UTC, "$1T$2Z"));
+  return date && !Number.isNaN(date.getTime()) ? date : fail(path, "a timestamp", value);
+}
+
+/**
+ * Accepts a comma-separated list (`"server"`, `"client,player"`) and returns
+ * its trimmed, non-empty items; missing or empty gives `[]`.
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The items.
+ *
+ * @example
+ * ```ts
+ * import { commaList } from "./_fields.ts";
+ * console.assert(commaList("client, player", "provides").join("|") === "client|player");
+ * ```
+ */
+export function commaList(value: unknown, path: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== "string") return fail(path, "a comma-separated string", value);
+  return value.split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+/**
+ * Accepts an array whose items all pass `item`; a missing or `null` list is `[]`.
+ *
+ * @param item The item validator.
+ * @returns A validator of `T[]`.
+ *
+ * @example
+ * ```ts
+ * import { list } from "./_fields.ts";
+ * import { string } from "../validate.ts";
+ * console.assert(list(string)(undefined, "connections").length === 0);
+ * ```
+ */
+export function list<T>(item: Validator<T>): Validator<T[]> {
+  const validate = array(item);
+  return (value, path) => (value === undefined || value === null ? [] : validate(value, path));
+}
+
+/**
+ * Accepts a number, also written as a decimal string (XML attributes).
+ *
+ * @param value The value.
+ * @param path Its path.
+ * @returns The number.
+ *
+ * @example
+ * ```ts
+ * import { decimal } from "./_fields.ts";
+ * console.assert(decimal("2.5", "screenDensity") === 2.5);
+ * ```
+ */
+export function decimal(value: unknown, path: string): number {
+  const n = typeof value === "number"
+    ? value
+    : typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)
+    ? Number(value)
+    : NaN;
+  return Number.isFinite(n) ? n : fail(path, "a number", value);
+}
+
+/**
+ * Makes a validator that reports a missing field as missing, whatever it
+ * would say otherwise; used for required XML attributes.
+ *
+ * @param inner The validator of a present value.
+ * @returns A validator that rejects `undefined` first.
+ *
+ * @example
+ * ```ts
+ * import { required } from "./_fields.ts";
+ * import { string } from "../validate.ts";
+ * console.assert(required(string)("x", "name") === "x");
+ * ```
+ */
+export function required<T>(inner: Validator<T>): Validator<T> {
+  return (value, path) => {
+    if (value === undefined) {
+      throw new PlexError("invalid_response", `${path} is missing`);
+    }
+    return inner(value, path);
+  };
+}
+
+/**
+ * The attributes of an XML element as a record for the validators, with
+ * empty attributes left out (XML writes "absent" as `""`).
+ *
+ * @param element The element.
+ * @returns Its non-empty attributes.
+ *
+ * @example
+ * ```ts
+ * import { attributesOf } from "./_fields.ts";
+ * import { parseXml } from "../xml.ts";
+ * const record = attributesOf(parseXml('<Device name="TV" vendor=""/>'));
+ * console.assert(record.name === "TV" && !("vendor" in record));
+ * ```
+ */
+export function attributesOf(element: XmlElement): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(element.attributes)) if (value !== "") record[name] = value;
+  return record;
+}
+
+/**
+ * Expects the root element of an XML response to have a given name.
+ *
+ * @param root The parsed root.
+ * @param name The expected tag.
+ * @returns The root.
+ * @throws {PlexError} `invalid_response` for another root.
+ *
+ * @example
+ * ```ts
+ * import { expectRoot } from "./_fields.ts";
+ * import { parseXml } from "../xml.ts";
+ * console.assert(expectRoot(parseXml("<MediaContainer/>"), "MediaContainer").name === "MediaContainer");
+ * ```
+ */
+export function expectRoot(root: XmlElement, name: string): XmlElement {
+  if (root.name !== name) {
+    throw new PlexError(
+      "invalid_response",
+      `The XML response should have a <${name}> root, got <${root.name}>`,
+    );
+  }
+  return root;
+}

@@ -1,0 +1,62 @@
+/**
+ * A claim token for a new Plex Media Server (`GET {url}/api/claim/token.json`):
+ * pass it to the server (e.g. `PLEX_CLAIM`) to add it to the account. It
+ * lasts a few minutes.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import {
+  type CallOptions,
+  checkOk,
+  type PlexResponse,
+  readJson,
+  type RequestContext,
+  send,
+} from "../http.ts";
+import type { Token } from "../token.ts";
+import { object, parse, string } from "../validate.ts";
+
+/**
+ * Sends `GET {url}/api/claim/token.json`.
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processClaimTokenResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const claim = processClaimTokenResponse(await claimTokenRequest(config, token));
+ * ```
+ */
+export function claimTokenRequest(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  return send(context, { method: "GET", host: "url", path: "/api/claim/token.json", token }, options);
+}
+
+/**
+ * Checks a claim-token response (`{"token":"claim-..."}`) and returns the claim token.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The claim token, e.g. `claim-xxxxxxxxxxxxxxxxxxxx`.
+ * @throws {PlexError} `unauthorized`, `invalid_response` (no token, or one not starting with `claim-`), ...
+ *
+ * @example
+ * ```ts
+ * import { processClaimTokenResponse } from "./claim_token.ts";
+ * const claim = processClaimTokenResponse({ status: 200, headers: new Headers(), url: "", body: '{"token":"claim-abc123"}' });
+ * console.assert(claim === "claim-abc123");
+ * ```
+ */
+export function processClaimTokenResponse(response: PlexResponse): string {
+  checkOk(response);
+  const claim = parse(object<{ token: string }>({ token: string }), readJson(response)).token;
+  if (!/^claim-[\x21-\x7e]+$/.test(claim)) {
+    throw new PlexError("invalid_response", "token should be a claim token starting with claim-");
+  }
+  return claim;
+}

@@ -1,0 +1,247 @@
+/**
+ * Plex Home (`GET {url}/api/v2/home/users`) and switching to a home user
+ * (`POST {url}/api/v2/home/users/{uuid}/switch`), which returns that user's token.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import {
+  type CallOptions,
+  checkOk,
+  type PlexResponse,
+  readJson,
+  type RequestContext,
+  send,
+} from "../http.ts";
+import type { Token } from "../token.ts";
+import { array, integer, nullable, object, optional, parse, string } from "../validate.ts";
+import { flag, required, requiredSecret, timestamp } from "./_fields.ts";
+
+/**
+ * A user of the account's Plex Home.
+ *
+ * @example
+ * ```ts
+ * import type { HomeUser } from "./home_user.ts";
+ * function needsPin(u: HomeUser): boolean { return u.protected; }
+ * ```
+ */
+export interface HomeUser {
+  /** The user's account id. */
+  id: number;
+  /** The user's UUID (what switching takes). */
+  uuid: string;
+  /** The display title. */
+  title: string;
+  /** The username; `null` for managed users. */
+  username: string | null;
+  /** The email; `null` for managed users. */
+  email: string | null;
+  /** The friendly name. */
+  friendlyName: string | null;
+  /** Avatar URL. */
+  thumb?: string;
+  /** Whether the user has a password. */
+  hasPassword: boolean;
+  /** Whether this is a restricted (managed) user. */
+  restricted: boolean;
+  /** When the user was last updated. */
+  updatedAt?: Date;
+  /** The restriction profile of a managed user, e.g. `little_kid`. */
+  restrictionProfile: string | null;
+  /** Whether the user administers the home. */
+  admin: boolean;
+  /** Whether this is the guest user. */
+  guest: boolean;
+  /** Whether switching to the user needs its PIN. */
+  protected: boolean;
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+/**
+ * The account's Plex Home with its users.
+ *
+ * @example
+ * ```ts
+ * import type { Home } from "./home_user.ts";
+ * function admins(home: Home): string[] { return home.users.filter((u) => u.admin).map((u) => u.title); }
+ * ```
+ */
+export interface Home {
+  /** The home id. */
+  id?: number;
+  /** The home's name. */
+  name?: string;
+  /** The guest user's id. */
+  guestUserID?: number;
+  /** The guest user's UUID. */
+  guestUserUUID?: string;
+  /** Whether the guest user is enabled. */
+  guestEnabled: boolean;
+  /** Whether the home has a Plex Pass. */
+  subscription: boolean;
+  /** The users. */
+  users: HomeUser[];
+  /** Any other field. */
+  [field: string]: unknown;
+}
+
+const homeUserValidator = object<HomeUser>({
+  id: required(integer),
+  uuid: required(string),
+  title: required(string),
+  username: nullable(string),
+  email: nullable(string),
+  friendlyName: nullable(string),
+  thumb: optional(string),
+  hasPassword: flag,
+  restricted: flag,
+  updatedAt: optional(timestamp),
+  restrictionProfile: nullable(string),
+  admin: flag,
+  guest: flag,
+  protected: flag,
+});
+
+const homeValidator = object<Home>({
+  id: optional(integer),
+  name: optional(string),
+  guestUserID: optional(integer),
+  guestUserUUID: optional(string),
+  guestEnabled: flag,
+  subscription: flag,
+  users: array(homeUserValidator),
+});
+
+/**
+ * Validates a parsed `/api/v2/home/users` document: `{id, name, ..., users: [...]}`
+ * (a bare array of users is accepted too).
+ *
+ * @param doc The parsed JSON.
+ * @returns The home and its users.
+ * @throws {PlexError} `invalid_response` naming the first wrong field.
+ *
+ * @example
+ * ```ts
+ * import { parseHome } from "./home_user.ts";
+ * const home = parseHome({ id: 1, name: "Home", users: [{ id: 2, uuid: "u2", title: "Kid", restricted: true, protected: 1 }] });
+ * console.assert(home.users[0]?.protected === true && home.users[0].admin === false);
+ * ```
+ */
+export function parseHome(doc: unknown): Home {
+  return parse(homeValidator, Array.isArray(doc) ? { users: doc } : doc);
+}
+
+/**
+ * Sends `GET {url}/api/v2/home/users`.
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processHomeUsersResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const home = processHomeUsersResponse(await homeUsersRequest(config, token));
+ * ```
+ */
+export function homeUsersRequest(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  return send(context, { method: "GET", host: "url", path: "/api/v2/home/users", token }, options);
+}
+
+/**
+ * Checks a `/api/v2/home/users` response and returns the home.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The home and its users.
+ * @throws {PlexError} `unauthorized`, `too_many_requests`, `server_error`, `invalid_response`, ...
+ *
+ * @example
+ * ```ts
+ * import { processHomeUsersResponse } from "./home_user.ts";
+ * const home = processHomeUsersResponse({ status: 200, headers: new Headers(), url: "", body: '{"users":[]}' });
+ * console.assert(home.users.length === 0);
+ * ```
+ */
+export function processHomeUsersResponse(response: PlexResponse): Home {
+  checkOk(response);
+  return parseHome(readJson(response));
+}
+
+/**
+ * Options of a home-user switch.
+ *
+ * @example
+ * ```ts
+ * import type { SwitchHomeUserOptions } from "./home_user.ts";
+ * const options: SwitchHomeUserOptions = { pin: "1234" };
+ * ```
+ */
+export interface SwitchHomeUserOptions extends CallOptions {
+  /** The user's PIN, when the user is protected (sent in the body, never in the URL). */
+  pin?: string;
+}
+
+/**
+ * Sends `POST {url}/api/v2/home/users/{uuid}/switch` (with the `pin` as a form field when given).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param user The home user or its UUID.
+ * @param options The PIN and call options.
+ * @returns The raw response; pass it to {@linkcode processSwitchHomeUserResponse}.
+ * @throws {PlexError} `invalid_argument` for an empty UUID.
+ *
+ * @example
+ * ```ts ignore
+ * const kidToken = processSwitchHomeUserResponse(await switchHomeUserRequest(config, token, kid, { pin: "1234" }));
+ * ```
+ */
+export function switchHomeUserRequest(
+  context: RequestContext,
+  token: Token | string,
+  user: HomeUser | string,
+  options: SwitchHomeUserOptions = {},
+): Promise<PlexResponse> {
+  const uuid = typeof user === "string" ? user : user?.uuid;
+  if (typeof uuid !== "string" || uuid === "") {
+    throw new PlexError("invalid_argument", "A home user or its UUID is required");
+  }
+  return send(context, {
+    method: "POST",
+    host: "url",
+    path: `/api/v2/home/users/${encodeURIComponent(uuid)}/switch`,
+    form: { pin: options.pin || undefined },
+    token,
+  }, options);
+}
+
+/**
+ * Checks a switch response (the home user's account with its `authToken`)
+ * and returns that user's token.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The home user's token.
+ * @throws {PlexError} `pin_required` (1041: the user is protected and no or a wrong PIN was sent),
+ *   `unauthorized`, `not_found`, `invalid_response`, ...
+ *
+ * @example
+ * ```ts
+ * import { processSwitchHomeUserResponse } from "./home_user.ts";
+ * try {
+ *   processSwitchHomeUserResponse({ status: 403, headers: new Headers(), url: "",
+ *     body: '{"errors":[{"code":1041,"message":"A valid PIN is required to perform this action","status":403}]}' });
+ * } catch (err) {
+ *   console.assert((err as { code: string }).code === "pin_required");
+ * }
+ * ```
+ */
+export function processSwitchHomeUserResponse(response: PlexResponse): Token {
+  checkOk(response);
+  return parse(object<{ authToken: Token }>({ authToken: requiredSecret }), readJson(response)).authToken;
+}

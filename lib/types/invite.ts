@@ -1,0 +1,144 @@
+/**
+ * Pending sharing invitations, from the legacy XML endpoints
+ * `GET {url}/api/invites/requested` (sent by the account) and
+ * `GET {url}/api/invites/requests` (received):
+ * `<MediaContainer><Invite ...><Server name numLibraries/></Invite>`.
+ *
+ * @module
+ */
+import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http.ts";
+import type { Token } from "../token.ts";
+import { array, integer, object, optional, string } from "../validate.ts";
+import { parseXml } from "../xml.ts";
+import { attributesOf, expectRoot, flag, required, timestamp } from "./_fields.ts";
+
+/**
+ * A server offered in an invitation.
+ *
+ * @example
+ * ```ts
+ * import type { InviteServer } from "./invite.ts";
+ * const server: InviteServer = { name: "testserver", numLibraries: 2 };
+ * ```
+ */
+export interface InviteServer {
+  /** The server's name. */
+  name: string;
+  /** Number of shared libraries. */
+  numLibraries?: number;
+  /** Any other attribute. */
+  [field: string]: unknown;
+}
+
+/**
+ * A pending invitation.
+ *
+ * @example
+ * ```ts
+ * import type { Invite } from "./invite.ts";
+ * function who(i: Invite): string { return i.friendlyName ?? i.username ?? i.email ?? String(i.id); }
+ * ```
+ */
+export interface Invite {
+  /** The invitation id. */
+  id: number;
+  /** When it was sent. */
+  createdAt?: Date;
+  /** Whether it is a friend invitation. */
+  friend: boolean;
+  /** Whether it invites to the home. */
+  home: boolean;
+  /** Whether it shares a server. */
+  server: boolean;
+  /** The other user's username. */
+  username?: string;
+  /** The other user's email. */
+  email?: string;
+  /** The other user's avatar URL. */
+  thumb?: string;
+  /** The other user's friendly name. */
+  friendlyName?: string;
+  /** The servers offered. */
+  servers: InviteServer[];
+  /** Any other attribute. */
+  [field: string]: unknown;
+}
+
+const inviteValidator = object<Invite>({
+  id: required(integer),
+  createdAt: optional(timestamp),
+  friend: flag,
+  home: flag,
+  server: flag,
+  username: optional(string),
+  email: optional(string),
+  thumb: optional(string),
+  friendlyName: optional(string),
+  servers: array(object<InviteServer>({ name: required(string), numLibraries: optional(integer) })),
+});
+
+/**
+ * Parses an invitations body.
+ *
+ * @param text The XML body.
+ * @returns The invitations.
+ * @throws {PlexError} `invalid_response` for malformed XML or a missing required attribute.
+ *
+ * @example
+ * ```ts
+ * import { parseInvites } from "./invite.ts";
+ * const [invite] = parseInvites(`<MediaContainer size="1"><Invite id="12345" createdAt="1635126033" friend="1"
+ *   username="testuser"><Server name="testserver" numLibraries="2"/></Invite></MediaContainer>`);
+ * console.assert(invite?.friend && invite.servers[0]?.numLibraries === 2);
+ * ```
+ */
+export function parseInvites(text: string): Invite[] {
+  const root = expectRoot(parseXml(text), "MediaContainer");
+  return (root.children.Invite ?? []).map((invite, i) =>
+    inviteValidator(
+      { ...attributesOf(invite), servers: (invite.children.Server ?? []).map(attributesOf) },
+      `MediaContainer.Invite[${i}]`,
+    )
+  );
+}
+
+/**
+ * Sends `GET {url}/api/invites/requested` (invitations the account sent) or,
+ * with `received`, `GET {url}/api/invites/requests`.
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options `received` and call options.
+ * @returns The raw response; pass it to {@linkcode processInvitesResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * const sent = processInvitesResponse(await invitesRequest(config, token));
+ * ```
+ */
+export function invitesRequest(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions & { received?: boolean } = {},
+): Promise<PlexResponse> {
+  const path = options.received ? "/api/invites/requests" : "/api/invites/requested";
+  return send(context, { method: "GET", host: "url", path, token, accept: "xml" }, options);
+}
+
+/**
+ * Checks an invitations response and returns the invitations.
+ *
+ * @param response The response, or a recorded one.
+ * @returns The invitations.
+ * @throws {PlexError} `unauthorized`, `server_error`, `invalid_response`, ...
+ *
+ * @example
+ * ```ts
+ * import { processInvitesResponse } from "./invite.ts";
+ * console.assert(processInvitesResponse({ status: 200, headers: new Headers(), url: "", body: "<MediaContainer/>" }).length === 0);
+ * ```
+ */
+export function processInvitesResponse(response: PlexResponse): Invite[] {
+  checkOk(response);
+  return parseInvites(response.body);
+}
