@@ -35,6 +35,7 @@
  * - `redirect_refused`: a redirect would leave the configured plex.tv origins
  * - `insecure_url`: an `http://` URL for a host other than loopback
  * - `invalid_argument`: the caller passed something unusable
+ * - `server_unreachable`: no connection of a Plex Media Server answered
  * - `popup_closed`: the user closed the sign-in popup (browser)
  * - `popup_blocked`: the browser blocked the sign-in popup (browser)
  * - `pin_not_approved`: the user came back without approving the PIN (browser forward flow)
@@ -91,6 +92,7 @@ export type PlexErrorCode =
   | "redirect_refused"
   | "insecure_url"
   | "invalid_argument"
+  | "server_unreachable"
   | "popup_closed"
   | "popup_blocked"
   | "pin_not_approved"

@@ -1,0 +1,201 @@
+/**
+ * Choosing how to reach a Plex Media Server: rank a resource's connections
+ * ({@linkcode rankConnections}) and probe them in parallel, keeping the first
+ * that answers ({@linkcode connect}). Probes carry the resource's
+ * `accessToken` — the token the server accepts — never the account token.
+ *
+ * @module
+ */
+import { deviceHeaders } from "./device.ts";
+import { PlexError, type PlexErrorDetail } from "./errors.ts";
+import { probe, type RequestContext } from "./http.ts";
+import { redactUrl } from "./redact.ts";
+import type { Token } from "./token.ts";
+import type { Resource, ResourceConnection } from "./types/resource.ts";
+
+/**
+ * Orders a resource's connections from best to worst:
+ *
+ * 1. local (on the LAN), then remote, then relay (relay bandwidth is limited:
+ *    a last resort) — a relay connection counts as relay even when marked local;
+ * 2. within each group, https before http;
+ * 3. otherwise the order plex.tv listed them (the sort is stable).
+ *
+ * When the resource has `httpsRequired`, http connections are left out (the
+ * server would refuse them). Duplicate URIs are listed once.
+ *
+ * @param resource The resource (its `connections` and `httpsRequired`).
+ * @returns The connections, best first.
+ *
+ * @example
+ * ```ts
+ * import { rankConnections } from "./connections.ts";
+ * const c = (uri: string, local: boolean, relay = false) =>
+ *   ({ protocol: uri.split(":")[0]!, address: "a", port: 32400, uri, local, relay, IPv6: false });
+ * const ranked = rankConnections({ httpsRequired: false, connections: [
+ *   c("https://relay:8443", false, true), c("http://remote:32400", false), c("http://lan:32400", true),
+ *   c("https://lan:32400", true),
+ * ] });
+ * console.assert(ranked.map((x) => x.uri).join() === "https://lan:32400,http://lan:32400,http://remote:32400,https://relay:8443");
+ * ```
+ */
+export function rankConnections(
+  resource: { connections: readonly ResourceConnection[]; httpsRequired?: boolean },
+): ResourceConnection[] {
+  const seen = new Set<string>();
+  const candidates = resource.connections.filter((connection) => {
+    if (seen.has(connection.uri)) return false;
+    seen.add(connection.uri);
+    return !(resource.httpsRequired && _isHttp(connection));
+  });
+  const rank = (c: ResourceConnection): number => (c.relay ? 4 : c.local ? 0 : 2) + (_isHttp(c) ? 1 : 0);
+  return candidates
+    .map((connection, index) => ({ connection, index, rank: rank(connection) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.connection);
+}
+
+function _isHttp(connection: ResourceConnection): boolean {
+  const protocol = connection.protocol || connection.uri.split(":")[0] || "";
+  return protocol.toLowerCase() === "http";
+}
+
+/**
+ * Options of {@linkcode connect}.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "./connections.ts";
+ * const options: ConnectOptions = { timeout: 3_000, signal: AbortSignal.timeout(10_000) };
+ * ```
+ */
+export interface ConnectOptions {
+  /** How long each probe may take, in milliseconds. Default 10 000. */
+  timeout?: number;
+  /** Cancels connecting. */
+  signal?: AbortSignal;
+  /** The `fetch` to use (default: the context's, then `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /** The client's configuration: its client identifier and device headers go with each probe. */
+  context?: Pick<RequestContext, "clientId" | "device" | "http">;
+  /** The path probed on each connection. Default `/identity`. */
+  path?: string;
+}
+
+/**
+ * A working connection to a server.
+ *
+ * @example
+ * ```ts
+ * import type { ServerConnection } from "./connections.ts";
+ * function baseUrl(c: ServerConnection): string { return c.uri; }
+ * ```
+ */
+export interface ServerConnection {
+  /** The base URI that answered, e.g. `https://192-168-1-2.abc.plex.direct:32400`. */
+  uri: string;
+  /** The connection it came from. */
+  connection: ResourceConnection;
+  /** The resource. */
+  resource: Resource;
+  /** The token to send to this server (the resource's access token; printing shows it redacted). */
+  accessToken: Token;
+}
+
+/**
+ * Probes a resource's connections in parallel (`GET {uri}/identity` with the
+ * resource's `accessToken` as `X-Plex-Token` and the client's headers), in
+ * {@linkcode rankConnections} order, and returns the first that answers with
+ * a 2xx status. The other probes are aborted as soon as one answers.
+ *
+ * @param resource A resource from `resources()`.
+ * @param options Per-probe timeout, signal, fetch and the client's context.
+ * @returns The connection that answered, with the token to use.
+ * @throws {PlexError} `invalid_argument` when the resource has no access token;
+ *   `unauthorized` when every connection that answered refused the token;
+ *   `server_unreachable` when no connection answered (each failure in `details`);
+ *   `aborted` when `signal` fired.
+ *
+ * @example
+ * ```ts ignore
+ * const [server] = await client.servers();
+ * const { uri, accessToken } = await connect(server, { timeout: 5_000, context: config });
+ * await fetch(`${uri}/library/sections`, { headers: { "X-Plex-Token": accessToken.value } });
+ * ```
+ */
+export async function connect(resource: Resource, options: ConnectOptions = {}): Promise<ServerConnection> {
+  const accessToken = resource.accessToken;
+  if (!accessToken) {
+    throw new PlexError("invalid_argument", `The resource ${resource.name} has no access token`, {
+      hint: "Use a resource from resources(): servers you can use come with their access token",
+    });
+  }
+  const candidates = rankConnections(resource);
+  if (candidates.length === 0) {
+    throw new PlexError("server_unreachable", `The resource ${resource.name} lists no usable connection`);
+  }
+  if (options.signal?.aborted) {
+    throw new PlexError("aborted", "Connecting was aborted", { cause: options.signal.reason });
+  }
+  const headers: Record<string, string> = {};
+  if (options.context) {
+    Object.assign(headers, deviceHeaders(options.context.device));
+    if (options.context.clientId) headers["X-Plex-Client-Identifier"] = options.context.clientId;
+  }
+  const race = new AbortController();
+  const onAbort = () => race.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const path = options.path ?? "/identity";
+  const failures: PlexErrorDetail[] = [];
+  try {
+    return await new Promise<ServerConnection>((resolve, reject) => {
+      let pending = candidates.length;
+      for (const connection of candidates) {
+        const uri = connection.uri.replace(/\/+$/, "");
+        probe(uri + path, {
+          token: accessToken,
+          fetch: options.fetch ?? options.context?.http.fetch,
+          timeoutMs: options.timeout,
+          signal: race.signal,
+          headers,
+        }).then((result) => {
+          if (result.ok) resolve({ uri, connection, resource, accessToken });
+          else {failures.push({
+              message: `${redactUrl(uri)} answered ${result.status}`,
+              status: result.status,
+            });}
+        }, (err: unknown) => {
+          failures.push({
+            message: `${redactUrl(uri)}: ${err instanceof Error ? err.message : String(err)}`,
+          });
+        }).finally(() => {
+          if (--pending === 0) reject(_noneAnswered(resource, failures, options.signal));
+        });
+      }
+    });
+  } finally {
+    race.abort();
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function _noneAnswered(resource: Resource, failures: PlexErrorDetail[], signal?: AbortSignal): PlexError {
+  if (signal?.aborted) return new PlexError("aborted", "Connecting was aborted", { cause: signal.reason });
+  const refused = failures.filter((f) => f.status === 401 || f.status === 403);
+  if (refused.length > 0 && refused.length === failures.filter((f) => f.status !== undefined).length) {
+    return new PlexError("unauthorized", `The server ${resource.name} refused its access token`, {
+      status: refused[0]!.status,
+      details: failures,
+      hint: "Fetch the resources again: the access token may have changed or the share was removed",
+    });
+  }
+  return new PlexError(
+    "server_unreachable",
+    `None of the ${failures.length} connections of ${resource.name} answered`,
+    {
+      details: failures,
+      hint:
+        "Check that the server is online; a relay connection needs includeRelay, a remote one port forwarding",
+    },
+  );
+}
