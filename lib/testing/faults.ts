@@ -1,0 +1,238 @@
+/**
+ * Fault injection for the plex.tv emulator: make the next N matching
+ * requests fail the way networks and plex.tv do (rate limits, 5xx, slow or
+ * malformed answers, resets, silence, huge bodies, cross-origin redirects).
+ *
+ * @module
+ */
+
+/**
+ * The request a fault is matched against.
+ *
+ * @example
+ * ```ts
+ * import type { FaultRequest } from "./faults.ts";
+ * const isPoll = (r: FaultRequest) => r.method === "GET" && r.path.startsWith("/api/v2/pins/");
+ * ```
+ */
+export interface FaultRequest {
+  /** The HTTP method, upper case. */
+  method: string;
+  /** The path, without the query. */
+  path: string;
+  /** The query parameters. */
+  query: URLSearchParams;
+}
+
+/**
+ * Which requests a fault (or a request count) applies to: a path pattern
+ * (`*` matches within one segment, `**` across segments), optionally
+ * prefixed by a method (`"GET /api/v2/pins/*"`), a RegExp on the path, or a predicate.
+ *
+ * @example
+ * ```ts
+ * import type { RequestMatch } from "./faults.ts";
+ * const polls: RequestMatch = "GET /api/v2/pins/*";
+ * ```
+ */
+export type RequestMatch = string | RegExp | ((request: FaultRequest) => boolean);
+
+/**
+ * What a fault does.
+ *
+ * - `status`: answer this status (and a Plex error body when `plexCode` is set, or `body`), with an
+ *   optional `Retry-After` in seconds (number), an HTTP date (`Date`) or verbatim (string);
+ * - `delay`: wait `ms`, then answer normally (a slow plex.tv);
+ * - `malformed`: `html` answers an HTML error page (status default 502); `truncated_json` cuts the real
+ *   answer in half; `xml_missing_attributes` strips every attribute from the real answer;
+ * - `reset`: send the headers and part of the real answer, then drop the connection;
+ * - `hang`: never answer (until the emulator closes);
+ * - `huge`: stream `bytes` (default 50 MiB) of JSON-looking text, chunked unless `declareLength`;
+ * - `redirect`: answer a redirect (default 302) to `location`.
+ *
+ * @example
+ * ```ts
+ * import type { FaultAction } from "./faults.ts";
+ * const slowDown: FaultAction = { kind: "status", status: 429, plexCode: 1003, retryAfter: 1 };
+ * ```
+ */
+export type FaultAction =
+  | {
+    kind: "status";
+    status: number;
+    plexCode?: number;
+    message?: string;
+    retryAfter?: number | string | Date;
+    body?: string;
+    contentType?: string;
+  }
+  | { kind: "delay"; ms: number }
+  | { kind: "malformed"; body: "html" | "truncated_json" | "xml_missing_attributes"; status?: number }
+  | { kind: "reset"; afterBytes?: number }
+  | { kind: "hang" }
+  | { kind: "huge"; bytes?: number; declareLength?: boolean }
+  | { kind: "redirect"; location: string; status?: number };
+
+/**
+ * A fault: which requests, how many times, and what happens.
+ *
+ * @example
+ * ```ts
+ * import type { Fault } from "./faults.ts";
+ * const twice: Fault = { match: "GET /api/v2/pins/*", times: 2, kind: "status", status: 429 };
+ * ```
+ */
+export type Fault = FaultAction & {
+  /** The requests it applies to. */
+  match: RequestMatch;
+  /** How many matching requests it applies to; default 1, `Infinity` for all. */
+  times?: number;
+};
+
+/**
+ * A handle on an injected fault.
+ *
+ * @example
+ * ```ts ignore
+ * const fault = emulator.inject({ match: "/api/v2/user", kind: "hang" });
+ * fault.remove();
+ * ```
+ */
+export interface FaultHandle {
+  /** How many requests it has affected so far. */
+  readonly hits: number;
+  /** How many more requests it will affect. */
+  readonly remaining: number;
+  /** Stops it. */
+  remove(): void;
+}
+
+/**
+ * Compiles a {@linkcode RequestMatch} into a predicate.
+ *
+ * @param match The match.
+ * @returns The predicate.
+ *
+ * @example
+ * ```ts
+ * import { compileMatch } from "./faults.ts";
+ * const polls = compileMatch("GET /api/v2/pins/*");
+ * console.assert(polls({ method: "GET", path: "/api/v2/pins/12", query: new URLSearchParams() }));
+ * console.assert(!polls({ method: "POST", path: "/api/v2/pins", query: new URLSearchParams() }));
+ * ```
+ */
+export function compileMatch(match: RequestMatch): (request: FaultRequest) => boolean {
+  if (typeof match === "function") return match;
+  if (match instanceof RegExp) return (request) => match.test(request.path);
+  const spaced = /^([A-Z]+)\s+(\S+)$/.exec(match.trim());
+  const method = spaced?.[1];
+  const pattern = spaced ? spaced[2]! : match.trim();
+  const source = pattern.split(/(\*\*|\*)/).map((part) =>
+    part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+  ).join("");
+  const regex = new RegExp(`^${source}$`);
+  return (request) => (method === undefined || request.method === method) && regex.test(request.path);
+}
+
+interface ActiveFault {
+  fault: Fault;
+  test: (request: FaultRequest) => boolean;
+  hits: number;
+  remaining: number;
+}
+
+/**
+ * The faults injected into one emulator, applied in injection order.
+ *
+ * @example
+ * ```ts
+ * import { FaultList } from "./faults.ts";
+ * const faults = new FaultList();
+ * faults.add({ match: "/x", kind: "hang" });
+ * console.assert(faults.take({ method: "GET", path: "/x", query: new URLSearchParams() })?.kind === "hang");
+ * console.assert(faults.take({ method: "GET", path: "/x", query: new URLSearchParams() }) === undefined);
+ * ```
+ */
+export class FaultList {
+  #active: ActiveFault[] = [];
+
+  /**
+   * Injects a fault.
+   *
+   * @param fault The fault.
+   * @returns Its handle.
+   */
+  add(fault: Fault): FaultHandle {
+    const times = fault.times ?? 1;
+    if (!(times > 0)) throw new Error("A fault's times must be positive");
+    const active: ActiveFault = { fault, test: compileMatch(fault.match), hits: 0, remaining: times };
+    this.#active.push(active);
+    return {
+      get hits() {
+        return active.hits;
+      },
+      get remaining() {
+        return active.remaining;
+      },
+      remove: () => {
+        active.remaining = 0;
+        this.#active = this.#active.filter((a) => a !== active);
+      },
+    };
+  }
+
+  /**
+   * Takes the first fault matching a request, counting it.
+   *
+   * @param request The request.
+   * @returns The fault, or `undefined`.
+   */
+  take(request: FaultRequest): Fault | undefined {
+    const active = this.#active.find((a) => a.remaining > 0 && a.test(request));
+    if (!active) return undefined;
+    active.hits++;
+    active.remaining--;
+    if (active.remaining <= 0) this.#active = this.#active.filter((a) => a !== active);
+    return active.fault;
+  }
+
+  /** Removes every fault. */
+  clear(): void {
+    for (const active of this.#active) active.remaining = 0;
+    this.#active = [];
+  }
+}
+
+/**
+ * The `Retry-After` header value for a fault's `retryAfter`.
+ *
+ * @param value Seconds, an HTTP date or a verbatim value.
+ * @returns The header value.
+ *
+ * @example
+ * ```ts
+ * import { retryAfterHeader } from "./faults.ts";
+ * console.assert(retryAfterHeader(2) === "2");
+ * console.assert(retryAfterHeader(new Date(0)) === "Thu, 01 Jan 1970 00:00:00 GMT");
+ * ```
+ */
+export function retryAfterHeader(value: number | string | Date): string {
+  if (value instanceof Date) return value.toUTCString();
+  return String(value);
+}
+
+/**
+ * The HTML error page a proxy in front of plex.tv answers with.
+ *
+ * @param status The status.
+ * @returns The HTML.
+ *
+ * @example
+ * ```ts
+ * import { htmlErrorPage } from "./faults.ts";
+ * console.assert(htmlErrorPage(502).includes("502"));
+ * ```
+ */
+export function htmlErrorPage(status: number): string {
+  return `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}

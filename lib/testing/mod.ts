@@ -1,0 +1,29 @@
+/**
+ * A plex.tv emulator for testing tools that talk to plex.tv: every
+ * authentication flow (credentials with 2FA, PIN, Ed25519 JWT), the account
+ * endpoints, strict validation, and fault injection — on 127.0.0.1, in process.
+ *
+ * @example Test a sign-in against the emulator
+ * ```ts
+ * import { startEmulator } from "./mod.ts";
+ * import { defaultConfig } from "../config.ts";
+ *
+ * const emulator = await startEmulator();
+ * try {
+ *   const config = defaultConfig().withClientId("my-tool-test").withUrls(emulator.url)
+ *     .withAuthAppUrl(`${emulator.url}/auth`);
+ *   const token = await config.registerWithPin((pin) => emulator.approvePin(pin.code), { pollInterval: 50 });
+ *   console.assert(token.isLegacy());
+ * } finally {
+ *   await emulator.close();
+ * }
+ * ```
+ *
+ * @module
+ */
+export { startEmulator } from "./emulator.ts";
+export type { Emulator, EmulatorOptions, IssueJwtOptions } from "./emulator.ts";
+export type { AddUserOptions, EmulatorUser, EmulatorUsers } from "./accounts.ts";
+export type { Fault, FaultAction, FaultHandle, FaultRequest, RequestMatch } from "./faults.ts";
+export type { RequestRecord } from "./request_log.ts";
+export { PAYLOAD_FILES } from "./payloads.ts";

@@ -1,0 +1,76 @@
+/**
+ * JWT routes of the emulator: device key registration (`POST /api/v2/auth/jwk`),
+ * nonces (`GET /api/v2/auth/nonce`, single use, rate limited), the token
+ * exchange (`POST /api/v2/auth/token`) and the emulator's public keys
+ * (`GET /api/v2/auth/keys`).
+ *
+ * @module
+ */
+import { checkDeviceJwt } from "./device_jwt.ts";
+import { checkJwk } from "./routes_pins.ts";
+import {
+  deviceInfo,
+  HttpFailure,
+  jsonReply,
+  readJsonObject,
+  type Reply,
+  requireToken,
+  type Route,
+  route,
+  type RouteContext,
+} from "./respond.ts";
+
+async function registerJwk(ctx: RouteContext): Promise<Reply> {
+  const { user } = await requireToken(ctx);
+  const jwk = await checkJwk(readJsonObject(ctx).jwk);
+  if (await ctx.state.registerKey(ctx.clientId, jwk, user) === "taken") {
+    throw new HttpFailure(422, undefined, "Thumbprint Already Taken");
+  }
+  ctx.state.touchDevice(user, ctx.clientId, deviceInfo(ctx));
+  return { status: 201 };
+}
+
+function nonce(ctx: RouteContext): Reply {
+  if (!ctx.state.allowNonceRequest(ctx.clientId)) {
+    throw new HttpFailure(429, 1003, "Too many requests", { "Retry-After": "1" });
+  }
+  return jsonReply(200, { nonce: ctx.state.createNonce(ctx.clientId) });
+}
+
+const NONCE_MESSAGES: Record<string, string> = {
+  unknown: "The nonce is not valid",
+  used: "The nonce has already been used",
+  expired: "The nonce has expired",
+  other_client: "The nonce was issued to another client",
+};
+
+async function exchange(ctx: RouteContext): Promise<Reply> {
+  const { jwt } = readJsonObject(ctx);
+  if (typeof jwt !== "string" || jwt.length === 0) throw new HttpFailure(400, undefined, "jwt is required");
+  const key = ctx.state.keyOf(ctx.clientId);
+  const claims = await checkDeviceJwt(jwt, key, ctx.clientId);
+  if (typeof claims.nonce !== "string") {
+    throw new HttpFailure(422, undefined, "The JWT must have a nonce claim");
+  }
+  const outcome = ctx.state.consumeNonce(claims.nonce, ctx.clientId);
+  if (outcome !== "ok") throw new HttpFailure(422, undefined, NONCE_MESSAGES[outcome]!);
+  const user = ctx.state.accounts.byId(key!.userId);
+  if (!user) throw new HttpFailure(401, 1097, "No public key is registered for this client with this kid");
+  ctx.state.touchDevice(user, ctx.clientId, deviceInfo(ctx));
+  const authToken = await ctx.state.issuePlexJwt(user, ctx.clientId, {
+    thumbprint: key!.kid,
+    nonce: claims.nonce,
+    scope: typeof claims.scope === "string" ? claims.scope : undefined,
+  });
+  return jsonReply(200, { auth_token: authToken });
+}
+
+/** The JWT routes. */
+export const jwtRoutes: Route[] = [
+  route("POST", "/api/v2/auth/jwk", registerJwk, { jsonOnly: true }),
+  route("GET", "/api/v2/auth/nonce", nonce, { jsonOnly: true }),
+  route("POST", "/api/v2/auth/token", exchange, { jsonOnly: true }),
+  route("GET", "/api/v2/auth/keys", (ctx) => jsonReply(200, { keys: ctx.state.signingKeys.published() }), {
+    jsonOnly: true,
+  }),
+];
