@@ -220,7 +220,7 @@ export class PlexTokenSource implements TokenSource {
     const data = await this.#settings.store?.load();
     if (!data?.token || data.clientId !== this.#config.clientId || data.keyId !== this.#key?.keyId) return undefined;
     const token = new Token(data.token);
-    return token.isJwt() && this.#fresh(token) && token !== this.#current ? token : undefined;
+    return token.isJwt() && this.#fresh(token) ? token : undefined;
   }
 
   async #onJwkMissing(err: PlexError, signal: AbortSignal): Promise<Token> {
