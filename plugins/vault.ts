@@ -89,6 +89,7 @@ import {
   parseVault,
   SALT_LENGTH,
   TAG_LENGTH,
+  type VaultHeader,
 } from "./_vault_format.ts";
 import { deriveVaultKeys, type VaultKeys } from "./_vault_keys.ts";
 
@@ -193,29 +194,7 @@ export class Vault<T> implements SecureStore<T> {
   async load(): Promise<T | undefined> {
     const bytes = await this.#read();
     if (bytes === undefined) return undefined;
-    const parsed = await parseVault(bytes);
-    if (!parsed.ok) {
-      throw new PlexError("store_corrupt", `The vault file ${this.path} ${parsed.problem}`, {
-        hint: parsed.hint ?? "Restore it from a backup, or clear the store and sign in again",
-      });
-    }
-    const { header, headerBytes, sealed } = parsed;
-    const keys = await this.#keysFor(header.salt, header.iterations);
-    if (!bytesEqual(keys.keyCheck, header.keyCheck)) throw this.#wrongPassphrase("does not open");
-    let plain: ArrayBuffer;
-    try {
-      plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: header.nonce, additionalData: headerBytes, tagLength: TAG_LENGTH * 8 },
-        keys.key,
-        sealed,
-      );
-    } catch {
-      throw new PlexError("store_corrupt", `The vault ${this.path} failed its integrity check`, {
-        hint:
-          "The file was changed or damaged; restore it from a backup, or clear the store and sign in again",
-      });
-    }
-    if (header.iterations === this.#iterations) this.#writeSalt = header.salt;
+    const { plain } = await this.#open(bytes, "load");
     try {
       return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain)) as T;
     } catch {
@@ -224,29 +203,21 @@ export class Vault<T> implements SecureStore<T> {
   }
 
   /**
-   * Encrypts `data` and replaces the vault file atomically.
+   * Encrypts `data` and replaces the vault file atomically. An existing file
+   * is replaced only when it is an intact vault that this passphrase opens.
    *
    * @param data JSON-serialisable data.
    * @throws {PlexError} `invalid_argument` when `data` is not JSON-serialisable; `wrong_passphrase` or
-   * `store_corrupt` when the existing file is not a vault this passphrase opens (it is left untouched);
-   * `store_error` or `access_denied` when the file system fails.
+   * `store_corrupt` when the existing file is not an intact vault this passphrase opens (it is left
+   * untouched); `store_error` or `access_denied` when the file system fails.
    */
   async save(data: T): Promise<void> {
     const plain = this.#serialise(data);
     let salt: Uint8Array<ArrayBuffer> | undefined;
     const existing = await this.#read();
     if (existing !== undefined) {
-      const parsed = await parseVault(existing);
-      if (!parsed.ok) {
-        throw new PlexError(
-          "store_corrupt",
-          `Could not save the vault ${this.path}: the existing file ${parsed.problem}`,
-          { hint: "The file was left untouched; move it away, clear the store or choose another path" },
-        );
-      }
-      const keys = await this.#keysFor(parsed.header.salt, parsed.header.iterations);
-      if (!bytesEqual(keys.keyCheck, parsed.header.keyCheck)) throw this.#wrongPassphrase("cannot replace");
-      if (parsed.header.iterations === this.#iterations) salt = parsed.header.salt;
+      const { header } = await this.#open(existing, "save");
+      if (header.iterations === this.#iterations) salt = header.salt;
     }
     salt ??= this.#writeSalt ?? crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
     const keys = await this.#keysFor(salt, this.#iterations);
@@ -305,6 +276,50 @@ export class Vault<T> implements SecureStore<T> {
    */
   toJSON(): { store: "vault"; path: string } {
     return { store: "vault", path: this.path };
+  }
+
+  /** Checks and decrypts a vault file's bytes; for a save, the errors say the file was not replaced. */
+  async #open(
+    bytes: Uint8Array<ArrayBuffer>,
+    purpose: "load" | "save",
+  ): Promise<{ header: VaultHeader; plain: ArrayBuffer }> {
+    const corrupt = (problem: string, hint?: string) =>
+      purpose === "load"
+        ? new PlexError("store_corrupt", `The vault file ${this.path} ${problem}`, {
+          hint: hint ?? "Restore it from a backup, or clear the store and sign in again",
+        })
+        : new PlexError(
+          "store_corrupt",
+          `Could not save the vault ${this.path}: the existing file ${problem}`,
+          {
+            hint: "The file was left untouched; move it away, clear the store or choose another path",
+          },
+        );
+    const parsed = await parseVault(bytes);
+    if (!parsed.ok) throw corrupt(parsed.problem, parsed.hint);
+    const { header, headerBytes, sealed } = parsed;
+    const keys = await this.#keysFor(header.salt, header.iterations);
+    if (!bytesEqual(keys.keyCheck, header.keyCheck)) {
+      throw new PlexError("wrong_passphrase", `The passphrase does not open the vault ${this.path}`, {
+        hint: purpose === "load"
+          ? "Check the passphrase; a forgotten passphrase cannot be recovered (clear the store and sign in again)"
+          : "The file was left untouched; use its passphrase, or clear the store first",
+      });
+    }
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: header.nonce, additionalData: headerBytes, tagLength: TAG_LENGTH * 8 },
+        keys.key,
+        sealed,
+      );
+      if (header.iterations === this.#iterations) this.#writeSalt = header.salt;
+      return { header, plain };
+    } catch {
+      throw corrupt(
+        "failed its integrity check: it was changed or damaged",
+        "Restore it from a backup, or clear the store and sign in again",
+      );
+    }
   }
 
   async #read(): Promise<Uint8Array<ArrayBuffer> | undefined> {
@@ -385,14 +400,6 @@ export class Vault<T> implements SecureStore<T> {
       this.#passphraseText = text;
     }
     return this.#passphraseText;
-  }
-
-  #wrongPassphrase(verb: "does not open" | "cannot replace"): PlexError {
-    return new PlexError("wrong_passphrase", `The passphrase ${verb} the vault ${this.path}`, {
-      hint: verb === "does not open"
-        ? "Check the passphrase; a forgotten passphrase cannot be recovered (clear the store and sign in again)"
-        : "The file was left untouched; use its passphrase, or clear the store first",
-    });
   }
 
   #fileError(action: "read" | "write" | "delete", err: unknown): PlexError {
