@@ -28,6 +28,8 @@ import type { Logger } from "./logger.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
 import type { TokenSourceOption } from "./token_sources/options.ts";
 import { PlexTokenSource } from "./token_sources/plex_token_source.ts";
+import { redactUrl } from "./redact.ts";
+import { RetryBudget } from "./retry_budget.ts";
 import { VERSION } from "./version.ts";
 
 /** Every scope a device JWT can ask for. */
@@ -69,7 +71,7 @@ export class Config implements RequestContext {
   readonly device: Device;
   /** Scopes asked for in device JWTs. */
   readonly scopes: readonly string[];
-  /** HTTP settings: fetch, timeout, retries, size cap, logger. */
+  /** HTTP settings: fetch, timeout, retries, retry budget (shared with every `with*` copy), size cap, logger. */
   readonly http: HttpSettings;
 
   /**
@@ -80,7 +82,10 @@ export class Config implements RequestContext {
   constructor(fields: ConfigFields) {
     for (const base of [fields.url, fields.v2Url]) {
       if (!isAllowedBaseUrl(base)) {
-        throw new PlexError("insecure_url", `The URL ${base} must use https (http is accepted only for loopback hosts)`);
+        throw new PlexError(
+          "insecure_url",
+          `The URL ${redactUrl(String(base))} must use https (http is accepted only for loopback hosts)`,
+        );
       }
     }
     this.url = fields.url.replace(/\/+$/, "");
@@ -89,7 +94,7 @@ export class Config implements RequestContext {
     this.clientId = fields.clientId;
     this.device = Object.freeze({ ...fields.device });
     this.scopes = Object.freeze([...fields.scopes]);
-    this.http = Object.freeze({ ...fields.http });
+    this.http = Object.freeze({ ...fields.http, retryBudget: fields.http.retryBudget ?? new RetryBudget() });
     Object.freeze(this);
   }
 

@@ -6,11 +6,15 @@
  * @module
  */
 import { type Device, deviceHeaders } from "./device.ts";
-import { errorFromResponse } from "./error_body.ts";
-import { PlexError } from "./errors.ts";
+import { errorFromResponse, parseErrorBody } from "./error_body.ts";
+import { isPlexError, PlexError } from "./errors.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { redactUrl } from "./redact.ts";
-import type { Token } from "./token.ts";
+import { redactError, redactUrl } from "./redact.ts";
+import { parseRetryAfter } from "./retry_after.ts";
+import { RetryBudget } from "./retry_budget.ts";
+import { Token } from "./token.ts";
+
+export { parseRetryAfter } from "./retry_after.ts";
 
 /**
  * When and how often a failed request is tried again.
@@ -30,6 +34,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A `Retry-After` longer than this is not waited for: the error is thrown with `retryAfter` set. */
   maxRetryAfterMs: number;
+  /**
+   * The least wait after a 429 or Plex code 1003 without `Retry-After` (the jittered backoff is added).
+   * Default 1 000 ms.
+   */
+  rateLimitDelayMs?: number;
 }
 
 /**
@@ -48,8 +57,13 @@ export interface HttpSettings {
   timeoutMs?: number;
   /** Response bodies larger than this fail with `response_too_large`. Default 8 MiB. */
   maxResponseBytes?: number;
-  /** Retry policy. Default: 3 retries, 250 ms base, 8 s max, Retry-After up to 60 s. */
+  /** Retry policy. Default: 3 retries, 250 ms base, 8 s max, Retry-After up to 60 s, 1 s after a 429 without it. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * The retry budget every request of this configuration draws from (see {@linkcode RetryBudget}).
+   * `Config` creates one (20 retries, 1 more per second) that its `with*` copies share.
+   */
+  retryBudget?: RetryBudget;
   /** Where requests are logged (without secrets). */
   logger?: Logger;
 }
@@ -145,23 +159,51 @@ export interface PlexResponse {
   url: string;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+const DEFAULT_RETRY: Required<RetryPolicy> = {
+  retries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  rateLimitDelayMs: 1_000,
+};
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+/** The longest delay a timer can wait (about 24.8 days); longer ones would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Budgets of contexts that do not carry one (plain `RequestContext` objects rather than a `Config`). */
+const fallbackBudgets = new WeakMap<object, RetryBudget>();
+/** The `network_error`s whose connection was refused: nothing reached the server, so any request may be retried. */
+const refusedConnections = new WeakSet<PlexError>();
 
 /**
  * Sends a request to plex.tv and reads the response body, whatever its status.
- * Retries idempotent requests on network errors, 5xx and 429 with backoff
- * (honouring `Retry-After`); a non-idempotent request is retried only when the
- * connection was refused. Pair it with {@linkcode checkOk}.
+ * Pair it with {@linkcode checkOk}.
+ *
+ * - Each attempt has its own timeout (`timeoutMs`, default 15 s) composed with
+ *   the caller's `signal`; a timed-out attempt is not retried (`timeout`), an
+ *   aborted call stops at once, also while waiting to retry (`aborted`).
+ * - Idempotent requests (GET, PUT, DELETE) are retried on network errors, 5xx
+ *   (except 501), 429 and Plex code 1003, with exponential backoff and full
+ *   jitter (`baseDelayMs · 2^n`, capped at `maxDelayMs`); `Retry-After` (seconds
+ *   or HTTP date) is honoured up to `maxRetryAfterMs`, beyond which the response
+ *   is answered at once (`checkOk` puts the value in `retryAfter`); a 429 or 1003
+ *   without it waits `rateLimitDelayMs` plus the backoff. A non-idempotent request
+ *   (sign-in, key upload) is retried only when the connection was refused.
+ * - Every retry draws from the configuration's {@linkcode RetryBudget}: when it
+ *   is spent, the failure is answered without retrying.
+ * - Bodies are read up to `maxResponseBytes` (default 8 MiB); a body is always
+ *   read to the end or cancelled, so no connection is left hanging.
+ * - Redirects are followed by hand, only within the configured plex.tv origins,
+ *   so `X-Plex-Token` never goes anywhere else (`redirect_refused`).
+ * - Errors and logs never contain the token, and URLs in them are redacted.
  *
  * @param context The configuration.
  * @param request The request.
  * @param options Signal, fetch and timeout for this call.
  * @returns The response with its body.
  * @throws {PlexError} `client_id_missing`, `network_error`, `timeout`, `aborted`,
- *   `response_too_large`, `redirect_refused`, `insecure_url`.
+ *   `response_too_large`, `redirect_refused`, `insecure_url`, `invalid_argument`.
  *
  * @example
  * ```ts ignore
@@ -180,32 +222,103 @@ export async function send(
       hint: "Create one with newClientId() once, keep it, and pass it to withClientId()",
     });
   }
-  const policy = { ...DEFAULT_RETRY, ...context.http.retry };
+  const policy = retryPolicy(context.http.retry);
   const idempotent = request.idempotent ?? request.method !== "POST";
   const logger = context.http.logger ?? silentLogger;
+  const budget = context.http.retryBudget ?? fallbackBudget(context);
+  const target = resolveTarget(context, request);
+  const limits = attemptLimits(context, options);
   for (let attempt = 0;; attempt++) {
     let response: PlexResponse | undefined;
     let failure: PlexError | undefined;
     try {
-      response = await attemptOnce(context, request, options, logger);
+      response = await attemptOnce(context, request, options, logger, target, limits);
     } catch (err) {
-      if (!(err instanceof PlexError) || err.code !== "network_error") throw err;
+      if (!isPlexError(err, "network_error")) throw err;
       failure = err;
     }
+    const rateLimited = response !== undefined && isRateLimited(response);
     const retryable = failure
-      ? idempotent || isConnectionRefused(failure)
-      : idempotent && (response!.status === 429 || response!.status >= 500 && response!.status !== 501);
-    if (!retryable || attempt >= policy.retries) {
+      ? idempotent || refusedConnections.has(failure)
+      : idempotent && (rateLimited || (response!.status >= 500 && response!.status !== 501));
+    const answer = (): PlexResponse => {
       if (failure) throw failure;
       return response!;
-    }
+    };
+    if (!retryable || attempt >= policy.retries) return answer();
     const retryAfterMs = response ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
-    if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) return response!;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * Math.random();
-    const delay = retryAfterMs ?? backoff;
-    logger.debug(`retrying in ${Math.round(delay)} ms (${failure ? failure.message : `status ${response!.status}`})`);
+    if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
+      logger.debug(`Not retrying: plex.tv asked to wait ${Math.ceil(retryAfterMs / 1000)} s`);
+      return answer();
+    }
+    const reason = failure
+      ? failure.message
+      : `status ${response!.status}${rateLimited ? " (rate limited)" : ""}`;
+    if (!budget.tryAcquire()) {
+      logger.warn(`Not retrying ${request.method} ${request.path}: the retry budget is spent (${reason})`);
+      return answer();
+    }
+    const delay = retryDelay(policy, attempt, retryAfterMs, rateLimited);
+    logger.debug(`Retrying ${request.method} ${request.path} in ${Math.round(delay)} ms (${reason})`);
     await sleep(delay, options.signal);
   }
+}
+
+/** Whether plex.tv is rate limiting: 429, or Plex code 1003 in an error body. */
+function isRateLimited(response: PlexResponse): boolean {
+  if (response.status === 429) return true;
+  return response.status >= 400 && parseErrorBody(response.body).some((detail) => detail.code === 1003);
+}
+
+/** The wait before retry `attempt + 1`: `Retry-After`, else full-jitter backoff (plus the rate-limit floor). */
+function retryDelay(
+  policy: Required<RetryPolicy>,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  rateLimited: boolean,
+): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 30)) *
+    Math.random();
+  return rateLimited ? policy.rateLimitDelayMs + backoff : backoff;
+}
+
+function retryPolicy(settings: Partial<RetryPolicy> | undefined): Required<RetryPolicy> {
+  const policy = { ...DEFAULT_RETRY };
+  for (const name of Object.keys(DEFAULT_RETRY) as (keyof RetryPolicy)[]) {
+    const value = settings?.[name];
+    if (value === undefined) continue;
+    const finite = name !== "retries" && name !== "maxRetryAfterMs";
+    if (typeof value !== "number" || !(value >= 0) || (finite && !Number.isFinite(value))) {
+      throw new PlexError("invalid_argument", `The retry policy's ${name} must be a number, 0 or more`);
+    }
+    policy[name] = name === "retries" ? Math.floor(value) : Math.min(value, MAX_TIMER_MS);
+  }
+  return policy;
+}
+
+function fallbackBudget(context: RequestContext): RetryBudget {
+  const key = typeof context.http === "object" && context.http !== null ? context.http : context;
+  let budget = fallbackBudgets.get(key);
+  if (!budget) fallbackBudgets.set(key, budget = new RetryBudget());
+  return budget;
+}
+
+interface AttemptLimits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+function attemptLimits(context: RequestContext, options: CallOptions): AttemptLimits {
+  const timeoutMs = options.timeoutMs ?? context.http.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
+    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
+  }
+  const maxBytes = context.http.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof maxBytes !== "number" || !(maxBytes >= 0)) {
+    throw new PlexError("invalid_argument", "The response size cap must be a number of bytes, 0 or more");
+  }
+  return { timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS), maxBytes };
 }
 
 /**
@@ -253,33 +366,11 @@ export function checkOk(response: PlexResponse): PlexResponse {
 export function readJson(response: PlexResponse): unknown {
   try {
     return JSON.parse(response.body);
-  } catch (cause) {
-    throw new PlexError("invalid_response", `plex.tv answered ${response.status} with a body that is not JSON`, {
-      status: response.status,
-      cause,
-    });
+  } catch {
+    // No `cause`: a JSON SyntaxError quotes the body, and a body may carry a token.
+    const message = `plex.tv answered ${response.status} with a body that is not JSON`;
+    throw new PlexError("invalid_response", message, { status: response.status });
   }
-}
-
-/**
- * Parses a `Retry-After` value (seconds or an HTTP date) into milliseconds.
- *
- * @param value The header value.
- * @param now The current time, for HTTP dates.
- * @returns Milliseconds to wait, or `undefined` when absent or unreadable.
- *
- * @example
- * ```ts
- * import { parseRetryAfter } from "./http.ts";
- * console.assert(parseRetryAfter("3") === 3000);
- * ```
- */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
@@ -307,16 +398,35 @@ export function isAllowedBaseUrl(url: string): boolean {
   return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-function buildUrl(context: RequestContext, request: PlexRequest): URL {
-  const base = request.host === "url" ? context.url : context.v2Url;
-  if (!isAllowedBaseUrl(base)) {
-    throw new PlexError("insecure_url", `The base URL ${redactUrl(base)} must use https (http only for loopback)`);
+/** The first URL of a request, and the origins redirects may go to (the configured hosts). */
+interface Target {
+  url: URL;
+  origins: Set<string>;
+}
+
+function resolveTarget(context: RequestContext, request: PlexRequest): Target {
+  const origins = new Set<string>();
+  for (const base of [context.url, context.v2Url]) {
+    if (!isAllowedBaseUrl(base)) {
+      throw new PlexError(
+        "insecure_url",
+        `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
+      );
+    }
+    origins.add(new URL(base).origin);
   }
-  const url = new URL(base.replace(/\/+$/, "") + request.path);
+  if (typeof request.path !== "string" || !request.path.startsWith("/")) {
+    throw new PlexError("invalid_argument", "A request path must start with /");
+  }
+  const base = new URL(request.host === "url" ? context.url : context.v2Url);
+  const url = new URL(base.href.replace(/\/+$/, "") + request.path);
+  if (url.origin !== base.origin) {
+    throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
+  }
   for (const [name, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined) url.searchParams.set(name, String(value));
   }
-  return url;
+  return { url, origins };
 }
 
 function buildInit(context: RequestContext, request: PlexRequest): { headers: Headers; body?: string } {
@@ -324,7 +434,8 @@ function buildInit(context: RequestContext, request: PlexRequest): { headers: He
   headers.set("X-Plex-Client-Identifier", context.clientId);
   headers.set("Accept", request.accept === "xml" ? "application/xml" : "application/json");
   if (request.token !== undefined) {
-    headers.set("X-Plex-Token", typeof request.token === "string" ? request.token : request.token.value);
+    // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
+    headers.set("X-Plex-Token", Token.from(request.token).value);
   }
   if (request.form) {
     const form = new URLSearchParams();
@@ -344,15 +455,16 @@ async function attemptOnce(
   request: PlexRequest,
   options: CallOptions,
   logger: Logger,
+  target: Target,
+  { timeoutMs, maxBytes }: AttemptLimits,
 ): Promise<PlexResponse> {
   const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? context.http.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = context.http.maxResponseBytes ?? DEFAULT_MAX_BYTES;
-  const allowedOrigins = new Set([new URL(context.url).origin, new URL(context.v2Url).origin]);
+  const allowedOrigins = target.origins;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const signal = options.signal ? anySignal([options.signal, timeout.signal]) : timeout.signal;
-  let url = buildUrl(context, request);
+  const linked = options.signal ? linkSignals([options.signal, timeout.signal]) : undefined;
+  const signal = linked?.signal ?? timeout.signal;
+  let url = new URL(target.url);
   let method: string = request.method;
   let { headers, body } = buildInit(context, request);
   const started = Date.now();
@@ -365,10 +477,15 @@ async function attemptOnce(
         response = await doFetch(url, { method, headers, body, signal, redirect: "manual" });
       } catch (cause) {
         throwIfAborted(options.signal, timeout.signal, timeoutMs, cause);
-        throw new PlexError("network_error", `The request to ${url.origin} failed: ${describe(cause)}`, { cause });
+        const message = `The request to ${url.origin} failed: ${describe(cause)}`;
+        const failure = new PlexError("network_error", message, { cause: redactError(cause) });
+        if (isRefused(cause)) refusedConnections.add(failure);
+        throw failure;
       }
       const location = response.headers.get("location");
-      if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && location)) {
+      if (
+        response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && location)
+      ) {
         await response.body?.cancel().catch(() => {});
         const next = location ? new URL(location, url) : undefined;
         if (!next || !allowedOrigins.has(next.origin) || redirects >= MAX_REDIRECTS) {
@@ -380,7 +497,10 @@ async function attemptOnce(
             { status: response.status },
           );
         }
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+        if (
+          response.status === 303 ||
+          ((response.status === 301 || response.status === 302) && method === "POST")
+        ) {
           method = "GET";
           body = undefined;
           headers.delete("Content-Type");
@@ -388,21 +508,28 @@ async function attemptOnce(
         url = next;
         continue;
       }
-      const text = await readCapped(response, maxBytes, options.signal, timeout.signal, timeoutMs);
+      const text = await readCapped(response, maxBytes, options.signal, timeout.signal, timeoutMs, signal);
       logger.debug(`← ${response.status} ${redactUrl(url.href)} (${Date.now() - started} ms)`);
-      return { status: response.status, headers: response.headers, body: text, url: url.href };
+      return { status: response.status, headers: response.headers, body: text, url: redactUrl(url.href) };
     }
   } finally {
     clearTimeout(timer);
+    linked?.dispose();
   }
 }
 
+/**
+ * Reads a body up to `maxBytes`. On every failure (too large, cut off, timed
+ * out, aborted) the stream is cancelled, so the connection is closed rather
+ * than left half-read; an abort cancels a read in progress.
+ */
 async function readCapped(
   response: Response,
   maxBytes: number,
   callerSignal: AbortSignal | undefined,
   timeoutSignal: AbortSignal,
   timeoutMs: number,
+  signal: AbortSignal,
 ): Promise<string> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -411,24 +538,33 @@ async function readCapped(
   }
   if (!response.body) return "";
   const reader = response.body.getReader();
+  const cancel = () => reader.cancel().catch(() => {});
+  signal.addEventListener("abort", cancel, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(maxBytes, response.status);
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        throwIfAborted(callerSignal, timeoutSignal, timeoutMs, cause);
+        throw new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, {
+          cause: redactError(cause),
+        });
       }
-      chunks.push(value);
+      // A cancel on abort ends the stream early: that is not the end of the body.
+      throwIfAborted(callerSignal, timeoutSignal, timeoutMs);
+      if (chunk.done) break;
+      total += chunk.value.byteLength;
+      if (total > maxBytes) throw tooLarge(maxBytes, response.status);
+      chunks.push(chunk.value);
     }
-  } catch (cause) {
-    if (cause instanceof PlexError) throw cause;
-    throwIfAborted(callerSignal, timeoutSignal, timeoutMs, cause);
-    throw new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, { cause });
+  } catch (err) {
+    await cancel();
+    throw err;
   } finally {
+    signal.removeEventListener("abort", cancel);
     reader.releaseLock();
   }
   const bytes = new Uint8Array(total);
@@ -441,7 +577,9 @@ async function readCapped(
 }
 
 function tooLarge(maxBytes: number, status: number): PlexError {
-  return new PlexError("response_too_large", `The response body is larger than ${maxBytes} bytes`, { status });
+  return new PlexError("response_too_large", `The response body is larger than ${maxBytes} bytes`, {
+    status,
+  });
 }
 
 function throwIfAborted(
@@ -450,7 +588,9 @@ function throwIfAborted(
   timeoutMs: number,
   cause?: unknown,
 ): void {
-  if (callerSignal?.aborted) throw new PlexError("aborted", "The request was aborted", { cause: callerSignal.reason });
+  if (callerSignal?.aborted) {
+    throw new PlexError("aborted", "The request was aborted", { cause: callerSignal.reason });
+  }
   if (timeoutSignal.aborted) {
     throw new PlexError("timeout", `The request timed out after ${timeoutMs} ms`, { cause });
   }
@@ -463,9 +603,33 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
       controller.abort(signal.reason);
       break;
     }
-    signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true, signal: controller.signal });
+    signal.addEventListener("abort", () => controller.abort(signal.reason), {
+      once: true,
+      signal: controller.signal,
+    });
   }
   return controller.signal;
+}
+
+/** Like {@linkcode anySignal}, with `dispose` to remove its listeners from a long-lived caller signal. */
+function linkSignals(signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const listeners: [AbortSignal, () => void][] = [];
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    const listener = () => controller.abort(signal.reason);
+    signal.addEventListener("abort", listener, { once: true });
+    listeners.push([signal, listener]);
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const [signal, listener] of listeners) signal.removeEventListener("abort", listener);
+    },
+  };
 }
 
 function describe(cause: unknown): string {
@@ -480,12 +644,24 @@ function describe(cause: unknown): string {
   return redactUrl(parts.join(": ") || String(cause));
 }
 
-function isConnectionRefused(err: PlexError): boolean {
-  return /ECONNREFUSED|ConnectionRefused|connection refused/i.test(err.message);
+/** Whether a fetch failure is a refused connection (Node: ECONNREFUSED, Bun: ConnectionRefused, Deno: os error 111). */
+function isRefused(cause: unknown): boolean {
+  let current: unknown = cause;
+  for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const e = current as { message?: unknown; code?: unknown; cause?: unknown };
+    const text = `${typeof e.code === "string" ? e.code : ""} ${
+      typeof e.message === "string" ? e.message : ""
+    }`;
+    if (/ECONNREFUSED|ConnectionRefused|connection refused|actively refused/i.test(text)) return true;
+    current = e.cause;
+  }
+  return false;
 }
 
 /**
  * Waits `ms` milliseconds, or rejects with `aborted` when `signal` fires.
+ * Negative and `NaN` delays wait 0 ms; delays beyond a timer's range (about
+ * 24.8 days, `Infinity` included) wait that long rather than firing at once.
  *
  * @param ms The delay.
  * @param signal Cancels the wait.
@@ -510,7 +686,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    }, Math.min(Math.max(0, Number.isFinite(ms) ? ms : ms > 0 ? MAX_TIMER_MS : 0), MAX_TIMER_MS));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
