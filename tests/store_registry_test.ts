@@ -1,0 +1,219 @@
+// Store URIs and the plugin hook, through the public entry point: the
+// memory store, memory:/vault:/env: URIs, typed errors for unknown schemes,
+// and a third-party scheme registered with registerStore.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  isPlexError,
+  type Logger,
+  memoryStore,
+  openStore,
+  type OpenStoreOptions,
+  PlexError,
+  registerStore,
+  type SecureData,
+  type SecureStore,
+  storeSchemes,
+} from "../mod.ts";
+
+const DATA: SecureData = { version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" };
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "plextv-registry-test-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<PlexError> {
+  const err = await promise.then(
+    (value) => assert.fail(`expected a PlexError, got ${String(value)}`),
+    (err: unknown) => err,
+  );
+  assert.ok(err instanceof PlexError, String(err));
+  return err;
+}
+
+describe("memoryStore", () => {
+  it("loads undefined, then a copy of what was saved, then undefined after clear", async () => {
+    const store = memoryStore();
+    assert.equal(await store.load(), undefined);
+    const data = structuredClone(DATA);
+    await store.save(data);
+    data.token = "changed by the caller";
+    const loaded = await store.load();
+    assert.deepEqual(loaded, DATA);
+    loaded!.clientId = "changed by a reader";
+    assert.deepEqual(await store.load(), DATA);
+    await store.clear();
+    assert.equal(await store.load(), undefined);
+  });
+
+  it("starts with a copy of its initial data", async () => {
+    const initial = { count: 1, nested: { list: [1, 2] } };
+    const store = memoryStore(initial);
+    initial.nested.list.push(3);
+    assert.deepEqual(await store.load(), { count: 1, nested: { list: [1, 2] } });
+  });
+
+  it("rejects undefined and uncloneable data with invalid_argument, keeping what it had", async () => {
+    const store = memoryStore<unknown>({ kept: true });
+    for (const bad of [undefined, { fn: () => 1 }]) {
+      assert.equal((await rejection(store.save(bad))).code, "invalid_argument");
+    }
+    assert.deepEqual(await store.load(), { kept: true });
+    assert.throws(() => memoryStore({ fn: () => 1 }), (err: unknown) => isPlexError(err, "invalid_argument"));
+  });
+});
+
+describe("openStore", () => {
+  it("opens memory: as a new empty store each time, and memory:NAME as one shared store", async () => {
+    const a = await openStore("memory:");
+    await a.save(DATA);
+    assert.equal(await (await openStore("memory:")).load(), undefined);
+    const named = await openStore("memory:registry-test");
+    await named.save(DATA);
+    assert.deepEqual(await (await openStore("memory:registry-test")).load(), DATA);
+    assert.deepEqual(await (await openStore("MEMORY:registry-test")).load(), DATA, "schemes ignore case");
+  });
+
+  it("reports an unknown scheme as unknown_store, naming it and listing the registered ones", async () => {
+    const err = await rejection(openStore("nosuchscheme:somewhere"));
+    assert.equal(err.code, "unknown_store");
+    assert.match(err.message, /nosuchscheme/);
+    assert.match(err.hint ?? "", /memory:/);
+    assert.match(err.hint ?? "", /Import/);
+    assert.ok(!(err.hint ?? "").includes("somewhere"));
+  });
+
+  it("names the plugin module to import for a first-party scheme not loaded yet", async () => {
+    // In a runner that shares modules between test files another file may have
+    // loaded the vault plugin already; then there is nothing to check here.
+    if (storeSchemes().includes("vault")) return;
+    const err = await rejection(openStore("vault:/tmp/x.vault", { passphrase: "p" }));
+    assert.equal(err.code, "unknown_store");
+    assert.match(err.hint ?? "", /@plexkit\/plextv\/plugins\/vault/);
+  });
+
+  it("rejects a URI without a scheme with invalid_argument", async () => {
+    for (const uri of ["just-a-path", ":memory", ""]) {
+      assert.equal((await rejection(openStore(uri))).code, "invalid_argument");
+    }
+  });
+
+  it("opens vault:PATH once the vault plugin is imported", async () => {
+    await import("../plugins/vault.ts");
+    assert.ok(storeSchemes().includes("vault"));
+    const path = join(dir, "sub", "device.vault");
+    const store = await openStore(`vault:${path}`, { passphrase: () => Promise.resolve("correct horse") });
+    await store.save(DATA);
+    assert.equal((await stat(path)).size > 0, true);
+    const again = await openStore(`vault:${path}`, { passphrase: "correct horse" });
+    assert.deepEqual(await again.load(), DATA);
+    const wrong = await openStore(`vault:${path}`, { passphrase: "wrong horse" });
+    assert.equal((await rejection(wrong.load())).code, "wrong_passphrase");
+  });
+
+  it("expands vault:~/ to the home folder and requires a passphrase and a path", async () => {
+    await import("../plugins/vault.ts");
+    const home = await openStore("vault:~/.plextv-test.vault", { passphrase: "p" });
+    assert.equal(String(home), `Vault(${join(homedir(), ".plextv-test.vault")})`);
+    assert.equal((await rejection(openStore(`vault:${join(dir, "x")}`))).code, "invalid_argument");
+    assert.equal((await rejection(openStore("vault:", { passphrase: "p" }))).code, "invalid_argument");
+  });
+
+  it("opens env: and env:PREFIX_ once the env plugin is imported", async () => {
+    await import("../plugins/env.ts");
+    assert.ok(storeSchemes().includes("env"));
+    const env = {
+      PLEXTV_CLIENT_ID: "client-a",
+      PLEXTV_TOKEN: "abcdefghij0123456789",
+      MYAPP_CLIENT_ID: "client-b",
+      MYAPP_TOKEN: "klmnopqrst0123456789",
+    };
+    assert.deepEqual(await (await openStore("env:", { env })).load(), {
+      version: 1,
+      clientId: "client-a",
+      token: "abcdefghij0123456789",
+    });
+    assert.equal((await (await openStore("env:MYAPP_", { env })).load())?.clientId, "client-b");
+    const warnings: string[] = [];
+    const logger: Logger = { ...console, warn: (message: string) => void warnings.push(message) };
+    const store = await openStore("env:MYAPP_", { env, logger });
+    await store.save({ version: 1, clientId: "client-b", token: "uvwxyzabcd0123456789" });
+    assert.equal((await store.load())?.token, "uvwxyzabcd0123456789");
+    assert.equal(warnings.length, 1);
+    assert.equal(env.MYAPP_TOKEN, "klmnopqrst0123456789");
+    assert.equal((await rejection(openStore("env:MY-APP", { env }))).code, "invalid_argument");
+  });
+});
+
+describe("registerStore", () => {
+  it("adds a third-party scheme whose factory gets the rest of the URI and the options", async () => {
+    const records = new Map<string, SecureData>();
+    const calls: Array<{ rest: string; region: unknown }> = [];
+    registerStore("registry-test-map", (rest: string, options: OpenStoreOptions): SecureStore<SecureData> => {
+      calls.push({ rest, region: options.region });
+      return {
+        load: () => Promise.resolve(records.get(rest)),
+        save: (data) => Promise.resolve(void records.set(rest, data)),
+        clear: () => Promise.resolve(void records.delete(rest)),
+      };
+    });
+    assert.ok(storeSchemes().includes("registry-test-map"));
+    const store = await openStore("registry-test-map:team/device:1", { region: "eu" });
+    await store.save(DATA);
+    assert.deepEqual(records.get("team/device:1"), DATA);
+    assert.deepEqual(calls, [{ rest: "team/device:1", region: "eu" }]);
+  });
+
+  it("runs the example plugin module: logged: wraps another store URI", async () => {
+    await import("../examples/logged_store_plugin.ts");
+    const lines: string[] = [];
+    const logger: Logger = { ...console, info: (message: string) => void lines.push(message) };
+    const store = await openStore("logged:memory:registry-test-logged", { logger, logLabel: "device" });
+    await store.save(DATA);
+    assert.deepEqual(await store.load(), DATA);
+    await store.clear();
+    assert.deepEqual(lines, [
+      "device: saved data for client 0d6e7f2a",
+      "device: loaded data for client 0d6e7f2a",
+      "device: cleared",
+    ]);
+    assert.equal(
+      await (await openStore("memory:registry-test-logged")).load(),
+      undefined,
+      "the inner store was used",
+    );
+  });
+
+  it("passes factory failures through, sync or async", async () => {
+    registerStore("registry-test-failing", (rest) => {
+      if (rest === "sync") throw new PlexError("store_unavailable", "The backend is down");
+      return Promise.reject(new PlexError("access_denied", "The backend refused"));
+    });
+    assert.equal((await rejection(openStore("registry-test-failing:sync"))).code, "store_unavailable");
+    assert.equal((await rejection(openStore("registry-test-failing:async"))).code, "access_denied");
+  });
+
+  it("refuses malformed schemes and silent replacement, and replaces on request", async () => {
+    for (const scheme of ["", "My", "1abc", "with:colon", "sp ace"]) {
+      assert.throws(
+        () => registerStore(scheme, () => memoryStore()),
+        (err: unknown) => isPlexError(err, "invalid_argument"),
+      );
+    }
+    assert.throws(
+      () => registerStore("memory", () => memoryStore()),
+      (err: unknown) => isPlexError(err, "invalid_argument"),
+    );
+    const replacement = memoryStore(DATA);
+    registerStore("registry-test-replace", () => memoryStore());
+    registerStore("registry-test-replace", () => replacement, { replace: true });
+    assert.deepEqual(await (await openStore("registry-test-replace:")).load(), DATA);
+  });
+});
