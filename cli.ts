@@ -1,0 +1,27 @@
+/**
+ * The `plextv` command-line tool: sign in to plex.tv, keep tokens fresh and
+ * inspect the account. Run it with `deno run -A cli.ts`, `bun cli.ts`,
+ * `deno run -A jsr:@plexkit/plextv/cli`, `bunx @plexkit/plextv`, or compile
+ * it to one binary (`bun build --compile cli.ts --outfile dist/plextv`).
+ * `plextv help` lists the commands; docs/cli.md describes them.
+ *
+ * @example
+ * ```sh
+ * deno run -A cli.ts demo            # a tour against an in-process plex.tv emulator
+ * deno run -A cli.ts login           # sign in with a PIN
+ * deno run -A cli.ts token           # print a valid token, refreshed as needed
+ * ```
+ *
+ * @module
+ */
+import { main } from "./lib/cli/main.ts";
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(code);
+}

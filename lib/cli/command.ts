@@ -1,0 +1,115 @@
+/**
+ * What a CLI command is: its name, help text, options and what it runs.
+ * Each command lives in `lib/cli/commands/<name>.ts` and is listed in
+ * `lib/cli/commands/mod.ts`.
+ *
+ * @module
+ */
+import type { CliContext } from "./context.ts";
+
+/**
+ * One option of a command, for `node:util` `parseArgs` and for the help text.
+ *
+ * @example
+ * ```ts
+ * import type { OptionSpec } from "./command.ts";
+ * const username: OptionSpec = { type: "string", value: "NAME", help: "The Plex username or email" };
+ * ```
+ */
+export interface OptionSpec {
+  /** A flag (`boolean`) or an option with a value (`string`). */
+  type: "boolean" | "string";
+  /** A one-letter alias. */
+  short?: string;
+  /** Whether it may be given more than once. */
+  multiple?: boolean;
+  /** The value's placeholder in the help text, e.g. `URI`. */
+  value?: string;
+  /** One line of help. */
+  help: string;
+}
+
+/**
+ * The parsed command line of one command.
+ *
+ * @example
+ * ```ts
+ * import type { ParsedArgs } from "./command.ts";
+ * const args: ParsedArgs = { values: { json: true }, positionals: ["My Server"] };
+ * ```
+ */
+export interface ParsedArgs {
+  /** Option values by long name. */
+  values: Record<string, string | boolean | string[] | undefined>;
+  /** The arguments after the command's name. */
+  positionals: string[];
+}
+
+/**
+ * A command of `plextv`.
+ *
+ * @example
+ * ```ts
+ * import type { Command } from "./command.ts";
+ * const hello: Command = {
+ *   name: "hello",
+ *   summary: "Say hello",
+ *   usage: "plextv hello",
+ *   options: {},
+ *   run: (ctx) => { ctx.out.info("hello"); return Promise.resolve(0); },
+ * };
+ * ```
+ */
+export interface Command {
+  /** The name, one or two words (`login`, `home users`). */
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The synopsis, e.g. `plextv connect SERVER [--timeout MS]`. */
+  usage: string;
+  /** Paragraphs that explain the command. */
+  description?: string;
+  /** The command's own options (the global ones come on top). */
+  options: Record<string, OptionSpec>;
+  /** How many arguments it takes. Default none. */
+  args?: { min: number; max: number };
+  /** Example command lines with a comment each. */
+  examples?: [string, string][];
+  /** Runs it and returns the exit code. */
+  run(ctx: CliContext, args: ParsedArgs): Promise<number>;
+}
+
+/**
+ * Reads a string option, or `undefined`.
+ *
+ * @param args The parsed arguments.
+ * @param name The option's long name.
+ * @returns The value.
+ *
+ * @example
+ * ```ts
+ * import { stringOption } from "./command.ts";
+ * console.assert(stringOption({ values: { username: "me" }, positionals: [] }, "username") === "me");
+ * ```
+ */
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Reads a flag.
+ *
+ * @param args The parsed arguments.
+ * @param name The flag's long name.
+ * @returns Whether it was given.
+ *
+ * @example
+ * ```ts
+ * import { flagOption } from "./command.ts";
+ * console.assert(flagOption({ values: { jwt: true }, positionals: [] }, "jwt"));
+ * ```
+ */
+export function flagOption(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}

@@ -1,0 +1,83 @@
+/**
+ * What `resources` and `servers` share: the request (https, relay and IPv6
+ * connections by default) and the table.
+ *
+ * @module
+ */
+import type { Resource } from "../../types/resource.ts";
+import type { ParsedArgs } from "../command.ts";
+import { flagOption } from "../command.ts";
+import type { OptionSpec } from "../command.ts";
+import type { Output } from "../output.ts";
+import { publicJson } from "../public_json.ts";
+import { table } from "../table.ts";
+
+/**
+ * Options of `resources` and `servers`.
+ *
+ * @example
+ * ```ts
+ * import { RESOURCE_OPTIONS } from "./_resources.ts";
+ * console.assert(RESOURCE_OPTIONS["no-relay"].type === "boolean");
+ * ```
+ */
+export const RESOURCE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  "no-https": { type: "boolean", help: "Do not ask for https connections" },
+  "no-relay": { type: "boolean", help: "Do not ask for relay connections" },
+  "no-ipv6": { type: "boolean", help: "Do not ask for IPv6 connections" },
+};
+
+/**
+ * The query flags: everything on unless turned off.
+ *
+ * @param args The parsed arguments.
+ * @returns `includeHttps`, `includeRelay`, `includeIPv6`.
+ *
+ * @example
+ * ```ts
+ * import { resourceQuery } from "./_resources.ts";
+ * console.assert(resourceQuery({ values: { "no-relay": true }, positionals: [] }).includeRelay === false);
+ * ```
+ */
+export function resourceQuery(
+  args: ParsedArgs,
+): { includeHttps: boolean; includeRelay: boolean; includeIPv6: boolean } {
+  return {
+    includeHttps: !flagOption(args, "no-https"),
+    includeRelay: !flagOption(args, "no-relay"),
+    includeIPv6: !flagOption(args, "no-ipv6"),
+  };
+}
+
+/**
+ * Prints resources: a table, or JSON without access tokens.
+ *
+ * @param out The output.
+ * @param list The resources.
+ * @param empty What to say when there are none.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "../output.ts";
+ * import { printResources } from "./_resources.ts";
+ * const lines: string[] = [];
+ * printResources(new Output({ stdout: { write: (t: string) => lines.push(t) } }), [], "No servers");
+ * console.assert(lines[0] === "No servers\n");
+ * ```
+ */
+export function printResources(out: Output, list: Resource[], empty: string): void {
+  out.data(publicJson(list), () =>
+    list.length === 0 ? empty : table(
+      ["NAME", "PRODUCT", "PROVIDES", "OWNED", "PRESENCE", "CONNECTIONS", "CLIENT ID"],
+      list.map((r) => [
+        r.name,
+        [r.product, r.productVersion].filter(Boolean).join(" "),
+        r.provides.join(","),
+        r.owned ? "yes" : "no",
+        r.presence ? "online" : "offline",
+        String(r.connections.length),
+        r.clientIdentifier,
+      ]),
+      out.dataStyle.bold,
+    ));
+}

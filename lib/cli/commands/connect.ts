@@ -1,0 +1,81 @@
+/**
+ * `plextv connect SERVER`: finds the best working connection to a server
+ * (local over remote over relay, https over http) and prints its URL.
+ *
+ * @module
+ */
+import type { Resource } from "../../types/resource.ts";
+import { type Command, stringOption } from "../command.ts";
+import { CliError, EXIT, usageError } from "../exit.ts";
+import { fields } from "../table.ts";
+import { resourceQuery } from "./_resources.ts";
+
+function _find(list: Resource[], wanted: string): Resource {
+  const lower = wanted.toLowerCase();
+  const exact = list.filter((r) => r.clientIdentifier === wanted || r.name === wanted);
+  const loose = exact.length ? exact : list.filter((r) => r.name.toLowerCase() === lower);
+  if (loose.length === 1) return loose[0];
+  if (loose.length > 1) {
+    throw new CliError(`Several servers are named ${wanted}`, {
+      exitCode: EXIT.usage,
+      hint: "Pass the client identifier instead (see plextv servers)",
+    });
+  }
+  throw new CliError(`No server named ${wanted}`, {
+    hint: list.length ? `Servers: ${list.map((r) => r.name).join(", ")}` : "The account has no servers",
+  });
+}
+
+/**
+ * The `connect` command.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "./connect.ts";
+ * console.assert(connect.name === "connect");
+ * ```
+ */
+export const connect: Command = {
+  name: "connect",
+  summary: "Find a working connection to a server and print its URL",
+  usage: "plextv connect SERVER [--timeout MS] [--json]",
+  description: [
+    "SERVER is a server's name or client identifier (see plextv servers). Every connection is",
+    "probed at once; the best that answers wins (local, then remote, then relay; https first).",
+    "Prints the URL on stdout. The server's access token is not printed.",
+  ].join("\n"),
+  options: {
+    timeout: { type: "string", value: "MS", help: "How long each probe may take (default 10000)" },
+  },
+  args: { min: 1, max: 1 },
+  async run(ctx, args) {
+    const timeoutText = stringOption(args, "timeout");
+    const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
+    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+      throw usageError("--timeout must be a positive number of milliseconds");
+    }
+    const { client } = await ctx.client();
+    const list = await client.servers({ ...resourceQuery(args), signal: ctx.signal });
+    const server = _find(list, args.positionals[0]);
+    const found = await client.connect(server, { timeout, signal: ctx.signal });
+    const c = found.connection;
+    const kind = c.relay ? "relay" : c.local ? "local" : "remote";
+    const summary = {
+      name: server.name,
+      clientIdentifier: server.clientIdentifier,
+      uri: found.uri,
+      protocol: c.protocol,
+      local: c.local,
+      relay: c.relay,
+      IPv6: c.IPv6,
+    };
+    if (ctx.out.json) ctx.out.data(summary, () => "");
+    else {
+      ctx.out.data(found.uri, () => found.uri);
+      ctx.out.info(
+        fields([["Server", server.name], ["Connection", `${kind}, ${c.protocol}${c.IPv6 ? ", IPv6" : ""}`]]),
+      );
+    }
+    return EXIT.ok;
+  },
+};

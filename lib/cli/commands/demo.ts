@@ -1,0 +1,159 @@
+/**
+ * `plextv demo`: a guided tour against a plex.tv emulator started in this
+ * process: credentials → device key → JWT → refresh → PIN → account.
+ * Nothing leaves the machine; no secret is printed.
+ *
+ * @module
+ */
+import { newClientId } from "../../client_id.ts";
+import type { Config } from "../../config.ts";
+import { defaultConfig } from "../../config.ts";
+import { exportPrivateJwk } from "../../keys.ts";
+import { memoryStore } from "../../stores/memory.ts";
+import { withJwt } from "../../token_sources/options.ts";
+import { VERSION } from "../../version.ts";
+import type { Command } from "../command.ts";
+import { cliDevice } from "../context.ts";
+import { EXIT } from "../exit.ts";
+import { PinScreen } from "../pin_screen.ts";
+import { relative, shortDate } from "../public_json.ts";
+import { fields } from "../table.ts";
+
+/**
+ * The `demo` command.
+ *
+ * @example
+ * ```ts
+ * import { demo } from "./demo.ts";
+ * console.assert(demo.name === "demo");
+ * ```
+ */
+export const demo: Command = {
+  name: "demo",
+  summary: "A guided tour of every sign-in flow against an in-process plex.tv emulator",
+  usage: "plextv demo",
+  description: [
+    "Starts a plex.tv emulator on 127.0.0.1 and walks through: sign-in with a password, registering",
+    "an Ed25519 device key, getting and refreshing a JWT, signing in with a PIN (approved",
+    "automatically), and reading the account. Nothing is stored and no secret is printed.",
+  ].join("\n"),
+  options: {
+    "approve-after": {
+      type: "string",
+      value: "MS",
+      help: "When the emulator approves the PIN (default 2500)",
+    },
+  },
+  async run(ctx, args) {
+    const approveAfter = Number(args.values["approve-after"] ?? 2500);
+    const out = ctx.out;
+    const { bold, cyan, dim, green } = out.dataStyle;
+    const say = (text = "") => out.data(text, () => text);
+    const step = (n: number, title: string) => say(`\n${bold(cyan(`${n}.`))} ${bold(title)}`);
+    const done = (text: string) => say(`   ${green("✓")} ${text}`);
+    const note = (text: string) => say(dim(`     ${text}`));
+
+    const { startEmulator } = await import("../../testing/mod.ts");
+    const emulator = await startEmulator({
+      autoApprovePins: Number.isFinite(approveAfter) ? approveAfter : 2500,
+    });
+    try {
+      const { username, password } = emulator.users.default;
+      out.addSecret(password);
+      const base = (): Config =>
+        defaultConfig().withDevice(cliDevice()).withUrls(emulator.url).withAuthAppUrl(`${emulator.url}/auth`)
+          .withClientId(newClientId());
+      const requests = () => emulator.requests.length;
+      say(`${bold(`plextv ${VERSION}`)} demo: every plex.tv sign-in flow, against a local emulator`);
+      note(`plex.tv emulator at ${emulator.url} (nothing leaves this machine)`);
+
+      step(1, "Sign in with a username and password");
+      const config = base();
+      const legacy = await config.registerWithCredentials(username, password!, { signal: ctx.signal });
+      out.addSecret(legacy.value);
+      done(`Signed in as ${bold(username)}: a ${legacy.value.length}-character legacy token`);
+      note(`POST /api/v2/users/signin with client id ${config.clientId}`);
+
+      step(2, "Register an Ed25519 device key");
+      const key = await config.generateAndUploadPublicKey(legacy, { signal: ctx.signal });
+      done(`Key ${key.keyId} registered`);
+      note("POST /api/v2/auth/jwk; the key id is the key's RFC 7638 thumbprint");
+      note("the private key never leaves the device (keep it in a vault, keychain or env store)");
+
+      step(3, "Get a Plex JWT with the key");
+      const jwt = await config.jwtToken(key.privateKey, key.keyId, { signal: ctx.signal });
+      out.addSecret(jwt.value);
+      const claims = await config.verifyPlexToken(jwt, { thumbprint: key.keyId, signal: ctx.signal });
+      done(
+        `JWT for ${claims.user?.username ?? username}, expires ${shortDate(jwt.expiresAt)} (${
+          relative(jwt.expiresAt!)
+        })`,
+      );
+      note("GET /api/v2/auth/nonce → sign a device JWT → POST /api/v2/auth/token");
+      note("signature verified against plex.tv's published keys; thumbprint = key id");
+
+      step(4, "Keep it fresh: a token source that caches, persists and refreshes");
+      const store = memoryStore();
+      await store.save({
+        version: 1,
+        clientId: config.clientId,
+        keyId: key.keyId,
+        privateKey: await exportPrivateJwk(key.privateKey),
+        token: jwt.value,
+        tokenExpiresAt: jwt.expiresAt?.toISOString(),
+      });
+      let before = requests();
+      const source = config.tokenSource(withJwt(store));
+      for (let i = 0; i < 3; i++) out.addSecret((await source.token({ signal: ctx.signal })).value);
+      done(`3 calls to token(): ${requests() - before} requests (the stored JWT is still fresh)`);
+      before = requests();
+      const refreshing = config.tokenSource(withJwt(store, { refreshMarginMs: 8 * 24 * 3600_000 }));
+      const refreshed = await refreshing.token({ signal: ctx.signal });
+      out.addSecret(refreshed.value);
+      done(
+        `Refreshed inside its margin: ${requests() - before} requests, a new JWT until ${
+          shortDate(refreshed.expiresAt)
+        }`,
+      );
+      note("no password and no user needed again: only the device key");
+
+      step(5, "Sign in with a PIN (the emulator approves it in a moment)");
+      const pinConfig = base();
+      const screen = new PinScreen(out);
+      let pinToken;
+      try {
+        pinToken = await pinConfig.registerWithPin((pin, url) => screen.show(pin, url), {
+          signal: ctx.signal,
+        });
+        screen.stop("approved");
+      } catch (err) {
+        screen.stop(ctx.signal.aborted ? "cancelled" : "failed");
+        throw err;
+      }
+      out.addSecret(pinToken.value);
+      done("PIN approved: a legacy token for a second device");
+      note("POST /api/v2/pins, then GET /api/v2/pins/{id} once a second until approved");
+
+      step(6, "Read the account with the JWT");
+      const account = await config.client(source).user({ signal: ctx.signal });
+      done(`${bold(account.username)} <${account.email ?? "no email"}>`);
+      say(
+        fields([
+          ["UUID", account.uuid],
+          ["Joined", shortDate(account.joinedAt)],
+          ["Home", account.home ? `${account.homeSize} users${account.homeAdmin ? ", admin" : ""}` : "no"],
+          ["Requests", `${requests()} in all, served by the emulator`],
+        ], dim).split("\n").map((line) => `     ${line}`).join("\n"),
+      );
+
+      say(`\n${bold("Next")}`);
+      say(`   ${cyan("plextv login")}             sign in to the real plex.tv (PIN, QR code)`);
+      say(`   ${cyan("plextv login --pin-jwt")}   …with a device key and refreshing JWTs`);
+      say(`   ${cyan("plextv token")}             print a valid token for scripts`);
+      say(`   ${cyan("plextv emulator")}          run this emulator for your own development`);
+      return EXIT.ok;
+    } finally {
+      await emulator.close();
+    }
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * `plextv devices`: the devices registered to the account.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { EXIT } from "../exit.ts";
+import { publicJson, shortDate } from "../public_json.ts";
+import { table } from "../table.ts";
+
+/**
+ * The `devices` command.
+ *
+ * @example
+ * ```ts
+ * import { devices } from "./devices.ts";
+ * console.assert(devices.name === "devices");
+ * ```
+ */
+export const devices: Command = {
+  name: "devices",
+  summary: "List the devices registered to the account",
+  usage: "plextv devices [--json]",
+  description: "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
+  options: {},
+  async run(ctx) {
+    const { client, config } = await ctx.client();
+    const list = await client.registeredDevices({ signal: ctx.signal });
+    const { bold } = ctx.out.dataStyle;
+    ctx.out.data(publicJson(list), () =>
+      list.length === 0 ? "No devices" : table(
+        ["NAME", "PRODUCT", "PLATFORM", "LAST SEEN", "ID", "CLIENT ID"],
+        list.map((d) => [
+          d.name,
+          [d.product, d.productVersion].filter(Boolean).join(" "),
+          d.platform,
+          d.lastSeenAt ? shortDate(d.lastSeenAt) : undefined,
+          String(d.id),
+          d.clientIdentifier === config.clientId ? `${d.clientIdentifier} (this device)` : d.clientIdentifier,
+        ]),
+        bold,
+      ));
+    return EXIT.ok;
+  },
+};

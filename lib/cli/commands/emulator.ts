@@ -1,0 +1,101 @@
+/**
+ * `plextv emulator`: runs the plex.tv emulator for local development until
+ * Ctrl-C, and says how to point plextv (or any Plex client) at it.
+ *
+ * @module
+ */
+import { type Command, stringOption } from "../command.ts";
+import { EXIT, usageError } from "../exit.ts";
+import { fields } from "../table.ts";
+
+function _integer(text: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw usageError(`${name} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * The `emulator` command.
+ *
+ * @example
+ * ```ts
+ * import { emulator } from "./emulator.ts";
+ * console.assert(emulator.name === "emulator");
+ * ```
+ */
+export const emulator: Command = {
+  name: "emulator",
+  summary: "Run a local plex.tv emulator for development, until Ctrl-C",
+  usage: "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS]",
+  description: [
+    "Serves plex.tv's and clients.plex.tv's endpoints on 127.0.0.1 (sign-in, PINs, JWT keys,",
+    "account, resources, home), with seeded demo accounts. Point plextv at it with PLEXTV_URL.",
+    "Approve PINs in the browser at its /link page, or automatically with --auto-approve.",
+  ].join("\n"),
+  options: {
+    port: { type: "string", value: "N", help: "The port on 127.0.0.1 (default: any free port)" },
+    payloads: {
+      type: "string",
+      value: "DIR",
+      help: "A folder of plex.tv payloads to serve (e.g. recorded fixtures)",
+    },
+    "auto-approve": { type: "string", value: "MS", help: "Approve every new PIN after MS milliseconds" },
+  },
+  examples: [
+    ["plextv emulator --port 8080", "then, in another terminal:"],
+    [
+      "PLEXTV_URL=http://127.0.0.1:8080 PLEXTV_STORE=vault:/tmp/dev.vault plextv login -u plexuser",
+      "sign in",
+    ],
+  ],
+  async run(ctx, args) {
+    const port = _integer(stringOption(args, "port"), "--port", 0, 65535) ?? 0;
+    const autoApprove = _integer(stringOption(args, "auto-approve"), "--auto-approve", 0, 3_600_000);
+    const { startEmulator } = await import("../../testing/mod.ts");
+    const server = await startEmulator({
+      port,
+      payloads: stringOption(args, "payloads"),
+      autoApprovePins: autoApprove ?? false,
+    });
+    const users = server.users;
+    const { bold, cyan, dim } = ctx.out.dataStyle;
+    ctx.out.data({
+      url: server.url,
+      account: { username: users.default.username, password: users.default.password },
+      twoFactorAccount: {
+        username: users.twoFactor.username,
+        password: users.twoFactor.password,
+        verificationCode: users.twoFactor.verificationCode,
+      },
+    }, () =>
+      [
+        `${bold("plex.tv emulator")} listening on ${cyan(server.url)} ${dim("(Ctrl-C to stop)")}`,
+        "",
+        fields([
+          ["Account", `${users.default.username} / ${users.default.password}`],
+          [
+            "2FA account",
+            `${users.twoFactor.username} / ${users.twoFactor.password}, code ${users.twoFactor.verificationCode}`,
+          ],
+          [
+            "Approve PINs",
+            autoApprove !== undefined ? `automatically after ${autoApprove} ms` : `${server.url}/link`,
+          ],
+        ], dim).split("\n").map((line) => `  ${line}`).join("\n"),
+        "",
+        "Try:",
+        `  export PLEXTV_URL=${server.url} PLEXTV_STORE=vault:/tmp/plextv-emulator.vault`,
+        `  plextv login --credentials --username ${users.default.username} --jwt`,
+      ].join("\n"));
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await server.close();
+    ctx.out.info("Emulator stopped");
+    return EXIT.ok;
+  },
+};

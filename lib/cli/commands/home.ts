@@ -1,0 +1,122 @@
+/**
+ * `plextv home users` and `plextv home switch USER`: the members of the
+ * Plex Home, and a home user's token.
+ *
+ * @module
+ */
+import { isPlexError } from "../../errors.ts";
+import type { HomeUser } from "../../types/home_user.ts";
+import type { Command } from "../command.ts";
+import type { CliContext } from "../context.ts";
+import { CliError, EXIT } from "../exit.ts";
+import { publicJson } from "../public_json.ts";
+import { table } from "../table.ts";
+
+/**
+ * The `home users` command.
+ *
+ * @example
+ * ```ts
+ * import { homeUsers } from "./home.ts";
+ * console.assert(homeUsers.name === "home users");
+ * ```
+ */
+export const homeUsers: Command = {
+  name: "home users",
+  summary: "List the members of the Plex Home",
+  usage: "plextv home users [--json]",
+  options: {},
+  async run(ctx) {
+    const { client } = await ctx.client();
+    const users = await client.homeUsers({ signal: ctx.signal });
+    const { bold } = ctx.out.dataStyle;
+    ctx.out.data(publicJson(users), () =>
+      users.length === 0 ? "No home users" : table(
+        ["TITLE", "USERNAME", "ROLE", "PIN", "UUID"],
+        users.map((u) => [
+          u.title,
+          u.username ?? undefined,
+          u.admin ? "admin" : u.guest ? "guest" : u.restricted ? "managed" : "member",
+          u.protected ? "yes" : "no",
+          u.uuid,
+        ]),
+        bold,
+      ));
+    return EXIT.ok;
+  },
+};
+
+function _find(users: HomeUser[], wanted: string): HomeUser {
+  const lower = wanted.toLowerCase();
+  const match = users.filter((u) =>
+    u.uuid === wanted || String(u.id) === wanted || u.title.toLowerCase() === lower ||
+    u.username?.toLowerCase() === lower
+  );
+  if (match.length === 1) return match[0];
+  throw new CliError(match.length ? `Several home users match ${wanted}` : `No home user matches ${wanted}`, {
+    exitCode: match.length ? EXIT.usage : EXIT.failure,
+    hint: `Home users: ${users.map((u) => u.title).join(", ") || "none"}; a UUID always matches one`,
+  });
+}
+
+async function _pin(ctx: CliContext, user: HomeUser): Promise<string> {
+  const pin = ctx.env.PLEXTV_HOME_PIN ||
+    (ctx.prompter.interactive
+      ? await ctx.prompter.hidden(`PIN of ${user.title}: `)
+      : await ctx.prompter.line());
+  if (!pin) {
+    throw new CliError(`${user.title} is protected by a PIN`, {
+      exitCode: EXIT.auth,
+      hint: "Type it at the prompt, pipe it on stdin, or set PLEXTV_HOME_PIN",
+    });
+  }
+  ctx.out.addSecret(pin);
+  return pin;
+}
+
+/**
+ * The `home switch` command.
+ *
+ * @example
+ * ```ts
+ * import { homeSwitch } from "./home.ts";
+ * console.assert(homeSwitch.name === "home switch");
+ * ```
+ */
+export const homeSwitch: Command = {
+  name: "home switch",
+  summary: "Switch to a home user and print that user's token on stdout",
+  usage: "plextv home switch USER [--json]",
+  description: [
+    "USER is a title, username, id or UUID (see plextv home users). A protected user's PIN",
+    "comes from a hidden prompt, from stdin when it is not a terminal, or from PLEXTV_HOME_PIN.",
+    "The home user's token is printed on stdout (and nothing else), to use as PLEX_TOKEN:",
+    '  PLEX_TOKEN="$(plextv home switch Kids)" plextv user',
+    "The stored sign-in is not changed.",
+  ].join("\n"),
+  options: {},
+  args: { min: 1, max: 1 },
+  async run(ctx, args) {
+    const { client } = await ctx.client();
+    const user = _find(await client.homeUsers({ signal: ctx.signal }), args.positionals[0]);
+    let pin = user.protected ? await _pin(ctx, user) : undefined;
+    let token;
+    for (;;) {
+      try {
+        token = await client.switchHomeUser(user, { pin, signal: ctx.signal });
+        break;
+      } catch (err) {
+        if (!isPlexError(err, "pin_required") || pin !== undefined) throw err;
+        pin = await _pin(ctx, user);
+      }
+    }
+    ctx.out.addSecret(token.value);
+    if (ctx.out.json) {
+      ctx.out.secret(JSON.stringify({ user: publicJson(user), token: token.value }));
+    } else {
+      ctx.out.secret(token.value);
+    }
+    ctx.out.success(`Switched to ${user.title}; its token is on stdout`);
+    return EXIT.ok;
+  },
+};

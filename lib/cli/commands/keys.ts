@@ -1,0 +1,58 @@
+/**
+ * `plextv keys export`: the stored client id, device key and token as the
+ * environment variables the `env:` store reads, to move a signed-in device
+ * into a container or CI secret.
+ *
+ * @module
+ */
+import { toEnvVariables } from "../../../plugins/env.ts";
+import { type Command, stringOption } from "../command.ts";
+import { notSignedIn } from "../context.ts";
+import { EXIT, usageError } from "../exit.ts";
+
+/**
+ * The `keys export` command.
+ *
+ * @example
+ * ```ts
+ * import { keysExport } from "./keys.ts";
+ * console.assert(keysExport.name === "keys export");
+ * ```
+ */
+export const keysExport: Command = {
+  name: "keys export",
+  summary: "Print the stored device key and token as environment variables (for the env: store)",
+  usage: "plextv keys export [--format env|json] [--prefix PREFIX_]",
+  description: [
+    "Prints NAME=value lines (PLEXTV_CLIENT_ID, PLEXTV_KEY_ID, PLEXTV_PRIVATE_KEY, PLEXTV_TOKEN,",
+    "PLEXTV_TOKEN_EXPIRES_AT) that plextv --store env: (or env:PREFIX_) reads back. The JWT is",
+    "refreshed first when it is due. The output holds secrets: write it to a protected file.",
+  ].join("\n"),
+  options: {
+    format: { type: "string", value: "FORMAT", help: "env (NAME=value lines, the default) or json" },
+    prefix: { type: "string", value: "PREFIX_", help: "The variables' prefix (default PLEXTV_)" },
+  },
+  examples: [
+    ["plextv keys export --format env > plextv.env && chmod 600 plextv.env", "for docker run --env-file"],
+    ["env $(cat plextv.env) plextv --store env: token", "read it back"],
+  ],
+  async run(ctx, args) {
+    const format = stringOption(args, "format") ?? (ctx.out.json ? "json" : "env");
+    if (format !== "env" && format !== "json") {
+      throw usageError(`Unknown format ${format}`, "Use --format env or --format json");
+    }
+    const stored = await ctx.stored();
+    if (!stored?.token && !stored?.keyId) throw notSignedIn();
+    const { source } = await ctx.signedIn({ envToken: false });
+    await source.token({ signal: ctx.signal });
+    const data = (await (await ctx.store()).load()) ?? stored;
+    const variables = toEnvVariables(data, stringOption(args, "prefix"));
+    if (ctx.out.stdout.isTTY) ctx.out.warn("These are secrets: redirect them to a file only you can read");
+    ctx.out.secret(
+      format === "json"
+        ? JSON.stringify(variables, null, 2)
+        : Object.entries(variables).map(([name, value]) => `${name}=${value}`).join("\n"),
+    );
+    return EXIT.ok;
+  },
+};

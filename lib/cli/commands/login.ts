@@ -1,0 +1,213 @@
+/**
+ * `plextv login`: sign in with a PIN (the default on a terminal), a strong
+ * PIN, credentials (with 2FA), or the PIN + device key flow, optionally
+ * register an Ed25519 device key, and keep the result in the store.
+ *
+ * @module
+ */
+import type { Config } from "../../config.ts";
+import { isPlexError } from "../../errors.ts";
+import type { SecureData, SecureStore } from "../../store.ts";
+import type { Token } from "../../token.ts";
+import {
+  type TokenSourceOption,
+  withCredentials,
+  withJwt,
+  withLogger,
+  withPin,
+  withPinJwt,
+  withStore,
+} from "../../token_sources/options.ts";
+import { type Command, flagOption, type ParsedArgs, stringOption } from "../command.ts";
+import type { CliContext } from "../context.ts";
+import { CliError, EXIT, usageError } from "../exit.ts";
+import { PinScreen } from "../pin_screen.ts";
+import { publicJson } from "../public_json.ts";
+import { describeStore } from "./_describe.ts";
+
+type _Method = "pin" | "credentials" | "pin-jwt";
+
+function _method(args: ParsedArgs): _Method {
+  const pin = flagOption(args, "pin");
+  const credentials = flagOption(args, "credentials") || stringOption(args, "username") !== undefined;
+  const pinJwt = flagOption(args, "pin-jwt");
+  if ([pin, credentials, pinJwt].filter(Boolean).length > 1) {
+    throw usageError("Choose one of --pin, --credentials and --pin-jwt", "Run plextv help login");
+  }
+  if (flagOption(args, "strong") && (credentials || pinJwt)) {
+    throw usageError(
+      "--strong goes with --pin only (--pin-jwt always uses a strong PIN)",
+      "Run plextv help login",
+    );
+  }
+  if (stringOption(args, "code") !== undefined && !credentials) {
+    throw usageError("--code goes with --credentials only", "Run plextv help login");
+  }
+  return credentials ? "credentials" : pinJwt ? "pin-jwt" : "pin";
+}
+
+/** A view of the store that reads as empty: login signs in afresh, and replaces what was stored only on success. */
+function _fresh(store: SecureStore<SecureData>): SecureStore<SecureData> {
+  return {
+    load: () => Promise.resolve(undefined),
+    save: (data) => store.save(data),
+    clear: () => store.clear(),
+  };
+}
+
+async function _password(ctx: CliContext): Promise<string> {
+  const fromEnv = ctx.env.PLEX_PASSWORD;
+  let password: string | undefined = fromEnv;
+  if (!password) {
+    password = ctx.prompter.interactive ? await ctx.prompter.hidden("Password: ") : await ctx.prompter.line();
+  }
+  if (!password) {
+    throw new CliError("No password was given", {
+      exitCode: EXIT.usage,
+      hint: "Type it at the prompt, pipe it on stdin, or set PLEX_PASSWORD",
+    });
+  }
+  ctx.out.addSecret(password);
+  return password;
+}
+
+async function _username(ctx: CliContext, args: ParsedArgs): Promise<string> {
+  const username = stringOption(args, "username") ??
+    (ctx.prompter.interactive ? await ctx.prompter.visible("Username or email: ") : undefined);
+  if (!username) {
+    throw usageError("--credentials needs --username NAME", "Run plextv help login");
+  }
+  return username;
+}
+
+async function _signIn(
+  ctx: CliContext,
+  config: Config,
+  registrar: TokenSourceOption,
+  persist: TokenSourceOption,
+  screen: PinScreen,
+): Promise<Token> {
+  const source = ctx.watch(config.tokenSource(registrar, persist, withLogger(ctx.logger)));
+  try {
+    const token = await source.token({ signal: ctx.signal });
+    screen.stop("approved");
+    return token;
+  } catch (err) {
+    screen.stop(ctx.signal.aborted ? "cancelled" : "failed");
+    throw err;
+  }
+}
+
+/**
+ * The `login` command.
+ *
+ * @example
+ * ```ts
+ * import { login } from "./login.ts";
+ * console.assert(login.name === "login");
+ * ```
+ */
+export const login: Command = {
+  name: "login",
+  summary: "Sign in to plex.tv and keep the token (and device key) in the store",
+  usage: "plextv login [--pin [--strong] | --credentials --username NAME [--code CODE] | --pin-jwt] [--jwt]",
+  description: [
+    "Signs in and saves the token in the store (--store, default: the vault in the data folder).",
+    "The PIN flow is the default: open the link (or scan the QR code) and enter the code.",
+    "With --credentials the password comes from a hidden prompt, from stdin when it is not a",
+    "terminal, or from PLEX_PASSWORD; never from the command line. On a terminal, plextv asks",
+    "for the two-factor code when the account needs one.",
+    "With --jwt (or --pin-jwt), an Ed25519 device key is registered and plextv keeps a",
+    "short-lived JWT that it refreshes by itself: the recommended way to sign in.",
+  ].join("\n"),
+  options: {
+    pin: { type: "boolean", help: "Sign in with a PIN at plex.tv/link (the default)" },
+    strong: { type: "boolean", help: "Use a strong PIN, approved in the Plex web app" },
+    credentials: { type: "boolean", help: "Sign in with a username and password" },
+    username: {
+      type: "string",
+      short: "u",
+      value: "NAME",
+      help: "The Plex username or email (implies --credentials)",
+    },
+    code: { type: "string", value: "CODE", help: "The current two-factor code" },
+    jwt: { type: "boolean", help: "Register a device key after signing in, and use refreshing JWTs" },
+    "pin-jwt": {
+      type: "boolean",
+      help: "Sign in with a strong PIN that registers a device key (no legacy token)",
+    },
+  },
+  examples: [
+    ["plextv login", "a PIN: open the link or scan the QR code"],
+    ["plextv login --pin-jwt", "a PIN that registers a device key: JWTs only"],
+    ['printf "%s\\n" "$PASSWORD" | plextv login --username me@example.com --jwt', "credentials from stdin"],
+  ],
+  async run(ctx, args) {
+    const method = _method(args);
+    const jwt = flagOption(args, "jwt") || method === "pin-jwt";
+    const store = await ctx.store();
+    const stored = await ctx.stored();
+    if (ctx.storeUri.startsWith("vault:")) await ctx.passphrase();
+    const config = await ctx.config(stored);
+    const screen = new PinScreen(ctx.out);
+    const onPin = (pin: Parameters<PinScreen["show"]>[0], url: string) => screen.show(pin, url);
+    const persist = jwt
+      ? withJwt(_fresh(store), { onReregister: (id) => ctx.onReregister(id) })
+      : withStore(_fresh(store));
+    let token: Token;
+    if (method === "credentials") {
+      const username = await _username(ctx, args);
+      const password = await _password(ctx);
+      let code = stringOption(args, "code");
+      for (;;) {
+        try {
+          const registrar = withCredentials(username, password, { verificationCode: code });
+          token = await _signIn(ctx, config, registrar, persist, screen);
+          break;
+        } catch (err) {
+          if (!isPlexError(err, "verification_code_required") || code !== undefined) throw err;
+          if (!ctx.prompter.interactive) {
+            throw new CliError("This account uses two-factor authentication", {
+              exitCode: EXIT.auth,
+              hint: "Pass the current code with --code CODE",
+              cause: err,
+            });
+          }
+          code = await ctx.prompter.visible("Two-factor code: ");
+        }
+      }
+    } else {
+      const registrar = method === "pin-jwt"
+        ? withPinJwt(onPin)
+        : withPin(onPin, { strong: flagOption(args, "strong") });
+      token = await _signIn(ctx, config, registrar, persist, screen);
+    }
+    const fixed = { token: () => Promise.resolve(token) };
+    let username: string | undefined;
+    let account: unknown;
+    try {
+      const user = await config.client(fixed).user({ signal: ctx.signal });
+      username = user.username;
+      account = { username: user.username, email: user.email, uuid: user.uuid, id: user.id };
+    } catch (err) {
+      ctx.out.warn(`Signed in, but reading the account failed (${(err as Error).message})`);
+    }
+    const saved = await store.load();
+    const summary = {
+      signedIn: true,
+      account,
+      tokenType: token.isJwt() ? "jwt" : "legacy",
+      expiresAt: token.expiresAt?.toISOString(),
+      keyId: saved?.keyId,
+      clientId: saved?.clientId ?? config.clientId,
+      store: describeStore(ctx.storeUri),
+    };
+    if (ctx.out.json) ctx.out.data(publicJson(summary), () => "");
+    ctx.out.success(`Signed in to plex.tv${username ? ` as ${ctx.out.style.bold(username)}` : ""}`);
+    if (saved?.keyId) {
+      ctx.out.info(`  Device key ${saved.keyId} registered; the JWT is refreshed automatically`);
+    }
+    ctx.out.info(`  Saved in ${describeStore(ctx.storeUri)}`);
+    return EXIT.ok;
+  },
+};

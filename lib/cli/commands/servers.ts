@@ -1,0 +1,31 @@
+/**
+ * `plextv servers`: the Plex Media Servers the account can reach.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { EXIT } from "../exit.ts";
+import { printResources, RESOURCE_OPTIONS, resourceQuery } from "./_resources.ts";
+
+/**
+ * The `servers` command.
+ *
+ * @example
+ * ```ts
+ * import { servers } from "./servers.ts";
+ * console.assert(servers.name === "servers");
+ * ```
+ */
+export const servers: Command = {
+  name: "servers",
+  summary: "List the Plex Media Servers of the account (owned and shared)",
+  usage: "plextv servers [--json] [--no-https] [--no-relay] [--no-ipv6]",
+  description: 'The resources that provide "server", with https, relay and IPv6 connections by default.',
+  options: { ...RESOURCE_OPTIONS },
+  async run(ctx, args) {
+    const { client } = await ctx.client();
+    const list = await client.servers({ ...resourceQuery(args), signal: ctx.signal });
+    printResources(ctx.out, list, "No servers");
+    return EXIT.ok;
+  },
+};

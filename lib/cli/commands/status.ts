@@ -1,0 +1,77 @@
+/**
+ * `plextv status`: who is signed in, with which kind of token, until when,
+ * where it is kept, and whether plex.tv still accepts it.
+ *
+ * @module
+ */
+import { isPlexError } from "../../errors.ts";
+import type { Command } from "../command.ts";
+import { CliError, EXIT } from "../exit.ts";
+import { relative, shortDate } from "../public_json.ts";
+import { fields } from "../table.ts";
+import { describeStore } from "./_describe.ts";
+
+/**
+ * The `status` command.
+ *
+ * @example
+ * ```ts
+ * import { status } from "./status.ts";
+ * console.assert(status.name === "status");
+ * ```
+ */
+export const status: Command = {
+  name: "status",
+  summary: "Show who is signed in, the token's kind and expiry, and where it is kept",
+  usage: "plextv status [--json]",
+  description: "Checks the token with plex.tv (refreshing a JWT when due). Exit 4 when not signed in.",
+  options: {},
+  async run(ctx) {
+    const { config, source, fromEnv, stored } = await ctx.signedIn();
+    const token = await source.token({ signal: ctx.signal });
+    let account;
+    try {
+      account = await config.client(source).user({ signal: ctx.signal });
+    } catch (err) {
+      if (!isPlexError(err, "unauthorized", "expired_token", "invalid_token")) throw err;
+      throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
+        exitCode: EXIT.auth,
+        cause: err,
+        hint: fromEnv ? "Unset PLEX_TOKEN or set a valid one" : "Run plextv login",
+      });
+    }
+    const current = await ctx.stored().catch(() => stored);
+    const expiresAt = token.expiresAt;
+    const summary = {
+      signedIn: true,
+      username: account.username,
+      email: account.email,
+      uuid: account.uuid,
+      tokenSource: fromEnv ? "PLEX_TOKEN" : "store",
+      tokenType: token.isJwt() ? "jwt" : "legacy",
+      expiresAt: expiresAt?.toISOString() ?? null,
+      keyId: fromEnv ? null : current?.keyId ?? null,
+      clientId: config.clientId,
+      clientIdFrom: ctx.clientIdOrigin,
+      store: fromEnv ? null : describeStore(ctx.storeUri),
+      url: config.url,
+      v2Url: config.v2Url,
+    };
+    const { bold, green, dim } = ctx.out.dataStyle;
+    ctx.out.data(summary, () =>
+      [
+        `${green("✓")} Signed in to plex.tv as ${bold(account.username)}${
+          account.email ? ` (${account.email})` : ""
+        }`,
+        fields([
+          ["Token", `${token.isJwt() ? "JWT" : "legacy token"}${fromEnv ? ", from PLEX_TOKEN" : ""}`],
+          ["Expires", expiresAt ? `${shortDate(expiresAt)} (${relative(expiresAt)})` : "when revoked"],
+          ["Device key", summary.keyId ? `${summary.keyId} (refreshes the JWT)` : undefined],
+          ["Client id", `${config.clientId} (from ${ctx.clientIdOrigin})`],
+          ["Store", summary.store ?? undefined],
+          ["plex.tv", config.url === config.v2Url ? config.url : `${config.url}, ${config.v2Url}`],
+        ], dim).split("\n").map((line) => `  ${line}`).join("\n"),
+      ].join("\n"));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * `plextv user`: the signed-in account.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { EXIT } from "../exit.ts";
+import { publicJson, shortDate } from "../public_json.ts";
+import { fields } from "../table.ts";
+
+/**
+ * The `user` command.
+ *
+ * @example
+ * ```ts
+ * import { user } from "./user.ts";
+ * console.assert(user.name === "user");
+ * ```
+ */
+export const user: Command = {
+  name: "user",
+  summary: "Show the signed-in account",
+  usage: "plextv user [--json]",
+  description: "With --json, the whole account as plex.tv describes it, without its tokens.",
+  options: {},
+  async run(ctx) {
+    const { client } = await ctx.client();
+    const account = await client.user({ signal: ctx.signal });
+    const { dim } = ctx.out.dataStyle;
+    const subscription = account.subscription;
+    ctx.out.data(publicJson(account), () =>
+      fields([
+        ["Username", account.username],
+        ["Title", account.title !== account.username ? account.title : undefined],
+        ["Email", account.email ?? undefined],
+        ["Id", String(account.id)],
+        ["UUID", account.uuid],
+        ["Joined", shortDate(account.joinedAt)],
+        [
+          "Plex Pass",
+          subscription.active ? `${subscription.plan ?? "active"} (${subscription.status})` : "no",
+        ],
+        [
+          "Home",
+          account.home ? `${account.homeAdmin ? "admin" : "member"}, ${account.homeSize} users` : "no",
+        ],
+        ["Two-factor", account.twoFactorEnabled ? "enabled" : "disabled"],
+        ["Country", account.country || undefined],
+      ], dim));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * The global options every command accepts, and their environment variables.
+ *
+ * @module
+ */
+import type { OptionSpec } from "./command.ts";
+
+/**
+ * The global options.
+ *
+ * @example
+ * ```ts
+ * import { GLOBAL_OPTIONS } from "./globals.ts";
+ * console.assert(GLOBAL_OPTIONS.store.type === "string");
+ * ```
+ */
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  store: {
+    type: "string",
+    value: "URI",
+    help: "Where the device key and token are kept (env PLEXTV_STORE; default: a vault in the data folder)",
+  },
+  "client-id": {
+    type: "string",
+    value: "ID",
+    help: "The client identifier (env PLEXTV_CLIENT_ID; default: created once, kept in the config folder)",
+  },
+  plugin: {
+    type: "string",
+    multiple: true,
+    value: "MODULE",
+    help: "Import a store plugin module; repeatable (env PLEXTV_PLUGINS, comma-separated)",
+  },
+  json: { type: "boolean", help: "Print data as JSON" },
+  quiet: { type: "boolean", short: "q", help: "Print no progress messages" },
+  verbose: {
+    type: "boolean",
+    short: "v",
+    help: "Log requests (without secrets) and error details on stderr",
+  },
+  help: { type: "boolean", short: "h", help: "Show help" },
+  version: { type: "boolean", short: "V", help: "Print the version" },
+};
+
+/**
+ * The environment variables the CLI reads, for the help text.
+ *
+ * @example
+ * ```ts
+ * import { ENVIRONMENT } from "./globals.ts";
+ * console.assert(ENVIRONMENT.some(([name]) => name === "PLEX_TOKEN"));
+ * ```
+ */
+export const ENVIRONMENT: readonly [string, string][] = [
+  ["PLEX_TOKEN", "A token to use instead of the stored one"],
+  ["PLEX_PASSWORD", "The password for login --credentials (otherwise a prompt, or stdin)"],
+  ["PLEXTV_STORE", "Like --store"],
+  ["PLEXTV_CLIENT_ID", "Like --client-id"],
+  ["PLEXTV_PLUGINS", "Like --plugin, comma-separated"],
+  ["PLEXTV_VAULT_PASSPHRASE", "The vault passphrase (otherwise a prompt on a terminal)"],
+  ["PLEXTV_URL", "Another plex.tv, e.g. the emulator (http only for loopback hosts)"],
+  ["PLEXTV_V2_URL", "Another clients.plex.tv (default: PLEXTV_URL)"],
+  ["NO_COLOR", "No colours"],
+  ["XDG_CONFIG_HOME, XDG_DATA_HOME", "Where the config and data folders are"],
+];

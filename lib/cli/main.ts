@@ -1,0 +1,110 @@
+/**
+ * The `plextv` command: parses the command line, loads plugins, runs the
+ * command, reports errors, and returns the exit code.
+ *
+ * @module
+ */
+import { VERSION } from "../version.ts";
+import { parseCommandLine } from "./args.ts";
+import { COMMANDS } from "./commands/mod.ts";
+import { CliContext } from "./context.ts";
+import { EXIT } from "./exit.ts";
+import { commandHelp, groupHelp, overviewHelp } from "./help.ts";
+import { Output, type Sink } from "./output.ts";
+import { Prompter, type Source } from "./prompt.ts";
+import { reportError } from "./report.ts";
+import { loadPlugins, pluginModules } from "./stores.ts";
+
+/**
+ * Where the command runs: arguments aside, its environment and streams.
+ *
+ * @example
+ * ```ts
+ * import type { MainOptions } from "./main.ts";
+ * const options: MainOptions = { env: { NO_COLOR: "1" } };
+ * ```
+ */
+export interface MainOptions {
+  /** The environment. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Data. Default `process.stdout`. */
+  stdout?: Sink;
+  /** Messages. Default `process.stderr`. */
+  stderr?: Sink;
+  /** Answers. Default `process.stdin`. */
+  stdin?: Source;
+}
+
+/**
+ * Runs `plextv` with these arguments and returns the exit code: 0 ok,
+ * 1 failure, 2 usage error or cancelled, 4 authentication required.
+ *
+ * @param argv The arguments, without the program name.
+ * @param options Environment and streams.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * const printed: string[] = [];
+ * const code = await main(["--version"], { stdout: { write: (t: string) => printed.push(t) } });
+ * console.assert(code === 0 && printed[0].startsWith("plextv "));
+ * ```
+ */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+  let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor });
+  for (const secret of [env.PLEX_TOKEN, env.PLEX_PASSWORD, env.PLEXTV_VAULT_PASSPHRASE]) {
+    out.addSecret(secret);
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts === 1) controller.abort(new Error("Interrupted"));
+    else process.exit(EXIT.usage);
+  };
+  process.on("SIGINT", onInterrupt);
+  try {
+    const invocation = parseCommandLine(argv, COMMANDS);
+    const values = invocation.args.values;
+    out = new Output({
+      stdout: options.stdout,
+      stderr: options.stderr,
+      noColor,
+      json: values.json === true,
+      quiet: values.quiet === true,
+      verbose: values.verbose === true,
+    });
+    for (const secret of [env.PLEX_TOKEN, env.PLEX_PASSWORD, env.PLEXTV_VAULT_PASSPHRASE]) {
+      out.addSecret(secret);
+    }
+    if (values.version && !invocation.command) {
+      out.data({ version: VERSION }, () => `plextv ${VERSION}`);
+      return EXIT.ok;
+    }
+    if (invocation.help || !invocation.command) {
+      const text = invocation.command
+        ? commandHelp(invocation.command, out.dataStyle)
+        : invocation.group
+        ? groupHelp(invocation.group, COMMANDS, out.dataStyle)
+        : overviewHelp(COMMANDS, out.dataStyle);
+      out.stdout.write(text + "\n");
+      return EXIT.ok;
+    }
+    await loadPlugins(pluginModules(values.plugin as string[] | undefined, env));
+    const ctx = new CliContext({
+      out,
+      prompter: new Prompter(options.stdin, options.stderr),
+      env,
+      globals: values,
+      signal: controller.signal,
+    });
+    return await invocation.command.run(ctx, invocation.args);
+  } catch (err) {
+    return reportError(err, out, controller.signal.aborted);
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The PIN screen, on stderr: the code, the link, a QR code of the link, and a
+ * spinner with the time left until the PIN expires. On a non-terminal stderr
+ * (logs, CI) only the code, the link and one waiting line are printed.
+ *
+ * @module
+ */
+import type { Pin } from "../flows/pin.ts";
+import type { Output } from "./output.ts";
+import { drawQr } from "./qr.ts";
+
+const _FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/**
+ * Formats seconds as `m:ss` (or `h:mm:ss`).
+ *
+ * @param seconds Seconds, rounded down; negative counts as 0.
+ * @returns The duration.
+ *
+ * @example
+ * ```ts
+ * import { clock } from "./pin_screen.ts";
+ * console.assert(clock(899) === "14:59" && clock(3_725) === "1:02:05");
+ * ```
+ */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const two = (n: number) => String(n).padStart(2, "0");
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
+/**
+ * Shows a PIN to the user and a spinner while waiting for approval.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "./output.ts";
+ * import { PinScreen } from "./pin_screen.ts";
+ * const written: string[] = [];
+ * const out = new Output({ stderr: { write: (text: string) => written.push(text) }, noColor: true });
+ * const screen = new PinScreen(out);
+ * screen.show({ id: 1, code: "7RQZ", expiresIn: 900, createdAt: new Date(), expiresAt: new Date(Date.now() + 900_000), authToken: null }, "https://plex.tv/link/?pin=7RQZ");
+ * screen.stop("approved");
+ * console.assert(written.join("").includes("7RQZ"));
+ * ```
+ */
+export class PinScreen {
+  readonly #out: Output;
+  #timer?: ReturnType<typeof setInterval>;
+  #expiresAt = 0;
+  #frame = 0;
+  #live = false;
+
+  /**
+   * Creates the screen.
+   *
+   * @param out Where to draw (its stderr).
+   */
+  constructor(out: Output) {
+    this.#out = out;
+  }
+
+  /**
+   * Draws the code, link and QR code, and starts the spinner.
+   *
+   * @param pin The PIN.
+   * @param url The link to open.
+   */
+  show(pin: Pin, url: string): void {
+    const out = this.#out;
+    const { bold, cyan, dim } = out.style;
+    const terminal = out.stderr.isTTY === true;
+    const strong = pin.code.length > 8;
+    this.#expiresAt = pin.expiresAt.getTime();
+    out.raw(
+      `\n${bold("Sign in to plex.tv")}: open the link ${terminal ? "(or scan the QR code) " : ""}` +
+        `${strong ? "and approve this device" : "and enter the code"}\n\n` +
+        `  ${dim("Link")}  ${cyan(url)}\n` +
+        `  ${dim("Code")}  ${bold(pin.code)}\n\n`,
+    );
+    if (terminal) {
+      const lines = drawQr(url, out.colour);
+      const width = [...lines[0].replace(/\x1b\[[0-9;]*m/g, "")].length;
+      const columns = out.stderr.columns ?? 80;
+      const rows = out.stderr.rows ?? 24;
+      if (width + 2 <= columns && lines.length + 10 <= rows) {
+        out.raw(lines.map((line) => `  ${line}\n`).join("") + "\n");
+      } else {
+        out.raw(dim(`  (make the terminal at least ${width + 2}×${lines.length + 10} to see a QR code)\n\n`));
+      }
+      this.#live = true;
+      out.raw("\x1b[?25l");
+      this.#tick();
+      this.#timer = setInterval(() => this.#tick(), 100);
+    } else {
+      const minutes = Math.max(1, Math.round((this.#expiresAt - Date.now()) / 60_000));
+      out.raw(`Waiting for approval (the code expires in ${minutes} min)...\n`);
+    }
+  }
+
+  #tick(): void {
+    const left = clock((this.#expiresAt - Date.now()) / 1000);
+    const frame = _FRAMES[this.#frame++ % _FRAMES.length];
+    const { cyan, dim } = this.#out.style;
+    this.#out.raw(`\r\x1b[2K${cyan(frame)} Waiting for approval ${dim(`· ${left} left · Ctrl-C to cancel`)}`);
+  }
+
+  /**
+   * Stops the spinner and says how it ended.
+   *
+   * @param outcome `approved`, `cancelled` or `failed`.
+   */
+  stop(outcome: "approved" | "cancelled" | "failed"): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    const { green, yellow, red } = this.#out.style;
+    const line = outcome === "approved"
+      ? `${green("✓")} Approved`
+      : outcome === "cancelled"
+      ? `${yellow("✗")} Cancelled`
+      : `${red("✗")} Not approved`;
+    if (this.#live) {
+      this.#out.raw(`\r\x1b[2K${line}\n\x1b[?25h`);
+      this.#live = false;
+    } else if (outcome === "approved") {
+      this.#out.info(line);
+    }
+  }
+}

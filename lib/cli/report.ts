@@ -1,0 +1,111 @@
+/**
+ * How the CLI reports a failure: one line on stderr, "error: " + one
+ * sentence + the hint, and the exit code. With `--verbose`, the details
+ * follow: the error code, HTTP status, plex.tv's messages and the cause
+ * chain. Never a stack trace by default, never a secret.
+ *
+ * @module
+ */
+import { PlexError } from "../errors.ts";
+import { CliError, EXIT, exitCodeOf } from "./exit.ts";
+import type { Output } from "./output.ts";
+
+function _oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+function _causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = err;
+  while (current !== undefined && current !== null && chain.length < 10) {
+    chain.push(current);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return chain;
+}
+
+/**
+ * The error to report: a {@linkcode CliError} anywhere in the cause chain wins
+ * (a cancelled prompt inside a store's passphrase callback), else the error.
+ *
+ * @param err Anything caught.
+ * @returns The error to report.
+ *
+ * @example
+ * ```ts
+ * import { CliError } from "./exit.ts";
+ * import { PlexError } from "../errors.ts";
+ * import { primaryError } from "./report.ts";
+ * const inner = new CliError("Cancelled", { exitCode: 2 });
+ * console.assert(primaryError(new PlexError("store_error", "No passphrase", { cause: inner })) === inner);
+ * ```
+ */
+export function primaryError(err: unknown): unknown {
+  return _causes(err).find((e) => e instanceof CliError) ?? err;
+}
+
+/**
+ * Writes the error on stderr and returns the exit code.
+ *
+ * @param err Anything caught.
+ * @param out The output (with `--verbose`, details are added).
+ * @param cancelled Whether the user pressed Ctrl-C.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "./output.ts";
+ * import { PlexError } from "../errors.ts";
+ * import { reportError } from "./report.ts";
+ * const lines: string[] = [];
+ * const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true });
+ * const code = reportError(new PlexError("network_error", "The request to http://127.0.0.1:9 failed", { hint: "Check the network" }), out);
+ * console.assert(code === 1 && lines[0] === "error: The request to http://127.0.0.1:9 failed. Check the network\n");
+ * ```
+ */
+export function reportError(err: unknown, out: Output, cancelled = false): number {
+  const primary = primaryError(err);
+  if (cancelled || (primary instanceof PlexError && primary.code === "aborted")) {
+    out.stderr.write(`${out.style.yellow("Cancelled")}\n`);
+    return EXIT.usage;
+  }
+  let message: string;
+  let hint: string | undefined;
+  if (primary instanceof CliError || primary instanceof PlexError) {
+    message = primary.message;
+    hint = primary.hint;
+  } else {
+    message = `Unexpected failure: ${primary instanceof Error ? primary.message : String(primary)}`;
+    hint = out.verbose ? undefined : "Run again with --verbose for details";
+  }
+  const sentence = _oneLine(message).replace(/[.\s]+$/, "");
+  const tail = hint ? `. ${_oneLine(hint).replace(/[.\s]+$/, "")}` : "";
+  out.stderr.write(out.redact(`${out.style.red("error:")} ${sentence}${tail}`) + "\n");
+  if (out.verbose) {
+    for (const [depth, e] of _causes(err).entries()) {
+      const lines: string[] = [];
+      if (e instanceof PlexError) {
+        const facts = [`code ${e.code}`];
+        if (e.status !== undefined) facts.push(`HTTP ${e.status}`);
+        if (e.plexCode !== undefined) facts.push(`plex.tv code ${e.plexCode}`);
+        if (e.retryAfter !== undefined) facts.push(`retry after ${e.retryAfter} s`);
+        lines.push(`${depth ? "caused by: " : ""}${e.message} (${facts.join(", ")})`);
+        for (const detail of e.details) lines.push(`  plex.tv said: ${detail.message}`);
+      } else if (e instanceof Error) {
+        const code = (e as { code?: unknown }).code;
+        lines.push(
+          `${depth ? "caused by: " : ""}${e.name}: ${e.message}${
+            typeof code === "string" ? ` (${code})` : ""
+          }`,
+        );
+        if (!(e instanceof CliError) && depth === _causes(err).length - 1 && e.stack) {
+          lines.push(...e.stack.split("\n").slice(1).map((l) => `  ${l.trim()}`));
+        }
+      } else if (depth) {
+        lines.push(`caused by: ${String(e)}`);
+      }
+      for (const line of lines) out.stderr.write(out.redact(out.style.dim(`  ${line}`)) + "\n");
+    }
+  }
+  return exitCodeOf(primary);
+}

@@ -1,0 +1,123 @@
+/**
+ * The CLI's settings file, `config.json` in the config folder. It keeps the
+ * client identifier created on first use, so every run is the same device
+ * in the user's account. It holds no secret.
+ *
+ * @module
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { newClientId } from "../client_id.ts";
+import { CliError } from "./exit.ts";
+
+/**
+ * What `config.json` holds.
+ *
+ * @example
+ * ```ts
+ * import type { Settings } from "./settings_file.ts";
+ * const settings: Settings = { clientId: "0d6e7f2a-5c1b-4c2e-9a57-1f2d3c4b5a69" };
+ * ```
+ */
+export interface Settings {
+  /** The client identifier of this installation. */
+  clientId?: string;
+  /** Other fields, kept as they are. */
+  [field: string]: unknown;
+}
+
+/**
+ * Reads `config.json` from `folder`; an absent file reads as `{}`.
+ *
+ * @param folder The config folder.
+ * @returns The settings.
+ * @throws {CliError} when the file exists but is not a JSON object.
+ *
+ * @example
+ * ```ts
+ * import { readSettings } from "./settings_file.ts";
+ * console.assert(Object.keys(await readSettings("/nonexistent/plextv")).length === 0);
+ * ```
+ */
+export async function readSettings(folder: string): Promise<Settings> {
+  const path = join(folder, "config.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as { code?: string }).code === "ENOENT") return {};
+    throw new CliError(`Cannot read ${path}`, { cause: err, hint: "Check the file's permissions" });
+  }
+  try {
+    const value = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Settings;
+  } catch {
+    // reported below
+  }
+  throw new CliError(`${path} is not a JSON object`, { hint: "Fix or delete the file" });
+}
+
+/**
+ * Writes `config.json` in `folder` (created if needed), replacing it atomically.
+ *
+ * @param folder The config folder.
+ * @param settings The settings.
+ * @returns Nothing.
+ *
+ * @example
+ * ```ts
+ * import { readSettings, writeSettings } from "./settings_file.ts";
+ * const folder = await Deno.makeTempDir();
+ * await writeSettings(folder, { clientId: "abc" });
+ * console.assert((await readSettings(folder)).clientId === "abc");
+ * ```
+ */
+export async function writeSettings(folder: string, settings: Settings): Promise<void> {
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const path = join(folder, "config.json");
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  await writeFile(temp, JSON.stringify(settings, null, 2) + "\n", { mode: 0o600 });
+  await rename(temp, path);
+}
+
+/**
+ * The installation's client identifier: read from `config.json`, or created
+ * once and saved there.
+ *
+ * @param folder The config folder.
+ * @returns The client identifier.
+ *
+ * @example
+ * ```ts
+ * import { installationClientId } from "./settings_file.ts";
+ * const folder = await Deno.makeTempDir();
+ * console.assert(await installationClientId(folder) === await installationClientId(folder));
+ * ```
+ */
+export async function installationClientId(folder: string): Promise<string> {
+  const settings = await readSettings(folder);
+  if (typeof settings.clientId === "string" && settings.clientId) return settings.clientId;
+  const clientId = newClientId();
+  await writeSettings(folder, { ...settings, clientId });
+  return clientId;
+}
+
+/**
+ * Saves a new client identifier (after plex.tv forgot the device key and the
+ * token source registered again).
+ *
+ * @param folder The config folder.
+ * @param clientId The new identifier.
+ * @returns Nothing.
+ *
+ * @example
+ * ```ts
+ * import { installationClientId, saveClientId } from "./settings_file.ts";
+ * const folder = await Deno.makeTempDir();
+ * await saveClientId(folder, "new-id");
+ * console.assert(await installationClientId(folder) === "new-id");
+ * ```
+ */
+export async function saveClientId(folder: string, clientId: string): Promise<void> {
+  await writeSettings(folder, { ...await readSettings(folder), clientId });
+}
