@@ -102,4 +102,50 @@ export type { SecureData, SecureStore, StoreLock } from "./lib/store.ts";
 export { memoryStore } from "./lib/stores/memory.ts";
 export { openStore, registerStore, storeSchemes } from "./lib/store_registry.ts";
 export type { OpenStoreOptions, RegisterStoreOptions, StoreFactory } from "./lib/store_registry.ts";
+export { Client } from "./lib/client.ts";
+export { connect, rankConnections } from "./lib/connections.ts";
+export type { ConnectOptions, ServerConnection } from "./lib/connections.ts";
+export { probe } from "./lib/http.ts";
+export type { ProbeOptions, ProbeResult } from "./lib/http.ts";
+export {
+  pingRequest,
+  processEmptyResponse,
+  removeDeviceRequest,
+  signOutRequest,
+} from "./lib/token_upkeep.ts";
+export { parseAccount, parseAccountXml, processUserResponse, userRequest } from "./lib/types/account.ts";
+export type { Account, AccountService, Profile, Subscription } from "./lib/types/account.ts";
+export {
+  isMediaServer,
+  parseRegisteredDevices,
+  processRegisteredDevicesResponse,
+  registeredDevicesRequest,
+} from "./lib/types/registered_device.ts";
+export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/types/registered_device.ts";
+export {
+  parseResources,
+  parseResourcesXml,
+  processResourcesResponse,
+  resourcesRequest,
+} from "./lib/types/resource.ts";
+export type { Resource, ResourceConnection, ResourcesOptions } from "./lib/types/resource.ts";
+export {
+  parsePlexTvDevices,
+  plexTvDevicesRequest,
+  processPlexTvDevicesResponse,
+} from "./lib/types/plex_tv_device.ts";
+export type { PlexTvDevice } from "./lib/types/plex_tv_device.ts";
+export {
+  homeUsersRequest,
+  parseHome,
+  processHomeUsersResponse,
+  processSwitchHomeUserResponse,
+  switchHomeUserRequest,
+} from "./lib/types/home_user.ts";
+export type { Home, HomeUser, SwitchHomeUserOptions } from "./lib/types/home_user.ts";
+export { claimTokenRequest, processClaimTokenResponse } from "./lib/types/claim_token.ts";
+export { parseSharedUsers, processSharedUsersResponse, sharedUsersRequest } from "./lib/types/shared_user.ts";
+export type { SharedServer, SharedUser } from "./lib/types/shared_user.ts";
+export { invitesRequest, parseInvites, processInvitesResponse } from "./lib/types/invite.ts";
+export type { Invite, InviteServer, InvitesOptions } from "./lib/types/invite.ts";
 export { VERSION } from "./lib/version.ts";

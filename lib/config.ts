@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Client } from "./client.ts";
 import type { Device } from "./device.ts";
 import { PlexError } from "./errors.ts";
 import { type CredentialsOptions, registerWithCredentials } from "./flows/credentials.ts";
@@ -26,6 +27,7 @@ import { type CallOptions, type HttpSettings, isAllowedBaseUrl, type RequestCont
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
+import type { TokenSource } from "./token_source.ts";
 import type { TokenSourceOption } from "./token_sources/options.ts";
 import { PlexTokenSource } from "./token_sources/plex_token_source.ts";
 import { redactUrl } from "./redact.ts";
@@ -430,6 +432,24 @@ export class Config implements RequestContext {
    */
   verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
     return verifyPlexToken(this, token, options);
+  }
+
+  /**
+   * A client for the plex.tv account endpoints; each call takes its token from `source`.
+   *
+   * @param source Any token source: `config.tokenSource(...)`, or `{ token: async () => new Token("...") }`.
+   * @returns The client.
+   *
+   * @example
+   * ```ts
+   * import { defaultConfig } from "./config.ts";
+   * import { Token } from "./token.ts";
+   * const client = defaultConfig().withClientId("id").client({ token: async () => new Token("abcdefghij0123456789") });
+   * console.assert(typeof client.user === "function");
+   * ```
+   */
+  client(source: TokenSource): Client {
+    return new Client(this, source);
   }
 }
 

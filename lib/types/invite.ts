@@ -103,6 +103,20 @@ export function parseInvites(text: string): Invite[] {
 }
 
 /**
+ * Options of {@linkcode invitesRequest}.
+ *
+ * @example
+ * ```ts
+ * import type { InvitesOptions } from "./invite.ts";
+ * const incoming: InvitesOptions = { received: true };
+ * ```
+ */
+export interface InvitesOptions extends CallOptions {
+  /** The invitations sent to the account (`/api/invites/requests`) instead of those it sent. */
+  received?: boolean;
+}
+
+/**
  * Sends `GET {url}/api/invites/requested` (invitations the account sent) or,
  * with `received`, `GET {url}/api/invites/requests`.
  *
@@ -119,7 +133,7 @@ export function parseInvites(text: string): Invite[] {
 export function invitesRequest(
   context: RequestContext,
   token: Token | string,
-  options: CallOptions & { received?: boolean } = {},
+  options: InvitesOptions = {},
 ): Promise<PlexResponse> {
   const path = options.received ? "/api/invites/requests" : "/api/invites/requested";
   return send(context, { method: "GET", host: "url", path, token, accept: "xml" }, options);

@@ -61,9 +61,9 @@ export interface DeviceConnection {
 export interface RegisteredDevice {
   /** The device id on plex.tv (for `removeDevice`). */
   id: number;
-  /** The device name. */
+  /** The device name; `""` when the device sent none. */
   name: string;
-  /** The product, e.g. `Plex Media Server`. */
+  /** The product, e.g. `Plex Media Server`; `""` when the device sent none. */
   product: string;
   /** The device's client identifier. */
   clientIdentifier: string;
@@ -115,10 +115,13 @@ export const deviceConnectionValidator: Validator<DeviceConnection> = object<Dev
   uri: required(string),
 });
 
+/** XML writes an unset name or product as `""`: it reads as `""`. */
+const orEmpty = (value: unknown, path: string): string => (value === undefined ? "" : string(value, path));
+
 const deviceValidator = object<RegisteredDevice>({
   id: required(integer),
-  name: (value, path) => (value === undefined ? "" : string(value, path)),
-  product: required(string),
+  name: orEmpty,
+  product: orEmpty,
   clientIdentifier: required(string),
   productVersion: optional(string),
   platform: optional(string),

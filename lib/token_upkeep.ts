@@ -1,0 +1,101 @@
+/**
+ * Token upkeep: keep a legacy token alive (`GET {url}/api/v2/ping`), revoke it
+ * (`DELETE {url}/api/v2/users/signout`), and remove a registered device with
+ * its token (`DELETE {url}/devices/{id}.xml`).
+ *
+ * @module
+ */
+import { PlexError } from "./errors.ts";
+import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "./http.ts";
+import type { Token } from "./token.ts";
+
+/**
+ * Sends `GET {url}/api/v2/ping`, which keeps a legacy token alive.
+ *
+ * @param context The configuration.
+ * @param token The token to keep alive.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processEmptyResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * processEmptyResponse(await pingRequest(config, token));
+ * ```
+ */
+export function pingRequest(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  return send(context, { method: "GET", host: "url", path: "/api/v2/ping", token }, options);
+}
+
+/**
+ * Sends `DELETE {url}/api/v2/users/signout`, which revokes the token.
+ *
+ * @param context The configuration.
+ * @param token The token to revoke.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processEmptyResponse}.
+ *
+ * @example
+ * ```ts ignore
+ * processEmptyResponse(await signOutRequest(config, token));
+ * ```
+ */
+export function signOutRequest(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  return send(context, { method: "DELETE", host: "url", path: "/api/v2/users/signout", token }, options);
+}
+
+/**
+ * Sends `DELETE {url}/devices/{id}.xml`, which removes a registered device
+ * (and revokes its token).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param device The device id (as `registeredDevices()` or `devices()` report it), or the device.
+ * @param options Call options.
+ * @returns The raw response; pass it to {@linkcode processEmptyResponse}.
+ * @throws {PlexError} `invalid_argument` when the id is not a positive integer.
+ *
+ * @example
+ * ```ts ignore
+ * processEmptyResponse(await removeDeviceRequest(config, token, 547394701));
+ * ```
+ */
+export function removeDeviceRequest(
+  context: RequestContext,
+  token: Token | string,
+  device: number | string | { id: number },
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  const id = typeof device === "object" && device !== null ? device.id : device;
+  if (!/^[1-9]\d*$/.test(String(id)) || !Number.isSafeInteger(Number(id))) {
+    throw new PlexError("invalid_argument", "A device id is a positive integer");
+  }
+  return send(
+    context,
+    { method: "DELETE", host: "url", path: `/devices/${id}.xml`, token, accept: "xml" },
+    options,
+  );
+}
+
+/**
+ * Checks a response whose body does not matter (ping, sign-out, device removal).
+ *
+ * @param response The response, or a recorded one.
+ * @throws {PlexError} `unauthorized`, `not_found`, `too_many_requests`, `server_error`, ...
+ *
+ * @example
+ * ```ts
+ * import { processEmptyResponse } from "./token_upkeep.ts";
+ * processEmptyResponse({ status: 204, headers: new Headers(), url: "", body: "" });
+ * ```
+ */
+export function processEmptyResponse(response: PlexResponse): void {
+  checkOk(response);
+}

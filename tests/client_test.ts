@@ -1,0 +1,364 @@
+// The plex.tv client, end to end against the emulator serving the recorded
+// payloads of ../shared/fixtures/plex.tv/: every call, its request, and the
+// typed errors for 401, 404, 429, 5xx and malformed bodies.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { Client } from "../lib/client.ts";
+import { type Config, defaultConfig } from "../lib/config.ts";
+import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
+import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import type { Fault, FaultAction } from "../lib/testing/mod.ts";
+import { Token } from "../lib/token.ts";
+import type { TokenOptions, TokenSource } from "../lib/token_source.ts";
+
+const FIXTURES = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
+const CLIENT_ID = "client-test-3f9a2c";
+
+/** A token source that counts its calls and remembers the signals it was given. */
+function countingSource(
+  value: () => string,
+): TokenSource & { calls: number; signals: (AbortSignal | undefined)[] } {
+  const source = {
+    calls: 0,
+    signals: [] as (AbortSignal | undefined)[],
+    token(options?: TokenOptions): Promise<Token> {
+      source.calls++;
+      source.signals.push(options?.signal);
+      return Promise.resolve(new Token(value()));
+    },
+  };
+  return source;
+}
+
+async function assertPlexError(
+  promise: Promise<unknown>,
+  code: PlexErrorCode,
+  check?: (err: PlexError) => void,
+): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof PlexError, `expected a PlexError ${code}, got ${err}`);
+    assert.equal(err.code, code, `${err.code}: ${err.message}`);
+    check?.(err);
+    return true;
+  });
+}
+
+describe("Client against the plex.tv emulator", () => {
+  let emulator: Emulator;
+  let config: Config;
+  let token: string;
+  let source: ReturnType<typeof countingSource>;
+  let client: Client;
+
+  before(async () => {
+    emulator = await startEmulator({ payloads: fileURLToPath(FIXTURES) });
+    config = defaultConfig()
+      .withClientId(CLIENT_ID)
+      .withDevice({ product: "plextv client tests", version: "1.0.0" })
+      .withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 } });
+    token = (await config.registerWithCredentials("plexuser", "plexpass")).value;
+    source = countingSource(() => token);
+    client = config.client(source);
+  });
+
+  after(async () => {
+    await emulator.close();
+  });
+
+  it("user() returns the typed account of user.json", async () => {
+    const fixture = JSON.parse(await readFile(new URL("user.json", FIXTURES), "utf8"));
+    const calls = source.calls;
+    const signal = new AbortController().signal;
+    const account = await client.user({ signal });
+    assert.equal(account.id, fixture.id);
+    assert.equal(account.username, fixture.username);
+    assert.deepEqual(account.joinedAt, new Date(fixture.joinedAt * 1000));
+    assert.deepEqual(account.rememberExpiresAt, new Date(fixture.rememberExpiresAt * 1000));
+    assert.deepEqual(account.subscription.subscribedAt, new Date(fixture.subscription.subscribedAt));
+    assert.equal(account.services.length, fixture.services.length);
+    assert.equal(account.authToken.value, token);
+    assert.ok(!JSON.stringify(account).includes(token));
+    // one token per call, and the call's signal reaches the token source
+    assert.equal(source.calls, calls + 1);
+    assert.equal(source.signals.at(-1), signal);
+    const [request] = emulator.requests.slice(-1);
+    assert.equal(request?.path, "/api/v2/user");
+    assert.equal(request?.clientId, CLIENT_ID);
+    assert.equal(request?.withToken, true);
+  });
+
+  it("registeredDevices() parses devices.xml, and mediaServers() keeps the servers", async () => {
+    const devices = await client.registeredDevices();
+    assert.ok(devices.length >= 7);
+    const [iphone] = devices;
+    assert.equal(iphone?.name, "iPhone");
+    assert.deepEqual(iphone?.createdAt, new Date(1633194400 * 1000));
+    assert.deepEqual(iphone?.syncList, { itemsCompleteCount: 0, totalSize: 0, version: 2 });
+    // this client shows up among the devices, with its token hidden
+    const self = devices.find((d) => d.clientIdentifier === CLIENT_ID);
+    assert.equal(self?.product, "plextv client tests");
+    assert.equal(self?.token?.value, token);
+    assert.ok(!JSON.stringify(devices).includes(token));
+    const servers = await client.mediaServers();
+    assert.deepEqual(servers.map((d) => d.name), ["MY PLEX SERVER"]);
+    assert.equal(emulator.count("GET /devices.xml"), 2);
+  });
+
+  it("resources() sends its query and returns resources.json", async () => {
+    const all = await client.resources();
+    assert.equal(all.length, 7);
+    assert.deepEqual(emulator.requests.at(-1)?.query, {
+      includeHttps: "1",
+      includeRelay: "1",
+      includeIPv6: "1",
+    });
+    assert.equal(all[0]?.connections.length, 4);
+    assert.equal(all[0]?.accessToken?.value, "Hg7FGK9xVGdWZRa_sj76");
+
+    const direct = await client.resources({ includeRelay: false, includeIPv6: false });
+    assert.deepEqual(emulator.requests.at(-1)?.query, {
+      includeHttps: "1",
+      includeRelay: "0",
+      includeIPv6: "0",
+    });
+    assert.ok(direct.every((r) => r.connections.every((c) => !c.relay && !c.IPv6)));
+    assert.equal(direct[0]?.connections.length, 3);
+
+    const servers = await client.servers({ includeHttps: false });
+    assert.deepEqual(emulator.requests.at(-1)?.query, {
+      includeHttps: "0",
+      includeRelay: "1",
+      includeIPv6: "1",
+    });
+    assert.equal(servers.length, 7);
+    assert.ok(servers.every((r) => r.connections.every((c) => c.protocol === "http")));
+  });
+
+  it("devices() returns the v2 device list", async () => {
+    const devices = await client.devices();
+    assert.ok(devices.length >= 3);
+    assert.ok(devices.every((d) => d.createdAt instanceof Date && Number.isInteger(d.id)));
+    const self = devices.find((d) => d.clientIdentifier === CLIENT_ID);
+    assert.equal(self?.token?.value, token);
+    assert.equal(emulator.requests.at(-1)?.path, "/api/v2/devices");
+  });
+
+  it("ping() and claimToken() succeed with a valid token", async () => {
+    await client.ping();
+    assert.equal(emulator.requests.at(-1)?.path, "/api/v2/ping");
+    const claim = await client.claimToken();
+    assert.match(claim, /^claim-[A-Za-z0-9_-]{20}$/);
+  });
+
+  it("homeUsers() lists the home and switchHomeUser() returns the member's token", async () => {
+    const users = await client.homeUsers();
+    const kid = users.find((u) => u.title === "Kid");
+    const partner = users.find((u) => u.title === "Partner");
+    assert.equal(users.length, 3);
+    assert.equal(kid?.restricted, true);
+    assert.equal(kid?.protected, false);
+    assert.equal(partner?.protected, true);
+    assert.deepEqual(kid?.updatedAt, new Date(1_700_000_000 * 1000));
+    const home = await client.home();
+    assert.equal(home.subscription, true);
+
+    const kidToken = await client.switchHomeUser(kid!);
+    assert.ok(kidToken instanceof Token);
+    assert.notEqual(kidToken.value, token);
+    await config.client({ token: () => Promise.resolve(kidToken) }).ping();
+
+    await assertPlexError(client.switchHomeUser(partner!), "pin_required", (err) => {
+      assert.equal(err.plexCode, 1041);
+      assert.equal(err.status, 403);
+    });
+    await assertPlexError(client.switchHomeUser(partner!.uuid, { pin: "0000" }), "pin_required");
+    const partnerToken = await client.switchHomeUser(partner!.uuid, { pin: "4321" });
+    assert.ok(partnerToken.isLegacy());
+    // the PIN travels in the body, not in the URL
+    assert.deepEqual(emulator.requests.at(-1)?.query, {});
+    await assertPlexError(client.switchHomeUser("no-such-uuid"), "not_found");
+    await assertPlexError(client.switchHomeUser(""), "invalid_argument");
+  });
+
+  it("removeDevice() removes a device and revokes its token", async () => {
+    const doomedToken = emulator.issueLegacyToken({ clientId: "doomed-device" });
+    const doomed = (await client.registeredDevices()).find((d) => d.clientIdentifier === "doomed-device");
+    assert.ok(doomed, "the device is registered");
+    await client.removeDevice(doomed);
+    assert.equal(emulator.requests.at(-1)?.path, `/devices/${doomed.id}.xml`);
+    assert.equal(emulator.requests.at(-1)?.method, "DELETE");
+    const after = await client.registeredDevices();
+    assert.ok(!after.some((d) => d.clientIdentifier === "doomed-device"));
+    await assertPlexError(
+      config.client({ token: () => Promise.resolve(new Token(doomedToken)) }).ping(),
+      "unauthorized",
+    );
+    await assertPlexError(client.removeDevice(doomed.id), "not_found");
+    await assertPlexError(client.removeDevice("1; DROP"), "invalid_argument");
+  });
+
+  it("signOut() revokes the token: the next call is unauthorized", async () => {
+    const other = emulator.issueLegacyToken({ clientId: "sign-out-device" });
+    const leaving = config.client({ token: () => Promise.resolve(new Token(other)) });
+    await leaving.ping();
+    await leaving.signOut();
+    assert.equal(emulator.requests.at(-1)?.method, "DELETE");
+    assert.equal(emulator.requests.at(-1)?.path, "/api/v2/users/signout");
+    await assertPlexError(leaving.user(), "unauthorized", (err) => assert.equal(err.status, 401));
+    await assertPlexError(leaving.registeredDevices(), "unauthorized");
+  });
+
+  it("passes the signal on: an aborted call fails with aborted, a hanging one can be cancelled", async () => {
+    await assertPlexError(client.user({ signal: AbortSignal.abort() }), "aborted");
+    emulator.inject({ match: "GET /api/v2/resources", kind: "hang" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await assertPlexError(client.resources({ signal: controller.signal }), "aborted");
+  });
+
+  it("stops at the token source's error, sending nothing", async () => {
+    const before = emulator.requests.length;
+    const failing = config.client({
+      token: () => Promise.reject(new PlexError("no_token_source", "No token is stored")),
+    });
+    await assertPlexError(failing.user(), "no_token_source");
+    assert.equal(emulator.requests.length, before);
+  });
+
+  it("retries a transient 503 when retries are on", async () => {
+    const patient = config.withHttp({ retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 } }).client(source);
+    const fault = emulator.inject({ match: "GET /api/v2/user", kind: "status", status: 503 });
+    const account = await patient.user();
+    assert.equal(account.authToken.value, token);
+    assert.equal(fault.hits, 1);
+  });
+});
+
+describe("Client failures are typed PlexErrors", () => {
+  let emulator: Emulator;
+  let client: Client;
+
+  before(async () => {
+    emulator = await startEmulator({ payloads: fileURLToPath(FIXTURES) });
+    const config = defaultConfig().withClientId(CLIENT_ID).withUrls(emulator.url).withHttp({
+      retry: { retries: 0 },
+    });
+    const token = emulator.issueLegacyToken({ clientId: CLIENT_ID });
+    client = config.client({ token: () => Promise.resolve(new Token(token)) });
+  });
+
+  after(async () => {
+    emulator.clearFaults();
+    await emulator.close();
+  });
+
+  interface Call {
+    name: string;
+    match: string;
+    run: () => Promise<unknown>;
+    body: "json" | "xml" | "none";
+  }
+  const calls: Call[] = [
+    { name: "user", match: "GET /api/v2/user", run: () => client.user(), body: "json" },
+    {
+      name: "registeredDevices",
+      match: "GET /devices.xml",
+      run: () => client.registeredDevices(),
+      body: "xml",
+    },
+    { name: "mediaServers", match: "GET /devices.xml", run: () => client.mediaServers(), body: "xml" },
+    { name: "resources", match: "GET /api/v2/resources", run: () => client.resources(), body: "json" },
+    { name: "devices", match: "GET /api/v2/devices", run: () => client.devices(), body: "json" },
+    { name: "ping", match: "GET /api/v2/ping", run: () => client.ping(), body: "none" },
+    { name: "signOut", match: "DELETE /api/v2/users/signout", run: () => client.signOut(), body: "none" },
+    {
+      name: "removeDevice",
+      match: "DELETE /devices/*",
+      run: () => client.removeDevice(600000001),
+      body: "none",
+    },
+    { name: "homeUsers", match: "GET /api/v2/home/users", run: () => client.homeUsers(), body: "json" },
+    {
+      name: "switchHomeUser",
+      match: "POST /api/v2/home/users/*/switch",
+      run: () => client.switchHomeUser("any-uuid"),
+      body: "json",
+    },
+    { name: "claimToken", match: "GET /api/claim/token.json", run: () => client.claimToken(), body: "json" },
+  ];
+
+  type FaultSpec = FaultAction & { label: string; code: PlexErrorCode };
+  const statusFaults: FaultSpec[] = [
+    { label: "401", kind: "status", status: 401, plexCode: 1001, code: "unauthorized" },
+    { label: "404", kind: "status", status: 404, code: "not_found" },
+    { label: "429", kind: "status", status: 429, plexCode: 1003, retryAfter: 7, code: "too_many_requests" },
+    { label: "500", kind: "status", status: 500, code: "server_error" },
+    { label: "503", kind: "status", status: 503, body: "Service Unavailable", code: "server_error" },
+    { label: "HTML 502 page", kind: "malformed", body: "html", code: "server_error", status: 502 },
+  ];
+
+  for (const call of calls) {
+    for (const spec of statusFaults) {
+      it(`${call.name}: ${spec.label} → ${spec.code}`, async () => {
+        const { label: _label, code, ...action } = spec;
+        const fault = emulator.inject({ ...action, match: call.match } as FaultAction & Pick<Fault, "match">);
+        await assertPlexError(call.run(), code, (err) => {
+          if (spec.kind === "status") assert.equal(err.status, spec.status);
+          if (spec.label === "429") assert.equal(err.retryAfter, 7);
+          if (spec.label === "401") assert.equal(err.plexCode, 1001);
+          if (spec.label === "HTML 502 page") assert.equal(err.status, 502);
+        });
+        assert.equal(fault.hits, 1);
+      });
+    }
+    if (call.body !== "none") {
+      it(`${call.name}: an HTML page with status 200 → invalid_response`, async () => {
+        emulator.inject({ match: call.match, kind: "malformed", body: "html", status: 200 });
+        await assertPlexError(call.run(), "invalid_response");
+      });
+    }
+    if (call.body === "json" && call.name !== "switchHomeUser") {
+      it(`${call.name}: truncated JSON → invalid_response`, async () => {
+        emulator.inject({ match: call.match, kind: "malformed", body: "truncated_json" });
+        await assertPlexError(call.run(), "invalid_response", (err) => assert.match(err.message, /JSON/));
+      });
+    }
+    if (call.body === "xml") {
+      it(`${call.name}: XML with missing attributes → invalid_response naming the attribute`, async () => {
+        emulator.inject({ match: call.match, kind: "malformed", body: "xml_missing_attributes" });
+        await assertPlexError(call.run(), "invalid_response", (err) => {
+          assert.match(err.message, /^MediaContainer\.Device\[0\]\.\w+ is missing$/);
+        });
+      });
+    }
+  }
+
+  it("switchHomeUser: a truncated answer → invalid_response", async () => {
+    const kid = emulator.users.homeMember;
+    emulator.inject({ match: "POST /api/v2/home/users/*/switch", kind: "malformed", body: "truncated_json" });
+    await assertPlexError(client.switchHomeUser(kid.uuid), "invalid_response");
+  });
+
+  it("a 200 answer of the wrong shape → invalid_response with the field's path", async () => {
+    emulator.inject({
+      match: "GET /api/v2/resources",
+      kind: "status",
+      status: 200,
+      body:
+        '[{"name":"NAS","product":"Plex Media Server","clientIdentifier":"m","createdAt":"2020-01-12T15:30:18Z",' +
+        '"lastSeenAt":"2020-01-12T15:30:18Z","connections":[{"protocol":"https","address":"a","port":"x","uri":"u"}]}]',
+      contentType: "application/json",
+    });
+    await assertPlexError(client.resources(), "invalid_response", (err) => {
+      assert.equal(err.message, "[0].connections[0].port should be an integer, got string");
+    });
+  });
+
+  it("a cut connection → network_error", async () => {
+    emulator.inject({ match: "GET /api/v2/user", kind: "reset" });
+    await assertPlexError(client.user(), "network_error");
+  });
+});
