@@ -211,6 +211,19 @@ describe("Client against the plex.tv emulator", () => {
     await assertPlexError(leaving.registeredDevices(), "unauthorized");
   });
 
+  it("sharedUsers() and invites() read users_v1.xml and invites.xml", async () => {
+    const users = await client.sharedUsers();
+    assert.deepEqual(users.map((u) => u.id), [1000, 1001]);
+    assert.equal(users[1]?.servers[0]?.machineIdentifier, "unique_id_123");
+    assert.equal(emulator.requests.at(-1)?.path, "/api/users");
+    const sent = await client.invites();
+    assert.equal(sent[0]?.username, "testuser");
+    assert.equal(emulator.requests.at(-1)?.path, "/api/invites/requested");
+    const received = await client.invites({ received: true });
+    assert.equal(received.length, 1);
+    assert.equal(emulator.requests.at(-1)?.path, "/api/invites/requests");
+  });
+
   it("passes the signal on: an aborted call fails with aborted, a hanging one can be cancelled", async () => {
     await assertPlexError(client.user({ signal: AbortSignal.abort() }), "aborted");
     emulator.inject({ match: "GET /api/v2/resources", kind: "hang" });
@@ -288,6 +301,8 @@ describe("Client failures are typed PlexErrors", () => {
       body: "json",
     },
     { name: "claimToken", match: "GET /api/claim/token.json", run: () => client.claimToken(), body: "json" },
+    { name: "sharedUsers", match: "GET /api/users", run: () => client.sharedUsers(), body: "xml" },
+    { name: "invites", match: "GET /api/invites/requested", run: () => client.invites(), body: "xml" },
   ];
 
   type FaultSpec = FaultAction & { label: string; code: PlexErrorCode };
@@ -330,7 +345,7 @@ describe("Client failures are typed PlexErrors", () => {
       it(`${call.name}: XML with missing attributes → invalid_response naming the attribute`, async () => {
         emulator.inject({ match: call.match, kind: "malformed", body: "xml_missing_attributes" });
         await assertPlexError(call.run(), "invalid_response", (err) => {
-          assert.match(err.message, /^MediaContainer\.Device\[0\]\.\w+ is missing$/);
+          assert.match(err.message, /^MediaContainer\.(Device|User|Invite)\[0\]\.\w+ is missing$/);
         });
       });
     }
