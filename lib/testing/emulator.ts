@@ -89,10 +89,10 @@ export interface IssueJwtOptions {
   clientId: string;
   /** The account; default the default user. */
   username?: string;
-  /** The `thumbprint` claim; default the key registered for the client, else `"unregistered"`. */
-  thumbprint?: string;
-  /** Seconds from `issuedAt` to `exp` (negative for an expired token); default `jwtLifetimeSeconds`. */
-  expiresInSeconds?: number;
+  /** The `thumbprint` claim; default the key registered for the client, else `"unregistered"`; `null` leaves it out. */
+  thumbprint?: string | null;
+  /** Seconds from `issuedAt` to `exp` (negative: already expired); default `jwtLifetimeSeconds`; `null`: no `exp`. */
+  expiresInSeconds?: number | null;
   /** `iat`, unix seconds; default now. */
   issuedAt?: number;
   /** `iss`; default `plex.tv`. */
@@ -398,7 +398,9 @@ class EmulatorServer implements Emulator {
   issueJwt(options: IssueJwtOptions): Promise<string> {
     const user = this.#user(options.username);
     return this.#state.issuePlexJwt(user, options.clientId, {
-      thumbprint: options.thumbprint ?? this.#state.keyOf(options.clientId)?.kid ?? "unregistered",
+      thumbprint: options.thumbprint === null
+        ? null
+        : options.thumbprint ?? this.#state.keyOf(options.clientId)?.kid ?? "unregistered",
       expiresInSeconds: options.expiresInSeconds,
       issuedAt: options.issuedAt,
       issuer: options.issuer,

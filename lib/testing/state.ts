@@ -250,14 +250,14 @@ export class EmulatorState {
    *
    * @param user The account.
    * @param clientId The client identifier (second audience).
-   * @param fields Thumbprint, nonce, scope, lifetime and overrides.
+   * @param fields Thumbprint, nonce, scope, lifetime and overrides (`null` leaves `thumbprint` or `exp` out).
    * @returns The compact JWT.
    */
   async issuePlexJwt(user: EmulatorUser, clientId: string, fields: {
-    thumbprint: string;
+    thumbprint: string | null;
     nonce?: string;
     scope?: string;
-    expiresInSeconds?: number;
+    expiresInSeconds?: number | null;
     issuedAt?: number;
     issuer?: string;
     audience?: string | string[];
@@ -271,8 +271,10 @@ export class EmulatorState {
       iss: fields.issuer ?? "plex.tv",
       aud: fields.audience ?? ["plex.tv", clientId],
       iat,
-      exp: iat + (fields.expiresInSeconds ?? this.settings.jwtLifetimeSeconds),
-      thumbprint: fields.thumbprint,
+      ...(fields.expiresInSeconds === null
+        ? {}
+        : { exp: iat + (fields.expiresInSeconds ?? this.settings.jwtLifetimeSeconds) }),
+      ...(fields.thumbprint === null ? {} : { thumbprint: fields.thumbprint }),
       ...(fields.nonce === undefined ? {} : { nonce: fields.nonce }),
       ...(fields.scope === undefined ? {} : { scope: fields.scope }),
       user: {
