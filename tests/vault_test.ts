@@ -251,14 +251,20 @@ describe("Vault wrong passphrase", () => {
   });
 });
 
+/** A saved vault's bytes, and a vault (same passphrase) at a path in a new folder to write damaged copies to. */
+async function savedVaultAndSpareFolder(): Promise<
+  { original: Buffer; path: string; vault: Vault<SecureData> }
+> {
+  const source = freshPath();
+  await new Vault<SecureData>(source, PASSPHRASE).save(DATA);
+  const path = freshPath();
+  await mkdir(join(path, ".."), { recursive: true });
+  return { original: await readFile(source), path, vault: new Vault<SecureData>(path, PASSPHRASE) };
+}
+
 describe("Vault damaged and foreign files", () => {
   it("reports every flipped byte of a vault as store_corrupt, never a value, and changes nothing", async () => {
-    const source = freshPath();
-    await new Vault<SecureData>(source, PASSPHRASE).save(DATA);
-    const original = await readFile(source);
-    const path = freshPath();
-    await mkdir(join(path, ".."), { recursive: true });
-    const vault = new Vault<SecureData>(path, PASSPHRASE);
+    const { original, path, vault } = await savedVaultAndSpareFolder();
     await writeFile(path, original);
     assert.deepEqual(await vault.load(), DATA, "the intact copy opens");
     const problems = new Set<string>();
@@ -277,12 +283,7 @@ describe("Vault damaged and foreign files", () => {
   });
 
   it("reports every truncation as store_corrupt and changes nothing", async () => {
-    const source = freshPath();
-    await new Vault<SecureData>(source, PASSPHRASE).save(DATA);
-    const original = await readFile(source);
-    const path = freshPath();
-    await mkdir(join(path, ".."), { recursive: true });
-    const vault = new Vault<SecureData>(path, PASSPHRASE);
+    const { original, path, vault } = await savedVaultAndSpareFolder();
     for (let length = 0; length < original.length; length++) {
       const truncated = original.subarray(0, length);
       await writeFile(path, truncated);
