@@ -257,6 +257,25 @@ export class CliContext {
   }
 
   /**
+   * The configuration without a client identifier: the plextv device,
+   * `PLEXTV_URL`/`PLEXTV_V2_URL` (checked here, before any store is opened)
+   * and the logger with `--verbose`.
+   *
+   * @returns The configuration.
+   * @throws {PlexError} `insecure_url` (exit 2) for an http URL of a host other than loopback.
+   */
+  baseConfig(): Config {
+    let config = defaultConfig().withDevice(cliDevice());
+    const url = this.env.PLEXTV_URL;
+    const v2Url = this.env.PLEXTV_V2_URL;
+    if (url || v2Url) {
+      config = config.withUrls(url || config.url, v2Url || url || config.v2Url);
+      if (url) config = config.withAuthAppUrl(`${url.replace(/\/+$/, "")}/auth`);
+    }
+    return this.out.verbose ? config.withLogger(this.logger) : config;
+  }
+
+  /**
    * The configuration: the plextv device, `PLEXTV_URL`/`PLEXTV_V2_URL`, the
    * logger with `--verbose`, and the client identifier from `--client-id`,
    * `PLEXTV_CLIENT_ID`, the stored data, or the config folder (created once).
@@ -265,14 +284,7 @@ export class CliContext {
    * @returns The configuration.
    */
   async config(stored?: SecureData): Promise<Config> {
-    let config = defaultConfig().withDevice(cliDevice());
-    const url = this.env.PLEXTV_URL;
-    const v2Url = this.env.PLEXTV_V2_URL;
-    if (url || v2Url) {
-      config = config.withUrls(url || config.url, v2Url || url || config.v2Url);
-      if (url) config = config.withAuthAppUrl(`${url.replace(/\/+$/, "")}/auth`);
-    }
-    if (this.out.verbose) config = config.withLogger(this.logger);
+    const config = this.baseConfig();
     const flag = this.globals["client-id"];
     let clientId: string;
     if (typeof flag === "string" && flag) {
@@ -319,6 +331,7 @@ export class CliContext {
     options: { envToken?: boolean } = {},
   ): Promise<{ config: Config; source: TokenSource; fromEnv: boolean; stored?: SecureData }> {
     const envToken = options.envToken === false ? undefined : this.env.PLEX_TOKEN;
+    this.baseConfig();
     if (envToken) {
       this.out.addSecret(envToken);
       const config = await this.config();

@@ -7,7 +7,6 @@
  */
 import type { Pin } from "../flows/pin.ts";
 import type { Output } from "./output.ts";
-import { drawQr } from "./qr.ts";
 
 const _FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -32,6 +31,33 @@ export function clock(seconds: number): string {
 }
 
 /**
+ * The link a QR code holds: the same link, without the optional device
+ * details of an auth app URL (they make the code too large for a terminal).
+ *
+ * @param url The link shown to the user.
+ * @returns The link for the QR code.
+ *
+ * @example
+ * ```ts
+ * import { qrLink } from "./pin_screen.ts";
+ * const long = "https://app.plex.tv/auth#?clientID=c1&code=abc&context%5Bdevice%5D%5Bproduct%5D=plextv&context%5Bdevice%5D%5Bplatform%5D=Linux";
+ * console.assert(qrLink(long) === "https://app.plex.tv/auth#?clientID=c1&code=abc&context%5Bdevice%5D%5Bproduct%5D=plextv");
+ * ```
+ */
+export function qrLink(url: string): string {
+  const at = url.indexOf("#?");
+  if (at < 0) return url;
+  const params = new URLSearchParams(url.slice(at + 2));
+  const kept = new URLSearchParams();
+  for (const [name, value] of params) {
+    if (["clientID", "code", "forwardUrl", "context[device][product]"].includes(name)) {
+      kept.append(name, value);
+    }
+  }
+  return `${url.slice(0, at)}#?${kept.toString()}`;
+}
+
+/**
  * Shows a PIN to the user and a spinner while waiting for approval.
  *
  * @example
@@ -41,7 +67,7 @@ export function clock(seconds: number): string {
  * const written: string[] = [];
  * const out = new Output({ stderr: { write: (text: string) => written.push(text) }, noColor: true });
  * const screen = new PinScreen(out);
- * screen.show({ id: 1, code: "7RQZ", expiresIn: 900, createdAt: new Date(), expiresAt: new Date(Date.now() + 900_000), authToken: null }, "https://plex.tv/link/?pin=7RQZ");
+ * await screen.show({ id: 1, code: "7RQZ", expiresIn: 900, createdAt: new Date(), expiresAt: new Date(Date.now() + 900_000), authToken: null }, "https://plex.tv/link/?pin=7RQZ");
  * screen.stop("approved");
  * console.assert(written.join("").includes("7RQZ"));
  * ```
@@ -52,6 +78,7 @@ export class PinScreen {
   #expiresAt = 0;
   #frame = 0;
   #live = false;
+  #shown = false;
 
   /**
    * Creates the screen.
@@ -67,9 +94,11 @@ export class PinScreen {
    *
    * @param pin The PIN.
    * @param url The link to open.
+   * @returns When drawn (the QR encoder is loaded on first use).
    */
-  show(pin: Pin, url: string): void {
+  async show(pin: Pin, url: string): Promise<void> {
     const out = this.#out;
+    this.#shown = true;
     const { bold, cyan, dim } = out.style;
     const terminal = out.stderr.isTTY === true;
     const strong = pin.code.length > 8;
@@ -81,7 +110,8 @@ export class PinScreen {
         `  ${dim("Code")}  ${bold(pin.code)}\n\n`,
     );
     if (terminal) {
-      const lines = drawQr(url, out.colour);
+      const { drawQr } = await import("./qr.ts");
+      const lines = drawQr(qrLink(url), out.colour);
       const width = [...lines[0].replace(/\x1b\[[0-9;]*m/g, "")].length;
       const columns = out.stderr.columns ?? 80;
       const rows = out.stderr.rows ?? 24;
@@ -113,16 +143,18 @@ export class PinScreen {
    * @param outcome `approved`, `cancelled` or `failed`.
    */
   stop(outcome: "approved" | "cancelled" | "failed"): void {
+    if (!this.#shown) return;
+    this.#shown = false;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    const { green, yellow, red } = this.#out.style;
+    const { green, red } = this.#out.style;
     const line = outcome === "approved"
       ? `${green("✓")} Approved`
-      : outcome === "cancelled"
-      ? `${yellow("✗")} Cancelled`
-      : `${red("✗")} Not approved`;
+      : outcome === "failed"
+      ? `${red("✗")} Not approved`
+      : "";
     if (this.#live) {
-      this.#out.raw(`\r\x1b[2K${line}\n\x1b[?25h`);
+      this.#out.raw(`\r\x1b[2K${line}${line ? "\n" : ""}\x1b[?25h`);
       this.#live = false;
     } else if (outcome === "approved") {
       this.#out.info(line);

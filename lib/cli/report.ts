@@ -6,9 +6,19 @@
  *
  * @module
  */
-import { PlexError } from "../errors.ts";
+import { PlexError, type PlexErrorCode } from "../errors.ts";
 import { CliError, EXIT, exitCodeOf } from "./exit.ts";
 import type { Output } from "./output.ts";
+
+const _HINTS: Partial<Record<PlexErrorCode, string>> = {
+  network_error: "Check the network connection (and PLEXTV_URL, if set)",
+  timeout: "plex.tv did not answer in time; check the network and try again",
+  server_error: "plex.tv has a problem; try again later",
+  too_many_requests: "Wait a minute and try again",
+  unauthorized: "Run plextv login to sign in again",
+  expired_token: "Run plextv login to sign in again",
+  insecure_url: "Use https, or http only for 127.0.0.1, localhost or [::1]",
+};
 
 function _oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
@@ -34,7 +44,7 @@ function _causes(err: unknown): unknown[] {
  * @example
  * ```ts
  * import { CliError } from "./exit.ts";
- * import { PlexError } from "../errors.ts";
+ * import { PlexError, type PlexErrorCode } from "../errors.ts";
  * import { primaryError } from "./report.ts";
  * const inner = new CliError("Cancelled", { exitCode: 2 });
  * console.assert(primaryError(new PlexError("store_error", "No passphrase", { cause: inner })) === inner);
@@ -55,7 +65,7 @@ export function primaryError(err: unknown): unknown {
  * @example
  * ```ts
  * import { Output } from "./output.ts";
- * import { PlexError } from "../errors.ts";
+ * import { PlexError, type PlexErrorCode } from "../errors.ts";
  * import { reportError } from "./report.ts";
  * const lines: string[] = [];
  * const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true });
@@ -73,7 +83,7 @@ export function reportError(err: unknown, out: Output, cancelled = false): numbe
   let hint: string | undefined;
   if (primary instanceof CliError || primary instanceof PlexError) {
     message = primary.message;
-    hint = primary.hint;
+    hint = primary.hint ?? (primary instanceof PlexError ? _HINTS[primary.code] : undefined);
   } else {
     message = `Unexpected failure: ${primary instanceof Error ? primary.message : String(primary)}`;
     hint = out.verbose ? undefined : "Run again with --verbose for details";

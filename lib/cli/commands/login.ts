@@ -145,6 +145,7 @@ export const login: Command = {
   async run(ctx, args) {
     const method = _method(args);
     const jwt = flagOption(args, "jwt") || method === "pin-jwt";
+    ctx.baseConfig();
     const store = await ctx.store();
     const stored = await ctx.stored();
     if (ctx.storeUri.startsWith("vault:")) await ctx.passphrase();
