@@ -53,6 +53,7 @@ async function accountName(token: Token): Promise<string> {
 }
 
 function busy(text: string): void {
+  element("signed-in").hidden = true;
   status.textContent = text;
   errorLine.textContent = "";
   errorLine.dataset.code = "";
