@@ -30,6 +30,7 @@
  * @module
  */
 import process from "node:process";
+import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore } from "../lib/store.ts";
 import { registerStore } from "../lib/store_registry.ts";
@@ -81,7 +82,8 @@ export interface EnvStore extends SecureStore<SecureData> {
  * @param options Prefix, environment and logger.
  * @returns The store.
  * @throws {PlexError} `invalid_argument` for a malformed prefix; its `load` throws `store_corrupt`
- * naming the variable whose value is unusable (never showing the value).
+ * naming the variable whose value is unusable (never showing the value), or `access_denied` when Deno
+ * runs without `--allow-env`.
  *
  * @example A refreshed token is kept in memory only
  * ```ts
@@ -112,7 +114,20 @@ export function envStore(options: EnvStoreOptions = {}): EnvStore {
     prefix,
     async load(): Promise<SecureData | undefined> {
       if (kept) return kept.data === undefined ? undefined : structuredClone(kept.data);
-      return await fromEnvVariables(options.env ?? process.env, prefix);
+      if (options.env) return await fromEnvVariables(options.env, prefix);
+      try {
+        return await fromEnvVariables(process.env, prefix);
+      } catch (err) {
+        if ((err as { name?: unknown })?.name !== "NotCapable") throw err;
+        throw new PlexError(
+          "access_denied",
+          `Could not read the ${prefix}* environment variables: Deno denied access`,
+          {
+            cause: err,
+            hint: "Run Deno with --allow-env",
+          },
+        );
+      }
     },
     save(data: SecureData): Promise<void> {
       kept = { data: structuredClone(data) };

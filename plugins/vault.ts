@@ -411,6 +411,16 @@ export class Vault<T> implements SecureStore<T> {
         hint: "Check the permissions of the file and its folder",
       });
     }
+    if ((err as { name?: unknown })?.name === "NotCapable") {
+      return new PlexError(
+        "access_denied",
+        `Could not ${action} the vault ${this.path}: Deno denied access`,
+        {
+          cause: err,
+          hint: "Run Deno with --allow-read and --allow-write for the vault's folder",
+        },
+      );
+    }
     return new PlexError("store_error", `Could not ${action} the vault ${this.path}${shown}`, { cause: err });
   }
 }
