@@ -302,7 +302,7 @@ export interface ForwardedSignInFinishOptions {
 export async function finishForwardedSignIn(
   options: ForwardedSignInFinishOptions,
 ): Promise<Token | undefined> {
-  const { config, key, signal } = options;
+  const { config, key } = options;
   const storage = options.storage ?? _webStorage("sessionStorage");
   const storageKey = options.storageKey ?? PENDING_KEY;
   const raw = _getItem(storage, storageKey);

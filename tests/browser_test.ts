@@ -26,27 +26,25 @@ import {
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { configFor } from "./_emulator_helpers.ts";
 
+/** The popup's `location`: setting `href` navigates the stand-in popup. */
+class FakeLocation {
+  constructor(private readonly popup: FakePopup) {}
+  get href(): string {
+    return this.popup.urls.at(-1) ?? "about:blank";
+  }
+  set href(url: string) {
+    this.popup.urls.push(url);
+    this.popup.onNavigate(url);
+  }
+}
+
 /** A stand-in for the popup window: records navigations, runs `onNavigate`. */
 class FakePopup {
   closed = false;
   closeCalls = 0;
   readonly urls: string[] = [];
   onNavigate: (url: string) => void = () => {};
-  readonly location: { href: string };
-
-  constructor() {
-    const urls = this.urls;
-    const self = this;
-    this.location = {
-      get href(): string {
-        return urls.at(-1) ?? "about:blank";
-      },
-      set href(url: string) {
-        urls.push(url);
-        self.onNavigate(url);
-      },
-    };
-  }
+  readonly location: FakeLocation = new FakeLocation(this);
 
   close(): void {
     this.closeCalls++;

@@ -87,6 +87,7 @@ async function run(step: () => Promise<void>): Promise<void> {
 
 signInButton.addEventListener("click", () => {
   // Open the popup now, in the click handler, before any await: popup blockers allow it.
+  // deno-lint-ignore no-window -- a browser page
   const popup = window.open("", "plex-auth", "width=600,height=700");
   busy("Waiting for approval in the popup…");
   void run(async () => signedIn(await signInWithPopup({ config, popup })));
