@@ -208,3 +208,63 @@ describe("registerWithPin", () => {
     assert.equal((await raw(emulator, "/api/v2/user", { token: second.value })).status, 200);
   });
 });
+
+describe("PIN polling under network faults", () => {
+  it("follows a same-origin redirect and refuses one to another origin", async () => {
+    const config = configFor(emulator);
+    const { pin } = await config.pinRequest();
+    emulator.approvePin(pin.code);
+    emulator.inject({
+      match: "GET /api/v2/pins/*",
+      kind: "redirect",
+      location: `/api/v2/pins/${pin.id}?again=1`,
+    });
+    assert.ok((await config.validatePin(pin.id)).token?.isLegacy());
+    assert.equal(emulator.count("GET /api/v2/pins/*"), 2);
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "redirect", location: "http://127.0.0.1:9/pins" });
+    await rejectsWith(config.validatePin(pin.id), "redirect_refused");
+  });
+
+  it("caps huge bodies, streamed or declared, with response_too_large", async () => {
+    const config = configFor(emulator).withHttp({ maxResponseBytes: 1 << 20 });
+    const { pin } = await config.pinRequest();
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "huge" });
+    const started = Date.now();
+    await rejectsWith(config.validatePin(pin.id), "response_too_large");
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "huge", declareLength: true });
+    await rejectsWith(config.validatePin(pin.id), "response_too_large");
+    assert.ok(Date.now() - started < 3_000, "stops reading at the cap instead of taking all 50 MiB");
+  });
+
+  it("times out a slow answer with timeout, promptly", async () => {
+    const config = configFor(emulator).withHttp({ timeoutMs: 100 });
+    const { pin } = await config.pinRequest();
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "delay", ms: 1_000 });
+    const started = Date.now();
+    await rejectsWith(config.validatePin(pin.id), "timeout");
+    assert.ok(Date.now() - started < 600);
+    assert.equal((await config.validatePin(pin.id)).pin.id, pin.id, "the next poll works");
+  });
+
+  it("retries a reset connection on an idempotent poll", async () => {
+    const config = configFor(emulator, undefined, 2);
+    const { pin } = await config.pinRequest();
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "reset", times: 2 });
+    assert.equal((await config.validatePin(pin.id)).pin.id, pin.id);
+    assert.equal(emulator.count("GET /api/v2/pins/*"), 3);
+  });
+
+  it("waits for Retry-After given as an HTTP date", async () => {
+    const config = configFor(emulator, undefined, 1);
+    const { pin } = await config.pinRequest();
+    emulator.inject({
+      match: "GET /api/v2/pins/*",
+      kind: "status",
+      status: 429,
+      retryAfter: new Date(Date.now() + 1_500),
+    });
+    const started = Date.now();
+    await config.validatePin(pin.id);
+    assert.ok(Date.now() - started >= 400, "waited for the date");
+  });
+});
