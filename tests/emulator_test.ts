@@ -565,6 +565,37 @@ describe("JWT endpoints", () => {
     );
   });
 
+  it("refuses a nonce older than nonceLifetimeSeconds", async () => {
+    const quick = await startEmulator({ nonceLifetimeSeconds: 1 });
+    try {
+      const clientId = "nonce-expiry";
+      const token = (await (await raw(quick, "/api/v2/users/signin", {
+        method: "POST",
+        clientId,
+        form: { login: "plexuser", password: "plexpass" },
+      })).json() as { authToken: string }).authToken;
+      const key = await generateDeviceKey();
+      await raw(quick, "/api/v2/auth/jwk", { method: "POST", clientId, token, json: { jwk: key.publicJwk } });
+      const { nonce } = await (await raw(quick, "/api/v2/auth/nonce", { clientId })).json() as {
+        nonce: string;
+      };
+      await new Promise((r) => setTimeout(r, 1_050));
+      const iat = Math.floor(Date.now() / 1000);
+      const jwt = await signJwt(key.privateKey, { kid: key.keyId }, {
+        nonce,
+        aud: "plex.tv",
+        iss: clientId,
+        iat,
+        exp: iat + 60,
+      });
+      const res = await raw(quick, "/api/v2/auth/token", { method: "POST", clientId, json: { jwt } });
+      assert.equal(res.status, 422);
+      assert.match((await plexErrorOf(res)).message, /expired/);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it("answers 1097 once the key is forgotten", async () => {
     const clientId = newClient();
     const { key } = await registerKey(clientId);
@@ -755,6 +786,39 @@ describe("account endpoints", () => {
         .status,
       404,
     );
+  });
+});
+
+describe("accounts", () => {
+  it("adds users with 2FA and home membership, at start or later", async () => {
+    const custom = await startEmulator({
+      users: [{ username: "alice", password: "wonderland", verificationCode: "424242" }],
+    });
+    try {
+      const alice = custom.users.get("ALICE@example.com")!;
+      assert.equal(alice.verificationCode, "424242");
+      const bob = custom.addUser({ username: "bob", homeOf: "alice", pin: "1111" });
+      assert.equal(bob.homeId, custom.users.get("alice")!.homeId);
+      assert.ok(custom.users.get("alice")!.homeAdmin);
+      assert.throws(() => custom.addUser({ username: "bob" }), /taken/);
+      const signin = await raw(custom, "/api/v2/users/signin", {
+        method: "POST",
+        form: { login: "alice", password: "wonderland", verificationCode: "424242" },
+      });
+      const token = (await signin.json() as { authToken: string }).authToken;
+      const home = await (await raw(custom, "/api/v2/home/users", { token })).json() as {
+        users: { uuid: string }[];
+      };
+      assert.deepEqual(home.users.map((u) => u.uuid), [alice.uuid, bob.uuid]);
+      assert.equal(custom.users.list().length, 6);
+      const legacy = custom.issueLegacyToken({ clientId: "direct", username: "bob" });
+      const me = await (await raw(custom, "/api/v2/user", { clientId: "direct", token: legacy })).json() as {
+        username: string;
+      };
+      assert.equal(me.username, "bob");
+    } finally {
+      await custom.close();
+    }
   });
 });
 
