@@ -8,16 +8,7 @@
  *
  * @module
  */
-import {
-  checkOk,
-  type Config,
-  defaultConfig,
-  isPlexError,
-  readJson,
-  send,
-  type Token,
-  VERSION,
-} from "../../mod.ts";
+import { type Config, defaultConfig, isPlexError, type Token, VERSION } from "../../mod.ts";
 import {
   browserClientId,
   finishForwardedSignIn,
@@ -44,12 +35,10 @@ const errorLine = element("error");
 element("plex-url").textContent = config.url;
 element("client-id").textContent = config.clientId;
 
-/** Fetches the account behind the token (`GET /api/v2/user`). */
+/** Fetches the account behind the token (`GET /api/v2/user`) and names it. */
 async function accountName(token: Token): Promise<string> {
-  const response = checkOk(await send(config, { method: "GET", host: "url", path: "/api/v2/user", token }));
-  const user = readJson(response) as { title?: unknown; username?: unknown };
-  const name = [user.title, user.username].find((value) => typeof value === "string" && value !== "");
-  return typeof name === "string" ? name : "(unnamed account)";
+  const account = await config.client({ token: () => Promise.resolve(token) }).user();
+  return account.title || account.username;
 }
 
 function busy(text: string): void {
