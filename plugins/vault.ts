@@ -79,19 +79,14 @@ import { PlexError } from "../lib/errors.ts";
 import type { SecureData, SecureStore } from "../lib/store.ts";
 import { type OpenStoreOptions, registerStore } from "../lib/store_registry.ts";
 import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
+import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
 import {
-  bytesEqual,
-  encodeHeader,
   MAX_ITERATIONS,
   MAX_SEALED_LENGTH,
   MIN_ITERATIONS,
-  NONCE_LENGTH,
-  parseVault,
-  SALT_LENGTH,
   TAG_LENGTH,
   type VaultHeader,
 } from "./_vault_format.ts";
-import { deriveVaultKeys, type VaultKeys } from "./_vault_keys.ts";
 
 /**
  * A vault passphrase, or a function that asks for it. The function is called
@@ -124,8 +119,6 @@ export interface VaultOptions {
   iterations?: number;
 }
 
-const _MAX_CACHED_KEYS = 16;
-
 /**
  * A {@linkcode SecureStore} in an encrypted file (see the module
  * documentation for the format and guarantees). Holds any JSON-serialisable
@@ -152,11 +145,8 @@ const _MAX_CACHED_KEYS = 16;
 export class Vault<T> implements SecureStore<T> {
   /** The vault file. */
   readonly path: string;
-  readonly #passphrase: Passphrase;
-  #passphraseText?: Promise<string>;
+  readonly #keyring: VaultKeyring;
   readonly #iterations: number;
-  readonly #keys = new Map<string, Promise<VaultKeys>>();
-  #writeSalt?: Uint8Array<ArrayBuffer>;
 
   /**
    * Opens (lazily) the vault at `path`; nothing is read or derived until the first call.
@@ -181,7 +171,7 @@ export class Vault<T> implements SecureStore<T> {
       );
     }
     this.path = path;
-    this.#passphrase = passphrase;
+    this.#keyring = new VaultKeyring(passphrase, `the vault ${path}`);
     this.#iterations = iterations;
   }
 
@@ -219,27 +209,10 @@ export class Vault<T> implements SecureStore<T> {
       const { header } = await this.#open(existing, "save");
       if (header.iterations === this.#iterations) salt = header.salt;
     }
-    salt ??= this.#writeSalt ?? crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
-    const keys = await this.#keysFor(salt, this.#iterations);
-    this.#writeSalt = salt;
-    const nonce = crypto.getRandomValues(new Uint8Array(NONCE_LENGTH));
-    const header = await encodeHeader({
-      iterations: this.#iterations,
-      salt,
-      nonce,
-      keyCheck: keys.keyCheck,
-      sealedLength: plain.length + TAG_LENGTH,
-    });
-    const sealed = new Uint8Array(
-      await crypto.subtle.encrypt(
-        { name: "AES-GCM", iv: nonce, additionalData: header, tagLength: TAG_LENGTH * 8 },
-        keys.key,
-        plain,
-      ),
-    );
-    const file = new Uint8Array(header.length + sealed.length);
-    file.set(header);
-    file.set(sealed, header.length);
+    salt ??= this.#keyring.writeSalt();
+    const keys = await this.#keyring.keysFor(salt, this.#iterations);
+    this.#keyring.useSalt(salt);
+    const file = await sealVault(plain, keys, salt, this.#iterations);
     try {
       await writeFileAtomic(this.path, file, 0o600);
     } catch (err) {
@@ -295,31 +268,23 @@ export class Vault<T> implements SecureStore<T> {
             hint: "The file was left untouched; move it away, clear the store or choose another path",
           },
         );
-    const parsed = await parseVault(bytes);
-    if (!parsed.ok) throw corrupt(parsed.problem, parsed.hint);
-    const { header, headerBytes, sealed } = parsed;
-    const keys = await this.#keysFor(header.salt, header.iterations);
-    if (!bytesEqual(keys.keyCheck, header.keyCheck)) {
+    const opened = await openVault(bytes, this.#keyring);
+    if (!opened.ok && opened.failure === "format") throw corrupt(opened.problem, opened.hint);
+    if (!opened.ok && opened.failure === "passphrase") {
       throw new PlexError("wrong_passphrase", `The passphrase does not open the vault ${this.path}`, {
         hint: purpose === "load"
           ? "Check the passphrase; a forgotten passphrase cannot be recovered (clear the store and sign in again)"
           : "The file was left untouched; use its passphrase, or clear the store first",
       });
     }
-    try {
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: header.nonce, additionalData: headerBytes, tagLength: TAG_LENGTH * 8 },
-        keys.key,
-        sealed,
-      );
-      if (header.iterations === this.#iterations) this.#writeSalt = header.salt;
-      return { header, plain };
-    } catch {
+    if (!opened.ok) {
       throw corrupt(
         "failed its integrity check: it was changed or damaged",
         "Restore it from a backup, or clear the store and sign in again",
       );
     }
+    if (opened.header.iterations === this.#iterations) this.#keyring.useSalt(opened.header.salt);
+    return { header: opened.header, plain: opened.plain };
   }
 
   async #read(): Promise<Uint8Array<ArrayBuffer> | undefined> {
@@ -362,44 +327,6 @@ export class Vault<T> implements SecureStore<T> {
       throw new PlexError("invalid_argument", `The data for the vault ${this.path} is larger than 16 MiB`);
     }
     return plain;
-  }
-
-  #keysFor(salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<VaultKeys> {
-    const id = `${iterations}:${Array.from(salt, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-    let keys = this.#keys.get(id);
-    if (!keys) {
-      keys = this.#passphraseValue().then((passphrase) => deriveVaultKeys(passphrase, salt, iterations));
-      keys.catch(() => this.#keys.delete(id));
-      if (this.#keys.size >= _MAX_CACHED_KEYS) this.#keys.delete(this.#keys.keys().next().value!);
-      this.#keys.set(id, keys);
-    }
-    return keys;
-  }
-
-  #passphraseValue(): Promise<string> {
-    if (!this.#passphraseText) {
-      const source = this.#passphrase;
-      const text = (async () => {
-        let value: unknown;
-        try {
-          value = typeof source === "string" ? source : await source();
-        } catch (cause) {
-          if (cause instanceof PlexError) throw cause;
-          throw new PlexError("store_error", `Could not get the passphrase of the vault ${this.path}`, {
-            cause,
-          });
-        }
-        if (typeof value !== "string" || value === "") {
-          throw new PlexError("invalid_argument", `The passphrase of the vault ${this.path} is empty`);
-        }
-        return value;
-      })();
-      text.catch(() => {
-        if (this.#passphraseText === text) this.#passphraseText = undefined;
-      });
-      this.#passphraseText = text;
-    }
-    return this.#passphraseText;
   }
 
   #fileError(action: "read" | "write" | "delete", err: unknown): PlexError {
