@@ -35,7 +35,16 @@ export interface Device {
   provides?: string;
 }
 
-const HEADER_NAMES: Record<keyof Device, string> = {
+/**
+ * The `X-Plex-*` header name of each {@linkcode Device} field.
+ *
+ * @example
+ * ```ts
+ * import { DEVICE_HEADER_NAMES } from "./device.ts";
+ * console.assert(DEVICE_HEADER_NAMES.deviceName === "X-Plex-Device-Name");
+ * ```
+ */
+export const DEVICE_HEADER_NAMES: Readonly<Record<keyof Device, string>> = {
   product: "X-Plex-Product",
   version: "X-Plex-Version",
   platform: "X-Plex-Platform",
@@ -62,7 +71,7 @@ const HEADER_NAMES: Record<keyof Device, string> = {
  */
 export function deviceHeaders(device: Device): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [field, name] of Object.entries(HEADER_NAMES) as [keyof Device, string][]) {
+  for (const [field, name] of Object.entries(DEVICE_HEADER_NAMES) as [keyof Device, string][]) {
     const value = device[field];
     if (value) headers[name] = value;
   }
@@ -83,7 +92,7 @@ export function deviceHeaders(device: Device): Record<string, string> {
  */
 export function deviceContextParams(device: Device): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const field of Object.keys(HEADER_NAMES) as (keyof Device)[]) {
+  for (const field of Object.keys(DEVICE_HEADER_NAMES) as (keyof Device)[]) {
     const value = device[field];
     if (value) params[`context[device][${field === "deviceVendor" ? "vendor" : field}]`] = value;
   }

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { after, before, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { type Config, defaultConfig, newClientId, PlexError, type PlexErrorCode } from "../mod.ts";
-import type { Emulator } from "../lib/testing/mod.ts";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../lib/testing/mod.ts";
 
 /** The real plex.tv payloads, read in place. */
 export const FIXTURES: URL = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
@@ -75,4 +76,23 @@ export async function rejectsWith(promise: Promise<unknown>, code: PlexErrorCode
     return err;
   }
   assert.fail(`expected a rejection with ${code}`);
+}
+
+/**
+ * Starts one emulator for the test file (in `before`), closes it in `after`,
+ * and clears its faults and request log before each test.
+ */
+export function useEmulator(options: EmulatorOptions, use: (emulator: Emulator) => void): void {
+  let emulator: Emulator | undefined;
+  before(async () => {
+    emulator = await startEmulator(options);
+    use(emulator);
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    emulator?.clearFaults();
+    emulator?.resetRequests();
+  });
 }

@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { decodeJwt, signJwt, verifyJwt } from "../lib/jws.ts";
@@ -6,20 +6,10 @@ import { generateDeviceKey, type PublicJwk } from "../mod.ts";
 import { importPublicJwk } from "../lib/keys.ts";
 import { parseXml } from "../lib/xml.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { FIXTURES, plexErrorOf, raw } from "./_emulator_helpers.ts";
+import { FIXTURES, plexErrorOf, raw, useEmulator } from "./_emulator_helpers.ts";
 
 let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator({ nonceRateLimit: 1000, signinFailureLimit: 3 });
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.clearFaults();
-  emulator.resetRequests();
-});
+useEmulator({ nonceRateLimit: 1000, signinFailureLimit: 3 }, (started) => emulator = started);
 
 let clientCounter = 0;
 function newClient(): string {

@@ -1,21 +1,11 @@
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { defaultConfig, processSignInResponse, signInRequest } from "../mod.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { configFor, raw, rejectsWith } from "./_emulator_helpers.ts";
+import { configFor, raw, rejectsWith, useEmulator } from "./_emulator_helpers.ts";
 
 let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator({ signinFailureLimit: 3 });
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.clearFaults();
-  emulator.resetRequests();
-});
+useEmulator({ signinFailureLimit: 3 }, (started) => emulator = started);
 
 describe("registerWithCredentials", () => {
   it("returns a working legacy token and sends the form plex.tv expects", async () => {

@@ -1,22 +1,12 @@
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Config, generateDeviceKey, jwkThumbprint, newClientId, type Token } from "../mod.ts";
 import { decodeJwt } from "../lib/jws.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { configFor, raw, rejectsWith } from "./_emulator_helpers.ts";
+import { configFor, raw, rejectsWith, useEmulator } from "./_emulator_helpers.ts";
 
 let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator({ nonceRateLimit: 1000 });
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.clearFaults();
-  emulator.resetRequests();
-});
+useEmulator({ nonceRateLimit: 1000 }, (started) => emulator = started);
 
 /** A Config whose fetch records the JSON bodies it sends, by path. */
 function recordingConfig(sent: Map<string, unknown[]>, clientId = newClientId()): Config {

@@ -1,21 +1,11 @@
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Pin, pinRequestRequest, processPinResponse } from "../mod.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { configFor, raw, rejectsWith } from "./_emulator_helpers.ts";
+import { configFor, raw, rejectsWith, useEmulator } from "./_emulator_helpers.ts";
 
 let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator();
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.clearFaults();
-  emulator.resetRequests();
-});
+useEmulator({}, (started) => emulator = started);
 
 /** The time between consecutive requests matching `path`, in ms. */
 function gaps(path: string): number[] {

@@ -1,22 +1,12 @@
-import { after, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { generateDeviceKey, processPlexKeysResponse, Token } from "../mod.ts";
 import { decodeJwt, signJwt } from "../lib/jws.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { configFor, rejectsWith } from "./_emulator_helpers.ts";
+import { configFor, rejectsWith, useEmulator } from "./_emulator_helpers.ts";
 
 let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator({ nonceRateLimit: 1000 });
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(() => {
-  emulator.clearFaults();
-  emulator.resetRequests();
-});
+useEmulator({ nonceRateLimit: 1000 }, (started) => emulator = started);
 
 const KEYS = "GET /api/v2/auth/keys";
 

@@ -20,6 +20,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ResourceConnection } from "../types/resource.ts";
 import type { EmulatorUser } from "./accounts.ts";
 import { escapeXml, xmlAttributes } from "./respond.ts";
 import type { DeviceRecord, PinRecord } from "./state.ts";
@@ -434,15 +435,7 @@ export function devicesJson(devices: Record<string, unknown>[]): Record<string, 
   }));
 }
 
-interface Connection {
-  protocol: string;
-  address: string;
-  port: number;
-  uri: string;
-  local: boolean;
-  relay: boolean;
-  IPv6: boolean;
-}
+type Connection = ResourceConnection;
 
 /**
  * The built-in resources: an owned server with local, remote, IPv6 and relay

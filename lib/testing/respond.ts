@@ -6,6 +6,7 @@
  * @module
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { DEVICE_HEADER_NAMES } from "../device.ts";
 import type { EmulatorState, Principal } from "./state.ts";
 import type { Payloads } from "./payloads.ts";
 
@@ -340,19 +341,8 @@ export function route(
  * ```
  */
 export function deviceInfo(ctx: RouteContext): Record<string, string> {
-  const names: Record<string, string> = {
-    product: "X-Plex-Product",
-    version: "X-Plex-Version",
-    platform: "X-Plex-Platform",
-    platformVersion: "X-Plex-Platform-Version",
-    device: "X-Plex-Device",
-    model: "X-Plex-Model",
-    deviceVendor: "X-Plex-Device-Vendor",
-    deviceName: "X-Plex-Device-Name",
-    provides: "X-Plex-Provides",
-  };
   const info: Record<string, string> = {};
-  for (const [field, header] of Object.entries(names)) {
+  for (const [field, header] of Object.entries(DEVICE_HEADER_NAMES)) {
     const value = ctx.plexHeader(header);
     if (value) info[field] = value;
   }
