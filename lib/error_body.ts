@@ -112,8 +112,17 @@ function xmlErrors(text: string): PlexErrorDetail[] {
   }
 }
 
+/** Cuts `text` to `max` characters (an error page's text can be megabytes long). */
+function _clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 function toInt(value: unknown): number | undefined {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === "number"
+    ? value
+    : typeof value === "string" && /^\d+$/.test(value)
+    ? Number(value)
+    : NaN;
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
@@ -152,7 +161,7 @@ function codeFor(status: number, details: PlexErrorDetail[]): PlexErrorCode {
 export function errorFromResponse(status: number, body: string, retryAfter?: number): PlexError {
   const details = parseErrorBody(body);
   const code = codeFor(status, details);
-  const said = details.map((d) => d.message).filter(Boolean).join("; ");
+  const said = _clip(details.map((d) => d.message).filter(Boolean).join("; "), 300);
   const message = said ? `plex.tv answered ${status}: ${said}` : `plex.tv answered ${status}`;
   return new PlexError(code, message, { status, details, hint: hintFor(code), retryAfter });
 }

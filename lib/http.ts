@@ -181,15 +181,16 @@ const refusedConnections = new WeakSet<PlexError>();
  * Pair it with {@linkcode checkOk}.
  *
  * - Each attempt has its own timeout (`timeoutMs`, default 15 s) composed with
- *   the caller's `signal`; a timed-out attempt is not retried (`timeout`), an
- *   aborted call stops at once, also while waiting to retry (`aborted`).
- * - Idempotent requests (GET, PUT, DELETE) are retried on network errors, 5xx
- *   (except 501), 429 and Plex code 1003, with exponential backoff and full
+ *   the caller's `signal` (`timeout`); an aborted call stops at once, also while
+ *   waiting to retry (`aborted`). Bound the whole call with the signal.
+ * - Idempotent requests (GET, PUT, DELETE) are retried on network errors, timed-out
+ *   attempts, 5xx (except 501), 429 and Plex code 1003, with exponential backoff and full
  *   jitter (`baseDelayMs · 2^n`, capped at `maxDelayMs`); `Retry-After` (seconds
  *   or HTTP date) is honoured up to `maxRetryAfterMs`, beyond which the response
  *   is answered at once (`checkOk` puts the value in `retryAfter`); a 429 or 1003
  *   without it waits `rateLimitDelayMs` plus the backoff. A non-idempotent request
  *   (sign-in, key upload) is retried only when the connection was refused.
+ *   A timed-out non-idempotent request is never retried: it may have reached plex.tv.
  * - Every retry draws from the configuration's {@linkcode RetryBudget}: when it
  *   is spent, the failure is answered without retrying.
  * - Bodies are read up to `maxResponseBytes` (default 8 MiB); a body is always
@@ -234,7 +235,7 @@ export async function send(
     try {
       response = await attemptOnce(context, request, options, logger, target, limits);
     } catch (err) {
-      if (!isPlexError(err, "network_error")) throw err;
+      if (!isPlexError(err, "network_error", "timeout")) throw err;
       failure = err;
     }
     const rateLimited = response !== undefined && isRateLimited(response);

@@ -52,8 +52,9 @@ export function decodeJwt(compact: string): DecodedJwt {
     const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(decodeBase64Url(p)));
     if (!isObject(header) || !isObject(payload)) throw new Error("not an object");
     return { header, payload, signingInput: `${h}.${p}`, signature: decodeBase64Url(s) };
-  } catch (cause) {
-    throw new PlexError("invalid_token", "The token's header or claims are not valid JSON", { cause });
+  } catch {
+    // No `cause`: a JSON SyntaxError would quote the decoded claims.
+    throw new PlexError("invalid_token", "The token's header or claims are not valid JSON");
   }
 }
 
@@ -85,7 +86,11 @@ export async function signJwt(
   const input = `${encodeBase64Url(JSON.stringify({ ...header, alg: "EdDSA" }))}.${
     encodeBase64Url(JSON.stringify(payload))
   }`;
-  const signature = await crypto.subtle.sign({ name: "Ed25519" }, privateKey, new TextEncoder().encode(input));
+  const signature = await crypto.subtle.sign(
+    { name: "Ed25519" },
+    privateKey,
+    new TextEncoder().encode(input),
+  );
   return `${input}.${encodeBase64Url(new Uint8Array(signature))}`;
 }
 
@@ -108,7 +113,8 @@ export async function signJwt(
 export async function verifyJwt(compact: string, publicKey: CryptoKey): Promise<DecodedJwt> {
   const jwt = decodeJwt(compact);
   if (jwt.header.alg !== "EdDSA") {
-    throw new PlexError("invalid_token", `The token's algorithm must be EdDSA, not ${String(jwt.header.alg)}`);
+    const alg = typeof jwt.header.alg === "string" ? jwt.header.alg.slice(0, 20) : typeof jwt.header.alg;
+    throw new PlexError("invalid_token", `The token's algorithm must be EdDSA, not ${alg}`);
   }
   const ok = await crypto.subtle.verify(
     { name: "Ed25519" },

@@ -36,6 +36,8 @@ export interface PlexJwtClaims {
 }
 
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
+/** The largest time a `Date` can hold (ECMAScript: 8.64e15 ms either side of 1970). */
+const MAX_DATE_MS = 8.64e15;
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 
 /**
@@ -122,10 +124,15 @@ export class Token {
     return this.#claims ?? undefined;
   }
 
-  /** When the JWT expires; `undefined` for a legacy token (valid until revoked) or a JWT without `exp`. */
+  /**
+   * When the JWT expires; `undefined` for a legacy token (valid until revoked) or a JWT without a
+   * numeric `exp`. An `exp` beyond the range of `Date` is clamped to its limits, so this is always
+   * a valid date.
+   */
   get expiresAt(): Date | undefined {
     const exp = this.claims?.exp;
-    return typeof exp === "number" && Number.isFinite(exp) ? new Date(exp * 1000) : undefined;
+    if (typeof exp !== "number" || !Number.isFinite(exp)) return undefined;
+    return new Date(Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, exp * 1000)));
   }
 
   /**
@@ -144,12 +151,12 @@ export class Token {
    */
   validate(now: Date = new Date()): void {
     if (this.isLegacy()) return;
-    const exp = this.claims?.exp;
-    if (typeof exp !== "number" || !Number.isFinite(exp)) {
+    const expiresAt = this.expiresAt;
+    if (expiresAt === undefined) {
       throw new PlexError("invalid_token", "The JWT has no numeric exp claim");
     }
-    if (exp * 1000 <= now.getTime()) {
-      throw new PlexError("expired_token", `The JWT expired at ${new Date(exp * 1000).toISOString()}`, {
+    if (expiresAt.getTime() <= now.getTime()) {
+      throw new PlexError("expired_token", `The JWT expired at ${expiresAt.toISOString()}`, {
         hint: "Refresh the token or sign in again",
       });
     }
@@ -178,7 +185,7 @@ export class Token {
   toString(): string {
     if (this.isLegacy()) return "Token(legacy, ***)";
     const exp = this.expiresAt;
-    return `Token(jwt, ***, ${exp ? `expires ${isNaN(exp.getTime()) ? "never" : exp.toISOString()}` : "no expiry"})`;
+    return `Token(jwt, ***, ${exp ? `expires ${exp.toISOString()}` : "no expiry"})`;
   }
 
   /**

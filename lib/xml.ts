@@ -49,7 +49,8 @@ const parser = new XMLParser({
  *
  * @param text The XML text.
  * @returns The root element.
- * @throws {PlexError} `invalid_response` when the text is not well-formed XML.
+ * @throws {PlexError} `invalid_response` when the text is not well-formed XML (the message gives the
+ *   line and column, never the document's text, which may carry tokens).
  *
  * @example
  * ```ts
@@ -59,22 +60,39 @@ const parser = new XMLParser({
  * ```
  */
 export function parseXml(text: string): XmlElement {
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new PlexError("invalid_response", `The response is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
-  }
+  if (typeof text !== "string") throw new PlexError("invalid_response", "The XML response is not text");
   let doc: Record<string, unknown>;
   try {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) {
+      // The validator's own message quotes tag and attribute text: only its code and position are kept.
+      const { code, line, col } = valid.err;
+      throw new PlexError(
+        "invalid_response",
+        `The response is not well-formed XML (${code} at line ${line}, column ${col})`,
+      );
+    }
     doc = parser.parse(text) as Record<string, unknown>;
-  } catch (cause) {
-    throw new PlexError("invalid_response", "The response is not well-formed XML", { cause });
+  } catch (err) {
+    if (err instanceof PlexError) throw err;
+    // No `cause`: parser errors quote the document. A RangeError here means nesting too deep to walk.
+    throw new PlexError("invalid_response", "The response is not well-formed XML");
   }
   const roots = Object.entries(doc).filter(([name]) => !name.startsWith("$") && !name.startsWith("?"));
   const first = roots[0];
   if (roots.length !== 1 || !first || !Array.isArray(first[1]) || first[1].length !== 1) {
     throw new PlexError("invalid_response", "The XML response must have exactly one root element");
   }
-  return toElement(first[0], first[1][0]);
+  try {
+    return toElement(first[0], first[1][0]);
+  } catch {
+    throw new PlexError("invalid_response", "The XML response is nested too deeply");
+  }
+}
+
+/** Sets an own property, even one named `__proto__`, without touching the object's prototype. */
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function toElement(name: string, node: unknown): XmlElement {
@@ -87,12 +105,12 @@ function toElement(name: string, node: unknown): XmlElement {
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     if (key === "$attrs") {
       for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) {
-        element.attributes[attr] = String(attrValue);
+        setOwn(element.attributes, attr, String(attrValue));
       }
     } else if (key === "$text") {
       element.text = Array.isArray(value) ? value.join("") : String(value);
     } else if (Array.isArray(value)) {
-      element.children[key] = value.map((child) => toElement(key, child));
+      setOwn(element.children, key, value.map((child) => toElement(key, child)));
     }
   }
   return element;

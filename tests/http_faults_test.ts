@@ -252,14 +252,37 @@ describe("network failures", () => {
     assert.equal(broken.requests.length, 4);
   });
 
-  it("times out on a server that never answers, within the configured timeout, without retrying", async () => {
+  it("times out on a server that never answers, within the configured timeout", async () => {
     const server = await serve(() => {});
     const started = performance.now();
-    const err = await rejection(get(configFor(server.url, { timeoutMs: 300 })));
+    const err = await rejection(get(configFor(server.url, { timeoutMs: 300, retry: { retries: 0 } })));
     const elapsed = performance.now() - started;
     assert.equal(err.code, "timeout");
     assert.ok(elapsed >= 280 && elapsed < 1_500, `timed out after ${elapsed} ms`);
     assert.equal(server.requests.length, 1);
+  });
+
+  it("retries a timed-out GET (each attempt gets the timeout) but never a timed-out POST", async () => {
+    let calls = 0;
+    const slowOnce = await serve((x) => {
+      if (calls++ > 0) x.reply(200, '{"ok":true}');
+    });
+    assert.equal(checkOk(await get(configFor(slowOnce.url, { timeoutMs: 200 }))).body, '{"ok":true}');
+    assert.equal(slowOnce.requests.length, 2);
+
+    const silent = await serve(() => {});
+    const started = performance.now();
+    const err = await rejection(get(configFor(silent.url, { timeoutMs: 150, retry: { retries: 2 } })));
+    assert.equal(err.code, "timeout");
+    assert.equal(silent.requests.length, 3);
+    assert.ok(performance.now() - started >= 3 * 140);
+
+    const signin = await serve(() => {});
+    const postErr = await rejection(
+      configFor(signin.url, { timeoutMs: 150 }).registerWithCredentials("user", "pass-word-1"),
+    );
+    assert.equal(postErr.code, "timeout");
+    assert.equal(signin.requests.length, 1, "a sign-in that may have reached plex.tv is not repeated");
   });
 
   it("answers aborted when the caller's signal fires before the timeout", async () => {
@@ -277,8 +300,9 @@ describe("network failures", () => {
       x.head(200, { "Content-Length": "100000" });
       x.socket.write("x".repeat(1_000));
     });
-    const err = await rejection(get(configFor(server.url, { timeoutMs: 300 })));
+    const err = await rejection(get(configFor(server.url, { timeoutMs: 300, retry: { retries: 1 } })));
     assert.equal(err.code, "timeout");
+    assert.equal(server.requests.length, 2);
     assert.equal(await server.settle(), 0);
   });
 
@@ -452,12 +476,16 @@ describe("connections", () => {
       }
       x.socket.end();
     });
-    const config = configFor(server.url, { timeoutMs: 500 });
+    const config = configFor(server.url, { retry: { retries: 1 } });
     const outcomes: Record<string, string> = {};
     for (const path of ["/redirect-away", "/redirect-here", "/ok", "/rate-limited", "/too-large", "/stall"]) {
       phase = path;
       calls = path === "/rate-limited" ? 0 : calls;
-      outcomes[path] = await get(config, path).then((r) => `status ${r.status}`, (e: PlexError) => e.code);
+      const timeoutMs = path === "/stall" ? 400 : 5_000;
+      outcomes[path] = await get(config, path, { timeoutMs }).then(
+        (r) => `status ${r.status}`,
+        (e: PlexError) => e.code,
+      );
       assert.equal(await server.settle(), 0, `a socket stayed open after ${phase} (${outcomes[path]})`);
     }
     const controller = new AbortController();
