@@ -1,0 +1,200 @@
+/**
+ * One lazily opened Redis connection (ioredis) with bounded connect and
+ * command times, no silent offline queue, and errors translated to typed
+ * {@linkcode PlexError}s that never carry the password or command arguments.
+ *
+ * @module
+ */
+import { Redis } from "ioredis";
+import { PlexError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import { redactSecrets } from "../lib/redact.ts";
+import type { ConnectionOptions } from "node:tls";
+import { redactedRedisUri, type RedisAddress } from "./_redis_uri.ts";
+
+/**
+ * How a {@linkcode RedisConnection} connects.
+ *
+ * @example
+ * ```ts
+ * import type { RedisConnectionOptions } from "./_redis_connection.ts";
+ * const options: RedisConnectionOptions = { connectTimeoutMs: 1_000, commandTimeoutMs: 1_000 };
+ * ```
+ */
+export interface RedisConnectionOptions {
+  /** Give up connecting after this long. Default 2000 ms. */
+  connectTimeoutMs?: number;
+  /** Give up on a command after this long. Default 2000 ms. */
+  commandTimeoutMs?: number;
+  /** Extra TLS options for `rediss://` (a private CA, a client certificate). */
+  tls?: ConnectionOptions;
+  /** Where connection losses are reported. */
+  logger?: Logger;
+}
+
+/**
+ * A Redis connection opened on first use and opened again after a loss.
+ * It does not keep the process alive while idle.
+ *
+ * @example
+ * ```ts ignore
+ * const connection = new RedisConnection(parseRedisUri("redis://127.0.0.1:6379/0"), {});
+ * const pong = await connection.run("ping", (redis) => redis.ping());
+ * await connection.close();
+ * ```
+ */
+export class RedisConnection {
+  readonly #address: RedisAddress;
+  readonly #options: RedisConnectionOptions;
+  #client?: Redis;
+  #connecting?: Promise<Redis>;
+  #lastError?: Error;
+
+  /**
+   * Prepares the connection; nothing is opened yet.
+   *
+   * @param address Where Redis is.
+   * @param options Timeouts, TLS, logger.
+   */
+  constructor(address: RedisAddress, options: RedisConnectionOptions) {
+    this.#address = address;
+    this.#options = options;
+  }
+
+  /** The URI without credentials. */
+  get description(): string {
+    return redactedRedisUri(this.#address);
+  }
+
+  /**
+   * Runs `command` on a connected client, connecting first when needed.
+   *
+   * @param what What the command does, for error messages (`load the record`).
+   * @param command The work, given the client.
+   * @returns What `command` returned.
+   * @throws {PlexError} `store_unavailable` (unreachable, timed out), `access_denied` (auth, ACL), `store_error`.
+   */
+  async run<T>(what: string, command: (redis: Redis) => Promise<T>): Promise<T> {
+    const redis = await this.#connect(what);
+    try {
+      return await command(redis);
+    } catch (err) {
+      throw this.#translate(err, what);
+    }
+  }
+
+  /**
+   * Closes the connection (pending commands finish first when possible).
+   *
+   * @returns When closed.
+   */
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#connecting = undefined;
+    if (!client) return;
+    try {
+      if (client.status === "ready") await client.quit();
+    } catch {
+      // Closing anyway below.
+    }
+    client.disconnect();
+  }
+
+  #connect(what: string): Promise<Redis> {
+    const client = this.#client;
+    if (client && client.status === "ready") return Promise.resolve(client);
+    if (this.#connecting) return this.#connecting;
+    if (client) {
+      this.#client = undefined;
+      client.disconnect();
+    }
+    const connecting = this.#open(what).finally(() => {
+      if (this.#connecting === connecting) this.#connecting = undefined;
+    });
+    this.#connecting = connecting;
+    return connecting;
+  }
+
+  async #open(what: string): Promise<Redis> {
+    const address = this.#address;
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? 2_000;
+    const client = new Redis({
+      host: address.host,
+      port: address.port,
+      db: address.db,
+      username: address.username,
+      password: address.password,
+      tls: address.tls ? { servername: address.host, ...this.#options.tls } : undefined,
+      lazyConnect: true,
+      connectTimeout: connectTimeoutMs,
+      commandTimeout: this.#options.commandTimeoutMs ?? 2_000,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      autoResubscribe: false,
+      connectionName: "plextv",
+    });
+    this.#lastError = undefined;
+    client.on("error", (err: Error) => {
+      this.#lastError = err;
+    });
+    client.on("end", () => {
+      if (this.#client === client) {
+        this.#client = undefined;
+        this.#options.logger?.debug(`The connection to ${this.description} closed`);
+      }
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("connect ETIMEDOUT")), connectTimeoutMs);
+    });
+    try {
+      await Promise.race([client.connect(), timeout]);
+    } catch (err) {
+      client.disconnect();
+      throw this.#translate(this.#lastError ?? err, what);
+    } finally {
+      clearTimeout(timer);
+    }
+    // An idle connection must not keep a CLI or a short script running.
+    (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.();
+    this.#client = client;
+    return client;
+  }
+
+  #translate(err: unknown, what: string): PlexError {
+    if (err instanceof PlexError) return err;
+    const raw = err instanceof Error ? err.message : String(err);
+    const message = redactSecrets(raw, [this.#address.password, this.#address.username]).split("\n")[0];
+    // A safe cause: the client's own errors may carry the command arguments (AUTH's password).
+    const cause = new Error(message);
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string") Object.assign(cause, { code });
+    const where = this.description;
+    if (/^(WRONGPASS|NOAUTH|NOPERM)\b/.test(raw) || /invalid password|invalid username/i.test(raw)) {
+      return new PlexError("access_denied", `Redis at ${where} refused to ${what}: ${message}`, {
+        cause,
+        hint: "Check the user and password in the store URI and the user's ACL permissions",
+      });
+    }
+    const unreachable = typeof code === "string" && /^E[A-Z]+$/.test(code) ||
+      /timed out|ETIMEDOUT|Connection is closed|isn't writeable|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|LOADING|socket|TLS|certificate/i
+        .test(raw);
+    if (unreachable) {
+      return new PlexError(
+        "store_unavailable",
+        `Could not ${what}: Redis at ${where} is unavailable (${message})`,
+        {
+          cause,
+          hint:
+            "Check that Redis runs and is reachable at that host and port (and that rediss:// is used for TLS)",
+        },
+      );
+    }
+    return new PlexError("store_error", `Could not ${what} in Redis at ${where}: ${message}`, {
+      cause,
+      hint: "Check that the key holds a plextv record (another program may use the same key)",
+    });
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * The Redis store: one Plex identity shared by a fleet (replicas behind a
+ * load balancer, workers of a job runner), with a refresh lock so that only
+ * one replica asks plex.tv for a new JWT and the others read it from Redis.
+ * Importing this module registers the `redis://` and `rediss://` (TLS) store
+ * URIs; {@linkcode RedisStore} is the store itself. Client: ioredis.
+ *
+ * URI: `redis://[user:password@]host:port/db?key=NAME` (default port 6379,
+ * database 0, key `plextv`). The password is a secret: it appears in no log,
+ * error or printed object (they show `***@`).
+ *
+ * What is stored, under the key NAME (a hash):
+ * - `data`: the {@linkcode SecureData} record sealed in the vault format
+ *   (AES-256-GCM, key stretched from the passphrase with PBKDF2-HMAC-SHA256,
+ *   600,000 iterations, the versioned header bound as additional data; see
+ *   `vault.ts`), base64. Nothing secret leaves the process unencrypted. The key
+ *   is derived once per store instance (per salt).
+ * - `savedAt`: the record's ISO-8601 save time, in clear, for compare-and-set:
+ *   a save never replaces a record saved later (a Lua script compares and
+ *   writes atomically), so a slow replica cannot roll the fleet back.
+ *
+ * The lock `lock(name, ttlMs)` is the key `NAME:lock:<name>`, taken with
+ * `SET key token NX PX ttl`, released only by its holder (a compare-and-delete
+ * Lua script), and expiring by itself when the holder dies.
+ *
+ * The passphrase: `passphrase` given as a string, else the environment
+ * variable `PLEXTV_REDIS_PASSPHRASE`, else `passphrase` given as a function
+ * (the CLI's prompt), called once when first needed.
+ *
+ * Failures are typed {@linkcode PlexError}s: `store_unavailable` (Redis
+ * unreachable or not answering within the connect and command timeouts, 2 s
+ * each by default), `access_denied` (wrong Redis password or ACL),
+ * `wrong_passphrase`, `store_corrupt` (a record that is not an intact sealed
+ * record), `store_error` (anything else, e.g. the key holds other data).
+ * A token source whose store is unavailable keeps working: it refreshes
+ * without the lock and keeps the token in memory, and logs a warning.
+ *
+ * @example A fleet replica
+ * ```ts ignore
+ * import { defaultConfig, withJwt, withLogger } from "@plexkit/plextv";
+ * import { RedisStore } from "@plexkit/plextv/plugins/redis";
+ *
+ * // PLEXTV_REDIS_PASSPHRASE is set in every replica's environment.
+ * const store = new RedisStore("redis://:s3cret@redis.internal:6379/0?key=my-service");
+ * const source = defaultConfig().withClientId(sharedClientId).tokenSource(withJwt(store), withLogger(console));
+ * const token = await source.token(); // one replica refreshes, the others read its JWT
+ * ```
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import type { ConnectionOptions } from "node:tls";
+import { PlexError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { SecureData, SecureStore, StoreLock } from "../lib/store.ts";
+import { type OpenStoreOptions, registerStore } from "../lib/store_registry.ts";
+import { RedisConnection } from "./_redis_connection.ts";
+import { parseRedisUri, type RedisAddress } from "./_redis_uri.ts";
+import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
+import { MAX_SEALED_LENGTH, MIN_ITERATIONS } from "./_vault_format.ts";
+import type { Passphrase } from "./vault.ts";
+
+/** The environment variable the passphrase is read from. */
+export const REDIS_PASSPHRASE_ENV = "PLEXTV_REDIS_PASSPHRASE";
+
+/**
+ * Options of a {@linkcode RedisStore}.
+ *
+ * @example
+ * ```ts
+ * import type { RedisStoreOptions } from "./redis.ts";
+ * const options: RedisStoreOptions = { passphrase: "correct horse battery staple", commandTimeoutMs: 1_000 };
+ * ```
+ */
+export interface RedisStoreOptions {
+  /**
+   * The passphrase that seals the record: a string wins over the environment;
+   * a function (asked once) is used only when `PLEXTV_REDIS_PASSPHRASE` is unset.
+   */
+  passphrase?: Passphrase;
+  /** The environment to read `PLEXTV_REDIS_PASSPHRASE` from (default: the process environment). */
+  env?: Record<string, string | undefined>;
+  /** Where the store reports connection losses and skipped (older) saves. */
+  logger?: Logger;
+  /** Give up connecting after this long. Default 2000 ms. */
+  connectTimeoutMs?: number;
+  /** Give up on a command after this long. Default 2000 ms. */
+  commandTimeoutMs?: number;
+  /** Extra TLS options for `rediss://` (a private CA, a client certificate). */
+  tls?: ConnectionOptions;
+}
+
+/** The longest base64 text a sealed record can be. */
+const _MAX_STORED_LENGTH = Math.ceil((MAX_SEALED_LENGTH + 1024) / 3) * 4;
+
+const _SAVE_IF_NOT_OLDER = `
+local stored = redis.call('HGET', KEYS[1], 'savedAt')
+if stored and stored > ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'savedAt', ARGV[1], 'data', ARGV[2])
+return 1`;
+
+const _RELEASE_IF_OWNER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * A {@linkcode SecureStore} of {@linkcode SecureData} in Redis, encrypted,
+ * with compare-and-set saves and a lock (see the module documentation).
+ * Connects on first use; an idle connection does not keep the process
+ * alive; `close()` ends it. `toString()`, `toJSON()` and console output show
+ * the URI without credentials.
+ *
+ * @example Round trip (needs a Redis server)
+ * ```ts ignore
+ * import { RedisStore } from "./redis.ts";
+ * const store = new RedisStore("redis://127.0.0.1:6379/0?key=example", { passphrase: "correct horse battery staple" });
+ * await store.save({ version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" });
+ * console.assert((await store.load())?.token === "abcdefghij0123456789");
+ * await store.close();
+ * ```
+ *
+ * @example Describing a store prints no password
+ * ```ts
+ * import { RedisStore } from "./redis.ts";
+ * const store = new RedisStore("redis://app:s3cret@127.0.0.1:6379/0?key=fleet", { passphrase: "pw" });
+ * console.assert(String(store) === "RedisStore(redis://***@127.0.0.1:6379/0?key=fleet)");
+ * ```
+ */
+export class RedisStore implements SecureStore<SecureData> {
+  readonly #address: RedisAddress;
+  readonly #connection: RedisConnection;
+  readonly #keyring: VaultKeyring;
+  readonly #logger?: Logger;
+
+  /**
+   * Prepares the store; nothing is connected or derived until the first call.
+   *
+   * @param uri `redis://[user:password@]host:port/db?key=NAME` or `rediss://...`.
+   * @param options Passphrase, environment, logger, timeouts, TLS.
+   * @throws {PlexError} `invalid_argument` for a malformed URI or when no passphrase is given or set.
+   */
+  constructor(uri: string, options: RedisStoreOptions = {}) {
+    this.#address = parseRedisUri(uri);
+    this.#logger = options.logger;
+    this.#connection = new RedisConnection(this.#address, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      tls: options.tls,
+      logger: options.logger,
+    });
+    this.#keyring = new VaultKeyring(
+      this.#passphrase(options),
+      `the Redis store ${this.#connection.description}`,
+    );
+  }
+
+  /**
+   * Loads and decrypts the record.
+   *
+   * @returns The record, or `undefined` when the key does not exist.
+   * @throws {PlexError} `store_unavailable`, `access_denied`, `wrong_passphrase`, `store_corrupt`, `store_error`.
+   */
+  async load(): Promise<SecureData | undefined> {
+    const [, data] = await this.#read("load the record");
+    if (data === null) return undefined;
+    const plain = await this.#open(data, "load");
+    let record: unknown;
+    try {
+      record = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+    } catch {
+      record = undefined;
+    }
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      throw new PlexError("store_corrupt", `The record in ${this.#where} is not a plextv record`, {
+        hint: "Clear the store and sign in again",
+      });
+    }
+    return record as SecureData;
+  }
+
+  /**
+   * Encrypts and saves `data`, unless the stored record was saved later
+   * (compare-and-set on `savedAt`; a record without `savedAt` is stamped now).
+   * A stored record that this passphrase does not open is never replaced.
+   *
+   * @param data The record.
+   * @throws {PlexError} `wrong_passphrase` or `store_corrupt` (the stored record is left untouched),
+   * `store_unavailable`, `access_denied`, `store_error`, `invalid_argument` for data that is not a record.
+   */
+  async save(data: SecureData): Promise<void> {
+    if (typeof data !== "object" || data === null) {
+      throw new PlexError("invalid_argument", "The Redis store saves plextv records (objects) only", {
+        hint: "Call clear() to remove the stored record",
+      });
+    }
+    const savedAt = typeof data.savedAt === "string" && data.savedAt !== ""
+      ? data.savedAt
+      : new Date().toISOString();
+    const [storedAt, stored] = await this.#read("read the record before saving");
+    if (storedAt !== null && storedAt > savedAt) return this.#skipped(storedAt, savedAt);
+    if (stored !== null) await this.#open(stored, "save");
+    const plain = new TextEncoder().encode(JSON.stringify({ ...data, savedAt }));
+    const salt = this.#keyring.writeSalt();
+    const sealed = await sealVault(
+      plain,
+      await this.#keyring.keysFor(salt, MIN_ITERATIONS),
+      salt,
+      MIN_ITERATIONS,
+    );
+    const written = await this.#connection.run(
+      "save the record",
+      (redis) =>
+        redis.eval(_SAVE_IF_NOT_OLDER, 1, this.#address.key, savedAt, Buffer.from(sealed).toString("base64")),
+    );
+    if (written === 0) this.#skipped(undefined, savedAt);
+  }
+
+  /**
+   * Deletes the record (no passphrase needed). Locks are left to expire.
+   *
+   * @throws {PlexError} `store_unavailable`, `access_denied`, `store_error`.
+   */
+  async clear(): Promise<void> {
+    await this.#connection.run("clear the record", (redis) => redis.del(this.#address.key));
+  }
+
+  /**
+   * Takes the lock `name` for at most `ttlMs` (`SET NX PX`); it expires by
+   * itself if this process dies. Only this holder can release it.
+   *
+   * @param name The lock's name (`refresh` for token refreshes).
+   * @param ttlMs Its time to live, in milliseconds.
+   * @returns The lock, or `undefined` when another holder has it.
+   * @throws {PlexError} `invalid_argument` for an empty name or a TTL that is not a positive integer;
+   * `store_unavailable`, `access_denied`, `store_error`.
+   */
+  async lock(name: string, ttlMs: number): Promise<StoreLock | undefined> {
+    if (typeof name !== "string" || name === "") {
+      throw new PlexError("invalid_argument", "A Redis lock needs a name");
+    }
+    if (!Number.isSafeInteger(ttlMs) || ttlMs < 1) {
+      throw new PlexError(
+        "invalid_argument",
+        "A Redis lock's time to live must be a positive whole number of ms",
+      );
+    }
+    const key = `${this.#address.key}:lock:${name}`;
+    const owner = Array.from(
+      crypto.getRandomValues(new Uint8Array(16)),
+      (b) => b.toString(16).padStart(2, "0"),
+    )
+      .join("");
+    const taken = await this.#connection.run(
+      `take the lock ${name}`,
+      (redis) => redis.set(key, owner, "PX", ttlMs, "NX"),
+    );
+    if (taken !== "OK") return undefined;
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        const deleted = await this.#connection.run(
+          `release the lock ${name}`,
+          (redis) => redis.eval(_RELEASE_IF_OWNER, 1, key, owner),
+        );
+        if (deleted === 0) {
+          this.#logger?.warn(`The lock ${name} in ${this.#where} had expired before its release`);
+        }
+      },
+    };
+  }
+
+  /**
+   * Closes the connection to Redis (the store reconnects if used again).
+   *
+   * @returns When closed.
+   */
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  /**
+   * Describes the store without credentials.
+   *
+   * @returns `RedisStore(redis://host:port/db?key=NAME)`.
+   */
+  toString(): string {
+    return `RedisStore(${this.#connection.description})`;
+  }
+
+  /**
+   * The JSON form, without credentials.
+   *
+   * @returns `{ store: "redis", uri }`.
+   */
+  toJSON(): { store: "redis"; uri: string } {
+    return { store: "redis", uri: this.#connection.description };
+  }
+
+  get #where(): string {
+    return this.#connection.description;
+  }
+
+  #passphrase(options: RedisStoreOptions): Passphrase {
+    if (typeof options.passphrase === "string" && options.passphrase !== "") return options.passphrase;
+    const fromEnv = (options.env ?? process.env)[REDIS_PASSPHRASE_ENV];
+    if (fromEnv) return fromEnv;
+    if (typeof options.passphrase === "function") return options.passphrase;
+    throw new PlexError(
+      "invalid_argument",
+      `The Redis store ${this.#connection.description} needs a passphrase`,
+      {
+        hint: `Set ${REDIS_PASSPHRASE_ENV} (the same in every replica), or pass { passphrase }`,
+      },
+    );
+  }
+
+  async #read(what: string): Promise<[string | null, string | null]> {
+    const [savedAt, data] = await this.#connection.run(
+      what,
+      (redis) => redis.hmget(this.#address.key, "savedAt", "data"),
+    );
+    return [savedAt ?? null, data ?? null];
+  }
+
+  /** Decodes and opens a stored record; for a save, errors say the record was left untouched. */
+  async #open(text: string, purpose: "load" | "save"): Promise<ArrayBuffer> {
+    const untouched = purpose === "save" ? "; it was left untouched" : "";
+    const corrupt = (problem: string) =>
+      new PlexError("store_corrupt", `The record in ${this.#where} ${problem}${untouched}`, {
+        hint: "Clear the store (plextv logout, or store.clear()) and sign in again",
+      });
+    if (text.length > _MAX_STORED_LENGTH || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+      throw corrupt("is not a sealed plextv record");
+    }
+    const bytes = new Uint8Array(Buffer.from(text, "base64"));
+    const opened = await openVault(bytes, this.#keyring);
+    if (!opened.ok) {
+      if (opened.failure === "passphrase") {
+        throw new PlexError("wrong_passphrase", `The passphrase does not open the record in ${this.#where}`, {
+          hint: purpose === "load"
+            ? `Use the fleet's passphrase (${REDIS_PASSPHRASE_ENV}); a forgotten one cannot be recovered`
+            : `Use the passphrase the record was saved with (${REDIS_PASSPHRASE_ENV}), or clear the store first`,
+        });
+      }
+      throw corrupt(opened.failure === "format" ? opened.problem : "failed its integrity check");
+    }
+    if (opened.header.iterations === MIN_ITERATIONS) this.#keyring.useSalt(opened.header.salt);
+    return opened.plain;
+  }
+
+  #skipped(storedAt: string | undefined, savedAt: string): void {
+    this.#logger?.info(
+      `Kept the newer record in ${this.#where}${
+        storedAt ? ` (saved ${storedAt})` : ""
+      } instead of one saved ${savedAt}`,
+    );
+  }
+}
+
+for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno.customInspect")]) {
+  Object.defineProperty(RedisStore.prototype, symbol, {
+    value(this: RedisStore): string {
+      return this.toString();
+    },
+  });
+}
+
+/**
+ * The `redis://` and `rediss://` store factory: a {@linkcode RedisStore}
+ * with the open options' `passphrase`, `env` and `logger` (and, when given,
+ * `connectTimeoutMs`, `commandTimeoutMs`, `tls`). Registered when this module is imported.
+ *
+ * @param uri The whole URI.
+ * @param options The open options.
+ * @returns The store.
+ * @throws {PlexError} `invalid_argument` for a malformed URI or a missing passphrase.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "../lib/store_registry.ts";
+ * import "./redis.ts";
+ * const store = await openStore("redis://127.0.0.1:6379/0?key=example", { passphrase: "pw" });
+ * console.assert(String(store) === "RedisStore(redis://127.0.0.1:6379/0?key=example)");
+ * ```
+ */
+export function redisStoreFactory(uri: string, options: OpenStoreOptions): RedisStore {
+  const number = (value: unknown) => typeof value === "number" ? value : undefined;
+  return new RedisStore(uri, {
+    passphrase: options.passphrase,
+    env: options.env,
+    logger: options.logger,
+    connectTimeoutMs: number(options.connectTimeoutMs),
+    commandTimeoutMs: number(options.commandTimeoutMs),
+    tls: typeof options.tls === "object" && options.tls !== null
+      ? options.tls as ConnectionOptions
+      : undefined,
+  });
+}
+
+registerStore("redis", (rest, options) => redisStoreFactory(`redis:${rest}`, options), { replace: true });
+registerStore("rediss", (rest, options) => redisStoreFactory(`rediss:${rest}`, options), { replace: true });
