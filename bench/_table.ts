@@ -1,0 +1,169 @@
+/**
+ * The benchmark tables: one markdown table per section (so the output can be
+ * pasted into a README as it is), with its columns padded for the terminal,
+ * and the number formats every section shares.
+ *
+ * @module
+ */
+
+/** A column of a {@linkcode Table}: its header and which side its cells hug. */
+export interface Column {
+  /** The header text. */
+  header: string;
+  /** `right` for figures; default `left`. */
+  align?: "left" | "right";
+}
+
+/** A cell: text as it is, numbers printed with `String()`. */
+export type Cell = string | number;
+
+/** One section's table. */
+export interface Table {
+  /** The section title, printed as a `###` heading. */
+  title: string;
+  /** The columns. */
+  columns: Column[];
+  /** The rows, one cell per column. */
+  rows: Cell[][];
+  /** Lines printed under the table (how it was measured, caveats). */
+  notes?: string[];
+}
+
+/**
+ * Renders a table as markdown: a `###` title, the table with padded cells
+ * (`|` in a cell is escaped), then its notes as a bullet list.
+ *
+ * @param table The table.
+ * @returns The markdown text, ending with a newline.
+ * @throws {Error} when a row has another number of cells than there are columns.
+ *
+ * @example
+ * ```ts
+ * import { formatTable } from "./_table.ts";
+ * const text = formatTable({ title: "Sizes", columns: [{ header: "file" }, { header: "bytes", align: "right" }], rows: [["a", 12]] });
+ * console.assert(text.includes("| a    |    12 |"));
+ * ```
+ */
+export function formatTable(table: Table): string {
+  const width = table.columns.length;
+  for (const [index, row] of table.rows.entries()) {
+    if (row.length !== width) {
+      throw new Error(
+        `Row ${
+          index + 1
+        } of the table ${table.title} has ${row.length} cells for ${width} columns`,
+      );
+    }
+  }
+  const text = (cell: Cell): string =>
+    String(cell).replaceAll("|", "\\|").replaceAll("\n", " ");
+  const header = table.columns.map((column) => text(column.header));
+  const body = table.rows.map((row) => row.map(text));
+  const widths = header.map((h, i) =>
+    Math.max(3, h.length, ...body.map((row) => row[i].length))
+  );
+  const line = (cells: string[]): string =>
+    `| ${
+      cells.map((cell, i) =>
+        table.columns[i].align === "right"
+          ? cell.padStart(widths[i])
+          : cell.padEnd(widths[i])
+      ).join(" | ")
+    } |`;
+  const rule = `|${
+    table.columns.map((column, i) =>
+      column.align === "right"
+        ? `${"-".repeat(widths[i] + 1)}:`
+        : "-".repeat(widths[i] + 2)
+    ).join("|")
+  }|`;
+  const lines = [
+    `### ${table.title}`,
+    "",
+    line(header),
+    rule,
+    ...body.map(line),
+  ];
+  if (table.notes?.length) {
+    lines.push(
+      "",
+      ...table.notes.map((note) => `- ${note}`),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Milliseconds with a precision that suits their size.
+ *
+ * @param ms The duration.
+ * @returns E.g. `0.42 ms`, `12.3 ms`, `1,234 ms`.
+ *
+ * @example
+ * ```ts
+ * import { formatMs } from "./_table.ts";
+ * console.assert(formatMs(12.345) === "12.3 ms");
+ * ```
+ */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return "n/a";
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms).toLocaleString("en-US")} ms`;
+}
+
+/**
+ * A byte count in bytes and KiB.
+ *
+ * @param bytes The size.
+ * @returns E.g. `18.2 KiB`.
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./_table.ts";
+ * console.assert(formatBytes(2048) === "2.0 KiB");
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/**
+ * A ratio such as `1.23×`.
+ *
+ * @param value The measured value.
+ * @param base The value it is compared with.
+ * @returns The ratio with two decimals, or `n/a` when the base is zero.
+ *
+ * @example
+ * ```ts
+ * import { formatRatio } from "./_table.ts";
+ * console.assert(formatRatio(3, 2) === "1.50×");
+ * ```
+ */
+export function formatRatio(value: number, base: number): string {
+  return base > 0 && Number.isFinite(value)
+    ? `${(value / base).toFixed(2)}×`
+    : "n/a";
+}
+
+/**
+ * The median of some numbers.
+ *
+ * @param values The numbers (at least one).
+ * @returns The middle value, or the mean of the two middle values.
+ *
+ * @example
+ * ```ts
+ * import { median } from "./_table.ts";
+ * console.assert(median([5, 1, 3, 2]) === 2.5);
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
