@@ -20,7 +20,10 @@ export const servers: Command = {
   name: "servers",
   summary: "List the Plex Media Servers of the account (owned and shared)",
   usage: "plextv servers [--json] [--no-https] [--no-relay] [--no-ipv6]",
-  description: 'The resources that provide "server", with https, relay and IPv6 connections by default.',
+  description: [
+    'The resources that provide "server". Asks plex.tv for https, relay and IPv6 connections too',
+    "(includeHttps=1&includeRelay=1&includeIPv6=1); leave them out with --no-https, --no-relay, --no-ipv6.",
+  ].join("\n"),
   options: { ...RESOURCE_OPTIONS },
   async run(ctx, args) {
     const { client } = await ctx.client();
