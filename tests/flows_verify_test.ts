@@ -127,13 +127,17 @@ describe("verifyPlexToken", () => {
     await rejectsWith(config.verifyPlexToken("abcdefghijklmnopqrst"), "invalid_token");
   });
 
-  it("does not trust tokens signed by a retired key", async () => {
+  it("does not trust tokens signed by a retired key, once the cached key set is an hour old", async () => {
     const rotating = await startEmulator();
     try {
       const config = configFor(rotating);
       const old = await rotating.issueJwt({ clientId: config.clientId, thumbprint: "k" });
+      await config.verifyPlexToken(old);
       await rotating.rotateKeys({ retirePrevious: true });
-      await rejectsWith(config.verifyPlexToken(old), "invalid_token");
+      await config.verifyPlexToken(old, { now: new Date(Date.now() + 30 * 60_000) });
+      const later = new Date(Date.now() + 61 * 60_000);
+      await rejectsWith(config.verifyPlexToken(old, { now: later }), "invalid_token");
+      assert.equal(rotating.count(KEYS), 2, "fetched at first use and once the set was stale");
     } finally {
       await rotating.close();
     }

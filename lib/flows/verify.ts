@@ -6,10 +6,17 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send } from "../http.ts";
+import {
+  type CallOptions,
+  checkOk,
+  type PlexResponse,
+  readJson,
+  type RequestContext,
+  send,
+} from "../http.ts";
 import { decodeJwt, verifyJwt } from "../jws.ts";
 import { importPublicJwk, type PublicJwk } from "../keys.ts";
-import { Token, type PlexJwtClaims } from "../token.ts";
+import { type PlexJwtClaims, Token } from "../token.ts";
 import { array, literal, object, optional, parse, string } from "../validate.ts";
 
 const keySetValidator = object<{ keys: PublicJwk[] }>({
@@ -54,8 +61,13 @@ export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {
  * const keys = await plexPublicKeys(config);
  * ```
  */
-export async function plexPublicKeys(context: RequestContext, options: CallOptions = {}): Promise<PublicJwk[]> {
-  return processPlexKeysResponse(await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options));
+export async function plexPublicKeys(
+  context: RequestContext,
+  options: CallOptions = {},
+): Promise<PublicJwk[]> {
+  return processPlexKeysResponse(
+    await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options),
+  );
 }
 
 /**
@@ -78,7 +90,9 @@ export interface VerifyOptions extends CallOptions {
   now?: Date;
 }
 
-const keyCache = new Map<string, PublicJwk[]>();
+/** How long a fetched key set is trusted without refetching: a key plex.tv retires stops verifying after this. */
+const KEY_SET_MAX_AGE_MS = 3_600_000;
+const keyCache = new Map<string, { keys: PublicJwk[]; fetchedAt: number }>();
 
 /**
  * Verifies a Plex JWT: its EdDSA signature against plex.tv's keys (by `kid`,
@@ -106,22 +120,29 @@ export async function verifyPlexToken(
   const { header } = decodeJwt(compact);
   const kid = typeof header.kid === "string" ? header.kid : undefined;
   const cacheKey = context.v2Url;
-  let keys = options.keys ?? keyCache.get(cacheKey);
+  const nowMs = (options.now ?? new Date()).getTime();
+  const cached = keyCache.get(cacheKey);
+  let keys = options.keys ??
+    (cached && nowMs - cached.fetchedAt < KEY_SET_MAX_AGE_MS ? cached.keys : undefined);
   let key = keys && pick(keys, kid);
   if (!key) {
     keys = await plexPublicKeys(context, options);
-    keyCache.set(cacheKey, keys);
+    keyCache.set(cacheKey, { keys, fetchedAt: nowMs });
     key = pick(keys, kid);
   }
   if (!key) throw new PlexError("invalid_token", "The token is signed with a key plex.tv does not publish");
   const claims = (await verifyJwt(compact, await importPublicJwk(key))).payload as PlexJwtClaims;
   if (claims.iss !== "plex.tv") throw new PlexError("invalid_token", "The token was not issued by plex.tv");
-  const now = (options.now ?? new Date()).getTime() / 1000;
+  const now = nowMs / 1000;
   if (typeof claims.exp !== "number") throw new PlexError("invalid_token", "The token has no exp claim");
   if (claims.exp + (options.clockToleranceSeconds ?? 0) <= now) {
-    throw new PlexError("expired_token", "The token has expired", { hint: "Refresh the token or sign in again" });
+    throw new PlexError("expired_token", "The token has expired", {
+      hint: "Refresh the token or sign in again",
+    });
   }
-  if (typeof claims.thumbprint !== "string") throw new PlexError("invalid_token", "The token has no thumbprint claim");
+  if (typeof claims.thumbprint !== "string") {
+    throw new PlexError("invalid_token", "The token has no thumbprint claim");
+  }
   if (options.thumbprint !== undefined && claims.thumbprint !== options.thumbprint) {
     throw new PlexError("invalid_token", "The token was issued for another device key");
   }
