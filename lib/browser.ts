@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Sign in to plex.tv from a web page, with the PIN flow the Plex auth app
  * (`app.plex.tv/auth`) drives: in a popup ({@linkcode signInWithPopup}), or by
@@ -59,7 +58,39 @@ export type BrowserSignInContext = PinContext & JwtContext;
  * };
  * ```
  */
-export type BrowserStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+export interface BrowserStorage {
+  /** The value under `key`, or `null`. */
+  getItem(key: string): string | null;
+  /** Keeps `value` under `key`. */
+  setItem(key: string, value: string): void;
+  /** Forgets `key`. */
+  removeItem(key: string): void;
+}
+
+/**
+ * The part of a popup `Window` the popup sign-in uses; the `Window` that
+ * `window.open()` returns satisfies it.
+ *
+ * @example
+ * ```ts ignore
+ * const popup: SignInPopup | null = window.open("", "plex-auth", "width=600,height=700");
+ * ```
+ */
+export interface SignInPopup {
+  /** Whether the window was closed. */
+  readonly closed: boolean;
+  /** Closes the window. */
+  close(): void;
+  /** Its location: setting `href` navigates it. */
+  location: { href: string };
+  /** Its document, readable while it is still the blank page of `window.open("")`. */
+  readonly document?: { title: string; body: { textContent: string | null } | null };
+}
+
+interface _PageLocation {
+  readonly href: string;
+  assign(url: string): void;
+}
 
 /** How often the popup is checked for being closed, in milliseconds. */
 const POPUP_CHECK_MS = 200;
@@ -84,7 +115,7 @@ export interface PopupSignInOptions {
    * synchronously in the click handler (before any `await`), so popup blockers
    * allow it. `null` (what `window.open` returns when blocked) rejects with `popup_blocked`.
    */
-  popup: Window | null;
+  popup: SignInPopup | null;
   /** Cancels the sign-in (the popup is closed). */
   signal?: AbortSignal;
   /** Milliseconds between PIN checks. Default 1 000. */
@@ -229,10 +260,13 @@ export interface ForwardedSignInStartOptions {
  */
 export async function startForwardedSignIn(options: ForwardedSignInStartOptions): Promise<void> {
   const { config, key, signal } = options;
-  const forwardUrl = options.forwardUrl ?? globalThis.location?.href;
+  const location = _pageLocation();
+  const forwardUrl = options.forwardUrl ?? location?.href;
   if (!forwardUrl || !_isWebUrl(forwardUrl)) {
     throw new PlexError("invalid_argument", "The forward URL must be an absolute http or https URL");
   }
+  const navigate = options.navigate ?? (location ? (target: string) => location.assign(target) : undefined);
+  if (!navigate) throw new PlexError("invalid_argument", "There is no page to navigate here: pass navigate");
   const storage = options.storage ?? _webStorage("sessionStorage");
   const { pin, url } = await pinRequest(config, { strong: true, forwardUrl, jwk: key?.publicJwk, signal });
   const pending: _PendingSignIn = {
@@ -243,7 +277,7 @@ export async function startForwardedSignIn(options: ForwardedSignInStartOptions)
     keyId: key?.keyId,
   };
   _setItem(storage, options.storageKey ?? PENDING_KEY, JSON.stringify(pending));
-  (options.navigate ?? ((target: string) => globalThis.location.assign(target)))(url);
+  navigate(url);
 }
 
 /**
@@ -442,12 +476,22 @@ async function _checkOnce(
   return (await validatePin(config, id, { deviceJwt, signal })).token;
 }
 
-function _showWaiting(popup: Window): void {
+function _showWaiting(popup: SignInPopup): void {
   try {
-    popup.document.title = "Plex";
-    popup.document.body.textContent = "Connecting to Plex…";
+    const document = popup.document;
+    if (!document?.body) return;
+    document.title = "Plex";
+    document.body.textContent = "Connecting to Plex…";
   } catch {
     // Not our document (already navigated elsewhere): nothing to show.
+  }
+}
+
+function _pageLocation(): _PageLocation | undefined {
+  try {
+    return (globalThis as { location?: _PageLocation }).location;
+  } catch {
+    return undefined; // Deno without --location throws on access
   }
 }
 

@@ -57,10 +57,6 @@ class FakePopup {
     assert.ok(url, "the popup was never navigated");
     return new URLSearchParams(new URL(url).hash.replace(/^#\??/, "")).get("code") ?? "";
   }
-
-  asWindow(): Window {
-    return this as unknown as Window;
-  }
 }
 
 class MemoryStorage implements BrowserStorage {
@@ -108,7 +104,7 @@ describe("signInWithPopup", () => {
     const config = configFor(emulator).withDevice({ product: "Popup Test" });
     const popup = new FakePopup();
     popup.onNavigate = () => setTimeout(() => emulator.approvePin(popup.code), 120);
-    const token = await signInWithPopup({ config, popup: popup.asWindow(), pollInterval: 50 });
+    const token = await signInWithPopup({ config, popup: popup, pollInterval: 50 });
     assert.equal(popup.urls.length, 1);
     const url = popup.urls[0]!;
     assert.ok(url.startsWith(`${emulator.url}/auth#?`), url);
@@ -133,7 +129,7 @@ describe("signInWithPopup", () => {
     const config = configFor(emulator);
     const popup = new FakePopup();
     popup.onNavigate = () => setTimeout(() => popup.closed = true, 100);
-    await rejectsWith(signInWithPopup({ config, popup: popup.asWindow(), pollInterval: 50 }), "popup_closed");
+    await rejectsWith(signInWithPopup({ config, popup: popup, pollInterval: 50 }), "popup_closed");
     const polls = emulator.count((r) => r.method === "GET" && r.clientId === config.clientId);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(emulator.count((r) => r.method === "GET" && r.clientId === config.clientId), polls);
@@ -144,7 +140,7 @@ describe("signInWithPopup", () => {
     const config = configFor(emulator);
     const popup = new FakePopup();
     popup.closed = true;
-    await rejectsWith(signInWithPopup({ config, popup: popup.asWindow() }), "popup_closed");
+    await rejectsWith(signInWithPopup({ config, popup: popup }), "popup_closed");
     assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
     assert.equal(popup.urls.length, 0);
   });
@@ -157,7 +153,7 @@ describe("signInWithPopup", () => {
       popup.closed = true;
     };
     const started = Date.now();
-    const token = await signInWithPopup({ config, popup: popup.asWindow(), pollInterval: 30_000 });
+    const token = await signInWithPopup({ config, popup: popup, pollInterval: 30_000 });
     assert.ok(Date.now() - started < 5_000, "the closed popup triggered a final check, not a 30 s poll");
     assert.equal(await accountName(config, token), emulator.users.default.username);
   });
@@ -169,7 +165,7 @@ describe("signInWithPopup", () => {
     await rejectsWith(
       signInWithPopup({
         config: configFor(emulator),
-        popup: popup.asWindow(),
+        popup: popup,
         signal: controller.signal,
         pollInterval: 50,
       }),
@@ -184,7 +180,7 @@ describe("signInWithPopup", () => {
     const key = await generateDeviceKey();
     const popup = new FakePopup();
     popup.onNavigate = () => setTimeout(() => emulator.approvePin(popup.code), 50);
-    const token = await signInWithPopup({ config, popup: popup.asWindow(), key, pollInterval: 50 });
+    const token = await signInWithPopup({ config, popup: popup, key, pollInterval: 50 });
     assert.ok(token.isJwt());
     assert.equal(token.claims?.thumbprint, key.keyId);
     assert.equal(emulator.registeredKey(config.clientId), key.keyId);
@@ -202,7 +198,7 @@ describe("signInWithPopup when the PIN expires", () => {
   it("rejects pin_expired and closes the popup", async () => {
     const popup = new FakePopup();
     const err = await rejectsWith(
-      signInWithPopup({ config: configFor(emulator), popup: popup.asWindow(), pollInterval: 100 }),
+      signInWithPopup({ config: configFor(emulator), popup: popup, pollInterval: 100 }),
       "pin_expired",
     );
     assert.match((err as Error).message, /expired/);
@@ -341,6 +337,24 @@ describe("startForwardedSignIn and finishForwardedSignIn", () => {
       );
     }
     assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
+  });
+});
+
+describe("startForwardedSignIn outside a page", () => {
+  it("rejects invalid_argument when there is no page to navigate and no navigate option", async () => {
+    const emulator = await startEmulator();
+    try {
+      const config = configFor(emulator);
+      const storage = new MemoryStorage();
+      await rejectsWith(
+        startForwardedSignIn({ config, forwardUrl: "https://app.example/", storage }),
+        "invalid_argument",
+      );
+      assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
+      assert.equal(storage.items.size, 0);
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
