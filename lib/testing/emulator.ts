@@ -17,7 +17,14 @@
  *   signature, wrong `iss`/`aud`, missing `iat`/`exp`, `exp` > `iat` + 300,
  *   bad, reused, expired or foreign nonce, algorithm other than EdDSA → 422;
  *   expired device JWT → 498.
+ * - `forgetKey(clientId)` only drops the registered key: Plex JWTs already issued stay valid until
+ *   they expire, refreshing fails with 1097. `removeDevice(clientId)` also revokes every token of the client.
  * - Nonce requests above `nonceRateLimit` per second per client → 429/1003 with `Retry-After: 1`.
+ * - Sign-in failures are counted per client identifier (the emulator sees one IP): after
+ *   `signinFailureLimit` of them, even the right password gets 401/1031 for `signinLockoutSeconds`.
+ * - Switching to a protected home user without its PIN, or with a wrong one → 403/1041.
+ * - Seeded accounts: `plexuser`/`plexpass` (home admin), `twofactor`/`twofactorpass` with the fixed
+ *   2FA code `123456`, and home members `kid` (no PIN) and `partner` (PIN `4321`); see `emulator.users`.
  * - Errors are JSON when `Accept` asks for JSON, XML otherwise; an `Accept`
  *   that allows neither gets 406.
  *
