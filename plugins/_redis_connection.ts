@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { redactSecrets } from "../lib/redact.ts";
+import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { redactedRedisUri, type RedisAddress } from "./_redis_uri.ts";
 
@@ -125,7 +126,9 @@ export class RedisConnection {
       db: address.db,
       username: address.username,
       password: address.password,
-      tls: address.tls ? { servername: address.host, ...this.#options.tls } : undefined,
+      tls: address.tls
+        ? { servername: isIP(address.host) ? undefined : address.host, ...this.#options.tls }
+        : undefined,
       lazyConnect: true,
       connectTimeout: connectTimeoutMs,
       commandTimeout: this.#options.commandTimeoutMs ?? 2_000,

@@ -339,11 +339,15 @@ export class RedisStore implements SecureStore<SecureData> {
     const opened = await openVault(bytes, this.#keyring);
     if (!opened.ok) {
       if (opened.failure === "passphrase") {
-        throw new PlexError("wrong_passphrase", `The passphrase does not open the record in ${this.#where}`, {
-          hint: purpose === "load"
-            ? `Use the fleet's passphrase (${REDIS_PASSPHRASE_ENV}); a forgotten one cannot be recovered`
-            : `Use the passphrase the record was saved with (${REDIS_PASSPHRASE_ENV}), or clear the store first`,
-        });
+        throw new PlexError(
+          "wrong_passphrase",
+          `The passphrase does not open the record in ${this.#where}${untouched}`,
+          {
+            hint: purpose === "load"
+              ? `Use the fleet's passphrase (${REDIS_PASSPHRASE_ENV}); a forgotten one cannot be recovered`
+              : `Use the passphrase the record was saved with (${REDIS_PASSPHRASE_ENV}), or clear the store first`,
+          },
+        );
       }
       throw corrupt(opened.failure === "format" ? opened.problem : "failed its integrity check");
     }
