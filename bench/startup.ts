@@ -1,0 +1,420 @@
+/**
+ * Start-up: `plextv --version` and `plextv token` (with a stored valid JWT,
+ * so no request is due) as the Bun-compiled binary and via `deno run -A
+ * cli.ts`, next to the bare runtime starting an empty script. Every command
+ * runs a few times unmeasured, then `runs` times; the table shows the median.
+ * `token` runs against the plex.tv emulator (`PLEXTV_URL`), whose request
+ * count proves that it made no request, with two stores that persist outside
+ * the process: a vault file (`PLEXTV_VAULT_PASSPHRASE`, so its key stretch is
+ * included) and `env:` variables.
+ *
+ * The binary is `dist/plextv`, built with `bun build --compile cli.ts` when it
+ * is missing or older than the sources; a `dist/plextv` made by `deno compile`
+ * is left alone and the Bun binary is built into `.tmp/bench/` instead.
+ *
+ * Run: `deno run -A bench/startup.ts [--runs N]` (`--json` prints the rows as JSON).
+ *
+ * @module
+ */
+import { spawn, spawnSync } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import {
+  defaultConfig,
+  exportPrivateJwk,
+  newClientId,
+  type SecureData,
+  Token,
+} from "../mod.ts";
+import { startEmulator } from "../lib/testing/mod.ts";
+import { toEnvVariables } from "../plugins/env.ts";
+import { Vault } from "../plugins/vault.ts";
+import { formatMs, formatRatio, median, type Table } from "./_table.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const BUN = join(ROOT, "node_modules/.bin/bun");
+const DENO = join(ROOT, "node_modules/.bin/deno");
+const EMPTY = join(ROOT, "bench/_empty.ts");
+const DIST_BINARY = join(ROOT, "dist/plextv");
+const WARMUPS = 2;
+
+/** One command's timings. */
+export interface StartupRow {
+  /** The runtime group: `bun` or `deno`. */
+  runtime: string;
+  /** The command as a user types it. */
+  command: string;
+  /** Whether this is the bare runtime (the baseline of its group). */
+  bare: boolean;
+  /** Every measured run, ms. */
+  runsMs: number[];
+  /** Requests the emulator received during all runs (`token` only). */
+  requests?: number;
+}
+
+/** What {@linkcode measureStartup} found out besides the rows. */
+export interface StartupResult {
+  /** The rows. */
+  rows: StartupRow[];
+  /** The binary used, and how it came to be. */
+  binary: string;
+  /** `plextv --version` as printed. */
+  version: string;
+  /** Measured runs per command. */
+  runs: number;
+}
+
+function _newestSource(): number {
+  let newest = 0;
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith(".ts")) {
+        newest = Math.max(newest, statSync(path).mtimeMs);
+      }
+    }
+  };
+  visit(join(ROOT, "lib"));
+  visit(join(ROOT, "plugins"));
+  for (const file of ["cli.ts", "mod.ts"]) {
+    newest = Math.max(newest, statSync(join(ROOT, file)).mtimeMs);
+  }
+  return newest;
+}
+
+function _isBunBinary(path: string): boolean {
+  const size = statSync(path).size;
+  const tail = Buffer.alloc(Math.min(size, 4096));
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+  } finally {
+    closeSync(fd);
+  }
+  return tail.includes("---- Bun! ----");
+}
+
+function _build(outfile: string): void {
+  const result = spawnSync(BUN, [
+    "build",
+    "--compile",
+    "cli.ts",
+    "--outfile",
+    outfile,
+  ], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `bun build --compile failed: ${result.stderr || result.stdout}`,
+    );
+  }
+}
+
+/**
+ * The Bun-compiled binary to measure, built when needed.
+ *
+ * @returns Its path and a note on where it came from.
+ */
+export function ensureBunBinary(): { path: string; note: string } {
+  if (!existsSync(DIST_BINARY)) {
+    _build(DIST_BINARY);
+    return {
+      path: DIST_BINARY,
+      note: "dist/plextv, built now (bun build --compile cli.ts)",
+    };
+  }
+  if (!_isBunBinary(DIST_BINARY)) {
+    const path = join(ROOT, ".tmp/bench/plextv");
+    mkdirSync(join(ROOT, ".tmp/bench"), { recursive: true });
+    _build(path);
+    return {
+      path,
+      note: ".tmp/bench/plextv, built now (dist/plextv is not a Bun binary)",
+    };
+  }
+  if (statSync(DIST_BINARY).mtimeMs < _newestSource()) {
+    _build(DIST_BINARY);
+    return {
+      path: DIST_BINARY,
+      note: "dist/plextv, rebuilt now (older than the sources)",
+    };
+  }
+  return {
+    path: DIST_BINARY,
+    note: "dist/plextv (up to date with the sources)",
+  };
+}
+
+interface _Run {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function _run(argv: string[], env: Record<string, string>): Promise<_Run> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on(
+      "data",
+      (chunk: string) => stdout += chunk,
+    );
+    child.stderr.setEncoding("utf8").on(
+      "data",
+      (chunk: string) => stderr += chunk,
+    );
+    child.on("error", reject);
+    child.on(
+      "close",
+      (code) =>
+        resolve({ ms: performance.now() - start, code, stdout, stderr }),
+    );
+  });
+}
+
+/** The environment of the measured commands: the parent's, minus every plextv and Plex variable. */
+function _baseEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(PLEXTV_|PLEX_TOKEN$|XDG_)/.test(name)) {
+      env[name] = value;
+    }
+  }
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_DATA_HOME: join(home, "data"),
+    NO_COLOR: "1",
+  };
+}
+
+/**
+ * Times the commands.
+ *
+ * @param runs Measured runs per command.
+ * @returns The rows and what was measured.
+ * @throws {Error} when a command fails, prints something unexpected, or `token` makes a request.
+ */
+export async function measureStartup(runs = 15): Promise<StartupResult> {
+  const binary = ensureBunBinary();
+  const emulator = await startEmulator();
+  const home = mkdtempSync(join(tmpdir(), "plextv-startup-"));
+  try {
+    const clientId = newClientId();
+    const config = defaultConfig().withClientId(clientId).withUrls(
+      emulator.url,
+    );
+    const legacy = await config.registerWithCredentials("plexuser", "plexpass");
+    const key = await config.generateAndUploadPublicKey(legacy);
+    const jwt = new Token(await emulator.issueJwt({ clientId }));
+    const data: SecureData = {
+      version: 1,
+      clientId,
+      keyId: key.keyId,
+      privateKey: await exportPrivateJwk(key.privateKey),
+      token: jwt.value,
+      tokenExpiresAt: jwt.expiresAt?.toISOString(),
+    };
+    const vaultPath = join(home, "device.vault");
+    const passphrase = `bench-${newClientId()}`;
+    await new Vault<SecureData>(vaultPath, passphrase).save(data);
+
+    const base = _baseEnv(home);
+    const withVault = {
+      ...base,
+      PLEXTV_URL: emulator.url,
+      PLEXTV_STORE: `vault:${vaultPath}`,
+      PLEXTV_VAULT_PASSPHRASE: passphrase,
+    };
+    const withEnv = {
+      ...base,
+      PLEXTV_URL: emulator.url,
+      PLEXTV_STORE: "env:",
+      ...toEnvVariables(data),
+    };
+    const deno = [DENO, "run", "-A"];
+    const commands: {
+      runtime: string;
+      command: string;
+      argv: string[];
+      env: Record<string, string>;
+      token?: boolean;
+    }[] = [
+      {
+        runtime: "bun",
+        command: "bun bench/_empty.ts (bare runtime)",
+        argv: [BUN, EMPTY],
+        env: base,
+      },
+      {
+        runtime: "bun",
+        command: "plextv --version (Bun binary)",
+        argv: [binary.path, "--version"],
+        env: base,
+      },
+      {
+        runtime: "bun",
+        command: "plextv token, vault: store (Bun binary)",
+        argv: [binary.path, "token"],
+        env: withVault,
+        token: true,
+      },
+      {
+        runtime: "bun",
+        command: "plextv token, env: store (Bun binary)",
+        argv: [binary.path, "token"],
+        env: withEnv,
+        token: true,
+      },
+      {
+        runtime: "deno",
+        command: "deno run bench/_empty.ts (bare runtime)",
+        argv: [DENO, "run", EMPTY],
+        env: base,
+      },
+      {
+        runtime: "deno",
+        command: "deno run -A cli.ts --version",
+        argv: [...deno, "cli.ts", "--version"],
+        env: base,
+      },
+      {
+        runtime: "deno",
+        command: "deno run -A cli.ts token, vault: store",
+        argv: [...deno, "cli.ts", "token"],
+        env: withVault,
+        token: true,
+      },
+      {
+        runtime: "deno",
+        command: "deno run -A cli.ts token, env: store",
+        argv: [...deno, "cli.ts", "token"],
+        env: withEnv,
+        token: true,
+      },
+    ];
+
+    let version = "";
+    const rows: StartupRow[] = [];
+    for (const command of commands) {
+      emulator.resetRequests();
+      const runsMs: number[] = [];
+      for (let i = 0; i < WARMUPS + runs; i++) {
+        const run = await _run(command.argv, command.env);
+        if (run.code !== 0) {
+          throw new Error(
+            `${command.command} exited with ${run.code}: ${
+              run.stderr.trim().split("\n").pop()
+            }`,
+          );
+        }
+        if (command.token && run.stdout.trim() !== jwt.value) {
+          throw new Error(`${command.command} did not print the stored token`);
+        }
+        if (command.command.includes("--version")) version = run.stdout.trim();
+        if (i >= WARMUPS) runsMs.push(run.ms);
+      }
+      rows.push({
+        runtime: command.runtime,
+        command: command.command,
+        bare: command.command.includes("bare runtime"),
+        runsMs,
+        requests: command.token ? emulator.requests.length : undefined,
+      });
+      if (command.token && emulator.requests.length !== 0) {
+        throw new Error(
+          `${command.command} made ${emulator.requests.length} requests with a valid stored JWT`,
+        );
+      }
+    }
+    return { rows, binary: binary.note, version, runs };
+  } finally {
+    await emulator.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The start-up timings as a table.
+ *
+ * @param result What {@linkcode measureStartup} returned.
+ * @returns The table of the section.
+ */
+export function startupTable(result: StartupResult): Table {
+  const bare = new Map(
+    result.rows.filter((r) => r.bare).map((r) => [r.runtime, median(r.runsMs)]),
+  );
+  return {
+    title:
+      `Start-up (median of ${result.runs} runs after ${WARMUPS} unmeasured)`,
+    columns: [
+      { header: "command" },
+      { header: "median", align: "right" },
+      { header: "fastest", align: "right" },
+      { header: "× bare runtime", align: "right" },
+      { header: "requests to plex.tv", align: "right" },
+    ],
+    rows: result.rows.map((r) => [
+      r.command,
+      formatMs(median(r.runsMs)),
+      formatMs(Math.min(...r.runsMs)),
+      r.bare
+        ? "1.00×"
+        : formatRatio(median(r.runsMs), bare.get(r.runtime) ?? 0),
+      r.requests === undefined ? "" : r.requests,
+    ]),
+    notes: [
+      `Binary: ${result.binary}; it prints "${result.version}".`,
+      "token: a valid JWT minted by the plex.tv emulator (PLEXTV_URL) is stored; the emulator counted the " +
+      "requests of all runs. The vault: rows include its PBKDF2 key stretch (600,000 iterations).",
+      "Times are wall-clock from spawn to exit, measured by the bench process.",
+    ],
+  };
+}
+
+/**
+ * Measures and tabulates the start-up times.
+ *
+ * @param runs Measured runs per command.
+ * @returns The table of the section.
+ */
+export async function startupSection(runs = 15): Promise<Table> {
+  return startupTable(await measureStartup(runs));
+}
+
+if (import.meta.main) {
+  const index = process.argv.indexOf("--runs");
+  const runs = index > 0 ? Number(process.argv[index + 1]) : 15;
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error("--runs takes a whole number of at least 1");
+  }
+  if (process.argv.includes("--json")) {
+    console.log(JSON.stringify(await measureStartup(runs), null, 2));
+  } else {console.log(
+      (await import("./_table.ts")).formatTable(await startupSection(runs)),
+    );}
+}
