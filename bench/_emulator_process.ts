@@ -1,0 +1,30 @@
+/**
+ * The plex.tv emulator in its own process, for the throughput bench (so the
+ * client measured does not share its thread with the server). Prints one JSON
+ * line `{url, clientId, token}` (a legacy token of the default user) on stdout,
+ * then serves until its stdin closes or it gets SIGTERM.
+ *
+ * Run: `deno run -A bench/_emulator_process.ts`
+ *
+ * @module
+ */
+import process from "node:process";
+import { newClientId } from "../mod.ts";
+import { startEmulator } from "../lib/testing/mod.ts";
+
+const emulator = await startEmulator();
+const clientId = newClientId();
+const token = emulator.issueLegacyToken({ clientId });
+let closing = false;
+const close = async (): Promise<void> => {
+  if (closing) return;
+  closing = true;
+  await emulator.close();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void close());
+process.stdin.on("end", () => void close());
+process.stdin.resume();
+process.stdout.write(
+  `${JSON.stringify({ url: emulator.url, clientId, token })}\n`,
+);
