@@ -488,15 +488,18 @@ async function attemptOnce(
         response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && location)
       ) {
         await response.body?.cancel().catch(() => {});
-        const next = location ? new URL(location, url) : undefined;
-        if (!next || !allowedOrigins.has(next.origin) || redirects >= MAX_REDIRECTS) {
-          throw new PlexError(
-            "redirect_refused",
-            next
-              ? `plex.tv redirected to ${next.origin}, outside the configured hosts; the request was not followed`
-              : "plex.tv redirected to a hidden location; the request was not followed",
-            { status: response.status },
-          );
+        const next = _redirectTarget(location, url);
+        const refused = !next
+          ? "plex.tv redirected to a hidden or invalid location"
+          : !allowedOrigins.has(next.origin)
+          ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
+          : redirects >= MAX_REDIRECTS
+          ? `plex.tv redirected more than ${MAX_REDIRECTS} times`
+          : undefined;
+        if (refused || !next) {
+          throw new PlexError("redirect_refused", `${refused}; the request was not followed`, {
+            status: response.status,
+          });
         }
         if (
           response.status === 303 ||
@@ -516,6 +519,16 @@ async function attemptOnce(
   } finally {
     clearTimeout(timer);
     linked?.dispose();
+  }
+}
+
+/** The URL a `Location` header points to, or `undefined` when absent or not a URL. */
+function _redirectTarget(location: string | null, base: URL): URL | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base);
+  } catch {
+    return undefined;
   }
 }
 
@@ -597,22 +610,11 @@ function throwIfAborted(
   }
 }
 
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener("abort", () => controller.abort(signal.reason), {
-      once: true,
-      signal: controller.signal,
-    });
-  }
-  return controller.signal;
-}
-
-/** Like {@linkcode anySignal}, with `dispose` to remove its listeners from a long-lived caller signal. */
+/**
+ * A signal that fires when any of `signals` does, and `dispose` to remove its
+ * listeners once the request is over (a long-lived caller signal would
+ * otherwise collect one listener per request).
+ */
 function linkSignals(signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const listeners: [AbortSignal, () => void][] = [];
@@ -759,14 +761,19 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
     throw new PlexError("invalid_argument", `A server URL must use http or https: ${redactUrl(url)}`);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const signal = options.signal ? anySignal([options.signal, timeout.signal]) : timeout.signal;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
+    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
+  }
   const headers = new Headers(options.headers);
   headers.set("Accept", "application/json");
   if (options.token !== undefined) {
-    headers.set("X-Plex-Token", typeof options.token === "string" ? options.token : options.token.value);
+    // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
+    headers.set("X-Plex-Token", Token.from(options.token).value);
   }
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), Math.min(timeoutMs, MAX_TIMER_MS));
+  const linked = options.signal ? linkSignals([options.signal, timeout.signal]) : undefined;
+  const signal = linked?.signal ?? timeout.signal;
   try {
     throwIfAborted(options.signal, timeout.signal, timeoutMs);
     let response: Response;
@@ -779,14 +786,14 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
       });
     } catch (cause) {
       throwIfAborted(options.signal, timeout.signal, timeoutMs, cause);
-      throw new PlexError("network_error", `The request to ${target.origin} failed: ${describe(cause)}`, {
-        cause,
-      });
+      const message = `The request to ${target.origin} failed: ${describe(cause)}`;
+      throw new PlexError("network_error", message, { cause: redactError(cause) });
     }
     await response.body?.cancel().catch(() => {});
     const ok = response.status >= 200 && response.status < 300;
     return { status: response.status, ok, url: redactUrl(target.href) };
   } finally {
     clearTimeout(timer);
+    linked?.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // 1003, Retry-After), 5xx, resets, silence, huge bodies, foreign redirects,
 // the retry budget, and no connection left open — on raw loopback servers.
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { after, describe, it } from "node:test";
 import { Config, defaultConfig } from "../lib/config.ts";
 import { isPlexError, PlexError } from "../lib/errors.ts";
@@ -379,6 +380,29 @@ describe("redirects", () => {
       ["/old", TOKEN],
       ["/new", TOKEN],
     ]);
+  });
+});
+
+describe("redirects that cannot be followed", () => {
+  it("refuses an invalid Location or endless same-origin redirects with redirect_refused", async () => {
+    const invalid = await serve((x) => x.reply(302, "", { Location: "http://[::1" }));
+    assert.equal((await rejection(get(configFor(invalid.url)))).code, "redirect_refused");
+    const loop = await serve((x) => x.reply(307, "", { Location: "/again" }));
+    const err = await rejection(get(configFor(loop.url)));
+    assert.equal(err.code, "redirect_refused");
+    assert.match(err.message, /more than 5 times/);
+    assert.equal(loop.requests.length, 6);
+  });
+});
+
+describe("the caller's signal", () => {
+  it("keeps no listener on a long-lived signal after the calls end", async () => {
+    const server = await serve((x) => x.reply(200, "{}"));
+    const service = new AbortController();
+    const config = configFor(server.url);
+    for (let i = 0; i < 20; i++) checkOk(await get(config, "/api/v2/user", { signal: service.signal }));
+    await rejection(get(configFor(`http://127.0.0.1:${await freePort()}`), "/x", { signal: service.signal }));
+    assert.equal(getEventListeners(service.signal, "abort").length, 0);
   });
 });
 

@@ -307,7 +307,8 @@ export interface PinSignInOptions extends PinRequestOptions {
 
 /**
  * Requests a PIN, hands it to `onPin`, and polls until the user approves it
- * (the seed's `RegisterWithPIN`). Stops at `expiresAt` and on 404/1020
+ * (the seed's `RegisterWithPIN`). Rate limited, it polls half as often, and
+ * waits out plex.tv's `Retry-After` before the next poll. Stops at `expiresAt` and on 404/1020
  * (`pin_expired`), on abort (`aborted`); any other error is thrown, not swallowed.
  *
  * @param context The configuration.
@@ -328,6 +329,7 @@ export async function registerWithPin(
   const { pin, url } = await pinRequest(context, options);
   await onPin(pin, url);
   let interval = Math.max(50, options.pollInterval ?? 1_000);
+  let pause = interval;
   const deadline = pin.expiresAt.getTime();
   for (;;) {
     const left = deadline - Date.now();
@@ -336,7 +338,8 @@ export async function registerWithPin(
         hint: "Request a new PIN and approve it before it expires",
       });
     }
-    await sleep(Math.min(interval, left), options.signal);
+    await sleep(Math.min(pause, left), options.signal);
+    pause = interval;
     try {
       const deviceJwt = options.deviceJwt ? await options.deviceJwt() : undefined;
       const { token } = await validatePin(context, pin.id, { ...options, deviceJwt });
@@ -344,6 +347,8 @@ export async function registerWithPin(
     } catch (err) {
       if (!isPlexError(err, "too_many_requests")) throw err;
       interval = Math.min(30_000, interval * 2);
+      // Retry-After (too long for the request helper to wait) delays the next poll only.
+      pause = Math.max(interval, (err.retryAfter ?? 0) * 1000);
     }
   }
 }
