@@ -436,18 +436,28 @@ describe("Retry-After", () => {
     );
   });
 
-  it("parseRetryAfter reads every IMF-fixdate to the second", LONG, () => {
+  it("parseRetryAfter reads every date in its three forms to the second", LONG, () => {
     const now = Date.UTC(2025, 5, 1);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const time = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    const longDays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
     fc.assert(
       fc.property(
         fc.date({
-          min: new Date(Date.UTC(1970, 0, 1)),
-          max: new Date(Date.UTC(9999, 11, 31)),
+          min: new Date(Date.UTC(1976, 0, 1)),
+          max: new Date(Date.UTC(2075, 11, 31)),
           noInvalidDate: true,
         }),
         (date) => {
-          const second = Math.floor(date.getTime() / 1000) * 1000;
-          assert.equal(parseRetryAfter(date.toUTCString(), now), Math.max(0, second - now));
+          const expected = Math.max(0, Math.floor(date.getTime() / 1000) * 1000 - now);
+          const [day, , month, year] = date.toUTCString().split(" ") as [string, string, string, string];
+          const dd = date.getUTCDate();
+          const forms = [
+            date.toUTCString(),
+            `${longDays[date.getUTCDay()]}, ${pad(dd)}-${month}-${year.slice(2)} ${time(date)} GMT`,
+            `${day.slice(0, 3)} ${month} ${dd < 10 ? ` ${dd}` : dd} ${time(date)} ${year}`,
+          ];
+          for (const form of forms) assert.equal(parseRetryAfter(form, now), expected, form);
         },
       ),
       { numRuns: RUNS },
