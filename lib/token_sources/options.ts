@@ -214,6 +214,11 @@ export interface JwtSourceOptions {
   onJwkMissing?: JwkMissingPolicy;
   /** Called with the new client id after a re-registration. */
   onReregister?: (clientId: string) => void | Promise<void>;
+  /**
+   * With a store that can lock (Redis): how long a replica's refresh lock
+   * lives at most; the others take over after it, if its holder died. Default 30 s.
+   */
+  lockTtlMs?: number;
 }
 
 /**
@@ -241,6 +246,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
     if (options.refreshMarginMs !== undefined) settings.refreshMarginMs = options.refreshMarginMs;
     if (options.onJwkMissing !== undefined) settings.onJwkMissing = options.onJwkMissing;
     if (options.onReregister !== undefined) settings.onReregister = options.onReregister;
+    if (options.lockTtlMs !== undefined) settings.lockTtlMs = options.lockTtlMs;
   };
 }
 

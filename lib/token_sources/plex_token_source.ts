@@ -185,8 +185,16 @@ export class PlexTokenSource implements TokenSource {
     const store = this.#settings.store;
     const refresh = async () => {
       const token = await this.#config.jwtToken(key.privateKey, key.keyId, { signal });
-      await this.#save(token);
       this.#settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
+      try {
+        await this.#save(token);
+      } catch (err) {
+        // A fresh JWT in hand is worth more than the store: keep using it, save it next time.
+        if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
+        this.#settings.logger?.warn(
+          `Could not save the refreshed JWT (${err.message}); using it from memory`,
+        );
+      }
       return token;
     };
     try {

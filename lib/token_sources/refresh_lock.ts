@@ -41,8 +41,9 @@ const LOCK_NAME = "refresh";
 /**
  * Runs `plan.refresh` holding the store's lock, when the store has one.
  * Another holder → wait, re-reading the store, until it has the result or the
- * lock is free. A store without locks, or a lock that cannot be reached,
- * refreshes directly (and says so in the log).
+ * lock is free (released, or expired because its holder died: then this
+ * process refreshes, and says so in the log). A store without locks, or a
+ * lock or store that cannot be reached, refreshes directly (with a warning).
  *
  * @param store The shared store.
  * @param plan Refresh, reload, TTL.
@@ -60,19 +61,33 @@ const LOCK_NAME = "refresh";
  */
 export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: LockedRefresh<T>): Promise<T> {
   if (!store.lock) return plan.refresh();
+  const unavailable = (err: unknown) => {
+    plan.logger?.warn(`The refresh lock is unavailable (${(err as Error).message}); refreshing without it`);
+    return plan.refresh();
+  };
   let waited = false;
   for (;;) {
     let lock;
     try {
       lock = await store.lock(LOCK_NAME, plan.ttlMs);
     } catch (err) {
-      plan.logger?.warn(`The refresh lock is unavailable (${(err as Error).message}); refreshing without it`);
-      return plan.refresh();
+      return unavailable(err);
     }
     if (lock) {
       try {
-        const fresh = await plan.reload();
-        return fresh !== undefined ? fresh : await plan.refresh();
+        let fresh;
+        try {
+          fresh = await plan.reload();
+        } catch (err) {
+          return await unavailable(err);
+        }
+        if (fresh !== undefined) return fresh;
+        if (waited) {
+          plan.logger?.warn(
+            "The other process's refresh lock expired or was released without a new token; refreshing here",
+          );
+        }
+        return await plan.refresh();
       } finally {
         await lock.release().catch((err) =>
           plan.logger?.warn(`Releasing the refresh lock failed (${(err as Error).message}); it expires by itself`)
@@ -82,7 +97,12 @@ export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: Loc
     if (!waited) plan.logger?.info("Another process is refreshing the token; waiting for it");
     waited = true;
     await sleep(plan.pollMs ?? 200, plan.signal);
-    const fresh = await plan.reload();
+    let fresh;
+    try {
+      fresh = await plan.reload();
+    } catch (err) {
+      return unavailable(err);
+    }
     if (fresh !== undefined) return fresh;
   }
 }
