@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
 import { PlexError } from "../lib/errors.ts";
 import { keychainError, type KeychainHints } from "./_keychain_errors.ts";
@@ -162,8 +163,8 @@ export function nodeSpawner(options: NodeSpawnerOptions = {}): Spawner {
         resolve({
           exitCode: code,
           signal: signal ?? null,
-          stdout: decoder.decode(_concat(stdout)),
-          stderr: decoder.decode(_concat(stderr)),
+          stdout: decoder.decode(Buffer.concat(stdout)),
+          stderr: decoder.decode(Buffer.concat(stderr)),
         });
       });
       const write = () => child.stdin?.end(request.stdin);
@@ -179,16 +180,6 @@ export function nodeSpawner(options: NodeSpawnerOptions = {}): Spawner {
         write();
       }
     });
-}
-
-function _concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 /**
