@@ -18,13 +18,11 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
-  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
-  readSync,
+  readFileSync,
   rmSync,
   statSync,
 } from "node:fs";
@@ -97,15 +95,7 @@ function _newestSource(): number {
 }
 
 function _isBunBinary(path: string): boolean {
-  const size = statSync(path).size;
-  const tail = Buffer.alloc(Math.min(size, 4096));
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, tail, 0, tail.length, size - tail.length);
-  } finally {
-    closeSync(fd);
-  }
-  return tail.includes("---- Bun! ----");
+  return readFileSync(path).includes("---- Bun! ----");
 }
 
 function _build(outfile: string): void {
@@ -127,38 +117,27 @@ function _build(outfile: string): void {
 }
 
 /**
- * The Bun-compiled binary to measure, built when needed.
+ * The Bun-compiled binary to measure: `dist/plextv` when it is missing or a
+ * Bun binary, else `.tmp/bench/plextv`; (re)built when missing or older than
+ * the sources.
  *
  * @returns Its path and a note on where it came from.
  */
 export function ensureBunBinary(): { path: string; note: string } {
-  if (!existsSync(DIST_BINARY)) {
-    _build(DIST_BINARY);
-    return {
-      path: DIST_BINARY,
-      note: "dist/plextv, built now (bun build --compile cli.ts)",
-    };
+  const useDist = !existsSync(DIST_BINARY) || _isBunBinary(DIST_BINARY);
+  const path = useDist ? DIST_BINARY : join(ROOT, ".tmp/bench/plextv");
+  const name = useDist
+    ? "dist/plextv"
+    : ".tmp/bench/plextv (dist/plextv is not a Bun binary)";
+  if (existsSync(path) && statSync(path).mtimeMs >= _newestSource()) {
+    return { path, note: `${name}, up to date with the sources` };
   }
-  if (!_isBunBinary(DIST_BINARY)) {
-    const path = join(ROOT, ".tmp/bench/plextv");
-    mkdirSync(join(ROOT, ".tmp/bench"), { recursive: true });
-    _build(path);
-    return {
-      path,
-      note: ".tmp/bench/plextv, built now (dist/plextv is not a Bun binary)",
-    };
-  }
-  if (statSync(DIST_BINARY).mtimeMs < _newestSource()) {
-    _build(DIST_BINARY);
-    return {
-      path: DIST_BINARY,
-      note: "dist/plextv, rebuilt now (older than the sources)",
-    };
-  }
-  return {
-    path: DIST_BINARY,
-    note: "dist/plextv (up to date with the sources)",
-  };
+  const why = existsSync(path)
+    ? "rebuilt, it was older than the sources"
+    : "built";
+  mkdirSync(join(path, ".."), { recursive: true });
+  _build(path);
+  return { path, note: `${name}, ${why} (bun build --compile cli.ts)` };
 }
 
 interface _Run {
@@ -319,11 +298,17 @@ export async function measureStartup(runs = 15): Promise<StartupResult> {
     ];
 
     let version = "";
-    const rows: StartupRow[] = [];
-    for (const command of commands) {
-      emulator.resetRequests();
-      const runsMs: number[] = [];
-      for (let i = 0; i < WARMUPS + runs; i++) {
+    const rows: StartupRow[] = commands.map((command) => ({
+      runtime: command.runtime,
+      command: command.command,
+      bare: command.command.includes("bare runtime"),
+      runsMs: [],
+      requests: command.token ? 0 : undefined,
+    }));
+    // Round-robin, so a load spike on this machine hits every command alike.
+    for (let i = 0; i < WARMUPS + runs; i++) {
+      for (const [index, command] of commands.entries()) {
+        emulator.resetRequests();
         const run = await _run(command.argv, command.env);
         if (run.code !== 0) {
           throw new Error(
@@ -336,18 +321,15 @@ export async function measureStartup(runs = 15): Promise<StartupResult> {
           throw new Error(`${command.command} did not print the stored token`);
         }
         if (command.command.includes("--version")) version = run.stdout.trim();
-        if (i >= WARMUPS) runsMs.push(run.ms);
+        const row = rows[index];
+        if (i >= WARMUPS) row.runsMs.push(run.ms);
+        if (command.token) row.requests! += emulator.requests.length;
       }
-      rows.push({
-        runtime: command.runtime,
-        command: command.command,
-        bare: command.command.includes("bare runtime"),
-        runsMs,
-        requests: command.token ? emulator.requests.length : undefined,
-      });
-      if (command.token && emulator.requests.length !== 0) {
+    }
+    for (const row of rows) {
+      if (row.requests) {
         throw new Error(
-          `${command.command} made ${emulator.requests.length} requests with a valid stored JWT`,
+          `${row.command} made ${row.requests} requests with a valid stored JWT`,
         );
       }
     }
