@@ -1,0 +1,218 @@
+/**
+ * Every plextv benchmark in one run, one markdown table per section:
+ * requests per operation, library weight next to the peers, start-up,
+ * throughput, vault timings, browser bundle sizes and fleet refresh.
+ * Figures only: nothing fails on a time; the exit code is 1 only when a
+ * section could not be measured (its error is printed in its place).
+ *
+ * Run: `deno task bench` (or `npm run bench`); `--only requests,weight` runs
+ * some sections; `--runs N` sets the start-up runs (default 15).
+ *
+ * @module
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../mod.ts";
+import { formatBytes, formatMs, formatTable, type Table } from "./_table.ts";
+import { requestsSection } from "./requests.ts";
+import { startupSection } from "./startup.ts";
+import {
+  measureThroughput,
+  type ThroughputResult,
+  throughputTable,
+} from "./throughput.ts";
+import { weightSection } from "./weight.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const BUN = join(ROOT, "node_modules/.bin/bun");
+const DENO = join(ROOT, "node_modules/.bin/deno");
+
+/** Runs a bench script of another concern and returns its stdout. */
+function _script(
+  runtime: "deno" | "bun",
+  script: string,
+  args: string[] = [],
+): string {
+  const argv = runtime === "deno"
+    ? [DENO, ["run", "-A", script, ...args]] as const
+    : [BUN, [script, ...args]] as const;
+  const result = spawnSync(argv[0], [...argv[1]], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 16 << 20,
+  });
+  if (result.status !== 0) {
+    const reason = (result.stderr || result.stdout || "").trim().split("\n")
+      .slice(-3).join(" ");
+    throw new Error(
+      `${runtime} ${script} exited with ${result.status}: ${reason}`,
+    );
+  }
+  return result.stdout;
+}
+
+function _version(binary: string): string {
+  const result = spawnSync(binary, ["--version"], { encoding: "utf8" });
+  return (result.stdout ?? "").split("\n")[0].trim();
+}
+
+async function _throughput(): Promise<Table> {
+  const results: ThroughputResult[] = [await measureThroughput()];
+  results.push(
+    JSON.parse(
+      _script("bun", "bench/throughput.ts", ["--json"]),
+    ) as ThroughputResult,
+  );
+  return throughputTable(results);
+}
+
+interface _VaultRun {
+  runtime: string;
+  rows: { operation: string; ms: number }[];
+}
+
+function _vault(): Table {
+  const runs = (["deno", "bun"] as const).map((runtime) =>
+    JSON.parse(_script(runtime, "bench/vault.ts", ["--json"])) as _VaultRun
+  );
+  return {
+    title:
+      "Vault: open and save (PBKDF2-HMAC-SHA256, 600,000 iterations, AES-256-GCM)",
+    columns: [
+      { header: "operation" },
+      ...runs.map((run) => ({ header: run.runtime, align: "right" as const })),
+    ],
+    rows: runs[0].rows.map((
+      row,
+      i,
+    ) => [
+      row.operation,
+      ...runs.map((run) => formatMs(run.rows[i]?.ms ?? NaN)),
+    ]),
+    notes: [
+      "From bench/vault.ts, run under each runtime: the key is stretched once per Vault instance.",
+    ],
+  };
+}
+
+interface _BundleRow {
+  bundle: string;
+  minifiedBytes: number;
+  gzipBytes: number;
+}
+
+function _browser(): Table {
+  const rows = JSON.parse(
+    _script("deno", "bench/browser_bundle.ts", ["--json"]),
+  ) as _BundleRow[];
+  return {
+    title: "Browser bundles (bun build --minify, gzip -9)",
+    columns: [{ header: "bundle" }, { header: "minified", align: "right" }, {
+      header: "gzip",
+      align: "right",
+    }],
+    rows: rows.map((
+      row,
+    ) => [
+      row.bundle,
+      formatBytes(row.minifiedBytes),
+      formatBytes(row.gzipBytes),
+    ]),
+    notes: ["From bench/browser_bundle.ts."],
+  };
+}
+
+/** The fleet bench prints its own table; it is shown as it is. */
+function _fleet(): Table | string {
+  const script = "bench/fleet_refresh.ts";
+  if (!existsSync(join(ROOT, script))) {
+    return {
+      title: "Fleet refresh (Redis store)",
+      columns: [{ header: "status" }],
+      rows: [[`${script} is not in this checkout yet`]],
+    };
+  }
+  const out = _script("deno", script).trim();
+  return /^#{1,3} /m.test(out)
+    ? `${out}\n`
+    : `### Fleet refresh (Redis store)\n\n${out}\n`;
+}
+
+const SECTIONS: Record<string, () => Table | string | Promise<Table | string>> =
+  {
+    requests: requestsSection,
+    weight: weightSection,
+    startup: () => startupSection(_runs()),
+    throughput: _throughput,
+    vault: _vault,
+    browser: _browser,
+    fleet: _fleet,
+  };
+
+function _option(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+function _runs(): number {
+  const runs = Number(_option("--runs") ?? 15);
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error("--runs takes a whole number of at least 1");
+  }
+  return runs;
+}
+
+if (import.meta.main) {
+  const only = _option("--only")?.split(",").map((s) =>
+    s.trim()
+  ).filter(Boolean) ?? Object.keys(SECTIONS);
+  const unknown = only.filter((name) => !(name in SECTIONS));
+  if (unknown.length) {
+    console.error(
+      `Unknown section ${unknown.join(", ")}; the sections are ${
+        Object.keys(SECTIONS).join(", ")
+      }`,
+    );
+    process.exit(2);
+  }
+  const started = performance.now();
+  const cpu = cpus();
+  console.log(`## plextv ${VERSION} benchmarks\n`);
+  console.log(
+    `${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${
+      cpu[0]?.model.trim() ?? "CPU"
+    } · ` +
+      `${_version(DENO).replace(/ \(.*/, "")} · bun ${
+        _version(BUN)
+      } · ${process.platform} · ` +
+      `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`,
+  );
+  let failed = 0;
+  for (const name of only) {
+    const sectionStart = performance.now();
+    try {
+      const section = await SECTIONS[name]();
+      console.log(typeof section === "string" ? section : formatTable(section));
+    } catch (err) {
+      failed++;
+      console.log(
+        `### ${name}\n\nNot measured: ${
+          err instanceof Error ? err.message : String(err)
+        }\n`,
+      );
+    }
+    console.error(
+      `bench: ${name} took ${formatMs(performance.now() - sectionStart)}`,
+    );
+  }
+  console.log(
+    `Produced by \`deno task bench\` in ${
+      formatMs(performance.now() - started)
+    }.`,
+  );
+  process.exit(failed ? 1 : 0);
+}
