@@ -281,10 +281,11 @@ interface _Answer {
 function _answer(result: SpawnResult): _Answer {
   const lines = result.stdout.split(/\r?\n/).map((line) => line.trim());
   const value = lines.find((line) => line.startsWith("plextv:value:"));
+  // The script prints an answer only after the call succeeded, so the answer counts whatever the exit code.
   return {
-    ok: result.exitCode === 0 && lines.includes("plextv:ok"),
+    ok: lines.includes("plextv:ok"),
     notFound: lines.includes("plextv:notfound"),
-    value: result.exitCode === 0 && value !== undefined ? value.slice("plextv:value:".length) : undefined,
+    value: value?.slice("plextv:value:".length),
   };
 }
 
