@@ -67,6 +67,7 @@ import { nodeSpawner, type Spawner } from "./_keychain_spawn.ts";
 import { windowsBackend } from "./_keychain_windows.ts";
 
 export type { KeychainBackendName } from "./_keychain_backend.ts";
+export type { SecureData, SecureStore, StoreLock } from "../lib/store.ts";
 export {
   nodeSpawner,
   type NodeSpawnerOptions,
