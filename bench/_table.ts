@@ -49,32 +49,23 @@ export function formatTable(table: Table): string {
   for (const [index, row] of table.rows.entries()) {
     if (row.length !== width) {
       throw new Error(
-        `Row ${
-          index + 1
-        } of the table ${table.title} has ${row.length} cells for ${width} columns`,
+        `Row ${index + 1} of the table ${table.title} has ${row.length} cells for ${width} columns`,
       );
     }
   }
-  const text = (cell: Cell): string =>
-    String(cell).replaceAll("|", "\\|").replaceAll("\n", " ");
+  const text = (cell: Cell): string => String(cell).replaceAll("|", "\\|").replaceAll("\n", " ");
   const header = table.columns.map((column) => text(column.header));
   const body = table.rows.map((row) => row.map(text));
-  const widths = header.map((h, i) =>
-    Math.max(3, h.length, ...body.map((row) => row[i].length))
-  );
+  const widths = header.map((h, i) => Math.max(3, h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]): string =>
     `| ${
       cells.map((cell, i) =>
-        table.columns[i].align === "right"
-          ? cell.padStart(widths[i])
-          : cell.padEnd(widths[i])
+        table.columns[i].align === "right" ? cell.padStart(widths[i]) : cell.padEnd(widths[i])
       ).join(" | ")
     } |`;
   const rule = `|${
     table.columns.map((column, i) =>
-      column.align === "right"
-        ? `${"-".repeat(widths[i] + 1)}:`
-        : "-".repeat(widths[i] + 2)
+      column.align === "right" ? `${"-".repeat(widths[i] + 1)}:` : "-".repeat(widths[i] + 2)
     ).join("|")
   }|`;
   const lines = [
@@ -142,9 +133,7 @@ export function formatBytes(bytes: number): string {
  * ```
  */
 export function formatRatio(value: number, base: number): string {
-  return base > 0 && Number.isFinite(value)
-    ? `${(value / base).toFixed(2)}×`
-    : "n/a";
+  return base > 0 && Number.isFinite(value) ? `${(value / base).toFixed(2)}×` : "n/a";
 }
 
 /**
@@ -163,7 +152,5 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -15,21 +15,13 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { VERSION } from "../mod.ts";
+import { BUN, DENO, ROOT } from "./_paths.ts";
 import { formatBytes, formatMs, formatTable, type Table } from "./_table.ts";
 import { requestsSection } from "./requests.ts";
 import { startupSection } from "./startup.ts";
-import {
-  measureThroughput,
-  type ThroughputResult,
-  throughputTable,
-} from "./throughput.ts";
+import { measureThroughput, type ThroughputResult, throughputTable } from "./throughput.ts";
 import { weightSection } from "./weight.ts";
-
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const BUN = join(ROOT, "node_modules/.bin/bun");
-const DENO = join(ROOT, "node_modules/.bin/deno");
 
 /** Runs a bench script of another concern and returns its stdout. */
 function _script(
@@ -80,8 +72,7 @@ function _vault(): Table {
     JSON.parse(_script(runtime, "bench/vault.ts", ["--json"])) as _VaultRun
   );
   return {
-    title:
-      "Vault: open and save (PBKDF2-HMAC-SHA256, 600,000 iterations, AES-256-GCM)",
+    title: "Vault: open and save (PBKDF2-HMAC-SHA256, 600,000 iterations, AES-256-GCM)",
     columns: [
       { header: "operation" },
       ...runs.map((run) => ({ header: run.runtime, align: "right" as const })),
@@ -137,21 +128,18 @@ function _fleet(): Table | string {
     };
   }
   const out = _script("deno", script).trim();
-  return /^#{1,3} /m.test(out)
-    ? `${out}\n`
-    : `### Fleet refresh (Redis store)\n\n${out}\n`;
+  return /^#{1,3} /m.test(out) ? `${out}\n` : `### Fleet refresh (Redis store)\n\n${out}\n`;
 }
 
-const SECTIONS: Record<string, () => Table | string | Promise<Table | string>> =
-  {
-    requests: requestsSection,
-    weight: weightSection,
-    startup: () => startupSection(_runs()),
-    throughput: _throughput,
-    vault: _vault,
-    browser: _browser,
-    fleet: _fleet,
-  };
+const SECTIONS: Record<string, () => Table | string | Promise<Table | string>> = {
+  requests: requestsSection,
+  weight: weightSection,
+  startup: () => startupSection(_runs()),
+  throughput: _throughput,
+  vault: _vault,
+  browser: _browser,
+  fleet: _fleet,
+};
 
 function _option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -167,15 +155,11 @@ function _runs(): number {
 }
 
 if (import.meta.main) {
-  const only = _option("--only")?.split(",").map((s) =>
-    s.trim()
-  ).filter(Boolean) ?? Object.keys(SECTIONS);
+  const only = _option("--only")?.split(",").map((s) => s.trim()).filter(Boolean) ?? Object.keys(SECTIONS);
   const unknown = only.filter((name) => !(name in SECTIONS));
   if (unknown.length) {
     console.error(
-      `Unknown section ${unknown.join(", ")}; the sections are ${
-        Object.keys(SECTIONS).join(", ")
-      }`,
+      `Unknown section ${unknown.join(", ")}; the sections are ${Object.keys(SECTIONS).join(", ")}`,
     );
     process.exit(2);
   }
@@ -183,12 +167,8 @@ if (import.meta.main) {
   const cpu = cpus();
   console.log(`## plextv ${VERSION} benchmarks\n`);
   console.log(
-    `${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${
-      cpu[0]?.model.trim() ?? "CPU"
-    } · ` +
-      `${_version(DENO).replace(/ \(.*/, "")} · bun ${
-        _version(BUN)
-      } · ${process.platform} · ` +
+    `${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model.trim() ?? "CPU"} · ` +
+      `${_version(DENO).replace(/ \(.*/, "")} · bun ${_version(BUN)} · ${process.platform} · ` +
       `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`,
   );
   let failed = 0;
@@ -200,9 +180,7 @@ if (import.meta.main) {
     } catch (err) {
       failed++;
       console.log(
-        `### ${name}\n\nNot measured: ${
-          err instanceof Error ? err.message : String(err)
-        }\n`,
+        `### ${name}\n\nNot measured: ${err instanceof Error ? err.message : String(err)}\n`,
       );
     }
     console.error(
@@ -210,9 +188,7 @@ if (import.meta.main) {
     );
   }
   console.log(
-    `Produced by \`deno task bench\` in ${
-      formatMs(performance.now() - started)
-    }.`,
+    `Produced by \`deno task bench\` in ${formatMs(performance.now() - started)}.`,
   );
   process.exit(failed ? 1 : 0);
 }

@@ -11,12 +11,10 @@ import process from "node:process";
 import {
   type Config,
   defaultConfig,
-  exportPrivateJwk,
   memoryStore,
   newClientId,
   type OnPin,
   type SecureData,
-  Token,
   withCredentials,
   withJwt,
   withPin,
@@ -24,6 +22,7 @@ import {
 } from "../mod.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import type { RequestRecord } from "../lib/testing/mod.ts";
+import { registeredDevice } from "./_device.ts";
 import { type Table } from "./_table.ts";
 
 /** What one scenario made plex.tv do. */
@@ -73,8 +72,7 @@ function _config(emulator: Emulator, clientId: string = newClientId()): Config {
 
 /** The user approves the PIN a little later, as a person at plex.tv/link would. */
 function _approveLater(emulator: Emulator): OnPin {
-  return (pin) =>
-    void setTimeout(() => emulator.approvePin(pin.code), APPROVE_AFTER_MS);
+  return (pin) => void setTimeout(() => emulator.approvePin(pin.code), APPROVE_AFTER_MS);
 }
 
 /** The user approves the PIN before the first status check. */
@@ -84,22 +82,8 @@ function _approveAtOnce(emulator: Emulator): OnPin {
 
 /** A store holding a device key registered at the emulator and a JWT expiring in `expiresInSeconds`. */
 async function _storedDevice(emulator: Emulator, expiresInSeconds: number) {
-  const clientId = newClientId();
-  const config = _config(emulator, clientId);
-  const legacy = await config.registerWithCredentials("plexuser", "plexpass");
-  const key = await config.generateAndUploadPublicKey(legacy);
-  const jwt = new Token(
-    await emulator.issueJwt({ clientId, expiresInSeconds }),
-  );
-  const store = memoryStore<SecureData>({
-    version: 1,
-    clientId,
-    keyId: key.keyId,
-    privateKey: await exportPrivateJwk(key.privateKey),
-    token: jwt.value,
-    tokenExpiresAt: jwt.expiresAt?.toISOString(),
-  });
-  return { config, store };
+  const { config, data } = await registeredDevice(emulator, expiresInSeconds);
+  return { config, store: memoryStore<SecureData>(data) };
 }
 
 function _ensure(condition: unknown, message: string): asserts condition {
@@ -123,8 +107,7 @@ const _ALL: _Scenario[] = [
   },
   {
     id: "credentials-jwt",
-    operation:
-      "cold login: credentials → JWT (sign-in, key upload, nonce, token)",
+    operation: "cold login: credentials → JWT (sign-in, key upload, nonce, token)",
     minimum: 4,
     async run(emulator) {
       const source = _config(emulator).tokenSource(
@@ -154,8 +137,7 @@ const _ALL: _Scenario[] = [
   },
   {
     id: "pin-at-once",
-    operation:
-      "cold login: PIN → legacy token (approved before the first poll)",
+    operation: "cold login: PIN → legacy token (approved before the first poll)",
     minimum: 2,
     async run(emulator) {
       const source = _config(emulator).tokenSource(
@@ -257,9 +239,7 @@ const _ALL: _Scenario[] = [
 ];
 
 function _endpoint(record: RequestRecord): string {
-  return `${record.method} ${
-    record.path.replace(/\/pins\/\d+$/, "/pins/{id}")
-  }`;
+  return `${record.method} ${record.path.replace(/\/pins\/\d+$/, "/pins/{id}")}`;
 }
 
 function _endpoints(records: readonly RequestRecord[]): string {
@@ -296,9 +276,7 @@ export async function countRequests(
     counts.push({
       operation: scenario.operation,
       requests: records.length,
-      polls: records.filter((r) =>
-        r.method === "GET" && /^\/api\/v2\/pins\/\d+$/.test(r.path)
-      ).length,
+      polls: records.filter((r) => r.method === "GET" && /^\/api\/v2\/pins\/\d+$/.test(r.path)).length,
       minimum: scenario.minimum,
       endpoints: _endpoints(records),
     });

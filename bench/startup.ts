@@ -17,34 +17,18 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
-import {
-  defaultConfig,
-  exportPrivateJwk,
-  newClientId,
-  type SecureData,
-  Token,
-} from "../mod.ts";
+import { defaultConfig, exportPrivateJwk, newClientId, type SecureData, Token } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { toEnvVariables } from "../plugins/env.ts";
 import { Vault } from "../plugins/vault.ts";
+import { registeredDevice } from "./_device.ts";
+import { BUN, DENO, ROOT } from "./_paths.ts";
 import { formatMs, formatRatio, median, type Table } from "./_table.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const BUN = join(ROOT, "node_modules/.bin/bun");
-const DENO = join(ROOT, "node_modules/.bin/deno");
 const EMPTY = join(ROOT, "bench/_empty.ts");
 const DIST_BINARY = join(ROOT, "dist/plextv");
 const WARMUPS = 2;
@@ -126,15 +110,11 @@ function _build(outfile: string): void {
 export function ensureBunBinary(): { path: string; note: string } {
   const useDist = !existsSync(DIST_BINARY) || _isBunBinary(DIST_BINARY);
   const path = useDist ? DIST_BINARY : join(ROOT, ".tmp/bench/plextv");
-  const name = useDist
-    ? "dist/plextv"
-    : ".tmp/bench/plextv (dist/plextv is not a Bun binary)";
+  const name = useDist ? "dist/plextv" : ".tmp/bench/plextv (dist/plextv is not a Bun binary)";
   if (existsSync(path) && statSync(path).mtimeMs >= _newestSource()) {
     return { path, note: `${name}, up to date with the sources` };
   }
-  const why = existsSync(path)
-    ? "rebuilt, it was older than the sources"
-    : "built";
+  const why = existsSync(path) ? "rebuilt, it was older than the sources" : "built";
   mkdirSync(join(path, ".."), { recursive: true });
   _build(path);
   return { path, note: `${name}, ${why} (bun build --compile cli.ts)` };
@@ -168,8 +148,7 @@ function _run(argv: string[], env: Record<string, string>): Promise<_Run> {
     child.on("error", reject);
     child.on(
       "close",
-      (code) =>
-        resolve({ ms: performance.now() - start, code, stdout, stderr }),
+      (code) => resolve({ ms: performance.now() - start, code, stdout, stderr }),
     );
   });
 }
@@ -203,21 +182,7 @@ export async function measureStartup(runs = 15): Promise<StartupResult> {
   const emulator = await startEmulator();
   const home = mkdtempSync(join(tmpdir(), "plextv-startup-"));
   try {
-    const clientId = newClientId();
-    const config = defaultConfig().withClientId(clientId).withUrls(
-      emulator.url,
-    );
-    const legacy = await config.registerWithCredentials("plexuser", "plexpass");
-    const key = await config.generateAndUploadPublicKey(legacy);
-    const jwt = new Token(await emulator.issueJwt({ clientId }));
-    const data: SecureData = {
-      version: 1,
-      clientId,
-      keyId: key.keyId,
-      privateKey: await exportPrivateJwk(key.privateKey),
-      token: jwt.value,
-      tokenExpiresAt: jwt.expiresAt?.toISOString(),
-    };
+    const { data, jwt } = await registeredDevice(emulator, 7 * 86_400);
     const vaultPath = join(home, "device.vault");
     const passphrase = `bench-${newClientId()}`;
     await new Vault<SecureData>(vaultPath, passphrase).save(data);
@@ -312,9 +277,7 @@ export async function measureStartup(runs = 15): Promise<StartupResult> {
         const run = await _run(command.argv, command.env);
         if (run.code !== 0) {
           throw new Error(
-            `${command.command} exited with ${run.code}: ${
-              run.stderr.trim().split("\n").pop()
-            }`,
+            `${command.command} exited with ${run.code}: ${run.stderr.trim().split("\n").pop()}`,
           );
         }
         if (command.token && run.stdout.trim() !== jwt.value) {
@@ -351,8 +314,7 @@ export function startupTable(result: StartupResult): Table {
     result.rows.filter((r) => r.bare).map((r) => [r.runtime, median(r.runsMs)]),
   );
   return {
-    title:
-      `Start-up (median of ${result.runs} runs after ${WARMUPS} unmeasured)`,
+    title: `Start-up (median of ${result.runs} runs after ${WARMUPS} unmeasured)`,
     columns: [
       { header: "command" },
       { header: "median", align: "right" },
@@ -364,9 +326,7 @@ export function startupTable(result: StartupResult): Table {
       r.command,
       formatMs(median(r.runsMs)),
       formatMs(Math.min(...r.runsMs)),
-      r.bare
-        ? "1.00×"
-        : formatRatio(median(r.runsMs), bare.get(r.runtime) ?? 0),
+      r.bare ? "1.00×" : formatRatio(median(r.runsMs), bare.get(r.runtime) ?? 0),
       r.requests === undefined ? "" : r.requests,
     ]),
     notes: [

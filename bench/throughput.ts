@@ -14,13 +14,10 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { defaultConfig, withToken } from "../mod.ts";
 import { deviceHeaders } from "../lib/device.ts";
+import { DENO, ROOT } from "./_paths.ts";
 import { formatMs, formatRatio, median, type Table } from "./_table.ts";
-
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const DENO = join(ROOT, "node_modules/.bin/deno");
 
 /** The calls, concurrency and rounds of a throughput run. */
 export interface ThroughputOptions {
@@ -184,16 +181,12 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
     ];
   });
   return {
-    title: `Throughput: ${first?.calls ?? 0} user() calls, ${
-      first?.concurrency ?? 0
-    } at a time`,
+    title: `Throughput: ${first?.calls ?? 0} user() calls, ${first?.concurrency ?? 0} at a time`,
     columns: [
       { header: "client" },
       { header: "runtime" },
       {
-        header: `time for ${first?.calls ?? 0} (median of ${
-          first?.libraryMs.length ?? 0
-        })`,
+        header: `time for ${first?.calls ?? 0} (median of ${first?.libraryMs.length ?? 0})`,
         align: "right",
       },
       { header: "calls/s", align: "right" },

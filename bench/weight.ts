@@ -17,13 +17,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { ESBUILD, ROOT } from "./_paths.ts";
 import { formatBytes, type Table } from "./_table.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const BENCH = join(ROOT, "bench");
-const ESBUILD = join(ROOT, "node_modules/.bin/esbuild");
 
 /** One library measured. */
 export interface Weight {
@@ -108,9 +106,7 @@ function _readPackage(dir: string): _PackageJson {
 export function ensurePeers(): boolean {
   const wanted = Object.keys(_readPackage(BENCH).devDependencies ?? {});
   if (
-    wanted.every((name) =>
-      existsSync(join(BENCH, "node_modules", name, "package.json"))
-    )
+    wanted.every((name) => existsSync(join(BENCH, "node_modules", name, "package.json")))
   ) return false;
   console.error(
     "bench: installing the peer libraries into bench/node_modules (npm install --prefix bench)",
@@ -260,8 +256,7 @@ export function weightTable(weights: readonly Weight[]): Table {
   const size = (s: { minified: number; gzip: number }) =>
     `${formatBytes(s.minified)} / ${formatBytes(s.gzip)}`;
   return {
-    title:
-      "Library weight: sign in + read the account, bundled and minified (esbuild), gzip -9",
+    title: "Library weight: sign in + read the account, bundled and minified (esbuild), gzip -9",
     columns: [
       { header: "library" },
       { header: "what the entry does" },
@@ -273,9 +268,7 @@ export function weightTable(weights: readonly Weight[]): Table {
     rows: weights.map((w) => [
       `${w.library} ${w.version}`,
       w.signIn,
-      w.browser?.error
-        ? `cannot bundle (imports ${w.browser.error})`
-        : size(w.browser!),
+      w.browser?.error ? `cannot bundle (imports ${w.browser.error})` : size(w.browser!),
       size(w.node),
       w.installed,
       w.bundled.length,

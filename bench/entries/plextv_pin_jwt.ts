@@ -4,13 +4,7 @@
  *
  * @module
  */
-import {
-  defaultConfig,
-  memoryStore,
-  type OnPin,
-  withJwt,
-  withPinJwt,
-} from "../../mod.ts";
+import { defaultConfig, memoryStore, type OnPin, withJwt, withPinJwt } from "../../mod.ts";
 
 /** Signs in with a PIN + device key and returns the account's username. */
 export async function signInAndUser(

@@ -1,0 +1,49 @@
+/**
+ * A device registered at the plex.tv emulator, as a restarted program would
+ * find it in its store: client id, device key and a Plex JWT.
+ *
+ * @module
+ */
+import { type Config, defaultConfig, exportPrivateJwk, newClientId, type SecureData, Token } from "../mod.ts";
+import type { Emulator } from "../lib/testing/mod.ts";
+
+/** What {@linkcode registeredDevice} returns. */
+export interface RegisteredDevice {
+  /** A Config pointed at the emulator, with the device's client id. */
+  config: Config;
+  /** What a store holds for the device. */
+  data: SecureData;
+  /** The stored Plex JWT. */
+  jwt: Token;
+}
+
+/**
+ * Signs in with the emulator's default user, registers a device key, and
+ * mints a Plex JWT for it (these requests are the setup, not the measure).
+ *
+ * @param emulator The emulator.
+ * @param expiresInSeconds The JWT's lifetime from now; negative: already expired.
+ * @returns The Config, the data to store, and the JWT.
+ */
+export async function registeredDevice(
+  emulator: Emulator,
+  expiresInSeconds: number,
+): Promise<RegisteredDevice> {
+  const clientId = newClientId();
+  const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+    .withAuthAppUrl(`${emulator.url}/auth`);
+  const legacy = await config.registerWithCredentials("plexuser", "plexpass");
+  const key = await config.generateAndUploadPublicKey(legacy);
+  const jwt = new Token(
+    await emulator.issueJwt({ clientId, expiresInSeconds }),
+  );
+  const data: SecureData = {
+    version: 1,
+    clientId,
+    keyId: key.keyId,
+    privateKey: await exportPrivateJwk(key.privateKey),
+    token: jwt.value,
+    tokenExpiresAt: jwt.expiresAt?.toISOString(),
+  };
+  return { config, data, jwt };
+}
