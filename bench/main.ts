@@ -117,18 +117,22 @@ function _browser(): Table {
   };
 }
 
-/** The fleet bench prints its own table; it is shown as it is. */
+/** The fleet bench (bench/fleet_refresh.ts) prints its own table: it is shown as it is. */
 function _fleet(): Table | string {
+  const title = "### Fleet refresh (Redis store, refresh lock)";
   const script = "bench/fleet_refresh.ts";
-  if (!existsSync(join(ROOT, script))) {
-    return {
-      title: "Fleet refresh (Redis store)",
-      columns: [{ header: "status" }],
-      rows: [[`${script} is not in this checkout yet`]],
-    };
+  const skip = (reason: string): Table => ({
+    title: title.slice(4),
+    columns: [{ header: "skipped" }],
+    rows: [[reason]],
+  });
+  if (!existsSync(join(ROOT, script))) return skip(`${script} is not in this checkout yet`);
+  const check = spawnSync("redis-server", ["--version"], { stdio: "ignore" });
+  if (check.error || check.status !== 0) {
+    return skip("redis-server is not installed (apt-get install -y redis-server)");
   }
   const out = _script("deno", script).trim();
-  return /^#{1,3} /m.test(out) ? `${out}\n` : `### Fleet refresh (Redis store)\n\n${out}\n`;
+  return /^#{1,3} /m.test(out) ? `${out}\n` : `${title}\n\n${out}\n\n- From ${script}.\n`;
 }
 
 const SECTIONS: Record<string, () => Table | string | Promise<Table | string>> = {
