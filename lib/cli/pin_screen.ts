@@ -112,6 +112,7 @@ export class PinScreen {
     if (terminal) {
       const { drawQr } = await import("./qr.ts");
       const lines = drawQr(qrLink(url), out.colour);
+      // deno-lint-ignore no-control-regex
       const width = [...lines[0].replace(/\x1b\[[0-9;]*m/g, "")].length;
       const columns = out.stderr.columns ?? 80;
       const rows = out.stderr.rows ?? 24;

@@ -67,6 +67,8 @@ export class Prompter {
   readonly #output: Sink;
   #buffer = "";
   #ended = false;
+  #watchingEnd = false;
+  #wake?: () => void;
 
   /**
    * Creates a prompter.
@@ -122,10 +124,17 @@ export class Prompter {
 
   #readChunk(): Promise<void> {
     const input = this.#input;
+    if (!this.#watchingEnd) {
+      this.#watchingEnd = true;
+      input.on("end", () => {
+        this.#ended = true;
+        this.#wake?.();
+      });
+    }
     return new Promise<void>((resolve, reject) => {
       const done = () => {
+        this.#wake = undefined;
         input.off("data", onData);
-        input.off("end", onEnd);
         input.off("error", onError);
         input.pause();
       };
@@ -134,17 +143,15 @@ export class Prompter {
         done();
         resolve();
       };
-      const onEnd = () => {
-        this.#ended = true;
-        done();
-        resolve();
-      };
       const onError = (err: unknown) => {
         done();
         reject(new CliError("Cannot read standard input", { cause: err }));
       };
+      this.#wake = () => {
+        done();
+        resolve();
+      };
       input.on("data", onData);
-      input.on("end", onEnd);
       input.on("error", onError);
       input.resume();
     });
@@ -167,6 +174,7 @@ export class Prompter {
       };
       const onData = (chunk: string | Uint8Array) => {
         const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        // deno-lint-ignore no-control-regex
         for (const char of text.replace(/\x1b\[[0-9;?]*[A-Za-z~]|\x1b./g, "")) {
           if (char === "\r" || char === "\n") return finish();
           if (char === "\u0003" || (char === "\u0004" && answer === "")) return finish(cancelled());

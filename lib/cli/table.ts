@@ -4,6 +4,7 @@
  * @module
  */
 
+// deno-lint-ignore no-control-regex
 const _ANSI = /\x1b\[[0-9;]*m/g;
 
 function _width(text: string): number {
