@@ -26,7 +26,10 @@ export { parseRetryAfter } from "./retry_after.ts";
  * ```
  */
 export interface RetryPolicy {
-  /** Retries after the first attempt (0 disables retries). */
+  /**
+   * Retries after the first attempt (0 disables retries). `Infinity` retries until the call's
+   * signal fires, never faster than the configuration's {@linkcode RetryBudget} refills.
+   */
   retries: number;
   /** The first backoff delay; it doubles each retry, with full jitter. */
   baseDelayMs: number;
