@@ -90,7 +90,9 @@ export const demo: Command = {
         })`,
       );
       note("GET /api/v2/auth/nonce → sign a device JWT → POST /api/v2/auth/token");
-      note("signature verified against plex.tv's published keys; thumbprint = key id");
+      note(
+        "signature checked against the published signing keys (GET /api/v2/auth/keys); thumbprint = key id",
+      );
 
       step(4, "Keep it fresh: a token source that caches, persists and refreshes");
       const store = memoryStore();
