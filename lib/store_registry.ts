@@ -3,7 +3,8 @@
  * `memory:` is built in; `vault:PATH` and `env:PREFIX` exist once their
  * plugin modules are imported (`@plexkit/plextv/plugins/vault`,
  * `@plexkit/plextv/plugins/env`), and so do `keychain:SERVICE` and
- * `redis:URL` with theirs. Anyone can add a scheme with
+ * `redis://[user:pass@]host:port/db?key=NAME` (and `rediss://`) with theirs.
+ * Anyone can add a scheme with
  * {@linkcode registerStore}. Web standards only.
  *
  * @module
@@ -72,6 +73,7 @@ const _PLUGIN_MODULES: Readonly<Record<string, string>> = {
   env: "@plexkit/plextv/plugins/env",
   keychain: "@plexkit/plextv/plugins/keychain",
   redis: "@plexkit/plextv/plugins/redis",
+  rediss: "@plexkit/plextv/plugins/redis",
 };
 
 const _SCHEME = /^[a-z][a-z0-9+.-]*$/;
@@ -164,7 +166,8 @@ export function storeSchemes(): string[] {
  * Import a plugin module to add its scheme: `vault:PATH`
  * (`@plexkit/plextv/plugins/vault`, needs `passphrase`), `env:` or
  * `env:PREFIX_` (`@plexkit/plextv/plugins/env`), `keychain:SERVICE`,
- * `redis:URL`. The scheme is case-insensitive.
+ * `redis://host:port/db?key=NAME` (`@plexkit/plextv/plugins/redis`, `rediss://` for
+ * TLS). The scheme is case-insensitive.
  *
  * @param uri The store URI, `scheme:rest`.
  * @param options What the scheme's factory needs (passphrase, environment, logger, ...).

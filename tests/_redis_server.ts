@@ -42,10 +42,12 @@ export function redisSkipReason(): string | undefined {
 /**
  * Starts redis-server on a free loopback port and waits until it answers.
  *
- * @param options `password` sets `requirepass` (through a config file).
+ * @param options `password` sets `requirepass`, `users` adds ACL users (through a config file).
  * @returns The server.
  */
-export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { password?: string; users?: { name: string; password: string }[] } = {},
+): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "plextv-redis-"));
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -60,6 +62,7 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
       "loglevel warning",
     ];
     if (options.password) config.push(`requirepass ${options.password}`);
+    for (const user of options.users ?? []) config.push(`user ${user.name} on >${user.password} ~* &* +@all`);
     const configPath = join(dir, "redis.conf");
     writeFileSync(configPath, config.join("\n") + "\n", { mode: 0o600 });
     const child = spawn("redis-server", [configPath], { stdio: ["ignore", "ignore", "pipe"] });

@@ -215,15 +215,18 @@ export class CliContext {
   }
 
   async #askPassphrase(uri: string): Promise<string> {
-    const fromEnv = this.env.PLEXTV_VAULT_PASSPHRASE;
+    const redis = /^rediss?:/i.test(uri);
+    const fromEnv = redis ? this.env.PLEXTV_REDIS_PASSPHRASE : this.env.PLEXTV_VAULT_PASSPHRASE;
     if (fromEnv) {
       this.out.addSecret(fromEnv);
       return fromEnv;
     }
     if (!this.prompter.interactive) {
-      throw new CliError("The vault passphrase is missing", {
+      throw new CliError(`The ${redis ? "Redis store" : "vault"} passphrase is missing`, {
         exitCode: EXIT.auth,
-        hint: "Set PLEXTV_VAULT_PASSPHRASE, or run plextv in a terminal to be asked for it",
+        hint: `Set ${
+          redis ? "PLEXTV_REDIS_PASSPHRASE (the same in every replica)" : "PLEXTV_VAULT_PASSPHRASE"
+        }, or run plextv in a terminal to be asked for it`,
       });
     }
     const path = _vaultPath(uri);
@@ -241,7 +244,7 @@ export class CliContext {
         this.out.warn("The passphrases differ; try again");
       }
     }
-    const answer = await this.prompter.hidden("Vault passphrase: ");
+    const answer = await this.prompter.hidden(redis ? "Redis store passphrase: " : "Vault passphrase: ");
     this.out.addSecret(answer);
     return answer;
   }

@@ -58,6 +58,7 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["PLEXTV_CLIENT_ID", "Like --client-id"],
   ["PLEXTV_PLUGINS", "Like --plugin, comma-separated"],
   ["PLEXTV_VAULT_PASSPHRASE", "The vault passphrase (otherwise a prompt on a terminal)"],
+  ["PLEXTV_REDIS_PASSPHRASE", "The passphrase of a redis:// store, the same in every replica (or a prompt)"],
   ["PLEXTV_URL", "Another plex.tv, e.g. the emulator (http only for loopback hosts)"],
   ["PLEXTV_V2_URL", "Another clients.plex.tv (default: PLEXTV_URL)"],
   ["NO_COLOR", "No colours"],

@@ -55,7 +55,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const env = options.env ?? process.env;
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
   let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor });
-  for (const secret of [env.PLEX_TOKEN, env.PLEX_PASSWORD, env.PLEXTV_VAULT_PASSPHRASE]) {
+  const envSecrets = [
+    env.PLEX_TOKEN,
+    env.PLEX_PASSWORD,
+    env.PLEXTV_VAULT_PASSPHRASE,
+    env.PLEXTV_REDIS_PASSPHRASE,
+  ];
+  for (const secret of envSecrets) {
     out.addSecret(secret);
   }
   const controller = new AbortController();
@@ -77,7 +83,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       quiet: values.quiet === true,
       verbose: values.verbose === true,
     });
-    for (const secret of [env.PLEX_TOKEN, env.PLEX_PASSWORD, env.PLEXTV_VAULT_PASSPHRASE]) {
+    for (const secret of envSecrets) {
       out.addSecret(secret);
     }
     if (values.version && !invocation.command) {

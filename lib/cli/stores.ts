@@ -40,6 +40,8 @@ export interface PluginApi {
 const _BUILTIN: Record<string, () => Promise<unknown>> = {
   vault: () => import("../../plugins/vault.ts"),
   env: () => import("../../plugins/env.ts"),
+  redis: () => import("../../plugins/redis.ts"),
+  rediss: () => import("../../plugins/redis.ts"),
 };
 
 /**

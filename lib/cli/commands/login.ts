@@ -148,7 +148,7 @@ export const login: Command = {
     ctx.baseConfig();
     const store = await ctx.store();
     const stored = await ctx.stored();
-    if (ctx.storeUri.startsWith("vault:")) await ctx.passphrase();
+    if (/^(vault|rediss?):/i.test(ctx.storeUri)) await ctx.passphrase();
     const config = await ctx.config(stored);
     const screen = new PinScreen(ctx.out);
     const onPin = (pin: Parameters<PinScreen["show"]>[0], url: string) => screen.show(pin, url);
