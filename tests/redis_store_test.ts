@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Redis } from "ioredis";
-import { isPlexError, openStore, PlexError, type SecureData } from "../mod.ts";
+import { isPlexError, openStore, type PlexError, type SecureData } from "../mod.ts";
 import { REDIS_PASSPHRASE_ENV, RedisStore } from "../plugins/redis.ts";
 import { type RedisServer, redisSkipReason, startRedisServer } from "./_redis_server.ts";
 
