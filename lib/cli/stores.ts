@@ -1,6 +1,6 @@
 /**
  * Store schemes in the CLI: the built-in plugins (`vault:`, `env:`,
- * `keychain:`, `redis:`) are imported when their scheme is used, and
+ * `keychain:`, `redis:`, `rediss:`) are imported when their scheme is used, and
  * `--plugin MODULE` / `PLEXTV_PLUGINS` import third-party ones.
  *
  * A plugin module either exports a default function that receives
@@ -40,6 +40,7 @@ export interface PluginApi {
 const _BUILTIN: Record<string, () => Promise<unknown>> = {
   vault: () => import("../../plugins/vault.ts"),
   env: () => import("../../plugins/env.ts"),
+  keychain: () => import("../../plugins/keychain.ts"),
   redis: () => import("../../plugins/redis.ts"),
   rediss: () => import("../../plugins/redis.ts"),
 };
