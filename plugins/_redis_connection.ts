@@ -49,6 +49,7 @@ export class RedisConnection {
   readonly #options: RedisConnectionOptions;
   #client?: Redis;
   #connecting?: Promise<Redis>;
+  #closes = 0;
   #lastError?: Error;
 
   /**
@@ -93,6 +94,7 @@ export class RedisConnection {
     const client = this.#client;
     this.#client = undefined;
     this.#connecting = undefined;
+    this.#closes++;
     if (!client) return;
     try {
       if (client.status === "ready") await client.quit();
@@ -139,6 +141,7 @@ export class RedisConnection {
       connectionName: "plextv",
     });
     this.#lastError = undefined;
+    const closes = this.#closes;
     client.on("error", (err: Error) => {
       this.#lastError = err;
     });
@@ -159,6 +162,11 @@ export class RedisConnection {
       throw this.#translate(this.#lastError ?? err, what);
     } finally {
       clearTimeout(timer);
+    }
+    if (closes !== this.#closes) {
+      // close() was called while this connection was opening.
+      client.disconnect();
+      throw this.#translate(new Error("Connection is closed"), what);
     }
     // An idle connection must not keep a CLI or a short script running.
     (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.();
