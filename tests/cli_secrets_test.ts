@@ -162,7 +162,7 @@ after(async () => {
 });
 
 describe("plextv --verbose never prints a secret", () => {
-  it("runs every flow and command with --verbose", async () => {
+  it("signs in with a password and runs every command with --verbose", async () => {
     await ok("login credentials", ["login", "--credentials", "-u", "secretadmin"], {
       stdin: `${PASSWORD}\n`,
     });
@@ -175,14 +175,18 @@ describe("plextv --verbose never prints a secret", () => {
     remember("home user token", switched.stdout.trim());
     await ok("PLEX_TOKEN user", ["user"], { env: { PLEX_TOKEN: switched.stdout.trim() } });
     await ok("logout legacy", ["logout"]);
+  });
 
+  it("signs in with a password and a device key (--jwt) and runs every command with --verbose", async () => {
     await ok("login credentials --jwt", ["login", "-u", "secretadmin", "--jwt", "--json"], {
       stdin: `${PASSWORD}\n`,
     });
     await collectSecrets("jwt");
     await useEverything("jwt");
     await ok("logout jwt", ["logout"]);
+  });
 
+  it("signs in with a PIN, and with a PIN and a device key (--pin-jwt), with --verbose", async () => {
     const pin = await ok("login pin", ["login", "--pin"], { onStderr: approveFromScreen() });
     assert.match(pin.stderr, /Approved/);
     await collectSecrets("pin");
@@ -191,7 +195,7 @@ describe("plextv --verbose never prints a secret", () => {
     await ok("login pin-jwt", ["login", "--pin-jwt"], { onStderr: approveFromScreen() });
     await collectSecrets("pin-jwt");
     await ok("status pin-jwt", ["status"]);
-    await ok("user pin-jwt (deno)", ["user", "--json"]);
+    await ok("user pin-jwt", ["user", "--json"]);
     outputs.push({
       label: "deno status",
       run: await runCli(DENO, ["--verbose", "status"], home),

@@ -48,7 +48,7 @@ export const demo: Command = {
     const approveAfter = Number(args.values["approve-after"] ?? 2500);
     const out = ctx.out;
     const { bold, cyan, dim, green } = out.dataStyle;
-    const say = (text = "") => out.data(text, () => text);
+    const say = (text = "") => void out.stdout.write(out.redact(text) + "\n");
     const step = (n: number, title: string) => say(`\n${bold(cyan(`${n}.`))} ${bold(title)}`);
     const done = (text: string) => say(`   ${green("✓")} ${text}`);
     const note = (text: string) => say(dim(`     ${text}`));
