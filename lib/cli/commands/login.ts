@@ -150,6 +150,12 @@ export const login: Command = {
     const stored = await ctx.stored();
     if (/^(vault|rediss?):/i.test(ctx.storeUri)) await ctx.passphrase();
     const config = await ctx.config(stored);
+    if (stored?.keyId && stored.clientId === config.clientId && method !== "pin-jwt") {
+      throw new CliError("This device is already signed in with a registered device key", {
+        hint:
+          "plex.tv accepts no password or PIN sign-in for it: run plextv logout first, or plextv login --pin-jwt",
+      });
+    }
     const screen = new PinScreen(ctx.out);
     const onPin = (pin: Parameters<PinScreen["show"]>[0], url: string) => screen.show(pin, url);
     const persist = jwt
