@@ -120,7 +120,7 @@ export function ensurePeers(): boolean {
   ], {
     cwd: ROOT,
     encoding: "utf8",
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", 2, 2], // npm's messages go to stderr: stdout is the tables
   });
   if (result.status !== 0) {
     throw new Error(
