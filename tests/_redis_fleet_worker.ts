@@ -1,7 +1,8 @@
 /**
  * One replica of a fleet, run as a child process by the Redis fleet test:
  * opens the shared Redis store, makes `FLEET_CALLS` concurrent `token()`
- * calls, and prints one JSON line `{ tokens, errors }` on stdout (tokens as
+ * calls once the parent writes `go` on its stdin, and prints one JSON line
+ * `{ tokens, errors }` on stdout (tokens as
  * SHA-256 fingerprints, never the tokens themselves). Its log goes
  * to stderr. Everything comes from the environment (secrets never in argv):
  * `FLEET_EMULATOR_URL`, `FLEET_STORE_URI`, `FLEET_CLIENT_ID`, `FLEET_CALLS`,
@@ -29,7 +30,18 @@ const source = config.tokenSource(
   withJwt(store, { lockTtlMs: Number(env.FLEET_LOCK_TTL_MS ?? 30_000) }),
   withLogger(logger),
 );
+// Warm up (connect, derive the key), say so, and start when the parent writes "go", so that
+// every replica calls token() at the same moment.
+await store.load();
 process.stderr.write(`${name} ready\n`);
+await new Promise<void>((resolve) => {
+  let input = "";
+  process.stdin.on("data", (chunk) => {
+    input += String(chunk);
+    if (input.includes("go\n")) resolve();
+  });
+});
+process.stdin.destroy();
 const results = await Promise.allSettled(
   Array.from({ length: Number(env.FLEET_CALLS ?? 25) }, () => source.token()),
 );

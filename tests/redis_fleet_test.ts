@@ -76,12 +76,15 @@ interface Replica {
   result: Promise<{ tokens: string[]; errors: string[]; code: number | null; signal: string | null }>;
 }
 
-/** Starts one replica process with the runtime running this test; settings go through the environment. */
+/**
+ * Starts one replica process with the runtime running this test; settings go
+ * through the environment. It calls token() when {@linkcode go} says so.
+ */
 function startReplica(key: string, clientId: string, calls: number, lockTtlMs: number): Replica {
   const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
   const [command, args] = deno ? [deno.execPath(), ["run", "-A", WORKER]] : [process.execPath, [WORKER]];
   const child = spawn(command, args, {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     env: {
       ...process.env,
       FLEET_EMULATOR_URL: emulator.url,
@@ -111,6 +114,12 @@ function startReplica(key: string, clientId: string, calls: number, lockTtlMs: n
     });
   });
   return { child, stderr: () => stderr, result };
+}
+
+/** Waits until every replica is warmed up, then starts them all at once. */
+async function go(replicas: Replica[]): Promise<void> {
+  await waitFor(() => replicas.every((r) => /ready/.test(r.stderr())), "the replicas to start");
+  for (const replica of replicas) replica.child.stdin!.write("go\n");
 }
 
 async function fingerprint(token: string): Promise<string> {
@@ -148,6 +157,7 @@ describe("a fleet sharing one Redis store", { skip }, () => {
     const key = freshKey();
     const { clientId, expired } = await seedFleet(key);
     const replicas = Array.from({ length: 4 }, () => startReplica(key, clientId, 25, 30_000));
+    await go(replicas);
     const results = await Promise.all(replicas.map((r) => r.result));
     const logs = replicas.map((r) => r.stderr()).join("");
     for (const result of results) {
@@ -166,7 +176,7 @@ describe("a fleet sharing one Redis store", { skip }, () => {
       [await fingerprint(stored!.token!)],
       "every replica uses the stored JWT",
     );
-    assert.match(logs, /Another process is refreshing the token; waiting for it/);
+    assert.equal(logs.match(/Refreshed the JWT/g)?.length, 1, logs);
   });
 
   it("the lock holder killed mid-refresh: the others take over after the lock expires", {
@@ -177,6 +187,7 @@ describe("a fleet sharing one Redis store", { skip }, () => {
     const { clientId } = await seedFleet(key);
     const hang = emulator.inject({ match: EXCHANGE, kind: "hang" });
     const replicas = Array.from({ length: 4 }, () => startReplica(key, clientId, 25, lockTtlMs));
+    await go(replicas);
     const waiting = () => replicas.filter((r) => /waiting for it/.test(r.stderr()));
     await waitFor(
       () => hang.hits === 1 && waiting().length === 3,
@@ -206,6 +217,33 @@ describe("a fleet sharing one Redis store", { skip }, () => {
     const free = await probe.lock("refresh", 1_000);
     assert.ok(free, "the takeover released the lock");
     await free.release();
+  });
+
+  it("Redis lost while waiting for another replica's refresh: the waiter refreshes itself", async () => {
+    const own = await startRedisServer();
+    try {
+      const key = freshKey();
+      const { clientId, expired } = await seedFleet(key, own.uri(key));
+      const holder = await openRedis(key, own.uri(key)).lock("refresh", 60_000);
+      assert.ok(holder, "another replica holds the lock");
+      const logger = capturingLogger();
+      const source = configFor(clientId).tokenSource(
+        withJwt(openRedis(key, own.uri(key))),
+        withLogger(logger),
+      );
+      const pending = source.token();
+      await waitFor(() => logger.lines.some((l) => /waiting for it/.test(l)), "the replica to wait");
+      await own.stop();
+      const token = await pending;
+      assert.notEqual(token.value, expired.value);
+      assert.ok(token.isValid());
+      assert.equal(emulator.count(EXCHANGE), 1);
+      const log = logger.lines.join("\n");
+      assert.match(log, /warn The refresh lock is unavailable .*unavailable.*refreshing without it/);
+      assert.match(log, /warn Could not save the refreshed JWT/);
+    } finally {
+      await own.stop();
+    }
   });
 
   it("Redis unreachable: the token source still refreshes an expired JWT, and says so in the log", async () => {
