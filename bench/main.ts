@@ -24,25 +24,21 @@ import { measureThroughput, type ThroughputResult, throughputTable } from "./thr
 import { weightSection } from "./weight.ts";
 
 /** Runs a bench script of another concern and returns its stdout. */
-function _script(
-  runtime: "deno" | "bun",
-  script: string,
-  args: string[] = [],
-): string {
-  const argv = runtime === "deno"
-    ? [DENO, ["run", "-A", script, ...args]] as const
-    : [BUN, [script, ...args]] as const;
-  const result = spawnSync(argv[0], [...argv[1]], {
+function _script(runtime: "deno" | "bun", script: string, args: string[] = []): string {
+  const [command, argv] = runtime === "deno"
+    ? [DENO, ["run", "-A", script, ...args]]
+    : [BUN, [script, ...args]];
+  const result = spawnSync(command, argv, {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 16 << 20,
+    env: { ...process.env, NO_COLOR: "1" },
   });
   if (result.status !== 0) {
-    const reason = (result.stderr || result.stdout || "").trim().split("\n")
-      .slice(-3).join(" ");
-    throw new Error(
-      `${runtime} ${script} exited with ${result.status}: ${reason}`,
-    );
+    const output = `${result.stderr ?? ""}\n${result.stdout ?? ""}`;
+    const lines = output.split("\n").map((line) => line.trim()).filter(Boolean);
+    const reason = lines.find((l) => /error/i.test(l) && !l.startsWith("at ")) ?? lines.at(-1) ?? "no output";
+    throw new Error(`${runtime} ${script} exited with ${result.status}: ${reason}`);
   }
   return result.stdout;
 }
