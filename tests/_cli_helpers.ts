@@ -167,3 +167,21 @@ export function runCli(runtime: Runtime, args: string[], home: Home, options: Ru
     child.stdin.end(options.stdin ?? "");
   });
 }
+
+/**
+ * A stderr watcher that approves the PIN shown on the PIN screen, once,
+ * as the user would at plex.tv/link.
+ *
+ * @param approve Approves a PIN code (e.g. `(code) => emulator.approvePin(code)`).
+ * @returns The watcher, for {@linkcode RunOptions.onStderr}.
+ */
+export function approvePinFromScreen(approve: (code: string) => void): (text: string, all: string) => void {
+  let approved = false;
+  return (_text, all) => {
+    const code = /Code\s+(\S+)/.exec(all)?.[1];
+    if (code && !approved && all.includes("Waiting for approval")) {
+      approved = true;
+      approve(code);
+    }
+  };
+}

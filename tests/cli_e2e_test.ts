@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import {
+  approvePinFromScreen,
   buildBunBinary,
   DENO,
   FIXTURES,
@@ -101,14 +102,7 @@ async function useThenLogout(rt: Runtime, home: Home, jwt: boolean): Promise<voi
 }
 
 function approveFromScreen(): (text: string, all: string) => void {
-  let approved = false;
-  return (_text, all) => {
-    const code = /Code\s+(\S+)/.exec(all)?.[1];
-    if (code && !approved && all.includes("Waiting for approval")) {
-      approved = true;
-      emulator.approvePin(code);
-    }
-  };
+  return approvePinFromScreen((code) => emulator.approvePin(code));
 }
 
 for (const runtimeName of ["deno", "bun binary"]) {

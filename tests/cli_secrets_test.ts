@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import {
+  approvePinFromScreen,
   BUN,
   DENO,
   FIXTURES,
@@ -108,14 +109,7 @@ async function useEverything(label: string): Promise<void> {
 }
 
 function approveFromScreen(): (text: string, all: string) => void {
-  let approved = false;
-  return (_text, all) => {
-    const code = /Code\s+(\S+)/.exec(all)?.[1];
-    if (code && !approved && all.includes("Waiting for approval")) {
-      approved = true;
-      emulator.approvePin(code);
-    }
-  };
+  return approvePinFromScreen((code) => emulator.approvePin(code));
 }
 
 before(async () => {
