@@ -7,7 +7,15 @@
 import { type Config, defaultConfig, exportPrivateJwk, newClientId, type SecureData, Token } from "../mod.ts";
 import type { Emulator } from "../lib/testing/mod.ts";
 
-/** What {@linkcode registeredDevice} returns. */
+/**
+ * What {@linkcode registeredDevice} returns.
+ *
+ * @example
+ * ```ts
+ * import type { RegisteredDevice } from "./_device.ts";
+ * const clientIdOf = (device: RegisteredDevice): string => device.data.clientId;
+ * ```
+ */
 export interface RegisteredDevice {
   /** A Config pointed at the emulator, with the device's client id. */
   config: Config;
@@ -24,6 +32,19 @@ export interface RegisteredDevice {
  * @param emulator The emulator.
  * @param expiresInSeconds The JWT's lifetime from now; negative: already expired.
  * @returns The Config, the data to store, and the JWT.
+ *
+ * @example
+ * ```ts
+ * import { registeredDevice } from "./_device.ts";
+ * import { startEmulator } from "../lib/testing/mod.ts";
+ * const emulator = await startEmulator();
+ * try {
+ *   const { data, jwt } = await registeredDevice(emulator, -60);
+ *   console.assert(data.token === jwt.value && !jwt.isValid());
+ * } finally {
+ *   await emulator.close();
+ * }
+ * ```
  */
 export async function registeredDevice(
   emulator: Emulator,

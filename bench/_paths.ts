@@ -6,11 +6,43 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The checkout's root folder. */
+/**
+ * The checkout's root folder (ends with a separator).
+ *
+ * @example
+ * ```ts
+ * import { ROOT } from "./_paths.ts";
+ * console.assert(ROOT.endsWith("/") || ROOT.endsWith("\\"));
+ * ```
+ */
 export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
-/** The Bun installed by `npm install`. */
+/**
+ * The Bun installed by `npm install`.
+ *
+ * @example
+ * ```ts
+ * import { BUN } from "./_paths.ts";
+ * console.assert(BUN.includes("node_modules"));
+ * ```
+ */
 export const BUN: string = join(ROOT, "node_modules/.bin/bun");
-/** The Deno installed by `npm install`. */
+/**
+ * The Deno installed by `npm install`.
+ *
+ * @example
+ * ```ts
+ * import { DENO } from "./_paths.ts";
+ * console.assert(DENO.includes("node_modules"));
+ * ```
+ */
 export const DENO: string = join(ROOT, "node_modules/.bin/deno");
-/** The esbuild installed by `npm install`. */
+/**
+ * The esbuild installed by `npm install`.
+ *
+ * @example
+ * ```ts
+ * import { ESBUILD } from "./_paths.ts";
+ * console.assert(ESBUILD.includes("node_modules"));
+ * ```
+ */
 export const ESBUILD: string = join(ROOT, "node_modules/.bin/esbuild");

@@ -6,7 +6,15 @@
  * @module
  */
 
-/** A column of a {@linkcode Table}: its header and which side its cells hug. */
+/**
+ * A column of a {@linkcode Table}: its header and which side its cells hug.
+ *
+ * @example
+ * ```ts
+ * import type { Column } from "./_table.ts";
+ * const column: Column = { header: "gzip", align: "right" };
+ * ```
+ */
 export interface Column {
   /** The header text. */
   header: string;
@@ -14,10 +22,26 @@ export interface Column {
   align?: "left" | "right";
 }
 
-/** A cell: text as it is, numbers printed with `String()`. */
+/**
+ * A cell: text as it is, numbers printed with `String()`.
+ *
+ * @example
+ * ```ts
+ * import type { Cell } from "./_table.ts";
+ * const cells: Cell[] = ["plextv", 42];
+ * ```
+ */
 export type Cell = string | number;
 
-/** One section's table. */
+/**
+ * One section's table.
+ *
+ * @example
+ * ```ts
+ * import type { Table } from "./_table.ts";
+ * const table: Table = { title: "Sizes", columns: [{ header: "file" }], rows: [["mod.ts"]], notes: ["gzip -9"] };
+ * ```
+ */
 export interface Table {
   /** The section title, printed as a `###` heading. */
   title: string;

@@ -25,7 +25,15 @@ import type { RequestRecord } from "../lib/testing/mod.ts";
 import { registeredDevice } from "./_device.ts";
 import { type Table } from "./_table.ts";
 
-/** What one scenario made plex.tv do. */
+/**
+ * What one scenario made plex.tv do.
+ *
+ * @example
+ * ```ts
+ * import type { RequestCount } from "./requests.ts";
+ * const count: RequestCount = { operation: "refresh", requests: 2, polls: 0, minimum: 2, endpoints: "GET /api/v2/auth/nonce ×1, POST /api/v2/auth/token ×1" };
+ * ```
+ */
 export interface RequestCount {
   /** The scenario's name. */
   operation: string;
@@ -47,7 +55,15 @@ interface _Scenario {
   run(emulator: Emulator): Promise<void>;
 }
 
-/** The scenario ids, in the order of the table. */
+/**
+ * The scenario ids, in the order of the table.
+ *
+ * @example
+ * ```ts
+ * import { SCENARIOS } from "./requests.ts";
+ * console.assert(SCENARIOS.includes("restart-valid"));
+ * ```
+ */
 export const SCENARIOS: readonly string[] = [
   "credentials",
   "credentials-jwt",
@@ -260,6 +276,19 @@ function _endpoints(records: readonly RequestRecord[]): string {
  * @param ids The scenarios to run (default: all of {@linkcode SCENARIOS}).
  * @returns One count per scenario, in the order of {@linkcode SCENARIOS}.
  * @throws {Error} for an unknown scenario id, or when an operation fails.
+ *
+ * @example
+ * ```ts
+ * import { countRequests } from "./requests.ts";
+ * import { startEmulator } from "../lib/testing/mod.ts";
+ * const emulator = await startEmulator();
+ * try {
+ *   const [restart] = await countRequests(emulator, ["restart-valid"]);
+ *   console.assert(restart.requests === 0);
+ * } finally {
+ *   await emulator.close();
+ * }
+ * ```
  */
 export async function countRequests(
   emulator: Emulator,
@@ -289,6 +318,13 @@ export async function countRequests(
  *
  * @param counts The counts.
  * @returns The table of the section.
+ *
+ * @example
+ * ```ts
+ * import { requestCountsTable } from "./requests.ts";
+ * const table = requestCountsTable([{ operation: "restart", requests: 3, polls: 0, minimum: 2, endpoints: "" }]);
+ * console.assert(table.rows[0][4] === 1);
+ * ```
  */
 export function requestCountsTable(counts: readonly RequestCount[]): Table {
   return {
@@ -321,6 +357,14 @@ export function requestCountsTable(counts: readonly RequestCount[]): Table {
  * Starts an emulator, counts every scenario, and closes it.
  *
  * @returns The table of the section.
+ * @throws {Error} when an operation fails.
+ *
+ * @example
+ * ```ts ignore
+ * import { requestsSection } from "./requests.ts";
+ * import { formatTable } from "./_table.ts";
+ * console.log(formatTable(await requestsSection()));
+ * ```
  */
 export async function requestsSection(): Promise<Table> {
   const emulator = await startEmulator({ nonceRateLimit: 1_000 });

@@ -34,7 +34,7 @@ const DIST_BINARY = join(ROOT, "dist/plextv");
 const WARMUPS = 2;
 
 /** One command's timings. */
-export interface StartupRow {
+interface StartupRow {
   /** The runtime group: `bun` or `deno`. */
   runtime: string;
   /** The command as a user types it. */
@@ -48,7 +48,7 @@ export interface StartupRow {
 }
 
 /** What {@linkcode measureStartup} found out besides the rows. */
-export interface StartupResult {
+interface StartupResult {
   /** The rows. */
   rows: StartupRow[];
   /** The binary used, and how it came to be. */
@@ -107,7 +107,7 @@ function _build(outfile: string): void {
  *
  * @returns Its path and a note on where it came from.
  */
-export function ensureBunBinary(): { path: string; note: string } {
+function ensureBunBinary(): { path: string; note: string } {
   const useDist = !existsSync(DIST_BINARY) || _isBunBinary(DIST_BINARY);
   const path = useDist ? DIST_BINARY : join(ROOT, ".tmp/bench/plextv");
   const name = useDist ? "dist/plextv" : ".tmp/bench/plextv (dist/plextv is not a Bun binary)";
@@ -177,7 +177,7 @@ function _baseEnv(home: string): Record<string, string> {
  * @returns The rows and what was measured.
  * @throws {Error} when a command fails, prints something unexpected, or `token` makes a request.
  */
-export async function measureStartup(runs = 15): Promise<StartupResult> {
+async function measureStartup(runs = 15): Promise<StartupResult> {
   const binary = ensureBunBinary();
   const emulator = await startEmulator();
   const home = mkdtempSync(join(tmpdir(), "plextv-startup-"));
@@ -309,7 +309,7 @@ export async function measureStartup(runs = 15): Promise<StartupResult> {
  * @param result What {@linkcode measureStartup} returned.
  * @returns The table of the section.
  */
-export function startupTable(result: StartupResult): Table {
+function startupTable(result: StartupResult): Table {
   const bare = new Map(
     result.rows.filter((r) => r.bare).map((r) => [r.runtime, median(r.runsMs)]),
   );
@@ -339,10 +339,18 @@ export function startupTable(result: StartupResult): Table {
 }
 
 /**
- * Measures and tabulates the start-up times.
+ * Measures and tabulates the start-up times (builds the Bun binary when needed).
  *
  * @param runs Measured runs per command.
  * @returns The table of the section.
+ * @throws {Error} when a command fails, prints something unexpected, or `token` makes a request.
+ *
+ * @example
+ * ```ts ignore
+ * import { startupSection } from "./startup.ts";
+ * import { formatTable } from "./_table.ts";
+ * console.log(formatTable(await startupSection(5)));
+ * ```
  */
 export async function startupSection(runs = 15): Promise<Table> {
   return startupTable(await measureStartup(runs));

@@ -104,6 +104,13 @@ function _startEmulatorProcess(): Promise<_Emulator> {
  * @param options Calls, concurrency and rounds.
  * @returns The round times of both clients.
  * @throws {Error} when a call fails.
+ *
+ * @example
+ * ```ts ignore
+ * import { measureThroughput } from "./throughput.ts";
+ * const { libraryMs, fetchMs } = await measureThroughput({ calls: 100, rounds: 1 });
+ * console.log(libraryMs[0] / fetchMs[0]);
+ * ```
  */
 export async function measureThroughput(
   options: ThroughputOptions = {},
@@ -157,6 +164,13 @@ export async function measureThroughput(
  *
  * @param results One result per runtime.
  * @returns The table of the section.
+ *
+ * @example
+ * ```ts
+ * import { throughputTable } from "./throughput.ts";
+ * const table = throughputTable([{ runtime: "deno", calls: 1000, concurrency: 50, libraryMs: [300], fetchMs: [200] }]);
+ * console.assert(table.rows[0][5] === "1.50×");
+ * ```
  */
 export function throughputTable(results: readonly ThroughputResult[]): Table {
   const first = results[0];
@@ -212,7 +226,7 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
  * @param options Calls, concurrency and rounds.
  * @returns The table of the section.
  */
-export async function throughputSection(
+async function throughputSection(
   options: ThroughputOptions = {},
 ): Promise<Table> {
   return throughputTable([await measureThroughput(options)]);

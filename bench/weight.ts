@@ -24,7 +24,7 @@ import { formatBytes, type Table } from "./_table.ts";
 const BENCH = join(ROOT, "bench");
 
 /** One library measured. */
-export interface Weight {
+interface Weight {
   /** The npm name. */
   library: string;
   /** Its installed version. */
@@ -103,7 +103,7 @@ function _readPackage(dir: string): _PackageJson {
  * @returns Whether an install ran.
  * @throws {Error} when `npm install` fails.
  */
-export function ensurePeers(): boolean {
+function ensurePeers(): boolean {
   const wanted = Object.keys(_readPackage(BENCH).devDependencies ?? {});
   if (
     wanted.every((name) => existsSync(join(BENCH, "node_modules", name, "package.json")))
@@ -146,7 +146,7 @@ function _resolvePackage(name: string, fromDir: string): string | undefined {
  * @param packageDir The package's folder.
  * @returns The installed folders of the packages, the package itself not included.
  */
-export function installedDependencies(packageDir: string): Set<string> {
+function installedDependencies(packageDir: string): Set<string> {
   const seen = new Set<string>();
   const visit = (dir: string): void => {
     const pkg = _readPackage(dir);
@@ -210,7 +210,7 @@ function _bundle(entry: string, platform: "browser" | "node", outDir: string) {
  * @returns One row per entry file.
  * @throws {Error} when a library cannot be bundled for Node.
  */
-export function measureWeights(): Weight[] {
+function measureWeights(): Weight[] {
   ensurePeers();
   const outDir = mkdtempSync(join(tmpdir(), "plextv-weight-"));
   try {
@@ -252,7 +252,7 @@ export function measureWeights(): Weight[] {
  * @param weights The rows.
  * @returns The table of the section.
  */
-export function weightTable(weights: readonly Weight[]): Table {
+function weightTable(weights: readonly Weight[]): Table {
   const size = (s: { minified: number; gzip: number }) =>
     `${formatBytes(s.minified)} / ${formatBytes(s.gzip)}`;
   return {
@@ -288,9 +288,17 @@ export function weightTable(weights: readonly Weight[]): Table {
 }
 
 /**
- * Measures and tabulates the library weights.
+ * Measures and tabulates the library weights (installs the peers first when needed).
  *
  * @returns The table of the section.
+ * @throws {Error} when the peers cannot be installed or a library cannot be bundled for Node.
+ *
+ * @example
+ * ```ts ignore
+ * import { weightSection } from "./weight.ts";
+ * import { formatTable } from "./_table.ts";
+ * console.log(formatTable(weightSection()));
+ * ```
  */
 export function weightSection(): Table {
   return weightTable(measureWeights());
