@@ -27,7 +27,8 @@ export interface RedisServer {
 
 /**
  * Why Redis tests cannot run here, or `undefined` when they can. With `CI`
- * set a missing redis-server is an error, not a reason to skip.
+ * set a missing redis-server is an error, not a reason to skip; a skip is
+ * announced on stderr.
  *
  * @returns The skip reason.
  */
@@ -36,7 +37,9 @@ export function redisSkipReason(): string | undefined {
   if (!found.error && found.status === 0) return undefined;
   const message = "redis-server is not installed (apt-get install -y redis-server)";
   if (process.env.CI) throw new Error(`${message}: CI must install it`);
-  return `${message}; skipping the Redis tests`;
+  const reason = `${message}; skipping the Redis tests`;
+  console.warn(reason);
+  return reason;
 }
 
 /**
