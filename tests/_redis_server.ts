@@ -68,23 +68,37 @@ export async function startRedisServer(
     for (const user of options.users ?? []) config.push(`user ${user.name} on >${user.password} ~* &* +@all`);
     const configPath = join(dir, "redis.conf");
     writeFileSync(configPath, config.join("\n") + "\n", { mode: 0o600 });
-    const child = spawn("redis-server", [configPath], { stdio: ["ignore", "ignore", "pipe"] });
+    // A watchdog shell owns redis-server and stops it when our end of its stdin closes, so the
+    // server never outlives this process, even when it is killed.
+    const watchdog = spawn("sh", ["-c", _WATCHDOG, "redis-watchdog", configPath], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     try {
-      await _waitForPort(port, child);
-      return _server(port, child, dir, options.password);
+      const pid = await _firstLine(watchdog);
+      await _waitForPort(port, pid, watchdog);
+      return _server(port, pid, watchdog, dir, options.password);
     } catch (err) {
       lastError = err;
-      _signal(child, "SIGKILL");
+      watchdog.stdin?.end();
     }
   }
   rmSync(dir, { recursive: true, force: true });
   throw new Error(`redis-server did not start: ${(lastError as Error)?.message}`);
 }
 
-function _server(port: number, child: ChildProcess, dir: string, password?: string): RedisServer {
+const _WATCHDOG = 'redis-server "$1" 1>&2 & pid=$!; echo "$pid"; read -r _; kill -CONT "$pid" 2>/dev/null; ' +
+  'kill -TERM "$pid" 2>/dev/null; wait "$pid"';
+
+function _server(
+  port: number,
+  pid: number,
+  watchdog: ChildProcess,
+  dir: string,
+  password?: string,
+): RedisServer {
   const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
+    if (watchdog.exitCode !== null || watchdog.signalCode !== null) resolve();
+    else watchdog.once("exit", () => resolve());
   });
   return {
     port,
@@ -92,12 +106,12 @@ function _server(port: number, child: ChildProcess, dir: string, password?: stri
       `redis://${password ? `:${encodeURIComponent(password)}@` : ""}127.0.0.1:${port}/0?key=${
         encodeURIComponent(key)
       }`,
-    pause: () => _signal(child, "SIGSTOP"),
-    resume: () => _signal(child, "SIGCONT"),
+    pause: () => _signal(pid, "SIGSTOP"),
+    resume: () => _signal(pid, "SIGCONT"),
     async stop() {
-      _signal(child, "SIGCONT");
-      _signal(child, "SIGTERM");
-      const timer = setTimeout(() => _signal(child, "SIGKILL"), 3_000);
+      _signal(pid, "SIGCONT");
+      watchdog.stdin?.end();
+      const timer = setTimeout(() => _signal(pid, "SIGKILL"), 3_000);
       await exited;
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
@@ -105,11 +119,23 @@ function _server(port: number, child: ChildProcess, dir: string, password?: stri
   };
 }
 
-/** Signals by pid: Deno's `ChildProcess.kill` sends only the first signal. */
-function _signal(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** The redis-server pid the watchdog prints first. */
+function _firstLine(watchdog: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    watchdog.stdout!.on("data", (chunk) => {
+      text += String(chunk);
+      const pid = Number(text.split("\n")[0]);
+      if (text.includes("\n")) Number.isInteger(pid) && pid > 0 ? resolve(pid) : reject(new Error("no pid"));
+    });
+    watchdog.once("exit", () => reject(new Error("the watchdog shell exited")));
+  });
+}
+
+/** Signals redis-server by pid (Deno's `ChildProcess.kill` sends only the first signal). */
+function _signal(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(child.pid, signal);
+    process.kill(pid, signal);
   } catch {
     // Already gone.
   }
@@ -127,16 +153,25 @@ function _freePort(): Promise<number> {
   });
 }
 
-async function _waitForPort(port: number, child: ChildProcess): Promise<void> {
+async function _waitForPort(port: number, pid: number, watchdog: ChildProcess): Promise<void> {
   const deadline = Date.now() + 5_000;
   let stderr = "";
-  child.stderr?.on("data", (chunk) => stderr += String(chunk));
+  watchdog.stderr?.on("data", (chunk) => stderr += String(chunk));
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited: ${stderr.trim().slice(0, 300)}`);
+    if (!_alive(pid)) throw new Error(`redis-server exited: ${stderr.trim().slice(0, 300)}`);
     if (await _pong(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error("redis-server did not answer within 5 s");
+}
+
+function _alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function _pong(port: number): Promise<boolean> {
