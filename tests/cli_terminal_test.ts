@@ -52,6 +52,11 @@ async function waitFor(session: string, pattern: RegExp, timeoutMs = 20_000): Pr
 }
 
 before(async () => {
+  try {
+    execFileSync("tmux", ["-V"], { encoding: "utf8" });
+  } catch (cause) {
+    throw new Error("These tests need tmux: apt-get install -y tmux", { cause });
+  }
   emulator = await startEmulator();
 });
 
