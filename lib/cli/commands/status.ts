@@ -40,7 +40,7 @@ export const status: Command = {
         hint: fromEnv ? "Unset PLEX_TOKEN or set a valid one" : "Run plextv login",
       });
     }
-    const current = await ctx.stored().catch(() => stored);
+    const current = fromEnv ? undefined : stored;
     const expiresAt = token.expiresAt;
     const summary = {
       signedIn: true,
