@@ -137,6 +137,21 @@ describe("plextv authentication errors (exit 4), nothing lost", () => {
     assert.equal(token.code, 0, "the right passphrase still opens it");
   });
 
+  it("uses PLEX_TOKEN without opening the store, and rejects a revoked one with exit 4", async () => {
+    const stored = await runCli(BUN, ["token"], home);
+    assert.equal(stored.code, 0, stored.stderr);
+    const noPassphrase = { PLEXTV_VAULT_PASSPHRASE: undefined, PLEX_TOKEN: stored.stdout.trim() };
+    for (const command of ["status", "user", "token"]) {
+      const run = await runCli(BUN, [command], home, { env: noPassphrase });
+      assert.equal(run.code, 0, `${command} with PLEX_TOKEN needs no passphrase: ${run.stderr}`);
+    }
+    oneLineError(
+      await runCli(BUN, ["status"], home, { env: { PLEX_TOKEN: "revokedtokenrevoked0" } }),
+      4,
+      /plex\.tv rejects the PLEX_TOKEN token\. Unset PLEX_TOKEN or set a valid one/,
+    );
+  });
+
   it("fails when not signed in, and with a wrong password, writing nothing", async () => {
     const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
     try {
