@@ -67,9 +67,14 @@ export function parseXml(text: string): XmlElement {
     if (valid !== true) {
       // The validator's own message quotes tag and attribute text: only its code and position are kept.
       const { code, line, col } = valid.err;
+      const at = [
+        typeof line === "number" ? `line ${line}` : "",
+        typeof col === "number" ? `column ${col}` : "",
+      ]
+        .filter(Boolean).join(", ");
       throw new PlexError(
         "invalid_response",
-        `The response is not well-formed XML (${code} at line ${line}, column ${col})`,
+        `The response is not well-formed XML (${code}${at ? ` at ${at}` : ""})`,
       );
     }
     doc = parser.parse(text) as Record<string, unknown>;

@@ -29,7 +29,7 @@ const RUNS = 10_000;
 /** 10,000 cases take a few seconds: more than bun's default 5 s per test. */
 const LONG = { timeout: 60_000 };
 /** The slowest single case allowed: a hang or catastrophic backtracking shows up here (GC pauses on a busy machine do not). */
-const SLOWEST_CASE_MS = 2_000;
+const SLOWEST_CASE_MS = 5_000;
 const FIXTURES = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
 const fixture = (name: string): Promise<string> => readFile(new URL(name, FIXTURES), "utf8");
 
@@ -42,7 +42,12 @@ after(() => {
 });
 
 /** Runs `fn`; a PlexError (with one of `codes`, when given) is an answer, anything else fails the property. */
-function valueOrPlexError<T>(name: string, fn: () => T, codes?: PlexErrorCode[]): T | PlexError {
+function valueOrPlexError<T>(
+  name: string,
+  fn: () => T,
+  codes?: PlexErrorCode[],
+  limitMs = SLOWEST_CASE_MS,
+): T | PlexError {
   const started = performance.now();
   let result: T | PlexError;
   try {
@@ -54,7 +59,7 @@ function valueOrPlexError<T>(name: string, fn: () => T, codes?: PlexErrorCode[])
     }
     result = err;
   }
-  record(name, performance.now() - started);
+  record(name, performance.now() - started, limitMs);
   return result;
 }
 
@@ -74,12 +79,12 @@ async function valueOrPlexErrorAsync<T>(name: string, fn: () => Promise<T>, code
   return result;
 }
 
-function record(name: string, ms: number): void {
+function record(name: string, ms: number, limitMs = SLOWEST_CASE_MS): void {
   const t = timings[name] ??= { cases: 0, ms: 0, slowest: 0 };
   t.cases++;
   t.ms += ms;
   t.slowest = Math.max(t.slowest, ms);
-  assert.ok(ms < SLOWEST_CASE_MS, `${name} took ${ms.toFixed(0)} ms on one input`);
+  assert.ok(ms < limitMs, `${name} took ${ms.toFixed(0)} ms on one input`);
 }
 
 // ---------------------------------------------------------------- arbitraries
@@ -290,9 +295,10 @@ describe("XML", () => {
       fc.property(fc.oneof(anyText, xmlDocArb, fc.constantFrom(...xmlBodies).chain(mutationsOf)), (text) => {
         const result = valueOrPlexError("parseXml", () => parseXml(text), ["invalid_response"]);
         if (result instanceof PlexError) {
-          assert.ok(
-            !/expanded|text/.test(result.message) || !text.includes(result.message),
-            "no document text",
+          // The message names the problem and its position, never the document's text.
+          assert.match(
+            result.message,
+            /^The (response is not well-formed XML( \(\w+( at line \d+(, column \d+)?)?\))?|XML response .+)$/,
           );
         } else {
           assertPlainTree(result);
@@ -315,8 +321,9 @@ describe("XML", () => {
       ]
     ) {
       const started = performance.now();
-      const result = valueOrPlexError("parseXml (large)", () => parseXml(text), ["invalid_response"]);
-      assert.ok(performance.now() - started < 3_000);
+      // Megabyte documents: a few hundred ms on an idle machine; the bound only catches a runaway.
+      const result = valueOrPlexError("parseXml (large)", () => parseXml(text), ["invalid_response"], 15_000);
+      assert.ok(performance.now() - started < 15_000);
       if (!(result instanceof PlexError)) assertPlainTree(result);
     }
   });
@@ -384,7 +391,8 @@ describe("tokens and JWTs", () => {
             for (const p of printed as string[]) assert.ok(!p.includes(text), "printing shows the token");
           }
         }),
-        { numRuns: RUNS },
+        // About 3 in 10 inputs are not tokens: 14,000 runs give the Token methods 10,000 tokens.
+        { numRuns: 14_000 },
       );
     },
   );
