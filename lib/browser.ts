@@ -26,7 +26,7 @@ import { newClientId } from "./client_id.ts";
 import { isPlexError, PlexError } from "./errors.ts";
 import { type JwtContext, signDeviceJwt } from "./flows/jwt.ts";
 import { type Pin, type PinContext, pinRequest, registerWithPin, validatePin } from "./flows/pin.ts";
-import { sleep } from "./http.ts";
+import { sleep } from "./sleep.ts";
 import type { DeviceKey } from "./keys.ts";
 import type { Token } from "./token.ts";
 import { number, object, optional, parse, string } from "./validate.ts";

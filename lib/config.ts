@@ -22,8 +22,9 @@ import {
   type ValidatePinResult,
 } from "./flows/pin.ts";
 import { type PinJwtOptions, type PinJwtResult, registerWithPinJwt } from "./flows/pin_jwt.ts";
-import { plexPublicKeys, verifyPlexToken, type VerifyOptions } from "./flows/verify.ts";
-import { type CallOptions, type HttpSettings, isAllowedBaseUrl, type RequestContext } from "./http.ts";
+import { plexPublicKeys, type VerifyOptions, verifyPlexToken } from "./flows/verify.ts";
+import { isAllowedBaseUrl } from "./base_url.ts";
+import type { CallOptions, HttpSettings, RequestContext } from "./http.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
@@ -35,7 +36,14 @@ import { RetryBudget } from "./retry_budget.ts";
 import { VERSION } from "./version.ts";
 
 /** Every scope a device JWT can ask for. */
-export const ALL_SCOPES: readonly string[] = ["username", "email", "friendly_name", "restricted", "anonymous", "joinedAt"];
+export const ALL_SCOPES: readonly string[] = [
+  "username",
+  "email",
+  "friendly_name",
+  "restricted",
+  "anonymous",
+  "joinedAt",
+];
 
 interface ConfigFields {
   url: string;
@@ -362,7 +370,11 @@ export class Config implements RequestContext {
    * const keyId = await config.uploadPublicKey(key.publicJwk, token);
    * ```
    */
-  uploadPublicKey(publicKey: PublicJwk | CryptoKey, token: Token | string, options?: CallOptions): Promise<string> {
+  uploadPublicKey(
+    publicKey: PublicJwk | CryptoKey,
+    token: Token | string,
+    options?: CallOptions,
+  ): Promise<string> {
     return uploadPublicKey(this, publicKey, token, options);
   }
 

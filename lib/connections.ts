@@ -8,7 +8,8 @@
  */
 import { deviceHeaders } from "./device.ts";
 import { PlexError, type PlexErrorDetail } from "./errors.ts";
-import { probe, type RequestContext } from "./http.ts";
+import type { RequestContext } from "./http.ts";
+import { probe } from "./http_probe.ts";
 import { redactUrl } from "./redact.ts";
 import type { Token } from "./token.ts";
 import type { Resource, ResourceConnection } from "./types/resource.ts";

@@ -1,20 +1,27 @@
 /**
  * The one request helper: every call to plex.tv goes through {@linkcode send}.
  * It owns headers, timeouts, retries, the response size cap, the redirect
- * policy and error parsing ({@linkcode checkOk}). No other file calls `fetch`.
+ * policy and error parsing ({@linkcode checkOk}). Only its own files (`_http_attempt.ts`,
+ * `http_probe.ts` for Plex Media Servers) call `fetch`.
  *
  * @module
  */
-import { type Device, deviceHeaders } from "./device.ts";
+import { attemptOnce, resolveTarget, wasRefused } from "./_http_attempt.ts";
+import { MAX_TIMER_MS } from "./_deadline.ts";
+import type { Device } from "./device.ts";
 import { errorFromResponse, parseErrorBody } from "./error_body.ts";
 import { isPlexError, PlexError } from "./errors.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { redactError, redactUrl } from "./redact.ts";
 import { parseRetryAfter } from "./retry_after.ts";
 import { RetryBudget } from "./retry_budget.ts";
-import { Token } from "./token.ts";
+import { sleep } from "./sleep.ts";
+import type { Token } from "./token.ts";
 
+export { isAllowedBaseUrl } from "./base_url.ts";
+export { probe } from "./http_probe.ts";
+export type { ProbeOptions, ProbeResult } from "./http_probe.ts";
 export { parseRetryAfter } from "./retry_after.ts";
+export { sleep } from "./sleep.ts";
 
 /**
  * When and how often a failed request is tried again.
@@ -171,13 +178,8 @@ const DEFAULT_RETRY: Required<RetryPolicy> = {
 };
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
-const MAX_REDIRECTS = 5;
-/** The longest delay a timer can wait (about 24.8 days); longer ones would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Budgets of contexts that do not carry one (plain `RequestContext` objects rather than a `Config`). */
 const fallbackBudgets = new WeakMap<object, RetryBudget>();
-/** The `network_error`s whose connection was refused: nothing reached the server, so any request may be retried. */
-const refusedConnections = new WeakSet<PlexError>();
 
 /**
  * Sends a request to plex.tv and reads the response body, whatever its status.
@@ -243,7 +245,7 @@ export async function send(
     }
     const rateLimited = response !== undefined && isRateLimited(response);
     const retryable = failure
-      ? idempotent || refusedConnections.has(failure)
+      ? idempotent || wasRefused(failure)
       : idempotent && (rateLimited || (response!.status >= 500 && response!.status !== 501));
     const answer = (): PlexResponse => {
       if (failure) throw failure;
@@ -374,429 +376,5 @@ export function readJson(response: PlexResponse): unknown {
     // No `cause`: a JSON SyntaxError quotes the body, and a body may carry a token.
     const message = `plex.tv answered ${response.status} with a body that is not JSON`;
     throw new PlexError("invalid_response", message, { status: response.status });
-  }
-}
-
-/**
- * Whether `url` may be used as a plex.tv base URL: `https:`, or `http:` on a loopback host.
- *
- * @param url The URL.
- * @returns `true` when allowed.
- *
- * @example
- * ```ts
- * import { isAllowedBaseUrl } from "./http.ts";
- * console.assert(isAllowedBaseUrl("http://127.0.0.1:8080") && !isAllowedBaseUrl("http://plex.tv"));
- * ```
- */
-export function isAllowedBaseUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol === "https:") return true;
-  if (parsed.protocol !== "http:") return false;
-  const host = parsed.hostname;
-  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** The first URL of a request, and the origins redirects may go to (the configured hosts). */
-interface Target {
-  url: URL;
-  origins: Set<string>;
-}
-
-function resolveTarget(context: RequestContext, request: PlexRequest): Target {
-  const origins = new Set<string>();
-  for (const base of [context.url, context.v2Url]) {
-    if (!isAllowedBaseUrl(base)) {
-      throw new PlexError(
-        "insecure_url",
-        `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
-      );
-    }
-    origins.add(new URL(base).origin);
-  }
-  if (typeof request.path !== "string" || !request.path.startsWith("/")) {
-    throw new PlexError("invalid_argument", "A request path must start with /");
-  }
-  const base = new URL(request.host === "url" ? context.url : context.v2Url);
-  const url = new URL(base.href.replace(/\/+$/, "") + request.path);
-  if (url.origin !== base.origin) {
-    throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
-  }
-  for (const [name, value] of Object.entries(request.query ?? {})) {
-    if (value !== undefined) url.searchParams.set(name, String(value));
-  }
-  return { url, origins };
-}
-
-function buildInit(context: RequestContext, request: PlexRequest): { headers: Headers; body?: string } {
-  const headers = new Headers(deviceHeaders(context.device));
-  headers.set("X-Plex-Client-Identifier", context.clientId);
-  headers.set("Accept", request.accept === "xml" ? "application/xml" : "application/json");
-  if (request.token !== undefined) {
-    // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
-    headers.set("X-Plex-Token", Token.from(request.token).value);
-  }
-  if (request.form) {
-    const form = new URLSearchParams();
-    for (const [name, value] of Object.entries(request.form)) if (value !== undefined) form.set(name, value);
-    headers.set("Content-Type", "application/x-www-form-urlencoded");
-    return { headers, body: form.toString() };
-  }
-  if (request.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    return { headers, body: JSON.stringify(request.json) };
-  }
-  return { headers };
-}
-
-async function attemptOnce(
-  context: RequestContext,
-  request: PlexRequest,
-  options: CallOptions,
-  logger: Logger,
-  target: Target,
-  { timeoutMs, maxBytes }: AttemptLimits,
-): Promise<PlexResponse> {
-  const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
-  const allowedOrigins = target.origins;
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
-  const linked = options.signal ? linkSignals([options.signal, timeout.signal]) : undefined;
-  const signal = linked?.signal ?? timeout.signal;
-  let url = new URL(target.url);
-  let method: string = request.method;
-  let { headers, body } = buildInit(context, request);
-  const started = Date.now();
-  try {
-    for (let redirects = 0;; redirects++) {
-      throwIfAborted(options.signal, timeout.signal, timeoutMs);
-      logger.debug(`→ ${method} ${redactUrl(url.href)}`);
-      let response: Response;
-      try {
-        response = await doFetch(url, { method, headers, body, signal, redirect: "manual" });
-      } catch (cause) {
-        throwIfAborted(options.signal, timeout.signal, timeoutMs, cause);
-        const message = `The request to ${url.origin} failed: ${describe(cause)}`;
-        const failure = new PlexError("network_error", message, { cause: redactError(cause) });
-        if (isRefused(cause)) refusedConnections.add(failure);
-        throw failure;
-      }
-      const location = response.headers.get("location");
-      if (
-        response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && location)
-      ) {
-        await response.body?.cancel().catch(() => {});
-        const next = _redirectTarget(location, url);
-        const refused = !next
-          ? "plex.tv redirected to a hidden or invalid location"
-          : !allowedOrigins.has(next.origin)
-          ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
-          : redirects >= MAX_REDIRECTS
-          ? `plex.tv redirected more than ${MAX_REDIRECTS} times`
-          : undefined;
-        if (refused || !next) {
-          throw new PlexError("redirect_refused", `${refused}; the request was not followed`, {
-            status: response.status,
-          });
-        }
-        if (
-          response.status === 303 ||
-          ((response.status === 301 || response.status === 302) && method === "POST")
-        ) {
-          method = "GET";
-          body = undefined;
-          headers.delete("Content-Type");
-        }
-        url = next;
-        continue;
-      }
-      const text = await readCapped(response, maxBytes, options.signal, timeout.signal, timeoutMs, signal);
-      logger.debug(`← ${response.status} ${redactUrl(url.href)} (${Date.now() - started} ms)`);
-      return { status: response.status, headers: response.headers, body: text, url: redactUrl(url.href) };
-    }
-  } finally {
-    clearTimeout(timer);
-    linked?.dispose();
-  }
-}
-
-/** The URL a `Location` header points to, or `undefined` when absent or not a URL. */
-function _redirectTarget(location: string | null, base: URL): URL | undefined {
-  if (!location) return undefined;
-  try {
-    return new URL(location, base);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Reads a body up to `maxBytes`. On every failure (too large, cut off, timed
- * out, aborted) the stream is cancelled, so the connection is closed rather
- * than left half-read; an abort cancels a read in progress.
- */
-async function readCapped(
-  response: Response,
-  maxBytes: number,
-  callerSignal: AbortSignal | undefined,
-  timeoutSignal: AbortSignal,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<string> {
-  const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge(maxBytes, response.status);
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const cancel = () => reader.cancel().catch(() => {});
-  signal.addEventListener("abort", cancel, { once: true });
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (cause) {
-        throwIfAborted(callerSignal, timeoutSignal, timeoutMs, cause);
-        throw new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, {
-          cause: redactError(cause),
-        });
-      }
-      // A cancel on abort ends the stream early: that is not the end of the body.
-      throwIfAborted(callerSignal, timeoutSignal, timeoutMs);
-      if (chunk.done) break;
-      total += chunk.value.byteLength;
-      if (total > maxBytes) throw tooLarge(maxBytes, response.status);
-      chunks.push(chunk.value);
-    }
-  } catch (err) {
-    await cancel();
-    throw err;
-  } finally {
-    signal.removeEventListener("abort", cancel);
-    reader.releaseLock();
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-function tooLarge(maxBytes: number, status: number): PlexError {
-  return new PlexError("response_too_large", `The response body is larger than ${maxBytes} bytes`, {
-    status,
-  });
-}
-
-function throwIfAborted(
-  callerSignal: AbortSignal | undefined,
-  timeoutSignal: AbortSignal,
-  timeoutMs: number,
-  cause?: unknown,
-): void {
-  if (callerSignal?.aborted) {
-    throw new PlexError("aborted", "The request was aborted", { cause: callerSignal.reason });
-  }
-  if (timeoutSignal.aborted) {
-    throw new PlexError("timeout", `The request timed out after ${timeoutMs} ms`, { cause });
-  }
-}
-
-/**
- * A signal that fires when any of `signals` does, and `dispose` to remove its
- * listeners once the request is over (a long-lived caller signal would
- * otherwise collect one listener per request).
- */
-function linkSignals(signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const listeners: [AbortSignal, () => void][] = [];
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    const listener = () => controller.abort(signal.reason);
-    signal.addEventListener("abort", listener, { once: true });
-    listeners.push([signal, listener]);
-  }
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      for (const [signal, listener] of listeners) signal.removeEventListener("abort", listener);
-    },
-  };
-}
-
-function describe(cause: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = cause;
-  for (let depth = 0; current && depth < 4; depth++) {
-    const e = current as { message?: unknown; code?: unknown; cause?: unknown };
-    if (typeof e.code === "string") parts.push(e.code);
-    if (typeof e.message === "string" && e.message) parts.push(e.message);
-    current = e.cause;
-  }
-  return redactUrl(parts.join(": ") || String(cause));
-}
-
-/** Whether a fetch failure is a refused connection (Node: ECONNREFUSED, Bun: ConnectionRefused, Deno: os error 111). */
-function isRefused(cause: unknown): boolean {
-  let current: unknown = cause;
-  for (let depth = 0; current && typeof current === "object" && depth < 5; depth++) {
-    const e = current as { message?: unknown; code?: unknown; cause?: unknown };
-    const text = `${typeof e.code === "string" ? e.code : ""} ${
-      typeof e.message === "string" ? e.message : ""
-    }`;
-    if (/ECONNREFUSED|ConnectionRefused|connection refused|actively refused/i.test(text)) return true;
-    current = e.cause;
-  }
-  return false;
-}
-
-/**
- * Waits `ms` milliseconds, or rejects with `aborted` when `signal` fires.
- * Negative and `NaN` delays wait 0 ms; delays beyond a timer's range (about
- * 24.8 days, `Infinity` included) wait that long rather than firing at once.
- *
- * @param ms The delay.
- * @param signal Cancels the wait.
- * @returns A promise that resolves after the delay.
- *
- * @example
- * ```ts
- * import { sleep } from "./http.ts";
- * await sleep(1);
- * ```
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new PlexError("aborted", "The operation was aborted", { cause: signal.reason }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new PlexError("aborted", "The operation was aborted", { cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.min(Math.max(0, Number.isFinite(ms) ? ms : ms > 0 ? MAX_TIMER_MS : 0), MAX_TIMER_MS));
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/**
- * Options of {@linkcode probe}.
- *
- * @example
- * ```ts
- * import type { ProbeOptions } from "./http.ts";
- * const options: ProbeOptions = { token: "server-access-token", timeoutMs: 3_000 };
- * ```
- */
-export interface ProbeOptions {
-  /** The token for `X-Plex-Token`: the resource's access token, never the account token. */
-  token?: Token | string;
-  /** The `fetch` to use. Default: `globalThis.fetch`. */
-  fetch?: typeof fetch;
-  /** The timeout. Default 10 000 ms. */
-  timeoutMs?: number;
-  /** Cancels the probe. */
-  signal?: AbortSignal;
-  /** More headers, e.g. the client's `X-Plex-*` headers. */
-  headers?: Record<string, string>;
-}
-
-/**
- * What a Plex Media Server answered to a {@linkcode probe}.
- *
- * @example
- * ```ts
- * import type { ProbeResult } from "./http.ts";
- * const answered: ProbeResult = { status: 200, ok: true, url: "https://10-0-0-2.abc.plex.direct:32400/identity" };
- * ```
- */
-export interface ProbeResult {
-  /** The HTTP status. */
-  status: number;
-  /** Whether the status is 2xx. */
-  ok: boolean;
-  /** The probed URL. */
-  url: string;
-}
-
-/**
- * Sends one `GET` to a Plex Media Server (not plex.tv) to see whether it
- * answers: no retries, redirects not followed, the body discarded. Used to
- * pick a server connection; the token must be the server's access token.
- *
- * @param url The full URL, e.g. `https://host:32400/identity`.
- * @param options Token, fetch, timeout, signal and headers.
- * @returns The status, whatever it is.
- * @throws {PlexError} `invalid_argument` (not an http(s) URL), `network_error`, `timeout`, `aborted`.
- *
- * @example
- * ```ts ignore
- * import { probe } from "./http.ts";
- * const { ok } = await probe("https://10-0-0-2.abc.plex.direct:32400/identity", { token: resource.accessToken });
- * ```
- */
-export async function probe(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new PlexError("invalid_argument", `Not a URL: ${redactUrl(url)}`);
-  }
-  if (target.protocol !== "https:" && target.protocol !== "http:") {
-    throw new PlexError("invalid_argument", `A server URL must use http or https: ${redactUrl(url)}`);
-  }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
-    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
-  }
-  const headers = new Headers(options.headers);
-  headers.set("Accept", "application/json");
-  if (options.token !== undefined) {
-    // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
-    headers.set("X-Plex-Token", Token.from(options.token).value);
-  }
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), Math.min(timeoutMs, MAX_TIMER_MS));
-  const linked = options.signal ? linkSignals([options.signal, timeout.signal]) : undefined;
-  const signal = linked?.signal ?? timeout.signal;
-  try {
-    throwIfAborted(options.signal, timeout.signal, timeoutMs);
-    let response: Response;
-    try {
-      response = await (options.fetch ?? globalThis.fetch)(target, {
-        method: "GET",
-        headers,
-        signal,
-        redirect: "manual",
-      });
-    } catch (cause) {
-      throwIfAborted(options.signal, timeout.signal, timeoutMs, cause);
-      const message = `The request to ${target.origin} failed: ${describe(cause)}`;
-      throw new PlexError("network_error", message, { cause: redactError(cause) });
-    }
-    await response.body?.cancel().catch(() => {});
-    const ok = response.status >= 200 && response.status < 300;
-    return { status: response.status, ok, url: redactUrl(target.href) };
-  } finally {
-    clearTimeout(timer);
-    linked?.dispose();
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sleep } from "../http.ts";
+import { sleep } from "../sleep.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureStore } from "../store.ts";
 
@@ -90,7 +90,9 @@ export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: Loc
         return await plan.refresh();
       } finally {
         await lock.release().catch((err) =>
-          plan.logger?.warn(`Releasing the refresh lock failed (${(err as Error).message}); it expires by itself`)
+          plan.logger?.warn(
+            `Releasing the refresh lock failed (${(err as Error).message}); it expires by itself`,
+          )
         );
       }
     }

@@ -1,0 +1,237 @@
+/**
+ * One attempt of a plex.tv request, for the request helper (`http.ts`):
+ * headers, the manual same-origin redirect policy, and reading the body
+ * within the size cap. Retries live in `http.ts`.
+ *
+ * @module
+ */
+import { isAllowedBaseUrl } from "./base_url.ts";
+import { type Deadline, startDeadline } from "./_deadline.ts";
+import { deviceHeaders } from "./device.ts";
+import { PlexError } from "./errors.ts";
+import { describe, isRefused, networkError } from "./_fetch_failure.ts";
+import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./http.ts";
+import type { Logger } from "./logger.ts";
+import { redactError, redactUrl } from "./redact.ts";
+import { Token } from "./token.ts";
+
+const MAX_REDIRECTS = 5;
+
+/** The `network_error`s whose connection was refused: nothing reached the server, so any request may be retried. */
+const refusedConnections = new WeakSet<PlexError>();
+
+/**
+ * Whether a failure of {@linkcode attemptOnce} was a refused connection.
+ *
+ * @param failure The error it threw.
+ * @returns `true` when nothing reached the server.
+ */
+export function wasRefused(failure: PlexError): boolean {
+  return refusedConnections.has(failure);
+}
+
+/** The first URL of a request, and the origins redirects may go to (the configured hosts). */
+export interface Target {
+  /** The request URL with its query. */
+  url: URL;
+  /** The origins of the configured hosts. */
+  origins: Set<string>;
+}
+
+/**
+ * Checks the configured hosts and builds the request URL.
+ *
+ * @param context The configuration.
+ * @param request The request.
+ * @returns The URL and the allowed origins.
+ * @throws {PlexError} `insecure_url`, or `invalid_argument` for a path that leaves the host.
+ */
+export function resolveTarget(context: RequestContext, request: PlexRequest): Target {
+  const origins = new Set<string>();
+  for (const base of [context.url, context.v2Url]) {
+    if (!isAllowedBaseUrl(base)) {
+      throw new PlexError(
+        "insecure_url",
+        `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
+      );
+    }
+    origins.add(new URL(base).origin);
+  }
+  if (typeof request.path !== "string" || !request.path.startsWith("/")) {
+    throw new PlexError("invalid_argument", "A request path must start with /");
+  }
+  const base = new URL(request.host === "url" ? context.url : context.v2Url);
+  const url = new URL(base.href.replace(/\/+$/, "") + request.path);
+  if (url.origin !== base.origin) {
+    throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
+  }
+  for (const [name, value] of Object.entries(request.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(name, String(value));
+  }
+  return { url, origins };
+}
+
+function buildInit(context: RequestContext, request: PlexRequest): { headers: Headers; body?: string } {
+  const headers = new Headers(deviceHeaders(context.device));
+  headers.set("X-Plex-Client-Identifier", context.clientId);
+  headers.set("Accept", request.accept === "xml" ? "application/xml" : "application/json");
+  if (request.token !== undefined) {
+    // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
+    headers.set("X-Plex-Token", Token.from(request.token).value);
+  }
+  if (request.form) {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(request.form)) if (value !== undefined) form.set(name, value);
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+    return { headers, body: form.toString() };
+  }
+  if (request.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    return { headers, body: JSON.stringify(request.json) };
+  }
+  return { headers };
+}
+
+/**
+ * Sends one attempt: fetch with its own deadline, redirects followed only
+ * within `target.origins`, the body read within `maxBytes`.
+ *
+ * @param context The configuration.
+ * @param request The request.
+ * @param options The caller's signal, fetch and timeout.
+ * @param logger Where requests are logged (URLs redacted).
+ * @param target From {@linkcode resolveTarget}.
+ * @param limits The attempt's timeout and size cap.
+ * @returns The response with its body.
+ */
+export async function attemptOnce(
+  context: RequestContext,
+  request: PlexRequest,
+  options: CallOptions,
+  logger: Logger,
+  target: Target,
+  limits: { timeoutMs: number; maxBytes: number },
+): Promise<PlexResponse> {
+  const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
+  const deadline = startDeadline(limits.timeoutMs, options.signal);
+  let url = new URL(target.url);
+  let method: string = request.method;
+  let { headers, body } = buildInit(context, request);
+  const started = Date.now();
+  try {
+    for (let redirects = 0;; redirects++) {
+      deadline.check();
+      logger.debug(`→ ${method} ${redactUrl(url.href)}`);
+      let response: Response;
+      try {
+        response = await doFetch(url, { method, headers, body, signal: deadline.signal, redirect: "manual" });
+      } catch (cause) {
+        deadline.check(cause);
+        const failure = networkError(url.origin, cause);
+        if (isRefused(cause)) refusedConnections.add(failure);
+        throw failure;
+      }
+      const location = response.headers.get("location");
+      if (
+        response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && location)
+      ) {
+        await response.body?.cancel().catch(() => {});
+        const next = redirectTarget(location, url);
+        const refused = !next
+          ? "plex.tv redirected to a hidden or invalid location"
+          : !target.origins.has(next.origin)
+          ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
+          : redirects >= MAX_REDIRECTS
+          ? `plex.tv redirected more than ${MAX_REDIRECTS} times`
+          : undefined;
+        if (refused || !next) {
+          throw new PlexError("redirect_refused", `${refused}; the request was not followed`, {
+            status: response.status,
+          });
+        }
+        if (
+          response.status === 303 ||
+          ((response.status === 301 || response.status === 302) && method === "POST")
+        ) {
+          method = "GET";
+          body = undefined;
+          headers.delete("Content-Type");
+        }
+        url = next;
+        continue;
+      }
+      const text = await readCapped(response, limits.maxBytes, deadline);
+      logger.debug(`← ${response.status} ${redactUrl(url.href)} (${Date.now() - started} ms)`);
+      return { status: response.status, headers: response.headers, body: text, url: redactUrl(url.href) };
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The URL a `Location` header points to, or `undefined` when absent or not a URL. */
+function redirectTarget(location: string | null, base: URL): URL | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a body up to `maxBytes`. On every failure (too large, cut off, timed
+ * out, aborted) the stream is cancelled, so the connection is closed rather
+ * than left half-read; an abort cancels a read in progress.
+ */
+async function readCapped(response: Response, maxBytes: number, deadline: Deadline): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes, response.status);
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const cancel = () => reader.cancel().catch(() => {});
+  deadline.signal.addEventListener("abort", cancel, { once: true });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        deadline.check(cause);
+        throw new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, {
+          cause: redactError(cause),
+        });
+      }
+      // A cancel on abort ends the stream early: that is not the end of the body.
+      deadline.check();
+      if (chunk.done) break;
+      total += chunk.value.byteLength;
+      if (total > maxBytes) throw tooLarge(maxBytes, response.status);
+      chunks.push(chunk.value);
+    }
+  } catch (err) {
+    await cancel();
+    throw err;
+  } finally {
+    deadline.signal.removeEventListener("abort", cancel);
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function tooLarge(maxBytes: number, status: number): PlexError {
+  return new PlexError("response_too_large", `The response body is larger than ${maxBytes} bytes`, {
+    status,
+  });
+}
