@@ -1,10 +1,17 @@
 /**
- * XML parsing for plex.tv's legacy endpoints (`/devices.xml`, XML error
- * bodies), on fast-xml-parser with entity expansion limited to XML's own.
+ * A small, strict XML parser for plex.tv's legacy endpoints (`/devices.xml`,
+ * `/api/v2/user` as XML, XML error bodies). Web standards only, no dependency.
+ *
+ * It checks well-formedness (matching tags, one root, quoted and unique
+ * attributes, valid character references), decodes XML's five entities and
+ * character references, keeps CDATA as text, and skips comments and
+ * processing instructions. It refuses a DOCTYPE: plex.tv never sends one, and
+ * refusing it rules out entity-expansion and external-entity attacks. Errors
+ * name the problem and its line and column, never the document's text (which
+ * may carry tokens).
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { PlexError } from "./errors.ts";
 
 /**
@@ -29,20 +36,11 @@ export interface XmlElement {
   text: string;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  attributesGroupName: "$attrs",
-  textNodeName: "$text",
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (_name: string, _path: unknown, _isLeaf: boolean, isAttribute: boolean) => !isAttribute,
-});
+/** Deeper documents are refused (plex.tv's are 3 or 4 levels deep). */
+const MAX_DEPTH = 256;
+const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*/y;
+const SPACE = /[ \t\r\n]*/y;
+const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
 /**
  * Parses an XML document and returns its root element.
@@ -61,62 +59,215 @@ const parser = new XMLParser({
  */
 export function parseXml(text: string): XmlElement {
   if (typeof text !== "string") throw new PlexError("invalid_response", "The XML response is not text");
-  let doc: Record<string, unknown>;
-  try {
-    const valid = XMLValidator.validate(text);
-    if (valid !== true) {
-      // The validator's own message quotes tag and attribute text: only its code and position are kept.
-      const { code, line, col } = valid.err;
-      const at = [
-        typeof line === "number" ? `line ${line}` : "",
-        typeof col === "number" ? `column ${col}` : "",
-      ]
-        .filter(Boolean).join(", ");
-      throw new PlexError(
-        "invalid_response",
-        `The response is not well-formed XML (${code}${at ? ` at ${at}` : ""})`,
-      );
+  return new _XmlReader(text).document();
+}
+
+interface OpenElement {
+  element: XmlElement;
+  texts: string[];
+}
+
+class _XmlReader {
+  readonly #text: string;
+  #at = 0;
+
+  constructor(text: string) {
+    this.#text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  document(): XmlElement {
+    if (this.#text.startsWith("<?xml")) this.#skipPast("?>", "UnclosedDeclaration");
+    this.#misc();
+    if (this.#text.startsWith("<!DOCTYPE", this.#at)) this.#fail("DoctypeNotAllowed");
+    if (this.#text[this.#at] !== "<") {
+      this.#fail(this.#at >= this.#text.length ? "NoRootElement" : "TextOutsideRoot");
     }
-    doc = parser.parse(text) as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof PlexError) throw err;
-    // No `cause`: parser errors quote the document. A RangeError here means nesting too deep to walk.
-    throw new PlexError("invalid_response", "The response is not well-formed XML");
-  }
-  const roots = Object.entries(doc).filter(([name]) => !name.startsWith("$") && !name.startsWith("?"));
-  const first = roots[0];
-  if (roots.length !== 1 || !first || !Array.isArray(first[1]) || first[1].length !== 1) {
-    throw new PlexError("invalid_response", "The XML response must have exactly one root element");
-  }
-  try {
-    return toElement(first[0], first[1][0]);
-  } catch {
-    throw new PlexError("invalid_response", "The XML response is nested too deeply");
-  }
-}
-
-/** Sets an own property, even one named `__proto__`, without touching the object's prototype. */
-function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function toElement(name: string, node: unknown): XmlElement {
-  const element: XmlElement = { name, attributes: {}, children: {}, text: "" };
-  if (typeof node === "string" || typeof node === "number" || typeof node === "boolean") {
-    element.text = String(node);
-    return element;
-  }
-  if (node === null || typeof node !== "object") return element;
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    if (key === "$attrs") {
-      for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) {
-        setOwn(element.attributes, attr, String(attrValue));
+    const root = this.#element();
+    this.#misc();
+    if (this.#at < this.#text.length) {
+      if (this.#text[this.#at] === "<") {
+        throw new PlexError("invalid_response", "The XML response must have exactly one root element");
       }
-    } else if (key === "$text") {
-      element.text = Array.isArray(value) ? value.join("") : String(value);
-    } else if (Array.isArray(value)) {
-      setOwn(element.children, key, value.map((child) => toElement(key, child)));
+      this.#fail("TextOutsideRoot");
+    }
+    return root;
+  }
+
+  /** Whitespace, comments and processing instructions between top-level items. */
+  #misc(): void {
+    for (;;) {
+      this.#space();
+      if (this.#text.startsWith("<!--", this.#at)) this.#comment();
+      else if (this.#text.startsWith("<?", this.#at)) this.#skipPast("?>", "UnclosedInstruction");
+      else return;
     }
   }
-  return element;
+
+  /** The root element and everything inside it, without recursion. */
+  #element(): XmlElement {
+    const stack: OpenElement[] = [];
+    let root: XmlElement | undefined;
+    for (;;) {
+      if (this.#at >= this.#text.length) this.#fail("UnclosedTag");
+      const current = stack[stack.length - 1];
+      if (this.#text[this.#at] !== "<") {
+        if (!current) this.#fail("TextOutsideRoot");
+        current.texts.push(this.#characters());
+        continue;
+      }
+      if (this.#text.startsWith("</", this.#at)) {
+        if (!current) this.#fail("UnexpectedEndTag");
+        this.#at += 2;
+        const name = this.#name();
+        this.#space();
+        if (name !== current.element.name) this.#fail("MismatchedEndTag");
+        this.#expect(">", "InvalidEndTag");
+        this.#close(stack.pop()!);
+        if (stack.length === 0) return root!;
+      } else if (this.#text.startsWith("<!--", this.#at)) {
+        if (!current) this.#fail("TextOutsideRoot");
+        this.#comment();
+      } else if (this.#text.startsWith("<![CDATA[", this.#at)) {
+        if (!current) this.#fail("TextOutsideRoot");
+        const start = this.#at + 9;
+        this.#skipPast("]]>", "UnclosedCdata");
+        current.texts.push(this.#text.slice(start, this.#at - 3));
+      } else if (this.#text.startsWith("<?", this.#at)) {
+        if (!current) this.#fail("TextOutsideRoot");
+        this.#skipPast("?>", "UnclosedInstruction");
+      } else if (this.#text.startsWith("<!", this.#at)) {
+        this.#fail(this.#text.startsWith("<!DOCTYPE", this.#at) ? "DoctypeNotAllowed" : "InvalidMarkup");
+      } else {
+        this.#at++;
+        const element: XmlElement = { name: this.#name(), attributes: {}, children: {}, text: "" };
+        const selfClosing = this.#attributes(element.attributes);
+        if (current) {
+          const siblings = Object.hasOwn(current.element.children, element.name)
+            ? current.element.children[element.name]!
+            : setOwn(current.element.children, element.name, []);
+          siblings.push(element);
+        } else {
+          root = element;
+        }
+        if (selfClosing) {
+          if (!current) return element;
+        } else {
+          if (stack.length >= MAX_DEPTH) {
+            throw new PlexError("invalid_response", "The XML response is nested too deeply");
+          }
+          stack.push({ element, texts: [] });
+        }
+      }
+    }
+  }
+
+  #close(open: OpenElement): void {
+    open.element.text = open.texts.map((t) => t.trim()).join("");
+  }
+
+  /** Reads attributes up to `>` or `/>`; answers whether the tag closed itself. */
+  #attributes(into: Record<string, string>): boolean {
+    for (;;) {
+      const before = this.#at;
+      this.#space();
+      const c = this.#text[this.#at];
+      if (c === ">") {
+        this.#at++;
+        return false;
+      }
+      if (c === "/") {
+        this.#at++;
+        this.#expect(">", "InvalidTag");
+        return true;
+      }
+      if (c === undefined) this.#fail("UnclosedTag");
+      if (this.#at === before) this.#fail("InvalidAttribute");
+      const name = this.#name();
+      this.#space();
+      this.#expect("=", "InvalidAttribute");
+      this.#space();
+      const quote = this.#text[this.#at];
+      if (quote !== '"' && quote !== "'") this.#fail("UnquotedAttribute");
+      const end = this.#text.indexOf(quote, this.#at + 1);
+      if (end < 0) this.#fail("UnclosedAttribute");
+      const raw = this.#text.slice(this.#at + 1, end);
+      if (raw.includes("<")) this.#fail("InvalidAttribute");
+      if (Object.hasOwn(into, name)) this.#fail("DuplicateAttribute");
+      setOwn(into, name, this.#decode(raw, this.#at + 1));
+      this.#at = end + 1;
+    }
+  }
+
+  #characters(): string {
+    const end = this.#text.indexOf("<", this.#at);
+    const stop = end < 0 ? this.#text.length : end;
+    const raw = this.#text.slice(this.#at, stop);
+    const decoded = this.#decode(raw, this.#at);
+    this.#at = stop;
+    return decoded;
+  }
+
+  /** Decodes entity and character references; `offset` is where `raw` starts, for error positions. */
+  #decode(raw: string, offset: number): string {
+    if (!raw.includes("&")) return raw;
+    return raw.replace(/&([^;&\s]{0,10});?/g, (match, ref: string, index: number) => {
+      const fail = (): never => {
+        this.#at = offset + index;
+        return this.#fail("InvalidEntity");
+      };
+      if (!match.endsWith(";")) return fail();
+      if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref]!;
+      const hex = /^#x([0-9a-fA-F]{1,6})$/.exec(ref);
+      const dec = /^#([0-9]{1,7})$/.exec(ref);
+      const code = hex ? parseInt(hex[1]!, 16) : dec ? Number(dec[1]) : NaN;
+      const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      return valid ? String.fromCodePoint(code) : fail();
+    });
+  }
+
+  #comment(): void {
+    this.#skipPast("-->", "UnclosedComment");
+  }
+
+  #name(): string {
+    NAME.lastIndex = this.#at;
+    const match = NAME.exec(this.#text);
+    if (!match) this.#fail("InvalidName");
+    this.#at += match[0].length;
+    return match[0];
+  }
+
+  #space(): void {
+    SPACE.lastIndex = this.#at;
+    SPACE.exec(this.#text);
+    this.#at = SPACE.lastIndex;
+  }
+
+  #expect(char: string, problem: string): void {
+    if (this.#text[this.#at] !== char) this.#fail(problem);
+    this.#at++;
+  }
+
+  #skipPast(end: string, problem: string): void {
+    const found = this.#text.indexOf(end, this.#at + 2);
+    if (found < 0) this.#fail(problem);
+    this.#at = found + end.length;
+  }
+
+  #fail(problem: string): never {
+    const before = this.#text.slice(0, Math.min(this.#at, this.#text.length));
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    throw new PlexError(
+      "invalid_response",
+      `The response is not well-formed XML (${problem} at line ${line}, column ${column})`,
+    );
+  }
+}
+
+/** Sets `key` as an own, enumerable property, even `__proto__`. */
+function setOwn<T>(target: Record<string, T>, key: string, value: T): T {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  return value;
 }
