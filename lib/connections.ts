@@ -81,6 +81,11 @@ export interface ConnectOptions {
   context?: Pick<RequestContext, "clientId" | "device" | "http">;
   /** The path probed on each connection. Default `/identity`. */
   path?: string;
+  /**
+   * Once a connection answered, how long better-ranked probes still running
+   * may take to answer before the one that answered is used. Default 1 000 ms.
+   */
+  waitForBetterMs?: number;
 }
 
 /**
@@ -104,10 +109,15 @@ export interface ServerConnection {
 }
 
 /**
- * Probes a resource's connections in parallel (`GET {uri}/identity` with the
- * resource's `accessToken` as `X-Plex-Token` and the client's headers), in
- * {@linkcode rankConnections} order, and returns the first that answers with
- * a 2xx status. The other probes are aborted as soon as one answers.
+ * Finds the best working connection to a server: probes its connections in
+ * parallel (`GET {uri}/identity` with the resource's `accessToken` as
+ * `X-Plex-Token` and the client's headers) and returns the best-ranked one
+ * ({@linkcode rankConnections}) that answers with a 2xx status — a faster
+ * relay does not win over a local connection that answers within
+ * `waitForBetterMs` of it. The https
+ * connections are tried first; the http ones only when no https one answers,
+ * so the access token goes over plain http only when nothing else works.
+ * Pending probes are aborted once the answer is known.
  *
  * @param resource A resource from `resources()`.
  * @param options Per-probe timeout, signal, fetch and the client's context.
@@ -143,40 +153,75 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
     Object.assign(headers, deviceHeaders(options.context.device));
     if (options.context.clientId) headers["X-Plex-Client-Identifier"] = options.context.clientId;
   }
-  const race = new AbortController();
-  const onAbort = () => race.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const path = options.path ?? "/identity";
   const failures: PlexErrorDetail[] = [];
+  const probeOne = async (
+    connection: ResourceConnection,
+    signal: AbortSignal,
+  ): Promise<string | undefined> => {
+    const uri = connection.uri.replace(/\/+$/, "");
+    try {
+      const result = await probe(uri + (options.path ?? "/identity"), {
+        token: accessToken,
+        fetch: options.fetch ?? options.context?.http.fetch,
+        timeoutMs: options.timeout,
+        signal,
+        headers,
+      });
+      if (result.ok) return uri;
+      failures.push({ message: `${redactUrl(uri)} answered ${result.status}`, status: result.status });
+    } catch (err) {
+      failures.push({ message: `${redactUrl(uri)}: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    return undefined;
+  };
+  for (const group of [candidates.filter((c) => !_isHttp(c)), candidates.filter(_isHttp)]) {
+    const found = await _bestAnswering(group, probeOne, options.waitForBetterMs ?? 1_000, options.signal);
+    if (found) return { uri: found.uri, connection: found.connection, resource, accessToken };
+    if (options.signal?.aborted) break;
+  }
+  throw _noneAnswered(resource, failures, options.signal);
+}
+
+/**
+ * Probes `ranked` in parallel and answers the best-ranked connection that
+ * answered once every better-ranked probe has failed, or `waitForBetterMs`
+ * after the first answer (whichever comes first); `undefined` when none
+ * answered. Aborts the probes still running once the answer is known.
+ */
+async function _bestAnswering(
+  ranked: ResourceConnection[],
+  probeOne: (connection: ResourceConnection, signal: AbortSignal) => Promise<string | undefined>,
+  waitForBetterMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ uri: string; connection: ResourceConnection } | undefined> {
+  if (ranked.length === 0) return undefined;
+  const race = new AbortController();
+  const onAbort = () => race.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await new Promise<ServerConnection>((resolve, reject) => {
-      let pending = candidates.length;
-      for (const connection of candidates) {
-        const uri = connection.uri.replace(/\/+$/, "");
-        probe(uri + path, {
-          token: accessToken,
-          fetch: options.fetch ?? options.context?.http.fetch,
-          timeoutMs: options.timeout,
-          signal: race.signal,
-          headers,
-        }).then((result) => {
-          if (result.ok) resolve({ uri, connection, resource, accessToken });
-          else {failures.push({
-              message: `${redactUrl(uri)} answered ${result.status}`,
-              status: result.status,
-            });}
-        }, (err: unknown) => {
-          failures.push({
-            message: `${redactUrl(uri)}: ${err instanceof Error ? err.message : String(err)}`,
-          });
-        }).finally(() => {
-          if (--pending === 0) reject(_noneAnswered(resource, failures, options.signal));
+    const outcomes: (string | undefined | null)[] = ranked.map(() => null);
+    return await new Promise((resolve) => {
+      const decide = (waitedEnough = false) => {
+        const firstPending = outcomes.indexOf(null);
+        const best = outcomes.findIndex((outcome) => typeof outcome === "string");
+        if (best >= 0 && (firstPending < 0 || best < firstPending || waitedEnough)) {
+          return resolve({ uri: outcomes[best]!, connection: ranked[best]! });
+        }
+        if (firstPending < 0) return resolve(undefined);
+        if (best >= 0 && timer === undefined) timer = setTimeout(() => decide(true), waitForBetterMs);
+      };
+      ranked.forEach((connection, index) => {
+        probeOne(connection, race.signal).then((uri) => {
+          outcomes[index] = uri;
+          decide();
         });
-      }
+      });
     });
   } finally {
+    clearTimeout(timer);
     race.abort();
-    options.signal?.removeEventListener("abort", onAbort);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 

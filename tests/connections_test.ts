@@ -239,3 +239,68 @@ describe("connect", () => {
     await assert.rejects(connect(httpOnly), { code: "server_unreachable" });
   });
 });
+
+describe("connect chooses the best connection, not the fastest", () => {
+  /** A fetch that never touches the network: each URI answers `status` after `ms`, or hangs until aborted. */
+  function scripted(plan: Record<string, { ms: number; status: number } | "hang">) {
+    const asked: string[] = [];
+    const fetchFn = ((input: URL | RequestInfo, init?: RequestInit) => {
+      const url = new URL(String(input));
+      asked.push(url.origin);
+      const step = plan[url.origin];
+      return new Promise<Response>((resolve, reject) => {
+        const fail = () => reject(new DOMException("aborted", "AbortError"));
+        init?.signal?.addEventListener("abort", fail, { once: true });
+        if (!step) return reject(new TypeError("connect ECONNREFUSED"));
+        if (step === "hang") return;
+        setTimeout(() => resolve(new Response("{}", { status: step.status })), step.ms);
+      });
+    }) as typeof fetch;
+    return { fetchFn, asked };
+  }
+
+  it("prefers a local connection that answers over a relay that answered first", async () => {
+    const { fetchFn } = scripted({
+      "https://relay.test:8443": { ms: 5, status: 200 },
+      "https://lan.test:32400": { ms: 80, status: 200 },
+    });
+    const server = resource([
+      conn("https://relay.test:8443", false, true),
+      conn("https://lan.test:32400", true),
+    ]);
+    const found = await connect(server, { fetch: fetchFn });
+    assert.equal(found.uri, "https://lan.test:32400");
+  });
+
+  it("uses the one that answered when a better one is still silent after waitForBetterMs", async () => {
+    const { fetchFn } = scripted({
+      "https://relay.test:8443": { ms: 5, status: 200 },
+      "https://lan.test:32400": "hang",
+    });
+    const server = resource([
+      conn("https://relay.test:8443", false, true),
+      conn("https://lan.test:32400", true),
+    ]);
+    const started = Date.now();
+    const found = await connect(server, { fetch: fetchFn, waitForBetterMs: 100, timeout: 5_000 });
+    assert.equal(found.uri, "https://relay.test:8443");
+    assert.ok(Date.now() - started < 2_000);
+  });
+
+  it("sends the access token over http only when no https connection answers", async () => {
+    const secure = scripted({
+      "http://lan.test:32400": { ms: 1, status: 200 },
+      "https://remote.test:32443": { ms: 30, status: 200 },
+    });
+    const both = resource([conn("http://lan.test:32400", true), conn("https://remote.test:32443", false)]);
+    assert.equal((await connect(both, { fetch: secure.fetchFn })).uri, "https://remote.test:32443");
+    assert.deepEqual(secure.asked, ["https://remote.test:32443"]);
+
+    const fallback = scripted({
+      "http://lan.test:32400": { ms: 1, status: 200 },
+      "https://remote.test:32443": { ms: 1, status: 503 },
+    });
+    assert.equal((await connect(both, { fetch: fallback.fetchFn })).uri, "http://lan.test:32400");
+    assert.deepEqual(fallback.asked, ["https://remote.test:32443", "http://lan.test:32400"]);
+  });
+});
