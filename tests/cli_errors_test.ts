@@ -97,7 +97,7 @@ describe("plextv usage errors (exit 2)", () => {
 
   it("rejects an http plex.tv URL that is not loopback", async () => {
     oneLineError(
-      await runCli(BUN, ["user"], home, { env: { PLEXTV_URL: "http://plex.example.com" } }),
+      await runCli(BUN, ["user"], home, { env: { PLEXTV_URL: "http://plex.invalid" } }),
       2,
       /must use https/,
     );

@@ -13,6 +13,7 @@ function run(
     const env = { ...process.env };
     delete env.PLEXTV_URL;
     delete env.PLEX_TOKEN;
+    delete env.PLEXTV_V2_URL;
     const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";

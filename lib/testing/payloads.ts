@@ -308,7 +308,7 @@ const BUILTIN_DEVICES: Record<string, unknown>[] = [
     lastSeenAt: "1700000000",
     screenResolution: "",
     screenDensity: "",
-    connections: ["http://192.168.1.20:32400", "https://192-168-1-20.0123456789abcdef.plex.direct:32400"],
+    connections: ["http://127.0.0.1:32400", "https://127.0.0.1:32401"],
   },
   {
     name: "Living Room TV",
@@ -329,7 +329,7 @@ const BUILTIN_DEVICES: Record<string, unknown>[] = [
     lastSeenAt: "1700000500",
     screenResolution: "1920x1080",
     screenDensity: "2",
-    connections: ["http://192.168.1.31:32500"],
+    connections: ["http://127.0.0.1:32500"],
   },
 ];
 
@@ -451,45 +451,13 @@ type Connection = ResourceConnection;
  * ```
  */
 export function builtinResources(serverToken: string): Record<string, unknown>[] {
-  const direct = "0123456789abcdef";
+  // Every connection points at loopback: a tool that dials them never leaves the machine.
   const connections: Connection[] = [
-    conn(
-      "https",
-      "192.168.1.20",
-      32400,
-      `https://192-168-1-20.${direct}.plex.direct:32400`,
-      true,
-      false,
-      false,
-    ),
-    conn("http", "192.168.1.20", 32400, "http://192.168.1.20:32400", true, false, false),
-    conn(
-      "https",
-      "203.0.113.7",
-      32400,
-      `https://203-0-113-7.${direct}.plex.direct:32400`,
-      false,
-      false,
-      false,
-    ),
-    conn(
-      "https",
-      "2001:db8::20",
-      32400,
-      `https://2001-db8--20.${direct}.plex.direct:32400`,
-      false,
-      false,
-      true,
-    ),
-    conn(
-      "https",
-      "198.51.100.9",
-      8443,
-      `https://198-51-100-9.${direct}.plex.direct:8443`,
-      false,
-      true,
-      false,
-    ),
+    conn("https", "127.0.0.1", 32401, "https://127.0.0.1:32401", true, false, false),
+    conn("http", "127.0.0.1", 32400, "http://127.0.0.1:32400", true, false, false),
+    conn("https", "127.0.0.2", 32402, "https://127.0.0.2:32402", false, false, false),
+    conn("https", "::1", 32403, "https://[::1]:32403", false, false, true),
+    conn("https", "127.0.0.3", 32404, "https://127.0.0.3:32404", false, true, false),
   ];
   return [{
     name: "Emulated Server",
@@ -540,7 +508,7 @@ export function builtinResources(serverToken: string): Record<string, unknown>[]
     publicAddressMatches: true,
     dnsRebindingProtection: false,
     natLoopbackSupported: false,
-    connections: [conn("http", "192.168.1.31", 32500, "http://192.168.1.31:32500", true, false, false)],
+    connections: [conn("http", "127.0.0.1", 32500, "http://127.0.0.1:32500", true, false, false)],
   }];
 }
 
