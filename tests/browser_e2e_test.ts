@@ -72,6 +72,8 @@ describe("the browser example in headless Chromium", { skip: HAVE_CHROMIUM ? fal
         "--no-first-run",
         "--disable-component-update",
         "--disable-sync",
+        // Any host name other than loopback fails to resolve, so nothing can leave the machine.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
       ],
     });
   });
