@@ -5,8 +5,8 @@
  * passphrase prompts echo nothing.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { drawQr } from "../lib/cli/qr.ts";
@@ -18,20 +18,43 @@ const SOCKET = `plextv-test-${process.pid}`;
 let emulator: Emulator;
 let sessions = 0;
 
+/** Why these tests cannot run here (no tmux), or `undefined`; with `CI` set a missing tmux is an error. */
+function tmuxSkipReason(): string | undefined {
+  const found = spawnSync("tmux", ["-V"], { stdio: "ignore" });
+  if (!found.error && found.status === 0) return undefined;
+  const message = "tmux is not installed (apt-get install -y tmux)";
+  if (process.env.CI) throw new Error(`${message}: CI must install it`);
+  console.warn(`${message}; skipping the terminal tests`);
+  return message;
+}
+const skip = tmuxSkipReason();
+
 function tmux(...args: string[]): string {
   return execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+}
+
+/** Types `text` into the terminal through a paste buffer fed on stdin, so it is never in any argv. */
+function typeSecret(session: string, text: string): void {
+  execFileSync("tmux", ["-L", SOCKET, "load-buffer", "-b", "secret", "-"], { input: text });
+  tmux("paste-buffer", "-d", "-b", "secret", "-t", session);
 }
 
 function quote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Starts the CLI in a new 100×50 terminal; returns the session name. */
+/**
+ * Starts the CLI in a new 100×50 terminal; returns the session name. The
+ * environment (which may hold a passphrase) goes through a 0600 file that the
+ * shell reads, never through argv.
+ */
 function startInTerminal(rt: Runtime, args: string[], home: Home, env: Record<string, string> = {}): string {
   const name = `s${++sessions}`;
-  const vars = Object.entries({ ...home.env, ...env }).map(([k, v]) => `${k}=${quote(v)}`);
+  const envFile = join(home.root, `terminal-${name}.env`);
+  const lines = Object.entries({ ...home.env, ...env }).map(([k, v]) => `export ${k}=${quote(v)}\n`);
+  writeFileSync(envFile, lines.join(""), { mode: 0o600 });
   const command = [rt.command, ...rt.prefix, ...args].map(quote).join(" ");
-  const script = `cd ${quote(REPO)} && env -u PLEX_TOKEN -u PLEXTV_STORE ${vars.join(" ")} ${command}; ` +
+  const script = `cd ${quote(REPO)} && unset PLEX_TOKEN PLEXTV_STORE && . ${quote(envFile)} && ${command}; ` +
     `echo EXIT=$?; sleep 60`;
   tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "50", script);
   return name;
@@ -52,15 +75,11 @@ async function waitFor(session: string, pattern: RegExp, timeoutMs = 20_000): Pr
 }
 
 before(async () => {
-  try {
-    execFileSync("tmux", ["-V"], { encoding: "utf8" });
-  } catch (cause) {
-    throw new Error("These tests need tmux: apt-get install -y tmux", { cause });
-  }
-  emulator = await startEmulator();
+  if (!skip) emulator = await startEmulator();
 });
 
 after(async () => {
+  if (skip) return;
   try {
     tmux("kill-server");
   } catch {
@@ -70,7 +89,7 @@ after(async () => {
 });
 
 for (const rt of [DENO, BUN]) {
-  describe(`plextv in a terminal under ${rt.name}`, () => {
+  describe(`plextv in a terminal under ${rt.name}`, { skip }, () => {
     it("draws the PIN screen: code, link, QR code of the link, spinner with the time left", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
@@ -124,24 +143,24 @@ for (const rt of [DENO, BUN]) {
       try {
         const session = startInTerminal(rt, ["login", "--credentials", "--username", "plexuser"], home);
         await waitFor(session, /New vault passphrase: *$/m);
-        tmux("send-keys", "-t", session, "-l", passphrase);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        assert.ok(!screen(session).includes(passphrase), "the passphrase is not echoed");
+        typeSecret(session, passphrase);
         tmux("send-keys", "-t", session, "Enter");
-        await waitFor(session, /Repeat the passphrase: *$/m);
-        tmux("send-keys", "-t", session, "-l", passphrase);
+        // Once the next prompt shows, the typed text has been read: whatever it echoed is on the screen.
+        const repeated = await waitFor(session, /Repeat the passphrase: *$/m);
+        assert.ok(!repeated.includes(passphrase), `the passphrase is not echoed:\n${repeated}`);
+        typeSecret(session, passphrase);
         tmux("send-keys", "-t", session, "Enter");
         await waitFor(session, /^Password: *$/m);
-        tmux("send-keys", "-t", session, "-l", "plexpass");
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const typed = screen(session);
-        assert.ok(!typed.includes("plexpass"), `the password is not echoed:\n${typed}`);
-        assert.ok(!typed.includes("*"), "not even as stars");
+        typeSecret(session, "plexpass");
         tmux("send-keys", "-t", session, "Enter");
         const done = await waitFor(session, /EXIT=\d+/);
         assert.match(done, /EXIT=0/);
         assert.match(done, /Signed in to plex\.tv as plexuser/);
-        assert.ok(!done.includes(passphrase) && !done.includes("plexpass"));
+        assert.ok(
+          !done.includes(passphrase) && !done.includes("plexpass"),
+          `nothing typed is echoed:\n${done}`,
+        );
+        assert.ok(!/Password: *\*/.test(done), "not even as stars");
         assert.ok(
           existsSync(join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault")),
           "the vault was created",
