@@ -21,6 +21,15 @@ import { decodeJwt } from "../lib/jws.ts";
 import { parseRetryAfter } from "../lib/retry_after.ts";
 import { Token } from "../lib/token.ts";
 import { parseXml, type XmlElement } from "../lib/xml.ts";
+import { parseAccountXml, processUserResponse } from "../lib/types/account.ts";
+import { processClaimTokenResponse } from "../lib/types/claim_token.ts";
+import { processHomeUsersResponse, processSwitchHomeUserResponse } from "../lib/types/home_user.ts";
+import { processInvitesResponse } from "../lib/types/invite.ts";
+import { processPlexTvDevicesResponse } from "../lib/types/plex_tv_device.ts";
+import { processRegisteredDevicesResponse } from "../lib/types/registered_device.ts";
+import { parseResourcesXml, processResourcesResponse } from "../lib/types/resource.ts";
+import { processSharedUsersResponse } from "../lib/types/shared_user.ts";
+import { startEmulator } from "../lib/testing/mod.ts";
 import { parseVault } from "../plugins/_vault_format.ts";
 import { Vault } from "../plugins/vault.ts";
 
@@ -359,6 +368,91 @@ describe("flow responses", () => {
           if (result instanceof PlexError && response.status >= 200 && response.status < 300) {
             assert.ok(["invalid_response", "invalid_token"].includes(result.code), `${name}: ${result.code}`);
           }
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe("client responses", () => {
+  const json: Record<string, unknown> = {};
+  const xml: Record<string, string> = {};
+
+  before(async () => {
+    for (const name of ["user.json", "resources.json"]) json[name] = JSON.parse(await fixture(name));
+    for (const name of ["devices.xml", "user.xml", "users_v1.xml", "invites.xml", "resources_v1.xml"]) {
+      xml[name] = await fixture(name);
+    }
+    // Home users and v2 devices have no recorded payload: take the emulator's.
+    const emulator = await startEmulator();
+    try {
+      const clientId = "fuzz-client";
+      const headers = {
+        "X-Plex-Client-Identifier": clientId,
+        "X-Plex-Token": emulator.issueLegacyToken({ clientId }),
+        Accept: "application/json",
+      };
+      for (const path of ["/api/v2/home/users", "/api/v2/devices"]) {
+        json[path] = await (await fetch(emulator.url + path, { headers })).json();
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  /** Mutations of a JSON payload: of its fields (of the first item, for an array) and of its text. */
+  const jsonBodies = (name: string) =>
+    fc.constant(0).chain(() => {
+      const base = json[name];
+      const fields = Array.isArray(base)
+        ? fieldMutationsOf(base[0] as Record<string, unknown>).map((item) => `[${item}]`)
+        : fieldMutationsOf(base as Record<string, unknown>);
+      return fc.oneof(
+        anyText,
+        fc.json(),
+        fields,
+        mutationsOf(JSON.stringify(base)),
+        fc.constantFrom(...errorBodies),
+      );
+    });
+  const xmlBodies = (name: string) =>
+    fc.constant(0).chain(() =>
+      fc.oneof(anyText, xmlDocArb, mutationsOf(xml[name]!), fc.constantFrom(...errorBodies))
+    );
+  const responseCases: [string, (r: PlexResponse) => unknown, () => fc.Arbitrary<string>][] = [
+    ["processUserResponse", processUserResponse, () => jsonBodies("user.json")],
+    ["processResourcesResponse", processResourcesResponse, () => jsonBodies("resources.json")],
+    ["processHomeUsersResponse", processHomeUsersResponse, () => jsonBodies("/api/v2/home/users")],
+    ["processSwitchHomeUserResponse", processSwitchHomeUserResponse, () => jsonBodies("user.json")],
+    ["processPlexTvDevicesResponse", processPlexTvDevicesResponse, () => jsonBodies("/api/v2/devices")],
+    ["processClaimTokenResponse", processClaimTokenResponse, () => fc.oneof(anyText, fc.json())],
+    ["processRegisteredDevicesResponse", processRegisteredDevicesResponse, () => xmlBodies("devices.xml")],
+    ["processSharedUsersResponse", processSharedUsersResponse, () => xmlBodies("users_v1.xml")],
+    ["processInvitesResponse", processInvitesResponse, () => xmlBodies("invites.xml")],
+  ];
+  for (const [name, process, bodies] of responseCases) {
+    it(`${name} answers a value or a PlexError for any status, headers and body`, LONG, () => {
+      fc.assert(
+        fc.property(responsesOf(bodies()), (response) => {
+          const result = valueOrPlexError(name, () => process(response));
+          if (result instanceof PlexError && response.status >= 200 && response.status < 300) {
+            assert.ok(["invalid_response", "invalid_token"].includes(result.code), `${name}: ${result.code}`);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+  const textCases: [string, (text: string) => unknown, string][] = [
+    ["parseAccountXml", parseAccountXml, "user.xml"],
+    ["parseResourcesXml", parseResourcesXml, "resources_v1.xml"],
+  ];
+  for (const [name, parse, base] of textCases) {
+    it(`${name} answers a value or invalid_response for any document`, LONG, () => {
+      fc.assert(
+        fc.property(xmlBodies(base), (text) => {
+          valueOrPlexError(name, () => parse(text), ["invalid_response", "invalid_token"]);
         }),
         { numRuns: RUNS },
       );
