@@ -1,0 +1,33 @@
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const out = mkdtempSync(join(tmpdir(), "plextv-node-"));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+describe("the library under Node", () => {
+  it("signs in, registers a device key, refreshes a JWT and reads the account", () => {
+    const bundle = join(out, "entry.mjs");
+    execFileSync(join(root, "node_modules/.bin/esbuild"), [
+      join(root, "tests/_node_entry.ts"),
+      "--bundle",
+      "--platform=node",
+      "--format=esm",
+      "--log-level=warning",
+      `--outfile=${bundle}`,
+    ]);
+    const output = execFileSync("node", [bundle], { encoding: "utf8", timeout: 60_000 });
+    assert.deepEqual(JSON.parse(output), {
+      runtime: "node",
+      username: "plexuser",
+      jwt: true,
+      verifiedFor: "plexuser",
+      requests: 6,
+    });
+  });
+});
