@@ -68,14 +68,20 @@ export async function plexErrorOf(
 
 /** Asserts that `promise` rejects with a PlexError of `code`, and returns it. */
 export async function rejectsWith(promise: Promise<unknown>, code: PlexErrorCode): Promise<PlexError> {
+  const err = await rejection(promise);
+  assert.equal(err.code, code, `expected ${code}, got ${err.code}: ${err.message}`);
+  return err;
+}
+
+/** Awaits a promise that must reject with a PlexError (any code) and returns the error. */
+export async function rejection(promise: Promise<unknown>): Promise<PlexError> {
   try {
     await promise;
   } catch (err) {
     assert.ok(err instanceof PlexError, `expected a PlexError, got ${String(err)}`);
-    assert.equal(err.code, code, `expected ${code}, got ${err.code}: ${err.message}`);
     return err;
   }
-  assert.fail(`expected a rejection with ${code}`);
+  assert.fail("expected a rejection");
 }
 
 /**

@@ -13,6 +13,7 @@ import { generateDeviceKey } from "../lib/keys.ts";
 import { RetryBudget } from "../lib/retry_budget.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { type RawServer, startRawServer } from "./_raw_http_server.ts";
+import { rejection } from "./_emulator_helpers.ts";
 
 let emulator: Emulator;
 let other: RawServer;
@@ -36,16 +37,6 @@ function configFor(http: HttpSettings = {}): Config {
       retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 40, rateLimitDelayMs: 100, ...http.retry },
       retryBudget: http.retryBudget ?? new RetryBudget({ capacity: 100 }),
     });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PlexError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlexError, `expected a PlexError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
 }
 
 /** The arrival times of the logged requests matching `path`, as gaps in ms. */

@@ -10,6 +10,7 @@ import { type CallOptions, checkOk, type HttpSettings, type PlexResponse, send }
 import type { Logger } from "../lib/logger.ts";
 import { RetryBudget } from "../lib/retry_budget.ts";
 import { freePort, type RawExchange, type RawServer, startRawServer } from "./_raw_http_server.ts";
+import { rejection } from "./_emulator_helpers.ts";
 
 const TOKEN = "faultsTestToken12345";
 const MiB = 1024 * 1024;
@@ -36,16 +37,6 @@ function configFor(url: string, http: HttpSettings = {}): Config {
 
 function get(config: Config, path = "/api/v2/user", options?: CallOptions): Promise<PlexResponse> {
   return send(config, { method: "GET", host: "url", path, token: TOKEN }, options);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PlexError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof PlexError, `expected a PlexError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail("expected a rejection");
 }
 
 function gaps(server: RawServer): number[] {

@@ -18,6 +18,7 @@ import {
   type SecureStore,
   storeSchemes,
 } from "../mod.ts";
+import { rejection } from "./_emulator_helpers.ts";
 
 const DATA: SecureData = { version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" };
 
@@ -28,15 +29,6 @@ before(async () => {
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<PlexError> {
-  const err = await promise.then(
-    (value) => assert.fail(`expected a PlexError, got ${String(value)}`),
-    (err: unknown) => err,
-  );
-  assert.ok(err instanceof PlexError, String(err));
-  return err;
-}
 
 describe("memoryStore", () => {
   it("loads undefined, then a copy of what was saved, then undefined after clear", async () => {
