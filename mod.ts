@@ -26,7 +26,14 @@ export { isPlexError, PlexError } from "./lib/errors.ts";
 export type { PlexErrorCode, PlexErrorDetail, PlexErrorOptions } from "./lib/errors.ts";
 export { errorFromResponse, parseErrorBody } from "./lib/error_body.ts";
 export { checkOk, parseRetryAfter, readJson, send } from "./lib/http.ts";
-export type { CallOptions, HttpSettings, PlexRequest, PlexResponse, RequestContext, RetryPolicy } from "./lib/http.ts";
+export type {
+  CallOptions,
+  HttpSettings,
+  PlexRequest,
+  PlexResponse,
+  RequestContext,
+  RetryPolicy,
+} from "./lib/http.ts";
 export { RetryBudget } from "./lib/retry_budget.ts";
 export type { RetryBudgetOptions } from "./lib/retry_budget.ts";
 export type { Logger } from "./lib/logger.ts";

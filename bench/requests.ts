@@ -23,7 +23,7 @@ import {
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import type { RequestRecord } from "../lib/testing/mod.ts";
 import { registeredDevice } from "./_device.ts";
-import { type Table } from "./_table.ts";
+import type { Table } from "./_table.ts";
 
 /**
  * What one scenario made plex.tv do.

@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { defaultConfig, exportPrivateJwk, newClientId, type SecureData, Token } from "../mod.ts";
+import { newClientId, type SecureData } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { toEnvVariables } from "../plugins/env.ts";
 import { Vault } from "../plugins/vault.ts";

@@ -82,7 +82,10 @@ export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): 
  * ```
  */
 export async function generateDeviceKey(): Promise<DeviceKey> {
-  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
+  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+    "sign",
+    "verify",
+  ]) as CryptoKeyPair;
   return deviceKeyFromPrivate(pair.privateKey);
 }
 
@@ -181,9 +184,15 @@ export async function importPublicJwk(jwk: PublicJwk): Promise<CryptoKey> {
     throw new PlexError("invalid_argument", "The public key must be an Ed25519 JWK");
   }
   try {
-    return await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, true, [
-      "verify",
-    ]);
+    return await crypto.subtle.importKey(
+      "jwk",
+      { kty: "OKP", crv: "Ed25519", x: jwk.x },
+      { name: "Ed25519" },
+      true,
+      [
+        "verify",
+      ],
+    );
   } catch (cause) {
     throw new PlexError("invalid_argument", "The public key could not be imported", { cause });
   }

@@ -67,7 +67,10 @@ export class Token {
    */
   constructor(value: string) {
     if (typeof value !== "string" || value.length === 0 || !/^[\x21-\x7e]+$/.test(value)) {
-      throw new PlexError("invalid_token", "A token must be a non-empty string of printable ASCII characters");
+      throw new PlexError(
+        "invalid_token",
+        "A token must be a non-empty string of printable ASCII characters",
+      );
     }
     this.#value = value;
   }

@@ -111,7 +111,11 @@ export function isoDate(value: unknown, path: string): Date {
  * ```
  */
 export function unixSeconds(value: unknown, path: string): Date {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === "number"
+    ? value
+    : typeof value === "string" && /^\d+$/.test(value)
+    ? Number(value)
+    : NaN;
   return Number.isFinite(n) ? new Date(n * 1000) : fail(path, "unix seconds", value);
 }
 
@@ -129,7 +133,11 @@ export function unixSeconds(value: unknown, path: string): Date {
  * ```
  */
 export function integer(value: unknown, path: string): number {
-  const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === "number"
+    ? value
+    : typeof value === "string" && /^-?\d+$/.test(value)
+    ? Number(value)
+    : NaN;
   return Number.isSafeInteger(n) ? n : fail(path, "an integer", value);
 }
 
@@ -194,7 +202,10 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
  * ```
  */
 export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
-  return (value, path) => (value === undefined || value === null || value === "" ? undefined : inner(value, path));
+  return (
+    value,
+    path,
+  ) => (value === undefined || value === null || value === "" ? undefined : inner(value, path));
 }
 
 /**
@@ -236,7 +247,9 @@ export type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
  */
 export function object<T extends object>(shape: Shape<T>): Validator<T> {
   return (value, path) => {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return fail(path, "an object", value);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      return fail(path, "an object", value);
+    }
     const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
     for (const [key, validate] of Object.entries(shape) as [string, Validator<unknown>][]) {
       const result = validate((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);

@@ -14,7 +14,7 @@ import {
   parseResources,
   parseResourcesXml,
   parseSharedUsers,
-  PlexError,
+  type PlexError,
   type PlexErrorCode,
   type PlexResponse,
   processNonceResponse,

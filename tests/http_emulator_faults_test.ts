@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Config, defaultConfig } from "../lib/config.ts";
 import { newClientId } from "../lib/client_id.ts";
-import { isPlexError, PlexError } from "../lib/errors.ts";
+import { isPlexError } from "../lib/errors.ts";
 import { nonceRequest, processNonceResponse } from "../lib/flows/jwt.ts";
 import { checkOk, type HttpSettings, send } from "../lib/http.ts";
 import { generateDeviceKey } from "../lib/keys.ts";

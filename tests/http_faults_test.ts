@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { after, describe, it } from "node:test";
-import { Config, defaultConfig } from "../lib/config.ts";
-import { isPlexError, PlexError } from "../lib/errors.ts";
+import { type Config, defaultConfig } from "../lib/config.ts";
+import { isPlexError, type PlexError } from "../lib/errors.ts";
 import { type CallOptions, checkOk, type HttpSettings, type PlexResponse, send } from "../lib/http.ts";
 import type { Logger } from "../lib/logger.ts";
 import { RetryBudget } from "../lib/retry_budget.ts";

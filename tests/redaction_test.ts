@@ -313,8 +313,8 @@ describe("every flow, healthy and failing, shows no secret", () => {
       send(config, { method: "GET", host: "url", path: "/api/v2/user?X-Plex-Token=QueryToken987654321" })
     );
     secrets.add("QueryToken987654321");
-    const err = await attempt(async () =>
-      defaultConfig().withUrls("http://user:UrlPassword555@plex.example")
+    const err = await attempt(() =>
+      Promise.resolve().then(() => defaultConfig().withUrls("http://user:UrlPassword555@plex.example"))
     );
     secrets.add("UrlPassword555");
     showError(err);

@@ -95,7 +95,10 @@ describe("token source caching", () => {
 
   it("fails with no_token_source when nothing is stored and no registrar is given", async () => {
     const source = configFor().tokenSource(withJwt(memoryStore()));
-    await assert.rejects(source.token(), (err) => isPlexError(err, "no_token_source") && /withCredentials/.test(err.hint!));
+    await assert.rejects(
+      source.token(),
+      (err) => isPlexError(err, "no_token_source") && /withCredentials/.test(err.hint!),
+    );
   });
 });
 
@@ -206,7 +209,10 @@ describe("JWT token source", () => {
   it("reports invalid_client_id when the stored data belongs to another client", async () => {
     const { store } = await registeredStore(newClientId(), 3600);
     const source = configFor().tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store));
-    await assert.rejects(source.token(), (err) => isPlexError(err, "invalid_client_id") && err.hint !== undefined);
+    await assert.rejects(
+      source.token(),
+      (err) => isPlexError(err, "invalid_client_id") && err.hint !== undefined,
+    );
     assert.equal(emulator.requests.length, 0);
   });
 
@@ -247,10 +253,16 @@ describe("persistence of legacy tokens", () => {
   it("a restart reuses the stored legacy token and registers no new device", async () => {
     const store = memoryStore<SecureData>();
     const clientId = newClientId();
-    const first = await configFor(clientId).tokenSource(withCredentials("plexuser", "plexpass"), withStore(store))
+    const first = await configFor(clientId).tokenSource(
+      withCredentials("plexuser", "plexpass"),
+      withStore(store),
+    )
       .token();
     emulator.resetRequests();
-    const restarted = configFor(clientId).tokenSource(withCredentials("plexuser", "plexpass"), withStore(store));
+    const restarted = configFor(clientId).tokenSource(
+      withCredentials("plexuser", "plexpass"),
+      withStore(store),
+    );
     assert.equal((await restarted.token()).value, first.value);
     assert.equal(emulator.requests.length, 0);
   });
@@ -262,7 +274,10 @@ describe("persistence of legacy tokens", () => {
     const source = configFor(clientId).tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store));
     await assert.rejects(source.token(), (err) => isPlexError(err, "server_error"));
     assert.ok((await store.load())?.token);
-    const restarted = configFor(clientId).tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store));
+    const restarted = configFor(clientId).tokenSource(
+      withCredentials("plexuser", "plexpass"),
+      withJwt(store),
+    );
     assert.ok((await restarted.token()).isJwt());
     assert.equal(emulator.count(SIGNIN), 1);
   });

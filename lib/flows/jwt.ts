@@ -5,9 +5,22 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send } from "../http.ts";
+import {
+  type CallOptions,
+  checkOk,
+  type PlexResponse,
+  readJson,
+  type RequestContext,
+  send,
+} from "../http.ts";
 import { signJwt } from "../jws.ts";
-import { type DeviceKey, deviceKeyFromPrivate, generateDeviceKey, jwkThumbprint, type PublicJwk } from "../keys.ts";
+import {
+  type DeviceKey,
+  deviceKeyFromPrivate,
+  generateDeviceKey,
+  jwkThumbprint,
+  type PublicJwk,
+} from "../keys.ts";
 import { Token } from "../token.ts";
 import { object, parse, string } from "../validate.ts";
 
@@ -222,8 +235,17 @@ export function processNonceResponse(response: PlexResponse): string {
  * const token = processTokenResponse(await tokenRequest(config, deviceJwt));
  * ```
  */
-export function tokenRequest(context: RequestContext, deviceJwt: string, options: CallOptions = {}): Promise<PlexResponse> {
-  return send(context, { method: "POST", host: "v2Url", path: "/api/v2/auth/token", json: { jwt: deviceJwt } }, options);
+export function tokenRequest(
+  context: RequestContext,
+  deviceJwt: string,
+  options: CallOptions = {},
+): Promise<PlexResponse> {
+  return send(context, {
+    method: "POST",
+    host: "v2Url",
+    path: "/api/v2/auth/token",
+    json: { jwt: deviceJwt },
+  }, options);
 }
 
 /**
@@ -245,7 +267,9 @@ export function tokenRequest(context: RequestContext, deviceJwt: string, options
  */
 export function processTokenResponse(response: PlexResponse): Token {
   checkOk(response);
-  const token = new Token(parse(object<{ auth_token: string }>({ auth_token: string }), readJson(response)).auth_token);
+  const token = new Token(
+    parse(object<{ auth_token: string }>({ auth_token: string }), readJson(response)).auth_token,
+  );
   if (!token.isJwt()) throw new PlexError("invalid_response", "plex.tv answered a token that is not a JWT");
   return token;
 }

@@ -7,10 +7,28 @@
  */
 import { deviceContextParams } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send, sleep } from "../http.ts";
+import {
+  type CallOptions,
+  checkOk,
+  type PlexResponse,
+  readJson,
+  type RequestContext,
+  send,
+  sleep,
+} from "../http.ts";
 import type { PublicJwk } from "../keys.ts";
 import { Token } from "../token.ts";
-import { boolean, isoDate, nullable, number, object, optional, parse, string, unknownValue } from "../validate.ts";
+import {
+  boolean,
+  isoDate,
+  nullable,
+  number,
+  object,
+  optional,
+  parse,
+  string,
+  unknownValue,
+} from "../validate.ts";
 
 /**
  * A PIN as plex.tv returns it from `POST` and `GET /api/v2/pins`.
@@ -126,7 +144,10 @@ export interface PinContext extends RequestContext {
  * const pin = processPinResponse(await pinRequestRequest(config, { strong: true }));
  * ```
  */
-export function pinRequestRequest(context: RequestContext, options: PinRequestOptions = {}): Promise<PlexResponse> {
+export function pinRequestRequest(
+  context: RequestContext,
+  options: PinRequestOptions = {},
+): Promise<PlexResponse> {
   if (options.jwk) {
     return send(context, {
       method: "POST",
@@ -181,7 +202,12 @@ export function processPinResponse(response: PlexResponse): Pin {
  * console.assert(pinUrl(context, { code: "abc" }, true).startsWith("https://app.plex.tv/auth#?clientID=id+1&code=abc&context%5Bdevice%5D%5Bproduct%5D=My+App"));
  * ```
  */
-export function pinUrl(context: PinContext, pin: Pick<Pin, "code">, strong: boolean, forwardUrl?: string): string {
+export function pinUrl(
+  context: PinContext,
+  pin: Pick<Pin, "code">,
+  strong: boolean,
+  forwardUrl?: string,
+): string {
   if (!strong) return `${context.url.replace(/\/+$/, "")}/link/?pin=${encodeURIComponent(pin.code)}`;
   const params = new URLSearchParams({ clientID: context.clientId, code: pin.code });
   for (const [name, value] of Object.entries(deviceContextParams(context.device))) params.set(name, value);
@@ -203,7 +229,10 @@ export function pinUrl(context: PinContext, pin: Pick<Pin, "code">, strong: bool
  * console.log(`Open ${url}`);
  * ```
  */
-export async function pinRequest(context: PinContext, options: PinRequestOptions = {}): Promise<PinRequestResult> {
+export async function pinRequest(
+  context: PinContext,
+  options: PinRequestOptions = {},
+): Promise<PinRequestResult> {
   const pin = processPinResponse(await pinRequestRequest(context, options));
   return { pin, url: pinUrl(context, pin, Boolean(options.strong || options.jwk), options.forwardUrl) };
 }
@@ -257,7 +286,9 @@ export async function validatePin(
   id: number,
   options: ValidatePinOptions = {},
 ): Promise<ValidatePinResult> {
-  if (!Number.isSafeInteger(id) || id < 0) throw new PlexError("invalid_argument", "A PIN id is a positive integer");
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw new PlexError("invalid_argument", "A PIN id is a positive integer");
+  }
   const response = await send(context, {
     method: "GET",
     host: "v2Url",

@@ -6,10 +6,17 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, readJson, type RequestContext, send } from "../http.ts";
+import {
+  type CallOptions,
+  checkOk,
+  type PlexResponse,
+  readJson,
+  type RequestContext,
+  send,
+} from "../http.ts";
 import { decodeJwt, verifyJwt } from "../jws.ts";
 import { importPublicJwk, type PublicJwk } from "../keys.ts";
-import { Token, type PlexJwtClaims } from "../token.ts";
+import { type PlexJwtClaims, Token } from "../token.ts";
 import { array, literal, object, optional, parse, string } from "../validate.ts";
 
 const keySetValidator = object<{ keys: PublicJwk[] }>({
@@ -54,8 +61,13 @@ export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {
  * const keys = await plexPublicKeys(config);
  * ```
  */
-export async function plexPublicKeys(context: RequestContext, options: CallOptions = {}): Promise<PublicJwk[]> {
-  return processPlexKeysResponse(await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options));
+export async function plexPublicKeys(
+  context: RequestContext,
+  options: CallOptions = {},
+): Promise<PublicJwk[]> {
+  return processPlexKeysResponse(
+    await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options),
+  );
 }
 
 /**
@@ -124,9 +136,13 @@ export async function verifyPlexToken(
   const now = nowMs / 1000;
   if (typeof claims.exp !== "number") throw new PlexError("invalid_token", "The token has no exp claim");
   if (claims.exp + (options.clockToleranceSeconds ?? 0) <= now) {
-    throw new PlexError("expired_token", "The token has expired", { hint: "Refresh the token or sign in again" });
+    throw new PlexError("expired_token", "The token has expired", {
+      hint: "Refresh the token or sign in again",
+    });
   }
-  if (typeof claims.thumbprint !== "string") throw new PlexError("invalid_token", "The token has no thumbprint claim");
+  if (typeof claims.thumbprint !== "string") {
+    throw new PlexError("invalid_token", "The token has no thumbprint claim");
+  }
   if (options.thumbprint !== undefined && claims.thumbprint !== options.thumbprint) {
     throw new PlexError("invalid_token", "The token was issued for another device key");
   }

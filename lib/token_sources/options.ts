@@ -170,7 +170,9 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
   return (settings) => {
     settings.registrar = {
       name: "pin",
-      register: async (config, signal) => ({ token: await config.registerWithPin(onPin, { ...options, signal }) }),
+      register: async (config, signal) => ({
+        token: await config.registerWithPin(onPin, { ...options, signal }),
+      }),
     };
   };
 }

@@ -213,7 +213,10 @@ export class PlexTokenSource implements TokenSource {
     } catch (err) {
       if (isPlexError(err, "jwk_missing")) return this.#onJwkMissing(err, signal);
       const now = this.#settings.now();
-      if (old?.isJwt() && old.isValid(now) && isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests")) {
+      if (
+        old?.isJwt() && old.isValid(now) &&
+        isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests")
+      ) {
         this.#settings.logger?.warn(
           `Refreshing the JWT failed (${err.message}); using the current one until ${old.expiresAt?.toISOString()}`,
         );
@@ -226,7 +229,9 @@ export class PlexTokenSource implements TokenSource {
 
   async #reloadFresh(): Promise<Token | undefined> {
     const data = await this.#settings.store?.load();
-    if (!data?.token || data.clientId !== this.#config.clientId || data.keyId !== this.#key?.keyId) return undefined;
+    if (!data?.token || data.clientId !== this.#config.clientId || data.keyId !== this.#key?.keyId) {
+      return undefined;
+    }
     const token = new Token(data.token);
     return token.isJwt() && this.#fresh(token) ? token : undefined;
   }
@@ -238,12 +243,14 @@ export class PlexTokenSource implements TokenSource {
         details: [...err.details],
         cause: err,
         hint: this.#settings.registrar
-          ? "The device was probably removed from the account: clear the store and sign in again with a new client identifier, or use onJwkMissing: \"reregister\""
+          ? 'The device was probably removed from the account: clear the store and sign in again with a new client identifier, or use onJwkMissing: "reregister"'
           : "The device was probably removed from the account: clear the store and sign in again with a new client identifier",
       });
     }
     const clientId = newClientId();
-    this.#settings.logger?.warn("plex.tv no longer knows this device's key; registering again with a new client id");
+    this.#settings.logger?.warn(
+      "plex.tv no longer knows this device's key; registering again with a new client id",
+    );
     this.#config = this.#config.withClientId(clientId);
     this.#key = undefined;
     this.#current = undefined;
