@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type Config, defaultConfig, exportPrivateJwk, newClientId, type SecureData, Token } from "../mod.ts";
-import type { Emulator } from "../lib/testing/mod.ts";
+import { type Config, defaultConfig, type SecureData, type Token } from "../mod.ts";
+import { type Emulator, registerDevice } from "../lib/testing/mod.ts";
 
 /**
  * What {@linkcode registeredDevice} returns.
@@ -50,21 +50,8 @@ export async function registeredDevice(
   emulator: Emulator,
   expiresInSeconds: number,
 ): Promise<RegisteredDevice> {
-  const clientId = newClientId();
+  const { clientId, data, jwt } = await registerDevice(emulator, { expiresInSeconds });
   const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
     .withAuthAppUrl(`${emulator.url}/auth`);
-  const legacy = await config.registerWithCredentials("plexuser", "plexpass");
-  const key = await config.generateAndUploadPublicKey(legacy);
-  const jwt = new Token(
-    await emulator.issueJwt({ clientId, expiresInSeconds }),
-  );
-  const data: SecureData = {
-    version: 1,
-    clientId,
-    keyId: key.keyId,
-    privateKey: await exportPrivateJwk(key.privateKey),
-    token: jwt.value,
-    tokenExpiresAt: jwt.expiresAt?.toISOString(),
-  };
   return { config, data, jwt };
 }

@@ -13,16 +13,8 @@
  * @module
  */
 import process from "node:process";
-import {
-  defaultConfig,
-  exportPrivateJwk,
-  newClientId,
-  type SecureData,
-  type SecureStore,
-  Token,
-  withJwt,
-} from "../mod.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { defaultConfig, type SecureData, type SecureStore, Token, withJwt } from "../mod.ts";
+import { registerDevice, startEmulator } from "../lib/testing/mod.ts";
 import { RedisStore } from "../plugins/redis.ts";
 import { redisSkipReason, startRedisServer } from "../tests/_redis_server.ts";
 
@@ -42,11 +34,9 @@ const emulator = await startEmulator();
 const stores: RedisStore[] = [];
 try {
   const key = "bench-fleet";
-  const clientId = newClientId();
+  const device = await registerDevice(emulator);
+  const clientId = device.clientId;
   const config = defaultConfig().withClientId(clientId).withUrls(emulator.url);
-  const legacy = await config.registerWithCredentials("plexuser", "plexpass");
-  const deviceKey = await config.generateAndUploadPublicKey(legacy);
-  const privateKey = await exportPrivateJwk(deviceKey.privateKey);
   const seeder = new RedisStore(server.uri(key), { passphrase: PASSPHRASE });
   stores.push(seeder);
 
@@ -56,10 +46,7 @@ try {
       await emulator.issueJwt({ clientId, expiresInSeconds: -60 }),
     );
     await seeder.save({
-      version: 1,
-      clientId,
-      keyId: deviceKey.keyId,
-      privateKey,
+      ...device.data,
       token: expired.value,
       tokenExpiresAt: expired.expiresAt?.toISOString(),
       savedAt: new Date().toISOString(),

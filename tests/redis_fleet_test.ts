@@ -3,18 +3,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import {
-  defaultConfig,
-  exportPrivateJwk,
-  type Logger,
-  newClientId,
-  type SecureData,
-  Token,
-  withClock,
-  withJwt,
-  withLogger,
-} from "../mod.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { defaultConfig, type Logger, Token, withClock, withJwt, withLogger } from "../mod.ts";
+import { type Emulator, registerDevice, startEmulator } from "../lib/testing/mod.ts";
 import { REDIS_PASSPHRASE_ENV, RedisStore } from "../plugins/redis.ts";
 import { type RedisServer, redisSkipReason, startRedisServer } from "./_redis_server.ts";
 
@@ -50,22 +40,8 @@ function capturingLogger(): Logger & { lines: string[] } {
  * expired JWT, as a fleet finds it after a weekend; the request log is then emptied.
  */
 async function seedFleet(key: string, uri?: string): Promise<{ clientId: string; expired: Token }> {
-  const clientId = newClientId();
-  const config = configFor(clientId);
-  const legacy = await config.registerWithCredentials("plexuser", "plexpass");
-  const deviceKey = await config.generateAndUploadPublicKey(legacy);
-  const expired = new Token(await emulator.issueJwt({ clientId, expiresInSeconds: -60 }));
-  await openRedis(key, uri).save(
-    {
-      version: 1,
-      clientId,
-      keyId: deviceKey.keyId,
-      privateKey: await exportPrivateJwk(deviceKey.privateKey),
-      token: expired.value,
-      tokenExpiresAt: expired.expiresAt?.toISOString(),
-      savedAt: new Date(Date.now() - 60_000).toISOString(),
-    } satisfies SecureData,
-  );
+  const { clientId, jwt: expired, data } = await registerDevice(emulator, { expiresInSeconds: -60 });
+  await openRedis(key, uri).save({ ...data, savedAt: new Date(Date.now() - 60_000).toISOString() });
   emulator.resetRequests();
   return { clientId, expired };
 }

@@ -10,7 +10,6 @@ import {
   newClientId,
   PlexError,
   type SecureData,
-  Token,
   withClock,
   withCredentials,
   withJwt,
@@ -20,7 +19,7 @@ import {
   withStore,
   withToken,
 } from "../mod.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, registerDevice, startEmulator } from "../lib/testing/mod.ts";
 
 const NONCE = "GET /api/v2/auth/nonce";
 const EXCHANGE = "POST /api/v2/auth/token";
@@ -53,20 +52,10 @@ function capturingLogger(): Logger & { lines: string[] } {
 
 /** A store holding a key registered at the emulator and a JWT expiring in `expiresInSeconds`. */
 async function registeredStore(clientId: string, expiresInSeconds: number) {
-  const config = configFor(clientId);
-  const legacy = await config.registerWithCredentials("plexuser", "plexpass");
-  const key = await config.generateAndUploadPublicKey(legacy);
-  const jwt = new Token(await emulator.issueJwt({ clientId, expiresInSeconds }));
-  const store = memoryStore<SecureData>({
-    version: 1,
-    clientId,
-    keyId: key.keyId,
-    privateKey: await exportPrivateJwk(key.privateKey),
-    token: jwt.value,
-    tokenExpiresAt: jwt.expiresAt?.toISOString(),
-  });
+  const { data, key, jwt } = await registerDevice(emulator, { clientId, expiresInSeconds });
+  const store = memoryStore<SecureData>(data);
   emulator.resetRequests();
-  return { config, store, key, jwt };
+  return { config: configFor(clientId), store, key, jwt };
 }
 
 describe("token source caching", () => {

@@ -27,4 +27,6 @@ export type { AddUserOptions, EmulatorUser, EmulatorUsers } from "./accounts.ts"
 export type { Fault, FaultAction, FaultHandle, FaultRequest, RequestMatch } from "./faults.ts";
 export type { RequestRecord } from "./request_log.ts";
 export { PAYLOAD_FILES } from "./payloads.ts";
+export { registerDevice } from "./register_device.ts";
+export type { RegisterDeviceOptions, RegisteredDevice } from "./register_device.ts";
 export type { PublicJwk } from "../keys.ts";

@@ -1,0 +1,114 @@
+/**
+ * A device already registered at the emulator, with the data a secure store
+ * would hold for it: for testing how a tool restarts with a stored JWT
+ * (fresh or expired) without going through a sign-in each time.
+ *
+ * @module
+ */
+import { defaultConfig } from "../config.ts";
+import { newClientId } from "../client_id.ts";
+import { type DeviceKey, exportPrivateJwk } from "../keys.ts";
+import type { SecureData } from "../store.ts";
+import { Token } from "../token.ts";
+import type { Emulator } from "./emulator.ts";
+
+/**
+ * Options of {@linkcode registerDevice}.
+ *
+ * @example
+ * ```ts
+ * import type { RegisterDeviceOptions } from "./register_device.ts";
+ * const expired: RegisterDeviceOptions = { expiresInSeconds: -60 };
+ * ```
+ */
+export interface RegisterDeviceOptions {
+  /** The device's client identifier. Default: a new one. */
+  clientId?: string;
+  /** The account that signs in. Default: the emulator's default account. */
+  username?: string;
+  /** Its password. Default: the default account's. */
+  password?: string;
+  /** Seconds until the stored JWT expires; negative for one that already has. Default: the emulator's lifetime. */
+  expiresInSeconds?: number;
+}
+
+/**
+ * A device registered at the emulator.
+ *
+ * @example
+ * ```ts
+ * import type { RegisteredDevice } from "./register_device.ts";
+ * function stored(device: RegisteredDevice): string | undefined { return device.data.keyId; }
+ * ```
+ */
+export interface RegisteredDevice {
+  /** The client identifier. */
+  clientId: string;
+  /** The registered Ed25519 key. */
+  key: DeviceKey;
+  /** The Plex JWT issued for the key. */
+  jwt: Token;
+  /** What a secure store holds for this device: client id, key id, private key, token and its expiry. */
+  data: SecureData;
+}
+
+/**
+ * Registers a device at the emulator the way a first run does (a sign-in and a
+ * key upload: two requests) and mints its JWT with the lifetime you choose.
+ * Save `data` in a store and start your tool against the emulator to test a
+ * restart: with a fresh JWT it should make no request, with an expired one a
+ * nonce and a token request.
+ *
+ * @param emulator The running emulator.
+ * @param options Client id, account and the JWT's remaining lifetime.
+ * @returns The device, its key, its JWT and the store data.
+ *
+ * @example A restart with an expired JWT
+ * ```ts
+ * import { startEmulator } from "./mod.ts";
+ * import { registerDevice } from "./register_device.ts";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../stores/memory.ts";
+ * import { withJwt } from "../token_sources/options.ts";
+ *
+ * const emulator = await startEmulator();
+ * try {
+ *   const device = await registerDevice(emulator, { expiresInSeconds: -60 });
+ *   emulator.resetRequests();
+ *   const config = defaultConfig().withClientId(device.clientId).withUrls(emulator.url);
+ *   await config.tokenSource(withJwt(memoryStore(device.data))).token();
+ *   console.assert(emulator.requests.length === 2);
+ * } finally {
+ *   await emulator.close();
+ * }
+ * ```
+ */
+export async function registerDevice(
+  emulator: Emulator,
+  options: RegisterDeviceOptions = {},
+): Promise<RegisteredDevice> {
+  const clientId = options.clientId ?? newClientId();
+  const account = emulator.users.default;
+  const config = defaultConfig().withClientId(clientId).withUrls(emulator.url);
+  const legacy = await config.registerWithCredentials(
+    options.username ?? account.username,
+    options.password ?? account.password!,
+  );
+  const key = await config.generateAndUploadPublicKey(legacy);
+  const jwt = new Token(
+    await emulator.issueJwt({
+      clientId,
+      username: options.username,
+      expiresInSeconds: options.expiresInSeconds,
+    }),
+  );
+  const data: SecureData = {
+    version: 1,
+    clientId,
+    keyId: key.keyId,
+    privateKey: await exportPrivateJwk(key.privateKey),
+    token: jwt.value,
+    tokenExpiresAt: jwt.expiresAt?.toISOString(),
+  };
+  return { clientId, key, jwt, data };
+}
