@@ -113,10 +113,10 @@ export async function attemptOnce(
   limits: { timeoutMs: number; maxBytes: number },
 ): Promise<PlexResponse> {
   const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
+  let { headers, body } = buildInit(context, request);
   const deadline = startDeadline(limits.timeoutMs, options.signal);
   let url = new URL(target.url);
   let method: string = request.method;
-  let { headers, body } = buildInit(context, request);
   const started = Date.now();
   try {
     for (let redirects = 0;; redirects++) {
@@ -192,8 +192,10 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
     throw tooLarge(maxBytes, response.status);
   }
   if (!response.body) return "";
-  if (declared !== undefined) {
+  const encoding = response.headers.get("content-encoding")?.trim().toLowerCase();
+  if (declared !== undefined && (!encoding || encoding === "identity")) {
     // The runtime reads exactly the declared length (HTTP framing), so the cap holds without counting.
+    // A compressed body's declared length is not its decoded size: it is counted below.
     try {
       return await response.text();
     } catch (cause) {

@@ -3,6 +3,8 @@
 // the retry budget, and no connection left open — on raw loopback servers.
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
+import { Buffer } from "node:buffer";
+import { gzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
 import { type Config, defaultConfig } from "../lib/config.ts";
 import { isPlexError, type PlexError } from "../lib/errors.ts";
@@ -339,6 +341,21 @@ describe("response size cap", () => {
     assert.ok(performance.now() - started < 3_000);
     assert.equal(await server.settle(), 0);
     assert.ok(accepted < 25 * MiB, `the server could send ${accepted} bytes before the client hung up`);
+  });
+
+  it("counts the decoded bytes of a compressed body: a gzip bomb stops at the cap", async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * MiB, "a"));
+    const server = await serve((x) => {
+      x.head(200, {
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+        "Content-Length": String(bomb.length),
+      });
+      x.socket.end(bomb);
+    });
+    const err = await rejection(get(configFor(server.url, { maxResponseBytes: MiB })));
+    assert.equal(err.code, "response_too_large");
+    assert.ok(bomb.length < MiB, "the compressed body itself is under the cap");
   });
 
   it("honours a smaller maxResponseBytes", async () => {
