@@ -340,3 +340,22 @@ describe("stored data checks", () => {
     assert.ok(!JSON.stringify({ source }).includes("abcdefghij"));
   });
 });
+
+describe("single flight", () => {
+  it("a caller arriving after every earlier waiter gave up starts afresh instead of inheriting the abort", async () => {
+    const clientId = newClientId();
+    const { data } = await registerDevice(emulator, { clientId, expiresInSeconds: 7 * 24 * 3600 });
+    const slow = memoryStore<SecureData>(data);
+    const store = {
+      ...slow,
+      load: () => new Promise<SecureData | undefined>((r) => setTimeout(() => r(slow.load()), 150)),
+    };
+    const source = configFor(clientId).tokenSource(withJwt(store));
+    await assert.rejects(
+      source.token({ signal: AbortSignal.timeout(20) }),
+      (err) => isPlexError(err, "aborted"),
+    );
+    const token = await source.token();
+    assert.equal(token.value, data.token);
+  });
+});

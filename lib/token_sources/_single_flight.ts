@@ -32,7 +32,8 @@ export class SingleFlight<T> {
    */
   run(operation: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(aborted(signal));
-    if (!this.#current) {
+    // A flight every waiter left is being aborted: a new caller starts afresh instead of joining it.
+    if (!this.#current || this.#current.controller.signal.aborted) {
       const controller = new AbortController();
       const flight = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
       flight.promise = operation(controller.signal).finally(() => {
