@@ -58,7 +58,7 @@ import { processSharedUsersResponse, type SharedUser, sharedUsersRequest } from 
  * ```
  */
 export class Client {
-  readonly #context: RequestContext;
+  readonly #base: RequestContext;
   readonly #source: TokenSource;
 
   /**
@@ -68,12 +68,24 @@ export class Client {
    * @param source Where each call gets its token.
    */
   constructor(context: RequestContext, source: TokenSource) {
-    this.#context = context;
+    this.#base = context;
     this.#source = source;
+  }
+
+  /** The context for a call: the client id follows the token source's after a re-registration. */
+  get #context(): RequestContext {
+    const clientId = (this.#source as { config?: RequestContext }).config?.clientId;
+    return clientId && clientId !== this.#base.clientId ? { ...this.#base, clientId } : this.#base;
   }
 
   #token(options: CallOptions): Promise<Token> {
     return this.#source.token({ signal: options.signal });
+  }
+
+  /** The token, then the context (read after the token, which may have re-registered the device). */
+  async #auth(options: CallOptions): Promise<[RequestContext, Token]> {
+    const token = await this.#token(options);
+    return [this.#context, token];
   }
 
   /**
@@ -89,7 +101,7 @@ export class Client {
    * ```
    */
   async user(options: CallOptions = {}): Promise<Account> {
-    return processUserResponse(await userRequest(this.#context, await this.#token(options), options));
+    return processUserResponse(await userRequest(...(await this.#auth(options)), options));
   }
 
   /**
@@ -138,7 +150,7 @@ export class Client {
    */
   async resources(options: ResourcesOptions = {}): Promise<Resource[]> {
     return processResourcesResponse(
-      await resourcesRequest(this.#context, await this.#token(options), options),
+      await resourcesRequest(...(await this.#auth(options)), options),
     );
   }
 
@@ -203,7 +215,7 @@ export class Client {
    * ```
    */
   async ping(options: CallOptions = {}): Promise<void> {
-    processEmptyResponse(await pingRequest(this.#context, await this.#token(options), options));
+    processEmptyResponse(await pingRequest(...(await this.#auth(options)), options));
   }
 
   /**
@@ -219,7 +231,7 @@ export class Client {
    * ```
    */
   async signOut(options: CallOptions = {}): Promise<void> {
-    processEmptyResponse(await signOutRequest(this.#context, await this.#token(options), options));
+    processEmptyResponse(await signOutRequest(...(await this.#auth(options)), options));
   }
 
   /**
@@ -252,7 +264,7 @@ export class Client {
    */
   async home(options: CallOptions = {}): Promise<Home> {
     return processHomeUsersResponse(
-      await homeUsersRequest(this.#context, await this.#token(options), options),
+      await homeUsersRequest(...(await this.#auth(options)), options),
     );
   }
 
@@ -304,7 +316,7 @@ export class Client {
    */
   async claimToken(options: CallOptions = {}): Promise<string> {
     return processClaimTokenResponse(
-      await claimTokenRequest(this.#context, await this.#token(options), options),
+      await claimTokenRequest(...(await this.#auth(options)), options),
     );
   }
 
@@ -337,6 +349,6 @@ export class Client {
    * ```
    */
   async invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return processInvitesResponse(await invitesRequest(this.#context, await this.#token(options), options));
+    return processInvitesResponse(await invitesRequest(...(await this.#auth(options)), options));
   }
 }

@@ -50,9 +50,12 @@ function capturingLogger(): Logger & { lines: string[] } {
   return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
 }
 
-/** A store holding a key registered at the emulator and a JWT expiring in `expiresInSeconds`. */
-async function registeredStore(clientId: string, expiresInSeconds: number) {
-  const { data, key, jwt } = await registerDevice(emulator, { clientId, expiresInSeconds });
+const WEEK = 7 * 24 * 3600;
+
+/** A store holding a key registered at the emulator and a 7-day JWT expiring in `secondsLeft`. */
+async function registeredStore(clientId: string, secondsLeft: number) {
+  const issuedAt = Math.floor(Date.now() / 1000) + secondsLeft - WEEK;
+  const { data, key, jwt } = await registerDevice(emulator, { clientId, expiresInSeconds: WEEK, issuedAt });
   const store = memoryStore<SecureData>(data);
   emulator.resetRequests();
   return { config: configFor(clientId), store, key, jwt };
@@ -357,5 +360,80 @@ describe("single flight", () => {
     );
     const token = await source.token();
     assert.ok(token.isValid() && token.value !== data.token, "a refreshed JWT");
+  });
+});
+
+describe("token source edge cases", () => {
+  it("reuses a short-lived JWT for the first half of its life, whatever the margin", async () => {
+    const clientId = newClientId();
+    const { data } = await registerDevice(emulator, { clientId, expiresInSeconds: 3600 });
+    emulator.resetRequests();
+    const source = configFor(clientId).tokenSource(withJwt(memoryStore<SecureData>(data)));
+    for (let i = 0; i < 5; i++) assert.equal((await source.token()).value, data.token);
+    assert.equal(emulator.requests.length, 0);
+  });
+
+  it("rejects a refresh margin or lock lifetime that is not a usable number", () => {
+    for (const refreshMarginMs of [-1, Number.NaN, Infinity]) {
+      assert.throws(
+        () => withJwt(memoryStore(), { refreshMarginMs }),
+        (err) => isPlexError(err, "invalid_argument"),
+      );
+    }
+    assert.throws(
+      () => withJwt(memoryStore(), { lockTtlMs: 0 }),
+      (err) => isPlexError(err, "invalid_argument"),
+    );
+  });
+
+  it("keeps a sign-in in memory when the store cannot save it, instead of signing in again", async () => {
+    const logger = capturingLogger();
+    const failing = {
+      ...memoryStore<SecureData>(),
+      save: () => Promise.reject(new PlexError("store_unavailable", "The store is down")),
+    };
+    const source = configFor().tokenSource(
+      withCredentials("plexuser", "plexpass"),
+      withStore(failing),
+      withLogger(logger),
+    );
+    const first = await source.token();
+    assert.equal((await source.token()).value, first.value);
+    assert.equal(emulator.count(SIGNIN), 1);
+    assert.ok(logger.lines.some((l) => /^warn Could not save the token to the store/.test(l)));
+  });
+
+  it("a fleet re-registers once: the other replica adopts the new device, and the client follows its id", async () => {
+    const clientId = newClientId();
+    const { data } = await registerDevice(emulator, { clientId, expiresInSeconds: -60 });
+    emulator.forgetKey(clientId);
+    emulator.resetRequests();
+    const shared = memoryStore<SecureData>(data);
+    let holder: string | undefined;
+    const lockable = {
+      ...shared,
+      lock: (name: string) => {
+        if (holder) return Promise.resolve(undefined);
+        holder = name;
+        return Promise.resolve({ release: () => Promise.resolve(void (holder = undefined)) });
+      },
+    };
+    const announced: string[] = [];
+    const replica = () =>
+      configFor(clientId).tokenSource(
+        withCredentials("plexuser", "plexpass"),
+        withJwt(lockable, { onJwkMissing: "reregister", onReregister: (id) => void announced.push(id) }),
+      );
+    const [a, b] = [replica(), replica()];
+    const [ta, tb] = await Promise.all([a.token(), b.token()]);
+    assert.equal(ta.value, tb.value);
+    assert.equal(a.clientId, b.clientId);
+    assert.notEqual(a.clientId, clientId);
+    assert.equal(emulator.count(UPLOAD), 1, "one new key for the fleet");
+    assert.deepEqual(announced, [a.clientId, a.clientId]);
+    assert.equal((await shared.load())?.clientId, a.clientId);
+    emulator.resetRequests();
+    await configFor(clientId).client(a).user();
+    assert.deepEqual(emulator.requests.map((r) => r.clientId), [a.clientId]);
   });
 });

@@ -28,8 +28,10 @@ export interface RegisterDeviceOptions {
   username?: string;
   /** Its password. Default: the default account's. */
   password?: string;
-  /** Seconds until the stored JWT expires; negative for one that already has. Default: the emulator's lifetime. */
+  /** Seconds from `issuedAt` until the stored JWT expires; negative for one that already has. Default: the emulator's lifetime. */
   expiresInSeconds?: number;
+  /** The JWT's `iat`, unix seconds. Default: now. */
+  issuedAt?: number;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function registerDevice(
       clientId,
       username: options.username,
       expiresInSeconds: options.expiresInSeconds,
+      issuedAt: options.issuedAt,
     }),
   );
   const data: SecureData = {

@@ -12,6 +12,7 @@ import type { PinJwtOptions } from "../flows/pin_jwt.ts";
 import type { DeviceKey } from "../keys.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store.ts";
+import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
 import type { Config } from "../config.ts";
 
@@ -210,7 +211,7 @@ export function withPinJwt(onPin: OnPin, options: Omit<PinJwtOptions, "signal"> 
  * ```
  */
 export interface JwtSourceOptions {
-  /** Refresh this long before expiry. Default one day (of the JWT's seven). */
+  /** Refresh this long before expiry, at most half the JWT's lifetime. Default one day (of the JWT's seven). */
   refreshMarginMs?: number;
   /** On 1097 (key no longer registered): `fail` (default) or `reregister` with a new client id. */
   onJwkMissing?: JwkMissingPolicy;
@@ -242,6 +243,16 @@ export interface JwtSourceOptions {
  * ```
  */
 export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOptions = {}): TokenSourceOption {
+  const { refreshMarginMs, lockTtlMs } = options;
+  if (refreshMarginMs !== undefined && !(Number.isFinite(refreshMarginMs) && refreshMarginMs >= 0)) {
+    throw new PlexError(
+      "invalid_argument",
+      "refreshMarginMs must be a finite number of milliseconds, 0 or more",
+    );
+  }
+  if (lockTtlMs !== undefined && !(Number.isFinite(lockTtlMs) && lockTtlMs > 0)) {
+    throw new PlexError("invalid_argument", "lockTtlMs must be a finite number of milliseconds above 0");
+  }
   return (settings) => {
     settings.jwt = true;
     settings.store = store;

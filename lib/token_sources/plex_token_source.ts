@@ -90,7 +90,11 @@ export class PlexTokenSource implements TokenSource {
     const expiresAt = token.expiresAt?.getTime();
     if (expiresAt === undefined) return false;
     const now = this.#settings.now().getTime();
-    if (expiresAt - this.#settings.refreshMarginMs > now) return true;
+    // The margin never takes more than half a token's lifetime: a short-lived JWT is still reused.
+    const issuedAt = token.claims?.iat;
+    const lifetime = typeof issuedAt === "number" ? expiresAt - issuedAt * 1000 : Infinity;
+    const margin = Math.min(this.#settings.refreshMarginMs, Math.max(0, lifetime / 2));
+    if (expiresAt - margin > now) return true;
     return expiresAt > now && now < this.#retryRefreshAt;
   }
 
@@ -146,9 +150,9 @@ export class PlexTokenSource implements TokenSource {
     const { token, key } = await registrar.register(this.#config, signal);
     if (token.isJwt()) token.validate(this.#settings.now());
     if (key) this.#key = key;
-    this.#settings.logger?.info(`Signed in with ${registrar.name}`);
-    await this.#save(token);
     this.#current = token;
+    this.#settings.logger?.info(`Signed in with ${registrar.name}`);
+    await this.#persist(token);
     return token;
   }
 
@@ -161,20 +165,20 @@ export class PlexTokenSource implements TokenSource {
       this.#settings.logger?.info(`Signed in with ${registrar.name}`);
       if (result.key) {
         this.#key = result.key;
-        await this.#save(result.token);
         this.#current = result.token;
+        await this.#persist(result.token);
         return result.token;
       }
       legacy = result.token;
       this.#current = legacy;
-      await this.#save(legacy);
+      await this.#persist(legacy);
     }
     this.#key = await this.#config.generateAndUploadPublicKey(legacy, { signal });
     this.#settings.logger?.info("Registered a device key with plex.tv");
-    await this.#save(undefined);
+    await this.#persist(undefined);
     const token = await this.#config.jwtToken(this.#key.privateKey, this.#key.keyId, { signal });
-    await this.#save(token);
     this.#current = token;
+    await this.#persist(token);
     return token;
   }
 
@@ -186,15 +190,7 @@ export class PlexTokenSource implements TokenSource {
     const refresh = async () => {
       const token = await this.#config.jwtToken(key.privateKey, key.keyId, { signal });
       this.#settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
-      try {
-        await this.#save(token);
-      } catch (err) {
-        // A fresh JWT in hand is worth more than the store: keep using it, save it next time.
-        if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
-        this.#settings.logger?.warn(
-          `Could not save the refreshed JWT (${err.message}); using it from memory`,
-        );
-      }
+      await this.#persist(token);
       return token;
     };
     try {
@@ -247,16 +243,57 @@ export class PlexTokenSource implements TokenSource {
           : "The device was probably removed from the account: clear the store and sign in again with a new client identifier",
       });
     }
-    const clientId = newClientId();
-    this.#settings.logger?.warn(
-      "plex.tv no longer knows this device's key; registering again with a new client id",
-    );
-    this.#config = this.#config.withClientId(clientId);
-    this.#key = undefined;
-    this.#current = undefined;
-    const token = await this.#registerKey(signal);
-    await this.#settings.onReregister?.(clientId);
+    const store = this.#settings.store;
+    const forgotten = this.#config.clientId;
+    const reregister = async (): Promise<Token> => {
+      const clientId = newClientId();
+      this.#settings.logger?.warn(
+        "plex.tv no longer knows this device's key; registering again with a new client id",
+      );
+      // Told first: the old id's data is dead, and the app must not keep it once the store holds the new one.
+      await this.#settings.onReregister?.(clientId);
+      this.#config = this.#config.withClientId(clientId);
+      this.#key = undefined;
+      this.#current = undefined;
+      return await this.#registerKey(signal);
+    };
+    if (!store) return reregister();
+    // Under the lock, so that of many replicas one registers and the others adopt its new device.
+    return refreshUnderLock(store, {
+      refresh: reregister,
+      reload: () => this.#adoptRegistration(forgotten),
+      ttlMs: this.#settings.lockTtlMs,
+      logger: this.#settings.logger,
+      signal,
+    });
+  }
+
+  /** Adopts a device another replica registered after `forgotten` lost its key, when the store holds one. */
+  async #adoptRegistration(forgotten: string): Promise<Token | undefined> {
+    const data = await this.#settings.store?.load();
+    if (!data?.token || !data.privateKey || !data.keyId || data.clientId === forgotten) return undefined;
+    const token = new Token(data.token);
+    if (!token.isJwt() || !this.#fresh(token)) return undefined;
+    const key = await deviceKeyFromPrivate(await importPrivateJwk(data.privateKey));
+    if (key.keyId !== data.keyId) return undefined;
+    await this.#settings.onReregister?.(data.clientId);
+    this.#config = this.#config.withClientId(data.clientId);
+    this.#key = key;
+    this.#current = token;
+    this.#settings.logger?.info("Another process registered this device again; using its new client id");
     return token;
+  }
+
+  /** Saves, keeping a token in hand when the store is unreachable (it is saved again next time). */
+  async #persist(token: Token | undefined): Promise<void> {
+    try {
+      await this.#save(token);
+    } catch (err) {
+      if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
+      this.#settings.logger?.warn(
+        `Could not save the token to the store (${err.message}); keeping it in memory`,
+      );
+    }
   }
 
   async #save(token: Token | undefined): Promise<void> {
