@@ -111,7 +111,31 @@ export function processSignInResponse(response: PlexResponse): SignInResult {
     readJson(response),
   );
   const { authToken, ...account } = doc;
-  return { token: new Token(authToken), account: account as SignInResult["account"] };
+  return {
+    token: new Token(authToken),
+    account: _withServiceTokensHidden(account) as SignInResult["account"],
+  };
+}
+
+/** The account with its services' `token` and `secret` strings wrapped in {@linkcode Token}, so printing hides them. */
+function _withServiceTokensHidden(account: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(account.services)) return account;
+  const services = account.services.map((service: unknown) => {
+    if (service === null || typeof service !== "object") return service;
+    const copy: Record<string, unknown> = { ...(service as Record<string, unknown>) };
+    for (const field of ["token", "secret"]) {
+      const value = copy[field];
+      if (typeof value === "string" && value !== "") {
+        try {
+          copy[field] = new Token(value);
+        } catch {
+          delete copy[field];
+        }
+      }
+    }
+    return copy;
+  });
+  return { ...account, services };
 }
 
 /**

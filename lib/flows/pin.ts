@@ -61,8 +61,8 @@ export interface Pin {
   createdAt: Date;
   /** When the PIN expires. */
   expiresAt: Date;
-  /** The token, once the user approved; `null` before. */
-  authToken: string | null;
+  /** The token, once the user approved; `null` before. Printing it shows no secret. */
+  authToken: Token | null;
   /** Whether approving created a new account. */
   newRegistration?: unknown;
   /** Any other field. */
@@ -80,7 +80,7 @@ const pinValidator = object<Pin>({
   expiresIn: number,
   createdAt: isoDate,
   expiresAt: isoDate,
-  authToken: nullable(string),
+  authToken: nullable((value, path) => new Token(string(value, path))),
   newRegistration: unknownValue,
 });
 
@@ -306,7 +306,7 @@ export async function validatePin(
       hint: "Request a new PIN and approve it before it expires",
     });
   }
-  return { pin, token: pin.authToken ? new Token(pin.authToken) : undefined };
+  return { pin, token: pin.authToken ?? undefined };
 }
 
 /**
@@ -357,11 +357,16 @@ export async function registerWithPin(
   onPin: OnPin,
   options: PinSignInOptions = {},
 ): Promise<Token> {
+  const { pollInterval } = options;
+  if (pollInterval !== undefined && !(Number.isFinite(pollInterval) && pollInterval > 0)) {
+    throw new PlexError("invalid_argument", "pollInterval must be a finite number of milliseconds above 0");
+  }
   const { pin, url } = await pinRequest(context, options);
+  // The deadline is counted on this machine's clock from expiresIn, so a skewed clock cannot end polling early.
+  const deadline = Date.now() + pin.expiresIn * 1000;
   await onPin(pin, url);
-  let interval = Math.max(50, options.pollInterval ?? 1_000);
+  let interval = Math.max(50, pollInterval ?? 1_000);
   let pause = interval;
-  const deadline = pin.expiresAt.getTime();
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) {
