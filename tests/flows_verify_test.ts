@@ -143,3 +143,23 @@ describe("verifyPlexToken", () => {
     }
   });
 });
+
+describe("verifyPlexToken against forged kids", () => {
+  it("refetches the key set once for unknown kids, not once per forged token", async () => {
+    const config = configFor(emulator);
+    const genuine = await emulator.issueJwt({ clientId: config.clientId, expiresInSeconds: 3600 });
+    await config.verifyPlexToken(genuine);
+    emulator.resetRequests();
+    const forger = await generateDeviceKey();
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    for (let i = 0; i < 20; i++) {
+      const forged = await signJwt(forger.privateKey, { kid: `made-up-${i}`, typ: "JWT" }, {
+        iss: "plex.tv",
+        exp,
+      });
+      await rejectsWith(config.verifyPlexToken(forged), "invalid_token");
+    }
+    assert.ok(emulator.count(KEYS) <= 1, `${emulator.count(KEYS)} key set requests`);
+    await config.verifyPlexToken(genuine);
+  });
+});

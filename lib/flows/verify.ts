@@ -92,7 +92,20 @@ export interface VerifyOptions extends CallOptions {
 
 /** How long a fetched key set is trusted without refetching: a key plex.tv retires stops verifying after this. */
 const KEY_SET_MAX_AGE_MS = 3_600_000;
-const keyCache = new Map<string, { keys: PublicJwk[]; fetchedAt: number }>();
+const keyCache = new Map<string, { keys: PublicJwk[]; fetchedAt: number; refetchedAt?: number }>();
+const keyFetches = new Map<string, Promise<PublicJwk[]>>();
+/** After refetching for an unknown kid, unknown kids are refused without asking plex.tv for this long. */
+const UNKNOWN_KID_REFETCH_MS = 60_000;
+
+/** One key-set request per host at a time, however many verifications wait for it. */
+function fetchKeys(context: RequestContext, options: CallOptions): Promise<PublicJwk[]> {
+  let pending = keyFetches.get(context.v2Url);
+  if (!pending) {
+    pending = plexPublicKeys(context, options).finally(() => keyFetches.delete(context.v2Url));
+    keyFetches.set(context.v2Url, pending);
+  }
+  return pending;
+}
 
 /**
  * Verifies a Plex JWT: its EdDSA signature against plex.tv's keys (by `kid`,
@@ -122,12 +135,16 @@ export async function verifyPlexToken(
   const cacheKey = context.v2Url;
   const nowMs = (options.now ?? new Date()).getTime();
   const cached = keyCache.get(cacheKey);
-  let keys = options.keys ??
-    (cached && nowMs - cached.fetchedAt < KEY_SET_MAX_AGE_MS ? cached.keys : undefined);
+  const current = cached && nowMs - cached.fetchedAt < KEY_SET_MAX_AGE_MS ? cached : undefined;
+  let keys = options.keys ?? current?.keys;
   let key = keys && pick(keys, kid);
-  if (!key) {
-    keys = await plexPublicKeys(context, options);
-    keyCache.set(cacheKey, { keys, fetchedAt: nowMs });
+  // An unknown kid may mean plex.tv rotated its keys: refetch, but not again for a minute, so forged
+  // tokens with made-up kids cannot turn into a stream of requests to plex.tv.
+  const mayRefetch = !current || options.keys !== undefined || current.refetchedAt === undefined ||
+    nowMs - current.refetchedAt >= UNKNOWN_KID_REFETCH_MS;
+  if (!key && mayRefetch) {
+    keys = await fetchKeys(context, options);
+    keyCache.set(cacheKey, { keys, fetchedAt: nowMs, refetchedAt: current ? nowMs : undefined });
     key = pick(keys, kid);
   }
   if (!key) throw new PlexError("invalid_token", "The token is signed with a key plex.tv does not publish");
