@@ -85,9 +85,7 @@ class _XmlReader {
     const root = this.#element();
     this.#misc();
     if (this.#at < this.#text.length) {
-      if (this.#text[this.#at] === "<") {
-        throw new PlexError("invalid_response", "The XML response must have exactly one root element");
-      }
+      if (this.#text[this.#at] === "<") this.#fail("MoreThanOneRoot");
       this.#fail("TextOutsideRoot");
     }
     return root;
@@ -162,7 +160,7 @@ class _XmlReader {
   }
 
   #close(open: OpenElement): void {
-    open.element.text = open.texts.map((t) => t.trim()).join("");
+    open.element.text = open.texts.join("").trim();
   }
 
   /** Reads attributes up to `>` or `/>`; answers whether the tag closed itself. */
@@ -210,15 +208,15 @@ class _XmlReader {
   /** Decodes entity and character references; `offset` is where `raw` starts, for error positions. */
   #decode(raw: string, offset: number): string {
     if (!raw.includes("&")) return raw;
-    return raw.replace(/&([^;&\s]{0,10});?/g, (match, ref: string, index: number) => {
+    return raw.replace(/&([^;&\s]{0,32});?/g, (match, ref: string, index: number) => {
       const fail = (): never => {
         this.#at = offset + index;
         return this.#fail("InvalidEntity");
       };
       if (!match.endsWith(";")) return fail();
       if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref]!;
-      const hex = /^#x([0-9a-fA-F]{1,6})$/.exec(ref);
-      const dec = /^#([0-9]{1,7})$/.exec(ref);
+      const hex = /^#x([0-9a-fA-F]+)$/.exec(ref);
+      const dec = /^#([0-9]+)$/.exec(ref);
       const code = hex ? parseInt(hex[1]!, 16) : dec ? Number(dec[1]) : NaN;
       const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
         (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);

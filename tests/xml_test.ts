@@ -21,8 +21,14 @@ describe("parseXml", () => {
     );
     assert.equal(root.name, "a");
     assert.deepEqual(root.attributes, { x: "1", y: '2 & "3"' });
-    assert.equal(root.text, "t<raw>AB");
+    assert.equal(root.text, "t <raw> AB");
     assert.deepEqual(root.children.b?.map((b) => [b.attributes.k, b.text]), [[undefined, ""], ["v", "q"]]);
+  });
+
+  it("keeps the text's inner spaces, CDATA verbatim, and long character references", () => {
+    assert.equal(parseXml("<a>foo <b/> bar</a>").text, "foo  bar");
+    assert.equal(parseXml("<a>hello <![CDATA[ world ]]></a>").text, "hello  world");
+    assert.equal(parseXml("<a>&#x000000041;&#00000066;</a>").text, "AB");
   });
 
   it("keeps names like __proto__ as plain own properties", () => {
@@ -69,7 +75,7 @@ describe("parseXml", () => {
     rejects("text", /TextOutsideRoot/);
     rejects("<a/>tail", /TextOutsideRoot/);
     rejects("", /NoRootElement/);
-    rejects("<a/><b/>", /exactly one root element/);
+    rejects("<a/><b/>", /MoreThanOneRoot at line 1, column 5/);
     rejects("<a><!-- open</a>", /UnclosedComment/);
     rejects("<a><![CDATA[x</a>", /UnclosedCdata/);
     rejects("<html><body>oops", /UnclosedTag/);
