@@ -34,8 +34,9 @@ export { sleep } from "./sleep.ts";
  */
 export interface RetryPolicy {
   /**
-   * Retries after the first attempt (0 disables retries). `Infinity` retries until the call's
-   * signal fires, never faster than the configuration's {@linkcode RetryBudget} refills.
+   * Retries after the first attempt (0 disables retries). Every retry also needs a token from the
+   * configuration's {@linkcode RetryBudget}: when the budget is spent, the failure is answered at once,
+   * so even `Infinity` stops once the budget runs dry.
    */
   retries: number;
   /** The first backoff delay; it doubles each retry, with full jitter. */
