@@ -118,6 +118,9 @@ describe("plextv --store redis://", { skip }, () => {
     const status = ok(await runCli(DENO, ["status", "--verbose"], h), "status");
     assert.ok(!(status.stdout + status.stderr).includes(ACL_PASSWORD), "the Redis password was printed");
     assert.match(status.stdout + status.stderr, /redis:\/\/\*\*\*@127\.0\.0\.1/);
+    const flagged = ok(await runCli(DENO, ["status", "--store", uri], h), "status --store");
+    assert.match(flagged.stderr, /holds a password, which other processes can see; set PLEXTV_STORE/);
+    assert.ok(!(flagged.stdout + flagged.stderr).includes(ACL_PASSWORD), "the Redis password was printed");
 
     const noPassphrase = home({ PLEXTV_STORE: uri, [REDIS_PASSPHRASE_ENV]: "" });
     const signIns = emulator.count("POST /api/v2/users/signin");

@@ -166,6 +166,12 @@ export class CliContext {
 
   async #openStore(): Promise<SecureStore<SecureData>> {
     const uri = this.storeUri;
+    const flag = this.globals.store;
+    if (typeof flag === "string" && flag === uri && /^[a-z][\w+.-]*:\/\/[^/@]*:[^/@]*@/i.test(uri)) {
+      this.out.warn(
+        "The --store URI holds a password, which other processes can see; set PLEXTV_STORE instead",
+      );
+    }
     await loadStorePlugin(uri);
     if (uri === this.defaultStoreUri) await mkdir(this.folders.data, { recursive: true, mode: 0o700 });
     const inner = await openStore(uri, {
