@@ -257,9 +257,9 @@ export class PlexTokenSource implements TokenSource {
       this.#current = undefined;
       return await this.#registerKey(signal);
     };
-    if (!store) return reregister();
+    if (!store) return await reregister();
     // Under the lock, so that of many replicas one registers and the others adopt its new device.
-    return refreshUnderLock(store, {
+    return await refreshUnderLock(store, {
       refresh: reregister,
       reload: () => this.#adoptRegistration(forgotten),
       ttlMs: this.#settings.lockTtlMs,
