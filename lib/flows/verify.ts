@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { SingleFlight } from "../_single_flight.ts";
 import { PlexError } from "../errors.ts";
 import {
   type CallOptions,
@@ -93,18 +94,17 @@ export interface VerifyOptions extends CallOptions {
 /** How long a fetched key set is trusted without refetching: a key plex.tv retires stops verifying after this. */
 const KEY_SET_MAX_AGE_MS = 3_600_000;
 const keyCache = new Map<string, { keys: PublicJwk[]; fetchedAt: number; refetchedAt?: number }>();
-const keyFetches = new Map<string, Promise<PublicJwk[]>>();
+const keyFetches = new Map<string, SingleFlight<PublicJwk[]>>();
 /** After refetching for an unknown kid, unknown kids are refused without asking plex.tv for this long. */
 const UNKNOWN_KID_REFETCH_MS = 60_000;
 
 /** One key-set request per host at a time, however many verifications wait for it. */
 function fetchKeys(context: RequestContext, options: CallOptions): Promise<PublicJwk[]> {
-  let pending = keyFetches.get(context.v2Url);
-  if (!pending) {
-    pending = plexPublicKeys(context, options).finally(() => keyFetches.delete(context.v2Url));
-    keyFetches.set(context.v2Url, pending);
+  let flight = keyFetches.get(context.v2Url);
+  if (!flight) {
+    keyFetches.set(context.v2Url, flight = new SingleFlight("Waiting for plex.tv's keys was aborted"));
   }
-  return pending;
+  return flight.run((signal) => plexPublicKeys(context, { ...options, signal }), options.signal);
 }
 
 /**

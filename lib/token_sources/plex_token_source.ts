@@ -13,7 +13,7 @@ import { type DeviceKey, deviceKeyFromPrivate, exportPrivateJwk, importPrivateJw
 import type { SecureData } from "../store.ts";
 import { Token } from "../token.ts";
 import type { TokenOptions, TokenSource } from "../token_source.ts";
-import { SingleFlight } from "./_single_flight.ts";
+import { SingleFlight } from "../_single_flight.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption, type TokenSourceSettings } from "./options.ts";
 import { refreshUnderLock } from "./refresh_lock.ts";
 
@@ -39,7 +39,7 @@ const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
 export class PlexTokenSource implements TokenSource {
   #config: Config;
   readonly #settings: TokenSourceSettings;
-  readonly #flight = new SingleFlight<Token>();
+  readonly #flight = new SingleFlight<Token>("Waiting for the token was aborted");
   #current?: Token;
   #key?: DeviceKey;
   #loaded = false;

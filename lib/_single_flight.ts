@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PlexError } from "../errors.ts";
+import { PlexError } from "./errors.ts";
 
 /**
  * Runs at most one operation at a time and lets every caller wait for it.
@@ -22,6 +22,16 @@ import { PlexError } from "../errors.ts";
  */
 export class SingleFlight<T> {
   #current?: { promise: Promise<T>; controller: AbortController; waiters: number };
+  readonly #abortMessage: string;
+
+  /**
+   * Creates an idle single flight.
+   *
+   * @param abortMessage The message of the `aborted` error a caller gets when its own signal fires.
+   */
+  constructor(abortMessage = "Waiting was aborted") {
+    this.#abortMessage = abortMessage;
+  }
 
   /**
    * Joins the running operation, or starts `operation` when none runs.
@@ -31,7 +41,7 @@ export class SingleFlight<T> {
    * @returns The operation's result.
    */
   run(operation: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (signal?.aborted) return Promise.reject(this.#aborted(signal));
     // A flight every waiter left is being aborted: a new caller starts afresh instead of joining it.
     if (!this.#current || this.#current.controller.signal.aborted) {
       const controller = new AbortController();
@@ -48,7 +58,7 @@ export class SingleFlight<T> {
       const onAbort = () => {
         flight.waiters--;
         if (flight.waiters === 0) flight.controller.abort(signal.reason);
-        reject(aborted(signal));
+        reject(this.#aborted(signal));
       };
       signal.addEventListener("abort", onAbort, { once: true });
       flight.promise.then(
@@ -65,8 +75,8 @@ export class SingleFlight<T> {
       );
     });
   }
-}
 
-function aborted(signal: AbortSignal): PlexError {
-  return new PlexError("aborted", "Waiting for the token was aborted", { cause: signal.reason });
+  #aborted(signal: AbortSignal): PlexError {
+    return new PlexError("aborted", this.#abortMessage, { cause: signal.reason });
+  }
 }
