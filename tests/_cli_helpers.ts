@@ -16,7 +16,6 @@ import { fileURLToPath } from "node:url";
 export const REPO: string = fileURLToPath(new URL("../", import.meta.url));
 
 /** The real plex.tv payloads the emulator serves in these tests. */
-export const FIXTURES: string = fileURLToPath(new URL("../../shared/fixtures/plex.tv/", import.meta.url));
 
 /** How a CLI process ended. */
 export interface Run {

@@ -9,9 +9,6 @@ import assert from "node:assert/strict";
 import { type Config, defaultConfig, newClientId, PlexError, type PlexErrorCode } from "../mod.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../lib/testing/mod.ts";
 
-/** The real plex.tv payloads, read in place. */
-export const FIXTURES: URL = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
-
 /**
  * A Config talking to the emulator, with a fresh client id and no retries
  * unless `retries` is given.

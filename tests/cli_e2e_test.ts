@@ -5,6 +5,7 @@
  * `servers --json`, `logout`; a restarted `token` with a stored JWT makes no
  * request; a third-party store plugin.
  */
+import { FIXTURES_DIR, jsonFixture } from "./_fixtures.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +15,6 @@ import {
   approvePinFromScreen,
   buildBunBinary,
   DENO,
-  FIXTURES,
   type Home,
   makeHome,
   REPO,
@@ -24,8 +24,8 @@ import {
 } from "./_cli_helpers.ts";
 
 const PASSPHRASE = "e2e vault passphrase";
-const fixtureUser = JSON.parse(readFileSync(join(FIXTURES, "user.json"), "utf8")) as { username: string };
-const fixtureServers = (JSON.parse(readFileSync(join(FIXTURES, "resources.json"), "utf8")) as {
+const fixtureUser = jsonFixture("user.json") as { username: string };
+const fixtureServers = (jsonFixture("resources.json") as {
   name: string;
   provides: string;
 }[]).filter((r) => r.provides.split(",").includes("server")).map((r) => r.name).sort();
@@ -34,7 +34,7 @@ let emulator: Emulator;
 let bun: ReturnType<typeof buildBunBinary>;
 
 before(async () => {
-  emulator = await startEmulator({ payloads: FIXTURES });
+  emulator = await startEmulator({ payloads: FIXTURES_DIR });
   bun = buildBunBinary();
 });
 

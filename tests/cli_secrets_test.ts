@@ -6,8 +6,9 @@
  * places a secret may appear are the stdout of the commands whose purpose is
  * to print one: `token`, `keys export` and `home switch`.
  */
+import { jsonFixture } from "./_fixtures.ts";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +18,6 @@ import {
   approvePinFromScreen,
   BUN,
   DENO,
-  FIXTURES,
   type Home,
   makeHome,
   type Run,
@@ -119,7 +119,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => identity.listen(0, "127.0.0.1", resolve));
   const port = (identity.address() as { port: number }).port;
-  const [template] = JSON.parse(readFileSync(join(FIXTURES, "resources.json"), "utf8")) as Record<
+  const [template] = jsonFixture("resources.json") as Record<
     string,
     unknown
   >[];

@@ -1,10 +1,9 @@
 // The plex.tv client, end to end against the emulator serving the recorded
-// payloads of ../shared/fixtures/plex.tv/: every call, its request, and the
+// payloads of tests/fixtures/plex.tv/: every call, its request, and the
 // typed errors for 401, 404, 429, 5xx and malformed bodies.
+import { fixture as readFixture, FIXTURES_DIR } from "./_fixtures.ts";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { Client } from "../lib/client.ts";
 import { type Config, defaultConfig } from "../lib/config.ts";
 import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
@@ -13,7 +12,6 @@ import type { Fault, FaultAction } from "../lib/testing/mod.ts";
 import { Token } from "../lib/token.ts";
 import type { TokenOptions, TokenSource } from "../lib/token_source.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
 const CLIENT_ID = "client-test-3f9a2c";
 
 /** A token source that counts its calls and remembers the signals it was given. */
@@ -53,7 +51,7 @@ describe("Client against the plex.tv emulator", () => {
   let client: Client;
 
   before(async () => {
-    emulator = await startEmulator({ payloads: fileURLToPath(FIXTURES) });
+    emulator = await startEmulator({ payloads: FIXTURES_DIR });
     config = defaultConfig()
       .withClientId(CLIENT_ID)
       .withDevice({ product: "plextv client tests", version: "1.0.0" })
@@ -69,7 +67,7 @@ describe("Client against the plex.tv emulator", () => {
   });
 
   it("user() returns the typed account of user.json", async () => {
-    const fixture = JSON.parse(await readFile(new URL("user.json", FIXTURES), "utf8"));
+    const fixture = JSON.parse(await readFixture("user.json"));
     const calls = source.calls;
     const signal = new AbortController().signal;
     const account = await client.user({ signal });
@@ -255,7 +253,7 @@ describe("Client failures are typed PlexErrors", () => {
   let client: Client;
 
   before(async () => {
-    emulator = await startEmulator({ payloads: fileURLToPath(FIXTURES) });
+    emulator = await startEmulator({ payloads: FIXTURES_DIR });
     const config = defaultConfig().withClientId(CLIENT_ID).withUrls(emulator.url).withHttp({
       retry: { retries: 0 },
     });

@@ -1,7 +1,7 @@
 // The plex.tv response types and their parsers, on the recorded payloads in
-// ../shared/fixtures/plex.tv/ (read from there, never copied).
+// tests/fixtures/plex.tv/.
+import { fixture } from "./_fixtures.ts";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
 import { PlexError } from "../lib/errors.ts";
@@ -20,8 +20,6 @@ import {
 import { parseResources, parseResourcesXml, processResourcesResponse } from "../lib/types/resource.ts";
 import { parseSharedUsers } from "../lib/types/shared_user.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
-const fixture = (name: string): Promise<string> => readFile(new URL(name, FIXTURES), "utf8");
 const json = async (name: string): Promise<Record<string, unknown>> => JSON.parse(await fixture(name));
 const response = (status: number, body: string): PlexResponse => ({
   status,

@@ -1,7 +1,7 @@
 // Connection choice for a Plex Media Server: ranking, and connect() against
 // loopback servers (one slow, one refusing, one answering).
+import { fixture } from "./_fixtures.ts";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
@@ -11,7 +11,6 @@ import { PlexError } from "../lib/errors.ts";
 import { Token } from "../lib/token.ts";
 import { parseResources, type Resource, type ResourceConnection } from "../lib/types/resource.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
 const ACCOUNT_TOKEN = "account-token-never-sent";
 const ACCESS_TOKEN = "server-access-token-42";
 
@@ -70,7 +69,7 @@ describe("rankConnections", () => {
   });
 
   it("ranks the recorded resources: the relay connection always last", async () => {
-    const resources = parseResources(JSON.parse(await readFile(new URL("resources.json", FIXTURES), "utf8")));
+    const resources = parseResources(JSON.parse(await fixture("resources.json")));
     for (const r of resources) {
       const ranked = rankConnections(r);
       assert.equal(ranked.length, new Set(r.connections.map((c) => c.uri)).size);

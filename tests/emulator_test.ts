@@ -1,12 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { decodeJwt, signJwt, verifyJwt } from "../lib/jws.ts";
 import { generateDeviceKey, type PublicJwk } from "../mod.ts";
 import { importPublicJwk } from "../lib/keys.ts";
 import { parseXml } from "../lib/xml.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { FIXTURES, plexErrorOf, raw, useEmulator } from "./_emulator_helpers.ts";
+import { plexErrorOf, raw, useEmulator } from "./_emulator_helpers.ts";
+import { fixture as readFixture, FIXTURES_DIR } from "./_fixtures.ts";
 
 let emulator: Emulator;
 useEmulator({ nonceRateLimit: 1000, signinFailureLimit: 3 }, (started) => emulator = started);
@@ -51,7 +51,7 @@ function exchange(clientId: string, jwt: string): Promise<Response> {
 
 describe("every endpoint", () => {
   it("answers 400/1000 exactly like plex.tv without a client identifier, in JSON and XML", async () => {
-    const fixture = JSON.parse(await readFile(new URL("error_1000.json", FIXTURES), "utf8"));
+    const fixture = JSON.parse(await readFixture("error_1000.json"));
     for (const path of ["/api/v2/users/signin", "/api/v2/pins", "/api/v2/auth/nonce", "/api/v2/user"]) {
       const method = path.endsWith("nonce") || path.endsWith("user") ? "GET" : "POST";
       const res = await raw(emulator, path, { method, clientId: null });
@@ -185,7 +185,7 @@ describe("POST /api/v2/users/signin", () => {
       form,
       accept: null,
     });
-    const fixture = parseXml(await readFile(new URL("error_xml_1029.xml", FIXTURES), "utf8"));
+    const fixture = parseXml(await readFixture("error_xml_1029.xml"));
     assert.deepEqual(
       parseXml(await xml.text()).children.error![0]!.attributes,
       fixture.children.error![0]!.attributes,
@@ -266,7 +266,7 @@ describe("POST /api/v2/users/signin", () => {
 
 describe("PINs", () => {
   it("creates 4-character PINs and 25-character strong PINs shaped like plex.tv's", async () => {
-    const fixture = JSON.parse(await readFile(new URL("pin_create.json", FIXTURES), "utf8")) as Record<
+    const fixture = JSON.parse(await readFixture("pin_create.json")) as Record<
       string,
       unknown
     >;
@@ -976,7 +976,7 @@ describe("fault injection", () => {
 describe("payload folder", () => {
   let fixtures: Emulator;
   before(async () => {
-    fixtures = await startEmulator({ payloads: new URL(".", FIXTURES).pathname });
+    fixtures = await startEmulator({ payloads: FIXTURES_DIR });
   });
   after(async () => {
     await fixtures.close();
@@ -990,7 +990,7 @@ describe("payload folder", () => {
       form: { login: "plexuser", password: "plexpass" },
     });
     const account = await signin.json() as Record<string, unknown>;
-    const real = JSON.parse(await readFile(new URL("signin.json", FIXTURES), "utf8")) as Record<
+    const real = JSON.parse(await readFixture("signin.json")) as Record<
       string,
       unknown
     >;

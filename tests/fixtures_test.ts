@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import {
   errorFromResponse,
@@ -25,7 +26,8 @@ import {
 import { importPublicJwk } from "../lib/keys.ts";
 import { parseXml } from "../lib/xml.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { FIXTURES, raw } from "./_emulator_helpers.ts";
+import { raw } from "./_emulator_helpers.ts";
+import { fixture, FIXTURE_NOTES, FIXTURES_URL } from "./_fixtures.ts";
 
 function response(status: number, body: string): PlexResponse {
   return { status, body, headers: new Headers(), url: "https://plex.tv/recorded" };
@@ -148,7 +150,28 @@ const CHECKS: Record<string, (text: string) => void | Promise<void>> = {
   },
 };
 
-const files = (await readdir(FIXTURES)).filter((name) => name !== "PROVENANCE.md").sort();
+const files = (await readdir(FIXTURES_URL)).filter((name) => !FIXTURE_NOTES.includes(name)).sort();
+
+describe("the real plex.tv payloads are kept byte for byte", () => {
+  it("every file matches SHA256SUMS, and every payload is listed there", async () => {
+    const sums = new Map(
+      (await fixture("SHA256SUMS")).trim().split("\n").map((line) => {
+        const [hash, name] = line.split(/\s+/);
+        return [name!, hash!] as const;
+      }),
+    );
+    assert.deepEqual([...sums.keys()].sort(), files);
+    for (const [name, hash] of sums) {
+      const bytes = await readFile(new URL(name, FIXTURES_URL));
+      assert.equal(createHash("sha256").update(bytes).digest("hex"), hash, name);
+    }
+  });
+
+  it("every payload has a row in PROVENANCE.md", async () => {
+    const provenance = await fixture("PROVENANCE.md");
+    for (const name of files) assert.ok(provenance.includes(`| \`${name}\` |`), name);
+  });
+});
 
 describe("every real plex.tv payload parses with the library's parsers", () => {
   it("has a check for every fixture file", () => {
@@ -160,7 +183,7 @@ describe("every real plex.tv payload parses with the library's parsers", () => {
     it(name, async () => {
       const check = CHECKS[name];
       assert.ok(check, `no check for ${name}`);
-      await check(await readFile(new URL(name, FIXTURES), "utf8"));
+      await check(await fixture(name));
     });
   }
 });

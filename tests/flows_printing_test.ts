@@ -1,10 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { inspect } from "node:util";
 import { defaultConfig, isPlexError, newClientId, processSignInResponse } from "../mod.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { FIXTURES } from "./_emulator_helpers.ts";
+import { fixture } from "./_fixtures.ts";
 
 let emulator: Emulator;
 before(async () => {
@@ -28,7 +27,7 @@ describe("flow results print no secret", () => {
   });
 
   it("a sign-in's account hides its services' tokens and secrets", async () => {
-    const body = await readFile(new URL("signin.json", FIXTURES), "utf8");
+    const body = await fixture("signin.json");
     const secrets = (JSON.parse(body).services as { token: string | null; secret: string | null }[])
       .flatMap((s) => [s.token, s.secret]).filter((v): v is string => typeof v === "string");
     assert.ok(secrets.length > 3);

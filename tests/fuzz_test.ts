@@ -2,6 +2,7 @@
 // sends — error bodies, XML, the flows' process*Response functions, tokens,
 // JWTs, Retry-After, the vault format — answers a value or a typed PlexError
 // for any input, never another exception, and never takes long.
+import { fixture } from "./_fixtures.ts";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -39,8 +40,6 @@ const RUNS = 10_000;
 const LONG = { timeout: 60_000 };
 /** The slowest single case allowed: a hang or catastrophic backtracking shows up here (GC pauses on a busy machine do not). */
 const SLOWEST_CASE_MS = 5_000;
-const FIXTURES = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
-const fixture = (name: string): Promise<string> => readFile(new URL(name, FIXTURES), "utf8");
 
 const timings: Record<string, { cases: number; ms: number; slowest: number }> = {};
 after(() => {

@@ -1,10 +1,8 @@
+import { fixture } from "./_fixtures.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { isPlexError } from "../mod.ts";
 import { parseXml } from "../lib/xml.ts";
-
-const fixtures = new URL("../../shared/fixtures/plex.tv/", import.meta.url);
 
 function rejects(text: string, problem: RegExp): void {
   assert.throws(
@@ -40,11 +38,11 @@ describe("parseXml", () => {
   });
 
   it("parses every XML fixture plex.tv sent", async () => {
-    const devices = parseXml(await readFile(new URL("devices.xml", fixtures), "utf8"));
+    const devices = parseXml(await fixture("devices.xml"));
     assert.equal(devices.name, "MediaContainer");
     assert.ok((devices.children.Device?.length ?? 0) >= 5);
     assert.equal(devices.children.Device?.[2]?.children.Connection?.length, 2);
-    const user = parseXml(await readFile(new URL("user.xml", fixtures), "utf8"));
+    const user = parseXml(await fixture("user.xml"));
     assert.equal(
       user.children.subscription?.[0]?.children.features?.[0]?.children.feature?.[0]?.attributes.id,
       "companions_sonos",
@@ -58,7 +56,7 @@ describe("parseXml", () => {
         "users_v1.xml",
       ]
     ) {
-      assert.ok(parseXml(await readFile(new URL(name, fixtures), "utf8")).name.length > 0, name);
+      assert.ok(parseXml(await fixture(name)).name.length > 0, name);
     }
   });
 

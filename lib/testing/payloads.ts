@@ -44,7 +44,7 @@ export const PAYLOAD_FILES: readonly string[] = [
  *
  * @example
  * ```ts ignore
- * const payloads = await loadPayloads("../shared/fixtures/plex.tv");
+ * const payloads = await loadPayloads("tests/fixtures/plex.tv");
  * console.log(payloads.get("user.json") !== undefined);
  * ```
  */
