@@ -24,8 +24,8 @@ export { newClientId } from "./lib/client_id.ts";
 export type { Device } from "./lib/device.ts";
 export { isPlexError, PlexError } from "./lib/errors.ts";
 export type { PlexErrorCode, PlexErrorDetail, PlexErrorOptions } from "./lib/errors.ts";
-export { errorFromResponse, parseErrorBody } from "./lib/error_body.ts";
-export { checkOk, parseRetryAfter, readJson, send } from "./lib/http.ts";
+export { errorFromResponse, parseErrorBody } from "./lib/http/error_body.ts";
+export { checkOk, parseRetryAfter, readJson, send } from "./lib/http/send.ts";
 export type {
   CallOptions,
   HttpSettings,
@@ -33,9 +33,9 @@ export type {
   PlexResponse,
   RequestContext,
   RetryPolicy,
-} from "./lib/http.ts";
-export { RetryBudget } from "./lib/retry_budget.ts";
-export type { RetryBudgetOptions } from "./lib/retry_budget.ts";
+} from "./lib/http/send.ts";
+export { RetryBudget } from "./lib/http/retry_budget.ts";
+export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";
 export type { Logger } from "./lib/logger.ts";
 export { Token } from "./lib/token.ts";
 export type { PlexJwtClaims } from "./lib/token.ts";
@@ -84,7 +84,7 @@ export { registerWithPinJwt } from "./lib/flows/pin_jwt.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
 export { plexPublicKeys, processPlexKeysResponse, verifyPlexToken } from "./lib/flows/verify.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
-export type { TokenOptions, TokenSource } from "./lib/token_source.ts";
+export type { TokenOptions, TokenSource } from "./lib/token_sources/token_source.ts";
 export {
   withClock,
   withCredentials,
@@ -105,54 +105,54 @@ export type {
 export { PlexTokenSource } from "./lib/token_sources/plex_token_source.ts";
 export { refreshUnderLock } from "./lib/token_sources/refresh_lock.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
-export type { SecureData, SecureStore, StoreLock } from "./lib/store.ts";
-export { memoryStore } from "./lib/stores/memory.ts";
-export { openStore, registerStore, storeSchemes } from "./lib/store_registry.ts";
-export type { OpenStoreOptions, RegisterStoreOptions, StoreFactory } from "./lib/store_registry.ts";
+export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
+export { memoryStore } from "./lib/store/memory.ts";
+export { openStore, registerStore, storeSchemes } from "./lib/store/registry.ts";
+export type { OpenStoreOptions, RegisterStoreOptions, StoreFactory } from "./lib/store/registry.ts";
 export { Client } from "./lib/client.ts";
-export { connect, rankConnections } from "./lib/connections.ts";
-export type { ConnectOptions, ServerConnection } from "./lib/connections.ts";
-export { probe } from "./lib/http.ts";
-export type { ProbeOptions, ProbeResult } from "./lib/http.ts";
+export { connect, rankConnections } from "./lib/servers/connect.ts";
+export type { ConnectOptions, ServerConnection } from "./lib/servers/connect.ts";
+export { probe } from "./lib/http/send.ts";
+export type { ProbeOptions, ProbeResult } from "./lib/http/send.ts";
 export {
   pingRequest,
   processEmptyResponse,
   removeDeviceRequest,
   signOutRequest,
-} from "./lib/token_upkeep.ts";
-export { parseAccount, parseAccountXml, processUserResponse, userRequest } from "./lib/types/account.ts";
-export type { Account, AccountService, Profile, Subscription } from "./lib/types/account.ts";
+} from "./lib/endpoints/upkeep.ts";
+export { parseAccount, parseAccountXml, processUserResponse, userRequest } from "./lib/endpoints/account.ts";
+export type { Account, AccountService, Profile, Subscription } from "./lib/endpoints/account.ts";
 export {
   isMediaServer,
   parseRegisteredDevices,
   processRegisteredDevicesResponse,
   registeredDevicesRequest,
-} from "./lib/types/registered_device.ts";
-export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/types/registered_device.ts";
+} from "./lib/endpoints/registered_device.ts";
+export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/endpoints/registered_device.ts";
 export {
   parseResources,
   parseResourcesXml,
   processResourcesResponse,
   resourcesRequest,
-} from "./lib/types/resource.ts";
-export type { Resource, ResourceConnection, ResourcesOptions } from "./lib/types/resource.ts";
+} from "./lib/endpoints/resource.ts";
+export type { Resource, ResourceConnection, ResourcesOptions } from "./lib/endpoints/resource.ts";
 export {
   parsePlexTvDevices,
   plexTvDevicesRequest,
   processPlexTvDevicesResponse,
-} from "./lib/types/plex_tv_device.ts";
-export type { PlexTvDevice } from "./lib/types/plex_tv_device.ts";
+} from "./lib/endpoints/plex_tv_device.ts";
+export type { PlexTvDevice } from "./lib/endpoints/plex_tv_device.ts";
 export {
   homeUsersRequest,
   parseHome,
   processHomeUsersResponse,
   processSwitchHomeUserResponse,
   switchHomeUserRequest,
-} from "./lib/types/home_user.ts";
-export type { Home, HomeUser, SwitchHomeUserOptions } from "./lib/types/home_user.ts";
-export { claimTokenRequest, processClaimTokenResponse } from "./lib/types/claim_token.ts";
-export { parseSharedUsers, processSharedUsersResponse, sharedUsersRequest } from "./lib/types/shared_user.ts";
-export type { SharedServer, SharedUser } from "./lib/types/shared_user.ts";
-export { invitesRequest, parseInvites, processInvitesResponse } from "./lib/types/invite.ts";
-export type { Invite, InviteServer, InvitesOptions } from "./lib/types/invite.ts";
+} from "./lib/endpoints/home_user.ts";
+export type { Home, HomeUser, SwitchHomeUserOptions } from "./lib/endpoints/home_user.ts";
+export { claimTokenRequest, processClaimTokenResponse } from "./lib/endpoints/claim_token.ts";
+export { parseSharedUsers, processSharedUsersResponse, sharedUsersRequest } from "./lib/endpoints/shared_user.ts";
+export type { SharedServer, SharedUser } from "./lib/endpoints/shared_user.ts";
+export { invitesRequest, parseInvites, processInvitesResponse } from "./lib/endpoints/invite.ts";
+export type { Invite, InviteServer, InvitesOptions } from "./lib/endpoints/invite.ts";
 export { VERSION } from "./lib/version.ts";

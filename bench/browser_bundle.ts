@@ -79,7 +79,7 @@ if (import.meta.main) {
     const page = _bundle("example page (examples/browser/main.ts)", "examples/browser/main.ts", outDir);
     const rows = [
       page.row,
-      _bundle("./browser entry (lib/browser.ts)", "lib/browser.ts", outDir).row,
+      _bundle("./browser entry (lib/browser/)", "lib/browser/mod.ts", outDir).row,
       _bundle("everything in mod.ts", "mod.ts", outDir).row,
     ];
     if (process.argv.includes("--json")) {

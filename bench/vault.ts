@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import type { SecureData } from "../lib/store.ts";
+import type { SecureData } from "../lib/store/store.ts";
 import { Vault } from "../plugins/vault.ts";
 
 const REPEAT = 50;

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { connect, type ConnectOptions, type ServerConnection } from "./connections.ts";
-import type { CallOptions, RequestContext } from "./http.ts";
+import { connect, type ConnectOptions, type ServerConnection } from "./servers/connect.ts";
+import type { CallOptions, RequestContext } from "./http/send.ts";
 import type { Token } from "./token.ts";
-import type { TokenSource } from "./token_source.ts";
-import { pingRequest, processEmptyResponse, removeDeviceRequest, signOutRequest } from "./token_upkeep.ts";
-import { type Account, processUserResponse, userRequest } from "./types/account.ts";
-import { claimTokenRequest, processClaimTokenResponse } from "./types/claim_token.ts";
+import type { TokenSource } from "./token_sources/token_source.ts";
+import { pingRequest, processEmptyResponse, removeDeviceRequest, signOutRequest } from "./endpoints/upkeep.ts";
+import { type Account, processUserResponse, userRequest } from "./endpoints/account.ts";
+import { claimTokenRequest, processClaimTokenResponse } from "./endpoints/claim_token.ts";
 import {
   type Home,
   type HomeUser,
@@ -20,26 +20,26 @@ import {
   processSwitchHomeUserResponse,
   type SwitchHomeUserOptions,
   switchHomeUserRequest,
-} from "./types/home_user.ts";
-import { type Invite, type InvitesOptions, invitesRequest, processInvitesResponse } from "./types/invite.ts";
+} from "./endpoints/home_user.ts";
+import { type Invite, type InvitesOptions, invitesRequest, processInvitesResponse } from "./endpoints/invite.ts";
 import {
   type PlexTvDevice,
   plexTvDevicesRequest,
   processPlexTvDevicesResponse,
-} from "./types/plex_tv_device.ts";
+} from "./endpoints/plex_tv_device.ts";
 import {
   isMediaServer,
   processRegisteredDevicesResponse,
   type RegisteredDevice,
   registeredDevicesRequest,
-} from "./types/registered_device.ts";
+} from "./endpoints/registered_device.ts";
 import {
   processResourcesResponse,
   type Resource,
   type ResourcesOptions,
   resourcesRequest,
-} from "./types/resource.ts";
-import { processSharedUsersResponse, type SharedUser, sharedUsersRequest } from "./types/shared_user.ts";
+} from "./endpoints/resource.ts";
+import { processSharedUsersResponse, type SharedUser, sharedUsersRequest } from "./endpoints/shared_user.ts";
 
 /**
  * A plex.tv client for one account (the seed's `Client`, and more). Every
@@ -188,7 +188,7 @@ export class Client {
   /**
    * Finds a working connection to a server resource: probes its ranked
    * connections in parallel with the resource's access token and this
-   * client's headers (see `connect` in lib/connections.ts).
+   * client's headers (see `connect` in lib/servers/connect.ts).
    *
    * @param resource A resource from {@linkcode Client.resources}.
    * @param options Per-probe `timeout`, `signal`, `fetch`, `path`.

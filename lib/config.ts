@@ -23,16 +23,16 @@ import {
 } from "./flows/pin.ts";
 import { type PinJwtOptions, type PinJwtResult, registerWithPinJwt } from "./flows/pin_jwt.ts";
 import { plexPublicKeys, type VerifyOptions, verifyPlexToken } from "./flows/verify.ts";
-import { isAllowedBaseUrl } from "./base_url.ts";
-import type { CallOptions, HttpSettings, RequestContext } from "./http.ts";
+import { isAllowedBaseUrl } from "./http/base_url.ts";
+import type { CallOptions, HttpSettings, RequestContext } from "./http/send.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
-import type { TokenSource } from "./token_source.ts";
+import type { TokenSource } from "./token_sources/token_source.ts";
 import type { TokenSourceOption } from "./token_sources/options.ts";
 import { PlexTokenSource } from "./token_sources/plex_token_source.ts";
 import { redactUrl } from "./redact.ts";
-import { RetryBudget } from "./retry_budget.ts";
+import { RetryBudget } from "./http/retry_budget.ts";
 import { VERSION } from "./version.ts";
 
 /** Every scope a device JWT can ask for. */

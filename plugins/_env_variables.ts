@@ -7,7 +7,7 @@
 import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
 import { PlexError } from "../lib/errors.ts";
 import { importPrivateJwk, jwkThumbprint } from "../lib/keys.ts";
-import type { SecureData } from "../lib/store.ts";
+import type { SecureData } from "../lib/store/store.ts";
 
 /** The prefix used when none is given. */
 export const DEFAULT_ENV_PREFIX = "PLEXTV_";

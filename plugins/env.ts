@@ -18,7 +18,7 @@
  *
  * @example A CI job that reads its device from the environment
  * ```ts
- * import { openStore } from "../lib/store_registry.ts";
+ * import { openStore } from "../lib/store/registry.ts";
  * import "./env.ts";
  *
  * const store = await openStore("env:", {
@@ -32,8 +32,8 @@
 import process from "node:process";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { SecureData, SecureStore } from "../lib/store.ts";
-import { registerStore } from "../lib/store_registry.ts";
+import type { SecureData, SecureStore } from "../lib/store/store.ts";
+import { registerStore } from "../lib/store/registry.ts";
 import { envPrefix, fromEnvVariables } from "./_env_variables.ts";
 
 export { DEFAULT_ENV_PREFIX, envPrefix, fromEnvVariables, toEnvVariables } from "./_env_variables.ts";

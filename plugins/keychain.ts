@@ -57,8 +57,8 @@
  */
 import process from "node:process";
 import { PlexError } from "../lib/errors.ts";
-import type { SecureData, SecureStore } from "../lib/store.ts";
-import { registerStore } from "../lib/store_registry.ts";
+import type { SecureData, SecureStore } from "../lib/store/store.ts";
+import { registerStore } from "../lib/store/registry.ts";
 import type { BackendFactory, KeychainBackend, KeychainBackendName } from "./_keychain_backend.ts";
 import { macosBackend } from "./_keychain_macos.ts";
 import { decodeSecret, encodeSecret } from "./_keychain_secret.ts";
@@ -67,7 +67,7 @@ import { nodeSpawner, type Spawner } from "./_keychain_spawn.ts";
 import { windowsBackend } from "./_keychain_windows.ts";
 
 export type { KeychainBackendName } from "./_keychain_backend.ts";
-export type { SecureData, SecureStore, StoreLock } from "../lib/store.ts";
+export type { SecureData, SecureStore, StoreLock } from "../lib/store/store.ts";
 export {
   nodeSpawner,
   type NodeSpawnerOptions,

@@ -53,8 +53,8 @@ import process from "node:process";
 import type { ConnectionOptions } from "node:tls";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { SecureData, SecureStore, StoreLock } from "../lib/store.ts";
-import { type OpenStoreOptions, registerStore } from "../lib/store_registry.ts";
+import type { SecureData, SecureStore, StoreLock } from "../lib/store/store.ts";
+import { type OpenStoreOptions, registerStore } from "../lib/store/registry.ts";
 import { RedisConnection } from "./_redis_connection.ts";
 import { parseRedisUri, type RedisAddress } from "./_redis_uri.ts";
 import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
@@ -384,7 +384,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  *
  * @example
  * ```ts
- * import { openStore } from "../lib/store_registry.ts";
+ * import { openStore } from "../lib/store/registry.ts";
  * import "./redis.ts";
  * const store = await openStore("redis://127.0.0.1:6379/0?key=example", { passphrase: "pw" });
  * console.assert(String(store) === "RedisStore(redis://127.0.0.1:6379/0?key=example)");

@@ -61,7 +61,7 @@
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
  * import { Vault } from "./vault.ts";
- * import type { SecureData } from "../lib/store.ts";
+ * import type { SecureData } from "../lib/store/store.ts";
  *
  * const dir = await mkdtemp(join(tmpdir(), "plextv-"));
  * const vault = new Vault<SecureData>(join(dir, "device.vault"), "correct horse battery staple");
@@ -76,8 +76,8 @@ import { rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PlexError } from "../lib/errors.ts";
-import type { SecureData, SecureStore } from "../lib/store.ts";
-import { type OpenStoreOptions, registerStore } from "../lib/store_registry.ts";
+import type { SecureData, SecureStore } from "../lib/store/store.ts";
+import { type OpenStoreOptions, registerStore } from "../lib/store/registry.ts";
 import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
 import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
 import {
@@ -372,7 +372,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  *
  * @example
  * ```ts
- * import { openStore } from "../lib/store_registry.ts";
+ * import { openStore } from "../lib/store/registry.ts";
  * import "./vault.ts";
  * const store = await openStore("vault:/tmp/plextv-example.vault", { passphrase: "correct horse battery staple" });
  * console.assert(String(store) === "Vault(/tmp/plextv-example.vault)");

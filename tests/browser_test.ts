@@ -1,5 +1,5 @@
 /**
- * The browser sign-in helpers (lib/browser.ts) against the plex.tv emulator,
+ * The browser sign-in helpers (lib/browser/) against the plex.tv emulator,
  * with a stand-in popup and an in-memory storage, so every outcome (approval,
  * closed popup, expiry, abort, forward flow edge cases) runs without a browser.
  * tests/browser_e2e_test.ts runs the same flows in headless Chromium.
@@ -22,7 +22,7 @@ import {
   finishForwardedSignIn,
   signInWithPopup,
   startForwardedSignIn,
-} from "../lib/browser.ts";
+} from "../lib/browser/mod.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { configFor } from "./_emulator_helpers.ts";
 

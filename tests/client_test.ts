@@ -10,7 +10,7 @@ import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import type { Fault, FaultAction } from "../lib/testing/mod.ts";
 import { Token } from "../lib/token.ts";
-import type { TokenOptions, TokenSource } from "../lib/token_source.ts";
+import type { TokenOptions, TokenSource } from "../lib/token_sources/token_source.ts";
 
 const CLIENT_ID = "client-test-3f9a2c";
 

@@ -5,20 +5,20 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
 import { PlexError } from "../lib/errors.ts";
-import type { PlexResponse } from "../lib/http.ts";
+import type { PlexResponse } from "../lib/http/send.ts";
 import { Token } from "../lib/token.ts";
-import { parseAccount, parseAccountXml, processUserResponse } from "../lib/types/account.ts";
-import { processClaimTokenResponse } from "../lib/types/claim_token.ts";
-import { parseHome, processSwitchHomeUserResponse } from "../lib/types/home_user.ts";
-import { parseInvites } from "../lib/types/invite.ts";
-import { parsePlexTvDevices } from "../lib/types/plex_tv_device.ts";
+import { parseAccount, parseAccountXml, processUserResponse } from "../lib/endpoints/account.ts";
+import { processClaimTokenResponse } from "../lib/endpoints/claim_token.ts";
+import { parseHome, processSwitchHomeUserResponse } from "../lib/endpoints/home_user.ts";
+import { parseInvites } from "../lib/endpoints/invite.ts";
+import { parsePlexTvDevices } from "../lib/endpoints/plex_tv_device.ts";
 import {
   isMediaServer,
   parseRegisteredDevices,
   processRegisteredDevicesResponse,
-} from "../lib/types/registered_device.ts";
-import { parseResources, parseResourcesXml, processResourcesResponse } from "../lib/types/resource.ts";
-import { parseSharedUsers } from "../lib/types/shared_user.ts";
+} from "../lib/endpoints/registered_device.ts";
+import { parseResources, parseResourcesXml, processResourcesResponse } from "../lib/endpoints/resource.ts";
+import { parseSharedUsers } from "../lib/endpoints/shared_user.ts";
 
 const json = async (name: string): Promise<Record<string, unknown>> => JSON.parse(await fixture(name));
 const response = (status: number, body: string): PlexResponse => ({

@@ -6,10 +6,10 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { defaultConfig } from "../lib/config.ts";
-import { connect, rankConnections } from "../lib/connections.ts";
+import { connect, rankConnections } from "../lib/servers/connect.ts";
 import { PlexError } from "../lib/errors.ts";
 import { Token } from "../lib/token.ts";
-import { parseResources, type Resource, type ResourceConnection } from "../lib/types/resource.ts";
+import { parseResources, type Resource, type ResourceConnection } from "../lib/endpoints/resource.ts";
 
 const ACCOUNT_TOKEN = "account-token-never-sent";
 const ACCESS_TOKEN = "server-access-token-42";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { decodeJwt, signJwt, verifyJwt } from "../lib/jws.ts";
 import { generateDeviceKey, type PublicJwk } from "../mod.ts";
 import { importPublicJwk } from "../lib/keys.ts";
-import { parseXml } from "../lib/xml.ts";
+import { parseXml } from "../lib/parse/xml.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { plexErrorOf, raw, useEmulator } from "./_emulator_helpers.ts";
 import { fixture as readFixture, FIXTURES_DIR } from "./_fixtures.ts";

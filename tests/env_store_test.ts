@@ -9,7 +9,7 @@ import { before, describe, it } from "node:test";
 import { PlexError } from "../lib/errors.ts";
 import { exportPrivateJwk, generateDeviceKey } from "../lib/keys.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { SecureData } from "../lib/store.ts";
+import type { SecureData } from "../lib/store/store.ts";
 import { envStore, fromEnvVariables, toEnvVariables } from "../plugins/env.ts";
 
 let keyId: string;

@@ -24,7 +24,7 @@ import {
   processSignInResponse,
 } from "../mod.ts";
 import { importPublicJwk } from "../lib/keys.ts";
-import { parseXml } from "../lib/xml.ts";
+import { parseXml } from "../lib/parse/xml.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { raw } from "./_emulator_helpers.ts";
 import { fixture, FIXTURE_NOTES, FIXTURES_URL } from "./_fixtures.ts";

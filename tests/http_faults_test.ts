@@ -8,9 +8,9 @@ import { gzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
 import { type Config, defaultConfig } from "../lib/config.ts";
 import { isPlexError, type PlexError } from "../lib/errors.ts";
-import { type CallOptions, checkOk, type HttpSettings, type PlexResponse, send } from "../lib/http.ts";
+import { type CallOptions, checkOk, type HttpSettings, type PlexResponse, send } from "../lib/http/send.ts";
 import type { Logger } from "../lib/logger.ts";
-import { RetryBudget } from "../lib/retry_budget.ts";
+import { RetryBudget } from "../lib/http/retry_budget.ts";
 import { freePort, type RawExchange, type RawServer, startRawServer } from "./_raw_http_server.ts";
 import { rejection } from "./_emulator_helpers.ts";
 

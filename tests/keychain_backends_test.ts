@@ -13,8 +13,8 @@ import process from "node:process";
 import { inspect } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
-import type { SecureData } from "../lib/store.ts";
-import { openStore } from "../lib/store_registry.ts";
+import type { SecureData } from "../lib/store/store.ts";
+import { openStore } from "../lib/store/registry.ts";
 import {
   CRED_MAX_CREDENTIAL_BLOB_SIZE,
   keychainBackendFor,

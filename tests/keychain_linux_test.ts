@@ -16,7 +16,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
-import type { SecureData } from "../lib/store.ts";
+import type { SecureData } from "../lib/store/store.ts";
 import { keychainStore, type KeychainStoreOptions, nodeSpawner } from "../plugins/keychain.ts";
 import { workerRecord } from "./_keychain_save_worker.ts";
 

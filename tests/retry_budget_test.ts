@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isPlexError } from "../lib/errors.ts";
-import { RetryBudget } from "../lib/retry_budget.ts";
+import { RetryBudget } from "../lib/http/retry_budget.ts";
 
 describe("RetryBudget", () => {
   it("allows `capacity` retries back to back, then none until it refills", () => {

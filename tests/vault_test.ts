@@ -12,7 +12,7 @@ import { inspect } from "node:util";
 import { Buffer } from "node:buffer";
 import { after, before, describe, it } from "node:test";
 import { isPlexError, PlexError, type PlexErrorCode } from "../lib/errors.ts";
-import type { SecureData } from "../lib/store.ts";
+import type { SecureData } from "../lib/store/store.ts";
 import { Vault } from "../plugins/vault.ts";
 
 const PASSPHRASE = "correct horse battery staple";

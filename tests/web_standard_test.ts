@@ -35,7 +35,7 @@ function runtimeSpecific(source: string): string[] {
   return [...code.matchAll(/\b(Deno|Bun|process|require|Buffer|__dirname)\s*[.(]/g)].map((m) => m[0]);
 }
 
-for (const entry of ["mod.ts", "lib/browser.ts"]) {
+for (const entry of ["mod.ts", "lib/browser/mod.ts"]) {
   describe(`${entry} is web-standard only`, () => {
     const { files, packages } = importGraph(entry);
 

@@ -2,7 +2,7 @@ import { fixture } from "./_fixtures.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { isPlexError } from "../mod.ts";
-import { parseXml } from "../lib/xml.ts";
+import { parseXml } from "../lib/parse/xml.ts";
 
 function rejects(text: string, problem: RegExp): void {
   assert.throws(

@@ -14,7 +14,7 @@ import {
   finishForwardedSignIn,
   signInWithPopup,
   startForwardedSignIn,
-} from "../../lib/browser.ts";
+} from "../../lib/browser/mod.ts";
 
 const plexUrl = new URLSearchParams(location.search).get("plex");
 let config: Config = defaultConfig()

@@ -13,7 +13,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PlexError } from "../errors.ts";
-import { registerStore, storeSchemes } from "../store_registry.ts";
+import { registerStore, storeSchemes } from "../store/registry.ts";
 import { CliError, EXIT } from "./exit.ts";
 
 /**

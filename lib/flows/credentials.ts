@@ -11,9 +11,9 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import { Token } from "../token.ts";
-import { nullable, object, parse, string } from "../validate.ts";
+import { nullable, object, parse, string } from "../parse/validate.ts";
 
 /**
  * Options of a credentials sign-in.

@@ -12,7 +12,7 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import { signJwt } from "../jws.ts";
 import {
   type DeviceKey,
@@ -22,7 +22,7 @@ import {
   type PublicJwk,
 } from "../keys.ts";
 import { Token } from "../token.ts";
-import { object, parse, string } from "../validate.ts";
+import { object, parse, string } from "../parse/validate.ts";
 
 /**
  * What the JWT flows need besides the request context: the scopes to ask for.

@@ -15,7 +15,7 @@ import {
   type RequestContext,
   send,
   sleep,
-} from "../http.ts";
+} from "../http/send.ts";
 import type { PublicJwk } from "../keys.ts";
 import { Token } from "../token.ts";
 import {
@@ -28,7 +28,7 @@ import {
   parse,
   string,
   unknownValue,
-} from "../validate.ts";
+} from "../parse/validate.ts";
 
 /**
  * A PIN as plex.tv returns it from `POST` and `GET /api/v2/pins`.

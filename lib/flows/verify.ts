@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SingleFlight } from "../_single_flight.ts";
+import { SingleFlight } from "../token_sources/single_flight.ts";
 import { PlexError } from "../errors.ts";
 import {
   type CallOptions,
@@ -14,11 +14,11 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import { decodeJwt, verifyJwt } from "../jws.ts";
 import { importPublicJwk, type PublicJwk } from "../keys.ts";
 import { type PlexJwtClaims, Token } from "../token.ts";
-import { array, literal, object, optional, parse, string } from "../validate.ts";
+import { array, literal, object, optional, parse, string } from "../parse/validate.ts";
 
 const keySetValidator = object<{ keys: PublicJwk[] }>({
   keys: array(object<PublicJwk>({

@@ -20,7 +20,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ResourceConnection } from "../types/resource.ts";
+import type { ResourceConnection } from "../endpoints/resource.ts";
 import type { EmulatorUser } from "./accounts.ts";
 import { escapeXml, xmlAttributes } from "./respond.ts";
 import type { DeviceRecord, PinRecord } from "./state.ts";

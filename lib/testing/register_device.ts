@@ -8,7 +8,7 @@
 import { defaultConfig } from "../config.ts";
 import { newClientId } from "../client_id.ts";
 import { type DeviceKey, exportPrivateJwk } from "../keys.ts";
-import type { SecureData } from "../store.ts";
+import type { SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
 import type { Emulator } from "./emulator.ts";
 
@@ -70,7 +70,7 @@ export interface RegisteredDevice {
  * import { startEmulator } from "./mod.ts";
  * import { registerDevice } from "./register_device.ts";
  * import { defaultConfig } from "../config.ts";
- * import { memoryStore } from "../stores/memory.ts";
+ * import { memoryStore } from "../store/memory.ts";
  * import { withJwt } from "../token_sources/options.ts";
  *
  * const emulator = await startEmulator();

@@ -11,7 +11,7 @@ import type { OnPin, PinSignInOptions } from "../flows/pin.ts";
 import type { PinJwtOptions } from "../flows/pin_jwt.ts";
 import type { DeviceKey } from "../keys.ts";
 import type { Logger } from "../logger.ts";
-import type { SecureData, SecureStore } from "../store.ts";
+import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
 import type { Config } from "../config.ts";
@@ -236,7 +236,7 @@ export interface JwtSourceOptions {
  * @example
  * ```ts
  * import { defaultConfig } from "../config.ts";
- * import { memoryStore } from "../stores/memory.ts";
+ * import { memoryStore } from "../store/memory.ts";
  * import { withJwt, withToken } from "./options.ts";
  * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withJwt(memoryStore()));
  * console.assert(typeof source.token === "function");
@@ -273,7 +273,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
  * @example
  * ```ts
  * import { defaultConfig } from "../config.ts";
- * import { memoryStore } from "../stores/memory.ts";
+ * import { memoryStore } from "../store/memory.ts";
  * import { withStore, withToken } from "./options.ts";
  * const store = memoryStore();
  * await defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withStore(store)).token();

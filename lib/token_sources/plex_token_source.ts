@@ -10,10 +10,10 @@ import type { Config } from "../config.ts";
 import { newClientId } from "../client_id.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import { type DeviceKey, deviceKeyFromPrivate, exportPrivateJwk, importPrivateJwk } from "../keys.ts";
-import type { SecureData } from "../store.ts";
+import type { SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
-import type { TokenOptions, TokenSource } from "../token_source.ts";
-import { SingleFlight } from "../_single_flight.ts";
+import type { TokenOptions, TokenSource } from "./token_source.ts";
+import { SingleFlight } from "./single_flight.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption, type TokenSourceSettings } from "./options.ts";
 import { refreshUnderLock } from "./refresh_lock.ts";
 

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { sleep } from "../sleep.ts";
+import { sleep } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { SecureStore } from "../store.ts";
+import type { SecureStore } from "../store/store.ts";
 
 /**
  * How {@linkcode refreshUnderLock} coordinates.
@@ -51,7 +51,7 @@ const LOCK_NAME = "refresh";
  *
  * @example
  * ```ts
- * import { memoryStore } from "../stores/memory.ts";
+ * import { memoryStore } from "../store/memory.ts";
  * import { refreshUnderLock } from "./refresh_lock.ts";
  * const result = await refreshUnderLock(memoryStore<string>(), {
  *   refresh: () => Promise.resolve("fresh"), reload: () => Promise.resolve(undefined), ttlMs: 1_000,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Resource } from "../../types/resource.ts";
+import type { Resource } from "../../endpoints/resource.ts";
 import type { ParsedArgs } from "../command.ts";
 import { flagOption } from "../command.ts";
 import type { OptionSpec } from "../command.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Resource } from "../../types/resource.ts";
+import type { Resource } from "../../endpoints/resource.ts";
 import { type Command, stringOption } from "../command.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";

@@ -9,7 +9,7 @@ import { newClientId } from "../../client_id.ts";
 import type { Config } from "../../config.ts";
 import { defaultConfig } from "../../config.ts";
 import { exportPrivateJwk } from "../../keys.ts";
-import { memoryStore } from "../../stores/memory.ts";
+import { memoryStore } from "../../store/memory.ts";
 import { withJwt } from "../../token_sources/options.ts";
 import { VERSION } from "../../version.ts";
 import type { Command } from "../command.ts";

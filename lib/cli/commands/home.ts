@@ -5,7 +5,7 @@
  * @module
  */
 import { isPlexError } from "../../errors.ts";
-import type { HomeUser } from "../../types/home_user.ts";
+import type { HomeUser } from "../../endpoints/home_user.ts";
 import type { Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { CliError, EXIT } from "../exit.ts";

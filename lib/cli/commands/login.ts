@@ -7,7 +7,7 @@
  */
 import type { Config } from "../../config.ts";
 import { isPlexError } from "../../errors.ts";
-import type { SecureData, SecureStore } from "../../store.ts";
+import type { SecureData, SecureStore } from "../../store/store.ts";
 import type { Token } from "../../token.ts";
 import {
   type TokenSourceOption,

@@ -13,11 +13,11 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import type { Token } from "../token.ts";
-import { array, integer, nullable, object, optional, parse, string } from "../validate.ts";
-import { parseXml } from "../xml.ts";
-import { attributesOf, commaList, expectRoot, flag, required, secret, timestamp } from "./_fields.ts";
+import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
+import { parseXml } from "../parse/xml.ts";
+import { attributesOf, commaList, expectRoot, flag, required, secret, timestamp } from "../parse/fields.ts";
 
 /**
  * One way to reach a resource.

@@ -1,34 +1,34 @@
 /**
  * The one request helper: every call to plex.tv goes through {@linkcode send}.
  * It owns headers, timeouts, retries, the response size cap, the redirect
- * policy and error parsing ({@linkcode checkOk}). Only its own files (`_http_attempt.ts`,
- * `http_probe.ts` for Plex Media Servers) call `fetch`.
+ * policy and error parsing ({@linkcode checkOk}). Only its own files (`attempt.ts`,
+ * `lib/servers/probe.ts` for Plex Media Servers) call `fetch`.
  *
  * @module
  */
-import { attemptOnce, resolveTarget, wasRefused } from "./_http_attempt.ts";
-import { MAX_TIMER_MS } from "./_deadline.ts";
-import type { Device } from "./device.ts";
+import { attemptOnce, resolveTarget, wasRefused } from "./attempt.ts";
+import { MAX_TIMER_MS } from "./deadline.ts";
+import type { Device } from "../device.ts";
 import { errorFromResponse, parseErrorBody } from "./error_body.ts";
-import { isPlexError, PlexError } from "./errors.ts";
-import { type Logger, silentLogger } from "./logger.ts";
+import { isPlexError, PlexError } from "../errors.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { parseRetryAfter } from "./retry_after.ts";
 import { RetryBudget } from "./retry_budget.ts";
-import { sleep } from "./sleep.ts";
-import type { Token } from "./token.ts";
+import { sleep } from "../clock.ts";
+import type { Token } from "../token.ts";
 
 export { isAllowedBaseUrl } from "./base_url.ts";
-export { probe } from "./http_probe.ts";
-export type { ProbeOptions, ProbeResult } from "./http_probe.ts";
+export { probe } from "../servers/probe.ts";
+export type { ProbeOptions, ProbeResult } from "../servers/probe.ts";
 export { parseRetryAfter } from "./retry_after.ts";
-export { sleep } from "./sleep.ts";
+export { sleep } from "../clock.ts";
 
 /**
  * When and how often a failed request is tried again.
  *
  * @example
  * ```ts
- * import type { RetryPolicy } from "./http.ts";
+ * import type { RetryPolicy } from "./send.ts";
  * const patient: RetryPolicy = { retries: 5, baseDelayMs: 500, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
  * ```
  */
@@ -57,7 +57,7 @@ export interface RetryPolicy {
  *
  * @example
  * ```ts
- * import type { HttpSettings } from "./http.ts";
+ * import type { HttpSettings } from "./send.ts";
  * const settings: HttpSettings = { timeoutMs: 5_000, maxResponseBytes: 1 << 20 };
  * ```
  */
@@ -84,7 +84,7 @@ export interface HttpSettings {
  *
  * @example
  * ```ts
- * import type { RequestContext } from "./http.ts";
+ * import type { RequestContext } from "./send.ts";
  * const context: RequestContext = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {} };
  * ```
  */
@@ -106,7 +106,7 @@ export interface RequestContext {
  *
  * @example
  * ```ts
- * import type { CallOptions } from "./http.ts";
+ * import type { CallOptions } from "./send.ts";
  * const options: CallOptions = { signal: AbortSignal.timeout(30_000) };
  * ```
  */
@@ -124,7 +124,7 @@ export interface CallOptions {
  *
  * @example
  * ```ts
- * import type { PlexRequest } from "./http.ts";
+ * import type { PlexRequest } from "./send.ts";
  * const request: PlexRequest = { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" };
  * ```
  */
@@ -155,7 +155,7 @@ export interface PlexRequest {
  *
  * @example
  * ```ts
- * import type { PlexResponse } from "./http.ts";
+ * import type { PlexResponse } from "./send.ts";
  * const recorded: PlexResponse = { status: 200, headers: new Headers(), body: '{"nonce":"n"}', url: "https://clients.plex.tv/api/v2/auth/nonce" };
  * ```
  */
@@ -214,8 +214,8 @@ const fallbackBudgets = new WeakMap<object, RetryBudget>();
  *
  * @example
  * ```ts ignore
- * import { checkOk, send } from "./http.ts";
- * import { defaultConfig, newClientId } from "./config.ts";
+ * import { checkOk, send } from "./send.ts";
+ * import { defaultConfig, newClientId } from "../config.ts";
  * const res = checkOk(await send(defaultConfig().withClientId(newClientId()), { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }));
  * ```
  */
@@ -337,7 +337,7 @@ function attemptLimits(context: RequestContext, options: CallOptions): AttemptLi
  *
  * @example
  * ```ts
- * import { checkOk } from "./http.ts";
+ * import { checkOk } from "./send.ts";
  * try {
  *   checkOk({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
  *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' });
@@ -365,7 +365,7 @@ export function checkOk(response: PlexResponse): PlexResponse {
  *
  * @example
  * ```ts
- * import { readJson } from "./http.ts";
+ * import { readJson } from "./send.ts";
  * const doc = readJson({ status: 200, headers: new Headers(), body: '{"nonce":"n"}', url: "" });
  * console.assert((doc as { nonce: string }).nonce === "n");
  * ```

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
+import { PlexError } from "../errors.ts";
 
 /**
  * Options of a {@linkcode RetryBudget}.
@@ -38,7 +38,7 @@ export interface RetryBudgetOptions {
  *
  * @example Sharing a budget between configurations
  * ```ts
- * import { defaultConfig } from "./config.ts";
+ * import { defaultConfig } from "../config.ts";
  * import { RetryBudget } from "./retry_budget.ts";
  * const budget = new RetryBudget({ capacity: 5, refillPerSecond: 0.5 });
  * const config = defaultConfig().withHttp({ retryBudget: budget });

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
+import { PlexError } from "../errors.ts";
 
 /**
  * A validator: returns the value (possibly converted, e.g. to a `Date`) or

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
-import { redactError, redactUrl } from "./redact.ts";
+import { PlexError } from "../errors.ts";
+import { redactError, redactUrl } from "../redact.ts";
 
 /**
  * The `network_error` for a fetch to `origin` that rejected with `cause`.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { MAX_TIMER_MS } from "./_deadline.ts";
+import { MAX_TIMER_MS } from "./http/deadline.ts";
 import { PlexError } from "./errors.ts";
 
 /**
@@ -17,7 +17,7 @@ import { PlexError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { sleep } from "./sleep.ts";
+ * import { sleep } from "./clock.ts";
  * await sleep(1);
  * ```
  */

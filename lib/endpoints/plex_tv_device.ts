@@ -11,10 +11,10 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import type { Token } from "../token.ts";
-import { array, integer, nullable, object, optional, parse, string } from "../validate.ts";
-import { commaList, decimal, flag, list, required, secret, timestamp } from "./_fields.ts";
+import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
+import { commaList, decimal, flag, list, required, secret, timestamp } from "../parse/fields.ts";
 import {
   type DeviceConnection,
   deviceConnectionValidator,

@@ -4,18 +4,18 @@
  *
  * @module
  */
-import { startDeadline } from "./_deadline.ts";
-import { PlexError } from "./errors.ts";
-import { networkError } from "./_fetch_failure.ts";
-import { redactUrl } from "./redact.ts";
-import { Token } from "./token.ts";
+import { startDeadline } from "../http/deadline.ts";
+import { PlexError } from "../errors.ts";
+import { networkError } from "../http/fetch_failure.ts";
+import { redactUrl } from "../redact.ts";
+import { Token } from "../token.ts";
 
 /**
  * Options of {@linkcode probe}.
  *
  * @example
  * ```ts
- * import type { ProbeOptions } from "./http_probe.ts";
+ * import type { ProbeOptions } from "./probe.ts";
  * const options: ProbeOptions = { token: "server-access-token", timeoutMs: 3_000 };
  * ```
  */
@@ -37,7 +37,7 @@ export interface ProbeOptions {
  *
  * @example
  * ```ts
- * import type { ProbeResult } from "./http_probe.ts";
+ * import type { ProbeResult } from "./probe.ts";
  * const answered: ProbeResult = { status: 200, ok: true, url: "https://10-0-0-2.abc.plex.direct:32400/identity" };
  * ```
  */
@@ -62,7 +62,7 @@ export interface ProbeResult {
  *
  * @example
  * ```ts ignore
- * import { probe } from "./http_probe.ts";
+ * import { probe } from "./probe.ts";
  * const { ok } = await probe("https://10-0-0-2.abc.plex.direct:32400/identity", { token: resource.accessToken });
  * ```
  */

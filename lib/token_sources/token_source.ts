@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Token } from "./token.ts";
+import type { Token } from "../token.ts";
 
 /**
  * Options of {@linkcode TokenSource.token}.
@@ -24,7 +24,7 @@ export interface TokenOptions {
  *
  * @example A source for a fixed token
  * ```ts
- * import { Token } from "./token.ts";
+ * import { Token } from "../token.ts";
  * import type { TokenSource } from "./token_source.ts";
  * const fixed: TokenSource = { token: () => Promise.resolve(new Token("abcdefghij0123456789")) };
  * console.assert((await fixed.token()).isLegacy());

@@ -11,7 +11,7 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import type { Token } from "../token.ts";
 import {
   array,
@@ -23,9 +23,9 @@ import {
   parse,
   string,
   unknownValue,
-} from "../validate.ts";
-import { parseXml, type XmlElement } from "../xml.ts";
-import { attributesOf, expectRoot, nullableSecret, requiredSecret, timestamp } from "./_fields.ts";
+} from "../parse/validate.ts";
+import { parseXml, type XmlElement } from "../parse/xml.ts";
+import { attributesOf, expectRoot, nullableSecret, requiredSecret, timestamp } from "../parse/fields.ts";
 
 /**
  * The account's Plex Pass subscription.

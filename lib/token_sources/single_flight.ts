@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
+import { PlexError } from "../errors.ts";
 
 /**
  * Runs at most one operation at a time and lets every caller wait for it.
  *
  * @example
  * ```ts
- * import { SingleFlight } from "./_single_flight.ts";
+ * import { SingleFlight } from "./single_flight.ts";
  * let runs = 0;
  * const flight = new SingleFlight<number>();
  * const work = () => flight.run(async () => ++runs);

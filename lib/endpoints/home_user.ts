@@ -12,10 +12,10 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import type { Token } from "../token.ts";
-import { array, integer, nullable, object, optional, parse, string } from "../validate.ts";
-import { flag, required, requiredSecret, timestamp } from "./_fields.ts";
+import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
+import { flag, required, requiredSecret, timestamp } from "../parse/fields.ts";
 
 /**
  * A user of the account's Plex Home.

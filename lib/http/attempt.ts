@@ -6,14 +6,14 @@
  * @module
  */
 import { isAllowedBaseUrl } from "./base_url.ts";
-import { type Deadline, startDeadline } from "./_deadline.ts";
-import { deviceHeaders } from "./device.ts";
-import { PlexError } from "./errors.ts";
-import { describe, isRefused, networkError } from "./_fetch_failure.ts";
-import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./http.ts";
-import type { Logger } from "./logger.ts";
-import { redactError, redactUrl } from "./redact.ts";
-import { Token } from "./token.ts";
+import { type Deadline, startDeadline } from "./deadline.ts";
+import { deviceHeaders } from "../device.ts";
+import { PlexError } from "../errors.ts";
+import { describe, isRefused, networkError } from "./fetch_failure.ts";
+import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./send.ts";
+import type { Logger } from "../logger.ts";
+import { redactError, redactUrl } from "../redact.ts";
+import { Token } from "../token.ts";
 
 const MAX_REDIRECTS = 5;
 

@@ -8,8 +8,8 @@
  */
 import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
-import { array, type Validator } from "../validate.ts";
-import type { XmlElement } from "../xml.ts";
+import { array, type Validator } from "./validate.ts";
+import type { XmlElement } from "./xml.ts";
 
 function fail(path: string, expected: string, value: unknown): never {
   const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
@@ -27,7 +27,7 @@ function fail(path: string, expected: string, value: unknown): never {
  *
  * @example
  * ```ts
- * import { secret } from "./_fields.ts";
+ * import { secret } from "./fields.ts";
  * const token = secret("abcdefghij0123456789", "accessToken");
  * console.assert(token?.value === "abcdefghij0123456789" && !JSON.stringify({ token }).includes("abcdef"));
  * ```
@@ -52,7 +52,7 @@ export function secret(value: unknown, path: string): Token | undefined {
  *
  * @example
  * ```ts
- * import { requiredSecret } from "./_fields.ts";
+ * import { requiredSecret } from "./fields.ts";
  * console.assert(requiredSecret("abcdefghij0123456789", "authToken").isLegacy());
  * ```
  */
@@ -69,7 +69,7 @@ export function requiredSecret(value: unknown, path: string): Token {
  *
  * @example
  * ```ts
- * import { nullableSecret } from "./_fields.ts";
+ * import { nullableSecret } from "./fields.ts";
  * console.assert(nullableSecret(null, "services[0].secret") === null);
  * ```
  */
@@ -87,7 +87,7 @@ export function nullableSecret(value: unknown, path: string): Token | null {
  *
  * @example
  * ```ts
- * import { flag } from "./_fields.ts";
+ * import { flag } from "./fields.ts";
  * console.assert(flag("1", "owned") === true && flag(undefined, "relay") === false);
  * ```
  */
@@ -112,7 +112,7 @@ const SPACED_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: UTC)?$/;
  *
  * @example
  * ```ts
- * import { timestamp } from "./_fields.ts";
+ * import { timestamp } from "./fields.ts";
  * console.assert(timestamp("1633194400", "createdAt").getTime() === timestamp("2021-10-02T17:06:40Z", "x").getTime());
  * ```
  */
@@ -134,7 +134,7 @@ export function timestamp(value: unknown, path: string): Date {
  *
  * @example
  * ```ts
- * import { commaList } from "./_fields.ts";
+ * import { commaList } from "./fields.ts";
  * console.assert(commaList("client, player", "provides").join("|") === "client|player");
  * ```
  */
@@ -152,8 +152,8 @@ export function commaList(value: unknown, path: string): string[] {
  *
  * @example
  * ```ts
- * import { list } from "./_fields.ts";
- * import { string } from "../validate.ts";
+ * import { list } from "./fields.ts";
+ * import { string } from "./validate.ts";
  * console.assert(list(string)(undefined, "connections").length === 0);
  * ```
  */
@@ -171,7 +171,7 @@ export function list<T>(item: Validator<T>): Validator<T[]> {
  *
  * @example
  * ```ts
- * import { decimal } from "./_fields.ts";
+ * import { decimal } from "./fields.ts";
  * console.assert(decimal("2.5", "screenDensity") === 2.5);
  * ```
  */
@@ -193,8 +193,8 @@ export function decimal(value: unknown, path: string): number {
  *
  * @example
  * ```ts
- * import { required } from "./_fields.ts";
- * import { string } from "../validate.ts";
+ * import { required } from "./fields.ts";
+ * import { string } from "./validate.ts";
  * console.assert(required(string)("x", "name") === "x");
  * ```
  */
@@ -216,8 +216,8 @@ export function required<T>(inner: Validator<T>): Validator<T> {
  *
  * @example
  * ```ts
- * import { attributesOf } from "./_fields.ts";
- * import { parseXml } from "../xml.ts";
+ * import { attributesOf } from "./fields.ts";
+ * import { parseXml } from "./xml.ts";
  * const record = attributesOf(parseXml('<Device name="TV" vendor=""/>'));
  * console.assert(record.name === "TV" && !("vendor" in record));
  * ```
@@ -238,8 +238,8 @@ export function attributesOf(element: XmlElement): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { expectRoot } from "./_fields.ts";
- * import { parseXml } from "../xml.ts";
+ * import { expectRoot } from "./fields.ts";
+ * import { parseXml } from "./xml.ts";
  * console.assert(expectRoot(parseXml("<MediaContainer/>"), "MediaContainer").name === "MediaContainer");
  * ```
  */

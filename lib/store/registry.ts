@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
+import { PlexError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "./store.ts";
-import { memoryStore } from "./stores/memory.ts";
+import { memoryStore } from "./memory.ts";
 
 /**
  * What store factories may need to open a store. Each plugin reads the
@@ -20,7 +20,7 @@ import { memoryStore } from "./stores/memory.ts";
  *
  * @example
  * ```ts
- * import type { OpenStoreOptions } from "./store_registry.ts";
+ * import type { OpenStoreOptions } from "./registry.ts";
  * const options: OpenStoreOptions = {
  *   passphrase: () => Promise.resolve("correct horse battery staple"),
  *   env: { PLEXTV_CLIENT_ID: "0d6e7f2a" },
@@ -44,8 +44,8 @@ export interface OpenStoreOptions {
  *
  * @example
  * ```ts
- * import type { StoreFactory } from "./store_registry.ts";
- * import { memoryStore } from "./stores/memory.ts";
+ * import type { StoreFactory } from "./registry.ts";
+ * import { memoryStore } from "./memory.ts";
  * const factory: StoreFactory = (_rest, _options) => memoryStore();
  * ```
  */
@@ -59,7 +59,7 @@ export type StoreFactory = (
  *
  * @example
  * ```ts
- * import type { RegisterStoreOptions } from "./store_registry.ts";
+ * import type { RegisterStoreOptions } from "./registry.ts";
  * const options: RegisterStoreOptions = { replace: true };
  * ```
  */
@@ -104,7 +104,7 @@ const _factories = new Map<string, StoreFactory>([
  *
  * @example A third-party scheme
  * ```ts
- * import { openStore, registerStore } from "./store_registry.ts";
+ * import { openStore, registerStore } from "./registry.ts";
  * import type { SecureData, SecureStore } from "./store.ts";
  *
  * // A store that keeps each record in a Map under the name after "mymap:".
@@ -152,7 +152,7 @@ export function registerStore(
  *
  * @example
  * ```ts
- * import { storeSchemes } from "./store_registry.ts";
+ * import { storeSchemes } from "./registry.ts";
  * console.assert(storeSchemes().includes("memory"));
  * ```
  */
@@ -176,7 +176,7 @@ export function storeSchemes(): string[] {
  *
  * @example Opening a memory store
  * ```ts
- * import { openStore } from "./store_registry.ts";
+ * import { openStore } from "./registry.ts";
  *
  * const store = await openStore("memory:");
  * await store.save({ version: 1, clientId: "0d6e7f2a" });

@@ -5,7 +5,7 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import type { SecureData, SecureStore } from "../store.ts";
+import type { SecureData, SecureStore } from "./store.ts";
 
 /**
  * Creates a store that keeps its data in memory, for tests and short scripts

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "./http.ts";
-import type { Token } from "./token.ts";
+import { PlexError } from "../errors.ts";
+import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import type { Token } from "../token.ts";
 
 /**
  * Sends `GET {url}/api/v2/ping`, which keeps a legacy token alive.
@@ -92,7 +92,7 @@ export function removeDeviceRequest(
  *
  * @example
  * ```ts
- * import { processEmptyResponse } from "./token_upkeep.ts";
+ * import { processEmptyResponse } from "./upkeep.ts";
  * processEmptyResponse({ status: 204, headers: new Headers(), url: "", body: "" });
  * ```
  */

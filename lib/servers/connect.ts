@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { deviceHeaders } from "./device.ts";
-import { PlexError, type PlexErrorDetail } from "./errors.ts";
-import type { RequestContext } from "./http.ts";
-import { probe } from "./http_probe.ts";
-import { redactUrl } from "./redact.ts";
-import type { Token } from "./token.ts";
-import type { Resource, ResourceConnection } from "./types/resource.ts";
+import { deviceHeaders } from "../device.ts";
+import { PlexError, type PlexErrorDetail } from "../errors.ts";
+import type { RequestContext } from "../http/send.ts";
+import { probe } from "./probe.ts";
+import { redactUrl } from "../redact.ts";
+import type { Token } from "../token.ts";
+import type { Resource, ResourceConnection } from "../endpoints/resource.ts";
 
 /**
  * Orders a resource's connections from best to worst:
@@ -30,7 +30,7 @@ import type { Resource, ResourceConnection } from "./types/resource.ts";
  *
  * @example
  * ```ts
- * import { rankConnections } from "./connections.ts";
+ * import { rankConnections } from "./connect.ts";
  * const c = (uri: string, local: boolean, relay = false) =>
  *   ({ protocol: uri.split(":")[0]!, address: "a", port: 32400, uri, local, relay, IPv6: false });
  * const ranked = rankConnections({ httpsRequired: false, connections: [
@@ -66,7 +66,7 @@ function _isHttp(connection: ResourceConnection): boolean {
  *
  * @example
  * ```ts
- * import type { ConnectOptions } from "./connections.ts";
+ * import type { ConnectOptions } from "./connect.ts";
  * const options: ConnectOptions = { timeout: 3_000, signal: AbortSignal.timeout(10_000) };
  * ```
  */
@@ -93,7 +93,7 @@ export interface ConnectOptions {
  *
  * @example
  * ```ts
- * import type { ServerConnection } from "./connections.ts";
+ * import type { ServerConnection } from "./connect.ts";
  * function baseUrl(c: ServerConnection): string { return c.uri; }
  * ```
  */

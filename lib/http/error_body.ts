@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { PlexError, type PlexErrorCode, type PlexErrorDetail } from "./errors.ts";
-import { parseXml } from "./xml.ts";
+import { PlexError, type PlexErrorCode, type PlexErrorDetail } from "../errors.ts";
+import { parseXml } from "../parse/xml.ts";
 
 const BY_PLEX_CODE: Record<number, PlexErrorCode> = {
   1000: "client_id_missing",

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
+import { PlexError } from "../errors.ts";
 
 /** The longest delay a timer can wait (about 24.8 days); longer ones would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

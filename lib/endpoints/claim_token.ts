@@ -13,9 +13,9 @@ import {
   readJson,
   type RequestContext,
   send,
-} from "../http.ts";
+} from "../http/send.ts";
 import type { Token } from "../token.ts";
-import { object, parse, string } from "../validate.ts";
+import { object, parse, string } from "../parse/validate.ts";
 
 /**
  * Sends `GET {url}/api/claim/token.json`.

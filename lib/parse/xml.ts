@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
+import { PlexError } from "../errors.ts";
 
 /**
  * An XML element: its attributes (without prefix), its children by tag name

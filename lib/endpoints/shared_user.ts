@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http.ts";
+import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
-import { array, integer, object, optional, string } from "../validate.ts";
-import { attributesOf, expectRoot, flag, required, timestamp } from "./_fields.ts";
-import { parseXml } from "../xml.ts";
+import { array, integer, object, optional, string } from "../parse/validate.ts";
+import { attributesOf, expectRoot, flag, required, timestamp } from "../parse/fields.ts";
+import { parseXml } from "../parse/xml.ts";
 
 /**
  * A server shared with a user.

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http.ts";
+import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
-import { array, integer, object, optional, string, type Validator } from "../validate.ts";
-import { parseXml } from "../xml.ts";
-import { attributesOf, commaList, decimal, expectRoot, required, secret, timestamp } from "./_fields.ts";
+import { array, integer, object, optional, string, type Validator } from "../parse/validate.ts";
+import { parseXml } from "../parse/xml.ts";
+import { attributesOf, commaList, decimal, expectRoot, required, secret, timestamp } from "../parse/fields.ts";
 
 /**
  * A device's sync list (`<SyncList itemsCompleteCount totalSize version/>`).

@@ -22,22 +22,22 @@
  *
  * @module
  */
-import { newClientId } from "./client_id.ts";
-import { isPlexError, PlexError } from "./errors.ts";
-import { type JwtContext, signDeviceJwt } from "./flows/jwt.ts";
-import { type Pin, type PinContext, pinRequest, registerWithPin, validatePin } from "./flows/pin.ts";
-import { sleep } from "./sleep.ts";
-import type { DeviceKey } from "./keys.ts";
-import type { Token } from "./token.ts";
-import { number, object, optional, parse, string } from "./validate.ts";
+import { newClientId } from "../client_id.ts";
+import { isPlexError, PlexError } from "../errors.ts";
+import { type JwtContext, signDeviceJwt } from "../flows/jwt.ts";
+import { type Pin, type PinContext, pinRequest, registerWithPin, validatePin } from "../flows/pin.ts";
+import { sleep } from "../clock.ts";
+import type { DeviceKey } from "../keys.ts";
+import type { Token } from "../token.ts";
+import { number, object, optional, parse, string } from "../parse/validate.ts";
 
 /**
  * What the browser sign-ins need from a configuration; a `Config` satisfies it.
  *
  * @example
  * ```ts
- * import type { BrowserSignInContext } from "./browser.ts";
- * import { defaultConfig } from "./config.ts";
+ * import type { BrowserSignInContext } from "./mod.ts";
+ * import { defaultConfig } from "../config.ts";
  * const context: BrowserSignInContext = defaultConfig().withClientId("my-client-id");
  * ```
  */
@@ -49,7 +49,7 @@ export type BrowserSignInContext = PinContext & JwtContext;
  *
  * @example An in-memory storage
  * ```ts
- * import type { BrowserStorage } from "./browser.ts";
+ * import type { BrowserStorage } from "./mod.ts";
  * const items = new Map<string, string>();
  * const storage: BrowserStorage = {
  *   getItem: (key) => items.get(key) ?? null,
@@ -388,7 +388,7 @@ export async function finishForwardedSignIn(
  *
  * @example With another storage
  * ```ts
- * import { browserClientId } from "./browser.ts";
+ * import { browserClientId } from "./mod.ts";
  * const items = new Map<string, string>();
  * const storage = {
  *   getItem: (key: string) => items.get(key) ?? null,
