@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { defaultConfig, isPlexError, newClientId, rankConnections, withToken } from "../mod.ts";
+import { defaultConfig, isPlexError, newClientId, withToken } from "../mod.ts";
+import { rankConnections } from "../protocol.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 
 const emulator = process.env.PLEXTV_URL ? undefined : await startEmulator();

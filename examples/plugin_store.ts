@@ -4,31 +4,35 @@
  * It shows the plugin contract; it does not encrypt, so prefer `vault:` or
  * `keychain:` for real secrets.
  *
- * The module's default export receives `{ registerStore }` from the CLI, so
- * the plugin works under `deno run`, `bun`, and the compiled binary alike
- * (it imports only types from plextv, and `node:` built-ins):
+ * The module's default export is a `StoreScheme` (`{ schemes, open }`): the
+ * CLI adds it to its registry, so the plugin works under `deno run`, `bun`,
+ * Node and the compiled binary alike (it imports only types from plextv, and
+ * `node:` built-ins):
  *
  * ```sh
  * plextv --plugin ./examples/plugin_store.ts --store jsonfile:/tmp/plextv.json login
  * PLEXTV_PLUGINS=/abs/path/plugin_store.ts PLEXTV_STORE=jsonfile:/tmp/plextv.json ./dist/plextv token
  * ```
  *
- * @example Registering the scheme in a program
+ * @example Adding the scheme to a program's registry
  * ```ts
- * import { openStore, registerStore } from "../mod.ts";
- * import plugin from "./plugin_store.ts";
+ * import assert from "node:assert/strict";
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { StoreRegistry } from "../mod.ts";
+ * import jsonFileScheme from "./plugin_store.ts";
  *
- * plugin({ registerStore });
- * const store = await openStore(`jsonfile:${await Deno.makeTempFile()}`);
+ * const stores = new StoreRegistry(jsonFileScheme);
+ * const store = await stores.open(`jsonfile:${join(await mkdtemp(join(tmpdir(), "plextv-")), "device.json")}`);
  * await store.save({ version: 1, clientId: "0d6e7f2a" });
- * console.assert((await store.load())?.clientId === "0d6e7f2a");
+ * assert.equal((await store.load())?.clientId, "0d6e7f2a");
  * ```
  *
  * @module
  */
 import { chmod, readFile, rename, rm, writeFile } from "node:fs/promises";
-import type { SecureData, SecureStore } from "../mod.ts";
-import type { PluginApi } from "../lib/cli/stores.ts";
+import type { SecureData, SecureStore, StoreScheme } from "../mod.ts";
 
 /**
  * A store that keeps one record in a JSON file (mode 0600), replaced atomically.
@@ -38,10 +42,14 @@ import type { PluginApi } from "../lib/cli/stores.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { jsonFileStore } from "./plugin_store.ts";
- * const store = jsonFileStore(await Deno.makeTempFile());
+ * const store = jsonFileStore(join(await mkdtemp(join(tmpdir(), "plextv-")), "device.json"));
  * await store.clear();
- * console.assert(await store.load() === undefined);
+ * assert.equal(await store.load(), undefined);
  * ```
  */
 export function jsonFileStore(path: string): SecureStore<SecureData> {
@@ -69,20 +77,21 @@ export function jsonFileStore(path: string): SecureStore<SecureData> {
 }
 
 /**
- * Registers `jsonfile:PATH`. The CLI calls it with its own `registerStore`.
- *
- * @param api What the CLI hands to plugins.
+ * The `jsonfile:PATH` scheme, the module's default export (what `--plugin` loads).
  *
  * @example
  * ```ts
- * import { registerStore } from "../mod.ts";
- * import plugin from "./plugin_store.ts";
- * plugin({ registerStore });
+ * import assert from "node:assert/strict";
+ * import jsonFileScheme from "./plugin_store.ts";
+ * assert.deepEqual(jsonFileScheme.schemes, ["jsonfile"]);
  * ```
  */
-export default function plugin({ registerStore }: PluginApi): void {
-  registerStore("jsonfile", (path) => {
+const jsonFileScheme: StoreScheme = {
+  schemes: ["jsonfile"],
+  open: (path) => {
     if (!path) throw new Error("jsonfile: needs a file path, such as jsonfile:/tmp/plextv.json");
     return jsonFileStore(path);
-  }, { replace: true });
-}
+  },
+};
+
+export default jsonFileScheme;

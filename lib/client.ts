@@ -5,48 +5,25 @@
  *
  * @module
  */
-import { connect, type ConnectOptions, type ServerConnection } from "./servers/connect.ts";
-import type { CallOptions, RequestContext } from "./http/send.ts";
+import type { Account } from "./endpoints/account.ts";
+import type { Home, HomeUser, SwitchHomeUserOptions } from "./endpoints/home_user.ts";
+import type { Invite, InvitesOptions } from "./endpoints/invite.ts";
+import type { PlexTvDevice } from "./endpoints/plex_tv_device.ts";
+import type { RegisteredDevice } from "./endpoints/registered_device.ts";
+import type { Resource, ResourcesOptions } from "./endpoints/resource.ts";
+import type { SharedUser } from "./endpoints/shared_user.ts";
+import type { CallOptions, RequestContext } from "./http/types.ts";
+import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
 import type { Token } from "./token.ts";
 import type { TokenSource } from "./token_sources/token_source.ts";
-import { pingRequest, processEmptyResponse, removeDeviceRequest, signOutRequest } from "./endpoints/upkeep.ts";
-import { type Account, processUserResponse, userRequest } from "./endpoints/account.ts";
-import { claimTokenRequest, processClaimTokenResponse } from "./endpoints/claim_token.ts";
-import {
-  type Home,
-  type HomeUser,
-  homeUsersRequest,
-  processHomeUsersResponse,
-  processSwitchHomeUserResponse,
-  type SwitchHomeUserOptions,
-  switchHomeUserRequest,
-} from "./endpoints/home_user.ts";
-import { type Invite, type InvitesOptions, invitesRequest, processInvitesResponse } from "./endpoints/invite.ts";
-import {
-  type PlexTvDevice,
-  plexTvDevicesRequest,
-  processPlexTvDevicesResponse,
-} from "./endpoints/plex_tv_device.ts";
-import {
-  isMediaServer,
-  processRegisteredDevicesResponse,
-  type RegisteredDevice,
-  registeredDevicesRequest,
-} from "./endpoints/registered_device.ts";
-import {
-  processResourcesResponse,
-  type Resource,
-  type ResourcesOptions,
-  resourcesRequest,
-} from "./endpoints/resource.ts";
-import { processSharedUsersResponse, type SharedUser, sharedUsersRequest } from "./endpoints/shared_user.ts";
 
 /**
  * A plex.tv client for one account (the seed's `Client`, and more). Every
  * call gets its token from the token source (passing the signal on), goes
  * through the one request helper, checks the status and validates the body:
  * failures are {@linkcode PlexError}s (`unauthorized`, `too_many_requests`,
- * `not_found`, `server_error`, `invalid_response`, ...).
+ * `not_found`, `server_error`, `invalid_response`, ...). Each endpoint's code
+ * is loaded on its first call, so an app ships only the endpoints it uses.
  *
  * @example List servers and connect to the first
  * ```ts ignore
@@ -72,20 +49,23 @@ export class Client {
     this.#source = source;
   }
 
-  /** The context for a call: the client id follows the token source's after a re-registration. */
-  get #context(): RequestContext {
-    const clientId = (this.#source as { config?: RequestContext }).config?.clientId;
+  /**
+   * Runs one call: takes a token from the source (passing the signal on),
+   * then runs `call` with the context, whose client id follows the source's
+   * (it changes when the device registered again while getting the token).
+   */
+  async #call<T>(
+    options: CallOptions,
+    call: (context: RequestContext, token: Token) => Promise<T>,
+  ): Promise<T> {
+    const token = await this.#source.token({ signal: options.signal });
+    return call(this.#context(), token);
+  }
+
+  /** The configuration, with the token source's client id when it changed. */
+  #context(): RequestContext {
+    const clientId = this.#source.clientId;
     return clientId && clientId !== this.#base.clientId ? { ...this.#base, clientId } : this.#base;
-  }
-
-  #token(options: CallOptions): Promise<Token> {
-    return this.#source.token({ signal: options.signal });
-  }
-
-  /** The token, then the context (read after the token, which may have re-registered the device). */
-  async #auth(options: CallOptions): Promise<[RequestContext, Token]> {
-    const token = await this.#token(options);
-    return [this.#context, token];
   }
 
   /**
@@ -100,8 +80,11 @@ export class Client {
    * console.log(account.username, account.subscription.active);
    * ```
    */
-  async user(options: CallOptions = {}): Promise<Account> {
-    return processUserResponse(await userRequest(...(await this.#auth(options)), options));
+  user(options: CallOptions = {}): Promise<Account> {
+    return this.#call(options, async (context, token) => {
+      const { processUserResponse, userRequest } = await import("./endpoints/account.ts");
+      return processUserResponse(await userRequest(context, token, options));
+    });
   }
 
   /**
@@ -115,9 +98,13 @@ export class Client {
    * for (const device of await client.registeredDevices()) console.log(device.name, device.lastSeenAt);
    * ```
    */
-  async registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
-    const token = await this.#token(options);
-    return processRegisteredDevicesResponse(await registeredDevicesRequest(this.#context, token, options));
+  registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/registered_device.ts");
+      return endpoint.processRegisteredDevicesResponse(
+        await endpoint.registeredDevicesRequest(context, token, options),
+      );
+    });
   }
 
   /**
@@ -133,7 +120,9 @@ export class Client {
    * ```
    */
   async mediaServers(options: CallOptions = {}): Promise<RegisteredDevice[]> {
-    return (await this.registeredDevices(options)).filter(isMediaServer);
+    const devices = await this.registeredDevices(options);
+    const { isMediaServer } = await import("./endpoints/registered_device.ts");
+    return devices.filter(isMediaServer);
   }
 
   /**
@@ -148,10 +137,11 @@ export class Client {
    * const resources = await client.resources({ includeRelay: false });
    * ```
    */
-  async resources(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return processResourcesResponse(
-      await resourcesRequest(...(await this.#auth(options)), options),
-    );
+  resources(options: ResourcesOptions = {}): Promise<Resource[]> {
+    return this.#call(options, async (context, token) => {
+      const { processResourcesResponse, resourcesRequest } = await import("./endpoints/resource.ts");
+      return processResourcesResponse(await resourcesRequest(context, token, options));
+    });
   }
 
   /**
@@ -166,7 +156,9 @@ export class Client {
    * ```
    */
   async servers(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return (await this.resources(options)).filter(isMediaServer);
+    const resources = await this.resources(options);
+    const { isMediaServer } = await import("./endpoints/registered_device.ts");
+    return resources.filter(isMediaServer);
   }
 
   /**
@@ -180,9 +172,13 @@ export class Client {
    * const stale = (await client.devices()).filter((d) => !d.presence);
    * ```
    */
-  async devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
-    const token = await this.#token(options);
-    return processPlexTvDevicesResponse(await plexTvDevicesRequest(this.#context, token, options));
+  devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/plex_tv_device.ts");
+      return endpoint.processPlexTvDevicesResponse(
+        await endpoint.plexTvDevicesRequest(context, token, options),
+      );
+    });
   }
 
   /**
@@ -199,8 +195,12 @@ export class Client {
    * const { uri, accessToken } = await client.connect(server, { timeout: 5_000 });
    * ```
    */
-  connect(resource: Resource, options: Omit<ConnectOptions, "context"> = {}): Promise<ServerConnection> {
-    return connect(resource, { ...options, context: this.#context });
+  async connect(
+    resource: Resource,
+    options: Omit<ConnectOptions, "context"> = {},
+  ): Promise<ServerConnection> {
+    const { connect } = await import("./servers/connect.ts");
+    return connect(resource, { ...options, context: this.#context() });
   }
 
   /**
@@ -214,8 +214,11 @@ export class Client {
    * await client.ping();
    * ```
    */
-  async ping(options: CallOptions = {}): Promise<void> {
-    processEmptyResponse(await pingRequest(...(await this.#auth(options)), options));
+  ping(options: CallOptions = {}): Promise<void> {
+    return this.#call(options, async (context, token) => {
+      const { pingRequest, processEmptyResponse } = await import("./endpoints/upkeep.ts");
+      processEmptyResponse(await pingRequest(context, token, options));
+    });
   }
 
   /**
@@ -230,8 +233,11 @@ export class Client {
    * await client.signOut();
    * ```
    */
-  async signOut(options: CallOptions = {}): Promise<void> {
-    processEmptyResponse(await signOutRequest(...(await this.#auth(options)), options));
+  signOut(options: CallOptions = {}): Promise<void> {
+    return this.#call(options, async (context, token) => {
+      const { processEmptyResponse, signOutRequest } = await import("./endpoints/upkeep.ts");
+      processEmptyResponse(await signOutRequest(context, token, options));
+    });
   }
 
   /**
@@ -246,9 +252,11 @@ export class Client {
    * for (const d of await client.registeredDevices()) if (!d.lastSeenAt) await client.removeDevice(d);
    * ```
    */
-  async removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
-    const token = await this.#token(options);
-    processEmptyResponse(await removeDeviceRequest(this.#context, token, device, options));
+  removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
+    return this.#call(options, async (context, token) => {
+      const { processEmptyResponse, removeDeviceRequest } = await import("./endpoints/upkeep.ts");
+      processEmptyResponse(await removeDeviceRequest(context, token, device, options));
+    });
   }
 
   /**
@@ -262,10 +270,11 @@ export class Client {
    * const { name, users } = await client.home();
    * ```
    */
-  async home(options: CallOptions = {}): Promise<Home> {
-    return processHomeUsersResponse(
-      await homeUsersRequest(...(await this.#auth(options)), options),
-    );
+  home(options: CallOptions = {}): Promise<Home> {
+    return this.#call(options, async (context, token) => {
+      const { homeUsersRequest, processHomeUsersResponse } = await import("./endpoints/home_user.ts");
+      return processHomeUsersResponse(await homeUsersRequest(context, token, options));
+    });
   }
 
   /**
@@ -298,9 +307,13 @@ export class Client {
    * const kidClient = config.client({ token: async () => kidToken });
    * ```
    */
-  async switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
-    const token = await this.#token(options);
-    return processSwitchHomeUserResponse(await switchHomeUserRequest(this.#context, token, user, options));
+  switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/home_user.ts");
+      return endpoint.processSwitchHomeUserResponse(
+        await endpoint.switchHomeUserRequest(context, token, user, options),
+      );
+    });
   }
 
   /**
@@ -314,10 +327,11 @@ export class Client {
    * console.log(`PLEX_CLAIM=${await client.claimToken()}`);
    * ```
    */
-  async claimToken(options: CallOptions = {}): Promise<string> {
-    return processClaimTokenResponse(
-      await claimTokenRequest(...(await this.#auth(options)), options),
-    );
+  claimToken(options: CallOptions = {}): Promise<string> {
+    return this.#call(options, async (context, token) => {
+      const { claimTokenRequest, processClaimTokenResponse } = await import("./endpoints/claim_token.ts");
+      return processClaimTokenResponse(await claimTokenRequest(context, token, options));
+    });
   }
 
   /**
@@ -331,9 +345,11 @@ export class Client {
    * const friends = await client.sharedUsers();
    * ```
    */
-  async sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
-    const token = await this.#token(options);
-    return processSharedUsersResponse(await sharedUsersRequest(this.#context, token, options));
+  sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
+    return this.#call(options, async (context, token) => {
+      const { processSharedUsersResponse, sharedUsersRequest } = await import("./endpoints/shared_user.ts");
+      return processSharedUsersResponse(await sharedUsersRequest(context, token, options));
+    });
   }
 
   /**
@@ -348,7 +364,10 @@ export class Client {
    * const incoming = await client.invites({ received: true });
    * ```
    */
-  async invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return processInvitesResponse(await invitesRequest(...(await this.#auth(options)), options));
+  invites(options: InvitesOptions = {}): Promise<Invite[]> {
+    return this.#call(options, async (context, token) => {
+      const { invitesRequest, processInvitesResponse } = await import("./endpoints/invite.ts");
+      return processInvitesResponse(await invitesRequest(context, token, options));
+    });
   }
 }

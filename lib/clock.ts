@@ -1,10 +1,41 @@
 /**
- * An abortable wait, for retries and polling.
+ * Time as plextv sees it: the current time, abortable waits and the
+ * randomness of retry jitter, behind one small interface so tests (and users
+ * with their own time source) can replace them and assert schedules instead of
+ * waiting.
  *
  * @module
  */
-import { MAX_TIMER_MS } from "./http/deadline.ts";
 import { PlexError } from "./errors.ts";
+import { MAX_TIMER_MS } from "./http/deadline.ts";
+
+/**
+ * The clock, sleep and randomness of retries and polling.
+ *
+ * @example A clock that never waits, for tests
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Clock } from "./clock.ts";
+ * let now = 0;
+ * const waits: number[] = [];
+ * const fake: Clock = {
+ *   now: () => now,
+ *   sleep: (ms) => { waits.push(ms); now += ms; return Promise.resolve(); },
+ *   random: () => 0.5,
+ * };
+ * await fake.sleep(250);
+ * assert.deepEqual(waits, [250]);
+ * assert.equal(fake.now(), 250);
+ * ```
+ */
+export interface Clock {
+  /** The current time, in milliseconds since the epoch. */
+  now(): number;
+  /** Waits `ms` milliseconds; rejects with `aborted` when `signal` fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
+}
 
 /**
  * Waits `ms` milliseconds, or rejects with `aborted` when `signal` fires.
@@ -38,3 +69,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * The system's clock: `Date.now()`, timers and `Math.random()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { systemClock } from "./clock.ts";
+ * assert.ok(Math.abs(systemClock.now() - Date.now()) < 1_000);
+ * ```
+ */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  sleep,
+  random: () => Math.random(),
+});

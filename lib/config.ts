@@ -8,31 +8,27 @@
 import { Client } from "./client.ts";
 import type { Device } from "./device.ts";
 import { PlexError } from "./errors.ts";
-import { type CredentialsOptions, registerWithCredentials } from "./flows/credentials.ts";
-import { generateAndUploadPublicKey, jwtToken, uploadPublicKey } from "./flows/jwt.ts";
-import {
-  type OnPin,
-  pinRequest,
-  type PinRequestOptions,
-  type PinRequestResult,
-  type PinSignInOptions,
-  registerWithPin,
-  validatePin,
-  type ValidatePinOptions,
-  type ValidatePinResult,
+import type { CredentialsOptions } from "./flows/credentials.ts";
+import type {
+  OnPin,
+  PinRequestOptions,
+  PinRequestResult,
+  PinSignInOptions,
+  ValidatePinOptions,
+  ValidatePinResult,
 } from "./flows/pin.ts";
-import { type PinJwtOptions, type PinJwtResult, registerWithPinJwt } from "./flows/pin_jwt.ts";
-import { plexPublicKeys, type VerifyOptions, verifyPlexToken } from "./flows/verify.ts";
+import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
+import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
-import type { CallOptions, HttpSettings, RequestContext } from "./http/send.ts";
+import { RetryBudget } from "./http/retry_budget.ts";
+import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
+import { redactUrl } from "./redact.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
-import type { TokenSource } from "./token_sources/token_source.ts";
 import type { TokenSourceOption } from "./token_sources/options.ts";
 import { PlexTokenSource } from "./token_sources/plex_token_source.ts";
-import { redactUrl } from "./redact.ts";
-import { RetryBudget } from "./http/retry_budget.ts";
+import type { TokenSource } from "./token_sources/token_source.ts";
 import { VERSION } from "./version.ts";
 
 /** Every scope a device JWT can ask for. */
@@ -57,6 +53,8 @@ interface ConfigFields {
 
 /**
  * The configuration of a plex.tv client, and the authentication flows.
+ * Each flow's code is loaded when the flow is first used, so an app that
+ * signs in one way does not ship the others.
  *
  * @example Sign in with a PIN
  * ```ts ignore
@@ -273,7 +271,12 @@ export class Config implements RequestContext {
    * const token = await config.registerWithCredentials("me@example.com", password, { verificationCode: "123456" });
    * ```
    */
-  registerWithCredentials(username: string, password: string, options?: CredentialsOptions): Promise<Token> {
+  async registerWithCredentials(
+    username: string,
+    password: string,
+    options?: CredentialsOptions,
+  ): Promise<Token> {
+    const { registerWithCredentials } = await import("./flows/credentials.ts");
     return registerWithCredentials(this, username, password, options);
   }
 
@@ -288,7 +291,8 @@ export class Config implements RequestContext {
    * const { pin, url } = await config.pinRequest({ strong: true });
    * ```
    */
-  pinRequest(options?: PinRequestOptions): Promise<PinRequestResult> {
+  async pinRequest(options?: PinRequestOptions): Promise<PinRequestResult> {
+    const { pinRequest } = await import("./flows/pin.ts");
     return pinRequest(this, options);
   }
 
@@ -304,7 +308,8 @@ export class Config implements RequestContext {
    * const { token } = await config.validatePin(pin.id);
    * ```
    */
-  validatePin(id: number, options?: ValidatePinOptions): Promise<ValidatePinResult> {
+  async validatePin(id: number, options?: ValidatePinOptions): Promise<ValidatePinResult> {
+    const { validatePin } = await import("./flows/pin.ts");
     return validatePin(this, id, options);
   }
 
@@ -320,7 +325,8 @@ export class Config implements RequestContext {
    * const token = await config.registerWithPin((pin, url) => console.error(`Open ${url}`));
    * ```
    */
-  registerWithPin(onPin: OnPin, options?: PinSignInOptions): Promise<Token> {
+  async registerWithPin(onPin: OnPin, options?: PinSignInOptions): Promise<Token> {
+    const { registerWithPin } = await import("./flows/pin.ts");
     return registerWithPin(this, onPin, options);
   }
 
@@ -337,7 +343,8 @@ export class Config implements RequestContext {
    * const { token, key } = await config.registerWithPinJwt((pin, url) => console.error(`Open ${url}`));
    * ```
    */
-  registerWithPinJwt(onPin: OnPin, options?: PinJwtOptions): Promise<PinJwtResult> {
+  async registerWithPinJwt(onPin: OnPin, options?: PinJwtOptions): Promise<PinJwtResult> {
+    const { registerWithPinJwt } = await import("./flows/pin_jwt.ts");
     return registerWithPinJwt(this, onPin, options);
   }
 
@@ -353,7 +360,8 @@ export class Config implements RequestContext {
    * const { privateKey, keyId } = await config.generateAndUploadPublicKey(token);
    * ```
    */
-  generateAndUploadPublicKey(token: Token | string, options?: CallOptions): Promise<DeviceKey> {
+  async generateAndUploadPublicKey(token: Token | string, options?: CallOptions): Promise<DeviceKey> {
+    const { generateAndUploadPublicKey } = await import("./flows/jwt.ts");
     return generateAndUploadPublicKey(this, token, options);
   }
 
@@ -370,11 +378,12 @@ export class Config implements RequestContext {
    * const keyId = await config.uploadPublicKey(key.publicJwk, token);
    * ```
    */
-  uploadPublicKey(
+  async uploadPublicKey(
     publicKey: PublicJwk | CryptoKey,
     token: Token | string,
     options?: CallOptions,
   ): Promise<string> {
+    const { uploadPublicKey } = await import("./flows/jwt.ts");
     return uploadPublicKey(this, publicKey, token, options);
   }
 
@@ -391,7 +400,8 @@ export class Config implements RequestContext {
    * const token = await config.jwtToken(privateKey, keyId);
    * ```
    */
-  jwtToken(privateKey: CryptoKey, keyId: string, options?: CallOptions): Promise<Token> {
+  async jwtToken(privateKey: CryptoKey, keyId: string, options?: CallOptions): Promise<Token> {
+    const { jwtToken } = await import("./flows/jwt.ts");
     return jwtToken(this, privateKey, keyId, options);
   }
 
@@ -406,7 +416,8 @@ export class Config implements RequestContext {
    * const keys = await config.plexPublicKeys();
    * ```
    */
-  plexPublicKeys(options?: CallOptions): Promise<PublicJwk[]> {
+  async plexPublicKeys(options?: CallOptions): Promise<PublicJwk[]> {
+    const { plexPublicKeys } = await import("./flows/verify.ts");
     return plexPublicKeys(this, options);
   }
 
@@ -442,7 +453,8 @@ export class Config implements RequestContext {
    * const claims = await config.verifyPlexToken(token, { thumbprint: keyId });
    * ```
    */
-  verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
+  async verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
+    const { verifyPlexToken } = await import("./flows/verify.ts");
     return verifyPlexToken(this, token, options);
   }
 

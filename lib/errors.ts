@@ -104,6 +104,24 @@ export type PlexErrorCode =
   | "store_locked"
   | "access_denied";
 
+/** What to do about each code, in one sentence: the default {@linkcode PlexError.hint}. */
+const HINTS: Partial<Record<PlexErrorCode, string>> = {
+  client_id_missing: "Set a stable client identifier: create one with newClientId() once and keep it",
+  unauthorized: "Sign in again: the token or the credentials were not accepted",
+  too_many_requests: "Wait before retrying: plex.tv is rate limiting this client",
+  verification_code_required: "Two-factor authentication is on: pass the 6-digit code as verificationCode",
+  invalid_verification_code: "Check the 2FA code from the authenticator app and try again",
+  ip_blocked: "Wait a while before signing in again: plex.tv blocked this address after repeated failures",
+  pin_expired: "Request a new PIN and approve it before it expires",
+  pin_required: "This home user is protected: pass its PIN",
+  jwk_missing:
+    "The device key is no longer registered (was the device removed?): register again with a new client identifier",
+  thumbprint_taken: "This public key is registered to another device: generate a new key",
+  expired_token: "Refresh the token or sign in again",
+  invalid_token: "Sign in again: the token is not valid",
+  server_error: "plex.tv failed: try again later",
+};
+
 /**
  * One error reported in a plex.tv error body, e.g.
  * `{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}`.
@@ -137,7 +155,7 @@ export interface PlexErrorOptions {
   status?: number;
   /** The errors plex.tv reported in the response body. */
   details?: PlexErrorDetail[];
-  /** What the user can do about it, in one sentence. */
+  /** What the user can do about it, in one sentence. Default: the code's own hint, when it has one. */
   hint?: string;
   /** Seconds to wait before retrying, from `Retry-After`. */
   retryAfter?: number;
@@ -191,7 +209,7 @@ export class PlexError extends Error {
     this.code = code;
     this.status = options.status;
     this.details = options.details ?? [];
-    this.hint = options.hint;
+    this.hint = options.hint ?? HINTS[code];
     this.retryAfter = options.retryAfter;
   }
 

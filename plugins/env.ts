@@ -33,7 +33,7 @@ import process from "node:process";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
-import { registerStore } from "../lib/store/registry.ts";
+import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { envPrefix, fromEnvVariables } from "./_env_variables.ts";
 
 export { DEFAULT_ENV_PREFIX, envPrefix, fromEnvVariables, toEnvVariables } from "./_env_variables.ts";
@@ -150,8 +150,21 @@ export function envStore(options: EnvStoreOptions = {}): EnvStore {
   };
 }
 
-registerStore(
-  "env",
-  (rest, options) => envStore({ prefix: rest, env: options.env, logger: options.logger }),
-  { replace: true },
-);
+/**
+ * The `env:PREFIX` store URI (`env:` for the default `PLEXTV_` prefix), for a
+ * {@linkcode StoreRegistry}: `new StoreRegistry(envScheme)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StoreRegistry } from "../lib/store/registry.ts";
+ * import { envScheme } from "./env.ts";
+ * const store = await new StoreRegistry(envScheme).open("env:", { env: { PLEXTV_CLIENT_ID: "0d6e7f2a", PLEX_TOKEN: "abcdefghij0123456789" } });
+ * assert.equal((await store.load())?.clientId, "0d6e7f2a");
+ * ```
+ */
+export const envScheme: StoreScheme = Object.freeze({
+  schemes: Object.freeze(["env"]),
+  open: (rest: string, options: OpenStoreOptions) =>
+    envStore({ prefix: rest, env: options.env, logger: options.logger }),
+});

@@ -58,7 +58,7 @@
 import process from "node:process";
 import { PlexError } from "../lib/errors.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
-import { registerStore } from "../lib/store/registry.ts";
+import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import type { BackendFactory, KeychainBackend, KeychainBackendName } from "./_keychain_backend.ts";
 import { macosBackend } from "./_keychain_macos.ts";
 import { decodeSecret, encodeSecret } from "./_keychain_secret.ts";
@@ -273,11 +273,23 @@ function _environment(extra: Record<string, string | undefined>): Record<string,
   return env;
 }
 
-registerStore(
-  "keychain",
-  (rest, options) => {
+/**
+ * The `keychain:SERVICE[/ACCOUNT]` store URI, for a {@linkcode StoreRegistry}:
+ * `new StoreRegistry(keychainScheme)`. Options of the store go in the open
+ * options' `keychain` field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StoreRegistry } from "../lib/store/registry.ts";
+ * import { keychainScheme } from "./keychain.ts";
+ * assert.ok(new StoreRegistry(keychainScheme).schemes().includes("keychain"));
+ * ```
+ */
+export const keychainScheme: StoreScheme = Object.freeze({
+  schemes: Object.freeze(["keychain"]),
+  open: (rest: string, options: OpenStoreOptions) => {
     const extra = (options.keychain ?? {}) as Partial<KeychainStoreOptions>;
     return keychainStore<SecureData>({ ...extra, ...parseKeychainUri(rest, extra.account) });
   },
-  { replace: true },
-);
+});

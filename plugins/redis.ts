@@ -54,7 +54,7 @@ import type { ConnectionOptions } from "node:tls";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore, StoreLock } from "../lib/store/store.ts";
-import { type OpenStoreOptions, registerStore } from "../lib/store/registry.ts";
+import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { RedisConnection } from "./_redis_connection.ts";
 import { parseRedisUri, type RedisAddress } from "./_redis_uri.ts";
 import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
@@ -384,10 +384,10 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  *
  * @example
  * ```ts
- * import { openStore } from "../lib/store/registry.ts";
- * import "./redis.ts";
- * const store = await openStore("redis://127.0.0.1:6379/0?key=example", { passphrase: "pw" });
- * console.assert(String(store) === "RedisStore(redis://127.0.0.1:6379/0?key=example)");
+ * import assert from "node:assert/strict";
+ * import { redisStoreFactory } from "./redis.ts";
+ * const store = redisStoreFactory("redis://127.0.0.1:6379/0?key=example", { passphrase: "pw" });
+ * assert.equal(String(store), "RedisStore(redis://127.0.0.1:6379/0?key=example)");
  * ```
  */
 export function redisStoreFactory(uri: string, options: OpenStoreOptions): RedisStore {
@@ -404,5 +404,40 @@ export function redisStoreFactory(uri: string, options: OpenStoreOptions): Redis
   });
 }
 
-registerStore("redis", (rest, options) => redisStoreFactory(`redis:${rest}`, options), { replace: true });
-registerStore("rediss", (rest, options) => redisStoreFactory(`rediss:${rest}`, options), { replace: true });
+/**
+ * A Redis store: the same as `new RedisStore(uri, options)`.
+ *
+ * @param uri `redis://[user:pass@]host:port/db?key=NAME`, or `rediss://` for TLS.
+ * @param options Passphrase, environment, logger, timeouts, TLS.
+ * @returns The store; it connects on first use.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { redisStore } from "./redis.ts";
+ * const store = redisStore("redis://127.0.0.1:6379/0?key=example", { passphrase: "pw" });
+ * assert.equal(String(store), "RedisStore(redis://127.0.0.1:6379/0?key=example)");
+ * ```
+ */
+export function redisStore(uri: string, options: RedisStoreOptions = {}): RedisStore {
+  return new RedisStore(uri, options);
+}
+
+/**
+ * The `redis://` and `rediss://` store URIs, for a {@linkcode StoreRegistry}:
+ * `new StoreRegistry(redisScheme)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StoreRegistry } from "../lib/store/registry.ts";
+ * import { redisScheme } from "./redis.ts";
+ * assert.deepEqual(new StoreRegistry(redisScheme).schemes(), ["memory", "redis", "rediss"]);
+ * ```
+ */
+export const redisScheme: StoreScheme = Object.freeze({
+  schemes: Object.freeze(["redis", "rediss"]),
+  open: (rest: string, options: OpenStoreOptions, scheme: string) =>
+    redisStoreFactory(`${scheme}:${rest}`, options),
+  passphraseEnv: REDIS_PASSPHRASE_ENV,
+});

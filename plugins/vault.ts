@@ -1,7 +1,8 @@
 /**
  * The vault store: secret data in an encrypted file, for desktops, servers
- * and CLIs. Importing this module registers the `vault:PATH` store URI
- * (`vault:~/...` starts in the home folder); {@linkcode Vault} is the store itself.
+ * and CLIs. {@linkcode Vault} (or {@linkcode vaultStore}) is the store itself;
+ * {@linkcode vaultScheme} opens `vault:PATH` URIs (`vault:~/...` starts in the
+ * home folder) in a `StoreRegistry`. Importing this module registers nothing.
  *
  * Security properties:
  * - AES-256-GCM (Web Crypto) with a fresh random 96-bit nonce on every save.
@@ -77,7 +78,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { PlexError } from "../lib/errors.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
-import { type OpenStoreOptions, registerStore } from "../lib/store/registry.ts";
+import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
 import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
 import {
@@ -372,10 +373,10 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  *
  * @example
  * ```ts
- * import { openStore } from "../lib/store/registry.ts";
- * import "./vault.ts";
- * const store = await openStore("vault:/tmp/plextv-example.vault", { passphrase: "correct horse battery staple" });
- * console.assert(String(store) === "Vault(/tmp/plextv-example.vault)");
+ * import assert from "node:assert/strict";
+ * import { vaultStoreFactory } from "./vault.ts";
+ * const store = vaultStoreFactory("/tmp/plextv-example.vault", { passphrase: "correct horse battery staple" });
+ * assert.equal(String(store), "Vault(/tmp/plextv-example.vault)");
  * ```
  */
 export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vault<SecureData> {
@@ -389,11 +390,54 @@ export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vaul
   const passphrase = options.passphrase;
   if (passphrase === undefined || passphrase === "") {
     throw new PlexError("invalid_argument", `The vault ${path} needs a passphrase`, {
-      hint: "Pass { passphrase } to openStore: a string or a function that asks for it",
+      hint: "Pass { passphrase } when opening the store: a string or a function that asks for it",
     });
   }
   const iterations = typeof options.iterations === "number" ? options.iterations : undefined;
   return new Vault<SecureData>(path, passphrase, { iterations });
 }
 
-registerStore("vault", vaultStoreFactory, { replace: true });
+/**
+ * A vault in a file: the same as `new Vault(path, passphrase, options)`.
+ *
+ * @param path The vault file.
+ * @param passphrase The passphrase, or a function that asks for it once.
+ * @param options Iterations for files this vault writes.
+ * @returns The vault.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { vaultStore } from "./vault.ts";
+ * assert.equal(String(vaultStore("/tmp/plextv-example.vault", "correct horse battery staple")), "Vault(/tmp/plextv-example.vault)");
+ * ```
+ */
+export function vaultStore<T = SecureData>(
+  path: string,
+  passphrase: Passphrase,
+  options: VaultOptions = {},
+): Vault<T> {
+  return new Vault<T>(path, passphrase, options);
+}
+
+/** The environment variable the CLI reads a vault's passphrase from. */
+export const VAULT_PASSPHRASE_ENV = "PLEXTV_VAULT_PASSPHRASE";
+
+/**
+ * The `vault:PATH` store URI (`vault:~/...` starts in the home folder), for a
+ * {@linkcode StoreRegistry}: `new StoreRegistry(vaultScheme)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StoreRegistry } from "../lib/store/registry.ts";
+ * import { vaultScheme } from "./vault.ts";
+ * const store = await new StoreRegistry(vaultScheme).open("vault:/tmp/plextv-example.vault", { passphrase: "pw" });
+ * assert.equal(String(store), "Vault(/tmp/plextv-example.vault)");
+ * ```
+ */
+export const vaultScheme: StoreScheme = Object.freeze({
+  schemes: Object.freeze(["vault"]),
+  open: vaultStoreFactory,
+  passphraseEnv: VAULT_PASSPHRASE_ENV,
+});

@@ -11,8 +11,8 @@
  * @module
  */
 import process from "node:process";
-import { defaultConfig, type Logger, openStore, withJwt, withLogger } from "../mod.ts";
-import "../plugins/redis.ts";
+import { defaultConfig, type Logger, withJwt, withLogger } from "../mod.ts";
+import { redisStore } from "../plugins/redis.ts";
 
 const env = process.env;
 const name = `replica ${process.pid}`;
@@ -23,7 +23,7 @@ const logger: Logger = {
   error: (message) => process.stderr.write(`${name} error ${message}\n`),
 };
 
-const store = await openStore(env.FLEET_STORE_URI!, { logger });
+const store = redisStore(env.FLEET_STORE_URI!, { logger });
 const config = defaultConfig().withClientId(env.FLEET_CLIENT_ID!).withUrls(env.FLEET_EMULATOR_URL!)
   .withHttp({ retry: { retries: 0 } });
 const source = config.tokenSource(

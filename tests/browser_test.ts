@@ -6,16 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  checkOk,
-  type Config,
-  type DeviceKey,
-  generateDeviceKey,
-  isPlexError,
-  type PlexErrorCode,
-  readJson,
-  send,
-} from "../mod.ts";
+import { type Config, type DeviceKey, generateDeviceKey, isPlexError, type PlexErrorCode } from "../mod.ts";
+import { checkOk, readJson, send } from "../protocol.ts";
 import {
   browserClientId,
   type BrowserStorage,

@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
+import type { PlexError, PlexErrorCode } from "../mod.ts";
 import {
   errorFromResponse,
   isMediaServer,
@@ -15,14 +16,12 @@ import {
   parseResources,
   parseResourcesXml,
   parseSharedUsers,
-  type PlexError,
-  type PlexErrorCode,
   type PlexResponse,
   processNonceResponse,
   processPinResponse,
   processPlexKeysResponse,
   processSignInResponse,
-} from "../mod.ts";
+} from "../protocol.ts";
 import { importPublicJwk } from "../lib/keys.ts";
 import { parseXml } from "../lib/parse/xml.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { defaultConfig, processSignInResponse, signInRequest } from "../mod.ts";
+import { defaultConfig } from "../mod.ts";
+import { processSignInResponse, signInRequest } from "../protocol.ts";
 import type { Emulator } from "../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "./_emulator_helpers.ts";
 

@@ -1,6 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type Pin, pinRequestRequest, processPinResponse } from "../mod.ts";
+import type { Pin } from "../mod.ts";
+import { createPinRequest } from "../protocol.ts";
+import { processPinResponse } from "../protocol.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "./_emulator_helpers.ts";
 
@@ -46,7 +48,7 @@ describe("pinRequest", () => {
   });
 
   it("parses a recorded response with the request/process pair", async () => {
-    const pin: Pin = processPinResponse(await pinRequestRequest(configFor(emulator), { strong: true }));
+    const pin: Pin = processPinResponse(await createPinRequest(configFor(emulator), { strong: true }));
     assert.equal(pin.expiresIn, 1800);
     assert.equal(typeof pin.location, "object");
   });

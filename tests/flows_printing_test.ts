@@ -1,7 +1,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { defaultConfig, isPlexError, newClientId, processSignInResponse } from "../mod.ts";
+import { defaultConfig, isPlexError, newClientId } from "../mod.ts";
+import { processSignInResponse } from "../protocol.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { fixture } from "./_fixtures.ts";
 

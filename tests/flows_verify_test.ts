@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { generateDeviceKey, processPlexKeysResponse, Token } from "../mod.ts";
+import { generateDeviceKey, Token } from "../mod.ts";
+import { processPlexKeysResponse } from "../protocol.ts";
 import { decodeJwt, signJwt } from "../lib/jws.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "./_emulator_helpers.ts";

@@ -14,10 +14,11 @@ import { inspect } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
 import type { SecureData } from "../lib/store/store.ts";
-import { openStore } from "../lib/store/registry.ts";
+import { StoreRegistry } from "../lib/store/registry.ts";
 import {
   CRED_MAX_CREDENTIAL_BLOB_SIZE,
   keychainBackendFor,
+  keychainScheme,
   keychainStore,
   type KeychainStoreOptions,
   nodeSpawner,
@@ -104,15 +105,19 @@ describe("keychain store options and URIs", () => {
       );
     }
     const spawn = recorder(() => ({ exitCode: 1 }));
-    const opened = await openStore("keychain:my-app/work", { keychain: { platform: "linux", spawn } });
+    const opened = await new StoreRegistry(keychainScheme).open("keychain:my-app/work", {
+      keychain: { platform: "linux", spawn },
+    });
     assert.equal(await opened.load(), undefined);
     assert.deepEqual(spawn.calls[0].args, ["lookup", "service", "my-app", "account", "work"]);
     const macos = recorder(() => ({ exitCode: 44 }));
-    const defaulted = await openStore("keychain:my-app", { keychain: { platform: "darwin", spawn: macos } });
+    const defaulted = await new StoreRegistry(keychainScheme).open("keychain:my-app", {
+      keychain: { platform: "darwin", spawn: macos },
+    });
     await defaulted.clear();
     assert.deepEqual(macos.calls[0].args, ["delete-generic-password", "-s", "my-app", "-a", "default"]);
     await assert.rejects(
-      openStore("keychain:", {}),
+      new StoreRegistry(keychainScheme).open("keychain:", {}),
       (err) => err instanceof PlexError && err.code === "invalid_argument",
     );
   });

@@ -2,8 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Redis } from "ioredis";
-import { isPlexError, openStore, type PlexError, type SecureData } from "../mod.ts";
-import { REDIS_PASSPHRASE_ENV, RedisStore } from "../plugins/redis.ts";
+import { isPlexError, type PlexError, type SecureData, StoreRegistry } from "../mod.ts";
+import { REDIS_PASSPHRASE_ENV, redisScheme, RedisStore } from "../plugins/redis.ts";
+
+const stores = new StoreRegistry(redisScheme);
 import { type RedisServer, redisSkipReason, startRedisServer } from "./_redis_server.ts";
 
 const skip = redisSkipReason();
@@ -67,7 +69,7 @@ describe("Redis store", { skip }, () => {
 
   it("round-trips a record through a redis:// URI, and clear() removes it", async () => {
     const key = freshKey();
-    const store = await openStore(server.uri(key), { passphrase: PASSPHRASE });
+    const store = await stores.open(server.uri(key), { passphrase: PASSPHRASE });
     assert.ok(store instanceof RedisStore);
     opened.push(store);
     assert.equal(await store.load(), undefined);
@@ -278,7 +280,7 @@ describe("Redis store", { skip }, () => {
         `redis://:${REDIS_PASSWORD}@127.0.0.1:6379/0?key=`,
       ]
     ) {
-      const err = await openStore(uri, { passphrase: PASSPHRASE }).then(() => undefined, (e) => e);
+      const err = await stores.open(uri, { passphrase: PASSPHRASE }).then(() => undefined, (e) => e);
       assert.ok(isPlexError(err, "invalid_argument"), `${uri.replace(REDIS_PASSWORD, "***")}: got ${err}`);
       assert.ok(!shown(err).includes(REDIS_PASSWORD));
       assert.match(err.hint ?? "", /redis:\/\//);
@@ -286,7 +288,7 @@ describe("Redis store", { skip }, () => {
   });
 
   it("rediss:// is registered and uses TLS (a plain server fails the handshake as store_unavailable)", async () => {
-    const store = await openStore(`rediss://127.0.0.1:${server.port}/0?key=k`, {
+    const store = await stores.open(`rediss://127.0.0.1:${server.port}/0?key=k`, {
       passphrase: PASSPHRASE,
       connectTimeoutMs: 1_000,
     });

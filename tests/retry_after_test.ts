@@ -1,7 +1,7 @@
 // Retry-After parsing: delay seconds and the three HTTP date forms, strictly.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseRetryAfter } from "../mod.ts";
+import { parseRetryAfter } from "../protocol.ts";
 
 const NOW = Date.UTC(1994, 10, 6, 8, 49, 0); // Sun, 06 Nov 1994 08:49:00 GMT
 

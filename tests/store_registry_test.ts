@@ -1,6 +1,6 @@
-// Store URIs and the plugin hook, through the public entry point: the
-// memory store, memory:/vault:/env: URIs, typed errors for unknown schemes,
-// and a third-party scheme registered with registerStore.
+// Store URIs through the public entry point: the memory store, a
+// StoreRegistry with memory:/vault:/env: URIs, typed errors for unknown
+// schemes, third-party schemes, and plugins that register nothing on import.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
@@ -10,14 +10,14 @@ import {
   isPlexError,
   type Logger,
   memoryStore,
-  openStore,
   type OpenStoreOptions,
   PlexError,
-  registerStore,
   type SecureData,
   type SecureStore,
-  storeSchemes,
+  StoreRegistry,
 } from "../mod.ts";
+import { envScheme } from "../plugins/env.ts";
+import { vaultScheme } from "../plugins/vault.ts";
 import { rejection } from "./_emulator_helpers.ts";
 
 const DATA: SecureData = { version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" };
@@ -62,8 +62,10 @@ describe("memoryStore", () => {
   });
 });
 
-describe("openStore", () => {
+describe("StoreRegistry.open", () => {
   it("opens memory: as a new empty store each time, and memory:NAME as one shared store", async () => {
+    const stores = new StoreRegistry();
+    const openStore = stores.open.bind(stores);
     const a = await openStore("memory:");
     await a.save(DATA);
     assert.equal(await (await openStore("memory:")).load(), undefined);
@@ -71,35 +73,39 @@ describe("openStore", () => {
     await named.save(DATA);
     assert.deepEqual(await (await openStore("memory:registry-test")).load(), DATA);
     assert.deepEqual(await (await openStore("MEMORY:registry-test")).load(), DATA, "schemes ignore case");
+    assert.equal(
+      await (await new StoreRegistry().open("memory:registry-test")).load(),
+      undefined,
+      "per registry",
+    );
   });
 
   it("reports an unknown scheme as unknown_store, naming it and listing the registered ones", async () => {
-    const err = await rejection(openStore("nosuchscheme:somewhere"));
+    const err = await rejection(new StoreRegistry().open("nosuchscheme:somewhere"));
     assert.equal(err.code, "unknown_store");
     assert.match(err.message, /nosuchscheme/);
     assert.match(err.hint ?? "", /memory:/);
-    assert.match(err.hint ?? "", /Import/);
+    assert.match(err.hint ?? "", /registry\.use\(\)/);
     assert.ok(!(err.hint ?? "").includes("somewhere"));
   });
 
-  it("names the plugin module to import for a first-party scheme not loaded yet", async () => {
-    // In a runner that shares modules between test files another file may have
-    // loaded the vault plugin already; then there is nothing to check here.
-    if (storeSchemes().includes("vault")) return;
-    const err = await rejection(openStore("vault:/tmp/x.vault", { passphrase: "p" }));
+  it("names the plugin module of a first-party scheme the registry lacks", async () => {
+    const err = await rejection(new StoreRegistry().open("vault:/tmp/x.vault", { passphrase: "p" }));
     assert.equal(err.code, "unknown_store");
-    assert.match(err.hint ?? "", /@plexkit\/plextv\/plugins\/vault/);
+    assert.match(err.hint ?? "", /@plexkit\/plextv\/plugins\/vault \(vaultScheme\)/);
   });
 
   it("rejects a URI without a scheme with invalid_argument", async () => {
     for (const uri of ["just-a-path", ":memory", ""]) {
-      assert.equal((await rejection(openStore(uri))).code, "invalid_argument");
+      assert.equal((await rejection(new StoreRegistry().open(uri))).code, "invalid_argument");
     }
   });
 
-  it("opens vault:PATH once the vault plugin is imported", async () => {
-    await import("../plugins/vault.ts");
-    assert.ok(storeSchemes().includes("vault"));
+  it("opens vault:PATH with the vault plugin", async () => {
+    const stores = new StoreRegistry(vaultScheme);
+    const openStore = stores.open.bind(stores);
+    assert.ok(stores.schemes().includes("vault"));
+    assert.equal(stores.pluginFor("vault:x")?.passphraseEnv, "PLEXTV_VAULT_PASSPHRASE");
     const path = join(dir, "sub", "device.vault");
     const store = await openStore(`vault:${path}`, { passphrase: () => Promise.resolve("correct horse") });
     await store.save(DATA);
@@ -111,16 +117,17 @@ describe("openStore", () => {
   });
 
   it("expands vault:~/ to the home folder and requires a passphrase and a path", async () => {
-    await import("../plugins/vault.ts");
+    const stores = new StoreRegistry(vaultScheme);
+    const openStore = stores.open.bind(stores);
     const home = await openStore("vault:~/.plextv-test.vault", { passphrase: "p" });
     assert.equal(String(home), `Vault(${join(homedir(), ".plextv-test.vault")})`);
     assert.equal((await rejection(openStore(`vault:${join(dir, "x")}`))).code, "invalid_argument");
     assert.equal((await rejection(openStore("vault:", { passphrase: "p" }))).code, "invalid_argument");
   });
 
-  it("opens env: and env:PREFIX_ once the env plugin is imported", async () => {
-    await import("../plugins/env.ts");
-    assert.ok(storeSchemes().includes("env"));
+  it("opens env: and env:PREFIX_ with the env plugin", async () => {
+    const stores = new StoreRegistry(envScheme);
+    const openStore = stores.open.bind(stores);
     const env = {
       PLEXTV_CLIENT_ID: "client-a",
       PLEXTV_TOKEN: "abcdefghij0123456789",
@@ -144,27 +151,35 @@ describe("openStore", () => {
   });
 });
 
-describe("registerStore", () => {
-  it("adds a third-party scheme whose factory gets the rest of the URI and the options", async () => {
+describe("StoreRegistry.register and use", () => {
+  it("adds a third-party scheme whose factory gets the rest of the URI, the options and the scheme", async () => {
     const records = new Map<string, SecureData>();
-    const calls: Array<{ rest: string; region: unknown }> = [];
-    registerStore("registry-test-map", (rest: string, options: OpenStoreOptions): SecureStore<SecureData> => {
-      calls.push({ rest, region: options.region });
-      return {
-        load: () => Promise.resolve(records.get(rest)),
-        save: (data) => Promise.resolve(void records.set(rest, data)),
-        clear: () => Promise.resolve(void records.delete(rest)),
-      };
-    });
-    assert.ok(storeSchemes().includes("registry-test-map"));
-    const store = await openStore("registry-test-map:team/device:1", { region: "eu" });
+    const calls: Array<{ rest: string; region: unknown; scheme: string }> = [];
+    const stores = new StoreRegistry();
+    const openStore = stores.open.bind(stores);
+    stores.register(
+      "registry-test-map",
+      (rest, options: OpenStoreOptions, scheme): SecureStore<SecureData> => {
+        calls.push({ rest, region: options.region, scheme });
+        return {
+          load: () => Promise.resolve(records.get(rest)),
+          save: (data) => Promise.resolve(void records.set(rest, data)),
+          clear: () => Promise.resolve(void records.delete(rest)),
+        };
+      },
+    );
+    assert.ok(stores.schemes().includes("registry-test-map"));
+    const store = await openStore("Registry-Test-Map:team/device:1", { region: "eu" });
     await store.save(DATA);
     assert.deepEqual(records.get("team/device:1"), DATA);
-    assert.deepEqual(calls, [{ rest: "team/device:1", region: "eu" }]);
+    assert.deepEqual(calls, [{ rest: "team/device:1", region: "eu", scheme: "registry-test-map" }]);
   });
 
   it("runs the example plugin module: logged: wraps another store URI", async () => {
-    await import("../examples/logged_store_plugin.ts");
+    const { loggedScheme } = await import("../examples/logged_store_plugin.ts");
+    const stores = new StoreRegistry();
+    stores.use(loggedScheme(stores));
+    const openStore = stores.open.bind(stores);
     const lines: string[] = [];
     const logger: Logger = { ...console, info: (message: string) => void lines.push(message) };
     const store = await openStore("logged:memory:registry-test-logged", { logger, logLabel: "device" });
@@ -184,7 +199,9 @@ describe("registerStore", () => {
   });
 
   it("passes factory failures through, sync or async", async () => {
-    registerStore("registry-test-failing", (rest) => {
+    const stores = new StoreRegistry();
+    const openStore = stores.open.bind(stores);
+    stores.register("registry-test-failing", (rest) => {
       if (rest === "sync") throw new PlexError("store_unavailable", "The backend is down");
       return Promise.reject(new PlexError("access_denied", "The backend refused"));
     });
@@ -193,19 +210,53 @@ describe("registerStore", () => {
   });
 
   it("refuses malformed schemes and silent replacement, and replaces on request", async () => {
+    const stores = new StoreRegistry();
     for (const scheme of ["", "My", "1abc", "with:colon", "sp ace"]) {
       assert.throws(
-        () => registerStore(scheme, () => memoryStore()),
+        () => stores.register(scheme, () => memoryStore()),
         (err: unknown) => isPlexError(err, "invalid_argument"),
       );
     }
     assert.throws(
-      () => registerStore("memory", () => memoryStore()),
+      () => stores.register("memory", () => memoryStore()),
+      (err: unknown) => isPlexError(err, "invalid_argument"),
+    );
+    assert.throws(
+      () => stores.use({ schemes: [], open: () => memoryStore() }),
       (err: unknown) => isPlexError(err, "invalid_argument"),
     );
     const replacement = memoryStore(DATA);
-    registerStore("registry-test-replace", () => memoryStore());
-    registerStore("registry-test-replace", () => replacement, { replace: true });
-    assert.deepEqual(await (await openStore("registry-test-replace:")).load(), DATA);
+    stores.register("registry-test-replace", () => memoryStore());
+    stores.register("registry-test-replace", () => replacement, { replace: true });
+    assert.deepEqual(await (await stores.open("registry-test-replace:")).load(), DATA);
+  });
+});
+
+describe("plugins register nothing on import", () => {
+  it("importing every plugin module leaves a new registry with memory: only, and the modules' schemes intact", async () => {
+    const before = new StoreRegistry().schemes();
+    const modules = await Promise.all([
+      import("../plugins/vault.ts"),
+      import("../plugins/env.ts"),
+      import("../plugins/keychain.ts"),
+      import("../plugins/redis.ts"),
+    ]);
+    assert.deepEqual(before, ["memory"]);
+    assert.deepEqual(new StoreRegistry().schemes(), ["memory"]);
+    const schemes = [
+      modules[0].vaultScheme,
+      modules[1].envScheme,
+      modules[2].keychainScheme,
+      modules[3].redisScheme,
+    ];
+    assert.deepEqual(new StoreRegistry(...schemes).schemes(), [
+      "env",
+      "keychain",
+      "memory",
+      "redis",
+      "rediss",
+      "vault",
+    ]);
+    assert.ok(Object.isFrozen(modules[0].vaultScheme) && Object.isFrozen(modules[3].redisScheme.schemes));
   });
 });

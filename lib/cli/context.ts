@@ -14,7 +14,7 @@ import type { Client } from "../client.ts";
 import { type Config, defaultConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
-import { openStore } from "../store/registry.ts";
+import type { StoreRegistry } from "../store/registry.ts";
 import type { Token } from "../token.ts";
 import type { TokenSource } from "../token_sources/token_source.ts";
 import { withJwt, withLogger, withStore, withToken } from "../token_sources/options.ts";
@@ -26,7 +26,7 @@ import { cliFolders, type Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
 import type { Prompter } from "./prompt.ts";
 import { installationClientId, saveClientId } from "./settings_file.ts";
-import { loadStorePlugin } from "./stores.ts";
+import { checkStoreUri, storePlugin } from "./stores.ts";
 
 /**
  * Where a command's configuration came from, for `status`.
@@ -101,6 +101,8 @@ export class CliContext {
   readonly globals: ParsedArgs["values"];
   /** Fires on Ctrl-C. */
   readonly signal: AbortSignal;
+  /** The store schemes: the built-in plugins and those loaded with `--plugin`. */
+  readonly stores: StoreRegistry;
   #store?: Promise<SecureStore<SecureData>>;
   #stored?: Promise<SecureData | undefined>;
   #clientIdOrigin: ClientIdOrigin = "config folder";
@@ -117,12 +119,14 @@ export class CliContext {
     env: Record<string, string | undefined>;
     globals: ParsedArgs["values"];
     signal: AbortSignal;
+    stores: StoreRegistry;
   }) {
     this.out = fields.out;
     this.prompter = fields.prompter;
     this.env = fields.env;
     this.globals = fields.globals;
     this.signal = fields.signal;
+    this.stores = fields.stores;
     this.folders = cliFolders(this.env);
   }
 
@@ -172,9 +176,9 @@ export class CliContext {
         "The --store URI holds a password, which other processes can see; set PLEXTV_STORE instead",
       );
     }
-    await loadStorePlugin(uri);
+    checkStoreUri(this.stores, uri);
     if (uri === this.defaultStoreUri) await mkdir(this.folders.data, { recursive: true, mode: 0o700 });
-    const inner = await openStore(uri, {
+    const inner = await this.stores.open(uri, {
       passphrase: () => this.passphrase(),
       env: this.env,
       logger: this.logger,
@@ -222,7 +226,8 @@ export class CliContext {
 
   async #askPassphrase(uri: string): Promise<string> {
     const redis = /^rediss?:/i.test(uri);
-    const fromEnv = redis ? this.env.PLEXTV_REDIS_PASSPHRASE : this.env.PLEXTV_VAULT_PASSPHRASE;
+    const variable = (await storePlugin(this.stores, uri))?.passphraseEnv;
+    const fromEnv = variable ? this.env[variable] : undefined;
     if (fromEnv) {
       this.out.addSecret(fromEnv);
       return fromEnv;
@@ -230,9 +235,9 @@ export class CliContext {
     if (!this.prompter.interactive) {
       throw new CliError(`The ${redis ? "Redis store" : "vault"} passphrase is missing`, {
         exitCode: EXIT.auth,
-        hint: `Set ${
-          redis ? "PLEXTV_REDIS_PASSPHRASE (the same in every replica)" : "PLEXTV_VAULT_PASSPHRASE"
-        }, or run plextv in a terminal to be asked for it`,
+        hint: `${
+          variable ? `Set ${variable}${redis ? " (the same in every replica)" : ""}, or run` : "Run"
+        } plextv in a terminal to be asked for it`,
       });
     }
     const path = _vaultPath(uri);

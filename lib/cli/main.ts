@@ -13,7 +13,7 @@ import { commandHelp, groupHelp, overviewHelp } from "./help.ts";
 import { Output, type Sink } from "./output.ts";
 import { Prompter, type Source } from "./prompt.ts";
 import { reportError } from "./report.ts";
-import { loadPlugins, pluginModules } from "./stores.ts";
+import { cliStores, loadPlugins, pluginModules } from "./stores.ts";
 
 /**
  * Where the command runs: arguments aside, its environment and streams.
@@ -99,8 +99,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       out.stdout.write(text + "\n");
       return EXIT.ok;
     }
-    await loadPlugins(pluginModules(values.plugin as string[] | undefined, env));
+    const stores = cliStores();
+    await loadPlugins(stores, pluginModules(values.plugin as string[] | undefined, env));
     const ctx = new CliContext({
+      stores,
       out,
       prompter: new Prompter(options.stdin, options.stderr),
       env,

@@ -1,23 +1,23 @@
 /**
- * Store schemes in the CLI: the built-in plugins (`vault:`, `env:`,
- * `keychain:`, `redis:`, `rediss:`) are imported when their scheme is used, and
- * `--plugin MODULE` / `PLEXTV_PLUGINS` import third-party ones.
+ * Store schemes in the CLI: its own {@linkcode StoreRegistry} with the
+ * built-in plugins (`vault:`, `env:`, `keychain:`, `redis:`, `rediss:`), each
+ * imported only when its scheme is used, and third-party plugins named by
+ * `--plugin MODULE` / `PLEXTV_PLUGINS`.
  *
- * A plugin module either exports a default function that receives
- * `{ registerStore }` (works everywhere, the Bun binary included), or calls
- * `registerStore` from `@plexkit/plextv` when imported (works when the plugin
- * and the CLI load the same copy of the library: `deno run`, `bun`).
+ * A plugin module's default export is either a {@linkcode StoreScheme}
+ * (`{ schemes, open, passphraseEnv? }`) or a function that receives
+ * `{ registerStore, openStore }` and registers its schemes in the CLI's registry.
  *
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PlexError } from "../errors.ts";
-import { registerStore, storeSchemes } from "../store/registry.ts";
+import { type StoreFactory, StoreRegistry, type StoreScheme } from "../store/registry.ts";
 import { CliError, EXIT } from "./exit.ts";
 
 /**
- * What a plugin's default export receives.
+ * What a plugin's default export receives, when it is a function.
  *
  * @example A plugin module
  * ```ts
@@ -34,66 +34,92 @@ import { CliError, EXIT } from "./exit.ts";
  */
 export interface PluginApi {
   /** Registers a store scheme in the CLI's registry. */
-  registerStore: typeof registerStore;
+  registerStore: StoreRegistry["register"];
+  /** Opens a store URI through the CLI's registry (for plugins that wrap another store). */
+  openStore: StoreRegistry["open"];
 }
 
-const _BUILTIN: Record<string, () => Promise<unknown>> = {
-  vault: () => import("../../plugins/vault.ts"),
-  env: () => import("../../plugins/env.ts"),
-  keychain: () => import("../../plugins/keychain.ts"),
-  redis: () => import("../../plugins/redis.ts"),
-  rediss: () => import("../../plugins/redis.ts"),
+const BUILTIN: Record<string, () => Promise<StoreScheme>> = {
+  vault: async () => (await import("../../plugins/vault.ts")).vaultScheme,
+  env: async () => (await import("../../plugins/env.ts")).envScheme,
+  keychain: async () => (await import("../../plugins/keychain.ts")).keychainScheme,
+  redis: async () => (await import("../../plugins/redis.ts")).redisScheme,
+  rediss: async () => (await import("../../plugins/redis.ts")).redisScheme,
 };
 
 /**
- * The schemes the CLI knows without plugins.
+ * The CLI's store registry: `memory:` and the built-in schemes, whose plugin
+ * modules are imported when a store of theirs is first opened.
  *
- * @returns The scheme names.
+ * @returns A new registry.
  *
  * @example
  * ```ts
- * import { builtinSchemes } from "./stores.ts";
- * console.assert(builtinSchemes().includes("vault"));
+ * import assert from "node:assert/strict";
+ * import { cliStores } from "./stores.ts";
+ * assert.deepEqual(cliStores().schemes(), ["env", "keychain", "memory", "redis", "rediss", "vault"]);
  * ```
  */
-export function builtinSchemes(): string[] {
-  return [...new Set(["memory", ...Object.keys(_BUILTIN)])].sort();
+export function cliStores(): StoreRegistry {
+  const registry = new StoreRegistry();
+  for (const [scheme, load] of Object.entries(BUILTIN)) {
+    const open: StoreFactory = async (rest, options, name) => (await load()).open(rest, options, name);
+    registry.register(scheme, open);
+  }
+  return registry;
 }
 
 /**
- * Imports the built-in plugin of a store URI's scheme, and checks that the
- * scheme is registered.
+ * The plugin of a store URI's scheme, imported when built in and not yet
+ * loaded: what the CLI asks for the passphrase variable.
  *
+ * @param registry The CLI's registry.
+ * @param uri The store URI.
+ * @returns The plugin, or `undefined` for `memory:` and plugins registered as bare factories.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cliStores, storePlugin } from "./stores.ts";
+ * assert.equal((await storePlugin(cliStores(), "vault:/tmp/x.vault"))?.passphraseEnv, "PLEXTV_VAULT_PASSPHRASE");
+ * ```
+ */
+export async function storePlugin(registry: StoreRegistry, uri: string): Promise<StoreScheme | undefined> {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
+  if (!scheme) return undefined;
+  return registry.pluginFor(scheme) ?? await BUILTIN[scheme]?.();
+}
+
+/**
+ * Checks that a store URI names a registered scheme.
+ *
+ * @param registry The CLI's registry.
  * @param uri The store URI.
  * @returns Nothing.
  * @throws {CliError} exit 2 when the URI has no scheme or its scheme is unknown.
  *
  * @example
  * ```ts
- * import { loadStorePlugin } from "./stores.ts";
- * await loadStorePlugin("vault:/tmp/x.vault");
+ * import { checkStoreUri, cliStores } from "./stores.ts";
+ * checkStoreUri(cliStores(), "vault:/tmp/x.vault");
  * ```
  */
-export async function loadStorePlugin(uri: string): Promise<void> {
+export function checkStoreUri(registry: StoreRegistry, uri: string): void {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
+  const known = registry.schemes().map((s) => `${s}:`).join(", ");
   if (!match) {
     throw new CliError("A store URI must start with a scheme, such as vault:PATH or env:", {
       exitCode: EXIT.usage,
-      hint: `Known schemes: ${_known()}`,
+      hint: `Known schemes: ${known}`,
     });
   }
   const scheme = match[1].toLowerCase();
-  if (!storeSchemes().includes(scheme)) await _BUILTIN[scheme]?.();
-  if (!storeSchemes().includes(scheme)) {
+  if (!registry.schemes().includes(scheme)) {
     throw new CliError(`No store is registered for the scheme ${scheme}`, {
       exitCode: EXIT.usage,
-      hint: `Known schemes: ${_known()}; load a plugin with --plugin MODULE`,
+      hint: `Known schemes: ${known}; load a plugin with --plugin MODULE`,
     });
   }
-}
-
-function _known(): string {
-  return [...new Set([...builtinSchemes(), ...storeSchemes()])].sort().map((s) => `${s}:`).join(", ");
 }
 
 /**
@@ -108,11 +134,15 @@ function _known(): string {
  *
  * @example
  * ```ts
- * import { loadPlugins } from "./stores.ts";
- * await loadPlugins([]);
+ * import { cliStores, loadPlugins } from "./stores.ts";
+ * await loadPlugins(cliStores(), []);
  * ```
  */
-export async function loadPlugins(modules: string[], cwd: string = process.cwd()): Promise<void> {
+export async function loadPlugins(
+  registry: StoreRegistry,
+  modules: string[],
+  cwd: string = process.cwd(),
+): Promise<void> {
   for (const module of modules) {
     const specifier = /^\.{1,2}[\\/]/.test(module) || isAbsolute(module)
       ? pathToFileURL(resolve(cwd, module)).href
@@ -127,9 +157,17 @@ export async function loadPlugins(modules: string[], cwd: string = process.cwd()
         hint: "Check the path; a path must start with ./, ../ or / (run with --verbose for the reason)",
       });
     }
-    if (typeof loaded.default === "function") {
+    const plugin = loaded.default as StoreScheme | ((api: PluginApi) => unknown) | undefined;
+    if (plugin !== undefined) {
       try {
-        await loaded.default({ registerStore } satisfies PluginApi);
+        if (typeof plugin === "function") {
+          await plugin(
+            {
+              registerStore: (...args) => registry.register(...args),
+              openStore: (...args) => registry.open(...args),
+            } satisfies PluginApi,
+          );
+        } else registry.use(plugin, { replace: true });
       } catch (cause) {
         throw new CliError(`The plugin ${module} failed to register its store`, {
           exitCode: EXIT.usage,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { systemClock } from "../clock.ts";
 import { deviceContextParams } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import {
@@ -14,7 +15,6 @@ import {
   readJson,
   type RequestContext,
   send,
-  sleep,
 } from "../http/send.ts";
 import type { PublicJwk } from "../keys.ts";
 import { Token } from "../token.ts";
@@ -141,10 +141,10 @@ export interface PinContext extends RequestContext {
  *
  * @example
  * ```ts ignore
- * const pin = processPinResponse(await pinRequestRequest(config, { strong: true }));
+ * const pin = processPinResponse(await createPinRequest(config, { strong: true }));
  * ```
  */
-export function pinRequestRequest(
+export function createPinRequest(
   context: RequestContext,
   options: PinRequestOptions = {},
 ): Promise<PlexResponse> {
@@ -233,7 +233,7 @@ export async function pinRequest(
   context: PinContext,
   options: PinRequestOptions = {},
 ): Promise<PinRequestResult> {
-  const pin = processPinResponse(await pinRequestRequest(context, options));
+  const pin = processPinResponse(await createPinRequest(context, options));
   return { pin, url: pinUrl(context, pin, Boolean(options.strong || options.jwk), options.forwardUrl) };
 }
 
@@ -268,6 +268,67 @@ export interface ValidatePinResult {
 }
 
 /**
+ * Sends one PIN check (`GET {v2}/api/v2/pins/{id}`).
+ *
+ * @param context The configuration.
+ * @param id The PIN id.
+ * @param options Device JWT and call options.
+ * @returns The raw response; pass it to {@linkcode processValidatePinResponse}.
+ * @throws {PlexError} `invalid_argument` for an id that is not a non-negative integer.
+ *
+ * @example
+ * ```ts ignore
+ * const { token } = processValidatePinResponse(await validatePinRequest(config, pin.id));
+ * ```
+ */
+export function validatePinRequest(
+  context: RequestContext,
+  id: number,
+  options: ValidatePinOptions = {},
+): Promise<PlexResponse> {
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw new PlexError("invalid_argument", "A PIN id is a positive integer");
+  }
+  return send(context, {
+    method: "GET",
+    host: "v2Url",
+    path: `/api/v2/pins/${id}`,
+    query: { deviceJWT: options.deviceJwt },
+  }, options);
+}
+
+/**
+ * Checks a PIN check's response: the PIN, and its token once approved.
+ *
+ * @param response The response from {@linkcode validatePinRequest}, or a recorded one.
+ * @returns The token when approved, and the PIN.
+ * @throws {PlexError} `pin_expired` when the PIN is unknown or expired (404).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processValidatePinResponse } from "./pin.ts";
+ * assert.throws(
+ *   () => processValidatePinResponse({ status: 404, headers: new Headers(), url: "", body: '{"errors":[{"code":1020,"message":"Code not found or expired"}]}' }),
+ *   { code: "pin_expired" },
+ * );
+ * ```
+ */
+export function processValidatePinResponse(response: PlexResponse): ValidatePinResult {
+  let pin: Pin;
+  try {
+    pin = processPinResponse(response);
+  } catch (err) {
+    if (!isPlexError(err, "not_found")) throw err;
+    throw new PlexError("pin_expired", "The PIN is unknown or expired", {
+      status: err.status,
+      details: [...err.details],
+    });
+  }
+  return { pin, token: pin.authToken ?? undefined };
+}
+
+/**
  * Checks once whether the user approved the PIN (`GET {v2}/api/v2/pins/{id}`).
  *
  * @param context The configuration.
@@ -286,27 +347,7 @@ export async function validatePin(
   id: number,
   options: ValidatePinOptions = {},
 ): Promise<ValidatePinResult> {
-  if (!Number.isSafeInteger(id) || id < 0) {
-    throw new PlexError("invalid_argument", "A PIN id is a positive integer");
-  }
-  const response = await send(context, {
-    method: "GET",
-    host: "v2Url",
-    path: `/api/v2/pins/${id}`,
-    query: { deviceJWT: options.deviceJwt },
-  }, options);
-  let pin: Pin;
-  try {
-    pin = processPinResponse(response);
-  } catch (err) {
-    if (!isPlexError(err, "not_found")) throw err;
-    throw new PlexError("pin_expired", "The PIN is unknown or expired", {
-      status: err.status,
-      details: [...err.details],
-      hint: "Request a new PIN and approve it before it expires",
-    });
-  }
-  return { pin, token: pin.authToken ?? undefined };
+  return processValidatePinResponse(await validatePinRequest(context, id, options));
 }
 
 /**
@@ -361,20 +402,19 @@ export async function registerWithPin(
   if (pollInterval !== undefined && !(Number.isFinite(pollInterval) && pollInterval > 0)) {
     throw new PlexError("invalid_argument", "pollInterval must be a finite number of milliseconds above 0");
   }
+  const clock = context.http.clock ?? systemClock;
   const { pin, url } = await pinRequest(context, options);
   // The deadline is counted on this machine's clock from expiresIn, so a skewed clock cannot end polling early.
-  const deadline = Date.now() + pin.expiresIn * 1000;
+  const deadline = clock.now() + pin.expiresIn * 1000;
   await onPin(pin, url);
   let interval = Math.max(50, pollInterval ?? 1_000);
   let pause = interval;
   for (;;) {
-    const left = deadline - Date.now();
+    const left = deadline - clock.now();
     if (left <= 0) {
-      throw new PlexError("pin_expired", "The PIN expired before it was approved", {
-        hint: "Request a new PIN and approve it before it expires",
-      });
+      throw new PlexError("pin_expired", "The PIN expired before it was approved");
     }
-    await sleep(Math.min(pause, left), options.signal);
+    await clock.sleep(Math.min(pause, left), options.signal);
     pause = interval;
     try {
       const deviceJwt = options.deviceJwt ? await options.deviceJwt() : undefined;

@@ -8,27 +8,23 @@
 import { isAllowedBaseUrl } from "./base_url.ts";
 import { type Deadline, startDeadline } from "./deadline.ts";
 import { deviceHeaders } from "../device.ts";
-import { PlexError } from "../errors.ts";
+import { isPlexError, PlexError } from "../errors.ts";
 import { describe, isRefused, networkError } from "./fetch_failure.ts";
-import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./send.ts";
+import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 import type { Logger } from "../logger.ts";
 import { redactError, redactUrl } from "../redact.ts";
 import { Token } from "../token.ts";
 
 const MAX_REDIRECTS = 5;
 
-/** The `network_error`s whose connection was refused: nothing reached the server, so any request may be retried. */
-const refusedConnections = new WeakSet<PlexError>();
-
 /**
- * Whether a failure of {@linkcode attemptOnce} was a refused connection.
- *
- * @param failure The error it threw.
- * @returns `true` when nothing reached the server.
+ * What one attempt ended with: a response, or a failure that may be retried
+ * (`network_error`, `timeout`). `refused` says the connection was refused, so
+ * nothing reached the server and even a non-idempotent request may be repeated.
  */
-export function wasRefused(failure: PlexError): boolean {
-  return refusedConnections.has(failure);
-}
+export type Outcome =
+  | { response: PlexResponse; failure?: undefined; refused?: undefined }
+  | { response?: undefined; failure: PlexError; refused: boolean };
 
 /** The first URL of a request, and the origins redirects may go to (the configured hosts). */
 export interface Target {
@@ -94,7 +90,8 @@ function buildInit(context: RequestContext, request: PlexRequest): { headers: He
 
 /**
  * Sends one attempt: fetch with its own deadline, redirects followed only
- * within `target.origins`, the body read within `maxBytes`.
+ * within `target.origins`, the body read within `maxBytes`. Network failures
+ * and timeouts are answered as an {@linkcode Outcome}; every other error is thrown.
  *
  * @param context The configuration.
  * @param request The request.
@@ -102,9 +99,33 @@ function buildInit(context: RequestContext, request: PlexRequest): { headers: He
  * @param logger Where requests are logged (URLs redacted).
  * @param target From {@linkcode resolveTarget}.
  * @param limits The attempt's timeout and size cap.
- * @returns The response with its body.
+ * @returns The response with its body, or the failure.
  */
 export async function attemptOnce(
+  context: RequestContext,
+  request: PlexRequest,
+  options: CallOptions,
+  logger: Logger,
+  target: Target,
+  limits: { timeoutMs: number; maxBytes: number },
+): Promise<Outcome> {
+  try {
+    return { response: await attemptResponse(context, request, options, logger, target, limits) };
+  } catch (err) {
+    if (err instanceof RefusedConnection) return { failure: err.failure, refused: true };
+    if (isPlexError(err, "network_error", "timeout")) return { failure: err, refused: false };
+    throw err;
+  }
+}
+
+/** Carries a refused connection's `network_error` out of {@linkcode attemptResponse}. */
+class RefusedConnection extends Error {
+  constructor(readonly failure: PlexError) {
+    super(failure.message);
+  }
+}
+
+async function attemptResponse(
   context: RequestContext,
   request: PlexRequest,
   options: CallOptions,
@@ -128,8 +149,7 @@ export async function attemptOnce(
       } catch (cause) {
         deadline.check(cause);
         const failure = networkError(url.origin, cause);
-        if (isRefused(cause)) refusedConnections.add(failure);
-        throw failure;
+        throw isRefused(cause) ? new RefusedConnection(failure) : failure;
       }
       const location = response.headers.get("location");
       if (

@@ -19,39 +19,6 @@ const BY_PLEX_CODE: Record<number, PlexErrorCode> = {
   1097: "jwk_missing",
 };
 
-const HINTS: Partial<Record<PlexErrorCode, string>> = {
-  client_id_missing: "Set a stable client identifier: create one with newClientId() once and keep it",
-  unauthorized: "Sign in again: the token or the credentials were not accepted",
-  too_many_requests: "Wait before retrying: plex.tv is rate limiting this client",
-  verification_code_required: "Two-factor authentication is on: pass the 6-digit code as verificationCode",
-  invalid_verification_code: "Check the 2FA code from the authenticator app and try again",
-  ip_blocked: "Wait a while before signing in again: plex.tv blocked this address after repeated failures",
-  pin_expired: "Request a new PIN and approve it before it expires",
-  pin_required: "This home user is protected: pass its PIN",
-  jwk_missing:
-    "The device key is no longer registered (was the device removed?): register again with a new client identifier",
-  thumbprint_taken: "This public key is registered to another device: generate a new key",
-  expired_token: "Refresh the token or sign in again",
-  invalid_token: "Sign in again: the token is not valid",
-  server_error: "plex.tv failed: try again later",
-};
-
-/**
- * The hint for a code, when plextv has one.
- *
- * @param code The error code.
- * @returns One sentence telling the user what to do, or `undefined`.
- *
- * @example
- * ```ts
- * import { hintFor } from "./error_body.ts";
- * console.assert(hintFor("pin_expired")?.startsWith("Request a new PIN"));
- * ```
- */
-export function hintFor(code: PlexErrorCode): string | undefined {
-  return HINTS[code];
-}
-
 /**
  * Reads the error list from a plex.tv error body in any of its forms:
  * `{"errors":[{code,message,status}]}`, `{"error":"msg"}`,
@@ -163,5 +130,5 @@ export function errorFromResponse(status: number, body: string, retryAfter?: num
   const code = codeFor(status, details);
   const said = _clip(details.map((d) => d.message).filter(Boolean).join("; "), 300);
   const message = said ? `plex.tv answered ${status}: ${said}` : `plex.tv answered ${status}`;
-  return new PlexError(code, message, { status, details, hint: hintFor(code), retryAfter });
+  return new PlexError(code, message, { status, details, retryAfter });
 }

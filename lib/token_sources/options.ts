@@ -2,7 +2,8 @@
  * The options of `config.tokenSource(...)`, composed like the seed's
  * `TokenSourceOption`s: a registrar (token, credentials, PIN, PIN + JWK) to
  * sign in once, and `withJwt(store)` / `withStore(store)` to persist and
- * refresh so it is never needed again.
+ * refresh so it is never needed again. Each sign-in flow's code is loaded
+ * when the source first signs in with it.
  *
  * @module
  */
@@ -14,7 +15,8 @@ import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
-import type { Config } from "../config.ts";
+import { type JwtMode, jwtMode } from "./jwt_mode.ts";
+import type { SourceContext } from "./token_source.ts";
 
 /**
  * Signs in once and returns a token, and for PIN + JWK the registered key.
@@ -22,14 +24,15 @@ import type { Config } from "../config.ts";
  * @example
  * ```ts
  * import type { Registrar } from "./options.ts";
- * const registrar: Registrar = { name: "custom", register: (config) => config.registerWithPin(() => {}).then((token) => ({ token })) };
+ * import { Token } from "../token.ts";
+ * const registrar: Registrar = { name: "custom", register: () => Promise.resolve({ token: new Token("abcdefghij0123456789") }) };
  * ```
  */
 export interface Registrar {
   /** A short name for logs: `token`, `credentials`, `pin`, `pin-jwt`. */
   name: string;
-  /** Signs in. */
-  register(config: Config, signal?: AbortSignal): Promise<{ token: Token; key?: DeviceKey }>;
+  /** Signs in with the source's configuration. */
+  register(context: SourceContext, signal?: AbortSignal): Promise<{ token: Token; key?: DeviceKey }>;
 }
 
 /**
@@ -57,8 +60,8 @@ export interface TokenSourceSettings {
   registrar?: Registrar;
   /** Where the client id, device key and token are kept. */
   store?: SecureStore<SecureData>;
-  /** Use Ed25519 JWTs (register a device key, refresh with it). */
-  jwt: boolean;
+  /** Use Ed25519 JWTs (register a device key, refresh with it): the operations this needs. */
+  jwt?: JwtMode;
   /** Where the source says what it does. */
   logger?: Logger;
   /** Refresh a JWT this long before it expires. Default one day. */
@@ -97,7 +100,6 @@ export type TokenSourceOption = (settings: TokenSourceSettings) => void;
  */
 export function defaultTokenSourceSettings(): TokenSourceSettings {
   return {
-    jwt: false,
     refreshMarginMs: 24 * 60 * 60 * 1000,
     onJwkMissing: "fail",
     lockTtlMs: 30_000,
@@ -148,9 +150,10 @@ export function withCredentials(
   return (settings) => {
     settings.registrar = {
       name: "credentials",
-      register: async (config, signal) => ({
-        token: await config.registerWithCredentials(username, password, { ...options, signal }),
-      }),
+      register: async (context, signal) => {
+        const { registerWithCredentials } = await import("../flows/credentials.ts");
+        return { token: await registerWithCredentials(context, username, password, { ...options, signal }) };
+      },
     };
   };
 }
@@ -171,9 +174,10 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
   return (settings) => {
     settings.registrar = {
       name: "pin",
-      register: async (config, signal) => ({
-        token: await config.registerWithPin(onPin, { ...options, signal }),
-      }),
+      register: async (context, signal) => {
+        const { registerWithPin } = await import("../flows/pin.ts");
+        return { token: await registerWithPin(context, onPin, { ...options, signal }) };
+      },
     };
   };
 }
@@ -193,10 +197,13 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
  */
 export function withPinJwt(onPin: OnPin, options: Omit<PinJwtOptions, "signal"> = {}): TokenSourceOption {
   return (settings) => {
-    settings.jwt = true;
+    settings.jwt = jwtMode;
     settings.registrar = {
       name: "pin-jwt",
-      register: (config, signal) => config.registerWithPinJwt(onPin, { ...options, signal }),
+      register: async (context, signal) => {
+        const { registerWithPinJwt } = await import("../flows/pin_jwt.ts");
+        return registerWithPinJwt(context, onPin, { ...options, signal });
+      },
     };
   };
 }
@@ -254,7 +261,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
     throw new PlexError("invalid_argument", "lockTtlMs must be a finite number of milliseconds above 0");
   }
   return (settings) => {
-    settings.jwt = true;
+    settings.jwt = jwtMode;
     settings.store = store;
     if (options.refreshMarginMs !== undefined) settings.refreshMarginMs = options.refreshMarginMs;
     if (options.onJwkMissing !== undefined) settings.onJwkMissing = options.onJwkMissing;

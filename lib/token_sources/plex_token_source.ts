@@ -6,16 +6,14 @@
  *
  * @module
  */
-import type { Config } from "../config.ts";
-import { newClientId } from "../client_id.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import { type DeviceKey, deviceKeyFromPrivate, exportPrivateJwk, importPrivateJwk } from "../keys.ts";
+import type { DeviceKey } from "../keys.ts";
 import type { SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
-import type { TokenOptions, TokenSource } from "./token_source.ts";
-import { SingleFlight } from "./single_flight.ts";
+import type { JwtMode } from "./jwt_mode.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption, type TokenSourceSettings } from "./options.ts";
-import { refreshUnderLock } from "./refresh_lock.ts";
+import { SingleFlight } from "./single_flight.ts";
+import type { SourceContext, TokenOptions, TokenSource } from "./token_source.ts";
 
 /** After a failed refresh answered with the still-valid old JWT, wait this long before trying again. */
 const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
@@ -37,21 +35,23 @@ const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
  * ```
  */
 export class PlexTokenSource implements TokenSource {
-  #config: Config;
+  #config: SourceContext;
   readonly #settings: TokenSourceSettings;
   readonly #flight = new SingleFlight<Token>("Waiting for the token was aborted");
   #current?: Token;
   #key?: DeviceKey;
+  /** A stored device key a source without JWTs does not use, saved back as it was. */
+  #keptKey?: Pick<SecureData, "keyId" | "privateKey">;
   #loaded = false;
   #retryRefreshAt = 0;
 
   /**
    * Creates the source; prefer `config.tokenSource(...)`.
    *
-   * @param config The configuration (client id, hosts).
+   * @param config The configuration (client id, hosts): a `Config`.
    * @param options The options (registrar, store, JWT, logger).
    */
-  constructor(config: Config, options: TokenSourceOption[]) {
+  constructor(config: SourceContext, options: TokenSourceOption[]) {
     this.#config = config;
     this.#settings = defaultTokenSourceSettings();
     for (const option of options) option(this.#settings);
@@ -60,11 +60,6 @@ export class PlexTokenSource implements TokenSource {
   /** The client identifier in use (it changes after a re-registration). */
   get clientId(): string {
     return this.#config.clientId;
-  }
-
-  /** The configuration in use (its client id changes after a re-registration). */
-  get config(): Config {
-    return this.#config;
   }
 
   /**
@@ -83,6 +78,11 @@ export class PlexTokenSource implements TokenSource {
   /** A description without secrets. */
   toString(): string {
     return `PlexTokenSource(${this.#settings.jwt ? "jwt" : "legacy"}, ${this.#current ?? "no token yet"})`;
+  }
+
+  /** The JWT operations; only called in JWT mode. */
+  get #jwt(): JwtMode {
+    return this.#settings.jwt!;
   }
 
   #fresh(token: Token): boolean {
@@ -122,8 +122,10 @@ export class PlexTokenSource implements TokenSource {
       );
     }
     this.#current = data.token ? new Token(data.token) : undefined;
-    if (data.privateKey && data.keyId) {
-      const key = await deviceKeyFromPrivate(await importPrivateJwk(data.privateKey));
+    if (data.privateKey && data.keyId && !this.#settings.jwt) {
+      this.#keptKey = { keyId: data.keyId, privateKey: data.privateKey };
+    } else if (data.privateKey && data.keyId) {
+      const key = await this.#jwt.readKey(data.privateKey);
       if (key.keyId !== data.keyId) {
         throw new PlexError("store_corrupt", "The stored key id does not match the stored private key", {
           hint: "Clear the store and sign in again",
@@ -173,10 +175,10 @@ export class PlexTokenSource implements TokenSource {
       this.#current = legacy;
       await this.#persist(legacy);
     }
-    this.#key = await this.#config.generateAndUploadPublicKey(legacy, { signal });
+    this.#key = await this.#jwt.register(this.#config, legacy, signal);
     this.#settings.logger?.info("Registered a device key with plex.tv");
     await this.#persist(undefined);
-    const token = await this.#config.jwtToken(this.#key.privateKey, this.#key.keyId, { signal });
+    const token = await this.#jwt.exchange(this.#config, this.#key, signal);
     this.#current = token;
     await this.#persist(token);
     return token;
@@ -188,19 +190,20 @@ export class PlexTokenSource implements TokenSource {
     const old = this.#current;
     const store = this.#settings.store;
     const refresh = async () => {
-      const token = await this.#config.jwtToken(key.privateKey, key.keyId, { signal });
+      const token = await this.#jwt.exchange(this.#config, key, signal);
       this.#settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
       await this.#persist(token);
       return token;
     };
     try {
       const token = store
-        ? await refreshUnderLock(store, {
+        ? await this.#jwt.underLock(store, {
           refresh,
           reload: () => this.#reloadFresh(),
           ttlMs: this.#settings.lockTtlMs,
           logger: this.#settings.logger,
           signal,
+          clock: this.#config.http.clock,
         })
         : await refresh();
       this.#current = token;
@@ -246,7 +249,7 @@ export class PlexTokenSource implements TokenSource {
     const store = this.#settings.store;
     const forgotten = this.#config.clientId;
     const reregister = async (): Promise<Token> => {
-      const clientId = newClientId();
+      const clientId = this.#jwt.newClientId();
       this.#settings.logger?.warn(
         "plex.tv no longer knows this device's key; registering again with a new client id",
       );
@@ -259,12 +262,13 @@ export class PlexTokenSource implements TokenSource {
     };
     if (!store) return await reregister();
     // Under the lock, so that of many replicas one registers and the others adopt its new device.
-    return await refreshUnderLock(store, {
+    return await this.#jwt.underLock(store, {
       refresh: reregister,
       reload: () => this.#adoptRegistration(forgotten),
       ttlMs: this.#settings.lockTtlMs,
       logger: this.#settings.logger,
       signal,
+      clock: this.#config.http.clock,
     });
   }
 
@@ -274,7 +278,7 @@ export class PlexTokenSource implements TokenSource {
     if (!data?.token || !data.privateKey || !data.keyId || data.clientId === forgotten) return undefined;
     const token = new Token(data.token);
     if (!token.isJwt() || !this.#fresh(token)) return undefined;
-    const key = await deviceKeyFromPrivate(await importPrivateJwk(data.privateKey));
+    const key = await this.#jwt.readKey(data.privateKey);
     if (key.keyId !== data.keyId) return undefined;
     await this.#settings.onReregister?.(data.clientId);
     this.#config = this.#config.withClientId(data.clientId);
@@ -305,9 +309,11 @@ export class PlexTokenSource implements TokenSource {
       clientId: this.#config.clientId,
       savedAt: this.#settings.now().toISOString(),
     };
-    if (this.#key) {
+    if (this.#key && this.#settings.jwt) {
       data.keyId = this.#key.keyId;
-      data.privateKey = await exportPrivateJwk(this.#key.privateKey);
+      data.privateKey = await this.#jwt.writeKey(this.#key);
+    } else if (this.#keptKey) {
+      Object.assign(data, this.#keptKey);
     }
     if (current) {
       data.token = current.value;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sleep } from "../clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureStore } from "../store/store.ts";
 
@@ -34,6 +34,8 @@ export interface LockedRefresh<T> {
   logger?: Logger;
   /** Cancels waiting. */
   signal?: AbortSignal;
+  /** The clock whose sleep paces the waiting. Default: the system's. */
+  clock?: Clock;
 }
 
 const LOCK_NAME = "refresh";
@@ -98,7 +100,7 @@ export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: Loc
     }
     if (!waited) plan.logger?.info("Another process is refreshing the token; waiting for it");
     waited = true;
-    await sleep(plan.pollMs ?? 200, plan.signal);
+    await (plan.clock ?? systemClock).sleep(plan.pollMs ?? 200, plan.signal);
     let fresh;
     try {
       fresh = await plan.reload();

@@ -1,8 +1,11 @@
 /**
- * The `TokenSource` interface: anything that can hand out a valid token.
+ * The `TokenSource` interface (anything that can hand out a valid token) and
+ * the configuration a token source signs in with.
  *
  * @module
  */
+import type { JwtContext } from "../flows/jwt.ts";
+import type { PinContext } from "../flows/pin.ts";
 import type { Token } from "../token.ts";
 
 /**
@@ -24,13 +27,35 @@ export interface TokenOptions {
  *
  * @example A source for a fixed token
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Token } from "../token.ts";
  * import type { TokenSource } from "./token_source.ts";
  * const fixed: TokenSource = { token: () => Promise.resolve(new Token("abcdefghij0123456789")) };
- * console.assert((await fixed.token()).isLegacy());
+ * assert.ok((await fixed.token()).isLegacy());
  * ```
  */
 export interface TokenSource {
   /** Returns a valid token. */
   token(options?: TokenOptions): Promise<Token>;
+  /**
+   * The client identifier the tokens belong to, for sources that may change it
+   * (a re-registration after plex.tv forgot the device). A `Client` sends it.
+   */
+  readonly clientId?: string;
+}
+
+/**
+ * What a token source signs in with: hosts, client id, device, scopes and
+ * HTTP settings, and a copy with another client id (for re-registration).
+ * `Config` is one.
+ *
+ * @example
+ * ```ts
+ * import type { SourceContext } from "./token_source.ts";
+ * function clientIdOf(context: SourceContext): string { return context.clientId; }
+ * ```
+ */
+export interface SourceContext extends PinContext, JwtContext {
+  /** A copy with another client identifier. */
+  withClientId(clientId: string): SourceContext;
 }
