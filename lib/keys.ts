@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { encodeBase64Url } from "./base64url.ts";
+import { encodeBase64Url } from "./parse/base64url.ts";
 import { PlexError } from "./errors.ts";
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
+import { decodeBase64Url, encodeBase64Url } from "../lib/parse/base64url.ts";
 import { PlexError } from "../lib/errors.ts";
 import { importPrivateJwk, jwkThumbprint } from "../lib/keys.ts";
 import type { SecureData } from "../lib/store/store.ts";

@@ -20,7 +20,6 @@ import type { TokenSource } from "../token_sources/token_source.ts";
 import { withJwt, withLogger, withStore, withToken } from "../token_sources/options.ts";
 import type { TokenSourceOption } from "../token_sources/options.ts";
 import { VERSION } from "../version.ts";
-import type { ParsedArgs } from "./command.ts";
 import { CliError, EXIT } from "./exit.ts";
 import { cliFolders, type Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
@@ -98,7 +97,7 @@ export class CliContext {
   /** The config and data folders. */
   readonly folders: Folders;
   /** The global options. */
-  readonly globals: ParsedArgs["values"];
+  readonly globals: Record<string, string | boolean | string[] | undefined>;
   /** Fires on Ctrl-C. */
   readonly signal: AbortSignal;
   /** The store schemes: the built-in plugins and those loaded with `--plugin`. */
@@ -117,7 +116,7 @@ export class CliContext {
     out: Output;
     prompter: Prompter;
     env: Record<string, string | undefined>;
-    globals: ParsedArgs["values"];
+    globals: Record<string, string | boolean | string[] | undefined>;
     signal: AbortSignal;
     stores: StoreRegistry;
   }) {

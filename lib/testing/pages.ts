@@ -7,7 +7,6 @@
  * @module
  */
 import {
-  escapeXml,
   HttpFailure,
   jsonReply,
   readJsonObject,
@@ -16,6 +15,7 @@ import {
   route,
   type RouteContext,
 } from "./respond.ts";
+import { escapeXml } from "./xml_text.ts";
 
 const STYLE =
   "body{font-family:sans-serif;max-width:28rem;margin:3rem auto}input,button{font-size:1rem;margin:.3rem 0}";

@@ -22,7 +22,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ResourceConnection } from "../endpoints/resource.ts";
 import type { EmulatorUser } from "./accounts.ts";
-import { escapeXml, xmlAttributes } from "./respond.ts";
+import { escapeXml, xmlAttributes } from "./xml_text.ts";
 import type { DeviceRecord, PinRecord } from "./state.ts";
 
 /** The payload file names the emulator reads from a folder. */

@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { DEVICE_HEADER_NAMES } from "../device.ts";
 import type { EmulatorState, Principal } from "./state.ts";
 import type { Payloads } from "./payloads.ts";
+import { escapeXml, xmlAttributes } from "./xml_text.ts";
 
 /**
  * An answer of the emulator: status, headers and a text body.
@@ -156,45 +157,6 @@ export function jsonReply(status: number, value: unknown): Reply {
  */
 export function xmlReply(status: number, text: string): Reply {
   return { status, body: text, headers: { "Content-Type": "application/xml; charset=utf-8" } };
-}
-
-/**
- * Escapes text for an XML attribute value.
- *
- * @param value The value (`null`/`undefined` become empty).
- * @returns The escaped text.
- *
- * @example
- * ```ts
- * import { escapeXml } from "./respond.ts";
- * console.assert(escapeXml('a<"b">&') === "a&lt;&quot;b&quot;&gt;&amp;");
- * ```
- */
-export function escapeXml(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
-}
-
-/**
- * Renders attributes as ` name="value"` pairs; booleans become `1`/`0` like plex.tv's XML.
- *
- * @param attributes The attributes in order.
- * @returns The attribute text, starting with a space when not empty.
- *
- * @example
- * ```ts
- * import { xmlAttributes } from "./respond.ts";
- * console.assert(xmlAttributes({ id: 1, home: true, locale: null }) === ' id="1" home="1" locale=""');
- * ```
- */
-export function xmlAttributes(attributes: Record<string, unknown>): string {
-  return Object.entries(attributes).map(([name, value]) => {
-    const text = typeof value === "boolean" ? (value ? "1" : "0") : value;
-    return ` ${name}="${escapeXml(text)}"`;
-  }).join("");
 }
 
 /**

@@ -10,7 +10,6 @@ import { checkDeviceJwt } from "./device_jwt.ts";
 import { pinJson } from "./payloads.ts";
 import {
   deviceInfo,
-  escapeXml,
   HttpFailure,
   jsonReply,
   readJsonObject,
@@ -18,9 +17,9 @@ import {
   type Route,
   route,
   type RouteContext,
-  xmlAttributes,
   xmlReply,
 } from "./respond.ts";
+import { escapeXml, xmlAttributes } from "./xml_text.ts";
 import type { PinRecord } from "./state.ts";
 
 /**

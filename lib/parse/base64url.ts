@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PlexError } from "./errors.ts";
+import { PlexError } from "../errors.ts";
 
 /**
  * Encodes bytes (or a string, as UTF-8) as base64url without padding.
