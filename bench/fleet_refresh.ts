@@ -16,7 +16,7 @@ import process from "node:process";
 import { defaultConfig, type SecureData, type SecureStore, Token, withJwt } from "../mod.ts";
 import { registerDevice, startEmulator } from "../lib/testing/mod.ts";
 import { RedisStore } from "../plugins/redis.ts";
-import { redisSkipReason, startRedisServer } from "../tests/_redis_server.ts";
+import { redisSkipReason, startRedisServer } from "../tests/_helpers/redis_server.ts";
 
 const SIZES = [1, 10, 50];
 const NONCE = "GET /api/v2/auth/nonce";

@@ -15,9 +15,10 @@
  *
  * @example Create once, keep forever
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newClientId } from "./client_id.ts";
  * const id = newClientId();
- * console.assert(/^[0-9a-f-]{36}$/.test(id));
+ * assert.ok(/^[0-9a-f-]{36}$/.test(id));
  * ```
  */
 export function newClientId(): string {

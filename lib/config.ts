@@ -131,8 +131,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withClientId("abc").clientId === "abc");
+   * assert.equal(defaultConfig().withClientId("abc").clientId, "abc");
    * ```
    */
   withClientId(clientId: string): Config {
@@ -150,8 +151,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withDevice({ product: "My App" }).device.product === "My App");
+   * assert.equal(defaultConfig().withDevice({ product: "My App" }).device.product, "My App");
    * ```
    */
   withDevice(device: Device): Config {
@@ -166,8 +168,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withScopes("username", "email").scopes.join() === "username,email");
+   * assert.equal(defaultConfig().withScopes("username", "email").scopes.join(), "username,email");
    * ```
    */
   withScopes(...scopes: string[]): Config {
@@ -184,9 +187,10 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
    * const local = defaultConfig().withUrls("http://127.0.0.1:8080");
-   * console.assert(local.v2Url === "http://127.0.0.1:8080");
+   * assert.equal(local.v2Url, "http://127.0.0.1:8080");
    * ```
    */
   withUrls(url: string, v2Url: string = url): Config {
@@ -201,8 +205,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withAuthAppUrl("http://127.0.0.1:9/auth").authAppUrl.endsWith("/auth"));
+   * assert.ok(defaultConfig().withAuthAppUrl("http://127.0.0.1:9/auth").authAppUrl.endsWith("/auth"));
    * ```
    */
   withAuthAppUrl(authAppUrl: string): Config {
@@ -217,8 +222,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withHttp({ timeoutMs: 5_000 }).http.timeoutMs === 5_000);
+   * assert.equal(defaultConfig().withHttp({ timeoutMs: 5_000 }).http.timeoutMs, 5_000);
    * ```
    */
   withHttp(http: HttpSettings): Config {
@@ -233,8 +239,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withFetch(fetch).http.fetch === fetch);
+   * assert.equal(defaultConfig().withFetch(fetch).http.fetch, fetch);
    * ```
    */
   withFetch(fetchFn: typeof fetch): Config {
@@ -249,8 +256,9 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
-   * console.assert(defaultConfig().withLogger(console).http.logger === console);
+   * assert.equal(defaultConfig().withLogger(console).http.logger, console);
    * ```
    */
   withLogger(logger: Logger): Config {
@@ -431,10 +439,11 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
    * import { withToken } from "./token_sources/options.ts";
    * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"));
-   * console.assert((await source.token()).isLegacy());
+   * assert.ok((await source.token()).isLegacy());
    * ```
    */
   tokenSource(...options: TokenSourceOption[]): PlexTokenSource {
@@ -466,10 +475,11 @@ export class Config implements RequestContext {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { defaultConfig } from "./config.ts";
    * import { Token } from "./token.ts";
    * const client = defaultConfig().withClientId("id").client({ token: async () => new Token("abcdefghij0123456789") });
-   * console.assert(typeof client.user === "function");
+   * assert.equal(typeof client.user, "function");
    * ```
    */
   client(source: TokenSource): Client {
@@ -486,10 +496,11 @@ export class Config implements RequestContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig } from "./config.ts";
  * import { newClientId } from "./client_id.ts";
  * const config = defaultConfig().withClientId(newClientId());
- * console.assert(config.url === "https://plex.tv" && config.v2Url === "https://clients.plex.tv");
+ * assert.ok(config.url === "https://plex.tv" && config.v2Url === "https://clients.plex.tv");
  * ```
  */
 export function defaultConfig(): Config {

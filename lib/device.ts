@@ -40,8 +40,9 @@ export interface Device {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEVICE_HEADER_NAMES } from "./device.ts";
- * console.assert(DEVICE_HEADER_NAMES.deviceName === "X-Plex-Device-Name");
+ * assert.equal(DEVICE_HEADER_NAMES.deviceName, "X-Plex-Device-Name");
  * ```
  */
 export const DEVICE_HEADER_NAMES: Readonly<Record<keyof Device, string>> = {
@@ -64,9 +65,10 @@ export const DEVICE_HEADER_NAMES: Readonly<Record<keyof Device, string>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deviceHeaders } from "./device.ts";
  * const headers = deviceHeaders({ product: "plextv", model: "" });
- * console.assert(headers["X-Plex-Product"] === "plextv" && !("X-Plex-Model" in headers));
+ * assert.ok(headers["X-Plex-Product"] === "plextv" && !("X-Plex-Model" in headers));
  * ```
  */
 export function deviceHeaders(device: Device): Record<string, string> {
@@ -86,8 +88,9 @@ export function deviceHeaders(device: Device): Record<string, string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deviceContextParams } from "./device.ts";
- * console.assert(deviceContextParams({ product: "plextv" })["context[device][product]"] === "plextv");
+ * assert.equal(deviceContextParams({ product: "plextv" })["context[device][product]"], "plextv");
  * ```
  */
 export function deviceContextParams(device: Device): Record<string, string> {

@@ -170,18 +170,16 @@ export interface PlexErrorOptions {
  *
  * @example Handling 2FA
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PlexError } from "./errors.ts";
  *
- * try {
- *   throw new PlexError("verification_code_required", "Please enter the verification code", {
- *     status: 401,
- *     details: [{ code: 1029, message: "Please enter the verification code", status: 401 }],
- *   });
- * } catch (err) {
- *   if (err instanceof PlexError && err.code === "verification_code_required") {
- *     console.assert(err.plexCode === 1029);
- *   }
- * }
+ * const err: unknown = new PlexError("verification_code_required", "Please enter the verification code", {
+ *   status: 401,
+ *   details: [{ code: 1029, message: "Please enter the verification code", status: 401 }],
+ * });
+ * assert.ok(err instanceof PlexError && err.code === "verification_code_required");
+ * assert.equal(err.plexCode, 1029);
+ * assert.match(err.hint ?? "", /2FA|verification/i);
  * ```
  */
 export class PlexError extends Error {
@@ -228,9 +226,10 @@ export class PlexError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isPlexError, PlexError } from "./errors.ts";
  * const err: unknown = new PlexError("pin_expired", "The PIN expired");
- * console.assert(isPlexError(err, "pin_expired"));
+ * assert.ok(isPlexError(err, "pin_expired"));
  * ```
  */
 export function isPlexError(err: unknown, ...codes: PlexErrorCode[]): err is PlexError {

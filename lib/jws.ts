@@ -12,9 +12,10 @@ import { PlexError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeJwt, type DecodedJwt } from "./jws.ts";
  * const jwt: DecodedJwt = decodeJwt("eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2ln");
- * console.assert(jwt.payload.sub === "1");
+ * assert.equal(jwt.payload.sub, "1");
  * ```
  */
 export interface DecodedJwt {
@@ -37,8 +38,9 @@ export interface DecodedJwt {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeJwt } from "./jws.ts";
- * console.assert(decodeJwt("eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2ln").header.alg === "EdDSA");
+ * assert.equal(decodeJwt("eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2ln").header.alg, "EdDSA");
  * ```
  */
 export function decodeJwt(compact: string): DecodedJwt {
@@ -72,10 +74,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { signJwt, verifyJwt } from "./jws.ts";
  * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
  * const jwt = await signJwt(pair.privateKey, { kid: "k1", typ: "JWT" }, { aud: "plex.tv" });
- * console.assert((await verifyJwt(jwt, pair.publicKey)).payload.aud === "plex.tv");
+ * assert.equal((await verifyJwt(jwt, pair.publicKey)).payload.aud, "plex.tv");
  * ```
  */
 export async function signJwt(
@@ -104,10 +107,11 @@ export async function signJwt(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { signJwt, verifyJwt } from "./jws.ts";
  * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
  * const jwt = await signJwt(pair.privateKey, {}, { n: 1 });
- * console.assert((await verifyJwt(jwt, pair.publicKey)).payload.n === 1);
+ * assert.equal((await verifyJwt(jwt, pair.publicKey)).payload.n, 1);
  * ```
  */
 export async function verifyJwt(compact: string, publicKey: CryptoKey): Promise<DecodedJwt> {

@@ -36,9 +36,10 @@ export interface PublicJwk {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateDeviceKey } from "./keys.ts";
  * const key = await generateDeviceKey();
- * console.assert(key.publicJwk.kid === key.keyId);
+ * assert.equal(key.publicJwk.kid, key.keyId);
  * ```
  */
 export interface DeviceKey {
@@ -58,9 +59,10 @@ export interface DeviceKey {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jwkThumbprint } from "./keys.ts";
  * const kid = await jwkThumbprint({ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
- * console.assert(kid === "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+ * assert.equal(kid, "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
  * ```
  */
 export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): Promise<string> {
@@ -76,9 +78,10 @@ export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateDeviceKey } from "./keys.ts";
  * const { keyId, publicJwk } = await generateDeviceKey();
- * console.assert(publicJwk.crv === "Ed25519" && keyId.length === 43);
+ * assert.ok(publicJwk.crv === "Ed25519" && keyId.length === 43);
  * ```
  */
 export async function generateDeviceKey(): Promise<DeviceKey> {
@@ -97,9 +100,10 @@ export async function generateDeviceKey(): Promise<DeviceKey> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deviceKeyFromPrivate, generateDeviceKey } from "./keys.ts";
  * const key = await generateDeviceKey();
- * console.assert((await deviceKeyFromPrivate(key.privateKey)).keyId === key.keyId);
+ * assert.equal((await deviceKeyFromPrivate(key.privateKey)).keyId, key.keyId);
  * ```
  */
 export async function deviceKeyFromPrivate(privateKey: CryptoKey): Promise<DeviceKey> {
@@ -123,10 +127,11 @@ export async function deviceKeyFromPrivate(privateKey: CryptoKey): Promise<Devic
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportPrivateJwk, generateDeviceKey, importPrivateJwk } from "./keys.ts";
  * const jwk = await exportPrivateJwk((await generateDeviceKey()).privateKey);
  * const again = await importPrivateJwk(jwk);
- * console.assert(again.type === "private");
+ * assert.equal(again.type, "private");
  * ```
  */
 export async function exportPrivateJwk(privateKey: CryptoKey): Promise<JsonWebKey> {
@@ -143,9 +148,10 @@ export async function exportPrivateJwk(privateKey: CryptoKey): Promise<JsonWebKe
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportPrivateJwk, generateDeviceKey, importPrivateJwk } from "./keys.ts";
  * const key = await importPrivateJwk(await exportPrivateJwk((await generateDeviceKey()).privateKey));
- * console.assert(key.algorithm.name === "Ed25519");
+ * assert.equal(key.algorithm.name, "Ed25519");
  * ```
  */
 export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
@@ -174,9 +180,10 @@ export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateDeviceKey, importPublicJwk } from "./keys.ts";
  * const key = await importPublicJwk((await generateDeviceKey()).publicJwk);
- * console.assert(key.type === "public");
+ * assert.equal(key.type, "public");
  * ```
  */
 export async function importPublicJwk(jwk: PublicJwk): Promise<CryptoKey> {

@@ -21,10 +21,11 @@ const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'`<>()]*@/gi;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactUrl } from "./redact.ts";
- * console.assert(redactUrl("https://plex.tv/x?X-Plex-Token=abc&a=1") === "https://plex.tv/x?X-Plex-Token=***&a=1");
- * console.assert(redactUrl("https://me:pw@host/x") === "https://***@host/x");
- * console.assert(redactUrl("fetch (http://h/p?deviceJWT=e.y.j): refused") === "fetch (http://h/p?deviceJWT=***): refused");
+ * assert.equal(redactUrl("https://plex.tv/x?X-Plex-Token=abc&a=1"), "https://plex.tv/x?X-Plex-Token=***&a=1");
+ * assert.equal(redactUrl("https://me:pw@host/x"), "https://***@host/x");
+ * assert.equal(redactUrl("fetch (http://h/p?deviceJWT=e.y.j): refused"), "fetch (http://h/p?deviceJWT=***): refused");
  * ```
  */
 export function redactUrl(url: string): string {
@@ -40,8 +41,9 @@ export function redactUrl(url: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactSecrets } from "./redact.ts";
- * console.assert(redactSecrets("token s3cr3t!", ["s3cr3t"]) === "token ***!");
+ * assert.equal(redactSecrets("token s3cr3t!", ["s3cr3t"]), "token ***!");
  * ```
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
@@ -65,10 +67,11 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactError } from "./redact.ts";
  * const raw = Object.assign(new TypeError("fetch failed for http://h/?deviceJWT=a.b.c"), { code: "ECONNRESET" });
  * const safe = redactError(raw) as TypeError & { code: string };
- * console.assert(!safe.message.includes("a.b.c") && !String(safe.stack).includes("a.b.c") && safe.code === "ECONNRESET");
+ * assert.ok(!safe.message.includes("a.b.c") && !String(safe.stack).includes("a.b.c") && safe.code === "ECONNRESET");
  * ```
  */
 export function redactError(error: unknown, secrets: Iterable<string | undefined> = []): unknown {

@@ -48,11 +48,12 @@ const INSPECT_DENO = Symbol.for("Deno.customInspect");
  *
  * @example Inspecting a token without leaking it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Token } from "./token.ts";
  * const token = new Token("abcdefghij0123456789");
- * console.assert(token.isLegacy() && !token.isJwt());
- * console.assert(!String(token).includes("abcdef"));
- * console.assert(token.value === "abcdefghij0123456789");
+ * assert.ok(token.isLegacy() && !token.isJwt());
+ * assert.ok(!String(token).includes("abcdef"));
+ * assert.equal(token.value, "abcdefghij0123456789");
  * ```
  */
 export class Token {
@@ -83,8 +84,9 @@ export class Token {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Token } from "./token.ts";
-   * console.assert(Token.from("abcdefghij0123456789").isLegacy());
+   * assert.ok(Token.from("abcdefghij0123456789").isLegacy());
    * ```
    */
   static from(value: Token | string): Token {

@@ -19,8 +19,9 @@ import { basename, dirname, join } from "node:path";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readFileIfExists } from "./_atomic_file.ts";
- * console.assert(await readFileIfExists("/nonexistent/plextv-example", 1024) === undefined);
+ * assert.equal(await readFileIfExists("/nonexistent/plextv-example", 1024), undefined);
  * ```
  */
 export async function readFileIfExists(
@@ -57,6 +58,7 @@ export async function readFileIfExists(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mkdtemp, readFile, rm } from "node:fs/promises";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
@@ -64,7 +66,7 @@ export async function readFileIfExists(
  *
  * const dir = await mkdtemp(join(tmpdir(), "plextv-"));
  * await writeFileAtomic(join(dir, "a", "file"), new TextEncoder().encode("hello"));
- * console.assert(new TextDecoder().decode(await readFile(join(dir, "a", "file"))) === "hello");
+ * assert.equal(new TextDecoder().decode(await readFile(join(dir, "a", "file"))), "hello");
  * await rm(dir, { recursive: true });
  * ```
  */

@@ -27,8 +27,9 @@ const _ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { envPrefix } from "./_env_variables.ts";
- * console.assert(envPrefix("MYAPP") === "MYAPP_" && envPrefix("") === "PLEXTV_");
+ * assert.ok(envPrefix("MYAPP") === "MYAPP_" && envPrefix("") === "PLEXTV_");
  * ```
  */
 export function envPrefix(prefix: string | undefined): string {
@@ -59,9 +60,10 @@ export function envPrefix(prefix: string | undefined): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toEnvVariables } from "./_env_variables.ts";
  * const vars = toEnvVariables({ version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" });
- * console.assert(vars.PLEXTV_CLIENT_ID === "0d6e7f2a" && vars.PLEXTV_TOKEN === "abcdefghij0123456789");
+ * assert.ok(vars.PLEXTV_CLIENT_ID === "0d6e7f2a" && vars.PLEXTV_TOKEN === "abcdefghij0123456789");
  * ```
  */
 export function toEnvVariables(
@@ -98,9 +100,10 @@ export function toEnvVariables(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromEnvVariables } from "./_env_variables.ts";
  * const data = await fromEnvVariables({ MYAPP_CLIENT_ID: "0d6e7f2a", MYAPP_TOKEN: "abcdefghij0123456789" }, "MYAPP_");
- * console.assert(data?.clientId === "0d6e7f2a" && data.token === "abcdefghij0123456789");
+ * assert.ok(data?.clientId === "0d6e7f2a" && data.token === "abcdefghij0123456789");
  * ```
  */
 export async function fromEnvVariables(

@@ -56,9 +56,10 @@ export interface KeychainErrorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keychainError } from "./_keychain_errors.ts";
  * const err = keychainError("store_locked", "The keyring is locked", "Unlock it");
- * console.assert(err.hint === "Unlock it, or use the vault store instead: --store vault:PATH");
+ * assert.equal(err.hint, "Unlock it, or use the vault store instead: --store vault:PATH");
  * ```
  */
 export function keychainError(
@@ -88,8 +89,9 @@ const _MAX_SHOWN = 300;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cleanToolOutput } from "./_keychain_errors.ts";
- * console.assert(cleanToolOutput("failed for c2VjcmV0\n", ["c2VjcmV0"]) === "failed for ***");
+ * assert.equal(cleanToolOutput("failed for c2VjcmV0\n", ["c2VjcmV0"]), "failed for ***");
  * ```
  */
 export function cleanToolOutput(output: string, secrets: readonly string[]): string {

@@ -42,8 +42,9 @@ const _HINTS: KeychainHints = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quoteSecurityArgument } from "./_keychain_macos.ts";
- * console.assert(quoteSecurityArgument('a "b" \\c') === '"a \\"b\\" \\\\c"');
+ * assert.equal(quoteSecurityArgument('a "b" \\c'), '"a \\"b\\" \\\\c"');
  * ```
  */
 export function quoteSecurityArgument(value: string): string {
@@ -59,12 +60,13 @@ export function quoteSecurityArgument(value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { macosBackend } from "./_keychain_macos.ts";
  * const backend = macosBackend(
  *   { service: "plextv", account: "default", label: "plextv (default)" },
  *   { spawn: () => Promise.resolve({ exitCode: 44, signal: null, stdout: "", stderr: "" }), timeoutMs: 1000 },
  * );
- * console.assert(await backend.read() === undefined);
+ * assert.equal(await backend.read(), undefined);
  * ```
  */
 export const macosBackend: BackendFactory = (item: KeychainItem, context: ToolContext): KeychainBackend => {

@@ -17,8 +17,9 @@ import { VAULT_HINT } from "./_keychain_errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeSecret } from "./_keychain_secret.ts";
- * console.assert(encodeSecret({ a: 1 }) === "eyJhIjoxfQ==");
+ * assert.equal(encodeSecret({ a: 1 }), "eyJhIjoxfQ==");
  * ```
  */
 export function encodeSecret(data: unknown): string {
@@ -48,8 +49,9 @@ const _BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeSecret } from "./_keychain_secret.ts";
- * console.assert(decodeSecret<{ a: number }>("eyJhIjoxfQ==\n", "plextv/default").a === 1);
+ * assert.equal(decodeSecret<{ a: number }>("eyJhIjoxfQ==\n", "plextv/default").a, 1);
  * ```
  */
 export function decodeSecret<T>(secret: string, item: string): T {
@@ -80,9 +82,10 @@ const _HEX = /^(?:[0-9a-fA-F]{2})+$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSecurityPassword } from "./_keychain_secret.ts";
- * console.assert(parseSecurityPassword("eyJhIjoxfQ==\n") === "eyJhIjoxfQ==");
- * console.assert(parseSecurityPassword("c3a96c6c650a\n") === "\u00e9lle\n");
+ * assert.equal(parseSecurityPassword("eyJhIjoxfQ==\n"), "eyJhIjoxfQ==");
+ * assert.equal(parseSecurityPassword("c3a96c6c650a\n"), "\u00e9lle\n");
  * ```
  */
 export function parseSecurityPassword(output: string): string {

@@ -36,12 +36,13 @@ const _HINTS: KeychainHints = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { secretServiceBackend } from "./_keychain_secret_service.ts";
  * const backend = secretServiceBackend(
  *   { service: "plextv", account: "default", label: "plextv (default)" },
  *   { spawn: () => Promise.resolve({ exitCode: 0, signal: null, stdout: "eyJhIjoxfQ==", stderr: "" }), timeoutMs: 1000 },
  * );
- * console.assert(await backend.read() === "eyJhIjoxfQ==");
+ * assert.equal(await backend.read(), "eyJhIjoxfQ==");
  * ```
  */
 export const secretServiceBackend: BackendFactory = (

@@ -103,6 +103,7 @@ const _MAX_OUTPUT = 1024 * 1024;
  *
  * @example Running a program
  * ```ts
+ * import assert from "node:assert/strict";
  * import process from "node:process";
  * import { nodeSpawner } from "./_keychain_spawn.ts";
  *
@@ -113,7 +114,7 @@ const _MAX_OUTPUT = 1024 * 1024;
  *   stdin: "",
  *   signal: new AbortController().signal,
  * });
- * console.assert(result.exitCode === 0);
+ * assert.equal(result.exitCode, 0);
  * ```
  */
 export function nodeSpawner(options: NodeSpawnerOptions = {}): Spawner {
@@ -241,13 +242,14 @@ export interface ToolCall {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runTool } from "./_keychain_spawn.ts";
  *
  * const result = await runTool(
  *   { spawn: () => Promise.resolve({ exitCode: 0, signal: null, stdout: "ok", stderr: "" }), timeoutMs: 1000 },
  *   { tool: "demo", command: "demo", args: [], hints: { missing: "Install demo", timeout: "Retry" } },
  * );
- * console.assert(result.stdout === "ok");
+ * assert.equal(result.stdout, "ok");
  * ```
  */
 export async function runTool(context: ToolContext, call: ToolCall): Promise<SpawnResult> {
@@ -321,8 +323,9 @@ function _spawnFailure(call: ToolCall, err: unknown): PlexError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeEnd } from "./_keychain_spawn.ts";
- * console.assert(describeEnd({ exitCode: 3, signal: null, stdout: "", stderr: "" }) === "exit 3");
+ * assert.equal(describeEnd({ exitCode: 3, signal: null, stdout: "", stderr: "" }), "exit 3");
  * ```
  */
 export function describeEnd(result: SpawnResult): string {

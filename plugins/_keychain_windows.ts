@@ -41,8 +41,9 @@ export const POWERSHELL_ARGS: readonly string[] = ["-NoProfile", "-NonInteractiv
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { powershellPath } from "./_keychain_windows.ts";
- * console.assert(powershellPath({ SystemRoot: "D:\\Win" }) === "D:\\Win\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+ * assert.equal(powershellPath({ SystemRoot: "D:\\Win" }), "D:\\Win\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
  * ```
  */
 export function powershellPath(env: Record<string, string | undefined> = process.env): string {
@@ -171,9 +172,10 @@ exit 0`,
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { windowsScript } from "./_keychain_windows.ts";
  * const script = windowsScript("read");
- * console.assert(script.startsWith("& {\n") && script.endsWith("\n}\n\n") && script.includes("CredReadW"));
+ * assert.ok(script.startsWith("& {\n") && script.endsWith("\n}\n\n") && script.includes("CredReadW"));
  * ```
  */
 export function windowsScript(operation: WindowsOperation): string {
@@ -188,8 +190,9 @@ export function windowsScript(operation: WindowsOperation): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { windowsDataLine } from "./_keychain_windows.ts";
- * console.assert(windowsDataLine("plextv/default") === "#cGxleHR2L2RlZmF1bHQ=\n");
+ * assert.equal(windowsDataLine("plextv/default"), "#cGxleHR2L2RlZmF1bHQ=\n");
  * ```
  */
 export function windowsDataLine(data: string | Uint8Array): string {
@@ -208,12 +211,13 @@ export function windowsDataLine(data: string | Uint8Array): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { windowsBackend } from "./_keychain_windows.ts";
  * const backend = windowsBackend(
  *   { service: "plextv", account: "default", label: "plextv (default)" },
  *   { spawn: () => Promise.resolve({ exitCode: 2, signal: null, stdout: "plextv:notfound\r\n", stderr: "" }), timeoutMs: 1000 },
  * );
- * console.assert(await backend.read() === undefined);
+ * assert.equal(await backend.read(), undefined);
  * ```
  */
 export const windowsBackend: BackendFactory = (item: KeychainItem, context: ToolContext): KeychainBackend => {

@@ -46,9 +46,10 @@ const _FORM = "redis://[user:password@]host:port/db?key=NAME (rediss:// for TLS)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRedisUri } from "./_redis_uri.ts";
  * const address = parseRedisUri("redis://:s3cret@127.0.0.1:6380/2?key=fleet-a");
- * console.assert(address.port === 6380 && address.db === 2 && address.key === "fleet-a");
+ * assert.ok(address.port === 6380 && address.db === 2 && address.key === "fleet-a");
  * ```
  */
 export function parseRedisUri(uri: string): RedisAddress {
@@ -93,9 +94,10 @@ export function parseRedisUri(uri: string): RedisAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRedisUri, redactedRedisUri } from "./_redis_uri.ts";
  * const text = redactedRedisUri(parseRedisUri("redis://app:s3cret@db.local:6379/0?key=k"));
- * console.assert(text === "redis://***@db.local:6379/0?key=k");
+ * assert.equal(text, "redis://***@db.local:6379/0?key=k");
  * ```
  */
 export function redactedRedisUri(address: RedisAddress): string {

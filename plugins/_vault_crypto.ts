@@ -27,10 +27,11 @@ const _MAX_CACHED_KEYS = 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VaultKeyring } from "./_vault_crypto.ts";
  * const keyring = new VaultKeyring("correct horse battery staple", "the example vault");
  * const keys = await keyring.keysFor(keyring.writeSalt(), 600_000);
- * console.assert(keys.keyCheck.length === 16);
+ * assert.equal(keys.keyCheck.length, 16);
  * ```
  */
 export class VaultKeyring {
@@ -129,12 +130,13 @@ export class VaultKeyring {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openVault, sealVault, VaultKeyring } from "./_vault_crypto.ts";
  * const keyring = new VaultKeyring("correct horse battery staple", "the example vault");
  * const salt = keyring.writeSalt();
  * const sealed = await sealVault(new TextEncoder().encode("{}"), await keyring.keysFor(salt, 600_000), salt, 600_000);
  * const opened = await openVault(sealed, keyring);
- * console.assert(opened.ok && new TextDecoder().decode(opened.plain) === "{}");
+ * assert.ok(opened.ok && new TextDecoder().decode(opened.plain) === "{}");
  * ```
  */
 export async function sealVault(
@@ -192,9 +194,10 @@ export type OpenedVault =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openVault, VaultKeyring } from "./_vault_crypto.ts";
  * const opened = await openVault(new TextEncoder().encode("{}"), new VaultKeyring("pw", "the example vault"));
- * console.assert(!opened.ok && opened.failure === "format");
+ * assert.ok(!opened.ok && opened.failure === "format");
  * ```
  */
 export async function openVault(bytes: Uint8Array<ArrayBuffer>, keyring: VaultKeyring): Promise<OpenedVault> {

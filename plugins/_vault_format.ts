@@ -58,6 +58,7 @@ export type ParsedVault =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeHeader, parseVault } from "./_vault_format.ts";
  * const header = await encodeHeader({
  *   iterations: 600_000,
@@ -68,7 +69,7 @@ export type ParsedVault =
  * });
  * const file = new Uint8Array(header.length + 16);
  * file.set(header);
- * console.assert((await parseVault(file)).ok);
+ * assert.ok((await parseVault(file)).ok);
  * ```
  */
 export async function encodeHeader(header: VaultHeader): Promise<Uint8Array<ArrayBuffer>> {
@@ -98,9 +99,10 @@ export async function encodeHeader(header: VaultHeader): Promise<Uint8Array<Arra
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseVault } from "./_vault_format.ts";
  * const parsed = await parseVault(new TextEncoder().encode("{}"));
- * console.assert(!parsed.ok && parsed.problem === "is not a plextv vault");
+ * assert.ok(!parsed.ok && parsed.problem === "is not a plextv vault");
  * ```
  */
 export async function parseVault(bytes: Uint8Array<ArrayBuffer>): Promise<ParsedVault> {
@@ -185,8 +187,9 @@ export async function parseVault(bytes: Uint8Array<ArrayBuffer>): Promise<Parsed
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bytesEqual } from "./_vault_format.ts";
- * console.assert(bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2)));
+ * assert.ok(bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2)));
  * ```
  */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -29,9 +29,10 @@ const _INFO_CHECK = new TextEncoder().encode("plextv-vault/1 key check");
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deriveVaultKeys } from "./_vault_keys.ts";
  * const { key, keyCheck } = await deriveVaultKeys("correct horse", new Uint8Array(16), 600_000);
- * console.assert(key.algorithm.name === "AES-GCM" && keyCheck.length === 16);
+ * assert.ok(key.algorithm.name === "AES-GCM" && keyCheck.length === 16);
  * ```
  */
 export async function deriveVaultKeys(

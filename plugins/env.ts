@@ -18,13 +18,13 @@
  *
  * @example A CI job that reads its device from the environment
  * ```ts
- * import { openStore } from "../lib/store/registry.ts";
- * import "./env.ts";
+ * import assert from "node:assert/strict";
+ * import { envStore } from "./env.ts";
  *
- * const store = await openStore("env:", {
+ * const store = envStore({
  *   env: { PLEXTV_CLIENT_ID: "0d6e7f2a", PLEXTV_TOKEN: "abcdefghij0123456789" },
  * });
- * console.assert((await store.load())?.token === "abcdefghij0123456789");
+ * assert.equal((await store.load())?.token, "abcdefghij0123456789");
  * ```
  *
  * @module
@@ -61,9 +61,10 @@ export interface EnvStoreOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { envStore, type EnvStore } from "./env.ts";
  * const store: EnvStore = envStore({ env: {} });
- * console.assert(store.persistent === false && store.prefix === "PLEXTV_");
+ * assert.ok(store.persistent === false && store.prefix === "PLEXTV_");
  * ```
  */
 export interface EnvStore extends SecureStore<SecureData> {
@@ -87,6 +88,7 @@ export interface EnvStore extends SecureStore<SecureData> {
  *
  * @example A refreshed token is kept in memory only
  * ```ts
+ * import assert from "node:assert/strict";
  * import { envStore } from "./env.ts";
  *
  * const warnings: string[] = [];
@@ -96,8 +98,8 @@ export interface EnvStore extends SecureStore<SecureData> {
  * });
  * const data = await store.load();
  * await store.save({ ...data!, token: "klmnopqrst0123456789" });
- * console.assert((await store.load())?.token === "klmnopqrst0123456789");
- * console.assert(warnings.length === 1);
+ * assert.equal((await store.load())?.token, "klmnopqrst0123456789");
+ * assert.equal(warnings.length, 1);
  * ```
  */
 export function envStore(options: EnvStoreOptions = {}): EnvStore {

@@ -33,6 +33,7 @@
  *
  * @example The device data in the keychain (a recording spawner stands in for the OS tool here)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keychainStore, type Spawner } from "./keychain.ts";
  *
  * let kept = "";
@@ -42,15 +43,15 @@
  * };
  * const store = keychainStore({ service: "my-app", platform: "linux", spawn: fakeSecretTool });
  * await store.save({ version: 1, clientId: "0d6e7f2a" });
- * console.assert((await store.load())?.clientId === "0d6e7f2a");
+ * assert.equal((await store.load())?.clientId, "0d6e7f2a");
  * ```
  *
  * @example Opening it by URI
  * ```ts ignore
- * import "@plexkit/plextv/plugins/keychain";
- * import { openStore } from "@plexkit/plextv";
+ * import { StoreRegistry } from "@plexkit/plextv";
+ * import { keychainScheme } from "@plexkit/plextv/plugins/keychain";
  *
- * const store = await openStore("keychain:my-app/work");
+ * const store = await new StoreRegistry(keychainScheme).open("keychain:my-app/work");
  * ```
  *
  * @module
@@ -119,9 +120,10 @@ export interface KeychainStoreOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keychainStore, type KeychainStore } from "./keychain.ts";
  * const store: KeychainStore = keychainStore({ service: "my-app", platform: "darwin" });
- * console.assert(store.backend === "macos" && store.account === "default");
+ * assert.ok(store.backend === "macos" && store.account === "default");
  * ```
  */
 export interface KeychainStore<T = SecureData> extends SecureStore<T> {
@@ -148,8 +150,9 @@ const _BACKENDS: Record<KeychainBackendName, BackendFactory> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keychainBackendFor } from "./keychain.ts";
- * console.assert(keychainBackendFor("win32") === "windows" && keychainBackendFor("freebsd") === "secret-service");
+ * assert.ok(keychainBackendFor("win32") === "windows" && keychainBackendFor("freebsd") === "secret-service");
  * ```
  */
 export function keychainBackendFor(platform: string): KeychainBackendName {
@@ -172,6 +175,7 @@ export function keychainBackendFor(platform: string): KeychainBackendName {
  *
  * @example Errors say what to do
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isPlexError } from "../lib/errors.ts";
  * import { keychainStore } from "./keychain.ts";
  *
@@ -181,7 +185,7 @@ export function keychainBackendFor(platform: string): KeychainBackendName {
  *   spawn: () => Promise.reject(Object.assign(new Error("spawn secret-tool ENOENT"), { code: "ENOENT" })),
  * });
  * const err = await store.load().catch((err) => err);
- * console.assert(isPlexError(err, "store_unavailable") && err.hint!.includes("--store vault:PATH"));
+ * assert.ok(isPlexError(err, "store_unavailable") && err.hint!.includes("--store vault:PATH"));
  * ```
  */
 export function keychainStore<T = SecureData>(options: KeychainStoreOptions): KeychainStore<T> {
@@ -227,9 +231,10 @@ export function keychainStore<T = SecureData>(options: KeychainStoreOptions): Ke
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseKeychainUri } from "./keychain.ts";
- * console.assert(parseKeychainUri("my-app").account === "default");
- * console.assert(parseKeychainUri("my-app/work").account === "work");
+ * assert.equal(parseKeychainUri("my-app").account, "default");
+ * assert.equal(parseKeychainUri("my-app/work").account, "work");
  * ```
  */
 export function parseKeychainUri(

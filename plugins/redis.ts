@@ -113,18 +113,20 @@ return 0`;
  *
  * @example Round trip (needs a Redis server)
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { RedisStore } from "./redis.ts";
  * const store = new RedisStore("redis://127.0.0.1:6379/0?key=example", { passphrase: "correct horse battery staple" });
  * await store.save({ version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" });
- * console.assert((await store.load())?.token === "abcdefghij0123456789");
+ * assert.equal((await store.load())?.token, "abcdefghij0123456789");
  * await store.close();
  * ```
  *
  * @example Describing a store prints no password
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RedisStore } from "./redis.ts";
  * const store = new RedisStore("redis://app:s3cret@127.0.0.1:6379/0?key=fleet", { passphrase: "pw" });
- * console.assert(String(store) === "RedisStore(redis://***@127.0.0.1:6379/0?key=fleet)");
+ * assert.equal(String(store), "RedisStore(redis://***@127.0.0.1:6379/0?key=fleet)");
  * ```
  */
 export class RedisStore implements SecureStore<SecureData> {

@@ -58,6 +58,7 @@
  *
  * @example Keeping the device data in a vault
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mkdtemp, rm } from "node:fs/promises";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
@@ -67,7 +68,7 @@
  * const dir = await mkdtemp(join(tmpdir(), "plextv-"));
  * const vault = new Vault<SecureData>(join(dir, "device.vault"), "correct horse battery staple");
  * await vault.save({ version: 1, clientId: "0d6e7f2a", token: "abcdefghij0123456789" });
- * console.assert((await vault.load())?.token === "abcdefghij0123456789");
+ * assert.equal((await vault.load())?.token, "abcdefghij0123456789");
  * await rm(dir, { recursive: true });
  * ```
  *
@@ -128,6 +129,7 @@ export interface VaultOptions {
  *
  * @example Round trip, and a wrong passphrase
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mkdtemp, rm } from "node:fs/promises";
  * import { tmpdir } from "node:os";
  * import { join } from "node:path";
@@ -138,8 +140,8 @@ export interface VaultOptions {
  * const path = join(dir, "settings.vault");
  * await new Vault<{ apiKey: string }>(path, "right passphrase").save({ apiKey: "k-123" });
  * const wrong = new Vault<{ apiKey: string }>(path, () => Promise.resolve("wrong passphrase"));
- * await wrong.load().catch((err) => console.assert(isPlexError(err, "wrong_passphrase")));
- * console.assert(!String(wrong).includes("wrong passphrase"));
+ * await wrong.load().catch((err) => assert.ok(isPlexError(err, "wrong_passphrase")));
+ * assert.ok(!String(wrong).includes("wrong passphrase"));
  * await rm(dir, { recursive: true });
  * ```
  */

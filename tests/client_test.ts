@@ -1,7 +1,7 @@
 // The plex.tv client, end to end against the emulator serving the recorded
 // payloads of tests/fixtures/plex.tv/: every call, its request, and the
 // typed errors for 401, 404, 429, 5xx and malformed bodies.
-import { fixture as readFixture, FIXTURES_DIR } from "./_fixtures.ts";
+import { fixture as readFixture, FIXTURES_DIR } from "./_helpers/fixtures.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "../lib/client.ts";

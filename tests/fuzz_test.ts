@@ -2,7 +2,7 @@
 // sends — error bodies, XML, the flows' process*Response functions, tokens,
 // JWTs, Retry-After, the vault format — answers a value or a typed PlexError
 // for any input, never another exception, and never takes long.
-import { fixture } from "./_fixtures.ts";
+import { fixture } from "./_helpers/fixtures.ts";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

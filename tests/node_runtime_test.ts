@@ -14,7 +14,7 @@ describe("the library under Node", () => {
   it("signs in, registers a device key, refreshes a JWT and reads the account", () => {
     const bundle = join(out, "entry.mjs");
     execFileSync(join(root, "node_modules/.bin/esbuild"), [
-      join(root, "tests/_node_entry.ts"),
+      join(root, "tests/_helpers/node_entry.ts"),
       "--bundle",
       "--platform=node",
       "--format=esm",

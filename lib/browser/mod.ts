@@ -388,6 +388,7 @@ export async function finishForwardedSignIn(
  *
  * @example With another storage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { browserClientId } from "./mod.ts";
  * const items = new Map<string, string>();
  * const storage = {
@@ -396,7 +397,7 @@ export async function finishForwardedSignIn(
  *   removeItem: (key: string) => void items.delete(key),
  * };
  * const id = browserClientId("my-app:client-id", storage);
- * console.assert(browserClientId("my-app:client-id", storage) === id);
+ * assert.equal(browserClientId("my-app:client-id", storage), id);
  * ```
  */
 export function browserClientId(storageKey: string = CLIENT_ID_KEY, storage?: BrowserStorage): string {

@@ -50,9 +50,10 @@ function _parseOptions(specs: Record<string, OptionSpec>): _ParseOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { commandGroups } from "./args.ts";
  * const run = () => Promise.resolve(0);
- * console.assert(commandGroups([{ name: "home users", summary: "", usage: "", options: {}, run }])[0] === "home");
+ * assert.equal(commandGroups([{ name: "home users", summary: "", usage: "", options: {}, run }])[0], "home");
  * ```
  */
 export function commandGroups(commands: readonly Command[]): string[] {
@@ -69,11 +70,12 @@ export function commandGroups(commands: readonly Command[]): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandLine } from "./args.ts";
  * const run = () => Promise.resolve(0);
  * const login = { name: "login", summary: "", usage: "", options: { username: { type: "string" as const, help: "" } }, run };
  * const invocation = parseCommandLine(["--json", "login", "--username", "me"], [login]);
- * console.assert(invocation.command === login && invocation.args.values.username === "me");
+ * assert.ok(invocation.command === login && invocation.args.values.username === "me");
  * ```
  */
 export function parseCommandLine(argv: string[], commands: readonly Command[]): Invocation {

@@ -88,8 +88,9 @@ export interface Command {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stringOption } from "./command.ts";
- * console.assert(stringOption({ values: { username: "me" }, positionals: [] }, "username") === "me");
+ * assert.equal(stringOption({ values: { username: "me" }, positionals: [] }, "username"), "me");
  * ```
  */
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
@@ -106,8 +107,9 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flagOption } from "./command.ts";
- * console.assert(flagOption({ values: { jwt: true }, positionals: [] }, "jwt"));
+ * assert.ok(flagOption({ values: { jwt: true }, positionals: [] }, "jwt"));
  * ```
  */
 export function flagOption(args: ParsedArgs, name: string): boolean {

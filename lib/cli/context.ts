@@ -45,8 +45,9 @@ export type ClientIdOrigin = "--client-id" | "PLEXTV_CLIENT_ID" | "store" | "con
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cliDevice } from "./context.ts";
- * console.assert(cliDevice().product === "plextv");
+ * assert.equal(cliDevice().product, "plextv");
  * ```
  */
 export function cliDevice(): Config["device"] {
@@ -70,8 +71,9 @@ export function cliDevice(): Config["device"] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { notSignedIn } from "./context.ts";
- * console.assert(notSignedIn().exitCode === 4);
+ * assert.equal(notSignedIn().exitCode, 4);
  * ```
  */
 export function notSignedIn(): CliError {

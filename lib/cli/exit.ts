@@ -12,8 +12,9 @@ import { PlexError, type PlexErrorCode } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EXIT } from "./exit.ts";
- * console.assert(EXIT.auth === 4);
+ * assert.equal(EXIT.auth, 4);
  * ```
  */
 export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2; readonly auth: 4 } = {
@@ -46,9 +47,10 @@ export interface CliErrorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CliError, EXIT } from "./exit.ts";
  * const err = new CliError("Unknown command foo", { exitCode: EXIT.usage, hint: "Run plextv help" });
- * console.assert(err.exitCode === 2);
+ * assert.equal(err.exitCode, 2);
  * ```
  */
 export class CliError extends Error {
@@ -80,8 +82,9 @@ export class CliError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { usageError } from "./exit.ts";
- * console.assert(usageError("Unknown option --x", "Run plextv help").exitCode === 2);
+ * assert.equal(usageError("Unknown option --x", "Run plextv help").exitCode, 2);
  * ```
  */
 export function usageError(message: string, hint?: string): CliError {
@@ -118,10 +121,11 @@ const _USAGE_CODES: readonly PlexErrorCode[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exitCodeOf } from "./exit.ts";
  * import { PlexError } from "../errors.ts";
- * console.assert(exitCodeOf(new PlexError("unauthorized", "Not signed in")) === 4);
- * console.assert(exitCodeOf(new PlexError("network_error", "Unreachable")) === 1);
+ * assert.equal(exitCodeOf(new PlexError("unauthorized", "Not signed in")), 4);
+ * assert.equal(exitCodeOf(new PlexError("network_error", "Unreachable")), 1);
  * ```
  */
 export function exitCodeOf(err: unknown): number {

@@ -36,9 +36,10 @@ export interface Folders {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cliFolders } from "./folders.ts";
  * const folders = cliFolders({ XDG_DATA_HOME: "/tmp/data" }, "linux", "/home/me");
- * console.assert(folders.config === "/home/me/.config/plextv" && folders.data === "/tmp/data/plextv");
+ * assert.ok(folders.config === "/home/me/.config/plextv" && folders.data === "/tmp/data/plextv");
  * ```
  */
 export function cliFolders(

@@ -10,8 +10,9 @@ import type { OptionSpec } from "./command.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GLOBAL_OPTIONS } from "./globals.ts";
- * console.assert(GLOBAL_OPTIONS.store.type === "string");
+ * assert.equal(GLOBAL_OPTIONS.store.type, "string");
  * ```
  */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -47,8 +48,9 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ENVIRONMENT } from "./globals.ts";
- * console.assert(ENVIRONMENT.some(([name]) => name === "PLEX_TOKEN"));
+ * assert.ok(ENVIRONMENT.some(([name]) => name === "PLEX_TOKEN"));
  * ```
  */
 export const ENVIRONMENT: readonly [string, string][] = [

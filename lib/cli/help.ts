@@ -29,9 +29,10 @@ function _options(specs: Record<string, OptionSpec>): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { overviewHelp } from "./help.ts";
  * const run = () => Promise.resolve(0);
- * console.assert(overviewHelp([{ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }]).includes("token"));
+ * assert.ok(overviewHelp([{ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }]).includes("token"));
  * ```
  */
 export function overviewHelp(
@@ -72,9 +73,10 @@ export function overviewHelp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { commandHelp } from "./help.ts";
  * const run = () => Promise.resolve(0);
- * console.assert(commandHelp({ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }).startsWith("Print a valid token"));
+ * assert.ok(commandHelp({ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }).startsWith("Print a valid token"));
  * ```
  */
 export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim"> = _PLAIN): string {
@@ -101,9 +103,10 @@ export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim">
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { groupHelp } from "./help.ts";
  * const run = () => Promise.resolve(0);
- * console.assert(groupHelp("home", [{ name: "home users", summary: "List", usage: "plextv home users", options: {}, run }]).includes("home users"));
+ * assert.ok(groupHelp("home", [{ name: "home users", summary: "List", usage: "plextv home users", options: {}, run }]).includes("home users"));
  * ```
  */
 export function groupHelp(

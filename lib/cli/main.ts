@@ -45,10 +45,11 @@ export interface MainOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { main } from "./main.ts";
  * const printed: string[] = [];
  * const code = await main(["--version"], { stdout: { write: (t: string) => printed.push(t) } });
- * console.assert(code === 0 && printed[0].startsWith("plextv "));
+ * assert.ok(code === 0 && printed[0].startsWith("plextv "));
  * ```
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {

@@ -60,9 +60,10 @@ type Paint = (text: string) => string;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Output } from "./output.ts";
  * const out = new Output({ noColor: true });
- * console.assert(out.style.bold("x") === "x");
+ * assert.equal(out.style.bold("x"), "x");
  * ```
  */
 export interface Style {
@@ -91,13 +92,14 @@ function _paint(enabled: boolean, open: number, close: number): Paint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Output } from "./output.ts";
  * const written: string[] = [];
  * const sink = { write: (text: string) => written.push(text) };
  * const out = new Output({ stdout: sink, stderr: sink, noColor: true });
  * out.addSecret("hunter22");
  * out.info("password hunter22 accepted");
- * console.assert(written[0] === "password *** accepted\n");
+ * assert.equal(written[0], "password *** accepted\n");
  * ```
  */
 export class Output {

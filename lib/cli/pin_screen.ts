@@ -18,8 +18,9 @@ const _FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clock } from "./pin_screen.ts";
- * console.assert(clock(899) === "14:59" && clock(3_725) === "1:02:05");
+ * assert.ok(clock(899) === "14:59" && clock(3_725) === "1:02:05");
  * ```
  */
 export function clock(seconds: number): string {
@@ -39,9 +40,10 @@ export function clock(seconds: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { qrLink } from "./pin_screen.ts";
  * const long = "https://app.plex.tv/auth#?clientID=c1&code=abc&context%5Bdevice%5D%5Bproduct%5D=plextv&context%5Bdevice%5D%5Bplatform%5D=Linux";
- * console.assert(qrLink(long) === "https://app.plex.tv/auth#?clientID=c1&code=abc&context%5Bdevice%5D%5Bproduct%5D=plextv");
+ * assert.equal(qrLink(long), "https://app.plex.tv/auth#?clientID=c1&code=abc&context%5Bdevice%5D%5Bproduct%5D=plextv");
  * ```
  */
 export function qrLink(url: string): string {
@@ -62,6 +64,7 @@ export function qrLink(url: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Output } from "./output.ts";
  * import { PinScreen } from "./pin_screen.ts";
  * const written: string[] = [];
@@ -69,7 +72,7 @@ export function qrLink(url: string): string {
  * const screen = new PinScreen(out);
  * await screen.show({ id: 1, code: "7RQZ", expiresIn: 900, createdAt: new Date(), expiresAt: new Date(Date.now() + 900_000), authToken: null }, "https://plex.tv/link/?pin=7RQZ");
  * screen.stop("approved");
- * console.assert(written.join("").includes("7RQZ"));
+ * assert.ok(written.join("").includes("7RQZ"));
  * ```
  */
 export class PinScreen {

@@ -42,8 +42,9 @@ export interface Source {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cancelled } from "./prompt.ts";
- * console.assert(cancelled().exitCode === 2);
+ * assert.equal(cancelled().exitCode, 2);
  * ```
  */
 export function cancelled(): CliError {
@@ -55,11 +56,12 @@ export function cancelled(): CliError {
  *
  * @example Reading piped lines
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Readable } from "node:stream";
  * import { Prompter } from "./prompt.ts";
  * const prompter = new Prompter(Readable.from(["first\nsecond\n"]), { write: () => true });
- * console.assert(await prompter.line() === "first" && await prompter.line() === "second");
- * console.assert(await prompter.line() === undefined);
+ * assert.ok(await prompter.line() === "first" && await prompter.line() === "second");
+ * assert.equal(await prompter.line(), undefined);
  * ```
  */
 export class Prompter {

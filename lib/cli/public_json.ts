@@ -25,10 +25,11 @@ const _SECRET_KEYS = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { publicJson } from "./public_json.ts";
  * import { Token } from "../token.ts";
  * const safe = publicJson({ username: "me", authToken: new Token("abcdefghij0123456789"), joinedAt: new Date(0) });
- * console.assert(JSON.stringify(safe) === '{"username":"me","joinedAt":"1970-01-01T00:00:00.000Z"}');
+ * assert.equal(JSON.stringify(safe), '{"username":"me","joinedAt":"1970-01-01T00:00:00.000Z"}');
  * ```
  */
 export function publicJson(value: unknown): unknown {
@@ -55,8 +56,9 @@ export function publicJson(value: unknown): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shortDate } from "./public_json.ts";
- * console.assert(shortDate(new Date("2026-12-04T10:00:00Z")) === "2026-12-04 10:00 UTC");
+ * assert.equal(shortDate(new Date("2026-12-04T10:00:00Z")), "2026-12-04 10:00 UTC");
  * ```
  */
 export function shortDate(date: Date | null | undefined): string {
@@ -73,8 +75,9 @@ export function shortDate(date: Date | null | undefined): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { relative } from "./public_json.ts";
- * console.assert(relative(new Date(2 * 86_400_000 + 1000), new Date(0)) === "in 2 days");
+ * assert.equal(relative(new Date(2 * 86_400_000 + 1000), new Date(0)), "in 2 days");
  * ```
  */
 export function relative(date: Date, now: Date = new Date()): string {

@@ -17,9 +17,10 @@ import QRCode from "qrcode";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { drawQr } from "./qr.ts";
  * const lines = drawQr("https://plex.tv/link/?pin=7RQZ", false);
- * console.assert(lines.length > 10 && lines.every((line) => line.length === lines[0].length));
+ * assert.ok(lines.length > 10 && lines.every((line) => line.length === lines[0].length));
  * ```
  */
 export function drawQr(text: string, colour: boolean): string[] {

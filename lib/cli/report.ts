@@ -43,11 +43,12 @@ function _causes(err: unknown): unknown[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CliError } from "./exit.ts";
  * import { PlexError, type PlexErrorCode } from "../errors.ts";
  * import { primaryError } from "./report.ts";
  * const inner = new CliError("Cancelled", { exitCode: 2 });
- * console.assert(primaryError(new PlexError("store_error", "No passphrase", { cause: inner })) === inner);
+ * assert.equal(primaryError(new PlexError("store_error", "No passphrase", { cause: inner })), inner);
  * ```
  */
 export function primaryError(err: unknown): unknown {
@@ -64,13 +65,14 @@ export function primaryError(err: unknown): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Output } from "./output.ts";
  * import { PlexError, type PlexErrorCode } from "../errors.ts";
  * import { reportError } from "./report.ts";
  * const lines: string[] = [];
  * const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true });
  * const code = reportError(new PlexError("network_error", "The request to http://127.0.0.1:9 failed", { hint: "Check the network" }), out);
- * console.assert(code === 1 && lines[0] === "error: The request to http://127.0.0.1:9 failed. Check the network\n");
+ * assert.ok(code === 1 && lines[0] === "error: The request to http://127.0.0.1:9 failed. Check the network\n");
  * ```
  */
 export function reportError(err: unknown, out: Output, cancelled = false): number {

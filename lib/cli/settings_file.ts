@@ -35,8 +35,9 @@ export interface Settings {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSettings } from "./settings_file.ts";
- * console.assert(Object.keys(await readSettings("/nonexistent/plextv")).length === 0);
+ * assert.equal(Object.keys(await readSettings("/nonexistent/plextv")).length, 0);
  * ```
  */
 export async function readSettings(folder: string): Promise<Settings> {
@@ -66,10 +67,11 @@ export async function readSettings(folder: string): Promise<Settings> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSettings, writeSettings } from "./settings_file.ts";
  * const folder = await Deno.makeTempDir();
  * await writeSettings(folder, { clientId: "abc" });
- * console.assert((await readSettings(folder)).clientId === "abc");
+ * assert.equal((await readSettings(folder)).clientId, "abc");
  * ```
  */
 export async function writeSettings(folder: string, settings: Settings): Promise<void> {
@@ -89,9 +91,10 @@ export async function writeSettings(folder: string, settings: Settings): Promise
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { installationClientId } from "./settings_file.ts";
  * const folder = await Deno.makeTempDir();
- * console.assert(await installationClientId(folder) === await installationClientId(folder));
+ * assert.equal(await installationClientId(folder), await installationClientId(folder));
  * ```
  */
 export async function installationClientId(folder: string): Promise<string> {
@@ -112,10 +115,11 @@ export async function installationClientId(folder: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { installationClientId, saveClientId } from "./settings_file.ts";
  * const folder = await Deno.makeTempDir();
  * await saveClientId(folder, "new-id");
- * console.assert(await installationClientId(folder) === "new-id");
+ * assert.equal(await installationClientId(folder), "new-id");
  * ```
  */
 export async function saveClientId(folder: string, clientId: string): Promise<void> {

@@ -188,8 +188,9 @@ export async function loadPlugins(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pluginModules } from "./stores.ts";
- * console.assert(pluginModules(["./a.ts"], { PLEXTV_PLUGINS: "./b.ts, ./c.ts" }).join() === "./b.ts,./c.ts,./a.ts");
+ * assert.equal(pluginModules(["./a.ts"], { PLEXTV_PLUGINS: "./b.ts, ./c.ts" }).join(), "./b.ts,./c.ts,./a.ts");
  * ```
  */
 export function pluginModules(

@@ -21,9 +21,10 @@ function _width(text: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "./table.ts";
  * const text = table(["NAME", "ID"], [["alpha", "1"], ["b", ""]]);
- * console.assert(text === "NAME   ID\nalpha  1\nb      -");
+ * assert.equal(text, "NAME   ID\nalpha  1\nb      -");
  * ```
  */
 export function table(
@@ -49,8 +50,9 @@ export function table(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fields } from "./table.ts";
- * console.assert(fields([["Name", "me"], ["Email", undefined], ["Id", "1"]]) === "Name: me\nId:   1");
+ * assert.equal(fields([["Name", "me"], ["Email", undefined], ["Id", "1"]]), "Name: me\nId:   1");
  * ```
  */
 export function fields(

@@ -288,12 +288,12 @@ const accountValidator = object<Account>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAccount } from "./account.ts";
- * try {
- *   parseAccount({ id: "62735028", uuid: "b9h6f3c8k1" });
- * } catch (err) {
- *   console.assert((err as Error).message === "id should be an integer, got string");
- * }
+ * assert.throws(() => parseAccount({ id: "62735028", uuid: "b9h6f3c8k1" }), {
+ *   code: "invalid_response",
+ *   message: /should be a string, got undefined|should be an integer, got string/,
+ * });
  * ```
  */
 export function parseAccount(doc: unknown): Account {
@@ -310,12 +310,9 @@ export function parseAccount(doc: unknown): Account {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAccountXml } from "./account.ts";
- * try {
- *   parseAccountXml('<user id="12345" uuid="1234567890"/>');
- * } catch (err) {
- *   console.assert((err as { code: string }).code === "invalid_response");
- * }
+ * assert.throws(() => parseAccountXml('<user id="12345" uuid="1234567890"/>'), { code: "invalid_response" });
  * ```
  */
 export function parseAccountXml(text: string): Account {
@@ -366,13 +363,14 @@ export function userRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processUserResponse } from "./account.ts";
- * try {
- *   processUserResponse({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
- *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' });
- * } catch (err) {
- *   console.assert((err as { code: string }).code === "unauthorized");
- * }
+ * assert.throws(
+ *   () =>
+ *     processUserResponse({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
+ *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' }),
+ *   { code: "unauthorized" },
+ * );
  * ```
  */
 export function processUserResponse(response: PlexResponse): Account {

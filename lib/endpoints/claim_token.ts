@@ -47,9 +47,10 @@ export function claimTokenRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processClaimTokenResponse } from "./claim_token.ts";
  * const claim = processClaimTokenResponse({ status: 200, headers: new Headers(), url: "", body: '{"token":"claim-abc123"}' });
- * console.assert(claim === "claim-abc123");
+ * assert.equal(claim, "claim-abc123");
  * ```
  */
 export function processClaimTokenResponse(response: PlexResponse): string {

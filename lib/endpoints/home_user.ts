@@ -124,9 +124,10 @@ const homeValidator = object<Home>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseHome } from "./home_user.ts";
  * const home = parseHome({ id: 1, name: "Home", users: [{ id: 2, uuid: "u2", title: "Kid", restricted: true, protected: 1 }] });
- * console.assert(home.users[0]?.protected === true && home.users[0].admin === false);
+ * assert.ok(home.users[0]?.protected === true && home.users[0].admin === false);
  * ```
  */
 export function parseHome(doc: unknown): Home {
@@ -163,9 +164,10 @@ export function homeUsersRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processHomeUsersResponse } from "./home_user.ts";
  * const home = processHomeUsersResponse({ status: 200, headers: new Headers(), url: "", body: '{"users":[]}' });
- * console.assert(home.users.length === 0);
+ * assert.equal(home.users.length, 0);
  * ```
  */
 export function processHomeUsersResponse(response: PlexResponse): Home {
@@ -232,13 +234,14 @@ export function switchHomeUserRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processSwitchHomeUserResponse } from "./home_user.ts";
- * try {
- *   processSwitchHomeUserResponse({ status: 403, headers: new Headers(), url: "",
- *     body: '{"errors":[{"code":1041,"message":"A valid PIN is required to perform this action","status":403}]}' });
- * } catch (err) {
- *   console.assert((err as { code: string }).code === "pin_required");
- * }
+ * assert.throws(
+ *   () =>
+ *     processSwitchHomeUserResponse({ status: 403, headers: new Headers(), url: "",
+ *     body: '{"errors":[{"code":1041,"message":"A valid PIN is required to perform this action","status":403}]}' }),
+ *   { code: "pin_required" },
+ * );
  * ```
  */
 export function processSwitchHomeUserResponse(response: PlexResponse): Token {

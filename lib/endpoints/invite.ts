@@ -86,10 +86,11 @@ const inviteValidator = object<Invite>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseInvites } from "./invite.ts";
  * const [invite] = parseInvites(`<MediaContainer size="1"><Invite id="12345" createdAt="1635126033" friend="1"
  *   username="testuser"><Server name="testserver" numLibraries="2"/></Invite></MediaContainer>`);
- * console.assert(invite?.friend && invite.servers[0]?.numLibraries === 2);
+ * assert.ok(invite?.friend && invite.servers[0]?.numLibraries === 2);
  * ```
  */
 export function parseInvites(text: string): Invite[] {
@@ -148,8 +149,9 @@ export function invitesRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processInvitesResponse } from "./invite.ts";
- * console.assert(processInvitesResponse({ status: 200, headers: new Headers(), url: "", body: "<MediaContainer/>" }).length === 0);
+ * assert.equal(processInvitesResponse({ status: 200, headers: new Headers(), url: "", body: "<MediaContainer/>" }).length, 0);
  * ```
  */
 export function processInvitesResponse(response: PlexResponse): Invite[] {

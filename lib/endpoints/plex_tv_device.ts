@@ -110,10 +110,11 @@ const plexTvDeviceValidator = object<PlexTvDevice>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePlexTvDevices } from "./plex_tv_device.ts";
  * const [phone] = parsePlexTvDevices([{ id: 1, name: "iPhone", product: "Plex for iOS", clientIdentifier: "c1",
  *   createdAt: "2021-10-02T17:06:40Z", token: "abcdefghij0123456789", provides: "client,player" }]);
- * console.assert(phone?.provides.length === 2 && phone.syncLists.length === 0);
+ * assert.ok(phone?.provides.length === 2 && phone.syncLists.length === 0);
  * ```
  */
 export function parsePlexTvDevices(doc: unknown): PlexTvDevice[] {
@@ -150,8 +151,9 @@ export function plexTvDevicesRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processPlexTvDevicesResponse } from "./plex_tv_device.ts";
- * console.assert(processPlexTvDevicesResponse({ status: 200, headers: new Headers(), url: "", body: "[]" }).length === 0);
+ * assert.equal(processPlexTvDevicesResponse({ status: 200, headers: new Headers(), url: "", body: "[]" }).length, 0);
  * ```
  */
 export function processPlexTvDevicesResponse(response: PlexResponse): PlexTvDevice[] {

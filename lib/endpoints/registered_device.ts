@@ -159,14 +159,15 @@ const deviceValidator = object<RegisteredDevice>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRegisteredDevices } from "./registered_device.ts";
  * const [tv] = parseRegisteredDevices(`<MediaContainer>
  *   <Device name="TV" product="Plex for Android (TV)" clientIdentifier="c1" id="7" token="abcdefghij0123456789"
  *     provides="player,controller" createdAt="1601489892" lastSeenAt="" vendor="">
  *     <Connection uri="http://192.168.1.19:32500"/>
  *   </Device></MediaContainer>`);
- * console.assert(tv?.createdAt?.getUTCFullYear() === 2020 && tv.lastSeenAt === undefined);
- * console.assert(tv?.provides.includes("player") && !String(tv.token).includes("abcdef"));
+ * assert.ok(tv?.createdAt?.getUTCFullYear() === 2020 && tv.lastSeenAt === undefined);
+ * assert.ok(tv?.provides.includes("player") && !String(tv.token).includes("abcdef"));
  * ```
  */
 export function parseRegisteredDevices(text: string): RegisteredDevice[] {
@@ -188,9 +189,10 @@ export function parseRegisteredDevices(text: string): RegisteredDevice[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isMediaServer } from "./registered_device.ts";
- * console.assert(isMediaServer({ product: "Plex Media Server", provides: [] }));
- * console.assert(!isMediaServer({ product: "Plex Web", provides: ["client"] }));
+ * assert.ok(isMediaServer({ product: "Plex Media Server", provides: [] }));
+ * assert.ok(!isMediaServer({ product: "Plex Web", provides: ["client"] }));
  * ```
  */
 export function isMediaServer(device: { product?: string; provides: readonly string[] }): boolean {
@@ -227,10 +229,11 @@ export function registeredDevicesRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processRegisteredDevicesResponse } from "./registered_device.ts";
  * const devices = processRegisteredDevicesResponse({ status: 200, headers: new Headers(), url: "",
  *   body: '<MediaContainer><Device name="NAS" product="Plex Media Server" clientIdentifier="c2" id="9" provides="server"/></MediaContainer>' });
- * console.assert(devices[0]?.id === 9 && devices[0].connections.length === 0);
+ * assert.ok(devices[0]?.id === 9 && devices[0].connections.length === 0);
  * ```
  */
 export function processRegisteredDevicesResponse(response: PlexResponse): RegisteredDevice[] {

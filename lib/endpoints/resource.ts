@@ -159,11 +159,12 @@ const resourceValidator = object<Resource>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseResources } from "./resource.ts";
  * const [server] = parseResources([{ name: "NAS", product: "Plex Media Server", clientIdentifier: "m1",
  *   createdAt: "2020-01-12T15:30:18Z", lastSeenAt: "2024-09-05T03:15:45Z", provides: "server", ownerId: null,
  *   accessToken: "abcdefghij0123456789", owned: true, connections: [] }]);
- * console.assert(server?.owned && server.provides[0] === "server" && !JSON.stringify(server).includes("abcdef"));
+ * assert.ok(server?.owned && server.provides[0] === "server" && !JSON.stringify(server).includes("abcdef"));
  * ```
  */
 export function parseResources(doc: unknown): Resource[] {
@@ -181,13 +182,14 @@ export function parseResources(doc: unknown): Resource[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseResourcesXml } from "./resource.ts";
  * const [server] = parseResourcesXml(`<MediaContainer size="1">
  *   <Device name="NAS" product="Plex Media Server" clientIdentifier="m1" createdAt="1429510140" lastSeenAt="1605500006"
  *     provides="server" owned="1" accessToken="abcdefghij0123456789">
  *     <Connection protocol="https" address="1.2.3.4" port="32400" uri="https://1-2-3-4.x.plex.direct:32400" local="1"/>
  *   </Device></MediaContainer>`);
- * console.assert(server?.connections[0]?.port === 32400 && server.connections[0].relay === false);
+ * assert.ok(server?.connections[0]?.port === 32400 && server.connections[0].relay === false);
  * ```
  */
 export function parseResourcesXml(text: string): Resource[] {
@@ -260,8 +262,9 @@ export function resourcesRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processResourcesResponse } from "./resource.ts";
- * console.assert(processResourcesResponse({ status: 200, headers: new Headers(), url: "", body: "[]" }).length === 0);
+ * assert.equal(processResourcesResponse({ status: 200, headers: new Headers(), url: "", body: "[]" }).length, 0);
  * ```
  */
 export function processResourcesResponse(response: PlexResponse): Resource[] {

@@ -122,10 +122,11 @@ const sharedUserValidator = object<SharedUser>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSharedUsers } from "./shared_user.ts";
  * const [friend] = parseSharedUsers(`<MediaContainer><User id="1000" title="Friend" allowSync="1">
  *   <Server id="7" machineIdentifier="m1" name="plex" numLibraries="4" owned="1"/></User></MediaContainer>`);
- * console.assert(friend?.allowSync && friend.servers[0]?.numLibraries === 4);
+ * assert.ok(friend?.allowSync && friend.servers[0]?.numLibraries === 4);
  * ```
  */
 export function parseSharedUsers(text: string): SharedUser[] {
@@ -168,9 +169,10 @@ export function sharedUsersRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processSharedUsersResponse } from "./shared_user.ts";
  * const users = processSharedUsersResponse({ status: 200, headers: new Headers(), url: "", body: "<MediaContainer/>" });
- * console.assert(users.length === 0);
+ * assert.equal(users.length, 0);
  * ```
  */
 export function processSharedUsersResponse(response: PlexResponse): SharedUser[] {

@@ -94,10 +94,11 @@ export function signInRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processSignInResponse } from "./credentials.ts";
  * const result = processSignInResponse({ status: 201, headers: new Headers(), url: "",
  *   body: '{"id":1,"username":"me","authToken":"abcdefghij0123456789"}' });
- * console.assert(result.account.username === "me" && result.token.isLegacy());
+ * assert.ok(result.account.username === "me" && result.token.isLegacy());
  * ```
  */
 export function processSignInResponse(response: PlexResponse): SignInResult {

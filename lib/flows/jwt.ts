@@ -54,13 +54,14 @@ const DEVICE_JWT_SECONDS = 300;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateDeviceKey } from "../keys.ts";
  * import { decodeJwt } from "../jws.ts";
  * import { signDeviceJwt } from "./jwt.ts";
  * const key = await generateDeviceKey();
  * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {}, scopes: ["username"] };
  * const jwt = decodeJwt(await signDeviceJwt(context, key.privateKey, key.keyId, "n1"));
- * console.assert(jwt.payload.exp === (jwt.payload.iat as number) + 300 && jwt.header.kid === key.keyId);
+ * assert.ok(jwt.payload.exp === (jwt.payload.iat as number) + 300 && jwt.header.kid === key.keyId);
  * ```
  */
 export function signDeviceJwt(
@@ -212,9 +213,10 @@ export function nonceRequest(context: RequestContext, options: CallOptions = {})
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processNonceResponse } from "./jwt.ts";
  * const nonce = processNonceResponse({ status: 200, headers: new Headers(), url: "", body: '{"nonce":"7c415b56-8f48-488a-98ab-847ef4460442"}' });
- * console.assert(nonce.startsWith("7c41"));
+ * assert.ok(nonce.startsWith("7c41"));
  * ```
  */
 export function processNonceResponse(response: PlexResponse): string {
@@ -257,12 +259,9 @@ export function tokenRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processTokenResponse } from "./jwt.ts";
- * try {
- *   processTokenResponse({ status: 401, headers: new Headers(), url: "", body: '{"errors":[{"code":1097,"message":"JWK missing"}]}' });
- * } catch (err) {
- *   console.assert((err as { code: string }).code === "jwk_missing");
- * }
+ * assert.throws(() => processTokenResponse({ status: 401, headers: new Headers(), url: "", body: '{"errors":[{"code":1097,"message":"JWK missing"}]}' }), { code: "jwk_missing" });
  * ```
  */
 export function processTokenResponse(response: PlexResponse): Token {

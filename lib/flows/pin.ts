@@ -173,11 +173,12 @@ export function createPinRequest(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processPinResponse } from "./pin.ts";
  * const pin = processPinResponse({ status: 201, headers: new Headers(), url: "", body: JSON.stringify({
  *   id: 1, code: "7RQZ", expiresIn: 900, createdAt: "2024-07-16T17:03:05Z",
  *   expiresAt: "2024-07-16T17:18:05Z", authToken: null }) });
- * console.assert(pin.expiresAt.getUTCMinutes() === 18);
+ * assert.equal(pin.expiresAt.getUTCMinutes(), 18);
  * ```
  */
 export function processPinResponse(response: PlexResponse): Pin {
@@ -196,10 +197,11 @@ export function processPinResponse(response: PlexResponse): Pin {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pinUrl } from "./pin.ts";
  * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id 1", device: { product: "My App" }, http: {}, authAppUrl: "https://app.plex.tv/auth" };
- * console.assert(pinUrl(context, { code: "7RQZ" }, false) === "https://plex.tv/link/?pin=7RQZ");
- * console.assert(pinUrl(context, { code: "abc" }, true).startsWith("https://app.plex.tv/auth#?clientID=id+1&code=abc&context%5Bdevice%5D%5Bproduct%5D=My+App"));
+ * assert.equal(pinUrl(context, { code: "7RQZ" }, false), "https://plex.tv/link/?pin=7RQZ");
+ * assert.ok(pinUrl(context, { code: "abc" }, true).startsWith("https://app.plex.tv/auth#?clientID=id+1&code=abc&context%5Bdevice%5D%5Bproduct%5D=My+App"));
  * ```
  */
 export function pinUrl(

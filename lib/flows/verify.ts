@@ -39,10 +39,11 @@ const keySetValidator = object<{ keys: PublicJwk[] }>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { processPlexKeysResponse } from "./verify.ts";
  * const keys = processPlexKeysResponse({ status: 200, headers: new Headers(), url: "",
  *   body: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"ZMZVfsxQN6j1IJe1V4YdbuBzctrouOXphsGGQ9Oa0ug","kid":"k1"}]}' });
- * console.assert(keys[0]?.kid === "k1");
+ * assert.equal(keys[0]?.kid, "k1");
  * ```
  */
 export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {

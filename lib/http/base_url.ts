@@ -13,8 +13,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isAllowedBaseUrl } from "./base_url.ts";
- * console.assert(isAllowedBaseUrl("http://127.0.0.1:8080") && !isAllowedBaseUrl("http://plex.tv"));
+ * assert.ok(isAllowedBaseUrl("http://127.0.0.1:8080") && !isAllowedBaseUrl("http://plex.tv"));
  * ```
  */
 export function isAllowedBaseUrl(url: string): boolean {

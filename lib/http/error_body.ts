@@ -29,9 +29,10 @@ const BY_PLEX_CODE: Record<number, PlexErrorCode> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseErrorBody } from "./error_body.ts";
  * const [detail] = parseErrorBody('{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}');
- * console.assert(detail?.code === 1001);
+ * assert.equal(detail?.code, 1001);
  * ```
  */
 export function parseErrorBody(body: string): PlexErrorDetail[] {
@@ -120,9 +121,10 @@ function codeFor(status: number, details: PlexErrorDetail[]): PlexErrorCode {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { errorFromResponse } from "./error_body.ts";
  * const err = errorFromResponse(401, '{"errors":[{"code":1029,"message":"Please enter the verification code","status":401}]}');
- * console.assert(err.code === "verification_code_required" && err.status === 401);
+ * assert.ok(err.code === "verification_code_required" && err.status === 401);
  * ```
  */
 export function errorFromResponse(status: number, body: string, retryAfter?: number): PlexError {

@@ -32,11 +32,12 @@ const ASCTIME = new RegExp(`^${DAYS} ${MONTH} ( \\d|\\d{2}) ${TIME} (\\d{4})$`, 
  *
  * @example Seconds and HTTP dates
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRetryAfter } from "./retry_after.ts";
- * console.assert(parseRetryAfter("3") === 3000);
+ * assert.equal(parseRetryAfter("3"), 3000);
  * const now = Date.UTC(2025, 0, 1, 12, 0, 0);
- * console.assert(parseRetryAfter("Wed, 01 Jan 2025 12:00:10 GMT", now) === 10_000);
- * console.assert(parseRetryAfter("-1") === undefined && parseRetryAfter("soon") === undefined);
+ * assert.equal(parseRetryAfter("Wed, 01 Jan 2025 12:00:10 GMT", now), 10_000);
+ * assert.ok(parseRetryAfter("-1") === undefined && parseRetryAfter("soon") === undefined);
  * ```
  */
 export function parseRetryAfter(

@@ -38,12 +38,13 @@ export interface RetryBudgetOptions {
  *
  * @example Sharing a budget between configurations
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig } from "../config.ts";
  * import { RetryBudget } from "./retry_budget.ts";
  * const budget = new RetryBudget({ capacity: 5, refillPerSecond: 0.5 });
  * const config = defaultConfig().withHttp({ retryBudget: budget });
- * console.assert(config.withClientId("id").http.retryBudget === budget);
- * console.assert(budget.tryAcquire() && budget.available < 5);
+ * assert.equal(config.withClientId("id").http.retryBudget, budget);
+ * assert.ok(budget.tryAcquire() && budget.available < 5);
  * ```
  */
 export class RetryBudget {
@@ -93,9 +94,10 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RetryBudget } from "./retry_budget.ts";
    * const budget = new RetryBudget({ capacity: 1, refillPerSecond: 0 });
-   * console.assert(budget.tryAcquire() === true && budget.tryAcquire() === false);
+   * assert.ok(budget.tryAcquire() === true && budget.tryAcquire() === false);
    * ```
    */
   tryAcquire(): boolean {

@@ -139,13 +139,14 @@ function attemptLimits(context: RequestContext, options: CallOptions): AttemptLi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkOk } from "./send.ts";
- * try {
- *   checkOk({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
- *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' });
- * } catch (err) {
- *   console.assert((err as { code: string }).code === "unauthorized");
- * }
+ * assert.throws(
+ *   () =>
+ *     checkOk({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
+ *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' }),
+ *   { code: "unauthorized" },
+ * );
  * ```
  */
 export function checkOk(response: PlexResponse): PlexResponse {
@@ -167,9 +168,10 @@ export function checkOk(response: PlexResponse): PlexResponse {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJson } from "./send.ts";
  * const doc = readJson({ status: 200, headers: new Headers(), body: '{"nonce":"n"}', url: "" });
- * console.assert((doc as { nonce: string }).nonce === "n");
+ * assert.equal((doc as { nonce: string }).nonce, "n");
  * ```
  */
 export function readJson(response: PlexResponse): unknown {

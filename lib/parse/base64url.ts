@@ -13,8 +13,9 @@ import { PlexError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64Url } from "./base64url.ts";
- * console.assert(encodeBase64Url("hi?") === "aGk_");
+ * assert.equal(encodeBase64Url("hi?"), "aGk_");
  * ```
  */
 export function encodeBase64Url(input: Uint8Array | string): string {
@@ -35,8 +36,9 @@ export function encodeBase64Url(input: Uint8Array | string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeBase64Url } from "./base64url.ts";
- * console.assert(new TextDecoder().decode(decodeBase64Url("aGk_")) === "hi?");
+ * assert.equal(new TextDecoder().decode(decodeBase64Url("aGk_")), "hi?");
  * ```
  */
 export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> {

@@ -27,9 +27,10 @@ function fail(path: string, expected: string, value: unknown): never {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { secret } from "./fields.ts";
  * const token = secret("abcdefghij0123456789", "accessToken");
- * console.assert(token?.value === "abcdefghij0123456789" && !JSON.stringify({ token }).includes("abcdef"));
+ * assert.ok(token?.value === "abcdefghij0123456789" && !JSON.stringify({ token }).includes("abcdef"));
  * ```
  */
 export function secret(value: unknown, path: string): Token | undefined {
@@ -52,8 +53,9 @@ export function secret(value: unknown, path: string): Token | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { requiredSecret } from "./fields.ts";
- * console.assert(requiredSecret("abcdefghij0123456789", "authToken").isLegacy());
+ * assert.ok(requiredSecret("abcdefghij0123456789", "authToken").isLegacy());
  * ```
  */
 export function requiredSecret(value: unknown, path: string): Token {
@@ -69,8 +71,9 @@ export function requiredSecret(value: unknown, path: string): Token {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nullableSecret } from "./fields.ts";
- * console.assert(nullableSecret(null, "services[0].secret") === null);
+ * assert.equal(nullableSecret(null, "services[0].secret"), null);
  * ```
  */
 export function nullableSecret(value: unknown, path: string): Token | null {
@@ -87,8 +90,9 @@ export function nullableSecret(value: unknown, path: string): Token | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flag } from "./fields.ts";
- * console.assert(flag("1", "owned") === true && flag(undefined, "relay") === false);
+ * assert.ok(flag("1", "owned") === true && flag(undefined, "relay") === false);
  * ```
  */
 export function flag(value: unknown, path: string): boolean {
@@ -112,8 +116,9 @@ const SPACED_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: UTC)?$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timestamp } from "./fields.ts";
- * console.assert(timestamp("1633194400", "createdAt").getTime() === timestamp("2021-10-02T17:06:40Z", "x").getTime());
+ * assert.equal(timestamp("1633194400", "createdAt").getTime(), timestamp("2021-10-02T17:06:40Z", "x").getTime());
  * ```
  */
 export function timestamp(value: unknown, path: string): Date {
@@ -134,8 +139,9 @@ export function timestamp(value: unknown, path: string): Date {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { commaList } from "./fields.ts";
- * console.assert(commaList("client, player", "provides").join("|") === "client|player");
+ * assert.equal(commaList("client, player", "provides").join("|"), "client|player");
  * ```
  */
 export function commaList(value: unknown, path: string): string[] {
@@ -152,9 +158,10 @@ export function commaList(value: unknown, path: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { list } from "./fields.ts";
  * import { string } from "./validate.ts";
- * console.assert(list(string)(undefined, "connections").length === 0);
+ * assert.equal(list(string)(undefined, "connections").length, 0);
  * ```
  */
 export function list<T>(item: Validator<T>): Validator<T[]> {
@@ -171,8 +178,9 @@ export function list<T>(item: Validator<T>): Validator<T[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decimal } from "./fields.ts";
- * console.assert(decimal("2.5", "screenDensity") === 2.5);
+ * assert.equal(decimal("2.5", "screenDensity"), 2.5);
  * ```
  */
 export function decimal(value: unknown, path: string): number {
@@ -193,9 +201,10 @@ export function decimal(value: unknown, path: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { required } from "./fields.ts";
  * import { string } from "./validate.ts";
- * console.assert(required(string)("x", "name") === "x");
+ * assert.equal(required(string)("x", "name"), "x");
  * ```
  */
 export function required<T>(inner: Validator<T>): Validator<T> {
@@ -216,10 +225,11 @@ export function required<T>(inner: Validator<T>): Validator<T> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { attributesOf } from "./fields.ts";
  * import { parseXml } from "./xml.ts";
  * const record = attributesOf(parseXml('<Device name="TV" vendor=""/>'));
- * console.assert(record.name === "TV" && !("vendor" in record));
+ * assert.ok(record.name === "TV" && !("vendor" in record));
  * ```
  */
 export function attributesOf(element: XmlElement): Record<string, unknown> {
@@ -238,9 +248,10 @@ export function attributesOf(element: XmlElement): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { expectRoot } from "./fields.ts";
  * import { parseXml } from "./xml.ts";
- * console.assert(expectRoot(parseXml("<MediaContainer/>"), "MediaContainer").name === "MediaContainer");
+ * assert.equal(expectRoot(parseXml("<MediaContainer/>"), "MediaContainer").name, "MediaContainer");
  * ```
  */
 export function expectRoot(root: XmlElement, name: string): XmlElement {

@@ -13,9 +13,10 @@ import { PlexError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { object, string, type Validator } from "./validate.ts";
  * const nonce: Validator<{ nonce: string }> = object({ nonce: string });
- * console.assert(nonce({ nonce: "n" }, "").nonce === "n");
+ * assert.equal(nonce({ nonce: "n" }, "").nonce, "n");
  * ```
  */
 export type Validator<T> = (value: unknown, path: string) => T;
@@ -34,8 +35,9 @@ function fail(path: string, expected: string, value: unknown): never {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { string } from "./validate.ts";
- * console.assert(string("x", "name") === "x");
+ * assert.equal(string("x", "name"), "x");
  * ```
  */
 export function string(value: unknown, path: string): string {
@@ -51,8 +53,9 @@ export function string(value: unknown, path: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { number } from "./validate.ts";
- * console.assert(number(3, "id") === 3);
+ * assert.equal(number(3, "id"), 3);
  * ```
  */
 export function number(value: unknown, path: string): number {
@@ -68,8 +71,9 @@ export function number(value: unknown, path: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { boolean } from "./validate.ts";
- * console.assert(boolean("1", "owned") === true);
+ * assert.equal(boolean("1", "owned"), true);
  * ```
  */
 export function boolean(value: unknown, path: string): boolean {
@@ -88,8 +92,9 @@ export function boolean(value: unknown, path: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isoDate } from "./validate.ts";
- * console.assert(isoDate("2019-03-16T15:20:12Z", "subscribedAt").getUTCFullYear() === 2019);
+ * assert.equal(isoDate("2019-03-16T15:20:12Z", "subscribedAt").getUTCFullYear(), 2019);
  * ```
  */
 export function isoDate(value: unknown, path: string): Date {
@@ -106,8 +111,9 @@ export function isoDate(value: unknown, path: string): Date {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unixSeconds } from "./validate.ts";
- * console.assert(unixSeconds("1633194400", "createdAt").getUTCFullYear() === 2021);
+ * assert.equal(unixSeconds("1633194400", "createdAt").getUTCFullYear(), 2021);
  * ```
  */
 export function unixSeconds(value: unknown, path: string): Date {
@@ -128,8 +134,9 @@ export function unixSeconds(value: unknown, path: string): Date {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { integer } from "./validate.ts";
- * console.assert(integer("42", "id") === 42);
+ * assert.equal(integer("42", "id"), 42);
  * ```
  */
 export function integer(value: unknown, path: string): number {
@@ -149,8 +156,9 @@ export function integer(value: unknown, path: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { literal } from "./validate.ts";
- * console.assert(literal("OKP")("OKP", "kty") === "OKP");
+ * assert.equal(literal("OKP")("OKP", "kty"), "OKP");
  * ```
  */
 export function literal<T extends string>(expected: T): Validator<T> {
@@ -165,8 +173,9 @@ export function literal<T extends string>(expected: T): Validator<T> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unknownValue } from "./validate.ts";
- * console.assert(unknownValue(5) === 5);
+ * assert.equal(unknownValue(5), 5);
  * ```
  */
 export function unknownValue(value: unknown): unknown {
@@ -181,8 +190,9 @@ export function unknownValue(value: unknown): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nullable, string } from "./validate.ts";
- * console.assert(nullable(string)(null, "authToken") === null);
+ * assert.equal(nullable(string)(null, "authToken"), null);
  * ```
  */
 export function nullable<T>(inner: Validator<T>): Validator<T | null> {
@@ -197,8 +207,9 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { optional, unixSeconds } from "./validate.ts";
- * console.assert(optional(unixSeconds)("", "lastSeenAt") === undefined);
+ * assert.equal(optional(unixSeconds)("", "lastSeenAt"), undefined);
  * ```
  */
 export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
@@ -216,8 +227,9 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { array, string } from "./validate.ts";
- * console.assert(array(string)(["a"], "features").length === 1);
+ * assert.equal(array(string)(["a"], "features").length, 1);
  * ```
  */
 export function array<T>(item: Validator<T>): Validator<T[]> {
@@ -239,10 +251,11 @@ export type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { number, object, string } from "./validate.ts";
  * const pin = object<{ id: number; code: string }>({ id: number, code: string });
  * const value = pin({ id: 1, code: "ABCD", extra: true }, "") as { id: number; extra?: boolean };
- * console.assert(value.id === 1 && value.extra === true);
+ * assert.ok(value.id === 1 && value.extra === true);
  * ```
  */
 export function object<T extends object>(shape: Shape<T>): Validator<T> {
@@ -270,8 +283,9 @@ export function object<T extends object>(shape: Shape<T>): Validator<T> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { object, parse, string } from "./validate.ts";
- * console.assert(parse(object({ nonce: string }), { nonce: "n" }).nonce === "n");
+ * assert.equal(parse(object({ nonce: string }), { nonce: "n" }).nonce, "n");
  * ```
  */
 export function parse<T>(validator: Validator<T>, value: unknown): T {

@@ -20,9 +20,10 @@ import { PlexError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseXml, type XmlElement } from "./xml.ts";
  * const root: XmlElement = parseXml('<a x="1"><b/></a>');
- * console.assert(root.name === "a" && root.attributes.x === "1" && root.children.b?.length === 1);
+ * assert.ok(root.name === "a" && root.attributes.x === "1" && root.children.b?.length === 1);
  * ```
  */
 export interface XmlElement {
@@ -52,9 +53,10 @@ const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"'
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseXml } from "./xml.ts";
  * const root = parseXml('<errors><error code="1001" message="User could not be authenticated"/></errors>');
- * console.assert(root.children.error?.[0]?.attributes.code === "1001");
+ * assert.equal(root.children.error?.[0]?.attributes.code, "1001");
  * ```
  */
 export function parseXml(text: string): XmlElement {

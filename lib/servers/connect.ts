@@ -30,6 +30,7 @@ import type { Resource, ResourceConnection } from "../endpoints/resource.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankConnections } from "./connect.ts";
  * const c = (uri: string, local: boolean, relay = false) =>
  *   ({ protocol: uri.split(":")[0]!, address: "a", port: 32400, uri, local, relay, IPv6: false });
@@ -37,7 +38,7 @@ import type { Resource, ResourceConnection } from "../endpoints/resource.ts";
  *   c("https://relay:8443", false, true), c("http://remote:32400", false), c("http://lan:32400", true),
  *   c("https://lan:32400", true),
  * ] });
- * console.assert(ranked.map((x) => x.uri).join() === "https://lan:32400,http://lan:32400,http://remote:32400,https://relay:8443");
+ * assert.equal(ranked.map((x) => x.uri).join(), "https://lan:32400,http://lan:32400,http://remote:32400,https://relay:8443");
  * ```
  */
 export function rankConnections(

@@ -20,15 +20,16 @@ import type { SecureData, SecureStore } from "./store.ts";
  *
  * @example Saving, loading and clearing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { memoryStore } from "./memory.ts";
  *
  * const store = memoryStore<{ token: string }>();
  * const data = { token: "abcdefghij0123456789" };
  * await store.save(data);
  * data.token = "changed afterwards";
- * console.assert((await store.load())?.token === "abcdefghij0123456789");
+ * assert.equal((await store.load())?.token, "abcdefghij0123456789");
  * await store.clear();
- * console.assert(await store.load() === undefined);
+ * assert.equal(await store.load(), undefined);
  * ```
  */
 export function memoryStore<T = SecureData>(initial?: T): SecureStore<T> {

@@ -29,6 +29,7 @@ export interface StoreLock {
  *
  * @example A store that keeps data in a variable
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SecureStore } from "./store.ts";
  * function variableStore<T>(): SecureStore<T> {
  *   let value: T | undefined;
@@ -40,7 +41,7 @@ export interface StoreLock {
  * }
  * const store = variableStore<string>();
  * await store.save("x");
- * console.assert(await store.load() === "x");
+ * assert.equal(await store.load(), "x");
  * ```
  */
 export interface SecureStore<T> {

@@ -105,9 +105,10 @@ export interface EmulatorUsers {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Accounts } from "./accounts.ts";
  * const accounts = new Accounts();
- * console.assert(accounts.users.default.username === "plexuser");
+ * assert.equal(accounts.users.default.username, "plexuser");
  * ```
  */
 export class Accounts {

@@ -260,6 +260,7 @@ const MAX_BODY_BYTES = 1 << 20;
  *
  * @example Credentials sign-in against the emulator
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startEmulator } from "./emulator.ts";
  * import { defaultConfig } from "../config.ts";
  *
@@ -267,7 +268,7 @@ const MAX_BODY_BYTES = 1 << 20;
  * try {
  *   const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url);
  *   const token = await config.registerWithCredentials("plexuser", "plexpass");
- *   console.assert(token.isLegacy() && emulator.count("POST /api/v2/users/signin") === 1);
+ *   assert.ok(token.isLegacy() && emulator.count("POST /api/v2/users/signin") === 1);
  * } finally {
  *   await emulator.close();
  * }

@@ -115,10 +115,11 @@ export interface FaultHandle {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileMatch } from "./faults.ts";
  * const polls = compileMatch("GET /api/v2/pins/*");
- * console.assert(polls({ method: "GET", path: "/api/v2/pins/12", query: new URLSearchParams() }));
- * console.assert(!polls({ method: "POST", path: "/api/v2/pins", query: new URLSearchParams() }));
+ * assert.ok(polls({ method: "GET", path: "/api/v2/pins/12", query: new URLSearchParams() }));
+ * assert.ok(!polls({ method: "POST", path: "/api/v2/pins", query: new URLSearchParams() }));
  * ```
  */
 export function compileMatch(match: RequestMatch): (request: FaultRequest) => boolean {
@@ -146,11 +147,12 @@ interface ActiveFault {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FaultList } from "./faults.ts";
  * const faults = new FaultList();
  * faults.add({ match: "/x", kind: "hang" });
- * console.assert(faults.take({ method: "GET", path: "/x", query: new URLSearchParams() })?.kind === "hang");
- * console.assert(faults.take({ method: "GET", path: "/x", query: new URLSearchParams() }) === undefined);
+ * assert.equal(faults.take({ method: "GET", path: "/x", query: new URLSearchParams() })?.kind, "hang");
+ * assert.equal(faults.take({ method: "GET", path: "/x", query: new URLSearchParams() }), undefined);
  * ```
  */
 export class FaultList {
@@ -211,9 +213,10 @@ export class FaultList {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { retryAfterHeader } from "./faults.ts";
- * console.assert(retryAfterHeader(2) === "2");
- * console.assert(retryAfterHeader(new Date(0)) === "Thu, 01 Jan 1970 00:00:00 GMT");
+ * assert.equal(retryAfterHeader(2), "2");
+ * assert.equal(retryAfterHeader(new Date(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
  * ```
  */
 export function retryAfterHeader(value: number | string | Date): string {
@@ -229,8 +232,9 @@ export function retryAfterHeader(value: number | string | Date): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlErrorPage } from "./faults.ts";
- * console.assert(htmlErrorPage(502).includes("502"));
+ * assert.ok(htmlErrorPage(502).includes("502"));
  * ```
  */
 export function htmlErrorPage(status: number): string {

@@ -5,6 +5,7 @@
  *
  * @example Test a sign-in against the emulator
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startEmulator } from "./mod.ts";
  * import { defaultConfig } from "../config.ts";
  *
@@ -13,7 +14,7 @@
  *   const config = defaultConfig().withClientId("my-tool-test").withUrls(emulator.url)
  *     .withAuthAppUrl(`${emulator.url}/auth`);
  *   const token = await config.registerWithPin((pin) => emulator.approvePin(pin.code), { pollInterval: 50 });
- *   console.assert(token.isLegacy());
+ *   assert.ok(token.isLegacy());
  * } finally {
  *   await emulator.close();
  * }

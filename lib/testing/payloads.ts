@@ -68,9 +68,10 @@ export interface Payloads {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadPayloads } from "./payloads.ts";
  * const builtIn = await loadPayloads(undefined);
- * console.assert(builtIn.get("user.json") === undefined);
+ * assert.equal(builtIn.get("user.json"), undefined);
  * ```
  */
 export async function loadPayloads(folder: string | undefined): Promise<Payloads> {
@@ -110,10 +111,11 @@ const FEATURES = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Accounts } from "./accounts.ts";
  * import { accountJson } from "./payloads.ts";
  * const account = accountJson(new Accounts().users.default, "abcdefghij0123456789", 3, true);
- * console.assert(account.username === "plexuser" && Array.isArray(account.trials));
+ * assert.ok(account.username === "plexuser" && Array.isArray(account.trials));
  * ```
  */
 export function accountJson(
@@ -218,9 +220,10 @@ export function accountJson(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Accounts } from "./accounts.ts";
  * import { accountXml } from "./payloads.ts";
- * console.assert(accountXml(new Accounts().users.default, "abcdefghij0123456789", 3, false).includes('username="plexuser"'));
+ * assert.ok(accountXml(new Accounts().users.default, "abcdefghij0123456789", 3, false).includes('username="plexuser"'));
  * ```
  */
 export function accountXml(user: EmulatorUser, token: string, homeSize: number, legacy: boolean): string {
@@ -261,8 +264,9 @@ ${features}    </features>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { withJsonToken } from "./payloads.ts";
- * console.assert(withJsonToken('{"authToken":"x"}', "y") === '{"authToken":"y"}');
+ * assert.equal(withJsonToken('{"authToken":"x"}', "y"), '{"authToken":"y"}');
  * ```
  */
 export function withJsonToken(text: string, token: string): string {
@@ -280,8 +284,9 @@ export function withJsonToken(text: string, token: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { withXmlToken } from "./payloads.ts";
- * console.assert(withXmlToken('<user authToken="x"/>', "y") === '<user authToken="y"/>');
+ * assert.equal(withXmlToken('<user authToken="x"/>', "y"), '<user authToken="y"/>');
  * ```
  */
 export function withXmlToken(text: string, token: string): string {
@@ -373,8 +378,9 @@ function deviceXml(device: Record<string, unknown>): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { accountDevices } from "./payloads.ts";
- * console.assert(accountDevices([]).length === 2);
+ * assert.equal(accountDevices([]).length, 2);
  * ```
  */
 export function accountDevices(
@@ -393,8 +399,9 @@ export function accountDevices(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { devicesXml } from "./payloads.ts";
- * console.assert(devicesXml([], undefined).includes('product="Plex Media Server"'));
+ * assert.ok(devicesXml([], undefined).includes('product="Plex Media Server"'));
  * ```
  */
 export function devicesXml(
@@ -419,8 +426,9 @@ export function devicesXml(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { accountDevices, devicesJson } from "./payloads.ts";
- * console.assert(devicesJson(accountDevices([]))[0]?.product === "Plex Media Server");
+ * assert.equal(devicesJson(accountDevices([]))[0]?.product, "Plex Media Server");
  * ```
  */
 export function devicesJson(devices: Record<string, unknown>[]): Record<string, unknown>[] {
@@ -446,8 +454,9 @@ type Connection = ResourceConnection;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { builtinResources } from "./payloads.ts";
- * console.assert(builtinResources("t")[0]?.provides === "server");
+ * assert.equal(builtinResources("t")[0]?.provides, "server");
  * ```
  */
 export function builtinResources(serverToken: string): Record<string, unknown>[] {
@@ -534,9 +543,10 @@ function conn(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { builtinResources, filterResources } from "./payloads.ts";
  * const [server] = filterResources(builtinResources("t"), new URLSearchParams());
- * console.assert((server?.connections as unknown[]).length === 1);
+ * assert.equal((server?.connections as unknown[]).length, 1);
  * ```
  */
 export function filterResources(
@@ -563,9 +573,10 @@ export function filterResources(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pinJson } from "./payloads.ts";
  * const pin = pinJson({ id: 1, code: "7RQZ", clientId: "c", product: "p", info: {}, strong: false, createdAt: 0, expiresAt: 900 }, "http://127.0.0.1:1", undefined);
- * console.assert(pin.expiresAt === "1970-01-01T00:15:00Z" && pin.authToken === null);
+ * assert.ok(pin.expiresAt === "1970-01-01T00:15:00Z" && pin.authToken === null);
  * ```
  */
 export function pinJson(pin: PinRecord, origin: string, location: unknown): Record<string, unknown> {
@@ -606,9 +617,10 @@ export function pinJson(pin: PinRecord, origin: string, location: unknown): Reco
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Accounts } from "./accounts.ts";
  * import { homeUserJson } from "./payloads.ts";
- * console.assert(homeUserJson(new Accounts().users.protectedHomeMember).protected === true);
+ * assert.equal(homeUserJson(new Accounts().users.protectedHomeMember).protected, true);
  * ```
  */
 export function homeUserJson(user: EmulatorUser): Record<string, unknown> {

@@ -67,6 +67,7 @@ export interface RegisteredDevice {
  *
  * @example A restart with an expired JWT
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startEmulator } from "./mod.ts";
  * import { registerDevice } from "./register_device.ts";
  * import { defaultConfig } from "../config.ts";
@@ -79,7 +80,7 @@ export interface RegisteredDevice {
  *   emulator.resetRequests();
  *   const config = defaultConfig().withClientId(device.clientId).withUrls(emulator.url);
  *   await config.tokenSource(withJwt(memoryStore(device.data))).token();
- *   console.assert(emulator.requests.length === 2);
+ *   assert.equal(emulator.requests.length, 2);
  * } finally {
  *   await emulator.close();
  * }

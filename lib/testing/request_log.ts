@@ -43,8 +43,9 @@ const SECRET_QUERY = /^(x-plex-token|token|authtoken|auth_token|devicejwt|jwt|pa
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactedQuery } from "./request_log.ts";
- * console.assert(redactedQuery(new URLSearchParams("X-Plex-Token=abc&a=1"))["X-Plex-Token"] === "***");
+ * assert.equal(redactedQuery(new URLSearchParams("X-Plex-Token=abc&a=1"))["X-Plex-Token"], "***");
  * ```
  */
 export function redactedQuery(query: URLSearchParams): Record<string, string> {
@@ -62,9 +63,10 @@ export function redactedQuery(query: URLSearchParams): Record<string, string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countRequests } from "./request_log.ts";
  * const log = [{ method: "GET", path: "/api/v2/user", query: {}, clientId: "c", withToken: true, status: 200, at: 0 }];
- * console.assert(countRequests(log, "GET /api/v2/user") === 1);
+ * assert.equal(countRequests(log, "GET /api/v2/user"), 1);
  * ```
  */
 export function countRequests(

@@ -71,9 +71,10 @@ export interface RouteContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HttpFailure } from "./respond.ts";
  * const failure = new HttpFailure(401, 1001, "User could not be authenticated");
- * console.assert(failure.status === 401 && failure.plexCode === 1001);
+ * assert.ok(failure.status === 401 && failure.plexCode === 1001);
  * ```
  */
 export class HttpFailure extends Error {
@@ -113,8 +114,9 @@ export class HttpFailure extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unauthorized } from "./respond.ts";
- * console.assert(unauthorized().plexCode === 1001);
+ * assert.equal(unauthorized().plexCode, 1001);
  * ```
  */
 export function unauthorized(): HttpFailure {
@@ -130,8 +132,9 @@ export function unauthorized(): HttpFailure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsonReply } from "./respond.ts";
- * console.assert(jsonReply(200, { nonce: "n" }).body === '{"nonce":"n"}');
+ * assert.equal(jsonReply(200, { nonce: "n" }).body, '{"nonce":"n"}');
  * ```
  */
 export function jsonReply(status: number, value: unknown): Reply {
@@ -151,8 +154,9 @@ export function jsonReply(status: number, value: unknown): Reply {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { xmlReply } from "./respond.ts";
- * console.assert(xmlReply(200, "<pong/>").headers?.["Content-Type"]?.startsWith("application/xml"));
+ * assert.ok(xmlReply(200, "<pong/>").headers?.["Content-Type"]?.startsWith("application/xml"));
  * ```
  */
 export function xmlReply(status: number, text: string): Reply {
@@ -171,9 +175,10 @@ export function xmlReply(status: number, text: string): Reply {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { errorReply } from "./respond.ts";
  * const reply = errorReply(400, 1000, "X-Plex-Client-Identifier is missing", true);
- * console.assert(reply.body === '{"errors":[{"code":1000,"message":"X-Plex-Client-Identifier is missing","status":400}]}');
+ * assert.equal(reply.body, '{"errors":[{"code":1000,"message":"X-Plex-Client-Identifier is missing","status":400}]}');
  * ```
  */
 export function errorReply(
@@ -273,9 +278,10 @@ export interface Route {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsonReply, route } from "./respond.ts";
  * const r = route("GET", "/api/v2/pins/:id", (ctx) => jsonReply(200, { id: ctx.params[0] }));
- * console.assert(r.pattern.test("/api/v2/pins/12") && !r.pattern.test("/api/v2/pins/12/x"));
+ * assert.ok(r.pattern.test("/api/v2/pins/12") && !r.pattern.test("/api/v2/pins/12/x"));
  * ```
  */
 export function route(

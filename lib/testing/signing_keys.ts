@@ -21,10 +21,11 @@ interface SigningKey {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SigningKeys } from "./signing_keys.ts";
  * const keys = await SigningKeys.create();
  * const jwt = await keys.sign({ iss: "plex.tv" });
- * console.assert((await keys.verify(jwt))?.iss === "plex.tv");
+ * assert.equal((await keys.verify(jwt))?.iss, "plex.tv");
  * ```
  */
 export class SigningKeys {

@@ -136,8 +136,9 @@ const STRONG_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomString } from "./state.ts";
- * console.assert(randomString(4, "AB").length === 4);
+ * assert.equal(randomString(4, "AB").length, 4);
  * ```
  */
 export function randomString(length: number, alphabet: string): string {

@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeXml } from "./xml_text.ts";
- * console.assert(escapeXml('a<"b">&') === "a&lt;&quot;b&quot;&gt;&amp;");
+ * assert.equal(escapeXml('a<"b">&'), "a&lt;&quot;b&quot;&gt;&amp;");
  * ```
  */
 export function escapeXml(value: unknown): string {
@@ -32,8 +33,9 @@ export function escapeXml(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { xmlAttributes } from "./xml_text.ts";
- * console.assert(xmlAttributes({ id: 1, home: true, locale: null }) === ' id="1" home="1" locale=""');
+ * assert.equal(xmlAttributes({ id: 1, home: true, locale: null }), ' id="1" home="1" locale=""');
  * ```
  */
 export function xmlAttributes(attributes: Record<string, unknown>): string {

@@ -94,8 +94,9 @@ export type TokenSourceOption = (settings: TokenSourceSettings) => void;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultTokenSourceSettings } from "./options.ts";
- * console.assert(defaultTokenSourceSettings().refreshMarginMs === 86_400_000);
+ * assert.equal(defaultTokenSourceSettings().refreshMarginMs, 86_400_000);
  * ```
  */
 export function defaultTokenSourceSettings(): TokenSourceSettings {
@@ -116,10 +117,11 @@ export function defaultTokenSourceSettings(): TokenSourceSettings {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig } from "../config.ts";
  * import { withToken } from "./options.ts";
  * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"));
- * console.assert((await source.token()).isLegacy());
+ * assert.ok((await source.token()).isLegacy());
  * ```
  */
 export function withToken(token: Token | string): TokenSourceOption {
@@ -242,11 +244,12 @@ export interface JwtSourceOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig } from "../config.ts";
  * import { memoryStore } from "../store/memory.ts";
  * import { withJwt, withToken } from "./options.ts";
  * const source = defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withJwt(memoryStore()));
- * console.assert(typeof source.token === "function");
+ * assert.equal(typeof source.token, "function");
  * ```
  */
 export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOptions = {}): TokenSourceOption {
@@ -279,12 +282,13 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig } from "../config.ts";
  * import { memoryStore } from "../store/memory.ts";
  * import { withStore, withToken } from "./options.ts";
  * const store = memoryStore();
  * await defaultConfig().withClientId("id").tokenSource(withToken("abcdefghij0123456789"), withStore(store)).token();
- * console.assert((await store.load())?.clientId === "id");
+ * assert.equal((await store.load())?.clientId, "id");
  * ```
  */
 export function withStore(store: SecureStore<SecureData>): TokenSourceOption {

@@ -53,12 +53,13 @@ const LOCK_NAME = "refresh";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { memoryStore } from "../store/memory.ts";
  * import { refreshUnderLock } from "./refresh_lock.ts";
  * const result = await refreshUnderLock(memoryStore<string>(), {
  *   refresh: () => Promise.resolve("fresh"), reload: () => Promise.resolve(undefined), ttlMs: 1_000,
  * });
- * console.assert(result === "fresh");
+ * assert.equal(result, "fresh");
  * ```
  */
 export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: LockedRefresh<T>): Promise<T> {

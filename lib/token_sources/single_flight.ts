@@ -12,12 +12,13 @@ import { PlexError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SingleFlight } from "./single_flight.ts";
  * let runs = 0;
  * const flight = new SingleFlight<number>();
  * const work = () => flight.run(async () => ++runs);
  * const results = await Promise.all([work(), work(), work()]);
- * console.assert(runs === 1 && results.every((r) => r === 1));
+ * assert.ok(runs === 1 && results.every((r) => r === 1));
  * ```
  */
 export class SingleFlight<T> {

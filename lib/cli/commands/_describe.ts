@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeStore } from "./_describe.ts";
- * console.assert(describeStore("redis://:secret@127.0.0.1:6379/0") === "redis://***@127.0.0.1:6379/0");
+ * assert.equal(describeStore("redis://:secret@127.0.0.1:6379/0"), "redis://***@127.0.0.1:6379/0");
  * ```
  */
 export function describeStore(uri: string): string {

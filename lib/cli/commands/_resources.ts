@@ -17,8 +17,9 @@ import { table } from "../table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RESOURCE_OPTIONS } from "./_resources.ts";
- * console.assert(RESOURCE_OPTIONS["no-relay"].type === "boolean");
+ * assert.equal(RESOURCE_OPTIONS["no-relay"].type, "boolean");
  * ```
  */
 export const RESOURCE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -35,8 +36,9 @@ export const RESOURCE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resourceQuery } from "./_resources.ts";
- * console.assert(resourceQuery({ values: { "no-relay": true }, positionals: [] }).includeRelay === false);
+ * assert.equal(resourceQuery({ values: { "no-relay": true }, positionals: [] }).includeRelay, false);
  * ```
  */
 export function resourceQuery(
@@ -58,11 +60,12 @@ export function resourceQuery(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Output } from "../output.ts";
  * import { printResources } from "./_resources.ts";
  * const lines: string[] = [];
  * printResources(new Output({ stdout: { write: (t: string) => lines.push(t) } }), [], "No servers");
- * console.assert(lines[0] === "No servers\n");
+ * assert.equal(lines[0], "No servers\n");
  * ```
  */
 export function printResources(out: Output, list: Resource[], empty: string): void {

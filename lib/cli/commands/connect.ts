@@ -31,8 +31,9 @@ function _find(list: Resource[], wanted: string): Resource {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { connect } from "./connect.ts";
- * console.assert(connect.name === "connect");
+ * assert.equal(connect.name, "connect");
  * ```
  */
 export const connect: Command = {

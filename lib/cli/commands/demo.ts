@@ -24,8 +24,9 @@ import { fields } from "../table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { demo } from "./demo.ts";
- * console.assert(demo.name === "demo");
+ * assert.equal(demo.name, "demo");
  * ```
  */
 export const demo: Command = {

@@ -13,8 +13,9 @@ import { table } from "../table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { devices } from "./devices.ts";
- * console.assert(devices.name === "devices");
+ * assert.equal(devices.name, "devices");
  * ```
  */
 export const devices: Command = {

@@ -22,8 +22,9 @@ function _integer(text: string | undefined, name: string, min: number, max: numb
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { emulator } from "./emulator.ts";
- * console.assert(emulator.name === "emulator");
+ * assert.equal(emulator.name, "emulator");
  * ```
  */
 export const emulator: Command = {

@@ -17,8 +17,9 @@ import { table } from "../table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { homeUsers } from "./home.ts";
- * console.assert(homeUsers.name === "home users");
+ * assert.equal(homeUsers.name, "home users");
  * ```
  */
 export const homeUsers: Command = {
@@ -79,8 +80,9 @@ async function _pin(ctx: CliContext, user: HomeUser): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { homeSwitch } from "./home.ts";
- * console.assert(homeSwitch.name === "home switch");
+ * assert.equal(homeSwitch.name, "home switch");
  * ```
  */
 export const homeSwitch: Command = {

@@ -15,8 +15,9 @@ import { EXIT, usageError } from "../exit.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keysExport } from "./keys.ts";
- * console.assert(keysExport.name === "keys export");
+ * assert.equal(keysExport.name, "keys export");
  * ```
  */
 export const keysExport: Command = {

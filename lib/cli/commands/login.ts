@@ -103,8 +103,9 @@ async function _signIn(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { login } from "./login.ts";
- * console.assert(login.name === "login");
+ * assert.equal(login.name, "login");
  * ```
  */
 export const login: Command = {

@@ -13,8 +13,9 @@ import { describeStore } from "./_describe.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logout } from "./logout.ts";
- * console.assert(logout.name === "logout");
+ * assert.equal(logout.name, "logout");
  * ```
  */
 export const logout: Command = {

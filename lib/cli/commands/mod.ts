@@ -33,8 +33,9 @@ const _help: Command = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMANDS } from "./mod.ts";
- * console.assert(COMMANDS.some((c) => c.name === "login"));
+ * assert.ok(COMMANDS.some((c) => c.name === "login"));
  * ```
  */
 export const COMMANDS: readonly Command[] = [

@@ -12,8 +12,9 @@ import { printResources, RESOURCE_OPTIONS, resourceQuery } from "./_resources.ts
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resources } from "./resources.ts";
- * console.assert(resources.name === "resources");
+ * assert.equal(resources.name, "resources");
  * ```
  */
 export const resources: Command = {

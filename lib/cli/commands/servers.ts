@@ -12,8 +12,9 @@ import { printResources, RESOURCE_OPTIONS, resourceQuery } from "./_resources.ts
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { servers } from "./servers.ts";
- * console.assert(servers.name === "servers");
+ * assert.equal(servers.name, "servers");
  * ```
  */
 export const servers: Command = {

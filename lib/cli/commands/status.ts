@@ -16,8 +16,9 @@ import { describeStore } from "./_describe.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { status } from "./status.ts";
- * console.assert(status.name === "status");
+ * assert.equal(status.name, "status");
  * ```
  */
 export const status: Command = {

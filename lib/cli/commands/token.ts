@@ -12,8 +12,9 @@ import { EXIT } from "../exit.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { token } from "./token.ts";
- * console.assert(token.name === "token");
+ * assert.equal(token.name, "token");
  * ```
  */
 export const token: Command = {

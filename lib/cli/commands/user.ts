@@ -13,8 +13,9 @@ import { fields } from "../table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { user } from "./user.ts";
- * console.assert(user.name === "user");
+ * assert.equal(user.name, "user");
  * ```
  */
 export const user: Command = {

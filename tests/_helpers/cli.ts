@@ -1,0 +1,187 @@
+/**
+ * Helpers for the CLI tests: run `plextv` under Deno (`deno run -A cli.ts`)
+ * or as the Bun-compiled binary, in its own temporary folders, and collect
+ * its exit code, stdout and stderr. Spawning is asynchronous, so an
+ * emulator started in the test process keeps answering.
+ *
+ * @module
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The real plex.tv payloads the emulator serves in these tests. */
+
+/** How a CLI process ended. */
+export interface Run {
+  /** The exit code. */
+  code: number;
+  /** Everything on stdout. */
+  stdout: string;
+  /** Everything on stderr. */
+  stderr: string;
+}
+
+/** One way to start the CLI: a program and the arguments before the CLI's own. */
+export interface Runtime {
+  /** `deno` or `bun binary`. */
+  name: string;
+  /** The program. */
+  command: string;
+  /** Arguments before the CLI's arguments. */
+  prefix: string[];
+}
+
+/** The CLI under Deno. */
+export const DENO: Runtime = {
+  name: "deno",
+  command: join(REPO, "node_modules/.bin/deno"),
+  prefix: ["run", "-A", join(REPO, "cli.ts")],
+};
+
+/** The CLI under Bun, from source (`bun cli.ts`). */
+export const BUN: Runtime = {
+  name: "bun",
+  command: join(REPO, "node_modules/.bin/bun"),
+  prefix: [join(REPO, "cli.ts")],
+};
+
+/**
+ * Compiles the CLI with `bun build --compile` into a temporary folder.
+ *
+ * @returns The runtime of the binary, and a cleanup function.
+ */
+export function buildBunBinary(): { runtime: Runtime; cleanup: () => void } {
+  const folder = mkdtempSync(join(tmpdir(), "plextv-bin-"));
+  const outfile = join(folder, "plextv");
+  const result = spawnSync(
+    join(REPO, "node_modules/.bin/bun"),
+    ["build", "--compile", join(REPO, "cli.ts"), "--outfile", outfile],
+    { cwd: REPO, encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);
+  return {
+    runtime: { name: "bun binary", command: outfile, prefix: [] },
+    cleanup: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/** Per-run options. */
+export interface RunOptions {
+  /** Extra environment variables (undefined removes one). */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. */
+  stdin?: string;
+  /** Called with each stderr chunk as it arrives (e.g. to read a PIN code). */
+  onStderr?: (text: string, all: string) => void;
+  /** Kill the process after this many ms (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** A home for one CLI user: its own XDG folders. */
+export interface Home {
+  /** The root folder. */
+  root: string;
+  /** The environment that points the CLI at the folders. */
+  env: Record<string, string>;
+  /** Deletes the folders. */
+  cleanup(): void;
+}
+
+/**
+ * Creates temporary XDG config and data folders.
+ *
+ * @param env More variables (PLEXTV_URL, passphrase).
+ * @returns The home.
+ */
+export function makeHome(env: Record<string, string> = {}): Home {
+  const root = mkdtempSync(join(tmpdir(), "plextv-home-"));
+  return {
+    root,
+    env: {
+      XDG_CONFIG_HOME: join(root, "config"),
+      XDG_DATA_HOME: join(root, "data"),
+      NO_COLOR: "1",
+      ...env,
+    },
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+const _CLEARED = [
+  "PLEX_TOKEN",
+  "PLEX_PASSWORD",
+  "PLEXTV_STORE",
+  "PLEXTV_CLIENT_ID",
+  "PLEXTV_PLUGINS",
+  "PLEXTV_VAULT_PASSPHRASE",
+  "PLEXTV_REDIS_PASSPHRASE",
+  "PLEXTV_URL",
+  "PLEXTV_V2_URL",
+  "PLEXTV_HOME_PIN",
+];
+
+/**
+ * Runs the CLI and waits for it to end.
+ *
+ * @param runtime Deno or the Bun binary.
+ * @param args The CLI's arguments.
+ * @param home The user's folders and environment.
+ * @param options Environment, stdin, stderr watcher, timeout.
+ * @returns The exit code and output.
+ */
+export function runCli(runtime: Runtime, args: string[], home: Home, options: RunOptions = {}): Promise<Run> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !_CLEARED.includes(name)) env[name] = value;
+  }
+  for (const [name, value] of Object.entries({ ...home.env, ...options.env })) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(runtime.command, [...runtime.prefix, ...args], { cwd: REPO, env });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.on("data", (chunk: string) => {
+      stderr += chunk;
+      options.onStderr?.(chunk, stderr);
+    });
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+
+/**
+ * A stderr watcher that approves the PIN shown on the PIN screen, once,
+ * as the user would at plex.tv/link.
+ *
+ * @param approve Approves a PIN code (e.g. `(code) => emulator.approvePin(code)`).
+ * @returns The watcher, for {@linkcode RunOptions.onStderr}.
+ */
+export function approvePinFromScreen(approve: (code: string) => void): (text: string, all: string) => void {
+  let approved = false;
+  return (_text, all) => {
+    const code = /Code\s+(\S+)/.exec(all)?.[1];
+    if (code && !approved && all.includes("Waiting for approval")) {
+      approved = true;
+      approve(code);
+    }
+  };
+}

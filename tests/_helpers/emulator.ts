@@ -1,0 +1,101 @@
+/**
+ * Helpers for the tests that run against the plex.tv emulator: a Config
+ * pointed at it, raw requests, and assertions on typed errors.
+ *
+ * @module
+ */
+import { after, before, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { type Config, defaultConfig, newClientId, PlexError, type PlexErrorCode } from "../../mod.ts";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../lib/testing/mod.ts";
+
+/**
+ * A Config talking to the emulator, with a fresh client id and no retries
+ * unless `retries` is given.
+ */
+export function configFor(emulator: Emulator, clientId: string = newClientId(), retries = 0): Config {
+  return defaultConfig().withClientId(clientId).withUrls(emulator.url).withAuthAppUrl(`${emulator.url}/auth`)
+    .withHttp({ retry: { retries, baseDelayMs: 10, maxDelayMs: 50 } });
+}
+
+/** Options of {@linkcode raw}. */
+export interface RawInit {
+  method?: string;
+  clientId?: string | null;
+  token?: string;
+  accept?: string | null;
+  headers?: Record<string, string>;
+  form?: Record<string, string>;
+  json?: unknown;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/** A raw request to the emulator (client id `raw-client` and JSON unless told otherwise). */
+export function raw(emulator: Emulator, path: string, init: RawInit = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
+  const clientId = init.clientId === undefined ? "raw-client" : init.clientId;
+  if (clientId !== null) headers["X-Plex-Client-Identifier"] = clientId;
+  const accept = init.accept === undefined ? "application/json" : init.accept;
+  if (accept !== null) headers.Accept = accept;
+  if (init.token !== undefined) headers["X-Plex-Token"] = init.token;
+  let body = init.body;
+  if (init.form) {
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(init.form).toString();
+  } else if (init.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(init.json);
+  }
+  return fetch(`${emulator.url}${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body,
+    signal: init.signal,
+  });
+}
+
+/** The first `{code, message, status}` of a JSON error body. */
+export async function plexErrorOf(
+  response: Response,
+): Promise<{ code?: number; message: string; status?: number }> {
+  const doc = await response.json() as { errors: { code?: number; message: string; status?: number }[] };
+  return doc.errors[0]!;
+}
+
+/** Asserts that `promise` rejects with a PlexError of `code`, and returns it. */
+export async function rejectsWith(promise: Promise<unknown>, code: PlexErrorCode): Promise<PlexError> {
+  const err = await rejection(promise);
+  assert.equal(err.code, code, `expected ${code}, got ${err.code}: ${err.message}`);
+  return err;
+}
+
+/** Awaits a promise that must reject with a PlexError (any code) and returns the error. */
+export async function rejection(promise: Promise<unknown>): Promise<PlexError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof PlexError, `expected a PlexError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail("expected a rejection");
+}
+
+/**
+ * Starts one emulator for the test file (in `before`), closes it in `after`,
+ * and clears its faults and request log before each test.
+ */
+export function useEmulator(options: EmulatorOptions, use: (emulator: Emulator) => void): void {
+  let emulator: Emulator | undefined;
+  before(async () => {
+    emulator = await startEmulator(options);
+    use(emulator);
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    emulator?.clearFaults();
+    emulator?.resetRequests();
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * The `plextv` command with bad input: each mistake is one line on stderr
+ * ("error: ..." with a hint), the documented exit code, nothing on stdout,
+ * and nothing written or lost (the vault file is byte for byte unchanged).
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { BUN, DENO, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
+
+const PASSPHRASE = "errors test passphrase";
+let emulator: Emulator;
+let home: Home;
+let vault: string;
+let closedPort: number;
+
+function vaultBytes(): string {
+  return readFileSync(vault).toString("base64");
+}
+
+function oneLineError(run: Run, code: number, pattern: RegExp): void {
+  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, "", "nothing on stdout");
+  const lines = run.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `one line on stderr, got: ${run.stderr}`);
+  assert.match(lines[0], /^error: \S/);
+  assert.match(lines[0], pattern);
+  assert.ok(!run.stderr.includes(PASSPHRASE) && !run.stderr.includes("plexpass"), "no secret");
+}
+
+before(async () => {
+  emulator = await startEmulator();
+  home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
+  vault = join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
+  const login = await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" });
+  assert.equal(login.code, 0, login.stderr);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closedPort = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+});
+
+after(async () => {
+  home?.cleanup();
+  await emulator?.close();
+});
+
+describe("plextv usage errors (exit 2)", () => {
+  it("rejects an unknown command", async () => {
+    oneLineError(await runCli(BUN, ["frobnicate"], home), 2, /Unknown command frobnicate\. Run plextv help/);
+  });
+
+  it("rejects an unknown option of a command, and a global one", async () => {
+    oneLineError(await runCli(BUN, ["login", "--frob"], home), 2, /Unknown option --frob for plextv login/);
+    oneLineError(await runCli(BUN, ["--frob", "token"], home), 2, /Unknown option --frob/);
+  });
+
+  it("rejects an option without its value and extra arguments", async () => {
+    oneLineError(await runCli(BUN, ["token", "--store"], home), 2, /Option --store needs a value/);
+    oneLineError(await runCli(BUN, ["token", "extra"], home), 2, /plextv token takes no arguments/);
+    oneLineError(await runCli(BUN, ["connect"], home), 2, /plextv connect needs 1 argument/);
+  });
+
+  it("rejects conflicting login methods", async () => {
+    oneLineError(await runCli(BUN, ["login", "--pin", "--pin-jwt"], home), 2, /Choose one of --pin/);
+  });
+
+  it("rejects a store URI with an unknown scheme, creating nothing", async () => {
+    const h = makeHome({ PLEXTV_URL: emulator.url });
+    try {
+      oneLineError(
+        await runCli(BUN, ["--store", "nope:somewhere", "token"], h),
+        2,
+        /scheme nope\. Known schemes: .*vault:/,
+      );
+      oneLineError(
+        await runCli(BUN, ["login", "-u", "plexuser"], h, {
+          env: { PLEXTV_STORE: "nope:x" },
+          stdin: "plexpass\n",
+        }),
+        2,
+        /scheme nope/,
+      );
+      assert.ok(!existsSync(h.env.XDG_DATA_HOME), "no data folder created");
+      assert.equal(
+        emulator.requests.filter((r) => r.path === "/api/v2/users/signin").length,
+        1,
+        "no sign-in",
+      );
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("rejects an http plex.tv URL that is not loopback", async () => {
+    oneLineError(
+      await runCli(BUN, ["user"], home, { env: { PLEXTV_URL: "http://plex.invalid" } }),
+      2,
+      /must use https/,
+    );
+  });
+
+  it("shows help for a command and refuses help for an unknown one", async () => {
+    const help = await runCli(BUN, ["help", "login"], home);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--pin-jwt/);
+    const flag = await runCli(BUN, ["servers", "--help"], home);
+    assert.equal(flag.code, 0);
+    assert.match(flag.stdout, /includeHttps=1&includeRelay=1&includeIPv6=1/);
+    oneLineError(await runCli(BUN, ["help", "nope"], home), 2, /Unknown command nope/);
+  });
+});
+
+describe("plextv authentication errors (exit 4), nothing lost", () => {
+  it("fails without a passphrase when there is no terminal to ask", async () => {
+    const before = vaultBytes();
+    const run = await runCli(BUN, ["token"], home, { env: { PLEXTV_VAULT_PASSPHRASE: undefined } });
+    oneLineError(run, 4, /vault passphrase is missing\. Set PLEXTV_VAULT_PASSPHRASE/);
+    assert.equal(vaultBytes(), before);
+  });
+
+  it("fails with a wrong passphrase, for token, login and logout alike", async () => {
+    const before = vaultBytes();
+    const env = { PLEXTV_VAULT_PASSPHRASE: "not the passphrase" };
+    oneLineError(await runCli(BUN, ["token"], home, { env }), 4, /passphrase does not open the vault/);
+    oneLineError(
+      await runCli(BUN, ["login", "-u", "plexuser"], home, { env, stdin: "plexpass\n" }),
+      4,
+      /passphrase does not open the vault/,
+    );
+    oneLineError(await runCli(BUN, ["logout"], home, { env }), 4, /passphrase does not open the vault/);
+    assert.equal(vaultBytes(), before, "the vault is untouched");
+    const token = await runCli(BUN, ["token"], home);
+    assert.equal(token.code, 0, "the right passphrase still opens it");
+  });
+
+  it("uses PLEX_TOKEN without opening the store, and rejects a revoked one with exit 4", async () => {
+    const stored = await runCli(BUN, ["token"], home);
+    assert.equal(stored.code, 0, stored.stderr);
+    const noPassphrase = { PLEXTV_VAULT_PASSPHRASE: undefined, PLEX_TOKEN: stored.stdout.trim() };
+    for (const command of ["status", "user", "token"]) {
+      const run = await runCli(BUN, [command], home, { env: noPassphrase });
+      assert.equal(run.code, 0, `${command} with PLEX_TOKEN needs no passphrase: ${run.stderr}`);
+    }
+    oneLineError(
+      await runCli(BUN, ["status"], home, { env: { PLEX_TOKEN: "revokedtokenrevoked0" } }),
+      4,
+      /plex\.tv rejects the PLEX_TOKEN token\. Unset PLEX_TOKEN or set a valid one/,
+    );
+  });
+
+  it("fails when not signed in, and with a wrong password, writing nothing", async () => {
+    const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
+    try {
+      oneLineError(await runCli(BUN, ["user"], h), 4, /Not signed in\. Run plextv login/);
+      oneLineError(
+        await runCli(BUN, ["login", "-u", "plexuser"], h, { stdin: "wrong password\n" }),
+        4,
+        /^error: [^\n]*$/,
+      );
+      const data = join(h.env.XDG_DATA_HOME, "plextv");
+      assert.deepEqual(existsSync(data) ? readdirSync(data) : [], [], "no vault written");
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("asks for --code when a two-factor account signs in without a terminal", async () => {
+    const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
+    try {
+      const { username, password, verificationCode } = emulator.users.twoFactor;
+      oneLineError(
+        await runCli(BUN, ["login", "-u", username], h, { stdin: `${password}\n` }),
+        4,
+        /two-factor authentication\. Pass the current code with --code CODE/,
+      );
+      const run = await runCli(BUN, ["login", "-u", username, "--code", verificationCode!], h, {
+        stdin: `${password}\n`,
+      });
+      assert.equal(run.code, 0, run.stderr);
+    } finally {
+      h.cleanup();
+    }
+  });
+});
+
+describe("plextv failures (exit 1)", () => {
+  it("reports an unreachable plex.tv in one line, under Deno too, and keeps the vault", async () => {
+    const before = vaultBytes();
+    const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
+    oneLineError(await runCli(BUN, ["user"], home, { env }), 1, /127\.0\.0\.1:\d+ failed.*Check the network/);
+    oneLineError(
+      await runCli(DENO, ["servers"], home, { env }),
+      1,
+      /127\.0\.0\.1:\d+ failed.*Check the network/,
+    );
+    assert.equal(vaultBytes(), before);
+  });
+
+  it("gives details, never a secret, under --verbose", async () => {
+    const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
+    const run = await runCli(BUN, ["--verbose", "user"], home, { env });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /\(code network_error\)/);
+    assert.match(run.stderr, /caused by: /);
+    assert.match(run.stderr, /→ GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/user/);
+    const stored = await runCli(BUN, ["token"], home);
+    assert.ok(!run.stderr.includes(stored.stdout.trim()), "the token is not in the details");
+  });
+});

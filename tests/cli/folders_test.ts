@@ -1,0 +1,66 @@
+/**
+ * Where the `plextv` command keeps its files on each platform, and the
+ * client identifier it creates once and then reuses.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { cliFolders } from "../../lib/cli/folders.ts";
+import { installationClientId, readSettings } from "../../lib/cli/settings_file.ts";
+
+describe("plextv folders", () => {
+  it("uses ~/.config and ~/.local/share on Linux, and XDG variables when set", () => {
+    assert.deepEqual(cliFolders({}, "linux", "/home/ann"), {
+      config: "/home/ann/.config/plextv",
+      data: "/home/ann/.local/share/plextv",
+    });
+    assert.deepEqual(cliFolders({ XDG_CONFIG_HOME: "/x/c", XDG_DATA_HOME: "/x/d" }, "linux", "/home/ann"), {
+      config: "/x/c/plextv",
+      data: "/x/d/plextv",
+    });
+    assert.equal(
+      cliFolders({ XDG_CONFIG_HOME: "" }, "linux", "/home/ann").config,
+      "/home/ann/.config/plextv",
+    );
+  });
+
+  it("uses Application Support on macOS and %APPDATA% on Windows", () => {
+    const mac = cliFolders({}, "darwin", "/Users/ann");
+    assert.equal(mac.config, "/Users/ann/Library/Application Support/plextv");
+    assert.equal(mac.data, mac.config);
+    const windows = cliFolders({ APPDATA: "C:\\Users\\ann\\AppData\\Roaming" }, "win32", "C:\\Users\\ann");
+    assert.deepEqual(windows, {
+      config: "C:\\Users\\ann\\AppData\\Roaming\\plextv",
+      data: "C:\\Users\\ann\\AppData\\Roaming\\plextv",
+    });
+  });
+});
+
+describe("plextv client identifier", () => {
+  it("is created once, kept in config.json (0600), and reused", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "plextv-settings-")), "plextv");
+    try {
+      const first = await installationClientId(folder);
+      assert.match(first, /^[0-9a-f-]{36}$/);
+      assert.equal(await installationClientId(folder), first);
+      assert.equal(JSON.parse(readFileSync(join(folder, "config.json"), "utf8")).clientId, first);
+      assert.equal(statSync(join(folder, "config.json")).mode & 0o777, 0o600);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a config.json that is not a JSON object, without changing it", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "plextv-settings-"));
+    try {
+      writeFileSync(join(folder, "config.json"), "[1, 2");
+      await assert.rejects(readSettings(folder), /config\.json is not a JSON object/);
+      await assert.rejects(installationClientId(folder), /not a JSON object/);
+      assert.equal(readFileSync(join(folder, "config.json"), "utf8"), "[1, 2");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

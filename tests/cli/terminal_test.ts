@@ -1,0 +1,173 @@
+/**
+ * The `plextv` command in a real terminal (tmux): the PIN screen shows the
+ * code, the link, a QR code of the link and a spinner with the time left,
+ * Ctrl-C cancels cleanly (exit 2, nothing stored); the password and vault
+ * passphrase prompts echo nothing.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { drawQr } from "../../lib/cli/qr.ts";
+import { qrLink } from "../../lib/cli/pin_screen.ts";
+import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { BUN, DENO, type Home, makeHome, REPO, type Runtime } from "../_helpers/cli.ts";
+
+const SOCKET = `plextv-test-${process.pid}`;
+let emulator: Emulator;
+let sessions = 0;
+
+/** Why these tests cannot run here (no tmux), or `undefined`; with `CI` set a missing tmux is an error. */
+function tmuxSkipReason(): string | undefined {
+  const found = spawnSync("tmux", ["-V"], { stdio: "ignore" });
+  if (!found.error && found.status === 0) return undefined;
+  const message = "tmux is not installed (apt-get install -y tmux)";
+  if (process.env.CI) throw new Error(`${message}: CI must install it`);
+  console.warn(`${message}; skipping the terminal tests`);
+  return message;
+}
+const skip = tmuxSkipReason();
+
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+}
+
+/** Types `text` into the terminal through a paste buffer fed on stdin, so it is never in any argv. */
+function typeSecret(session: string, text: string): void {
+  execFileSync("tmux", ["-L", SOCKET, "load-buffer", "-b", "secret", "-"], { input: text });
+  tmux("paste-buffer", "-d", "-b", "secret", "-t", session);
+}
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Starts the CLI in a new 100×50 terminal; returns the session name. The
+ * environment (which may hold a passphrase) goes through a 0600 file that the
+ * shell reads, never through argv.
+ */
+function startInTerminal(rt: Runtime, args: string[], home: Home, env: Record<string, string> = {}): string {
+  const name = `s${++sessions}`;
+  const envFile = join(home.root, `terminal-${name}.env`);
+  const lines = Object.entries({ ...home.env, ...env }).map(([k, v]) => `export ${k}=${quote(v)}\n`);
+  writeFileSync(envFile, lines.join(""), { mode: 0o600 });
+  const command = [rt.command, ...rt.prefix, ...args].map(quote).join(" ");
+  const script = `cd ${quote(REPO)} && unset PLEX_TOKEN PLEXTV_STORE && . ${quote(envFile)} && ${command}; ` +
+    `echo EXIT=$?; sleep 60`;
+  tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "50", script);
+  return name;
+}
+
+function screen(session: string): string {
+  return tmux("capture-pane", "-p", "-t", session);
+}
+
+async function waitFor(session: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen(session);
+    if (pattern.test(text)) return text;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${pattern} on the screen:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+before(async () => {
+  if (!skip) emulator = await startEmulator();
+});
+
+after(async () => {
+  if (skip) return;
+  try {
+    tmux("kill-server");
+  } catch {
+    // no server left
+  }
+  await emulator?.close();
+});
+
+for (const rt of [DENO, BUN]) {
+  describe(`plextv in a terminal under ${rt.name}`, { skip }, () => {
+    it("draws the PIN screen: code, link, QR code of the link, spinner with the time left", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        const session = startInTerminal(rt, ["login", "--pin"], home);
+        const first = await waitFor(session, /Waiting for approval/);
+        const code = /Code\s+(\w{4})/.exec(first)?.[1];
+        assert.ok(code, `a code on the screen:\n${first}`);
+        const link = /Link\s+(\S+)/.exec(first)?.[1];
+        assert.equal(link, `${emulator.url}/link/?pin=${code}`);
+        const lines = first.split("\n").map((l) => l.trim());
+        const expected = drawQr(qrLink(link!), false).map((l) => l.trim());
+        const top = lines.indexOf(expected[0]);
+        assert.ok(top >= 0, `the QR code's first line is on the screen:\n${first}`);
+        assert.deepEqual(lines.slice(top, top + expected.length), expected, "the QR code encodes the link");
+        const spinner = /^([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting for approval · (\d+):(\d\d) left · Ctrl-C to cancel$/m;
+        const [, frame, minutes] = spinner.exec(first) ?? [];
+        assert.ok(frame, `a spinner line:\n${first}`);
+        assert.ok(Number(minutes) >= 14 && Number(minutes) <= 15, "about 15 minutes left");
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.notEqual(spinner.exec(screen(session))?.[1], frame, "the spinner turns");
+        emulator.approvePin(code!);
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /✓ Approved/);
+        assert.match(done, /Signed in to plex\.tv as plexuser/);
+        assert.match(done, /EXIT=0/);
+        assert.doesNotMatch(done, /Waiting for approval/, "the spinner line is replaced");
+      } finally {
+        home.cleanup();
+      }
+    });
+
+    it("cancels cleanly on Ctrl-C while waiting for the PIN (exit 2, nothing stored)", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        const session = startInTerminal(rt, ["login"], home);
+        await waitFor(session, /Waiting for approval/);
+        tmux("send-keys", "-t", session, "C-c");
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /^Cancelled$/m);
+        assert.match(done, /EXIT=2/);
+        assert.doesNotMatch(done, /error|at \w+ \(/i, "no error text or stack trace");
+        assert.ok(!existsSync(join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault")), "no vault written");
+      } finally {
+        home.cleanup();
+      }
+    });
+
+    it("hides the vault passphrase and the password as they are typed", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url });
+      const passphrase = "typed-passphrase-42";
+      try {
+        const session = startInTerminal(rt, ["login", "--credentials", "--username", "plexuser"], home);
+        await waitFor(session, /New vault passphrase: *$/m);
+        typeSecret(session, passphrase);
+        tmux("send-keys", "-t", session, "Enter");
+        // Once the next prompt shows, the typed text has been read: whatever it echoed is on the screen.
+        const repeated = await waitFor(session, /Repeat the passphrase: *$/m);
+        assert.ok(!repeated.includes(passphrase), `the passphrase is not echoed:\n${repeated}`);
+        typeSecret(session, passphrase);
+        tmux("send-keys", "-t", session, "Enter");
+        await waitFor(session, /^Password: *$/m);
+        typeSecret(session, "plexpass");
+        tmux("send-keys", "-t", session, "Enter");
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /EXIT=0/);
+        assert.match(done, /Signed in to plex\.tv as plexuser/);
+        assert.ok(
+          !done.includes(passphrase) && !done.includes("plexpass"),
+          `nothing typed is echoed:\n${done}`,
+        );
+        assert.ok(!/Password: *\*/.test(done), "not even as stars");
+        assert.ok(
+          existsSync(join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault")),
+          "the vault was created",
+        );
+      } finally {
+        home.cleanup();
+      }
+    });
+  });
+}

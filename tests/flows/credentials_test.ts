@@ -1,0 +1,144 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { defaultConfig } from "../../mod.ts";
+import { processSignInResponse, signInRequest } from "../../protocol.ts";
+import type { Emulator } from "../../lib/testing/mod.ts";
+import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
+
+let emulator: Emulator;
+useEmulator({ signinFailureLimit: 3 }, (started) => emulator = started);
+
+describe("registerWithCredentials", () => {
+  it("returns a working legacy token and sends the form plex.tv expects", async () => {
+    const config = configFor(emulator).withDevice({ product: "Credentials Test", version: "3.1" });
+    const token = await config.registerWithCredentials("plexuser", "plexpass");
+    assert.ok(token.isLegacy());
+    assert.equal(token.value.length, 20);
+    assert.equal(String(token).includes(token.value), false, "printing the token hides it");
+    const me = await raw(emulator, "/api/v2/user", { clientId: config.clientId, token: token.value });
+    assert.equal((await me.json() as { username: string }).username, "plexuser");
+    assert.equal(emulator.count("POST /api/v2/users/signin"), 1);
+    const devices = await (await raw(emulator, "/api/v2/devices", { token: token.value })).json() as {
+      clientIdentifier: string;
+      product: string;
+    }[];
+    assert.equal(devices.find((d) => d.clientIdentifier === config.clientId)?.product, "Credentials Test");
+  });
+
+  it("accepts the email as login and rememberMe false", async () => {
+    const token = await configFor(emulator).registerWithCredentials("PlexUser@Example.com", "plexpass", {
+      rememberMe: false,
+    });
+    assert.ok(token.isLegacy());
+  });
+
+  it("keeps the account with the request/process pair", async () => {
+    const config = configFor(emulator);
+    const result = processSignInResponse(await signInRequest(config, "plexuser", "plexpass"));
+    assert.equal(result.account.username, "plexuser");
+    assert.equal(result.account.email, "plexuser@example.com");
+    assert.equal("authToken" in result.account, false);
+  });
+
+  it("fails with unauthorized (1001) for a wrong password", async () => {
+    const err = await rejectsWith(
+      configFor(emulator).registerWithCredentials("plexuser", "wrong"),
+      "unauthorized",
+    );
+    assert.equal(err.status, 401);
+    assert.equal(err.plexCode, 1001);
+    assert.equal(err.message.includes("wrong"), false, "the password is not in the message");
+  });
+
+  it("asks for the 2FA code (1029), rejects a wrong one (1028), accepts the right one", async () => {
+    const { username, password, verificationCode } = emulator.users.twoFactor;
+    const config = configFor(emulator);
+    const needed = await rejectsWith(
+      config.registerWithCredentials(username, password!),
+      "verification_code_required",
+    );
+    assert.equal(needed.plexCode, 1029);
+    assert.ok(needed.hint);
+    const wrong = await rejectsWith(
+      config.registerWithCredentials(username, password!, { verificationCode: "999999" }),
+      "invalid_verification_code",
+    );
+    assert.equal(wrong.plexCode, 1028);
+    const token = await config.registerWithCredentials(username, password!, { verificationCode });
+    assert.ok(token.isLegacy());
+  });
+
+  it("reports ip_blocked (1031) after repeated failures from the client", async () => {
+    const config = configFor(emulator);
+    for (let i = 0; i < 3; i++) {
+      await rejectsWith(config.registerWithCredentials("plexuser", "nope"), "unauthorized");
+    }
+    const blocked = await rejectsWith(config.registerWithCredentials("plexuser", "plexpass"), "ip_blocked");
+    assert.equal(blocked.plexCode, 1031);
+  });
+
+  it("fails with client_id_missing before any request without a client id; plex.tv would answer 1000", async () => {
+    const config = defaultConfig().withUrls(emulator.url);
+    await rejectsWith(config.registerWithCredentials("plexuser", "plexpass"), "client_id_missing");
+    assert.equal(emulator.requests.length, 0);
+    const res = await raw(emulator, "/api/v2/users/signin", {
+      method: "POST",
+      clientId: null,
+      form: { login: "plexuser", password: "plexpass" },
+    });
+    assert.equal(res.status, 400);
+    assert.equal((await res.json() as { errors: { code: number }[] }).errors[0]!.code, 1000);
+  });
+
+  it("rejects empty credentials locally with invalid_argument", async () => {
+    await assert.rejects(
+      async () => await configFor(emulator).registerWithCredentials("", "x"),
+      (err: { code?: string }) => err.code === "invalid_argument",
+    );
+    assert.equal(emulator.requests.length, 0);
+  });
+
+  it("does not repeat the sign-in POST on a 500, and reports server_error", async () => {
+    emulator.inject({ match: "POST /api/v2/users/signin", kind: "status", status: 500, times: Infinity });
+    await rejectsWith(
+      configFor(emulator, undefined, 3).registerWithCredentials("plexuser", "plexpass"),
+      "server_error",
+    );
+    assert.equal(emulator.count("POST /api/v2/users/signin"), 1);
+  });
+
+  it("reports invalid_response for a truncated answer and a cut connection as network_error", async () => {
+    emulator.inject({ match: "POST /api/v2/users/signin", kind: "malformed", body: "truncated_json" });
+    await rejectsWith(
+      configFor(emulator).registerWithCredentials("plexuser", "plexpass"),
+      "invalid_response",
+    );
+    emulator.inject({ match: "POST /api/v2/users/signin", kind: "malformed", body: "html" });
+    await rejectsWith(configFor(emulator).registerWithCredentials("plexuser", "plexpass"), "server_error");
+    emulator.inject({ match: "POST /api/v2/users/signin", kind: "reset" });
+    await rejectsWith(configFor(emulator).registerWithCredentials("plexuser", "plexpass"), "network_error");
+  });
+
+  it("refuses a redirect to another origin", async () => {
+    emulator.inject({
+      match: "POST /api/v2/users/signin",
+      kind: "redirect",
+      location: "http://127.0.0.1:9/steal",
+    });
+    await rejectsWith(
+      configFor(emulator).registerWithCredentials("plexuser", "plexpass"),
+      "redirect_refused",
+    );
+  });
+
+  it("cannot sign in again from a client whose device key is registered", async () => {
+    const config = configFor(emulator);
+    const legacy = await config.registerWithCredentials("plexuser", "plexpass");
+    await config.generateAndUploadPublicKey(legacy);
+    await rejectsWith(config.registerWithCredentials("plexuser", "plexpass"), "bad_request");
+    await rejectsWith(
+      configFor(emulator, config.clientId).registerWithPin(() => {}, { pollInterval: 50 }),
+      "bad_request",
+    );
+  });
+});
