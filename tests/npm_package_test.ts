@@ -35,6 +35,7 @@ describe("the npm package", () => {
       "mod.ts",
       "package.json",
       "plugins",
+      "protocol.ts",
     ]);
     assert.ok(files.includes("lib/testing/mod.ts") && files.includes("plugins/vault.ts"));
 
