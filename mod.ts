@@ -85,7 +85,7 @@ export type {
   TokenSourceOption,
   TokenSourceSettings,
 } from "./lib/token_sources/options.ts";
-export type { JwtMode } from "./lib/token_sources/jwt_mode.ts";
+export type { JwtMode, SourceState } from "./lib/token_sources/settings.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
 export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
 export type { OpenStoreOptions, StoreFactory, StoreScheme } from "./lib/store/registry.ts";

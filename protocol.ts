@@ -47,7 +47,8 @@ export {
   uploadRequest,
 } from "./lib/flows/jwt.ts";
 export { processPlexKeysResponse } from "./lib/flows/verify.ts";
-export { parseAccount, parseAccountXml, processUserResponse, userRequest } from "./lib/endpoints/account.ts";
+export { parseAccount, processUserResponse, userRequest } from "./lib/endpoints/account.ts";
+export { parseAccountXml } from "./lib/endpoints/account_xml.ts";
 export {
   isMediaServer,
   parseRegisteredDevices,

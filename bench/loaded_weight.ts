@@ -114,7 +114,12 @@ export async function measureLoadedWeights(): Promise<LoadedWeight[]> {
         const outDir = join(root, `${bundler}-${path.entry}`);
         const entryFile = _bundle(bundler, path.entry, outDir);
         const run = JSON.parse(
-          _run("node", [join(BENCH, "_chunks_loaded.mjs"), entryFile, emulator.url, JSON.stringify(path.args)]),
+          _run("node", [
+            join(BENCH, "_chunks_loaded.mjs"),
+            entryFile,
+            emulator.url,
+            JSON.stringify(path.args),
+          ]),
         ) as { result: unknown; files: string[] };
         if (run.result !== "plexuser") {
           throw new Error(`bench/entries/${path.entry} (${bundler}) returned ${JSON.stringify(run.result)}`);

@@ -257,7 +257,8 @@ function weightTable(weights: readonly Weight[]): Table {
   const size = (s: { minified: number; gzip: number }) =>
     `${formatBytes(s.minified)} / ${formatBytes(s.gzip)}`;
   return {
-    title: "Library weight: sign in + read the account, bundled into one file and minified (esbuild), gzip -9",
+    title:
+      "Library weight: sign in + read the account, bundled into one file and minified (esbuild), gzip -9",
     columns: [
       { header: "library" },
       { header: "what the entry does" },
@@ -306,7 +307,9 @@ function weightTable(weights: readonly Weight[]): Table {
  */
 export async function weightSection(): Promise<string> {
   const weights = measureWeights();
-  return `${formatTable(loadedWeightTable(await measureLoadedWeights()))}\n${formatTable(weightTable(weights))}`;
+  return `${formatTable(loadedWeightTable(await measureLoadedWeights()))}\n${
+    formatTable(weightTable(weights))
+  }`;
 }
 
 if (import.meta.main) {

@@ -1,6 +1,7 @@
 /**
  * The plex.tv account (`GET {url}/api/v2/user`): the request, the typed
- * account, and the parsers for its JSON and XML forms.
+ * account, and the parser of its JSON form (the XML form: `account_xml.ts`,
+ * apart so that the JSON path does not carry the XML parser).
  *
  * @module
  */
@@ -24,8 +25,7 @@ import {
   string,
   unknownValue,
 } from "../parse/validate.ts";
-import { parseXml, type XmlElement } from "../parse/xml.ts";
-import { attributesOf, expectRoot, nullableSecret, requiredSecret, timestamp } from "../parse/fields.ts";
+import { nullableSecret, requiredSecret, timestamp } from "../parse/fields.ts";
 
 /**
  * The account's Plex Pass subscription.
@@ -297,39 +297,6 @@ const accountValidator = object<Account>({
  * ```
  */
 export function parseAccount(doc: unknown): Account {
-  return parse(accountValidator, doc);
-}
-
-/**
- * Reads an account from its XML form (`/api/v2/user` without
- * `Accept: application/json`, `<user ...><subscription><features>...`).
- *
- * @param text The XML body.
- * @returns The typed account.
- * @throws {PlexError} `invalid_response` for malformed XML or a missing attribute.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseAccountXml } from "./account.ts";
- * assert.throws(() => parseAccountXml('<user id="12345" uuid="1234567890"/>'), { code: "invalid_response" });
- * ```
- */
-export function parseAccountXml(text: string): Account {
-  const user = expectRoot(parseXml(text), "user");
-  const ids = (parent: XmlElement | undefined, list: string, item: string): string[] =>
-    (parent?.children[list]?.[0]?.children[item] ?? []).map((e) => e.attributes.id ?? "");
-  const subscription = user.children.subscription?.[0];
-  const doc: Record<string, unknown> = {
-    ...attributesOf(user),
-    subscription: subscription &&
-      { ...attributesOf(subscription), features: ids(subscription, "features", "feature") },
-    profile: user.children.profile?.[0] && attributesOf(user.children.profile[0]),
-    entitlements: ids(user, "entitlements", "entitlement"),
-    roles: ids(user, "roles", "role"),
-    subscriptions: (user.children.subscriptions?.[0]?.children.subscription ?? []).map(attributesOf),
-    services: (user.children.services?.[0]?.children.service ?? []).map(attributesOf),
-  };
   return parse(accountValidator, doc);
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { PlexError, type PlexErrorCode, type PlexErrorDetail } from "../errors.ts";
-import { parseXml } from "../parse/xml.ts";
+import { readXmlErrors } from "./xml_errors.ts";
 
 const BY_PLEX_CODE: Record<number, PlexErrorCode> = {
   1000: "client_id_missing",
@@ -67,17 +67,11 @@ function jsonErrors(text: string): PlexErrorDetail[] {
 }
 
 function xmlErrors(text: string): PlexErrorDetail[] {
-  try {
-    const root = parseXml(text);
-    const items = root.name === "errors" ? root.children.error ?? [] : root.name === "error" ? [root] : [];
-    return items.map((e) => ({
-      code: toInt(e.attributes.code),
-      message: e.attributes.message ?? e.text,
-      status: toInt(e.attributes.status),
-    }));
-  } catch {
-    return [];
-  }
+  return (readXmlErrors(text) ?? []).map((e) => ({
+    code: toInt(e.attributes.code),
+    message: e.attributes.message ?? e.text,
+    status: toInt(e.attributes.status),
+  }));
 }
 
 /** Cuts `text` to `max` characters (an error page's text can be megabytes long). */

@@ -13,6 +13,7 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { decodeXmlReferences, XML_NAME } from "./xml_references.ts";
 
 /**
  * An XML element: its attributes (without prefix), its children by tag name
@@ -39,9 +40,8 @@ export interface XmlElement {
 
 /** Deeper documents are refused (plex.tv's are 3 or 4 levels deep). */
 const MAX_DEPTH = 256;
-const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*/y;
+const NAME = new RegExp(XML_NAME, "y");
 const SPACE = /[ \t\r\n]*/y;
-const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
 /**
  * Parses an XML document and returns its root element.
@@ -209,20 +209,9 @@ class _XmlReader {
 
   /** Decodes entity and character references; `offset` is where `raw` starts, for error positions. */
   #decode(raw: string, offset: number): string {
-    if (!raw.includes("&")) return raw;
-    return raw.replace(/&([^;&\s]{0,32});?/g, (match, ref: string, index: number) => {
-      const fail = (): never => {
-        this.#at = offset + index;
-        return this.#fail("InvalidEntity");
-      };
-      if (!match.endsWith(";")) return fail();
-      if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref]!;
-      const hex = /^#x([0-9a-fA-F]+)$/.exec(ref);
-      const dec = /^#([0-9]+)$/.exec(ref);
-      const code = hex ? parseInt(hex[1]!, 16) : dec ? Number(dec[1]) : NaN;
-      const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
-        (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-      return valid ? String.fromCodePoint(code) : fail();
+    return decodeXmlReferences(raw, (index) => {
+      this.#at = offset + index;
+      return this.#fail("InvalidEntity");
     });
   }
 

@@ -10,71 +10,14 @@
 import type { CredentialsOptions } from "../flows/credentials.ts";
 import type { OnPin, PinSignInOptions } from "../flows/pin.ts";
 import type { PinJwtOptions } from "../flows/pin_jwt.ts";
-import type { DeviceKey } from "../keys.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
-import { type JwtMode, jwtMode } from "./jwt_mode.ts";
-import type { SourceContext } from "./token_source.ts";
+import { jwtMode } from "./jwt_mode.ts";
+import type { JwkMissingPolicy, TokenSourceSettings } from "./settings.ts";
 
-/**
- * Signs in once and returns a token, and for PIN + JWK the registered key.
- *
- * @example
- * ```ts
- * import type { Registrar } from "./options.ts";
- * import { Token } from "../token.ts";
- * const registrar: Registrar = { name: "custom", register: () => Promise.resolve({ token: new Token("abcdefghij0123456789") }) };
- * ```
- */
-export interface Registrar {
-  /** A short name for logs: `token`, `credentials`, `pin`, `pin-jwt`. */
-  name: string;
-  /** Signs in with the source's configuration. */
-  register(context: SourceContext, signal?: AbortSignal): Promise<{ token: Token; key?: DeviceKey }>;
-}
-
-/**
- * What to do when plex.tv no longer knows the device key (code 1097).
- *
- * @example
- * ```ts
- * import type { JwkMissingPolicy } from "./options.ts";
- * const policy: JwkMissingPolicy = "reregister";
- * ```
- */
-export type JwkMissingPolicy = "fail" | "reregister";
-
-/**
- * The settings the options build up.
- *
- * @example
- * ```ts
- * import type { TokenSourceSettings } from "./options.ts";
- * function persistent(settings: TokenSourceSettings): boolean { return settings.store !== undefined; }
- * ```
- */
-export interface TokenSourceSettings {
-  /** How to sign in when nothing usable is stored. */
-  registrar?: Registrar;
-  /** Where the client id, device key and token are kept. */
-  store?: SecureStore<SecureData>;
-  /** Use Ed25519 JWTs (register a device key, refresh with it): the operations this needs. */
-  jwt?: JwtMode;
-  /** Where the source says what it does. */
-  logger?: Logger;
-  /** Refresh a JWT this long before it expires. Default one day. */
-  refreshMarginMs: number;
-  /** On 1097: fail (default) or register again with a new client id. */
-  onJwkMissing: JwkMissingPolicy;
-  /** Called with the new client id after a re-registration: persist it. */
-  onReregister?: (clientId: string) => void | Promise<void>;
-  /** How long a refresh lock in a shared store is held at most. Default 30 s. */
-  lockTtlMs: number;
-  /** The clock (for tests). */
-  now: () => Date;
-}
+export type { JwkMissingPolicy, Registrar, TokenSourceSettings } from "./settings.ts";
 
 /**
  * One option of `config.tokenSource(...)`.

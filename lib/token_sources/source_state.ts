@@ -1,0 +1,131 @@
+/**
+ * What both halves of a token source do with its state: judge whether a
+ * token is fresh, find the registrar, and save to the store. The source
+ * (`plex_token_source.ts`) and its JWT half (`jwt_source.ts`) share them.
+ *
+ * @module
+ */
+import { isPlexError, PlexError } from "../errors.ts";
+import type { SecureData } from "../store/store.ts";
+import type { Token } from "../token.ts";
+import type { Registrar, SourceState } from "./settings.ts";
+
+/**
+ * Whether `token` can be handed out now: a legacy token outside JWT mode, or
+ * a JWT before its expiry less the refresh margin (at most half its lifetime),
+ * or still valid while a failed refresh waits to be tried again.
+ *
+ * @param state The source's state.
+ * @param token The token.
+ * @returns `true` when fresh.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { isFresh } from "./source_state.ts";
+ * import { Token } from "../token.ts";
+ * import { defaultConfig } from "../config.ts";
+ * const state = { config: defaultConfig(), settings: defaultTokenSourceSettings(), retryRefreshAt: 0 };
+ * assert.ok(isFresh(state, new Token("abcdefghij0123456789")));
+ * ```
+ */
+export function isFresh(state: SourceState, token: Token): boolean {
+  const { settings } = state;
+  if (token.isLegacy()) return !settings.jwt;
+  const expiresAt = token.expiresAt?.getTime();
+  if (expiresAt === undefined) return false;
+  const now = settings.now().getTime();
+  // The margin never takes more than half a token's lifetime: a short-lived JWT is still reused.
+  const issuedAt = token.claims?.iat;
+  const lifetime = typeof issuedAt === "number" ? expiresAt - issuedAt * 1000 : Infinity;
+  const margin = Math.min(settings.refreshMarginMs, Math.max(0, lifetime / 2));
+  if (expiresAt - margin > now) return true;
+  return expiresAt > now && now < state.retryRefreshAt;
+}
+
+/**
+ * The way to sign in.
+ *
+ * @param state The source's state.
+ * @returns The registrar.
+ * @throws {PlexError} `no_token_source` when the options gave none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { registrarOf } from "./source_state.ts";
+ * import { defaultConfig } from "../config.ts";
+ * const state = { config: defaultConfig(), settings: defaultTokenSourceSettings(), retryRefreshAt: 0 };
+ * assert.throws(() => registrarOf(state), { code: "no_token_source" });
+ * ```
+ */
+export function registrarOf(state: SourceState): Registrar {
+  const registrar = state.settings.registrar;
+  if (!registrar) {
+    throw new PlexError("no_token_source", "No way to sign in was given and nothing usable is stored", {
+      hint: "Add withCredentials(), withPin(), withPinJwt() or withToken() to the token source",
+    });
+  }
+  return registrar;
+}
+
+/**
+ * Saves the client id, the device key (JWT mode, or a kept one) and `token`
+ * (else the token in hand) to the store, if there is one. A store that cannot
+ * be reached is logged: the token stays in memory and is saved next time.
+ *
+ * @param state The source's state.
+ * @param token The token to save; `undefined` saves the one in hand.
+ * @returns When saved (or logged).
+ * @throws {PlexError} any store error other than `store_unavailable` and `store_error`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { persist } from "./source_state.ts";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * import { Token } from "../token.ts";
+ * const store = memoryStore();
+ * const settings = { ...defaultTokenSourceSettings(), store };
+ * await persist({ config: defaultConfig().withClientId("id"), settings, retryRefreshAt: 0 }, new Token("abcdefghij0123456789"));
+ * assert.equal((await store.load())?.token, "abcdefghij0123456789");
+ * ```
+ */
+export async function persist(state: SourceState, token: Token | undefined): Promise<void> {
+  try {
+    await save(state, token);
+  } catch (err) {
+    if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
+    state.settings.logger?.warn(
+      `Could not save the token to the store (${err.message}); keeping it in memory`,
+    );
+  }
+}
+
+async function save(state: SourceState, token: Token | undefined): Promise<void> {
+  const { settings, key } = state;
+  const store = settings.store;
+  if (!store) return;
+  const current = token ?? state.current;
+  const data: SecureData = {
+    version: 1,
+    clientId: state.config.clientId,
+    savedAt: settings.now().toISOString(),
+  };
+  if (key && settings.jwt) {
+    data.keyId = key.keyId;
+    data.privateKey = await settings.jwt.writeKey(key);
+  } else if (state.keptKey) {
+    Object.assign(data, state.keptKey);
+  }
+  if (current) {
+    data.token = current.value;
+    const expiresAt = current.expiresAt;
+    if (expiresAt) data.tokenExpiresAt = expiresAt.toISOString();
+  }
+  await store.save(data);
+}
