@@ -17,6 +17,20 @@ import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
 import type { Token } from "./token.ts";
 import type { TokenSource } from "./token_sources/token_source.ts";
 
+/** Loads an endpoint's module (a dynamic `import()`, so an app ships only the endpoints it uses). */
+type Load<M> = () => Promise<M>;
+
+const account = () => import("./endpoints/account.ts");
+const claimToken = () => import("./endpoints/claim_token.ts");
+const homeUser = () => import("./endpoints/home_user.ts");
+const invite = () => import("./endpoints/invite.ts");
+const plexTvDevice = () => import("./endpoints/plex_tv_device.ts");
+const registeredDevice = () => import("./endpoints/registered_device.ts");
+const resource = () => import("./endpoints/resource.ts");
+const servers = () => import("./servers/connect.ts");
+const sharedUser = () => import("./endpoints/shared_user.ts");
+const upkeep = () => import("./endpoints/upkeep.ts");
+
 /**
  * A plex.tv client for one account (the seed's `Client`, and more). Every
  * call gets its token from the token source (passing the signal on), goes
@@ -37,6 +51,7 @@ import type { TokenSource } from "./token_sources/token_source.ts";
 export class Client {
   readonly #base: RequestContext;
   readonly #source: TokenSource;
+  readonly #modules = new Map<Load<unknown>, Promise<unknown>>();
 
   /**
    * Creates a client; prefer `config.client(tokenSource)`.
@@ -51,15 +66,31 @@ export class Client {
 
   /**
    * Runs one call: takes a token from the source (passing the signal on),
-   * then runs `call` with the context, whose client id follows the source's
-   * (it changes when the device registered again while getting the token).
+   * then runs `call` with the endpoint's module and the context, whose client
+   * id follows the source's (it changes when the device registered again while
+   * getting the token).
    */
-  async #call<T>(
+  async #call<M, T>(
     options: CallOptions,
-    call: (context: RequestContext, token: Token) => Promise<T>,
+    load: Load<M>,
+    call: (endpoint: M, context: RequestContext, token: Token) => Promise<T>,
   ): Promise<T> {
     const token = await this.#source.token({ signal: options.signal });
-    return call(this.#context(), token);
+    return call(await this.#load(load), this.#context(), token);
+  }
+
+  /**
+   * An endpoint's module, loaded on first use and kept by this client (an
+   * `import()` per call costs microseconds); a load that failed is tried again.
+   */
+  #load<M>(load: Load<M>): Promise<M> {
+    let module = this.#modules.get(load) as Promise<M> | undefined;
+    if (!module) {
+      module = load();
+      this.#modules.set(load, module);
+      module.catch(() => this.#modules.delete(load));
+    }
+    return module;
   }
 
   /** The configuration, with the token source's client id when it changed. */
@@ -81,10 +112,12 @@ export class Client {
    * ```
    */
   user(options: CallOptions = {}): Promise<Account> {
-    return this.#call(options, async (context, token) => {
-      const { processUserResponse, userRequest } = await import("./endpoints/account.ts");
-      return processUserResponse(await userRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      account,
+      async (endpoint, context, token) =>
+        endpoint.processUserResponse(await endpoint.userRequest(context, token, options)),
+    );
   }
 
   /**
@@ -99,12 +132,14 @@ export class Client {
    * ```
    */
   registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/registered_device.ts");
-      return endpoint.processRegisteredDevicesResponse(
-        await endpoint.registeredDevicesRequest(context, token, options),
-      );
-    });
+    return this.#call(
+      options,
+      registeredDevice,
+      async (endpoint, context, token) =>
+        endpoint.processRegisteredDevicesResponse(
+          await endpoint.registeredDevicesRequest(context, token, options),
+        ),
+    );
   }
 
   /**
@@ -121,8 +156,7 @@ export class Client {
    */
   async mediaServers(options: CallOptions = {}): Promise<RegisteredDevice[]> {
     const devices = await this.registeredDevices(options);
-    const { isMediaServer } = await import("./endpoints/registered_device.ts");
-    return devices.filter(isMediaServer);
+    return devices.filter((await this.#load(registeredDevice)).isMediaServer);
   }
 
   /**
@@ -138,10 +172,12 @@ export class Client {
    * ```
    */
   resources(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return this.#call(options, async (context, token) => {
-      const { processResourcesResponse, resourcesRequest } = await import("./endpoints/resource.ts");
-      return processResourcesResponse(await resourcesRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      resource,
+      async (endpoint, context, token) =>
+        endpoint.processResourcesResponse(await endpoint.resourcesRequest(context, token, options)),
+    );
   }
 
   /**
@@ -157,8 +193,7 @@ export class Client {
    */
   async servers(options: ResourcesOptions = {}): Promise<Resource[]> {
     const resources = await this.resources(options);
-    const { isMediaServer } = await import("./endpoints/registered_device.ts");
-    return resources.filter(isMediaServer);
+    return resources.filter((await this.#load(registeredDevice)).isMediaServer);
   }
 
   /**
@@ -173,12 +208,12 @@ export class Client {
    * ```
    */
   devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/plex_tv_device.ts");
-      return endpoint.processPlexTvDevicesResponse(
-        await endpoint.plexTvDevicesRequest(context, token, options),
-      );
-    });
+    return this.#call(
+      options,
+      plexTvDevice,
+      async (endpoint, context, token) =>
+        endpoint.processPlexTvDevicesResponse(await endpoint.plexTvDevicesRequest(context, token, options)),
+    );
   }
 
   /**
@@ -199,7 +234,7 @@ export class Client {
     resource: Resource,
     options: Omit<ConnectOptions, "context"> = {},
   ): Promise<ServerConnection> {
-    const { connect } = await import("./servers/connect.ts");
+    const { connect } = await this.#load(servers);
     return connect(resource, { ...options, context: this.#context() });
   }
 
@@ -215,10 +250,12 @@ export class Client {
    * ```
    */
   ping(options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { pingRequest, processEmptyResponse } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await pingRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      upkeep,
+      async (endpoint, context, token) =>
+        endpoint.processEmptyResponse(await endpoint.pingRequest(context, token, options)),
+    );
   }
 
   /**
@@ -234,10 +271,12 @@ export class Client {
    * ```
    */
   signOut(options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { processEmptyResponse, signOutRequest } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await signOutRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      upkeep,
+      async (endpoint, context, token) =>
+        endpoint.processEmptyResponse(await endpoint.signOutRequest(context, token, options)),
+    );
   }
 
   /**
@@ -253,10 +292,12 @@ export class Client {
    * ```
    */
   removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { processEmptyResponse, removeDeviceRequest } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await removeDeviceRequest(context, token, device, options));
-    });
+    return this.#call(
+      options,
+      upkeep,
+      async (endpoint, context, token) =>
+        endpoint.processEmptyResponse(await endpoint.removeDeviceRequest(context, token, device, options)),
+    );
   }
 
   /**
@@ -271,10 +312,12 @@ export class Client {
    * ```
    */
   home(options: CallOptions = {}): Promise<Home> {
-    return this.#call(options, async (context, token) => {
-      const { homeUsersRequest, processHomeUsersResponse } = await import("./endpoints/home_user.ts");
-      return processHomeUsersResponse(await homeUsersRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      homeUser,
+      async (endpoint, context, token) =>
+        endpoint.processHomeUsersResponse(await endpoint.homeUsersRequest(context, token, options)),
+    );
   }
 
   /**
@@ -308,12 +351,14 @@ export class Client {
    * ```
    */
   switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/home_user.ts");
-      return endpoint.processSwitchHomeUserResponse(
-        await endpoint.switchHomeUserRequest(context, token, user, options),
-      );
-    });
+    return this.#call(
+      options,
+      homeUser,
+      async (endpoint, context, token) =>
+        endpoint.processSwitchHomeUserResponse(
+          await endpoint.switchHomeUserRequest(context, token, user, options),
+        ),
+    );
   }
 
   /**
@@ -328,10 +373,12 @@ export class Client {
    * ```
    */
   claimToken(options: CallOptions = {}): Promise<string> {
-    return this.#call(options, async (context, token) => {
-      const { claimTokenRequest, processClaimTokenResponse } = await import("./endpoints/claim_token.ts");
-      return processClaimTokenResponse(await claimTokenRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      claimToken,
+      async (endpoint, context, token) =>
+        endpoint.processClaimTokenResponse(await endpoint.claimTokenRequest(context, token, options)),
+    );
   }
 
   /**
@@ -346,10 +393,12 @@ export class Client {
    * ```
    */
   sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
-    return this.#call(options, async (context, token) => {
-      const { processSharedUsersResponse, sharedUsersRequest } = await import("./endpoints/shared_user.ts");
-      return processSharedUsersResponse(await sharedUsersRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      sharedUser,
+      async (endpoint, context, token) =>
+        endpoint.processSharedUsersResponse(await endpoint.sharedUsersRequest(context, token, options)),
+    );
   }
 
   /**
@@ -365,9 +414,11 @@ export class Client {
    * ```
    */
   invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return this.#call(options, async (context, token) => {
-      const { invitesRequest, processInvitesResponse } = await import("./endpoints/invite.ts");
-      return processInvitesResponse(await invitesRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      invite,
+      async (endpoint, context, token) =>
+        endpoint.processInvitesResponse(await endpoint.invitesRequest(context, token, options)),
+    );
   }
 }

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { isAllowedBaseUrl } from "./base_url.ts";
+import { allowedBaseUrl } from "./base_url.ts";
 import { type Deadline, startDeadline } from "./deadline.ts";
 import { deviceHeaders } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import { describe, isRefused, networkError } from "./fetch_failure.ts";
 import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import { redactError, redactUrl } from "../redact.ts";
 import { Token } from "../token.ts";
 
@@ -26,66 +26,88 @@ export type Outcome =
   | { response: PlexResponse; failure?: undefined; refused?: undefined }
   | { response?: undefined; failure: PlexError; refused: boolean };
 
-/** The first URL of a request, and the origins redirects may go to (the configured hosts). */
-export interface Target {
-  /** The request URL with its query. */
-  url: URL;
-  /** The origins of the configured hosts. */
-  origins: Set<string>;
-}
-
 /**
- * Checks the configured hosts and builds the request URL.
+ * Checks the host the request goes to and builds the request URL. A base URL
+ * that is only an origin (`https://plex.tv`) is checked by parsing the request
+ * URL itself; any other is parsed apart, and the request must stay on its origin.
  *
  * @param context The configuration.
  * @param request The request.
- * @returns The URL and the allowed origins.
+ * @returns The request URL with its query.
  * @throws {PlexError} `insecure_url`, or `invalid_argument` for a path that leaves the host.
  */
-export function resolveTarget(context: RequestContext, request: PlexRequest): Target {
-  const origins = new Set<string>();
-  for (const base of [context.url, context.v2Url]) {
-    if (!isAllowedBaseUrl(base)) {
-      throw new PlexError(
-        "insecure_url",
-        `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
-      );
-    }
-    origins.add(new URL(base).origin);
-  }
+export function resolveTarget(context: RequestContext, request: PlexRequest): string {
+  const base = request.host === "url" ? context.url : context.v2Url;
   if (typeof request.path !== "string" || !request.path.startsWith("/")) {
     throw new PlexError("invalid_argument", "A request path must start with /");
   }
-  const base = new URL(request.host === "url" ? context.url : context.v2Url);
-  const url = new URL(base.href.replace(/\/+$/, "") + request.path);
-  if (url.origin !== base.origin) {
+  const root = String(base).replace(/\/+$/, "");
+  const url = allowedBaseUrl(root + request.path);
+  if (url?.origin !== root && url?.origin !== allowedBase(base).origin) {
     throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
   }
-  for (const [name, value] of Object.entries(request.query ?? {})) {
-    if (value !== undefined) url.searchParams.set(name, String(value));
+  if (request.query) {
+    for (const [name, value] of Object.entries(request.query)) {
+      if (value !== undefined) url!.searchParams.set(name, String(value));
+    }
   }
-  return { url, origins };
+  return url!.href;
 }
 
-function buildInit(context: RequestContext, request: PlexRequest): { headers: Headers; body?: string } {
-  const headers = new Headers(deviceHeaders(context.device));
-  headers.set("X-Plex-Client-Identifier", context.clientId);
-  headers.set("Accept", request.accept === "xml" ? "application/xml" : "application/json");
-  if (request.token !== undefined) {
-    // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
-    headers.set("X-Plex-Token", Token.from(request.token).value);
+function allowedBase(base: string): URL {
+  const parsed = allowedBaseUrl(base);
+  if (!parsed) {
+    throw new PlexError(
+      "insecure_url",
+      `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
+    );
   }
+  return parsed;
+}
+
+/** Header values fetch accepts: no line breaks or other control characters, Latin-1 only. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * The headers and body of a request. The headers are a plain record, which
+ * `fetch` takes as it is; their values are checked here, so a bad one is an
+ * `invalid_argument` rather than a failure of the request.
+ */
+function buildInit(
+  context: RequestContext,
+  request: PlexRequest,
+): { headers: Record<string, string>; body?: string } {
+  const headers = deviceHeaders(context.device);
+  headers["X-Plex-Client-Identifier"] = context.clientId;
+  for (const name in headers) {
+    if (!HEADER_VALUE.test(headers[name]!)) {
+      throw new PlexError(
+        "invalid_argument",
+        `The ${name} header must be Latin-1 text without control characters or line breaks`,
+      );
+    }
+  }
+  headers.Accept = request.accept === "xml" ? "application/xml" : "application/json";
+  if (request.token !== undefined) {
+    // Token.from rejects whitespace and control characters without quoting the value.
+    headers["X-Plex-Token"] = Token.from(request.token).value;
+  }
+  let body: string | undefined;
   if (request.form) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(request.form)) if (value !== undefined) form.set(name, value);
-    headers.set("Content-Type", "application/x-www-form-urlencoded");
-    return { headers, body: form.toString() };
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    body = form.toString();
+  } else if (request.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(request.json);
   }
-  if (request.json !== undefined) {
-    headers.set("Content-Type", "application/json");
-    return { headers, body: JSON.stringify(request.json) };
-  }
-  return { headers };
+  return { headers, body };
+}
+
+/** The origins redirects may go to: those of the configured hosts. */
+function allowedOrigins(context: RequestContext): string[] {
+  return [allowedBase(context.url).origin, allowedBase(context.v2Url).origin];
 }
 
 /**
@@ -97,7 +119,7 @@ function buildInit(context: RequestContext, request: PlexRequest): { headers: He
  * @param request The request.
  * @param options The caller's signal, fetch and timeout.
  * @param logger Where requests are logged (URLs redacted).
- * @param target From {@linkcode resolveTarget}.
+ * @param target The URL, from {@linkcode resolveTarget}.
  * @param limits The attempt's timeout and size cap.
  * @returns The response with its body, or the failure.
  */
@@ -106,7 +128,7 @@ export async function attemptOnce(
   request: PlexRequest,
   options: CallOptions,
   logger: Logger,
-  target: Target,
+  target: string,
   limits: { timeoutMs: number; maxBytes: number },
 ): Promise<Outcome> {
   try {
@@ -130,25 +152,27 @@ async function attemptResponse(
   request: PlexRequest,
   options: CallOptions,
   logger: Logger,
-  target: Target,
+  target: string,
   limits: { timeoutMs: number; maxBytes: number },
 ): Promise<PlexResponse> {
   const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
   let { headers, body } = buildInit(context, request);
   const deadline = startDeadline(limits.timeoutMs, options.signal);
-  let url = new URL(target.url);
+  let url: string = target;
   let method: string = request.method;
-  const started = Date.now();
+  // Log lines are built only for a logger that prints them.
+  const logging = logger !== silentLogger;
+  const started = logging ? Date.now() : 0;
   try {
     for (let redirects = 0;; redirects++) {
       deadline.check();
-      logger.debug(`→ ${method} ${redactUrl(url.href)}`);
+      if (logging) logger.debug(`→ ${method} ${redactUrl(url)}`);
       let response: Response;
       try {
         response = await doFetch(url, { method, headers, body, signal: deadline.signal, redirect: "manual" });
       } catch (cause) {
         deadline.check(cause);
-        const failure = networkError(url.origin, cause);
+        const failure = networkError(new URL(url).origin, cause);
         throw isRefused(cause) ? new RefusedConnection(failure) : failure;
       }
       const location = response.headers.get("location");
@@ -159,7 +183,7 @@ async function attemptResponse(
         const next = redirectTarget(location, url);
         const refused = !next
           ? "plex.tv redirected to a hidden or invalid location"
-          : !target.origins.has(next.origin)
+          : !allowedOrigins(context).includes(next.origin)
           ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
           : redirects >= MAX_REDIRECTS
           ? `plex.tv redirected more than ${MAX_REDIRECTS} times`
@@ -175,14 +199,15 @@ async function attemptResponse(
         ) {
           method = "GET";
           body = undefined;
-          headers.delete("Content-Type");
+          delete headers["Content-Type"];
         }
-        url = next;
+        url = next.href;
         continue;
       }
       const text = await readCapped(response, limits.maxBytes, deadline);
-      logger.debug(`← ${response.status} ${redactUrl(url.href)} (${Date.now() - started} ms)`);
-      return { status: response.status, headers: response.headers, body: text, url: redactUrl(url.href) };
+      const shown = redactUrl(url);
+      if (logging) logger.debug(`← ${response.status} ${shown} (${Date.now() - started} ms)`);
+      return { status: response.status, headers: response.headers, body: text, url: shown };
     }
   } finally {
     deadline.dispose();
@@ -190,7 +215,7 @@ async function attemptResponse(
 }
 
 /** The URL a `Location` header points to, or `undefined` when absent or not a URL. */
-function redirectTarget(location: string | null, base: URL): URL | undefined {
+function redirectTarget(location: string | null, base: string): URL | undefined {
   if (!location) return undefined;
   try {
     return new URL(location, base);

@@ -19,14 +19,34 @@
  * ```
  */
 export function isAllowedBaseUrl(url: string): boolean {
+  return allowedBaseUrl(url) !== undefined;
+}
+
+/**
+ * Parses `url` when it may be used as a plex.tv base URL (see {@linkcode isAllowedBaseUrl}).
+ *
+ * @param url The URL.
+ * @returns The parsed URL, or `undefined` when it is not a URL or not allowed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allowedBaseUrl } from "./base_url.ts";
+ * assert.equal(allowedBaseUrl("https://plex.tv")?.origin, "https://plex.tv");
+ * assert.equal(allowedBaseUrl("http://plex.tv"), undefined);
+ * ```
+ */
+export function allowedBaseUrl(url: string): URL | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return false;
+    return undefined;
   }
-  if (parsed.protocol === "https:") return true;
-  if (parsed.protocol !== "http:") return false;
+  if (parsed.protocol === "https:") return parsed;
+  if (parsed.protocol !== "http:") return undefined;
   const host = parsed.hostname;
-  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+    ? parsed
+    : undefined;
 }

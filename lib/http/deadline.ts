@@ -22,39 +22,67 @@ export interface Deadline {
 /**
  * Starts a time limit of `timeoutMs`, linked to `callerSignal`. Call
  * `dispose()` when the request is over, so a long-lived caller signal does not
- * collect one listener per request.
+ * collect one listener per request. One controller and one timer per attempt;
+ * a listener on the caller's signal only when there is one.
  *
  * @param timeoutMs The limit.
  * @param callerSignal The caller's signal, if any.
  * @returns The deadline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startDeadline } from "./deadline.ts";
+ * const caller = new AbortController();
+ * const deadline = startDeadline(60_000, caller.signal);
+ * caller.abort();
+ * assert.ok(deadline.signal.aborted);
+ * assert.throws(() => deadline.check(), { code: "aborted" });
+ * deadline.dispose();
+ * ```
  */
 export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): Deadline {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), Math.min(timeoutMs, MAX_TIMER_MS));
-  const controller = new AbortController();
-  const listeners: [AbortSignal, () => void][] = [];
-  for (const signal of callerSignal ? [callerSignal, timeout.signal] : [timeout.signal]) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
+  return new RunningDeadline(timeoutMs, callerSignal);
+}
+
+class RunningDeadline implements Deadline {
+  readonly #controller = new AbortController();
+  readonly #timeoutMs: number;
+  readonly #callerSignal?: AbortSignal;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #onCallerAbort?: () => void;
+  #timedOut = false;
+
+  constructor(timeoutMs: number, callerSignal?: AbortSignal) {
+    this.#timeoutMs = timeoutMs;
+    this.#callerSignal = callerSignal;
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#controller.abort();
+    }, Math.min(timeoutMs, MAX_TIMER_MS));
+    if (callerSignal?.aborted) this.#controller.abort(callerSignal.reason);
+    else if (callerSignal) {
+      this.#onCallerAbort = () => this.#controller.abort(callerSignal.reason);
+      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
     }
-    const listener = () => controller.abort(signal.reason);
-    signal.addEventListener("abort", listener, { once: true });
-    listeners.push([signal, listener]);
   }
-  return {
-    signal: controller.signal,
-    check(cause?: unknown): void {
-      if (callerSignal?.aborted) {
-        throw new PlexError("aborted", "The request was aborted", { cause: callerSignal.reason });
-      }
-      if (timeout.signal.aborted) {
-        throw new PlexError("timeout", `The request timed out after ${timeoutMs} ms`, { cause });
-      }
-    },
-    dispose(): void {
-      clearTimeout(timer);
-      for (const [signal, listener] of listeners) signal.removeEventListener("abort", listener);
-    },
-  };
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  check(cause?: unknown): void {
+    const caller = this.#callerSignal;
+    if (caller?.aborted) {
+      throw new PlexError("aborted", "The request was aborted", { cause: caller.reason });
+    }
+    if (this.#timedOut) {
+      throw new PlexError("timeout", `The request timed out after ${this.#timeoutMs} ms`, { cause });
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    if (this.#onCallerAbort) this.#callerSignal!.removeEventListener("abort", this.#onCallerAbort);
+  }
 }

@@ -8,13 +8,8 @@
  */
 import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
-import { array, type Validator } from "./validate.ts";
+import { array, fail, type Validator } from "./validate.ts";
 import type { XmlElement } from "./xml.ts";
-
-function fail(path: string, expected: string, value: unknown): never {
-  const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-  throw new PlexError("invalid_response", `${path || "the response"} should be ${expected}, got ${got}`);
-}
 
 /**
  * Accepts a secret string (a device token, a server access token) and wraps it

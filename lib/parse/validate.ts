@@ -21,7 +21,30 @@ import { PlexError } from "../errors.ts";
  */
 export type Validator<T> = (value: unknown, path: string) => T;
 
-function fail(path: string, expected: string, value: unknown): never {
+/**
+ * The path given in {@linkcode parse}'s first pass: containers build no child
+ * paths for it. Validation is pure, so only when that pass fails is it run
+ * again with real paths, for the message.
+ */
+const UNNAMED = "\u0000";
+
+/**
+ * Throws the `invalid_response` of a value that is not what a validator expects.
+ *
+ * @param path Where the value is (empty for the whole response).
+ * @param expected What it should be, e.g. `a string`.
+ * @param value The value found (only its kind is named, never its content).
+ * @returns Never.
+ * @throws {PlexError} `invalid_response`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fail } from "./validate.ts";
+ * assert.throws(() => fail("user.id", "an integer", "12"), { message: "user.id should be an integer, got string" });
+ * ```
+ */
+export function fail(path: string, expected: string, value: unknown): never {
   const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
   throw new PlexError("invalid_response", `${path || "the response"} should be ${expected}, got ${got}`);
 }
@@ -235,7 +258,9 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
 export function array<T>(item: Validator<T>): Validator<T[]> {
   return (value, path) => {
     if (!Array.isArray(value)) return fail(path, "an array", value);
-    return value.map((v, i) => item(v, `${path}[${i}]`));
+    const out = new Array<T>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = item(value[i], path === UNNAMED ? path : `${path}[${i}]`);
+    return out;
   };
 }
 
@@ -259,22 +284,29 @@ export type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
  * ```
  */
 export function object<T extends object>(shape: Shape<T>): Validator<T> {
+  // Compiled once: the checked keys and their validators, in the shape's order.
+  const keys = Object.keys(shape);
+  const validators = Object.values(shape) as Validator<unknown>[];
   return (value, path) => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       return fail(path, "an object", value);
     }
-    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-    for (const [key, validate] of Object.entries(shape) as [string, Validator<unknown>][]) {
-      const result = validate((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
-      if (result === undefined) delete out[key];
-      else out[key] = result;
+    const input = value as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...input };
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const result = validators[i]!(input[key], path === UNNAMED ? path : path ? `${path}.${key}` : key);
+      if (result !== undefined) out[key] = result;
+      else if (Object.hasOwn(out, key)) delete out[key];
     }
     return out as T;
   };
 }
 
 /**
- * Runs a validator on a whole response value, with an empty root path.
+ * Runs a validator on a whole response value, with an empty root path. The
+ * first pass builds no field paths (they cost more than the checks); a value
+ * that fails is checked again with them, so the error names the field.
  *
  * @param validator The validator.
  * @param value The parsed response.
@@ -289,5 +321,9 @@ export function object<T extends object>(shape: Shape<T>): Validator<T> {
  * ```
  */
 export function parse<T>(validator: Validator<T>, value: unknown): T {
-  return validator(value, "");
+  try {
+    return validator(value, UNNAMED);
+  } catch {
+    return validator(value, "");
+  }
 }

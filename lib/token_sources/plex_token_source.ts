@@ -3,12 +3,12 @@
  * refreshes a JWT ahead of expiry, shares one in-flight refresh between
  * concurrent callers, persists what a restart needs, and recovers from a lost
  * device key explicitly. What only JWT mode needs (registering a key,
- * refreshing, re-registering) is in `jwt_source.ts`, loaded only in JWT mode.
+ * refreshing, re-registering) is in `jwt_source.ts`, loaded only in JWT mode;
+ * reading and writing the store is in `stored.ts`, loaded only with a store.
  *
  * @module
  */
-import { PlexError } from "../errors.ts";
-import { Token } from "../token.ts";
+import type { Token } from "../token.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption } from "./options.ts";
 import type { SourceState } from "./settings.ts";
 import { SingleFlight } from "./single_flight.ts";
@@ -75,40 +75,11 @@ export class PlexTokenSource implements TokenSource {
   async #obtain(signal: AbortSignal): Promise<Token> {
     const state = this.#state;
     if (!this.#loaded) {
-      await this.#loadStored();
+      if (state.settings.store) await (await import("./stored.ts")).loadState(state);
       this.#loaded = true;
       if (state.current && isFresh(state, state.current)) return state.current;
     }
     return state.settings.jwt ? state.settings.jwt.obtain(state, signal) : this.#signIn(signal);
-  }
-
-  async #loadStored(): Promise<void> {
-    const state = this.#state;
-    const { settings } = state;
-    const data = await settings.store?.load();
-    if (!data) return;
-    if (data.clientId !== state.config.clientId) {
-      throw new PlexError(
-        "invalid_client_id",
-        "The stored device data belongs to another client identifier",
-        {
-          hint: "Use the client identifier the data was saved with, or clear the store and sign in again",
-        },
-      );
-    }
-    state.current = data.token ? new Token(data.token) : undefined;
-    if (data.privateKey && data.keyId && !settings.jwt) {
-      state.keptKey = { keyId: data.keyId, privateKey: data.privateKey };
-    } else if (data.privateKey && data.keyId) {
-      const key = await settings.jwt!.readKey(data.privateKey);
-      if (key.keyId !== data.keyId) {
-        throw new PlexError("store_corrupt", "The stored key id does not match the stored private key", {
-          hint: "Clear the store and sign in again",
-        });
-      }
-      state.key = key;
-    }
-    settings.logger?.debug(`Loaded the stored ${state.key ? "device key and " : ""}token`);
   }
 
   /** Legacy mode: sign in through the registrar once, and persist the token. */

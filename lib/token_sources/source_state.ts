@@ -1,12 +1,12 @@
 /**
  * What both halves of a token source do with its state: judge whether a
  * token is fresh, find the registrar, and save to the store. The source
- * (`plex_token_source.ts`) and its JWT half (`jwt_source.ts`) share them.
+ * (`plex_token_source.ts`) and its JWT half (`jwt_source.ts`) share them;
+ * what only a source with a store needs is in `stored.ts`, loaded only then.
  *
  * @module
  */
-import { isPlexError, PlexError } from "../errors.ts";
-import type { SecureData } from "../store/store.ts";
+import { PlexError } from "../errors.ts";
 import type { Token } from "../token.ts";
 import type { Registrar, SourceState } from "./settings.ts";
 
@@ -73,8 +73,9 @@ export function registrarOf(state: SourceState): Registrar {
 
 /**
  * Saves the client id, the device key (JWT mode, or a kept one) and `token`
- * (else the token in hand) to the store, if there is one. A store that cannot
- * be reached is logged: the token stays in memory and is saved next time.
+ * (else the token in hand) to the store, if there is one (`stored.ts`, loaded
+ * only then). A store that cannot be reached is logged: the token stays in
+ * memory and is saved next time.
  *
  * @param state The source's state.
  * @param token The token to save; `undefined` saves the one in hand.
@@ -96,36 +97,7 @@ export function registrarOf(state: SourceState): Registrar {
  * ```
  */
 export async function persist(state: SourceState, token: Token | undefined): Promise<void> {
-  try {
-    await save(state, token);
-  } catch (err) {
-    if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
-    state.settings.logger?.warn(
-      `Could not save the token to the store (${err.message}); keeping it in memory`,
-    );
-  }
-}
-
-async function save(state: SourceState, token: Token | undefined): Promise<void> {
-  const { settings, key } = state;
-  const store = settings.store;
-  if (!store) return;
-  const current = token ?? state.current;
-  const data: SecureData = {
-    version: 1,
-    clientId: state.config.clientId,
-    savedAt: settings.now().toISOString(),
-  };
-  if (key && settings.jwt) {
-    data.keyId = key.keyId;
-    data.privateKey = await settings.jwt.writeKey(key);
-  } else if (state.keptKey) {
-    Object.assign(data, state.keptKey);
-  }
-  if (current) {
-    data.token = current.value;
-    const expiresAt = current.expiresAt;
-    if (expiresAt) data.tokenExpiresAt = expiresAt.toISOString();
-  }
-  await store.save(data);
+  if (!state.settings.store) return;
+  const { saveState } = await import("./stored.ts");
+  await saveState(state, token);
 }

@@ -1,0 +1,119 @@
+/**
+ * What a token source does with its store, loaded only when it has one:
+ * reading what a restart needs (client id, token, device key) and saving it
+ * again after each sign-in or refresh.
+ *
+ * @module
+ */
+import { isPlexError, PlexError } from "../errors.ts";
+import type { SecureData } from "../store/store.ts";
+import { Token } from "../token.ts";
+import type { SourceState } from "./settings.ts";
+
+/**
+ * Loads the stored token and device key into `state`.
+ *
+ * @param state The source's state, with a store.
+ * @returns When loaded (nothing stored leaves `state` as it was).
+ * @throws {PlexError} `invalid_client_id` for data of another client identifier, `store_corrupt` for a
+ *   key that does not match its id, and the store's own errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { loadState } from "./stored.ts";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * const store = memoryStore({ version: 1, clientId: "id", savedAt: "", token: "abcdefghij0123456789" });
+ * const state = { config: defaultConfig().withClientId("id"), settings: { ...defaultTokenSourceSettings(), store }, retryRefreshAt: 0 };
+ * await loadState(state);
+ * assert.equal(state.current?.value, "abcdefghij0123456789");
+ * ```
+ */
+export async function loadState(state: SourceState): Promise<void> {
+  const { settings } = state;
+  const data = await settings.store?.load();
+  if (!data) return;
+  if (data.clientId !== state.config.clientId) {
+    throw new PlexError(
+      "invalid_client_id",
+      "The stored device data belongs to another client identifier",
+      {
+        hint: "Use the client identifier the data was saved with, or clear the store and sign in again",
+      },
+    );
+  }
+  state.current = data.token ? new Token(data.token) : undefined;
+  if (data.privateKey && data.keyId && !settings.jwt) {
+    state.keptKey = { keyId: data.keyId, privateKey: data.privateKey };
+  } else if (data.privateKey && data.keyId) {
+    const key = await settings.jwt!.readKey(data.privateKey);
+    if (key.keyId !== data.keyId) {
+      throw new PlexError("store_corrupt", "The stored key id does not match the stored private key", {
+        hint: "Clear the store and sign in again",
+      });
+    }
+    state.key = key;
+  }
+  settings.logger?.debug(`Loaded the stored ${state.key ? "device key and " : ""}token`);
+}
+
+/**
+ * Saves the client id, the device key (JWT mode, or a kept one) and `token`
+ * (else the token in hand). A store that cannot be reached is logged: the
+ * token stays in memory and is saved next time.
+ *
+ * @param state The source's state, with a store.
+ * @param token The token to save; `undefined` saves the one in hand.
+ * @returns When saved (or logged).
+ * @throws {PlexError} any store error other than `store_unavailable` and `store_error`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { saveState } from "./stored.ts";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * import { Token } from "../token.ts";
+ * const store = memoryStore();
+ * const state = { config: defaultConfig().withClientId("id"), settings: { ...defaultTokenSourceSettings(), store }, retryRefreshAt: 0 };
+ * await saveState(state, new Token("abcdefghij0123456789"));
+ * assert.equal((await store.load())?.clientId, "id");
+ * ```
+ */
+export async function saveState(state: SourceState, token: Token | undefined): Promise<void> {
+  try {
+    await save(state, token);
+  } catch (err) {
+    if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
+    state.settings.logger?.warn(
+      `Could not save the token to the store (${err.message}); keeping it in memory`,
+    );
+  }
+}
+
+async function save(state: SourceState, token: Token | undefined): Promise<void> {
+  const { settings, key } = state;
+  const store = settings.store;
+  if (!store) return;
+  const current = token ?? state.current;
+  const data: SecureData = {
+    version: 1,
+    clientId: state.config.clientId,
+    savedAt: settings.now().toISOString(),
+  };
+  if (key && settings.jwt) {
+    data.keyId = key.keyId;
+    data.privateKey = await settings.jwt.writeKey(key);
+  } else if (state.keptKey) {
+    Object.assign(data, state.keptKey);
+  }
+  if (current) {
+    data.token = current.value;
+    const expiresAt = current.expiresAt;
+    if (expiresAt) data.tokenExpiresAt = expiresAt.toISOString();
+  }
+  await store.save(data);
+}
