@@ -7,5 +7,10 @@
 import process from "node:process";
 import { MyPlexAccount } from "@ctrl/plex";
 
-const account = new MyPlexAccount(null, undefined, undefined, process.env.PLEX_TOKEN ?? "bench0token0abcdefghi");
+const account = new MyPlexAccount(
+  null,
+  undefined,
+  undefined,
+  process.env.PLEX_TOKEN ?? "bench0token0abcdefghi",
+);
 console.log(typeof account.connect);
