@@ -329,10 +329,8 @@ describe("XML", () => {
         }"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><a>&b;&b;&b;</a>`,
       ]
     ) {
-      const started = performance.now();
-      // Megabyte documents: a few hundred ms on an idle machine; the bound only catches a runaway.
+      // Megabyte documents: a few hundred ms on an idle machine; the 15 s bound only catches a runaway.
       const result = valueOrPlexError("parseXml (large)", () => parseXml(text), ["invalid_response"], 15_000);
-      assert.ok(performance.now() - started < 15_000);
       if (!(result instanceof PlexError)) assertPlainTree(result);
     }
   });

@@ -4,6 +4,7 @@ import { generateDeviceKey } from "../../mod.ts";
 import { decodeJwt } from "../../lib/jws.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
+import { fakeClock } from "../_helpers/clock.ts";
 
 let emulator: Emulator;
 useEmulator({ nonceRateLimit: 1000 }, (started) => emulator = started);
@@ -75,12 +76,17 @@ describe("registerWithPinJwt", () => {
     const { key } = await owner.registerWithPinJwt((pin) => emulator.approvePin(pin.id), {
       pollInterval: 30,
     });
-    const started = Date.now();
+    const clock = fakeClock();
+    emulator.resetRequests();
     await rejectsWith(
-      configFor(emulator).registerWithPinJwt((pin) => emulator.approvePin(pin.id), { key, pollInterval: 30 }),
+      configFor(emulator).withHttp({ clock }).registerWithPinJwt((pin) => emulator.approvePin(pin.id), {
+        key,
+        pollInterval: 30,
+      }),
       "thumbprint_taken",
     );
-    assert.ok(Date.now() - started < 1_000);
+    assert.deepEqual(clock.sleeps, [50], "one poll, and no polling on after the answer");
+    assert.equal(emulator.count("GET /api/v2/pins/*"), 1);
   });
 
   it("stops with pin_expired when nobody approves", async () => {

@@ -5,17 +5,10 @@ import { createPinRequest } from "../../protocol.ts";
 import { processPinResponse } from "../../protocol.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
+import { fakeClock } from "../_helpers/clock.ts";
 
 let emulator: Emulator;
 useEmulator({}, (started) => emulator = started);
-
-/** The time between consecutive requests matching `path`, in ms. */
-function gaps(path: string): number[] {
-  const times = emulator.requests.filter((r) => r.method === "GET" && r.path.startsWith(path)).map((r) =>
-    r.at
-  );
-  return times.slice(1).map((t, i) => t - times[i]!);
-}
 
 describe("pinRequest", () => {
   it("gives a 4-character PIN and the /link URL", async () => {
@@ -94,12 +87,13 @@ describe("registerWithPin", () => {
   it("stops with pin_expired when the PIN expires unapproved", async () => {
     const shortLived = await startEmulator({ pinLifetimeSeconds: 1 });
     try {
-      const started = Date.now();
+      const clock = fakeClock();
       await rejectsWith(
-        configFor(shortLived).registerWithPin(() => {}, { pollInterval: 200 }),
+        configFor(shortLived).withHttp({ clock }).registerWithPin(() => {}, { pollInterval: 200 }),
         "pin_expired",
       );
-      assert.ok(Date.now() - started < 2_500, "stops at expiresAt");
+      assert.deepEqual(clock.sleeps, [200, 200, 200, 200, 200], "polled until expiresIn (1 s) ran out");
+      assert.equal(shortLived.count("GET /api/v2/pins/*"), 5);
     } finally {
       await shortLived.close();
     }
@@ -119,33 +113,43 @@ describe("registerWithPin", () => {
 
   it("rejects with aborted promptly when the signal fires", async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
+    const clock = fakeClock({ hold: true, onSleep: () => controller.abort() });
+    emulator.resetRequests();
     await rejectsWith(
-      configFor(emulator).registerWithPin(() => {}, { pollInterval: 1_000, signal: controller.signal }),
+      configFor(emulator).withHttp({ clock }).registerWithPin(() => {}, {
+        pollInterval: 1_000,
+        signal: controller.signal,
+      }),
       "aborted",
     );
-    assert.ok(Date.now() - started < 400);
+    assert.deepEqual(clock.sleeps, [1_000], "the abort ended the wait for the first poll");
+    assert.equal(emulator.count("GET /api/v2/pins/*"), 0);
   });
 
   it("rejects with aborted during a request that never answers", async () => {
-    emulator.inject({ match: "GET /api/v2/pins/*", kind: "hang" });
-    const started = Date.now();
+    const hang = emulator.inject({ match: "GET /api/v2/pins/*", kind: "hang" });
+    const clock = fakeClock();
     await rejectsWith(
-      configFor(emulator).registerWithPin(() => {}, { pollInterval: 50, signal: AbortSignal.timeout(300) }),
+      configFor(emulator).withHttp({ clock }).registerWithPin(() => {}, {
+        pollInterval: 50,
+        signal: AbortSignal.timeout(300),
+      }),
       "aborted",
     );
-    assert.ok(Date.now() - started < 1_000);
+    assert.deepEqual(clock.sleeps, [50]);
+    assert.equal(hang.hits, 1, "the signal ended the poll that never got an answer");
   });
 
   it("backs off when plex.tv answers 429, then succeeds", async () => {
     emulator.inject({ match: "GET /api/v2/pins/*", kind: "status", status: 429, times: 3 });
-    const config = configFor(emulator);
+    const clock = fakeClock();
+    const config = configFor(emulator).withHttp({ clock });
+    emulator.resetRequests();
     const token = await config.registerWithPin((pin) => emulator.approvePin(pin.code), { pollInterval: 40 });
     assert.ok(token.isLegacy());
     assert.equal(emulator.count("GET /api/v2/pins/*"), 4);
-    const [first, second, third] = gaps("/api/v2/pins/");
-    assert.ok(first! >= 70 && second! >= 150 && third! >= 300, `intervals doubled: ${gaps("/api/v2/pins/")}`);
+    // 40 ms is raised to the 50 ms floor, then the interval doubles after each 429.
+    assert.deepEqual(clock.sleeps, [50, 100, 200, 400]);
   });
 
   it("backs off on Plex code 1003 too", async () => {
@@ -220,21 +224,19 @@ describe("PIN polling under network faults", () => {
   it("caps huge bodies, streamed or declared, with response_too_large", async () => {
     const config = configFor(emulator).withHttp({ maxResponseBytes: 1 << 20 });
     const { pin } = await config.pinRequest();
-    emulator.inject({ match: "GET /api/v2/pins/*", kind: "huge" });
-    const started = Date.now();
+    const streamed = emulator.inject({ match: "GET /api/v2/pins/*", kind: "huge" });
     await rejectsWith(config.validatePin(pin.id), "response_too_large");
-    emulator.inject({ match: "GET /api/v2/pins/*", kind: "huge", declareLength: true });
+    const declared = emulator.inject({ match: "GET /api/v2/pins/*", kind: "huge", declareLength: true });
     await rejectsWith(config.validatePin(pin.id), "response_too_large");
-    assert.ok(Date.now() - started < 3_000, "stops reading at the cap instead of taking all 50 MiB");
+    assert.deepEqual([streamed.hits, declared.hits], [1, 1], "each read stopped at the cap, not retried");
   });
 
   it("times out a slow answer with timeout, promptly", async () => {
     const config = configFor(emulator).withHttp({ timeoutMs: 100 });
     const { pin } = await config.pinRequest();
     emulator.inject({ match: "GET /api/v2/pins/*", kind: "delay", ms: 1_000 });
-    const started = Date.now();
+    // timeout, not the answer: the 100 ms timer ended the attempt before the 1 s delay.
     await rejectsWith(config.validatePin(pin.id), "timeout");
-    assert.ok(Date.now() - started < 600);
     assert.equal((await config.validatePin(pin.id)).pin.id, pin.id, "the next poll works");
   });
 
@@ -247,16 +249,17 @@ describe("PIN polling under network faults", () => {
   });
 
   it("waits for Retry-After given as an HTTP date", async () => {
-    const config = configFor(emulator, undefined, 1);
+    const now = Date.parse("2026-03-01T12:00:00Z");
+    const clock = fakeClock({ start: now });
+    const config = configFor(emulator, undefined, 1).withHttp({ clock });
     const { pin } = await config.pinRequest();
     emulator.inject({
       match: "GET /api/v2/pins/*",
       kind: "status",
       status: 429,
-      retryAfter: new Date(Date.now() + 1_500),
+      retryAfter: new Date(now + 2_000),
     });
-    const started = Date.now();
     await config.validatePin(pin.id);
-    assert.ok(Date.now() - started >= 400, "waited for the date");
+    assert.deepEqual(clock.sleeps, [2_000], "waited until the date, on the configured clock");
   });
 });

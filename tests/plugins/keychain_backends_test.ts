@@ -475,10 +475,8 @@ describe("timeouts and tools that cannot start", () => {
   for (const platform of ["darwin", "linux", "win32"]) {
     it(`stops a ${platform} tool that never answers`, async () => {
       const hanging = recorder((request) => new Promise(() => void request));
-      const started = Date.now();
+      // The tool never answers: only the 150 ms timeout can end the call.
       const err = await rejection(store(platform, hanging, { timeoutMs: 150 }).save(DATA), "timeout");
-      const elapsed = Date.now() - started;
-      assert.ok(elapsed >= 140 && elapsed < 2000, `timed out after ${elapsed} ms`);
       assert.match(err.message, /did not answer within 150 ms/);
       assert.ok(hanging.calls[0].signalAborted(), "the spawner was told to stop the child");
     });
@@ -522,7 +520,7 @@ describe("the default spawner with real processes", { skip: process.platform ===
     await chmod(join(bin, "secret-tool"), 0o755);
     const pids: number[] = [];
     const spawn = nodeSpawner({ onSpawn: (pid) => void pids.push(pid) });
-    const started = Date.now();
+    // The tool sleeps 30 s and would then exit without output: timeout shows that the 300 ms limit ended it.
     await rejection(
       keychainStore({
         service: "x",
@@ -534,7 +532,6 @@ describe("the default spawner with real processes", { skip: process.platform ===
         .load(),
       "timeout",
     );
-    assert.ok(Date.now() - started < 5000);
     assert.equal(pids.length, 1);
     const gone = Date.now() + 3000;
     while (_alive(pids[0]) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));

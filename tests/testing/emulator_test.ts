@@ -913,9 +913,10 @@ describe("fault injection", () => {
     emulator.inject({ match: "/api/v2/auth/keys", kind: "reset" });
     await assert.rejects(async () => await (await raw(emulator, "/api/v2/auth/keys")).text());
     emulator.inject({ match: "/api/v2/auth/keys", kind: "hang" });
-    const started = Date.now();
-    await assert.rejects(raw(emulator, "/api/v2/auth/keys", { signal: AbortSignal.timeout(100) }));
-    assert.ok(Date.now() - started < 2_000);
+    // The request ends only by the client's abort: the emulator logs it with no status.
+    await assert.rejects(raw(emulator, "/api/v2/auth/keys", { signal: AbortSignal.timeout(100) }), {
+      name: "TimeoutError",
+    });
     assert.equal(emulator.requests.at(-1)?.status, 0);
   });
 
