@@ -73,12 +73,15 @@ export const DEVICE_HEADER_NAMES: Readonly<Record<keyof Device, string>> = {
  */
 export function deviceHeaders(device: Device): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [field, name] of Object.entries(DEVICE_HEADER_NAMES) as [keyof Device, string][]) {
+  for (const [field, name] of DEVICE_HEADERS) {
     const value = device[field];
     if (value) headers[name] = value;
   }
   return headers;
 }
+
+/** The fields and header names, listed once: every request builds its headers from them. */
+const DEVICE_HEADERS = Object.entries(DEVICE_HEADER_NAMES) as [keyof Device, string][];
 
 /**
  * The same fields as `context[device][...]` parameters of the Plex auth app URL.
