@@ -21,7 +21,7 @@ import { formatBytes, formatMs, formatTable, type Table } from "./_table.ts";
 import { requestsSection } from "./requests.ts";
 import { startupSection } from "./startup.ts";
 import { measureThroughput, type ThroughputResult, throughputTable } from "./throughput.ts";
-import { weightSection } from "./weight.ts";
+import { ensurePeers, weightSection } from "./weight.ts";
 
 /** Runs a bench script of another concern and returns its stdout. */
 function _script(runtime: "deno" | "bun", script: string, args: string[] = []): string {
@@ -172,6 +172,13 @@ if (import.meta.main) {
       `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`,
   );
   let failed = 0;
+  if (only.some((name) => ["weight", "startup", "throughput"].includes(name))) {
+    try {
+      ensurePeers();
+    } catch (err) {
+      console.error(`bench: ${err instanceof Error ? err.message : String(err)}; the peers are left out`);
+    }
+  }
   for (const name of only) {
     const sectionStart = performance.now();
     try {

@@ -99,12 +99,19 @@ function _readPackage(dir: string): _PackageJson {
 }
 
 /**
- * Installs the bench's dev dependencies into `bench/node_modules` when one is missing.
+ * Installs the bench's dev dependencies (the peers, rolldown) into `bench/node_modules` when one is missing.
+ * The weight, start-up and throughput sections need them.
  *
  * @returns Whether an install ran.
  * @throws {Error} when `npm install` fails.
+ *
+ * @example
+ * ```ts ignore
+ * import { ensurePeers } from "./weight.ts";
+ * ensurePeers();
+ * ```
  */
-function ensurePeers(): boolean {
+export function ensurePeers(): boolean {
   const wanted = Object.keys(_readPackage(BENCH).devDependencies ?? {});
   if (
     wanted.every((name) => existsSync(join(BENCH, "node_modules", name, "package.json")))
