@@ -30,6 +30,13 @@ import { processPlexTvDevicesResponse } from "../lib/endpoints/plex_tv_device.ts
 import { processRegisteredDevicesResponse } from "../lib/endpoints/registered_device.ts";
 import { parseResourcesXml, processResourcesResponse } from "../lib/endpoints/resource.ts";
 import { processSharedUsersResponse } from "../lib/endpoints/shared_user.ts";
+import { processFriendsResponse } from "../lib/endpoints/friend.ts";
+import { ipAddress, processGeoipResponse } from "../lib/endpoints/geoip.ts";
+import { pinCode } from "../lib/endpoints/pin_link.ts";
+import { processSharedServersResponse } from "../lib/endpoints/server_share.ts";
+import { processWatchlistResponse } from "../lib/endpoints/watchlist.ts";
+import { processSetWebhooksResponse, processWebhooksResponse, webhookUrl } from "../lib/endpoints/webhook.ts";
+import { FRIENDS_JSON, SHARED_SERVERS_XML, watchlistJson, WEBHOOKS_XML } from "./_helpers/account_api.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { parseVault } from "../plugins/_vault_format.ts";
 import { Vault } from "../plugins/vault.ts";
@@ -452,6 +459,129 @@ describe("client responses", () => {
       fc.assert(
         fc.property(xmlBodies(base), (text) => {
           valueOrPlexError(name, () => parse(text), ["invalid_response", "invalid_token"]);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe("account API responses", () => {
+  let location: Record<string, unknown>;
+  before(async () => {
+    location = JSON.parse(await fixture("pin_create.json")).location;
+  });
+
+  const jsonBodies = (base: () => unknown) =>
+    fc.constant(0).chain(() => {
+      const doc = base();
+      const item = Array.isArray(doc) ? doc[0] as Record<string, unknown> : doc as Record<string, unknown>;
+      const fields = fieldMutationsOf(item).map((text) => (Array.isArray(doc) ? `[${text}]` : text));
+      return fc.oneof(
+        anyText,
+        fc.json(),
+        fields,
+        mutationsOf(JSON.stringify(doc)),
+        fc.constantFrom(...errorBodies),
+      );
+    });
+  /** Watchlist pages whose first item's fields are mutated, and mutations of the whole text. */
+  const watchlistBodies = () =>
+    fc.oneof(
+      anyText,
+      fc.json(),
+      fieldMutationsOf(JSON.parse(watchlistJson(0, 1, 1)).MediaContainer.Metadata[0]).map((item) =>
+        `{"MediaContainer":{"offset":0,"totalSize":1,"size":1,"Metadata":[${item}]}}`
+      ),
+      fieldMutationsOf(JSON.parse(watchlistJson(0, 1, 1)).MediaContainer).map((c) =>
+        `{"MediaContainer":${c}}`
+      ),
+      mutationsOf(watchlistJson(0, 2, 2)),
+      fc.constantFrom(...errorBodies),
+    );
+  const xmlVariants = (base: string) =>
+    fc.oneof(anyText, xmlDocArb, mutationsOf(base), fc.constantFrom(...errorBodies, ...xmlBodies));
+  const responseCases: [string, (r: PlexResponse) => unknown, () => fc.Arbitrary<string>][] = [
+    ["processFriendsResponse", processFriendsResponse, () => jsonBodies(() => JSON.parse(FRIENDS_JSON))],
+    ["processGeoipResponse", processGeoipResponse, () => jsonBodies(() => location)],
+    ["processWatchlistResponse", processWatchlistResponse, watchlistBodies],
+    ["processSharedServersResponse", processSharedServersResponse, () => xmlVariants(SHARED_SERVERS_XML)],
+    ["processWebhooksResponse", processWebhooksResponse, () => xmlVariants(WEBHOOKS_XML)],
+    ["processSetWebhooksResponse", processSetWebhooksResponse, () => xmlVariants(WEBHOOKS_XML)],
+  ];
+  for (const [name, process, bodies] of responseCases) {
+    it(`${name} answers a value or a PlexError for any status, headers and body`, LONG, () => {
+      fc.assert(
+        fc.property(responsesOf(bodies()), (response) => {
+          const result = valueOrPlexError(name, () => process(response));
+          if (result instanceof PlexError && response.status >= 200 && response.status < 300) {
+            assert.ok(["invalid_response", "invalid_token"].includes(result.code), `${name}: ${result.code}`);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  const argumentCases: [string, (text: string) => string, fc.Arbitrary<string>, fc.Arbitrary<string>][] = [
+    [
+      "ipAddress",
+      ipAddress,
+      fc.oneof(fc.ipV4(), fc.ipV6()),
+      fc.oneof(
+        fc.ipV6().map((ip) => `[${ip}]`),
+        fc.tuple(fc.ipV4(), fc.integer({ min: 256, max: 99_999 })).map(([ip, n]) =>
+          ip.replace(/^\d+/, String(n))
+        ),
+        fc.tuple(fc.ipV4(), fc.nat({ max: 65_535 })).map(([ip, port]) => `${ip}:${port}`),
+      ),
+    ],
+    [
+      "webhookUrl",
+      webhookUrl,
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.oneof(
+        fc.webUrl().map((u) => ` ${u}`),
+        fc.webUrl().map((u) => u.replace(/^https?:/, "ftp:")),
+        fc.domain().map((d) => `${d}/hook`),
+      ),
+    ],
+    [
+      "pinCode",
+      pinCode,
+      fc.string({
+        unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"),
+        minLength: 4,
+        maxLength: 64,
+      }),
+      fc.oneof(
+        fc.string({ maxLength: 3 }),
+        fc.string({ minLength: 4 }).filter((code) => /[^A-Za-z0-9]/.test(code)),
+      ),
+    ],
+  ];
+  for (const [name, check, valid, invalid] of argumentCases) {
+    it(`${name} accepts every valid value, refuses the invalid ones and answers nothing else`, LONG, () => {
+      fc.assert(
+        fc.property(fc.oneof(anyText, valid, invalid, valid.chain(mutationsOf)), (text) => {
+          const result = valueOrPlexError(name, () => check(text), ["invalid_argument"]);
+          if (!(result instanceof PlexError)) assert.equal(typeof result, "string");
+        }),
+        { numRuns: RUNS },
+      );
+      fc.assert(
+        fc.property(valid, (text) => {
+          assert.equal(typeof check(text), "string", `${name} refused ${JSON.stringify(text)}`);
+        }),
+        { numRuns: RUNS },
+      );
+      fc.assert(
+        fc.property(invalid, (text) => {
+          assert.throws(
+            () => check(text),
+            { code: "invalid_argument" },
+            `${name} accepted ${JSON.stringify(text)}`,
+          );
         }),
         { numRuns: RUNS },
       );

@@ -5,9 +5,11 @@
  * names. python-plexapi has seen `"Unknown"` for the flags: plextv reads it
  * as `undefined`.
  *
- * The IP check is written here rather than taken from a library: IPv4 is one
- * regular expression, and IPv6 is left to the URL parser every runtime has,
- * which implements the WHATWG rules (no zone ids).
+ * The IP check is written here rather than taken from a library (the
+ * library has no dependencies): IPv4 is one regular expression, IPv6 a count
+ * of hex groups (RFC 4291 text forms, no zone ids). The runtimes' URL parsers
+ * cannot be used for it: they disagree on valid forms (Bun refuses
+ * `::0:0:0:0:0.0.0.0`, Deno accepts it).
  *
  * @module
  */
@@ -111,12 +113,21 @@ export function ipAddress(ip: string): string {
 
 function isIpv6(ip: string): boolean {
   if (ip.length > 45 || !ip.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(ip)) return false;
-  try {
-    new URL(`http://[${ip}]/`);
-    return true;
-  } catch {
-    return false;
+  let head = ip;
+  let groups = 8;
+  const embedded = /(?:^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
+  if (embedded !== undefined) {
+    // the last 32 bits written as IPv4 take the place of two groups
+    if (!IPV4.test(embedded)) return false;
+    head = ip.slice(0, -embedded.length);
+    if (!head.endsWith("::")) head = head.slice(0, -1);
+    groups = 6;
   }
+  const halves = head.split("::");
+  if (halves.length > 2) return false;
+  const hextets = halves.flatMap((half) => (half === "" ? [] : half.split(":")));
+  if (!hextets.every((h) => /^[0-9A-Fa-f]{1,4}$/.test(h))) return false;
+  return halves.length === 2 ? hextets.length < groups : hextets.length === groups;
 }
 
 /**
