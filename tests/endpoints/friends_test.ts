@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
-import { PlexError } from "../../lib/errors.ts";
 import {
   parseFriends,
   processFriendsResponse,
@@ -14,6 +13,7 @@ import { parseSharedServers, processSharedServersResponse } from "../../lib/endp
 import type { PlexResponse } from "../../lib/http/types.ts";
 import { Token } from "../../lib/token.ts";
 import { fixture } from "../_helpers/fixtures.ts";
+import { assertInvalid } from "../_helpers/invalid_response.ts";
 import {
   clientOf,
   FRIENDS_JSON,
@@ -31,15 +31,6 @@ const recorded = (status: number, body: string): PlexResponse => ({
   body,
   url: "https://plex.tv/test",
 });
-
-function assertInvalid(fn: () => unknown, pathPart: string): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof PlexError, `expected a PlexError, got ${err}`);
-    assert.equal(err.code, "invalid_response");
-    assert.ok(err.message.includes(pathPart), `"${err.message}" should name ${pathPart}`);
-    return true;
-  });
-}
 
 describe("friends (GET /api/v2/friends)", () => {
   it("types every friend and keeps unknown fields", () => {
