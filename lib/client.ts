@@ -374,6 +374,7 @@ export class Client {
       return processInvitesResponse(await invitesRequest(context, token, options));
     });
   }
+
   /**
    * Approves a PIN that another device shows, as this account
    * (`PUT {url}/api/v2/pins/link`, form `code`, with `X-Plex-Product: Plex SSO`
@@ -504,15 +505,11 @@ export class Client {
   async addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
     const endpoint = await import("./endpoints/webhook.ts");
     const wanted = endpoint.webhookUrl(url);
-    return this.#call(options, async (context, token) => {
-      const current = endpoint.processWebhooksResponse(
-        await endpoint.webhooksRequest(context, token, options),
-      );
-      const next = endpoint.withWebhook(current, wanted);
-      if (!next) return current;
-      const set = await endpoint.setWebhooksRequest(context, token, next, options);
-      return endpoint.processSetWebhooksResponse(set) ?? next;
-    });
+    return this.#call(
+      options,
+      (context, token) =>
+        endpoint.changeWebhooks(context, token, (urls) => endpoint.withWebhook(urls, wanted), options),
+    );
   }
 
   /**
@@ -531,12 +528,7 @@ export class Client {
   removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
     return this.#call(options, async (context, token) => {
       const endpoint = await import("./endpoints/webhook.ts");
-      const current = endpoint.processWebhooksResponse(
-        await endpoint.webhooksRequest(context, token, options),
-      );
-      const next = endpoint.withoutWebhook(current, url);
-      const set = await endpoint.setWebhooksRequest(context, token, next, options);
-      return endpoint.processSetWebhooksResponse(set) ?? next;
+      return endpoint.changeWebhooks(context, token, (urls) => endpoint.withoutWebhook(urls, url), options);
     });
   }
 

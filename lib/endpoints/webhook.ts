@@ -240,3 +240,32 @@ export function processSetWebhooksResponse(response: PlexResponse): string[] | u
   checkOk(response);
   return response.body.trim() === "" ? undefined : parseWebhooks(response.body);
 }
+
+/**
+ * Reads the webhooks, applies `change` to the list, and writes the result
+ * when there is one: what adding and removing share.
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param change The new list from the current one, or `undefined` for no change (nothing is written).
+ * @param options Call options.
+ * @returns The webhooks afterwards.
+ * @throws {PlexError} what {@linkcode processWebhooksResponse}, `change` and
+ *   {@linkcode processSetWebhooksResponse} throw.
+ *
+ * @example
+ * ```ts ignore
+ * await changeWebhooks(config, token, (urls) => withWebhook(urls, "https://hooks.example/plex"));
+ * ```
+ */
+export async function changeWebhooks(
+  context: RequestContext,
+  token: Token | string,
+  change: (urls: string[]) => string[] | undefined,
+  options: CallOptions = {},
+): Promise<string[]> {
+  const current = processWebhooksResponse(await webhooksRequest(context, token, options));
+  const next = change(current);
+  if (!next) return current;
+  return processSetWebhooksResponse(await setWebhooksRequest(context, token, next, options)) ?? next;
+}
