@@ -96,4 +96,8 @@ export type { PlexTvDevice } from "./lib/endpoints/plex_tv_device.ts";
 export type { Home, HomeUser, SwitchHomeUserOptions } from "./lib/endpoints/home_user.ts";
 export type { SharedServer, SharedUser } from "./lib/endpoints/shared_user.ts";
 export type { Invite, InviteServer, InvitesOptions } from "./lib/endpoints/invite.ts";
+export type { Friend } from "./lib/endpoints/friend.ts";
+export type { ServerShare, ShareSection } from "./lib/endpoints/server_share.ts";
+export type { GeoLocation } from "./lib/endpoints/geoip.ts";
+export type { WatchlistItem, WatchlistOptions } from "./lib/endpoints/watchlist.ts";
 export type { ConnectOptions, ServerConnection } from "./lib/servers/connect.ts";
