@@ -88,7 +88,12 @@ export type {
 export type { JwtMode, SourceState } from "./lib/token_sources/settings.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
 export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
-export type { OpenStoreOptions, StoreFactory, StoreScheme } from "./lib/store/registry.ts";
+export type {
+  OpenStoreOptions,
+  RegisterStoreOptions,
+  StoreFactory,
+  StoreScheme,
+} from "./lib/store/registry.ts";
 export type { Account, AccountService, Profile, Subscription } from "./lib/endpoints/account.ts";
 export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/endpoints/registered_device.ts";
 export type { Resource, ResourceConnection, ResourcesOptions } from "./lib/endpoints/resource.ts";
@@ -96,4 +101,8 @@ export type { PlexTvDevice } from "./lib/endpoints/plex_tv_device.ts";
 export type { Home, HomeUser, SwitchHomeUserOptions } from "./lib/endpoints/home_user.ts";
 export type { SharedServer, SharedUser } from "./lib/endpoints/shared_user.ts";
 export type { Invite, InviteServer, InvitesOptions } from "./lib/endpoints/invite.ts";
+export type { Friend } from "./lib/endpoints/friend.ts";
+export type { ServerShare, ShareSection } from "./lib/endpoints/server_share.ts";
+export type { GeoLocation } from "./lib/endpoints/geoip.ts";
+export type { WatchlistItem, WatchlistOptions } from "./lib/endpoints/watchlist.ts";
 export type { ConnectOptions, ServerConnection } from "./lib/servers/connect.ts";

@@ -41,9 +41,14 @@ export const ALL_SCOPES: readonly string[] = [
   "joinedAt",
 ];
 
+/** The discover host's default base URL (the watchlist). */
+const DISCOVER_URL = "https://discover.provider.plex.tv";
+
 interface ConfigFields {
   url: string;
   v2Url: string;
+  /** Default `https://discover.provider.plex.tv`. */
+  discoverUrl?: string;
   authAppUrl: string;
   clientId: string;
   device: Device;
@@ -71,6 +76,8 @@ export class Config implements RequestContext {
   readonly url: string;
   /** Base URL of the v2 auth host. Default `https://clients.plex.tv`. */
   readonly v2Url: string;
+  /** Base URL of the discover host, which serves the watchlist. Default `https://discover.provider.plex.tv`. */
+  readonly discoverUrl: string;
   /** The Plex auth app, where strong PINs are approved. Default `https://app.plex.tv/auth`. */
   readonly authAppUrl: string;
   /** The client identifier: stable per installation. Empty in `defaultConfig()`. */
@@ -88,7 +95,8 @@ export class Config implements RequestContext {
    * @param fields All fields.
    */
   constructor(fields: ConfigFields) {
-    for (const base of [fields.url, fields.v2Url]) {
+    const discoverUrl = fields.discoverUrl ?? DISCOVER_URL;
+    for (const base of [fields.url, fields.v2Url, discoverUrl]) {
       if (!isAllowedBaseUrl(base)) {
         throw new PlexError(
           "insecure_url",
@@ -98,6 +106,7 @@ export class Config implements RequestContext {
     }
     this.url = fields.url.replace(/\/+$/, "");
     this.v2Url = fields.v2Url.replace(/\/+$/, "");
+    this.discoverUrl = discoverUrl.replace(/\/+$/, "");
     this.authAppUrl = fields.authAppUrl;
     this.clientId = fields.clientId;
     this.device = Object.freeze({ ...fields.device });
@@ -114,6 +123,7 @@ export class Config implements RequestContext {
     return {
       url: this.url,
       v2Url: this.v2Url,
+      discoverUrl: this.discoverUrl,
       authAppUrl: this.authAppUrl,
       clientId: this.clientId,
       device: this.device,
@@ -195,6 +205,29 @@ export class Config implements RequestContext {
    */
   withUrls(url: string, v2Url: string = url): Config {
     return this.#with({ url, v2Url });
+  }
+
+  /**
+   * Returns a copy using another discover host (where the watchlist is), e.g.
+   * the emulator. `http:` is accepted only for loopback hosts. {@linkcode Config.withUrls}
+   * leaves it alone: point it at the emulator too, or the watchlist goes to
+   * plex.tv's discover host.
+   *
+   * @param discoverUrl The discover host's base URL.
+   * @returns The new Config.
+   * @throws {PlexError} `insecure_url` for `http:` on a host other than loopback.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "./config.ts";
+   * assert.equal(defaultConfig().discoverUrl, "https://discover.provider.plex.tv");
+   * assert.equal(defaultConfig().withDiscoverUrl("http://127.0.0.1:8080/").discoverUrl, "http://127.0.0.1:8080");
+   * assert.throws(() => defaultConfig().withDiscoverUrl("http://discover.example"), { code: "insecure_url" });
+   * ```
+   */
+  withDiscoverUrl(discoverUrl: string): Config {
+    return this.#with({ discoverUrl });
   }
 
   /**
@@ -507,6 +540,7 @@ export function defaultConfig(): Config {
   return new Config({
     url: "https://plex.tv",
     v2Url: "https://clients.plex.tv",
+    discoverUrl: DISCOVER_URL,
     authAppUrl: "https://app.plex.tv/auth",
     clientId: "",
     device: { product: "plextv", version: VERSION, provides: "controller" },

@@ -31,6 +31,13 @@ import { processPlexTvDevicesResponse } from "../lib/endpoints/plex_tv_device.ts
 import { processRegisteredDevicesResponse } from "../lib/endpoints/registered_device.ts";
 import { parseResourcesXml, processResourcesResponse } from "../lib/endpoints/resource.ts";
 import { processSharedUsersResponse } from "../lib/endpoints/shared_user.ts";
+import { processFriendsResponse } from "../lib/endpoints/friend.ts";
+import { ipAddress, processGeoipResponse } from "../lib/endpoints/geoip.ts";
+import { pinCode } from "../lib/endpoints/pin_link.ts";
+import { processSharedServersResponse } from "../lib/endpoints/server_share.ts";
+import { processWatchlistResponse } from "../lib/endpoints/watchlist.ts";
+import { processSetWebhooksResponse, processWebhooksResponse, webhookUrl } from "../lib/endpoints/webhook.ts";
+import { FRIENDS_JSON, SHARED_SERVERS_XML, watchlistJson, WEBHOOKS_XML } from "./_helpers/account_api.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { parseVault } from "../plugins/_vault_format.ts";
 import { Vault } from "../plugins/vault.ts";
@@ -382,6 +389,11 @@ describe("client responses", () => {
     for (const name of ["devices.xml", "user.xml", "users_v1.xml", "invites.xml", "resources_v1.xml"]) {
       xml[name] = await fixture(name);
     }
+    // The account API has no recorded payloads: a PIN's real location is a GeoData; the rest are written shapes.
+    json.geoip = JSON.parse(await fixture("pin_create.json")).location;
+    json.friends = JSON.parse(FRIENDS_JSON);
+    xml.shared_servers = SHARED_SERVERS_XML;
+    xml.webhooks = WEBHOOKS_XML;
     // Home users and v2 devices have no recorded payload: take the emulator's.
     const emulator = await startEmulator();
     try {
@@ -418,6 +430,23 @@ describe("client responses", () => {
     fc.constant(0).chain(() =>
       fc.oneof(anyText, xmlDocArb, mutationsOf(xml[name]!), fc.constantFrom(...errorBodies))
     );
+  /** Watchlist pages with their first item's fields mutated, their container's, or their text. */
+  const watchlistBodies = () => {
+    const container = JSON.parse(watchlistJson(0, 1, 1)).MediaContainer;
+    return fc.oneof(
+      anyText,
+      fc.json(),
+      fieldMutationsOf(container.Metadata[0]).map((item) =>
+        JSON.stringify({ MediaContainer: { ...container, Metadata: [] } }).replace(
+          '"Metadata":[]',
+          () => `"Metadata":[${item}]`,
+        )
+      ),
+      fieldMutationsOf(container).map((c) => `{"MediaContainer":${c}}`),
+      mutationsOf(watchlistJson(0, 2, 2)),
+      fc.constantFrom(...errorBodies),
+    );
+  };
   const responseCases: [string, (r: PlexResponse) => unknown, () => fc.Arbitrary<string>][] = [
     ["processUserResponse", processUserResponse, () => jsonBodies("user.json")],
     ["processResourcesResponse", processResourcesResponse, () => jsonBodies("resources.json")],
@@ -428,6 +457,12 @@ describe("client responses", () => {
     ["processRegisteredDevicesResponse", processRegisteredDevicesResponse, () => xmlBodies("devices.xml")],
     ["processSharedUsersResponse", processSharedUsersResponse, () => xmlBodies("users_v1.xml")],
     ["processInvitesResponse", processInvitesResponse, () => xmlBodies("invites.xml")],
+    ["processFriendsResponse", processFriendsResponse, () => jsonBodies("friends")],
+    ["processGeoipResponse", processGeoipResponse, () => jsonBodies("geoip")],
+    ["processWatchlistResponse", processWatchlistResponse, () => watchlistBodies()],
+    ["processSharedServersResponse", processSharedServersResponse, () => xmlBodies("shared_servers")],
+    ["processWebhooksResponse", processWebhooksResponse, () => xmlBodies("webhooks")],
+    ["processSetWebhooksResponse", processSetWebhooksResponse, () => xmlBodies("webhooks")],
   ];
   for (const [name, process, bodies] of responseCases) {
     it(`${name} answers a value or a PlexError for any status, headers and body`, LONG, () => {
@@ -451,6 +486,73 @@ describe("client responses", () => {
       fc.assert(
         fc.property(xmlBodies(base), (text) => {
           valueOrPlexError(name, () => parse(text), ["invalid_response", "invalid_token"]);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe("account API arguments", () => {
+  const argumentCases: [string, (text: string) => string, fc.Arbitrary<string>, fc.Arbitrary<string>][] = [
+    [
+      "ipAddress",
+      ipAddress,
+      fc.oneof(fc.ipV4(), fc.ipV6()),
+      fc.oneof(
+        fc.ipV6().map((ip) => `[${ip}]`),
+        fc.tuple(fc.ipV4(), fc.integer({ min: 256, max: 99_999 })).map(([ip, n]) =>
+          ip.replace(/^\d+/, String(n))
+        ),
+        fc.tuple(fc.ipV4(), fc.nat({ max: 65_535 })).map(([ip, port]) => `${ip}:${port}`),
+      ),
+    ],
+    [
+      "webhookUrl",
+      webhookUrl,
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.oneof(
+        fc.webUrl().map((u) => ` ${u}`),
+        fc.webUrl().map((u) => u.replace(/^https?:/, "ftp:")),
+        fc.domain().map((d) => `${d}/hook`),
+      ),
+    ],
+    [
+      "pinCode",
+      pinCode,
+      fc.string({
+        unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"),
+        minLength: 4,
+        maxLength: 64,
+      }),
+      fc.oneof(
+        fc.string({ maxLength: 3 }),
+        fc.string({ minLength: 4 }).filter((code) => /[^A-Za-z0-9]/.test(code)),
+      ),
+    ],
+  ];
+  for (const [name, check, valid, invalid] of argumentCases) {
+    it(`${name} accepts every valid value, refuses the invalid ones and answers nothing else`, LONG, () => {
+      fc.assert(
+        fc.property(fc.oneof(anyText, valid, invalid, valid.chain(mutationsOf)), (text) => {
+          const result = valueOrPlexError(name, () => check(text), ["invalid_argument"]);
+          if (!(result instanceof PlexError)) assert.equal(typeof result, "string");
+        }),
+        { numRuns: RUNS },
+      );
+      fc.assert(
+        fc.property(valid, (text) => {
+          assert.equal(typeof check(text), "string", `${name} refused ${JSON.stringify(text)}`);
+        }),
+        { numRuns: RUNS },
+      );
+      fc.assert(
+        fc.property(invalid, (text) => {
+          assert.throws(
+            () => check(text),
+            { code: "invalid_argument" },
+            `${name} accepted ${JSON.stringify(text)}`,
+          );
         }),
         { numRuns: RUNS },
       );

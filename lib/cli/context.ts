@@ -273,7 +273,7 @@ export class CliContext {
 
   /**
    * The configuration without a client identifier: the plextv device,
-   * `PLEXTV_URL`/`PLEXTV_V2_URL` (checked here, before any store is opened)
+   * `PLEXTV_URL`/`PLEXTV_V2_URL`/`PLEXTV_DISCOVER_URL` (checked here, before any store is opened)
    * and the logger with `--verbose`.
    *
    * @returns The configuration.
@@ -287,6 +287,8 @@ export class CliContext {
       config = config.withUrls(url || config.url, v2Url || url || config.v2Url);
       if (url) config = config.withAuthAppUrl(`${url.replace(/\/+$/, "")}/auth`);
     }
+    const discoverUrl = this.env.PLEXTV_DISCOVER_URL || url;
+    if (discoverUrl) config = config.withDiscoverUrl(discoverUrl);
     return this.out.verbose ? config.withLogger(this.logger) : config;
   }
 

@@ -27,17 +27,30 @@ export type Outcome =
   | { response?: undefined; failure: PlexError; refused: boolean };
 
 /**
- * Checks the host the request goes to and builds the request URL. A base URL
- * that is only an origin (`https://plex.tv`) is checked by parsing the request
- * URL itself; any other is parsed apart, and the request must stay on its origin.
+ * Checks the configured hosts and builds the request URL. Every configured
+ * host must be allowed (a bad one stops every request of the context); the
+ * request's own host, when it is only an origin (`https://plex.tv`), is
+ * checked by parsing the request URL itself, else it is parsed apart and the
+ * request must stay on its origin.
  *
  * @param context The configuration.
  * @param request The request.
  * @returns The request URL with its query.
- * @throws {PlexError} `insecure_url`, or `invalid_argument` for a path that leaves the host.
+ * @throws {PlexError} `insecure_url`, or `invalid_argument` for a host that is not configured or a path
+ *   that leaves the host.
  */
 export function resolveTarget(context: RequestContext, request: PlexRequest): string {
-  const base = request.host === "url" ? context.url : context.v2Url;
+  const base = request.host === "url"
+    ? context.url
+    : request.host === "v2Url"
+    ? context.v2Url
+    : request.host === "discoverUrl"
+    ? context.discoverUrl
+    : undefined;
+  for (const other of configuredBases(context)) if (other !== base) allowedBase(other);
+  if (base === undefined) {
+    throw new PlexError("invalid_argument", `No base URL is configured for the host ${String(request.host)}`);
+  }
   if (typeof request.path !== "string" || !request.path.startsWith("/")) {
     throw new PlexError("invalid_argument", "A request path must start with /");
   }
@@ -52,6 +65,13 @@ export function resolveTarget(context: RequestContext, request: PlexRequest): st
     }
   }
   return url!.href;
+}
+
+/** The base URLs of the configured hosts. */
+function configuredBases(context: RequestContext): string[] {
+  return context.discoverUrl === undefined
+    ? [context.url, context.v2Url]
+    : [context.url, context.v2Url, context.discoverUrl];
 }
 
 function allowedBase(base: string): URL {
@@ -95,7 +115,9 @@ function buildInit(
   let body: string | undefined;
   if (request.form) {
     const form = new URLSearchParams();
-    for (const [name, value] of Object.entries(request.form)) if (value !== undefined) form.set(name, value);
+    for (const [name, value] of Object.entries(request.form)) {
+      for (const item of typeof value === "string" ? [value] : value ?? []) form.append(name, item);
+    }
     headers["Content-Type"] = "application/x-www-form-urlencoded";
     body = form.toString();
   } else if (request.json !== undefined) {
@@ -107,7 +129,7 @@ function buildInit(
 
 /** The origins redirects may go to: those of the configured hosts. */
 function allowedOrigins(context: RequestContext): string[] {
-  return [allowedBase(context.url).origin, allowedBase(context.v2Url).origin];
+  return configuredBases(context).map((base) => allowedBase(base).origin);
 }
 
 /**

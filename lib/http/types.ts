@@ -86,6 +86,11 @@ export interface RequestContext {
   readonly url: string;
   /** Base URL of the v2 host. */
   readonly v2Url: string;
+  /**
+   * Base URL of the discover host (the watchlist). A context without one
+   * cannot reach that host; `Config` always has one.
+   */
+  readonly discoverUrl?: string;
   /** The client identifier. */
   readonly clientId: string;
   /** The device headers. */
@@ -125,13 +130,16 @@ export interface PlexRequest {
   /** The HTTP method. */
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Which configured base URL. */
-  host: "url" | "v2Url";
+  host: "url" | "v2Url" | "discoverUrl";
   /** The path, starting with `/`. */
   path: string;
   /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
-  /** A form body (`application/x-www-form-urlencoded`); `undefined` values are left out. */
-  form?: Record<string, string | undefined>;
+  /**
+   * A form body (`application/x-www-form-urlencoded`); `undefined` values are left out, and a list
+   * repeats its field (`urls[]=a&urls[]=b`).
+   */
+  form?: Record<string, string | readonly string[] | undefined>;
   /** A JSON body. */
   json?: unknown;
   /** The token for `X-Plex-Token`. */

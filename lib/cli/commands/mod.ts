@@ -8,15 +8,19 @@ import { connect } from "./connect.ts";
 import { demo } from "./demo.ts";
 import { devices } from "./devices.ts";
 import { emulator } from "./emulator.ts";
+import { friends } from "./friends.ts";
 import { homeSwitch, homeUsers } from "./home.ts";
 import { keysExport } from "./keys.ts";
+import { link } from "./link.ts";
 import { login } from "./login.ts";
 import { logout } from "./logout.ts";
 import { resources } from "./resources.ts";
 import { servers } from "./servers.ts";
+import { shares } from "./shares.ts";
 import { status } from "./status.ts";
 import { token } from "./token.ts";
 import { user } from "./user.ts";
+import { webhooks } from "./webhooks.ts";
 
 const _help: Command = {
   name: "help",
@@ -50,6 +54,10 @@ export const COMMANDS: readonly Command[] = [
   connect,
   homeUsers,
   homeSwitch,
+  link,
+  friends,
+  shares,
+  webhooks,
   keysExport,
   emulator,
   demo,
