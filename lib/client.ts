@@ -21,26 +21,6 @@ import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
 import type { Token } from "./token.ts";
 import type { TokenSource } from "./token_sources/token_source.ts";
 
-/** Loads an endpoint's module (a dynamic `import()`, so an app ships only the endpoints it uses). */
-type Load<M> = () => Promise<M>;
-
-const account = () => import("./endpoints/account.ts");
-const claimToken = () => import("./endpoints/claim_token.ts");
-const friends = () => import("./endpoints/friend.ts");
-const geoip = () => import("./endpoints/geoip.ts");
-const homeUser = () => import("./endpoints/home_user.ts");
-const invite = () => import("./endpoints/invite.ts");
-const pinLink = () => import("./endpoints/pin_link.ts");
-const plexTvDevice = () => import("./endpoints/plex_tv_device.ts");
-const registeredDevice = () => import("./endpoints/registered_device.ts");
-const resource = () => import("./endpoints/resource.ts");
-const serverShare = () => import("./endpoints/server_share.ts");
-const servers = () => import("./servers/connect.ts");
-const sharedUser = () => import("./endpoints/shared_user.ts");
-const upkeep = () => import("./endpoints/upkeep.ts");
-const watchlist = () => import("./endpoints/watchlist.ts");
-const webhook = () => import("./endpoints/webhook.ts");
-
 /**
  * A plex.tv client for one account (the seed's `Client`, and more). Every
  * call gets its token from the token source (passing the signal on), goes
@@ -61,7 +41,6 @@ const webhook = () => import("./endpoints/webhook.ts");
 export class Client {
   readonly #base: RequestContext;
   readonly #source: TokenSource;
-  readonly #modules = new Map<Load<unknown>, Promise<unknown>>();
 
   /**
    * Creates a client; prefer `config.client(tokenSource)`.
@@ -76,31 +55,15 @@ export class Client {
 
   /**
    * Runs one call: takes a token from the source (passing the signal on),
-   * then runs `call` with the endpoint's module and the context, whose client
-   * id follows the source's (it changes when the device registered again while
-   * getting the token).
+   * then runs `call` with the context, whose client id follows the source's
+   * (it changes when the device registered again while getting the token).
    */
-  async #call<M, T>(
+  async #call<T>(
     options: CallOptions,
-    load: Load<M>,
-    call: (endpoint: M, context: RequestContext, token: Token) => Promise<T>,
+    call: (context: RequestContext, token: Token) => Promise<T>,
   ): Promise<T> {
     const token = await this.#source.token({ signal: options.signal });
-    return call(await this.#load(load), this.#context(), token);
-  }
-
-  /**
-   * An endpoint's module, loaded on first use and kept by this client (an
-   * `import()` per call costs microseconds); a load that failed is tried again.
-   */
-  #load<M>(load: Load<M>): Promise<M> {
-    let module = this.#modules.get(load) as Promise<M> | undefined;
-    if (!module) {
-      module = load();
-      this.#modules.set(load, module);
-      module.catch(() => this.#modules.delete(load));
-    }
-    return module;
+    return call(this.#context(), token);
   }
 
   /** The configuration, with the token source's client id when it changed. */
@@ -122,12 +85,10 @@ export class Client {
    * ```
    */
   user(options: CallOptions = {}): Promise<Account> {
-    return this.#call(
-      options,
-      account,
-      async (endpoint, context, token) =>
-        endpoint.processUserResponse(await endpoint.userRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { processUserResponse, userRequest } = await import("./endpoints/account.ts");
+      return processUserResponse(await userRequest(context, token, options));
+    });
   }
 
   /**
@@ -142,14 +103,12 @@ export class Client {
    * ```
    */
   registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
-    return this.#call(
-      options,
-      registeredDevice,
-      async (endpoint, context, token) =>
-        endpoint.processRegisteredDevicesResponse(
-          await endpoint.registeredDevicesRequest(context, token, options),
-        ),
-    );
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/registered_device.ts");
+      return endpoint.processRegisteredDevicesResponse(
+        await endpoint.registeredDevicesRequest(context, token, options),
+      );
+    });
   }
 
   /**
@@ -166,7 +125,8 @@ export class Client {
    */
   async mediaServers(options: CallOptions = {}): Promise<RegisteredDevice[]> {
     const devices = await this.registeredDevices(options);
-    return devices.filter((await this.#load(registeredDevice)).isMediaServer);
+    const { isMediaServer } = await import("./endpoints/registered_device.ts");
+    return devices.filter(isMediaServer);
   }
 
   /**
@@ -182,12 +142,10 @@ export class Client {
    * ```
    */
   resources(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return this.#call(
-      options,
-      resource,
-      async (endpoint, context, token) =>
-        endpoint.processResourcesResponse(await endpoint.resourcesRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { processResourcesResponse, resourcesRequest } = await import("./endpoints/resource.ts");
+      return processResourcesResponse(await resourcesRequest(context, token, options));
+    });
   }
 
   /**
@@ -203,7 +161,8 @@ export class Client {
    */
   async servers(options: ResourcesOptions = {}): Promise<Resource[]> {
     const resources = await this.resources(options);
-    return resources.filter((await this.#load(registeredDevice)).isMediaServer);
+    const { isMediaServer } = await import("./endpoints/registered_device.ts");
+    return resources.filter(isMediaServer);
   }
 
   /**
@@ -218,12 +177,12 @@ export class Client {
    * ```
    */
   devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
-    return this.#call(
-      options,
-      plexTvDevice,
-      async (endpoint, context, token) =>
-        endpoint.processPlexTvDevicesResponse(await endpoint.plexTvDevicesRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/plex_tv_device.ts");
+      return endpoint.processPlexTvDevicesResponse(
+        await endpoint.plexTvDevicesRequest(context, token, options),
+      );
+    });
   }
 
   /**
@@ -244,7 +203,7 @@ export class Client {
     resource: Resource,
     options: Omit<ConnectOptions, "context"> = {},
   ): Promise<ServerConnection> {
-    const { connect } = await this.#load(servers);
+    const { connect } = await import("./servers/connect.ts");
     return connect(resource, { ...options, context: this.#context() });
   }
 
@@ -260,12 +219,10 @@ export class Client {
    * ```
    */
   ping(options: CallOptions = {}): Promise<void> {
-    return this.#call(
-      options,
-      upkeep,
-      async (endpoint, context, token) =>
-        endpoint.processEmptyResponse(await endpoint.pingRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { pingRequest, processEmptyResponse } = await import("./endpoints/upkeep.ts");
+      processEmptyResponse(await pingRequest(context, token, options));
+    });
   }
 
   /**
@@ -281,12 +238,10 @@ export class Client {
    * ```
    */
   signOut(options: CallOptions = {}): Promise<void> {
-    return this.#call(
-      options,
-      upkeep,
-      async (endpoint, context, token) =>
-        endpoint.processEmptyResponse(await endpoint.signOutRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { processEmptyResponse, signOutRequest } = await import("./endpoints/upkeep.ts");
+      processEmptyResponse(await signOutRequest(context, token, options));
+    });
   }
 
   /**
@@ -302,12 +257,10 @@ export class Client {
    * ```
    */
   removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
-    return this.#call(
-      options,
-      upkeep,
-      async (endpoint, context, token) =>
-        endpoint.processEmptyResponse(await endpoint.removeDeviceRequest(context, token, device, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { processEmptyResponse, removeDeviceRequest } = await import("./endpoints/upkeep.ts");
+      processEmptyResponse(await removeDeviceRequest(context, token, device, options));
+    });
   }
 
   /**
@@ -322,12 +275,10 @@ export class Client {
    * ```
    */
   home(options: CallOptions = {}): Promise<Home> {
-    return this.#call(
-      options,
-      homeUser,
-      async (endpoint, context, token) =>
-        endpoint.processHomeUsersResponse(await endpoint.homeUsersRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { homeUsersRequest, processHomeUsersResponse } = await import("./endpoints/home_user.ts");
+      return processHomeUsersResponse(await homeUsersRequest(context, token, options));
+    });
   }
 
   /**
@@ -361,14 +312,12 @@ export class Client {
    * ```
    */
   switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
-    return this.#call(
-      options,
-      homeUser,
-      async (endpoint, context, token) =>
-        endpoint.processSwitchHomeUserResponse(
-          await endpoint.switchHomeUserRequest(context, token, user, options),
-        ),
-    );
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/home_user.ts");
+      return endpoint.processSwitchHomeUserResponse(
+        await endpoint.switchHomeUserRequest(context, token, user, options),
+      );
+    });
   }
 
   /**
@@ -383,12 +332,10 @@ export class Client {
    * ```
    */
   claimToken(options: CallOptions = {}): Promise<string> {
-    return this.#call(
-      options,
-      claimToken,
-      async (endpoint, context, token) =>
-        endpoint.processClaimTokenResponse(await endpoint.claimTokenRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { claimTokenRequest, processClaimTokenResponse } = await import("./endpoints/claim_token.ts");
+      return processClaimTokenResponse(await claimTokenRequest(context, token, options));
+    });
   }
 
   /**
@@ -403,12 +350,10 @@ export class Client {
    * ```
    */
   sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
-    return this.#call(
-      options,
-      sharedUser,
-      async (endpoint, context, token) =>
-        endpoint.processSharedUsersResponse(await endpoint.sharedUsersRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { processSharedUsersResponse, sharedUsersRequest } = await import("./endpoints/shared_user.ts");
+      return processSharedUsersResponse(await sharedUsersRequest(context, token, options));
+    });
   }
 
   /**
@@ -424,12 +369,10 @@ export class Client {
    * ```
    */
   invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return this.#call(
-      options,
-      invite,
-      async (endpoint, context, token) =>
-        endpoint.processInvitesResponse(await endpoint.invitesRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { invitesRequest, processInvitesResponse } = await import("./endpoints/invite.ts");
+      return processInvitesResponse(await invitesRequest(context, token, options));
+    });
   }
 
   /**
@@ -451,13 +394,11 @@ export class Client {
    * ```
    */
   async linkPin(code: string, options: CallOptions = {}): Promise<void> {
-    (await this.#load(pinLink)).pinCode(code);
-    return this.#call(
-      options,
-      pinLink,
-      async (endpoint, context, token) =>
-        endpoint.processLinkPinResponse(await endpoint.linkPinRequest(context, token, code, options)),
-    );
+    const endpoint = await import("./endpoints/pin_link.ts");
+    endpoint.pinCode(code);
+    return this.#call(options, async (context, token) => {
+      endpoint.processLinkPinResponse(await endpoint.linkPinRequest(context, token, code, options));
+    });
   }
 
   /**
@@ -472,12 +413,10 @@ export class Client {
    * ```
    */
   friends(options: CallOptions = {}): Promise<Friend[]> {
-    return this.#call(
-      options,
-      friends,
-      async (endpoint, context, token) =>
-        endpoint.processFriendsResponse(await endpoint.friendsRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { friendsRequest, processFriendsResponse } = await import("./endpoints/friend.ts");
+      return processFriendsResponse(await friendsRequest(context, token, options));
+    });
   }
 
   /**
@@ -497,13 +436,11 @@ export class Client {
    * ```
    */
   async removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
-    const id = (await this.#load(friends)).friendId(friend);
-    return this.#call(
-      options,
-      friends,
-      async (endpoint, context, token) =>
-        endpoint.processRemoveFriendResponse(await endpoint.removeFriendRequest(context, token, id, options)),
-    );
+    const endpoint = await import("./endpoints/friend.ts");
+    const id = endpoint.friendId(friend);
+    return this.#call(options, async (context, token) => {
+      endpoint.processRemoveFriendResponse(await endpoint.removeFriendRequest(context, token, id, options));
+    });
   }
 
   /**
@@ -523,15 +460,12 @@ export class Client {
    * ```
    */
   async sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
-    (await this.#load(serverShare)).machineId(machineIdentifier);
-    return this.#call(
-      options,
-      serverShare,
-      async (endpoint, context, token) =>
-        endpoint.processSharedServersResponse(
-          await endpoint.sharedServersRequest(context, token, machineIdentifier, options),
-        ),
-    );
+    const endpoint = await import("./endpoints/server_share.ts");
+    endpoint.machineId(machineIdentifier);
+    return this.#call(options, async (context, token) =>
+      endpoint.processSharedServersResponse(
+        await endpoint.sharedServersRequest(context, token, machineIdentifier, options),
+      ));
   }
 
   /**
@@ -547,12 +481,10 @@ export class Client {
    * ```
    */
   webhooks(options: CallOptions = {}): Promise<string[]> {
-    return this.#call(
-      options,
-      webhook,
-      async (endpoint, context, token) =>
-        endpoint.processWebhooksResponse(await endpoint.webhooksRequest(context, token, options)),
-    );
+    return this.#call(options, async (context, token) => {
+      const { processWebhooksResponse, webhooksRequest } = await import("./endpoints/webhook.ts");
+      return processWebhooksResponse(await webhooksRequest(context, token, options));
+    });
   }
 
   /**
@@ -571,11 +503,11 @@ export class Client {
    * ```
    */
   async addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
-    const wanted = (await this.#load(webhook)).webhookUrl(url);
+    const endpoint = await import("./endpoints/webhook.ts");
+    const wanted = endpoint.webhookUrl(url);
     return this.#call(
       options,
-      webhook,
-      (endpoint, context, token) =>
+      (context, token) =>
         endpoint.changeWebhooks(context, token, (urls) => endpoint.withWebhook(urls, wanted), options),
     );
   }
@@ -594,12 +526,10 @@ export class Client {
    * ```
    */
   removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
-    return this.#call(
-      options,
-      webhook,
-      (endpoint, context, token) =>
-        endpoint.changeWebhooks(context, token, (urls) => endpoint.withoutWebhook(urls, url), options),
-    );
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/webhook.ts");
+      return endpoint.changeWebhooks(context, token, (urls) => endpoint.withoutWebhook(urls, url), options);
+    });
   }
 
   /**
@@ -617,11 +547,11 @@ export class Client {
    * ```
    */
   async geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
-    if (ip !== undefined) (await this.#load(geoip)).ipAddress(ip);
+    const endpoint = await import("./endpoints/geoip.ts");
+    if (ip !== undefined) endpoint.ipAddress(ip);
     return this.#call(
       options,
-      geoip,
-      async (endpoint, context, token) =>
+      async (context, token) =>
         endpoint.processGeoipResponse(await endpoint.geoipRequest(context, token, ip, options)),
     );
   }
@@ -641,11 +571,8 @@ export class Client {
    * ```
    */
   async watchlist(options: WatchlistOptions = {}): Promise<WatchlistItem[]> {
-    (await this.#load(watchlist)).checkWatchlistOptions(options);
-    return this.#call(
-      options,
-      watchlist,
-      (endpoint, context, token) => endpoint.readWatchlist(context, token, options),
-    );
+    const endpoint = await import("./endpoints/watchlist.ts");
+    endpoint.checkWatchlistOptions(options);
+    return this.#call(options, (context, token) => endpoint.readWatchlist(context, token, options));
   }
 }

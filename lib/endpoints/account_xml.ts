@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { attributesOf, expectRoot } from "../parse/fields.ts";
+import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 import { parseXml, type XmlElement } from "../parse/xml.ts";
 import { type Account, parseAccount } from "./account.ts";
 

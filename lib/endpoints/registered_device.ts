@@ -8,15 +8,8 @@ import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string, type Validator } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
-import {
-  attributesOf,
-  commaList,
-  decimal,
-  expectRoot,
-  required,
-  secret,
-  timestamp,
-} from "../parse/fields.ts";
+import { commaList, decimal, required, secret, timestamp } from "../parse/fields.ts";
+import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 
 /**
  * A device's sync list (`<SyncList itemsCompleteCount totalSize version/>`).

@@ -17,7 +17,8 @@ import {
 import type { Token } from "../token.ts";
 import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
-import { attributesOf, commaList, expectRoot, flag, required, secret, timestamp } from "../parse/fields.ts";
+import { commaList, flag, required, secret, timestamp } from "../parse/fields.ts";
+import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 
 /**
  * One way to reach a resource.

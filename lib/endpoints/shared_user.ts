@@ -7,7 +7,8 @@
 import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
-import { attributesOf, expectRoot, flag, required, timestamp } from "../parse/fields.ts";
+import { flag, required, timestamp } from "../parse/fields.ts";
+import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 import { parseXml } from "../parse/xml.ts";
 
 /**

@@ -17,7 +17,8 @@ import { PlexError } from "../errors.ts";
 import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { string } from "../parse/validate.ts";
-import { attributesOf, required } from "../parse/fields.ts";
+import { required } from "../parse/fields.ts";
+import { attributesOf } from "../parse/xml_fields.ts";
 import { parseXml } from "../parse/xml.ts";
 
 const PATH = "/api/v2/user/webhooks";

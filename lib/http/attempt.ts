@@ -154,18 +154,10 @@ export async function attemptOnce(
   limits: { timeoutMs: number; maxBytes: number },
 ): Promise<Outcome> {
   try {
-    return { response: await attemptResponse(context, request, options, logger, target, limits) };
+    return await attemptResponse(context, request, options, logger, target, limits);
   } catch (err) {
-    if (err instanceof RefusedConnection) return { failure: err.failure, refused: true };
     if (isPlexError(err, "network_error", "timeout")) return { failure: err, refused: false };
     throw err;
-  }
-}
-
-/** Carries a refused connection's `network_error` out of {@linkcode attemptResponse}. */
-class RefusedConnection extends Error {
-  constructor(readonly failure: PlexError) {
-    super(failure.message);
   }
 }
 
@@ -176,7 +168,7 @@ async function attemptResponse(
   logger: Logger,
   target: string,
   limits: { timeoutMs: number; maxBytes: number },
-): Promise<PlexResponse> {
+): Promise<Outcome> {
   const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
   let { headers, body } = buildInit(context, request);
   const deadline = startDeadline(limits.timeoutMs, options.signal);
@@ -194,8 +186,7 @@ async function attemptResponse(
         response = await doFetch(url, { method, headers, body, signal: deadline.signal, redirect: "manual" });
       } catch (cause) {
         deadline.check(cause);
-        const failure = networkError(new URL(url).origin, cause);
-        throw isRefused(cause) ? new RefusedConnection(failure) : failure;
+        return { failure: networkError(new URL(url).origin, cause), refused: isRefused(cause) };
       }
       const location = response.headers.get("location");
       if (
@@ -229,7 +220,7 @@ async function attemptResponse(
       const text = await readCapped(response, limits.maxBytes, deadline);
       const shown = redactUrl(url);
       if (logging) logger.debug(`← ${response.status} ${shown} (${Date.now() - started} ms)`);
-      return { status: response.status, headers: response.headers, body: text, url: shown };
+      return { response: { status: response.status, headers: response.headers, body: text, url: shown } };
     }
   } finally {
     deadline.dispose();

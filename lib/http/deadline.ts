@@ -42,47 +42,26 @@ export interface Deadline {
  * ```
  */
 export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): Deadline {
-  return new RunningDeadline(timeoutMs, callerSignal);
-}
-
-class RunningDeadline implements Deadline {
-  readonly #controller = new AbortController();
-  readonly #timeoutMs: number;
-  readonly #callerSignal?: AbortSignal;
-  readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #onCallerAbort?: () => void;
-  #timedOut = false;
-
-  constructor(timeoutMs: number, callerSignal?: AbortSignal) {
-    this.#timeoutMs = timeoutMs;
-    this.#callerSignal = callerSignal;
-    this.#timer = setTimeout(() => {
-      this.#timedOut = true;
-      this.#controller.abort();
-    }, Math.min(timeoutMs, MAX_TIMER_MS));
-    if (callerSignal?.aborted) this.#controller.abort(callerSignal.reason);
-    else if (callerSignal) {
-      this.#onCallerAbort = () => this.#controller.abort(callerSignal.reason);
-      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  check(cause?: unknown): void {
-    const caller = this.#callerSignal;
-    if (caller?.aborted) {
-      throw new PlexError("aborted", "The request was aborted", { cause: caller.reason });
-    }
-    if (this.#timedOut) {
-      throw new PlexError("timeout", `The request timed out after ${this.#timeoutMs} ms`, { cause });
-    }
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    if (this.#onCallerAbort) this.#callerSignal!.removeEventListener("abort", this.#onCallerAbort);
-  }
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, Math.min(timeoutMs, MAX_TIMER_MS));
+  const onCallerAbort = () => controller.abort(callerSignal!.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    check(cause?: unknown): void {
+      if (callerSignal?.aborted) {
+        throw new PlexError("aborted", "The request was aborted", { cause: callerSignal.reason });
+      }
+      if (timedOut) throw new PlexError("timeout", `The request timed out after ${timeoutMs} ms`, { cause });
+    },
+    dispose(): void {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    },
+  };
 }

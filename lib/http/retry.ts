@@ -1,13 +1,14 @@
 /**
  * The retry rules of the request helper: the policy with its defaults and
- * checks, which responses are rate limiting, and the wait before a retry
- * (`Retry-After`, else exponential backoff with full jitter).
+ * checks, which responses are rate limiting and which outcomes may be retried.
+ * The retries themselves (the wait, the budget) are in `retry_loop.ts`.
  *
  * @module
  */
 import { PlexError } from "../errors.ts";
 import { MAX_TIMER_MS } from "./deadline.ts";
 import { parseErrorBody } from "./error_body.ts";
+import type { Outcome } from "./attempt.ts";
 import type { PlexResponse, RetryPolicy } from "./types.ts";
 
 const DEFAULT_RETRY: Required<RetryPolicy> = {
@@ -65,32 +66,43 @@ export function isRateLimited(response: PlexResponse): boolean {
 }
 
 /**
- * The wait before retry `attempt + 1`: `Retry-After` when given, else
- * `baseDelayMs · 2^attempt` (capped at `maxDelayMs`) times `random`, plus the
- * rate-limit floor when rate limited.
+ * Whether an attempt may be tried again: a failure of an idempotent request,
+ * or of any request whose connection was refused (nothing reached plex.tv); an
+ * idempotent request answered with a rate limit or a 5xx other than 501.
  *
- * @param policy The complete policy.
- * @param attempt The attempt that failed, from 0.
- * @param retryAfterMs The server's `Retry-After`, in milliseconds.
- * @param rateLimited Whether the failure was a rate limit.
- * @param random A number in [0, 1): the jitter.
- * @returns The delay in milliseconds.
+ * @param outcome The attempt's outcome.
+ * @param idempotent Whether the request may be repeated safely.
+ * @returns `true` when a retry is allowed.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { retryDelay, retryPolicy } from "./retry.ts";
- * assert.equal(retryDelay(retryPolicy({}), 2, undefined, false, 0.5), 500);
+ * import { isRetryable } from "./retry.ts";
+ * const response = { status: 503, headers: new Headers(), body: "", url: "" };
+ * assert.ok(isRetryable({ response }, true) && !isRetryable({ response }, false));
  * ```
  */
-export function retryDelay(
-  policy: Required<RetryPolicy>,
-  attempt: number,
-  retryAfterMs: number | undefined,
-  rateLimited: boolean,
-  random: number,
-): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 30)) * random;
-  return rateLimited ? policy.rateLimitDelayMs + backoff : backoff;
+export function isRetryable(outcome: Outcome, idempotent: boolean): boolean {
+  const { response, failure } = outcome;
+  if (failure) return idempotent || outcome.refused;
+  return idempotent && (isRateLimited(response) || (response.status >= 500 && response.status !== 501));
+}
+
+/**
+ * The outcome as the caller sees it: the response, or its failure thrown.
+ *
+ * @param outcome The attempt's outcome.
+ * @returns The response.
+ * @throws {PlexError} the attempt's failure (`network_error`, `timeout`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { answer } from "./retry.ts";
+ * assert.equal(answer({ response: { status: 200, headers: new Headers(), body: "", url: "" } }).status, 200);
+ * ```
+ */
+export function answer(outcome: Outcome): PlexResponse {
+  if (outcome.failure) throw outcome.failure;
+  return outcome.response;
 }

@@ -8,7 +8,7 @@
 const DAYS = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
 const LONG_DAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const MONTH = `(${MONTHS.join("|")})`;
 const TIME = "(\\d{2}):(\\d{2}):(\\d{2})";
 /** `Sun, 06 Nov 1994 08:49:37 GMT` */
 const IMF_FIXDATE = new RegExp(`^${DAYS}, (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`, "i");

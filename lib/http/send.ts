@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { attemptOnce, resolveTarget } from "./attempt.ts";
 import { MAX_TIMER_MS } from "./deadline.ts";
 import { errorFromResponse } from "./error_body.ts";
-import { isRateLimited, retryDelay, retryPolicy } from "./retry.ts";
+import { answer, isRetryable, retryPolicy } from "./retry.ts";
 import { parseRetryAfter } from "./retry_after.ts";
 import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 
@@ -77,40 +76,20 @@ export async function send(
   const policy = retryPolicy(context.http.retry);
   const idempotent = request.idempotent ?? request.method !== "POST";
   const logger = context.http.logger ?? silentLogger;
-  const clock = context.http.clock ?? systemClock;
-  const budget = context.http.retryBudget;
   const target = resolveTarget(context, request);
   const limits = attemptLimits(context, options);
-  for (let attempt = 0;; attempt++) {
-    const outcome = await attemptOnce(context, request, options, logger, target, limits);
-    const { response, failure } = outcome;
-    const rateLimited = response !== undefined && isRateLimited(response);
-    const retryable = failure
-      ? idempotent || outcome.refused
-      : idempotent && (rateLimited || (response.status >= 500 && response.status !== 501));
-    const answer = (): PlexResponse => {
-      if (failure) throw failure;
-      return response;
-    };
-    if (!retryable || attempt >= policy.retries) return answer();
-    const retryAfterMs = response
-      ? parseRetryAfter(response.headers.get("retry-after"), clock.now())
-      : undefined;
-    if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
-      logger.debug(`Not retrying: plex.tv asked to wait ${Math.ceil(retryAfterMs / 1000)} s`);
-      return answer();
-    }
-    const reason = failure
-      ? failure.message
-      : `status ${response.status}${rateLimited ? " (rate limited)" : ""}`;
-    if (budget && !budget.tryAcquire()) {
-      logger.warn(`Not retrying ${request.method} ${request.path}: the retry budget is spent (${reason})`);
-      return answer();
-    }
-    const delay = retryDelay(policy, attempt, retryAfterMs, rateLimited, clock.random());
-    logger.debug(`Retrying ${request.method} ${request.path} in ${Math.round(delay)} ms (${reason})`);
-    await clock.sleep(delay, options.signal);
+  const attempt = () => attemptOnce(context, request, options, logger, target, limits);
+  const first = await attempt();
+  if (policy.retries < 1 || !isRetryable(first, idempotent)) return answer(first);
+  let retries: typeof import("./retry_loop.ts");
+  try {
+    retries = await import("./retry_loop.ts");
+  } catch (err) {
+    // A browser that lost its network may not load the code: the failure is answered as it is.
+    logger.warn(`Not retrying ${request.method} ${request.path}: ${(err as Error).message}`);
+    return answer(first);
   }
+  return retries.retryLoop({ context, request, options, policy, idempotent, logger, attempt }, first);
 }
 
 interface AttemptLimits {

@@ -22,11 +22,13 @@ import type { SourceState } from "./settings.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultTokenSourceSettings } from "./options.ts";
+ * import type { SourceState } from "./settings.ts";
  * import { loadState } from "./stored.ts";
  * import { defaultConfig } from "../config.ts";
  * import { memoryStore } from "../store/memory.ts";
- * const store = memoryStore({ version: 1, clientId: "id", savedAt: "", token: "abcdefghij0123456789" });
- * const state = { config: defaultConfig().withClientId("id"), settings: { ...defaultTokenSourceSettings(), store }, retryRefreshAt: 0 };
+ * import type { SecureData } from "../store/store.ts";
+ * const store = memoryStore<SecureData>({ version: 1, clientId: "id", savedAt: "", token: "abcdefghij0123456789" });
+ * const state: SourceState = { config: defaultConfig().withClientId("id"), settings: { ...defaultTokenSourceSettings(), store }, retryRefreshAt: 0 };
  * await loadState(state);
  * assert.equal(state.current?.value, "abcdefghij0123456789");
  * ```
