@@ -24,9 +24,14 @@ const realFetch = globalThis.fetch;
 const plexHosts = new Set(["https://plex.tv", "https://clients.plex.tv"]);
 globalThis.fetch = (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input));
-  if (!plexHosts.has(url.origin)) throw new TypeError(`The bench does not fetch ${url.origin}`);
+  if (!plexHosts.has(url.origin)) {
+    throw new TypeError(`The bench does not fetch ${url.origin}`);
+  }
   const target = new URL(url.pathname + url.search, emulatorUrl);
-  return realFetch(input instanceof Request ? new Request(target, input) : target, init);
+  return realFetch(
+    input instanceof Request ? new Request(target, input) : target,
+    init,
+  );
 };
 
 const entryUrl = pathToFileURL(entry).href;

@@ -50,7 +50,9 @@ export async function registeredDevice(
   emulator: Emulator,
   expiresInSeconds: number,
 ): Promise<RegisteredDevice> {
-  const { clientId, data, jwt } = await registerDevice(emulator, { expiresInSeconds });
+  const { clientId, data, jwt } = await registerDevice(emulator, {
+    expiresInSeconds,
+  });
   const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
     .withAuthAppUrl(`${emulator.url}/auth`);
   return { config, data, jwt };

@@ -12,12 +12,19 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 
-const body = readFileSync(new URL("../tests/fixtures/plex.tv/user.json", import.meta.url));
+const body = readFileSync(
+  new URL("../tests/fixtures/plex.tv/user.json", import.meta.url),
+);
 const headers = { "content-type": "application/json; charset=utf-8" };
 const server = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
   () => new Response(body, { headers }),
 );
-process.stdin.on("end", () => void server.shutdown().then(() => process.exit(0)));
+process.stdin.on(
+  "end",
+  () => void server.shutdown().then(() => process.exit(0)),
+);
 process.stdin.resume();
-process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${server.addr.port}` })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: `http://127.0.0.1:${server.addr.port}` })}\n`,
+);

@@ -27,10 +27,17 @@ interface _Row {
 }
 
 interface _Metafile {
-  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  outputs: Record<
+    string,
+    { inputs: Record<string, { bytesInOutput: number }> }
+  >;
 }
 
-function _bundle(name: string, entry: string, outDir: string): { row: _Row; meta: _Metafile } {
+function _bundle(
+  name: string,
+  entry: string,
+  outDir: string,
+): { row: _Row; meta: _Metafile } {
   const dir = join(outDir, name.replace(/\W+/g, "_"));
   const metaPath = join(dir, "meta.json");
   const result = spawnSync(
@@ -47,12 +54,20 @@ function _bundle(name: string, entry: string, outDir: string): { row: _Row; meta
     ],
     { cwd: ROOT, encoding: "utf8" },
   );
-  if (result.status !== 0) throw new Error(`bun build ${entry} failed: ${result.stderr || result.stdout}`);
+  if (result.status !== 0) {
+    throw new Error(
+      `bun build ${entry} failed: ${result.stderr || result.stdout}`,
+    );
+  }
   const meta = JSON.parse(readFileSync(metaPath, "utf8")) as _Metafile;
   const [script] = Object.keys(meta.outputs).filter((path) => path.endsWith(".js"));
   const code = readFileSync(join(dir, script.split("/").pop()!));
   return {
-    row: { bundle: name, minifiedBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength },
+    row: {
+      bundle: name,
+      minifiedBytes: code.byteLength,
+      gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    },
     meta,
   };
 }
@@ -76,10 +91,15 @@ function _topInputs(meta: _Metafile, count: number): [string, number][] {
 if (import.meta.main) {
   const outDir = mkdtempSync(join(tmpdir(), "plextv-bundle-"));
   try {
-    const page = _bundle("example page (examples/browser/main.ts)", "examples/browser/main.ts", outDir);
+    const page = _bundle(
+      "example page (examples/browser/main.ts)",
+      "examples/browser/main.ts",
+      outDir,
+    );
     const rows = [
       page.row,
-      _bundle("./browser entry (lib/browser/)", "lib/browser/mod.ts", outDir).row,
+      _bundle("./browser entry (lib/browser/)", "lib/browser/mod.ts", outDir)
+        .row,
       _bundle("everything in mod.ts", "mod.ts", outDir).row,
     ];
     if (process.argv.includes("--json")) {
@@ -94,7 +114,9 @@ if (import.meta.main) {
           }) |`,
         );
       }
-      console.log("\nLargest inputs of the example page (minified bytes in the bundle):");
+      console.log(
+        "\nLargest inputs of the example page (minified bytes in the bundle):",
+      );
       for (const [input, bytes] of _topInputs(page.meta, 8)) {
         console.log(`  ${String(bytes).padStart(7)}  ${input}`);
       }

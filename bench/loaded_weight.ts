@@ -70,19 +70,43 @@ export interface LoadedWeight {
 }
 
 function _run(command: string, args: string[]): string {
-  const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 16 << 20 });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 16 << 20,
+  });
   if (result.status !== 0) {
-    const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n").slice(-3).join(" ");
-    throw new Error(`${basename(args[0] ?? command)} exited with ${result.status}: ${output}`);
+    const output = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split(
+      "\n",
+    ).slice(-3).join(" ");
+    throw new Error(
+      `${basename(args[0] ?? command)} exited with ${result.status}: ${output}`,
+    );
   }
   return result.stdout;
 }
 
 /** Bundles `entry` with code splitting into `outDir` and returns the entry chunk's path. */
-function _bundle(bundler: "rolldown" | "esbuild", entry: string, outDir: string): string {
+function _bundle(
+  bundler: "rolldown" | "esbuild",
+  entry: string,
+  outDir: string,
+): string {
   const input = join(BENCH, "entries", entry);
   if (bundler === "rolldown") {
-    _run("node", [ROLLDOWN, input, "-d", outDir, "-f", "esm", "-m", "-p", "browser", "--logLevel", "warn"]);
+    _run("node", [
+      ROLLDOWN,
+      input,
+      "-d",
+      outDir,
+      "-f",
+      "esm",
+      "-m",
+      "-p",
+      "browser",
+      "--logLevel",
+      "warn",
+    ]);
   } else {
     _run(ESBUILD, [
       input,
@@ -122,9 +146,13 @@ export async function measureLoadedWeights(): Promise<LoadedWeight[]> {
           ]),
         ) as { result: unknown; files: string[] };
         if (run.result !== "plexuser") {
-          throw new Error(`bench/entries/${path.entry} (${bundler}) returned ${JSON.stringify(run.result)}`);
+          throw new Error(
+            `bench/entries/${path.entry} (${bundler}) returned ${JSON.stringify(run.result)}`,
+          );
         }
-        const code = Buffer.concat(run.files.map((file) => readFileSync(join(outDir, file))));
+        const code = Buffer.concat(
+          run.files.map((file) => readFileSync(join(outDir, file))),
+        );
         rows.push({
           path: path.name,
           bundler,

@@ -24,7 +24,11 @@ import { measureThroughput, type ThroughputResult, throughputTable } from "./thr
 import { ensurePeers, weightSection } from "./weight.ts";
 
 /** Runs a bench script of another concern and returns its stdout. */
-function _script(runtime: "deno" | "bun", script: string, args: string[] = []): string {
+function _script(
+  runtime: "deno" | "bun",
+  script: string,
+  args: string[] = [],
+): string {
   const [command, argv] = runtime === "deno"
     ? [DENO, ["run", "-A", script, ...args]]
     : [BUN, [script, ...args]];
@@ -38,7 +42,9 @@ function _script(runtime: "deno" | "bun", script: string, args: string[] = []): 
     const output = `${result.stderr ?? ""}\n${result.stdout ?? ""}`;
     const lines = output.split("\n").map((line) => line.trim()).filter(Boolean);
     const reason = lines.find((l) => /error/i.test(l) && !l.startsWith("at ")) ?? lines.at(-1) ?? "no output";
-    throw new Error(`${runtime} ${script} exited with ${result.status}: ${reason}`);
+    throw new Error(
+      `${runtime} ${script} exited with ${result.status}: ${reason}`,
+    );
   }
   return result.stdout;
 }
@@ -122,10 +128,14 @@ function _fleet(): Table | string {
     columns: [{ header: "skipped" }],
     rows: [[reason]],
   });
-  if (!existsSync(join(ROOT, script))) return skip(`${script} is not in this checkout yet`);
+  if (!existsSync(join(ROOT, script))) {
+    return skip(`${script} is not in this checkout yet`);
+  }
   const check = spawnSync("redis-server", ["--version"], { stdio: "ignore" });
   if (check.error || check.status !== 0) {
-    return skip("redis-server is not installed (apt-get install -y redis-server)");
+    return skip(
+      "redis-server is not installed (apt-get install -y redis-server)",
+    );
   }
   const out = _script("deno", script).trim();
   return /^#{1,3} /m.test(out) ? `${out}\n` : `${title}\n\n${out}\n\n- From ${script}.\n`;
@@ -176,7 +186,9 @@ if (import.meta.main) {
     try {
       ensurePeers();
     } catch (err) {
-      console.error(`bench: ${err instanceof Error ? err.message : String(err)}; the peers are left out`);
+      console.error(
+        `bench: ${err instanceof Error ? err.message : String(err)}; the peers are left out`,
+      );
     }
   }
   for (const name of only) {

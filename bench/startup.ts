@@ -132,7 +132,10 @@ function ensureBunBinary(): { path: string; note: string } {
 
 /** The empty compiled Bun binary, the baseline of the Bun binary's rows; built when missing or stale. */
 function ensureEmptyBinary(): string {
-  if (!existsSync(EMPTY_BINARY) || statSync(EMPTY_BINARY).mtimeMs < statSync(EMPTY).mtimeMs) {
+  if (
+    !existsSync(EMPTY_BINARY) ||
+    statSync(EMPTY_BINARY).mtimeMs < statSync(EMPTY).mtimeMs
+  ) {
     mkdirSync(join(EMPTY_BINARY, ".."), { recursive: true });
     _build(EMPTY_BINARY, "bench/_empty.ts");
   }
@@ -219,7 +222,11 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
       PLEXTV_STORE: "env:",
       ...toEnvVariables(data),
     };
-    const withToken = { ...base, PLEXTV_URL: emulator.url, PLEX_TOKEN: jwt.value };
+    const withToken = {
+      ...base,
+      PLEXTV_URL: emulator.url,
+      PLEX_TOKEN: jwt.value,
+    };
     const deno = [DENO, "run", "-A"];
     const empty = ensureEmptyBinary();
     const script = (name: string) => join(ROOT, "bench/scripts", name);
@@ -300,7 +307,12 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
         env: withVault,
         token: true,
       },
-      { runtime: "bun script", command: "bun bench/_empty.ts (bare runtime)", argv: [BUN, EMPTY], env: base },
+      {
+        runtime: "bun script",
+        command: "bun bench/_empty.ts (bare runtime)",
+        argv: [BUN, EMPTY],
+        env: base,
+      },
       {
         runtime: "bun script",
         command: "plextv: config, token source, client (bench/scripts/plextv.ts)",
@@ -325,7 +337,8 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
     const rows: StartupRow[] = commands.map((command) => ({
       runtime: command.runtime,
       command: command.command,
-      bare: command.command.includes("bare runtime") || command.argv[0] === empty,
+      bare: command.command.includes("bare runtime") ||
+        command.argv[0] === empty,
       goal: command.goal,
       runsMs: [],
       requests: command.token ? 0 : undefined,

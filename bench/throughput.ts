@@ -14,13 +14,10 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import process from "node:process";
-import { createInterface } from "node:readline";
 import { defaultConfig, withToken } from "../mod.ts";
 import { deviceHeaders } from "../lib/device.ts";
-import { DENO, ROOT } from "./_paths.ts";
+import { spawnServer } from "./_emulator_spawn.ts";
 import { formatMs, formatRatio, median, type Table } from "./_table.ts";
 
 /** The goal of issue 19: `client.user()` at most this many times raw fetch + `JSON.parse`. */
@@ -88,32 +85,14 @@ async function _pool(
   return [wall, (used.user + used.system) / 1000];
 }
 
-interface _Server {
-  url: string;
-  stop(): void;
-}
-
-function _startServer(): Promise<_Server> {
-  const child = spawn(DENO, ["run", "-A", join(ROOT, "bench/_static_server.ts")], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`The server process exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => {
-      const { url } = JSON.parse(line) as { url: string };
-      resolve({ url, stop: () => child.stdin!.end() });
-    });
-  });
-}
-
 /** A legacy token; the server does not check it, the clients send it. */
 const TOKEN = "bench0token0abcdefghi";
 const CLIENT_ID = "bench-throughput-client";
 
 /** The clients, each a function making one account call (or the reason it cannot). */
-async function _clients(url: string): Promise<[string, (() => Promise<void>) | string][]> {
+async function _clients(
+  url: string,
+): Promise<[string, (() => Promise<void>) | string][]> {
   const config = defaultConfig().withClientId(CLIENT_ID).withUrls(url);
   const client = config.client(config.tokenSource(withToken(TOKEN)));
   const headers: Record<string, string> = {
@@ -124,23 +103,44 @@ async function _clients(url: string): Promise<[string, (() => Promise<void>) | s
   };
   const userUrl = `${url}/api/v2/user`;
   const expect = (username: unknown, who: string): void => {
-    if (typeof username !== "string" || !username) throw new Error(`${who} returned no username`);
+    if (typeof username !== "string" || !username) {
+      throw new Error(`${who} returned no username`);
+    }
   };
   const clients: [string, (() => Promise<void>) | string][] = [
-    ["plextv client.user()", async () => expect((await client.user()).username, "user()")],
+    [
+      "plextv client.user()",
+      async () => expect((await client.user()).username, "user()"),
+    ],
     [BASELINE, async () => {
       const response = await fetch(userUrl, { headers });
-      if (!response.ok) throw new Error(`GET /api/v2/user answered ${response.status}`);
-      expect((JSON.parse(await response.text()) as { username?: string }).username, "raw fetch");
+      if (!response.ok) {
+        throw new Error(`GET /api/v2/user answered ${response.status}`);
+      }
+      expect(
+        (JSON.parse(await response.text()) as { username?: string }).username,
+        "raw fetch",
+      );
     }],
     ["raw fetch + response.json()", async () => {
       const response = await fetch(userUrl, { headers });
-      if (!response.ok) throw new Error(`GET /api/v2/user answered ${response.status}`);
-      expect(((await response.json()) as { username?: string }).username, "raw fetch");
+      if (!response.ok) {
+        throw new Error(`GET /api/v2/user answered ${response.status}`);
+      }
+      expect(
+        ((await response.json()) as { username?: string }).username,
+        "raw fetch",
+      );
     }],
   ];
-  clients.push(["@ctrl/plex MyPlexAccount.connect() (token)", await _ctrlPlex(url, expect)]);
-  clients.push(["@lukehagar/plexjs authenticationGetTokenDetails()", await _plexjs(url, expect)]);
+  clients.push([
+    "@ctrl/plex MyPlexAccount.connect() (token)",
+    await _ctrlPlex(url, expect),
+  ]);
+  clients.push([
+    "@lukehagar/plexjs authenticationGetTokenDetails()",
+    await _plexjs(url, expect),
+  ]);
   return clients;
 }
 
@@ -161,17 +161,27 @@ async function _ctrlPlex(
   const original = globalThis.fetch;
   const local = new URL(url);
   const rewritten: typeof fetch = (input, init) => {
-    const target = new URL(input instanceof Request ? input.url : String(input));
+    const target = new URL(
+      input instanceof Request ? input.url : String(input),
+    );
     if (target.origin === "https://plex.tv") {
       target.protocol = local.protocol;
       target.host = local.host;
     }
-    return original(input instanceof Request ? new Request(target, input) : target, init);
+    return original(
+      input instanceof Request ? new Request(target, input) : target,
+      init,
+    );
   };
   return async () => {
     globalThis.fetch = rewritten;
     try {
-      const account = await new peer.MyPlexAccount(null, undefined, undefined, TOKEN).connect();
+      const account = await new peer.MyPlexAccount(
+        null,
+        undefined,
+        undefined,
+        TOKEN,
+      ).connect();
       expect(account.username, "@ctrl/plex");
     } finally {
       globalThis.fetch = original;
@@ -186,14 +196,20 @@ async function _plexjs(
   let core, funcs;
   try {
     core = await import("@lukehagar/plexjs/core.js");
-    funcs = await import("@lukehagar/plexjs/funcs/authenticationGetTokenDetails.js");
+    funcs = await import(
+      "@lukehagar/plexjs/funcs/authenticationGetTokenDetails.js"
+    );
   } catch (err) {
     return `not installed (${(err as Error).message.split("\n")[0]})`;
   }
   const sdk = new core.PlexAPICore({ accessToken: TOKEN });
   return async () => {
-    const result = await funcs.authenticationGetTokenDetails(sdk, { serverURL: `${url}/api/v2` });
-    if (!result.ok) throw new Error(`plexjs failed: ${String(result.error).slice(0, 200)}`);
+    const result = await funcs.authenticationGetTokenDetails(sdk, {
+      serverURL: `${url}/api/v2`,
+    });
+    if (!result.ok) {
+      throw new Error(`plexjs failed: ${String(result.error).slice(0, 200)}`);
+    }
     expect(result.value.userPlexAccount?.username, "plexjs");
   };
 }
@@ -212,23 +228,32 @@ async function _plexjs(
  * console.log(result.clients.map((c) => c.wallMs));
  * ```
  */
-export async function measureThroughput(options: ThroughputOptions = {}): Promise<ThroughputResult> {
+export async function measureThroughput(
+  options: ThroughputOptions = {},
+): Promise<ThroughputResult> {
   const calls = options.calls ?? 1_000;
   const concurrency = options.concurrency ?? 50;
   const rounds = options.rounds ?? 7;
-  const server = await _startServer();
+  const server = await spawnServer<{ url: string }>("bench/_static_server.ts");
   try {
     const clients = await _clients(server.url);
-    const measured = clients.filter((entry): entry is [string, () => Promise<void>] =>
-      typeof entry[1] !== "string"
-    );
+    const measured = clients.filter((
+      entry,
+    ): entry is [string, () => Promise<void>] => typeof entry[1] !== "string");
     const results = new Map<string, ClientRounds>(
       clients.map(([client, call]) => [
         client,
-        { client, wallMs: [], cpuMs: [], skipped: typeof call === "string" ? call : undefined },
+        {
+          client,
+          wallMs: [],
+          cpuMs: [],
+          skipped: typeof call === "string" ? call : undefined,
+        },
       ]),
     );
-    for (const [, call] of measured) await _pool(Math.min(300, calls), concurrency, call);
+    for (const [, call] of measured) {
+      await _pool(Math.min(300, calls), concurrency, call);
+    }
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < measured.length; i++) {
         const [client, call] = measured[(round + i) % measured.length]!;
@@ -237,7 +262,12 @@ export async function measureThroughput(options: ThroughputOptions = {}): Promis
         results.get(client)!.cpuMs.push(cpu);
       }
     }
-    return { runtime: _runtime(), calls, concurrency, clients: [...results.values()] };
+    return {
+      runtime: _runtime(),
+      calls,
+      concurrency,
+      clients: [...results.values()],
+    };
   } finally {
     server.stop();
   }
@@ -265,9 +295,14 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
   const first = results[0];
   const rows = results.flatMap((r) => {
     const base = r.clients.find((c) => c.client === BASELINE);
-    const [baseWall, baseCpu] = [median(base?.wallMs ?? []), median(base?.cpuMs ?? [])];
+    const [baseWall, baseCpu] = [
+      median(base?.wallMs ?? []),
+      median(base?.cpuMs ?? []),
+    ];
     return r.clients.map((c) => {
-      if (c.skipped) return [c.client, r.runtime, "", "", "", c.skipped, "", ""];
+      if (c.skipped) {
+        return [c.client, r.runtime, "", "", "", c.skipped, "", ""];
+      }
       const wall = median(c.wallMs);
       const ratio = wall / baseWall;
       const goal = c.client.startsWith("plextv")

@@ -40,12 +40,18 @@ try {
   const path = join(dir, "device.vault");
   const vault = new Vault<SecureData>(path, "correct horse battery staple");
   const rows = [
-    { operation: "first save (stretches the key once)", ms: await time(() => vault.save(data)) },
+    {
+      operation: "first save (stretches the key once)",
+      ms: await time(() => vault.save(data)),
+    },
     {
       operation: `save, cached key (mean of ${REPEAT}, fsync included)`,
       ms: await time(() => vault.save(data), REPEAT),
     },
-    { operation: `load, cached key (mean of ${REPEAT})`, ms: await time(() => vault.load(), REPEAT) },
+    {
+      operation: `load, cached key (mean of ${REPEAT})`,
+      ms: await time(() => vault.load(), REPEAT),
+    },
     {
       operation: "load by a new instance (stretches the key once)",
       ms: await time(() => new Vault<SecureData>(path, "correct horse battery staple").load()),
@@ -55,8 +61,12 @@ try {
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify({ runtime, rows }));
   } else {
-    console.log(`vault timings (${runtime}, PBKDF2-HMAC-SHA256 600,000 iterations)`);
-    for (const row of rows) console.log(`${row.ms.toFixed(2).padStart(9)} ms  ${row.operation}`);
+    console.log(
+      `vault timings (${runtime}, PBKDF2-HMAC-SHA256 600,000 iterations)`,
+    );
+    for (const row of rows) {
+      console.log(`${row.ms.toFixed(2).padStart(9)} ms  ${row.operation}`);
+    }
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

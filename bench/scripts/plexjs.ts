@@ -9,5 +9,7 @@ import process from "node:process";
 import { PlexAPICore } from "@lukehagar/plexjs/core.js";
 import { authenticationGetTokenDetails } from "@lukehagar/plexjs/funcs/authenticationGetTokenDetails.js";
 
-const core = new PlexAPICore({ accessToken: process.env.PLEX_TOKEN ?? "bench0token0abcdefghi" });
+const core = new PlexAPICore({
+  accessToken: process.env.PLEX_TOKEN ?? "bench0token0abcdefghi",
+});
 console.log(typeof authenticationGetTokenDetails, typeof core);

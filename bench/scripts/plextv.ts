@@ -8,8 +8,12 @@
 import process from "node:process";
 import { defaultConfig, withToken } from "../../mod.ts";
 
-const config = defaultConfig().withClientId("bench-startup").withDevice({ product: "bench" });
+const config = defaultConfig().withClientId("bench-startup").withDevice({
+  product: "bench",
+});
 const client = config.client(
-  config.tokenSource(withToken(process.env.PLEX_TOKEN ?? "bench0token0abcdefghi")),
+  config.tokenSource(
+    withToken(process.env.PLEX_TOKEN ?? "bench0token0abcdefghi"),
+  ),
 );
 console.log(typeof client.user);

@@ -2,7 +2,8 @@
  * The one request helper: every call to plex.tv goes through {@linkcode send}.
  * It owns headers, timeouts, retries, the response size cap, the redirect
  * policy and error parsing ({@linkcode checkOk}). Only its own files (`attempt.ts`,
- * `lib/servers/probe.ts` for Plex Media Servers) call `fetch`.
+ * `lib/servers/probe.ts` for Plex Media Servers) call `fetch`. The retries
+ * (`retry_loop.ts`) load when a request first needs one.
  *
  * @module
  */
