@@ -88,7 +88,12 @@ export type {
 export type { JwtMode } from "./lib/token_sources/jwt_mode.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
 export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
-export type { OpenStoreOptions, StoreFactory, StoreScheme } from "./lib/store/registry.ts";
+export type {
+  OpenStoreOptions,
+  RegisterStoreOptions,
+  StoreFactory,
+  StoreScheme,
+} from "./lib/store/registry.ts";
 export type { Account, AccountService, Profile, Subscription } from "./lib/endpoints/account.ts";
 export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/endpoints/registered_device.ts";
 export type { Resource, ResourceConnection, ResourcesOptions } from "./lib/endpoints/resource.ts";

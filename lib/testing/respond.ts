@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { DEVICE_HEADER_NAMES } from "../device.ts";
 import type { EmulatorState, Principal } from "./state.ts";
 import type { Payloads } from "./payloads.ts";
-import { escapeXml, xmlAttributes } from "./xml_text.ts";
+import { xmlAttributes } from "./xml_text.ts";
 
 /**
  * An answer of the emulator: status, headers and a text body.
