@@ -20,6 +20,13 @@ import { fileURLToPath } from "node:url";
 
 import { VERSION } from "../mod.ts";
 
+/** GitHub-style anchors of a Markdown document's headings. */
+function headingSlugs(markdown: string): string[] {
+  return [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+    m[1]!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replaceAll(" ", "-")
+  );
+}
+
 const root = fileURLToPath(new URL("../", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const work = mkdtempSync(join(tmpdir(), "plextv-package-"));
@@ -111,6 +118,43 @@ describe("the npm package", () => {
     assert.match(readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/);
     const version = execFileSync(join(app, "node_modules/.bin/plextv"), ["--version"], { encoding: "utf8" });
     assert.equal(version.trim(), `plextv ${VERSION}`);
+  });
+
+  it("README links resolve inside the npm package and the JSR package", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const jsr = JSON.parse(readFileSync(join(root, "deno.json"), "utf8")).publish;
+    const inJsr = (path: string) =>
+      jsr.include.some((p: string) => p.endsWith("/") ? path.startsWith(p) : path === p) &&
+      !jsr.exclude.some((p: string) => path.startsWith(p));
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) =>
+      !/^https?:/.test(l)
+    );
+    assert.ok(links.length > 0);
+    for (const link of links) {
+      const [path, anchor] = link.split("#");
+      const document = path ? readFileSync(join(root, path!), "utf8") : readme;
+      if (path) {
+        assert.ok(files.includes(path), `${link} is not in the npm package`);
+        assert.ok(inJsr(path), `${link} is not in the JSR package`);
+      }
+      if (anchor) assert.ok(headingSlugs(document).includes(anchor), `${link}: no such heading`);
+    }
+  });
+
+  it("README names every runtime and peer dependency where it says what each entry point installs", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const install = readme.slice(
+      readme.indexOf("## Install"),
+      readme.indexOf("\n## ", readme.indexOf("## Install") + 1),
+    );
+    const named = [
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ];
+    assert.ok(named.length > 0);
+    for (const name of named) {
+      assert.ok(install.includes(`\`${name}\``), `README's Install section names ${name}`);
+    }
   });
 
   it("declares ioredis as an optional peer dependency only", () => {
