@@ -6,8 +6,8 @@
 #   same from node_modules (nodeModulesDir), and so does Bun;
 # - tsc type-checks a program against the declarations, without skipLibCheck;
 # - `npx plextv --version` and `npx plextv login --credentials` against the
-#   emulator work with a PATH of node, npm and sh only (no Bun, no Deno), and
-#   `bunx plextv --version` with Bun only;
+#   emulator work with a PATH of node, npm and sh only (no Bun, no Deno),
+#   `bunx plextv --version` with Bun only, and Deno runs the same bin;
 # - the installed runtime tree is plextv and its declared dependencies only,
 #   none of which brings a package of its own (ioredis only if asked for).
 # Called by .ci/run; runs alone too: `bash .ci/package.sh`.
@@ -93,6 +93,7 @@ version=$(node_only npx plextv --version)
 echo "package: npx plextv --version (node only): $version"
 [ "$version" = "plextv $(node -p 'require("./package.json").version')" ]
 echo "package: bunx plextv --version (Bun only): $(cd "$app" && env -i HOME="$home" PATH="$bunbin" bunx plextv --version)"
+echo "package: the bin under Deno: $(cd "$app" && "$repo/node_modules/.bin/deno" run -A node_modules/.bin/plextv --version)"
 
 node_only node node_modules/.bin/plextv emulator --port 0 >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
