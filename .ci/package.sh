@@ -95,7 +95,9 @@ echo "package: npx plextv --version (node only): $version"
 echo "package: bunx plextv --version (Bun only): $(cd "$app" && env -i HOME="$home" PATH="$bunbin" bunx plextv --version)"
 echo "package: the bin under Deno: $(cd "$app" && "$repo/node_modules/.bin/deno" run -A node_modules/.bin/plextv --version)"
 
-node_only node node_modules/.bin/plextv emulator --port 0 >"$work/emulator.log" 2>&1 &
+# exec: $! is the emulator itself, so the cleanup stops it.
+(cd "$app" && exec env -i HOME="$home" PATH="$nodebin" node node_modules/.bin/plextv emulator --port 0) \
+  >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 for _ in $(seq 1 100); do
   url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/emulator.log" | head -1 || true)
