@@ -90,8 +90,9 @@ if node_only sh -c 'command -v bun || command -v deno' >/dev/null; then
 fi
 
 version=$(node_only npx plextv --version)
-echo "package: npx plextv --version (node only): $version"
+echo "package: npx plextv --version and npx @plexkit/plextv --version (node only): $version"
 [ "$version" = "plextv $(node -p 'require("./package.json").version')" ]
+[ "$(node_only npx --offline @plexkit/plextv --version)" = "$version" ]
 echo "package: bunx plextv --version (Bun only): $(cd "$app" && env -i HOME="$home" PATH="$bunbin" bunx plextv --version)"
 echo "package: the bin under Deno: $(cd "$app" && "$repo/node_modules/.bin/deno" run -A node_modules/.bin/plextv --version)"
 
