@@ -2,7 +2,7 @@
 /**
  * The `plextv` command-line tool: sign in to plex.tv, keep tokens fresh and
  * inspect the account. Run it with `deno run -A cli.ts`, `bun cli.ts`,
- * `deno run -A jsr:@plexkit/plextv/cli`, `npx plextv` or `bunx plextv` (the
+ * `deno run -A jsr:@plexkit/plextv/cli`, `npx @plexkit/plextv` or `bunx @plexkit/plextv` (the
  * npm package's `bin`, compiled JavaScript), or compile it to one binary
  * (`bun build --compile cli.ts --outfile dist/plextv`).
  * `plextv help` lists the commands; docs/cli.md describes them.
