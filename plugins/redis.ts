@@ -2,8 +2,11 @@
  * The Redis store: one Plex identity shared by a fleet (replicas behind a
  * load balancer, workers of a job runner), with a refresh lock so that only
  * one replica asks plex.tv for a new JWT and the others read it from Redis.
- * Importing this module registers the `redis://` and `rediss://` (TLS) store
- * URIs; {@linkcode RedisStore} is the store itself. Client: ioredis.
+ * {@linkcode RedisStore} (or {@linkcode redisStore}) is the store itself;
+ * {@linkcode redisScheme} opens `redis://` and `rediss://` (TLS) URIs in a
+ * `StoreRegistry`. Importing this module registers nothing. Client: ioredis, an
+ * optional peer dependency of the npm package (`npm install ioredis` beside
+ * plextv), imported on the first connection.
  *
  * URI: `redis://[user:password@]host:port/db?key=NAME` (default port 6379,
  * database 0, key `plextv`). The password is a secret: it appears in no log,
@@ -377,7 +380,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
 /**
  * The `redis://` and `rediss://` store factory: a {@linkcode RedisStore}
  * with the open options' `passphrase`, `env` and `logger` (and, when given,
- * `connectTimeoutMs`, `commandTimeoutMs`, `tls`). Registered when this module is imported.
+ * `connectTimeoutMs`, `commandTimeoutMs`, `tls`); {@linkcode redisScheme} opens URIs with it.
  *
  * @param uri The whole URI.
  * @param options The open options.

@@ -366,7 +366,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
 /**
  * The `vault:PATH` store factory: a {@linkcode Vault} of {@linkcode SecureData}
  * at PATH (a leading `~/` is the home folder), with `options.passphrase` and,
- * if given, `options.iterations`. Registered when this module is imported.
+ * if given, `options.iterations`; {@linkcode vaultScheme} opens URIs with it.
  *
  * @param rest The path after `vault:`.
  * @param options Needs `passphrase`.
