@@ -2,12 +2,12 @@
  * The emulator's own Ed25519 keys, which sign the Plex JWTs it issues and are
  * published at `/api/v2/auth/keys`. Rotation adds a new current key; the
  * previous keys stay published (tokens they signed keep verifying) unless
- * the rotation retires them.
+ * the rotation retires them. Signing and verification go through jose.
  *
  * @module
  */
-import { signJwt, verifyJwt } from "../jws.ts";
-import { deviceKeyFromPrivate, generateDeviceKey, importPublicJwk, type PublicJwk } from "../keys.ts";
+import { calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair, SignJWT } from "jose";
+import type { PublicJwk } from "../../keys.ts";
 
 interface SigningKey {
   kid: string;
@@ -51,16 +51,13 @@ export class SigningKeys {
    * @returns The new key's `kid`.
    */
   async rotate(retirePrevious: boolean): Promise<string> {
-    const device = await generateDeviceKey();
-    const { publicJwk } = await deviceKeyFromPrivate(device.privateKey);
-    const key: SigningKey = {
-      kid: device.keyId,
-      privateKey: device.privateKey,
-      publicKey: await importPublicJwk(publicJwk),
-      publicJwk,
-    };
+    const { privateKey, publicKey } = await generateKeyPair("Ed25519");
+    const { x } = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: x! });
+    const publicJwk: PublicJwk = { kty: "OKP", crv: "Ed25519", x: x!, kid, use: "sig", alg: "EdDSA" };
+    const key: SigningKey = { kid, privateKey, publicKey, publicJwk };
     this.#keys = retirePrevious ? [key] : [...this.#keys, key];
-    return key.kid;
+    return kid;
   }
 
   /** The `kid` of the key that signs new tokens. */
@@ -85,11 +82,13 @@ export class SigningKeys {
    */
   sign(claims: Record<string, unknown>): Promise<string> {
     const key = this.#keys[this.#keys.length - 1]!;
-    return signJwt(key.privateKey, { kid: key.kid, typ: "JWT" }, claims);
+    return new SignJWT(claims).setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: "JWT" })
+      .sign(key.privateKey);
   }
 
   /**
-   * Verifies a JWT signed by one of the published keys (signature only).
+   * Verifies a JWT signed by one of the published keys (signature only; the
+   * caller judges the claims on the emulator's clock).
    *
    * @param compact The JWT.
    * @returns Its claims, or `undefined` when it is not one of ours.
@@ -97,7 +96,9 @@ export class SigningKeys {
   async verify(compact: string): Promise<Record<string, unknown> | undefined> {
     for (const key of this.#keys) {
       try {
-        return (await verifyJwt(compact, key.publicKey)).payload;
+        const { payload } = await compactVerify(compact, key.publicKey, { algorithms: ["EdDSA"] });
+        const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
+        return claims !== null && typeof claims === "object" ? claims as Record<string, unknown> : undefined;
       } catch {
         // try the next key
       }

@@ -2,20 +2,14 @@
  * The emulator's stand-ins for the Plex auth app: `/auth` (strong PINs:
  * `/auth#?clientID=..&code=..&context%5Bdevice%5D%5Bproduct%5D=..&forwardUrl=..`)
  * and `/link` (4-character codes), both approving through the emulator-only
- * `POST /__emulator/pins/approve` (JSON or form: `code`, `username`).
+ * `POST /__emulator/pins/approve` (JSON or form: `code`, `username`). The
+ * real way, `PUT /api/v2/pins/link` as a signed-in account, is in `pins.ts`.
  *
  * @module
  */
-import {
-  HttpFailure,
-  jsonReply,
-  readJsonObject,
-  type Reply,
-  type Route,
-  route,
-  type RouteContext,
-} from "./respond.ts";
-import { escapeXml } from "./xml_text.ts";
+import { HttpFailure, jsonReply, type Reply } from "../respond.ts";
+import { bodyFields, type Route, route, type RouteContext } from "../route.ts";
+import { escapeXml } from "../xml_text.ts";
 
 const STYLE =
   "body{font-family:sans-serif;max-width:28rem;margin:3rem auto}input,button{font-size:1rem;margin:.3rem 0}";
@@ -84,9 +78,7 @@ document.getElementById("approve").addEventListener("click", () =>
 }
 
 function approveEndpoint(ctx: RouteContext): Reply {
-  const fields = ctx.contentType === "application/json"
-    ? readJsonObject(ctx)
-    : Object.fromEntries(new URLSearchParams(ctx.body));
+  const fields = bodyFields(ctx);
   const code = String(fields.code ?? "");
   const username = String(fields.username || ctx.state.accounts.users.default.username);
   const user = ctx.state.accounts.find(username);
@@ -99,9 +91,9 @@ function approveEndpoint(ctx: RouteContext): Reply {
 
 /** The auth app pages and the emulator-only approval endpoint. */
 export const authAppRoutes: Route[] = [
-  route("GET", "/auth", authPage, { open: true }),
-  route("GET", "/auth/", authPage, { open: true }),
-  route("GET", "/link", linkPage, { open: true }),
-  route("GET", "/link/", linkPage, { open: true }),
-  route("POST", "/__emulator/pins/approve", approveEndpoint, { open: true }),
+  route("GET", "/auth", authPage, { anyAccept: true }),
+  route("GET", "/auth/", authPage, { anyAccept: true }),
+  route("GET", "/link", linkPage, { anyAccept: true }),
+  route("GET", "/link/", linkPage, { anyAccept: true }),
+  route("POST", "/__emulator/pins/approve", approveEndpoint, { anyAccept: true }),
 ];
