@@ -143,3 +143,43 @@ export async function signIn(
   assert.equal(res.status, 201, `sign-in of ${login} answered ${res.status}`);
   return (await res.json() as { authToken: string }).authToken;
 }
+
+/** The plex.tv host names real clients call; an emulator made with `hosts: PLEX_HOSTS` answers for them. */
+export const PLEX_HOSTS: readonly string[] = [
+  "plex.tv",
+  "clients.plex.tv",
+  "discover.provider.plex.tv",
+  "metadata.provider.plex.tv",
+];
+
+/**
+ * A `fetch` for real clients: requests to a plex.tv host go, unchanged, to the
+ * emulator's in-process `fetch` (made with `hosts: PLEX_HOSTS`); any other
+ * host fails the test, so nothing leaves the machine.
+ */
+export function plexHostsFetch(emulator: Emulator): typeof fetch {
+  return ((input: Request | URL | string, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!PLEX_HOSTS.includes(url.hostname)) {
+      return Promise.reject(new Error(`a real client tried to reach ${url.origin}, which is not plex.tv`));
+    }
+    return emulator.fetch(input, init);
+  }) as typeof fetch;
+}
+
+/** Approves a PIN code the real way: `PUT /api/v2/pins/link` as a freshly signed-in account. */
+export async function linkPin(
+  emulator: Emulator,
+  code: string,
+  login = "plexuser",
+  password = "plexpass",
+): Promise<void> {
+  const token = await signIn(emulator, uniqueClient("approver"), login, password);
+  const res = await raw(emulator, "/api/v2/pins/link", {
+    method: "PUT",
+    token,
+    headers: { "X-Plex-Product": "Plex SSO" },
+    form: { code },
+  });
+  assert.equal(res.status, 204, `linking ${code} answered ${res.status}`);
+}
