@@ -31,91 +31,16 @@
  * @module
  */
 import type { PublicJwk } from "../keys.ts";
-import { PlexError } from "../errors.ts";
 import { AccessPolicy } from "./access.ts";
-import { abortableBody } from "./body_streams.ts";
 import { type Fault, type FaultHandle, FaultList } from "./faults.ts";
 import { handle, type Pipeline } from "./handler.ts";
-import { loadPayloads } from "./payloads/folder.ts";
+import { fetchThrough } from "./network_fetch.ts";
+import { checkOptions, type EmulatorOptions, type IssueJwtOptions, stateSettings } from "./options.ts";
+import { loadPayloads, type Payloads } from "./payloads/folder.ts";
 import { countRequests, RequestLog, type RequestRecord } from "./request_log.ts";
 import type { AddUserOptions, EmulatorUser, EmulatorUsers } from "./state/accounts.ts";
 import { EmulatorState } from "./state/state.ts";
-
-/**
- * Options of {@linkcode createEmulator} and `startEmulator()`.
- *
- * @example
- * ```ts
- * import type { EmulatorOptions } from "./emulator.ts";
- * const options: EmulatorOptions = { autoApprovePins: 200, pinLifetimeSeconds: 60, clockOffsetMs: 7_200_000 };
- * ```
- */
-export interface EmulatorOptions {
-  /** `startEmulator()` only: the port on 127.0.0.1; default 0 (any free port). */
-  port?: number;
-  /** The handler's base URL (`createEmulator()` only); default `http://127.0.0.1:0`, which no socket answers. */
-  url?: string;
-  /** More host names to answer for besides loopback with the emulator's port (`plex.test`, `plex.test:8443`). */
-  hosts?: string[];
-  /** Browser origins allowed besides loopback ones (`https://app.example`, or `*` for any). */
-  corsOrigins?: string[];
-  /** How many requests the log keeps (the oldest are dropped and counted); default 1000. */
-  requestLogSize?: number;
-  /** The emulator's clock, ms since the epoch; default `Date.now`. */
-  now?: () => number;
-  /** Runs the emulator's clock this many ms ahead (negative: behind) of `now`; default 0. */
-  clockOffsetMs?: number;
-  /** Approve every new PIN for the default user after this many ms (demos); default `false`. */
-  autoApprovePins?: number | false;
-  /** Lifetime of the Plex JWTs the emulator issues; default 7 days. */
-  jwtLifetimeSeconds?: number;
-  /** Lifetime of 4-character PINs; default 900. */
-  pinLifetimeSeconds?: number;
-  /** Lifetime of strong PINs; default `pinLifetimeSeconds` when given, else 1800. */
-  strongPinLifetimeSeconds?: number;
-  /** Lifetime of nonces; default 300. */
-  nonceLifetimeSeconds?: number;
-  /** Nonce requests per second per client identifier before 429; default 10. */
-  nonceRateLimit?: number;
-  /** Failed sign-ins from one client identifier before 1031; default 5. */
-  signinFailureLimit?: number;
-  /** How long a client stays blocked after too many failures; default 300 s. */
-  signinLockoutSeconds?: number;
-  /** Whether registering a device key ends the client's legacy tokens; default `true`. */
-  keyRegistrationEndsLegacyToken?: boolean;
-  /** A folder of payload files to serve instead of the built-in ones (needs `node:fs`). */
-  payloads?: string;
-  /** More accounts to create at start. */
-  users?: AddUserOptions[];
-}
-
-/**
- * Options of {@linkcode Emulator.issueJwt}.
- *
- * @example
- * ```ts
- * import type { IssueJwtOptions } from "./emulator.ts";
- * const expired: IssueJwtOptions = { clientId: "c1", expiresInSeconds: -60 };
- * ```
- */
-export interface IssueJwtOptions {
-  /** The client identifier (second `aud`). */
-  clientId: string;
-  /** The account; default the default user. */
-  username?: string;
-  /** The `thumbprint` claim; default the key registered for the client, else `"unregistered"`; `null` leaves it out. */
-  thumbprint?: string | null;
-  /** Seconds from `issuedAt` to `exp` (negative: already expired); default `jwtLifetimeSeconds`; `null`: no `exp`. */
-  expiresInSeconds?: number | null;
-  /** `iat`, unix seconds; default now on the emulator's clock. */
-  issuedAt?: number;
-  /** `iss`; default `plex.tv`. */
-  issuer?: string;
-  /** `aud`; default `["plex.tv", clientId]`. */
-  audience?: string | string[];
-  /** A `nonce` claim. */
-  nonce?: string;
-}
+import { Timers } from "./timers.ts";
 
 /**
  * A plex.tv emulator: a `fetch` that answers like plex.tv, and the helpers a
@@ -251,59 +176,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-function invalid(message: string): PlexError {
-  return new PlexError("invalid_argument", message);
-}
-
-function checkOptions(options: EmulatorOptions): void {
-  const seconds = [
-    "jwtLifetimeSeconds",
-    "pinLifetimeSeconds",
-    "strongPinLifetimeSeconds",
-    "nonceLifetimeSeconds",
-    "nonceRateLimit",
-    "signinFailureLimit",
-    "signinLockoutSeconds",
-  ] as const;
-  for (const name of seconds) {
-    const value = options[name];
-    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
-      throw invalid(`The emulator option ${name} must be a positive number`);
-    }
-  }
-  const size = options.requestLogSize;
-  if (size !== undefined && !(Number.isInteger(size) && size >= 0)) {
-    throw invalid("The emulator option requestLogSize must be a whole number of at least 0");
-  }
-  if (options.clockOffsetMs !== undefined && !Number.isFinite(options.clockOffsetMs)) {
-    throw invalid("The emulator option clockOffsetMs must be a finite number");
-  }
-  if (options.now !== undefined && typeof options.now !== "function") {
-    throw invalid("The emulator option now must be a function returning ms since the epoch");
-  }
-  const delay = options.autoApprovePins;
-  if (
-    delay !== undefined && delay !== false &&
-    !(typeof delay === "number" && delay >= 0 && Number.isFinite(delay))
-  ) {
-    throw invalid("The emulator option autoApprovePins must be false or a number of ms");
-  }
-  if (options.url !== undefined) {
-    if (!URL.canParse(options.url) || !/^https?:$/.test(new URL(options.url).protocol)) {
-      throw invalid("The emulator option url must be an http or https URL");
-    }
-  }
-  for (const origin of options.corsOrigins ?? []) {
-    if (origin !== "*" && !URL.canParse(origin)) throw invalid(`The CORS origin ${origin} is not a URL`);
-  }
-  for (const host of options.hosts ?? []) {
-    if (!/^[a-z0-9.-]+(:\d+)?$|^\[[0-9a-f:]+\](:\d+)?$/i.test(host)) {
-      throw invalid(`The host ${host} is not a host name`);
-    }
-  }
-}
-
-/** The emulator's parts that `startEmulator()` needs to put a server around it. */
 export interface EmulatorCore extends Emulator {
   /**
    * Answers one request without following redirects (what a server relays).
@@ -368,40 +240,21 @@ export function createEmulator(options: EmulatorOptions = {}): Promise<Emulator>
  */
 export async function buildEmulator(options: EmulatorOptions = {}): Promise<EmulatorCore> {
   checkOptions(options);
-  const clock = options.now ?? Date.now;
-  const offset = options.clockOffsetMs ?? 0;
-  const state = await EmulatorState.create({
-    jwtLifetimeSeconds: options.jwtLifetimeSeconds ?? 7 * 86_400,
-    pinLifetimeSeconds: options.pinLifetimeSeconds ?? 900,
-    strongPinLifetimeSeconds: options.strongPinLifetimeSeconds ?? options.pinLifetimeSeconds ?? 1_800,
-    nonceLifetimeSeconds: options.nonceLifetimeSeconds ?? 300,
-    nonceRateLimit: options.nonceRateLimit ?? 10,
-    signinFailureLimit: options.signinFailureLimit ?? 5,
-    signinLockoutSeconds: options.signinLockoutSeconds ?? 300,
-    keyRegistrationEndsLegacyToken: options.keyRegistrationEndsLegacyToken ?? true,
-    now: () => clock() + offset,
-  });
+  const state = await EmulatorState.create(stateSettings(options));
   for (const user of options.users ?? []) state.accounts.add(user);
   return new InProcessEmulator(state, await loadPayloads(options.payloads), options);
 }
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 class InProcessEmulator implements EmulatorCore {
   readonly #state: EmulatorState;
   readonly #faults = new FaultList();
   readonly #log: RequestLog;
   readonly #pipeline: Pipeline;
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #closing = new AbortController();
+  readonly #timers = new Timers();
   readonly #closeHooks: (() => Promise<void>)[] = [];
   #url: string;
 
-  constructor(
-    state: EmulatorState,
-    payloads: Awaited<ReturnType<typeof loadPayloads>>,
-    options: EmulatorOptions,
-  ) {
+  constructor(state: EmulatorState, payloads: Payloads, options: EmulatorOptions) {
     this.#state = state;
     this.#url = new URL(options.url ?? "http://127.0.0.1:0").origin;
     this.#log = new RequestLog(options.requestLogSize ?? 1_000);
@@ -412,17 +265,14 @@ class InProcessEmulator implements EmulatorCore {
       log: this.#log,
       access: new AccessPolicy(() => this.#url, options.hosts ?? [], options.corsOrigins ?? []),
       origin: () => this.#url,
-      wait: (ms, signal) => this.#wait(ms, signal),
+      wait: (ms, signal) => this.#timers.wait(ms, signal),
     };
     const delay = options.autoApprovePins;
     if (typeof delay === "number") {
-      state.onPinCreated = (pin) => {
-        const timer = setTimeout(() => {
-          this.#timers.delete(timer);
+      state.onPinCreated = (pin) =>
+        this.#timers.after(delay, () => {
           if (state.findPin(pin.id)) state.approvePin(pin, state.accounts.users.default);
-        }, delay);
-        this.#timers.add(timer);
-      };
+        });
     }
     this.fetch = this.fetch.bind(this);
   }
@@ -456,98 +306,20 @@ class InProcessEmulator implements EmulatorCore {
   }
 
   handle(request: Request): Promise<Response> {
-    if (this.#closing.signal.aborted) return Promise.reject(new TypeError("The plex.tv emulator is closed"));
+    if (this.#timers.stopped) return Promise.reject(new TypeError("The plex.tv emulator is closed"));
     return handle(this.#pipeline, request);
   }
 
-  async fetch(input: Request | URL | string, init?: RequestInit): Promise<Response> {
-    const first = new Request(
-      typeof input === "string" && input.startsWith("/") ? this.#url + input : input,
+  fetch(input: Request | URL | string, init?: RequestInit): Promise<Response> {
+    return fetchThrough(
+      {
+        base: this.#url,
+        handle: (request) => this.handle(request),
+        allowsHost: (host) => this.#pipeline.access.allowsHost(host),
+      },
+      input,
       init,
     );
-    const signal = first.signal;
-    const mode = first.redirect;
-    const body = first.body === null ? undefined : new Uint8Array(await first.arrayBuffer());
-    let method = first.method;
-    let url = first.url;
-    let payload = body;
-    for (let hop = 0;; hop++) {
-      if (signal.aborted) throw signal.reason;
-      const request = new Request(url, {
-        method,
-        headers: first.headers,
-        body: payload,
-        signal,
-        redirect: "manual",
-      });
-      const response = await this.#race(this.handle(request), signal);
-      const location = response.headers.get("location");
-      if (!REDIRECTS.has(response.status) || location === null || mode === "manual") {
-        return this.#finish(response, url, hop > 0, signal);
-      }
-      await response.body?.cancel();
-      if (mode === "error") throw new TypeError(`The emulator redirected ${url} and redirect is "error"`);
-      if (hop >= 19) throw new TypeError("The emulator redirected more than 20 times");
-      const next = new URL(location, url);
-      if (!this.#pipeline.access.allowsHost(next.host) || !/^https?:$/.test(next.protocol)) {
-        throw new TypeError(`The emulator redirected to ${next.origin}, which its fetch cannot reach`);
-      }
-      if (response.status === 303 ? method !== "HEAD" : (response.status <= 302 && method === "POST")) {
-        method = "GET";
-        payload = undefined;
-      }
-      url = next.href;
-    }
-  }
-
-  #finish(response: Response, url: string, redirected: boolean, signal: AbortSignal): Response {
-    const guarded = response.body === null ? response : new Response(abortableBody(response.body, signal), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    Object.defineProperty(guarded, "url", { value: url });
-    Object.defineProperty(guarded, "redirected", { value: redirected });
-    return guarded;
-  }
-
-  #race<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const abort = () => reject(signal.reason);
-      signal.addEventListener("abort", abort, { once: true });
-      promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-    });
-  }
-
-  #wait(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const closing = this.#closing.signal;
-      const stop = (reason: unknown) => {
-        if (timer !== undefined) {
-          clearTimeout(timer);
-          this.#timers.delete(timer);
-        }
-        signal.removeEventListener("abort", onAbort);
-        closing.removeEventListener("abort", onClose);
-        reject(reason);
-      };
-      const onAbort = () => stop(signal.reason);
-      const onClose = () => stop(new TypeError("The plex.tv emulator closed the connection"));
-      if (signal.aborted) return onAbort();
-      if (closing.aborted) return onClose();
-      signal.addEventListener("abort", onAbort, { once: true });
-      closing.addEventListener("abort", onClose, { once: true });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (Number.isFinite(ms)) {
-        timer = setTimeout(() => {
-          this.#timers.delete(timer!);
-          signal.removeEventListener("abort", onAbort);
-          closing.removeEventListener("abort", onClose);
-          resolve();
-        }, Math.max(0, ms));
-        this.#timers.add(timer);
-      }
-    });
   }
 
   addUser(options: AddUserOptions): EmulatorUser {
@@ -618,10 +390,8 @@ class InProcessEmulator implements EmulatorCore {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#timers.stop();
     this.#faults.clear();
-    this.#closing.abort();
     await Promise.all(this.#closeHooks.splice(0).map((hook) => hook()));
   }
 

@@ -27,7 +27,8 @@
  */
 export { createEmulator } from "./emulator.ts";
 export { startEmulator } from "./server.ts";
-export type { Emulator, EmulatorOptions, IssueJwtOptions } from "./emulator.ts";
+export type { Emulator } from "./emulator.ts";
+export type { EmulatorOptions, IssueJwtOptions } from "./options.ts";
 export type { AddUserOptions, EmulatorUser, EmulatorUsers } from "./state/accounts.ts";
 export type { Fault, FaultAction, FaultHandle, FaultRequest, RequestMatch } from "./faults.ts";
 export type { RequestRecord } from "./request_log.ts";

@@ -10,13 +10,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ConnectionReset } from "./body_streams.ts";
-import { buildEmulator, type Emulator, type EmulatorCore, type EmulatorOptions } from "./emulator.ts";
+import { buildEmulator, type Emulator, type EmulatorCore } from "./emulator.ts";
+import type { EmulatorOptions } from "./options.ts";
 import { MAX_REQUEST_BODY_BYTES } from "./handler.ts";
 
 /**
  * Starts a plex.tv emulator on 127.0.0.1.
  *
- * @param options Port, and everything {@linkcode createEmulator} takes.
+ * @param options Port, and everything `createEmulator()` takes.
  * @returns The running emulator (its `url` is the server's; its `fetch` still answers in process);
  *   `close()` it when done.
  * @throws {PlexError} `invalid_argument` for an unusable option.
