@@ -207,6 +207,22 @@ export function formValues(ctx: RouteContext, name: string): string[] {
  * ```
  */
 export function stringParam(ctx: RouteContext, name: string): string | undefined {
-  const value = bodyFields(ctx)[name] ?? ctx.query.get(name) ?? undefined;
+  return textValue(bodyFields(ctx)[name] ?? ctx.query.get(name) ?? undefined);
+}
+
+/**
+ * A parameter's value as text: strings as they are, numbers written out, anything else absent.
+ *
+ * @param value The value from a form, a JSON body or the query.
+ * @returns The text, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { textValue } from "./route.ts";
+ * assert.ok(textValue(42) === "42" && textValue({}) === undefined);
+ * ```
+ */
+export function textValue(value: unknown): string | undefined {
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
 }

@@ -8,28 +8,50 @@
 import { accountJson, accountXml, withJsonToken, withXmlToken } from "../payloads/account.ts";
 import { jsonReply, type Reply, XML_PROLOG, xmlReply } from "../respond.ts";
 import { requireToken, type Route, route, type RouteContext } from "../route.ts";
+import type { EmulatorUser } from "../state/accounts.ts";
 import { randomString, TOKEN_ALPHABET } from "../state/random.ts";
+
+/**
+ * An account answer (`/api/v2/user`, or a sign-in when `signin`): the payload
+ * file when one is given, else the built-in account; JSON or XML as asked.
+ *
+ * @param ctx The request.
+ * @param user The account.
+ * @param token Its token, put in `authToken`.
+ * @param status The status.
+ * @param signin The sign-in shape (`pastSubscriptions`, `trials`; payload `signin.json`).
+ * @returns The reply.
+ *
+ * @example
+ * ```ts ignore
+ * return accountReply(ctx, user, token, 201, true);
+ * ```
+ */
+export function accountReply(
+  ctx: RouteContext,
+  user: EmulatorUser,
+  token: string,
+  status: number,
+  signin: boolean,
+): Reply {
+  const homeSize = user.homeId === undefined ? 1 : ctx.state.accounts.home(user.homeId).length;
+  const account = { token, homeSize, nowSeconds: ctx.state.nowSeconds() };
+  const name = ctx.wantsJson ? (signin ? "signin.json" : "user.json") : signin ? undefined : "user.xml";
+  const payload = name === undefined ? undefined : ctx.payloads.get(name);
+  if (ctx.wantsJson) {
+    return payload === undefined
+      ? jsonReply(status, accountJson(user, account, signin))
+      : { status, body: withJsonToken(payload, token), headers: { "Content-Type": "application/json" } };
+  }
+  return xmlReply(
+    status,
+    payload === undefined ? accountXml(user, account, false) : withXmlToken(payload, token),
+  );
+}
 
 async function user(ctx: RouteContext): Promise<Reply> {
   const { user, token } = await requireToken(ctx);
-  const homeSize = user.homeId === undefined ? 1 : ctx.state.accounts.home(user.homeId).length;
-  const account = { token, homeSize, nowSeconds: ctx.state.nowSeconds() };
-  if (ctx.wantsJson) {
-    const payload = ctx.payloads.get("user.json");
-    if (payload !== undefined) {
-      return {
-        status: 200,
-        body: withJsonToken(payload, token),
-        headers: { "Content-Type": "application/json" },
-      };
-    }
-    return jsonReply(200, accountJson(user, account, false));
-  }
-  const payload = ctx.payloads.get("user.xml");
-  return xmlReply(
-    200,
-    payload !== undefined ? withXmlToken(payload, token) : accountXml(user, account, false),
-  );
+  return accountReply(ctx, user, token, 200, false);
 }
 
 async function ping(ctx: RouteContext): Promise<Reply> {

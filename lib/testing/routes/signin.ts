@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { accountJson, accountXml, legacySignInJson, withJsonToken } from "../payloads/account.ts";
+import { accountXml, legacySignInJson } from "../payloads/account.ts";
 import { errorReply, HttpFailure, jsonReply, type Reply, unauthorized, xmlReply } from "../respond.ts";
-import { bodyFields, deviceInfo, type Route, route, type RouteContext } from "../route.ts";
+import { bodyFields, deviceInfo, type Route, route, type RouteContext, textValue } from "../route.ts";
+import { accountReply } from "./account.ts";
 import type { EmulatorUser } from "../state/accounts.ts";
 
 const BLOCKED_MESSAGE =
@@ -70,30 +71,15 @@ function accountContext(ctx: RouteContext, user: EmulatorUser, token: string) {
   return { token, homeSize, nowSeconds: ctx.state.nowSeconds() };
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
-}
-
 function signIn(ctx: RouteContext): Reply {
   const fields = bodyFields(ctx);
-  const login = text(fields.login);
-  const password = text(fields.password);
+  const login = textValue(fields.login);
+  const password = textValue(fields.password);
   if (!login || !password) {
     throw new HttpFailure(400, undefined, "The login and password fields are required");
   }
-  const user = checkCredentials(ctx, login, password, text(fields.verificationCode) || undefined);
-  const token = ctx.state.issueLegacyToken(user, ctx.clientId, deviceInfo(ctx));
-  const account = accountContext(ctx, user, token);
-  if (!ctx.wantsJson) return xmlReply(201, accountXml(user, account, false));
-  const payload = ctx.payloads.get("signin.json");
-  if (payload !== undefined) {
-    return {
-      status: 201,
-      body: withJsonToken(payload, token),
-      headers: { "Content-Type": "application/json" },
-    };
-  }
-  return jsonReply(201, accountJson(user, account, true));
+  const user = checkCredentials(ctx, login, password, textValue(fields.verificationCode) || undefined);
+  return accountReply(ctx, user, ctx.state.issueLegacyToken(user, ctx.clientId, deviceInfo(ctx)), 201, true);
 }
 
 function decodeBasic(header: string | null): { login: string; password: string } | undefined {
@@ -121,9 +107,9 @@ function legacyCredentials(ctx: RouteContext): { login?: string; password?: stri
     ? fields.user as Record<string, unknown>
     : {};
   return {
-    login: text(fields["user[login]"] ?? nested.login),
-    password: text(fields["user[password]"] ?? nested.password),
-    code: text(fields["user[verificationCode]"] ?? nested.verificationCode),
+    login: textValue(fields["user[login]"] ?? nested.login),
+    password: textValue(fields["user[password]"] ?? nested.password),
+    code: textValue(fields["user[verificationCode]"] ?? nested.verificationCode),
   };
 }
 
