@@ -48,14 +48,12 @@ export async function checkDeviceJwt(
   } catch {
     throw new HttpFailure(422, undefined, "The JWT is malformed");
   }
-  if (header.alg !== "EdDSA" && header.alg !== "Ed25519") {
-    throw new HttpFailure(422, undefined, "The JWT algorithm must be EdDSA");
-  }
+  if (header.alg !== "EdDSA") throw new HttpFailure(422, undefined, "The JWT algorithm must be EdDSA");
   if (!key || header.kid !== key.kid) {
     throw new HttpFailure(401, 1097, "No public key is registered for this client with this kid");
   }
   try {
-    await compactVerify(compact, key.key, { algorithms: ["EdDSA", "Ed25519"] });
+    await compactVerify(compact, key.key, { algorithms: ["EdDSA"] });
   } catch {
     throw new HttpFailure(422, undefined, "JWT signature verification failed");
   }

@@ -225,9 +225,7 @@ export async function handle(pipeline: Pipeline, request: Request): Promise<Resp
   record.form = redactedForm(mediaType(request.headers), body);
   const fault = faults.take({ method, path: url.pathname, query: url.searchParams });
   if (fault) record.fault = fault.kind;
-  if (fault?.kind === "hang") {
-    await pipeline.wait(Infinity, request.signal);
-  }
+  if (fault?.kind === "hang") await pipeline.wait(Infinity, request.signal);
   if (fault?.kind === "delay") await pipeline.wait(fault.ms, request.signal);
   const injected = fault && faultReply(fault, json);
   if (injected) return finish(injected, cors);

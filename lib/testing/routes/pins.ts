@@ -56,7 +56,7 @@ export async function checkJwk(
   if (jwk.use !== undefined && jwk.use !== "sig") {
     throw new HttpFailure(422, undefined, "jwk.use must be sig");
   }
-  if (jwk.alg !== undefined && jwk.alg !== "EdDSA" && jwk.alg !== "Ed25519") {
+  if (jwk.alg !== undefined && jwk.alg !== "EdDSA") {
     throw new HttpFailure(422, undefined, "jwk.alg must be EdDSA");
   }
   if (typeof jwk.kid !== "string" || jwk.kid === "") {
