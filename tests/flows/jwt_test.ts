@@ -15,7 +15,7 @@ function recordingConfig(sent: Map<string, unknown[]>, clientId = newClientId())
     if (typeof init?.body === "string" && init.body.startsWith("{")) {
       sent.set(path, [...sent.get(path) ?? [], JSON.parse(init.body)]);
     }
-    return fetch(input, init);
+    return emulator.fetch(input, init);
   };
   return configFor(emulator, clientId).withFetch(recording);
 }

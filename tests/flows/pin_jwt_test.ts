@@ -44,7 +44,7 @@ describe("registerWithPinJwt", () => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const jwt = url.searchParams.get("deviceJWT");
       if (jwt) sentJwts.push(jwt);
-      return fetch(input, init);
+      return emulator.fetch(input, init);
     });
     const { key } = await config.registerWithPinJwt((pin) => emulator.approvePin(pin.id), {
       pollInterval: 30,
