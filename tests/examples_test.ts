@@ -296,6 +296,18 @@ describe("examples", () => {
     assert.equal(JSON.parse(readFileSync(file, "utf8")).clientId.length > 0, true);
   });
 
+  it("emulator_in_process.ts and emulator_hosts.ts: the emulator as a fetch handler (Deno, then Bun)", async () => {
+    covered.add("emulator_in_process.ts").add("emulator_hosts.ts");
+    for (const runtime of ["deno", "bun"] as const) {
+      const inProcess = await example(runtime, "emulator_in_process.ts", {});
+      assert.equal(inProcess.code, 0, inProcess.stderr);
+      assert.equal(inProcess.stdout, "Signed in with 1 request, no socket opened\n");
+      const hosts = await example(runtime, "emulator_hosts.ts", {});
+      assert.equal(hosts.code, 0, hosts.stderr);
+      assert.equal(hosts.stdout, "https://plex.tv/api/v2/user without a token: 401\n");
+    }
+  });
+
   it("every example file is run above", () => {
     assert.deepEqual(runnable.filter((f) => !covered.has(f)), []);
   });
