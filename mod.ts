@@ -34,6 +34,7 @@ export { newClientId } from "./lib/client_id.ts";
 export { isPlexError, PlexError } from "./lib/errors.ts";
 export { Token } from "./lib/token.ts";
 export { RetryBudget } from "./lib/http/retry_budget.ts";
+export { PlexKeySet } from "./lib/flows/plex_key_set.ts";
 export {
   deviceKeyFromPrivate,
   exportPrivateJwk,
@@ -77,6 +78,7 @@ export type {
 } from "./lib/flows/pin.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
+export type { PlexKeySetOptions } from "./lib/flows/plex_key_set.ts";
 export type { SourceContext, TokenOptions, TokenSource } from "./lib/token_sources/token_source.ts";
 export type {
   JwkMissingPolicy,

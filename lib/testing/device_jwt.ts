@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { decodeJwt } from "../jws.ts";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import { compactVerify } from "jose/jws/compact/verify";
+import { decodeJwt } from "jose/jwt/decode";
 import { HttpFailure } from "./respond.ts";
 
 /** The longest device JWT lifetime plex.tv accepts. */
@@ -33,24 +35,23 @@ export async function checkDeviceJwt(
   key: { kid: string; key: CryptoKey } | undefined,
   clientId: string,
 ): Promise<Record<string, unknown>> {
-  let jwt;
+  let header;
+  let claims: Record<string, unknown>;
   try {
-    jwt = decodeJwt(compact);
+    header = decodeProtectedHeader(compact);
+    claims = decodeJwt(compact);
   } catch {
     throw new HttpFailure(422, undefined, "The JWT is malformed");
   }
-  if (jwt.header.alg !== "EdDSA") throw new HttpFailure(422, undefined, "The JWT algorithm must be EdDSA");
-  if (!key || jwt.header.kid !== key.kid) {
+  if (header.alg !== "EdDSA") throw new HttpFailure(422, undefined, "The JWT algorithm must be EdDSA");
+  if (!key || header.kid !== key.kid) {
     throw new HttpFailure(401, 1097, "No public key is registered for this client with this kid");
   }
-  const ok = await crypto.subtle.verify(
-    { name: "Ed25519" },
-    key.key,
-    jwt.signature,
-    new TextEncoder().encode(jwt.signingInput),
-  );
-  if (!ok) throw new HttpFailure(422, undefined, "JWT signature verification failed");
-  const claims = jwt.payload;
+  try {
+    await compactVerify(compact, key.key, { algorithms: ["EdDSA"] });
+  } catch {
+    throw new HttpFailure(422, undefined, "JWT signature verification failed");
+  }
   if (claims.iss !== clientId) {
     throw new HttpFailure(422, undefined, "The JWT iss must be the client identifier");
   }

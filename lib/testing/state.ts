@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { decodeJwt } from "../jws.ts";
+import { decodeJwt } from "jose/jwt/decode";
 import { importPublicJwk, type PublicJwk } from "../keys.ts";
 import { Accounts, type EmulatorUser } from "./accounts.ts";
 import { SigningKeys } from "./signing_keys.ts";

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { generateDeviceKey, Token } from "../../mod.ts";
+import { generateDeviceKey, PlexKeySet, Token } from "../../mod.ts";
 import { processPlexKeysResponse } from "../../protocol.ts";
-import { decodeJwt, signJwt } from "../../lib/jws.ts";
+import { decodeJwt, signJwt } from "../_helpers/jwt.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 
@@ -22,9 +22,9 @@ describe("plexPublicKeys", () => {
   it("reports invalid_response for a malformed key set", async () => {
     emulator.inject({ match: KEYS, kind: "malformed", body: "truncated_json" });
     await rejectsWith(configFor(emulator).plexPublicKeys(), "invalid_response");
-    emulator.inject({ match: KEYS, kind: "status", status: 200, body: '{"keys":[{"kty":"RSA"}]}' });
+    emulator.inject({ match: KEYS, kind: "status", status: 200, body: '{"keys":{"kty":"OKP"}}' });
     const err = await rejectsWith(configFor(emulator).plexPublicKeys(), "invalid_response");
-    assert.match(err.message, /kty/);
+    assert.match(err.message, /keys/);
   });
 
   it("parses a recorded key set with processPlexKeysResponse", () => {
@@ -56,17 +56,24 @@ describe("verifyPlexToken", () => {
     try {
       const config = configFor(rotating);
       const clientId = config.clientId;
+      let now = Date.now();
+      const keySet = new PlexKeySet({ now: () => now });
       const first = await rotating.issueJwt({ clientId, thumbprint: "device-kid" });
-      await config.verifyPlexToken(first);
+      await config.verifyPlexToken(first, { keySet });
       const fetchedFirst = rotating.count(KEYS);
-      await config.verifyPlexToken(await rotating.issueJwt({ clientId, thumbprint: "device-kid" }));
+      await config.verifyPlexToken(await rotating.issueJwt({ clientId, thumbprint: "device-kid" }), {
+        keySet,
+      });
       assert.equal(rotating.count(KEYS), fetchedFirst, "a known kid needs no fetch");
       const kid = await rotating.rotateKeys();
       const second = await rotating.issueJwt({ clientId, thumbprint: "device-kid" });
       assert.equal(decodeJwt(second).header.kid, kid);
-      await config.verifyPlexToken(second);
+      await rejectsWith(config.verifyPlexToken(second, { keySet }), "invalid_token");
+      assert.equal(rotating.count(KEYS), fetchedFirst, "no refetch within the cooldown of the first fetch");
+      now += keySet.cooldownMs;
+      await config.verifyPlexToken(second, { keySet });
       assert.equal(rotating.count(KEYS), fetchedFirst + 1, "one refetch for the new kid");
-      await config.verifyPlexToken(first);
+      await config.verifyPlexToken(first, { keySet });
       assert.equal(rotating.count(KEYS), fetchedFirst + 1, "the old kid is still in the set");
     } finally {
       await rotating.close();
@@ -132,12 +139,15 @@ describe("verifyPlexToken", () => {
     const rotating = await startEmulator();
     try {
       const config = configFor(rotating);
+      let now = Date.now();
+      const keySet = new PlexKeySet({ now: () => now });
       const old = await rotating.issueJwt({ clientId: config.clientId, thumbprint: "k" });
-      await config.verifyPlexToken(old);
+      await config.verifyPlexToken(old, { keySet });
       await rotating.rotateKeys({ retirePrevious: true });
-      await config.verifyPlexToken(old, { now: new Date(Date.now() + 30 * 60_000) });
-      const later = new Date(Date.now() + 61 * 60_000);
-      await rejectsWith(config.verifyPlexToken(old, { now: later }), "invalid_token");
+      now += 30 * 60_000;
+      await config.verifyPlexToken(old, { keySet });
+      now += 31 * 60_000;
+      await rejectsWith(config.verifyPlexToken(old, { keySet }), "invalid_token");
       assert.equal(rotating.count(KEYS), 2, "fetched at first use and once the set was stale");
     } finally {
       await rotating.close();

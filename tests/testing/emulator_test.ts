@@ -1,6 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { decodeJwt, signJwt, verifyJwt } from "../../lib/jws.ts";
+import { decodeJwt, signJwt, verifyJwt } from "../_helpers/jwt.ts";
 import { generateDeviceKey, type PublicJwk } from "../../mod.ts";
 import { importPublicJwk } from "../../lib/keys.ts";
 import { parseXml } from "../../lib/parse/xml.ts";
