@@ -155,8 +155,13 @@ export async function verifyPlexToken(
   const compact = Token.from(token).value;
   checkHeader(compact);
   const { keySet, keys } = checked;
+  // One attempt per load, never retried: the key set's cooldown is its retry schedule.
+  const once: RequestContext = {
+    ...context,
+    http: { ...context.http, retry: { ...context.http.retry, retries: 0 } },
+  };
   const load = (signal: AbortSignal) =>
-    plexPublicKeys(context, { fetch: options.fetch, timeoutMs: options.timeoutMs, signal });
+    plexPublicKeys(once, { fetch: options.fetch, timeoutMs: options.timeoutMs, signal });
   const getKey = async ({ kid }: { kid?: string }) => {
     const jwk = pickKey(keys, kid) ?? await keySet.key(kid, load, options.signal);
     if (!jwk) throw noKey(keySet.failure);
