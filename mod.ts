@@ -89,7 +89,7 @@ export type {
 } from "./lib/token_sources/options.ts";
 export type { JwtMode } from "./lib/token_sources/jwt_mode.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
-export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
+export type { SaveOutcome, SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
 export type { OpenStoreOptions, StoreFactory, StoreScheme } from "./lib/store/registry.ts";
 export type { Account, AccountService, Profile, Subscription } from "./lib/endpoints/account.ts";
 export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/endpoints/registered_device.ts";
