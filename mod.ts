@@ -78,7 +78,7 @@ export type {
 } from "./lib/flows/pin.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
-export type { PlexKeySetOptions } from "./lib/flows/plex_key_set.ts";
+export type { KeySetLoader, PlexKeySetOptions } from "./lib/flows/plex_key_set.ts";
 export type { SourceContext, TokenOptions, TokenSource } from "./lib/token_sources/token_source.ts";
 export type {
   JwkMissingPolicy,
