@@ -34,6 +34,7 @@ export { newClientId } from "./lib/client_id.ts";
 export { isPlexError, PlexError } from "./lib/errors.ts";
 export { Token } from "./lib/token.ts";
 export { RetryBudget } from "./lib/http/retry_budget.ts";
+export { PlexClock } from "./lib/http/plex_clock.ts";
 export { PlexKeySet } from "./lib/flows/plex_key_set.ts";
 export {
   deviceKeyFromPrivate,
@@ -66,6 +67,7 @@ export type { DeviceKey, PublicJwk } from "./lib/keys.ts";
 export type { Logger } from "./lib/logger.ts";
 export type { CallOptions, HttpSettings, RetryPolicy } from "./lib/http/types.ts";
 export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";
+export type { PlexClockOptions } from "./lib/http/plex_clock.ts";
 export type { CredentialsOptions, SignInResult } from "./lib/flows/credentials.ts";
 export type {
   OnPin,

@@ -21,6 +21,7 @@ import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
 import { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
+import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
@@ -81,7 +82,10 @@ export class Config implements RequestContext {
   readonly device: Device;
   /** Scopes asked for in device JWTs. */
   readonly scopes: readonly string[];
-  /** HTTP settings: fetch, timeout, retries, retry budget (shared with every `with*` copy), size cap, logger. */
+  /**
+   * HTTP settings: fetch, timeout, retries, size cap, logger, and the retry budget and plex.tv clock
+   * estimate that every `with*` copy shares.
+   */
   readonly http: HttpSettings;
   /**
    * Where plex.tv's signing keys are cached for {@linkcode Config.verifyPlexToken}: one per Config,
@@ -109,7 +113,11 @@ export class Config implements RequestContext {
     this.clientId = fields.clientId;
     this.device = Object.freeze({ ...fields.device });
     this.scopes = Object.freeze([...fields.scopes]);
-    this.http = Object.freeze({ ...fields.http, retryBudget: fields.http.retryBudget ?? new RetryBudget() });
+    this.http = Object.freeze({
+      ...fields.http,
+      retryBudget: fields.http.retryBudget ?? new RetryBudget(),
+      plexClock: fields.http.plexClock ?? new PlexClock(),
+    });
     this.keySet = fields.keySet ?? new PlexKeySet();
     Object.freeze(this);
   }

@@ -23,6 +23,7 @@ import {
   jwkThumbprint,
   type PublicJwk,
 } from "../keys.ts";
+import { plexTime } from "../http/plex_clock.ts";
 import { Token } from "../token.ts";
 import { object, parse, string } from "../parse/validate.ts";
 
@@ -51,7 +52,8 @@ const DEVICE_JWT_SECONDS = 300;
  * @param privateKey The device's Ed25519 private key.
  * @param keyId The registered key id.
  * @param nonce The nonce from {@linkcode nonceRequest}, when exchanging for a token.
- * @param now The signing time (for tests).
+ * @param now The signing time. Default: plex.tv's time as the configuration sees it (its clock
+ *   corrected by its `PlexClock`), so a machine whose clock is off still signs a JWT plex.tv accepts.
  * @returns The compact device JWT.
  *
  * @example
@@ -72,7 +74,7 @@ export async function signDeviceJwt(
   privateKey: CryptoKey,
   keyId: string,
   nonce?: string,
-  now: Date = new Date(),
+  now: Date = plexTime(context.http),
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
   if (!Number.isFinite(iat)) throw new PlexError("invalid_argument", "The signing time is not a valid date");

@@ -13,7 +13,6 @@ import { decodeProtectedHeader } from "jose/decode/protected_header";
 import { JOSEError, JWTExpired } from "jose/errors";
 import { jwtVerify, type JWTVerifyOptions } from "jose/jwt/verify";
 import { importJWK } from "jose/key/import";
-import { systemClock } from "../clock.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import {
   type CallOptions,
@@ -23,6 +22,7 @@ import {
   type RequestContext,
   send,
 } from "../http/send.ts";
+import { plexTime } from "../http/plex_clock.ts";
 import type { PublicJwk } from "../keys.ts";
 import { type PlexJwtClaims, Token } from "../token.ts";
 import { array, object, parse, unknownValue } from "../parse/validate.ts";
@@ -242,7 +242,7 @@ function checkOptions(
       audience: audiences,
       requiredClaims: REQUIRED_CLAIMS,
       clockTolerance: tolerance ?? 0,
-      currentDate: now ?? new Date((context.http.clock ?? systemClock).now()),
+      currentDate: now ?? plexTime(context.http),
     },
     keys: usable,
     keySet: keySet ?? context.keySet,
