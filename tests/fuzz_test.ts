@@ -208,7 +208,22 @@ const xmlAttr = fc.tuple(xmlName, fc.string({ maxLength: 10 })).map(([n, v]) =>
 const xmlNode: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom("text", "&amp;", "&lt;", "&#65;", "&#x41;", "&unknown;", "<![CDATA[x<y]]>", "<!-- c -->"),
+    fc.constantFrom(
+      "text",
+      "&amp;",
+      "&lt;",
+      "&#65;",
+      "&#x41;",
+      "&unknown;",
+      "<![CDATA[x<y]]>",
+      "<!-- c -->",
+      // What XML forbids: `]]>` in text, `--` in a comment, NUL, a declaration after the start.
+      "]]>",
+      "<!-- a -- b -->",
+      "\u0000",
+      "\uD800",
+      '<?xml version="1.0"?>',
+    ),
     fc.tuple(xmlName, fc.array(xmlAttr, { maxLength: 3 }), fc.array(tie("node"), { maxLength: 3 })).map(
       ([name, attrs, children]) => `<${name}${attrs.join("")}>${children.join("")}</${name}>`,
     ),
@@ -325,6 +340,8 @@ describe("XML", () => {
         "<a>".repeat(50_000) + "</a>".repeat(50_000),
         `<a x="${"y".repeat(1_000_000)}"/>`,
         "<a>" + "&amp;".repeat(200_000) + "</a>",
+        "<a>" + "<b/>".repeat(2_100_000) + "</a>",
+        "<a>" + "<b/>".repeat(200_000) + "</a>",
         `<!DOCTYPE a [<!ENTITY a "${
           "x".repeat(1_000)
         }"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><a>&b;&b;&b;</a>`,
@@ -332,7 +349,12 @@ describe("XML", () => {
     ) {
       const started = performance.now();
       // Megabyte documents: a few hundred ms on an idle machine; the bound only catches a runaway.
-      const result = valueOrPlexError("parseXml (large)", () => parseXml(text), ["invalid_response"], 15_000);
+      const result = valueOrPlexError(
+        "parseXml (large)",
+        () => parseXml(text),
+        ["invalid_response", "response_too_large"],
+        15_000,
+      );
       assert.ok(performance.now() - started < 15_000);
       if (!(result instanceof PlexError)) assertPlainTree(result);
     }
