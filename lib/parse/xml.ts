@@ -110,7 +110,7 @@ class _XmlReader {
       this.#at = forbidden;
       this.#fail("InvalidCharacter");
     }
-    if (/^<\?xml[ \t\r\n]/.test(this.#text)) this.#skipPast("?>", "UnclosedDeclaration", 5);
+    if (/^<\?xml(?=[ \t\r\n?])/.test(this.#text)) this.#skipPast("?>", "UnclosedDeclaration", 5);
     this.#misc();
     if (this.#text.startsWith("<!DOCTYPE", this.#at)) this.#fail("DoctypeNotAllowed");
     if (this.#text.charCodeAt(this.#at) !== LT) {
