@@ -341,7 +341,9 @@ const _TOOL_ENVIRONMENT = [
  * assert.ok(!("PLEX_PASSWORD" in env) && !("PLEX_TOKEN" in env));
  * ```
  */
-export function keychainToolEnvironment(extra: Record<string, string | undefined> = {}): Record<string, string> {
+export function keychainToolEnvironment(
+  extra: Record<string, string | undefined> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of _allowedVariables()) env[name] = value;
   for (const [name, value] of Object.entries(extra ?? {})) {
