@@ -167,7 +167,7 @@ export class PlexKeySet {
     signal?: AbortSignal,
   ): Promise<PublicJwk | undefined> {
     if (!this.#loading) {
-      const found = this.fresh ? pick(this.#keys!, kid) : undefined;
+      const found = this.fresh ? pickKey(this.#keys!, kid) : undefined;
       if (found || this.coolingDown) return found;
     }
     try {
@@ -175,7 +175,7 @@ export class PlexKeySet {
     } catch (err) {
       if (signal?.aborted) throw err;
     }
-    return this.fresh ? pick(this.#keys!, kid) : undefined;
+    return this.fresh ? pickKey(this.#keys!, kid) : undefined;
   }
 
   async #load(load: KeySetLoader, signal: AbortSignal): Promise<void> {
@@ -195,7 +195,25 @@ export class PlexKeySet {
   }
 }
 
-function pick(keys: readonly PublicJwk[], kid: string | undefined): PublicJwk | undefined {
+/**
+ * The key of a set for a token's `kid`: the one with that `kid`, or for a
+ * token without one, the only key of a one-key set (as jose picks).
+ *
+ * @param keys The keys (from {@linkcode usableKeys}).
+ * @param kid The token's `kid`, `undefined` when it has none.
+ * @returns The key, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pickKey } from "./plex_key_set.ts";
+ * const keys = [{ kty: "OKP" as const, crv: "Ed25519" as const, x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "k1" }];
+ * assert.equal(pickKey(keys, "k1"), keys[0]);
+ * assert.equal(pickKey(keys, undefined), keys[0]);
+ * assert.equal(pickKey(keys, "k2"), undefined);
+ * ```
+ */
+export function pickKey(keys: readonly PublicJwk[], kid: string | undefined): PublicJwk | undefined {
   if (kid === undefined) return keys.length === 1 ? keys[0] : undefined;
   return keys.find((key) => key.kid === kid);
 }

@@ -26,7 +26,7 @@ import { plexTime } from "../http/plex_clock.ts";
 import type { PublicJwk } from "../keys.ts";
 import { type PlexJwtClaims, Token } from "../token.ts";
 import { array, object, parse, unknownValue } from "../parse/validate.ts";
-import { PlexKeySet, usableKeys } from "./plex_key_set.ts";
+import { pickKey, PlexKeySet, usableKeys } from "./plex_key_set.ts";
 
 const keySetValidator = object<{ keys: unknown[] }>({ keys: array(unknownValue) });
 
@@ -270,11 +270,6 @@ function checkHeader(compact: string): void {
   if (Object.hasOwn(header, "b64")) {
     throw new PlexError("invalid_token", "The token's header has b64: a JWT's payload is always encoded");
   }
-}
-
-function pickKey(keys: PublicJwk[], kid: string | undefined): PublicJwk | undefined {
-  if (kid === undefined) return keys.length === 1 ? keys[0] : undefined;
-  return keys.find((key) => key.kid === kid);
 }
 
 function noKey(failure: unknown): PlexError {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { systemClock } from "../clock.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import type { DeviceKey } from "../keys.ts";
 import type { SecureData } from "../store/store.ts";
@@ -86,12 +87,14 @@ export class PlexTokenSource implements TokenSource {
   }
 
   /**
-   * plex.tv's time: this machine's clock (`withClock`) corrected by the configuration's estimate of
-   * plex.tv's clock, so tokens are judged (and records stamped) on the clock that issued them.
+   * plex.tv's time: this machine's clock (`withClock`, else the HTTP clock the estimate is made
+   * against) corrected by the configuration's estimate of plex.tv's clock, so tokens are judged (and
+   * records stamped) on the clock that issued them.
    */
   #plexNow(): Date {
-    const local = this.#settings.now().getTime();
-    return new Date(this.#config.http.plexClock?.now(local) ?? local);
+    const { clock, plexClock } = this.#config.http;
+    const local = this.#settings.now?.().getTime() ?? (clock ?? systemClock).now();
+    return new Date(plexClock?.now(local) ?? local);
   }
 
   #fresh(token: Token): boolean {

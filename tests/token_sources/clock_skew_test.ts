@@ -36,8 +36,15 @@ function machineClock(offsetMs: number): Clock {
   return { now: () => Date.now() + offsetMs, sleep: systemClock.sleep, random: systemClock.random };
 }
 
-/** What a machine with this clock offset asks plex.tv for: a sign-in with a device key, then five token() calls. */
-async function run(offsetMs: number): Promise<{ requests: string[]; token: Token; store: SecureData }> {
+/**
+ * What a machine with this clock offset asks plex.tv for: a sign-in with a device key, then five
+ * token() calls. Its clock is injected into the HTTP settings and, unless told not to, with `withClock`
+ * (without it the token source uses the HTTP clock).
+ */
+async function run(
+  offsetMs: number,
+  tokenSourceClock = true,
+): Promise<{ requests: string[]; token: Token; store: SecureData }> {
   const clientId = newClientId();
   const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
     .withHttp({ retry: { retries: 0 }, clock: machineClock(offsetMs) });
@@ -45,7 +52,7 @@ async function run(offsetMs: number): Promise<{ requests: string[]; token: Token
   const source = config.tokenSource(
     withCredentials("plexuser", "plexpass"),
     withJwt(store),
-    withClock(() => new Date(Date.now() + offsetMs)),
+    ...(tokenSourceClock ? [withClock(() => new Date(Date.now() + offsetMs))] : []),
   );
   let token = await source.token();
   for (let i = 0; i < 4; i++) token = await source.token();
@@ -66,8 +73,10 @@ describe("clock skew", () => {
       "GET /api/v2/auth/nonce 200",
       "POST /api/v2/auth/token 200",
     ]);
-    for (const offset of [2 * HOUR, -2 * HOUR]) {
-      const skewed = await run(offset);
+    for (
+      const [offset, tokenSourceClock] of [[2 * HOUR, true], [-2 * HOUR, true], [2 * HOUR, false]] as const
+    ) {
+      const skewed = await run(offset, tokenSourceClock);
       assert.deepEqual(skewed.requests, onTime.requests, `a machine ${offset / HOUR} h off`);
       // Its records carry plex.tv's time, so replicas with different clocks order them alike.
       const savedAt = Date.parse(skewed.store.savedAt!);
