@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { generateDeviceKey } from "../../mod.ts";
-import { decodeJwt } from "../../lib/jws.ts";
+import { decodeJwt } from "../_helpers/jwt.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 
