@@ -2,10 +2,9 @@
 /**
  * The `plextv` command-line tool: sign in to plex.tv, keep tokens fresh and
  * inspect the account. Run it with `deno run -A cli.ts`, `bun cli.ts`,
- * `deno run -A jsr:@plexkit/plextv/cli`, `bunx @plexkit/plextv`, or compile
- * it to one binary (`bun build --compile cli.ts --outfile dist/plextv`). The
- * `#!/usr/bin/env bun` line is what lets `bunx` (the package's `bin`) run it;
- * Deno and Bun ignore it otherwise.
+ * `deno run -A jsr:@plexkit/plextv/cli`, `npx @plexkit/plextv` or `bunx @plexkit/plextv` (the
+ * npm package's `bin`, compiled JavaScript), or compile it to one binary
+ * (`bun build --compile cli.ts --outfile dist/plextv`).
  * `plextv help` lists the commands; docs/cli.md describes them.
  *
  * @example
@@ -17,14 +16,33 @@
  *
  * @module
  */
+import process from "node:process";
 import { main } from "./lib/cli/main.ts";
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
-if (import.meta.main) {
-  const code = await main(process.argv.slice(2));
+/**
+ * Runs `plextv` with `argv`, waits until stdout and stderr are flushed, and
+ * ends the process with the command's exit code (0 ok, 1 failure, 2 usage
+ * or cancelled, 4 authentication required). This module calls it when it is
+ * the main module; the npm package's `bin` calls it on Node, which has no
+ * `import.meta.main` before version 24.
+ *
+ * @param argv The arguments, without the program name. Default: the process's.
+ * @returns Never: the process exits.
+ *
+ * @example Run the command from a script of your own
+ * ```ts ignore
+ * import { runCli } from "@plexkit/plextv/cli";
+ * await runCli(["token"]); // prints a valid token and exits
+ * ```
+ */
+export async function runCli(argv: string[] = process.argv.slice(2)): Promise<never> {
+  const code = await main(argv);
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);
 }
+
+if (import.meta.main) await runCli();

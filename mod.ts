@@ -34,6 +34,8 @@ export { newClientId } from "./lib/client_id.ts";
 export { isPlexError, PlexError } from "./lib/errors.ts";
 export { Token } from "./lib/token.ts";
 export { RetryBudget } from "./lib/http/retry_budget.ts";
+export { PlexClock } from "./lib/http/plex_clock.ts";
+export { PlexKeySet } from "./lib/flows/plex_key_set.ts";
 export {
   deviceKeyFromPrivate,
   exportPrivateJwk,
@@ -65,6 +67,7 @@ export type { DeviceKey, PublicJwk } from "./lib/keys.ts";
 export type { Logger } from "./lib/logger.ts";
 export type { CallOptions, HttpSettings, RetryPolicy } from "./lib/http/types.ts";
 export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";
+export type { PlexClockOptions } from "./lib/http/plex_clock.ts";
 export type { CredentialsOptions, SignInResult } from "./lib/flows/credentials.ts";
 export type {
   OnPin,
@@ -77,6 +80,7 @@ export type {
 } from "./lib/flows/pin.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
+export type { KeySetLoader, PlexKeySetOptions } from "./lib/flows/plex_key_set.ts";
 export type { SourceContext, TokenOptions, TokenSource } from "./lib/token_sources/token_source.ts";
 export type {
   JwkMissingPolicy,
@@ -87,7 +91,7 @@ export type {
 } from "./lib/token_sources/options.ts";
 export type { JwtMode, SourceState } from "./lib/token_sources/settings.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
-export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
+export type { SaveOutcome, SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
 export type {
   OpenStoreOptions,
   RegisterStoreOptions,

@@ -18,8 +18,10 @@ import type {
   ValidatePinResult,
 } from "./flows/pin.ts";
 import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
+import { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
+import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
@@ -54,6 +56,7 @@ interface ConfigFields {
   device: Device;
   scopes: readonly string[];
   http: HttpSettings;
+  keySet?: PlexKeySet;
 }
 
 /**
@@ -86,8 +89,16 @@ export class Config implements RequestContext {
   readonly device: Device;
   /** Scopes asked for in device JWTs. */
   readonly scopes: readonly string[];
-  /** HTTP settings: fetch, timeout, retries, retry budget (shared with every `with*` copy), size cap, logger. */
+  /**
+   * HTTP settings: fetch, timeout, retries, size cap, logger, and the retry budget and plex.tv clock
+   * estimate that every `with*` copy shares.
+   */
   readonly http: HttpSettings;
+  /**
+   * Where plex.tv's signing keys are cached for {@linkcode Config.verifyPlexToken}: one per Config,
+   * shared by its `with*` copies, except copies with other hosts (`withUrls`), which get their own.
+   */
+  readonly keySet: PlexKeySet;
 
   /**
    * Creates a Config; prefer {@linkcode defaultConfig} and the `with*` methods.
@@ -111,12 +122,20 @@ export class Config implements RequestContext {
     this.clientId = fields.clientId;
     this.device = Object.freeze({ ...fields.device });
     this.scopes = Object.freeze([...fields.scopes]);
-    this.http = Object.freeze({ ...fields.http, retryBudget: fields.http.retryBudget ?? new RetryBudget() });
+    this.http = Object.freeze({
+      ...fields.http,
+      retryBudget: fields.http.retryBudget ?? new RetryBudget(),
+      plexClock: fields.http.plexClock ?? new PlexClock(),
+    });
+    this.keySet = fields.keySet ?? new PlexKeySet();
     Object.freeze(this);
   }
 
   #with(changes: Partial<ConfigFields>): Config {
-    return new Config({ ...this.#fields(), ...changes });
+    const fields = { ...this.#fields(), ...changes };
+    // Other hosts publish other keys.
+    if (fields.v2Url !== this.v2Url) fields.keySet = undefined;
+    return new Config(fields);
   }
 
   #fields(): ConfigFields {
@@ -129,6 +148,7 @@ export class Config implements RequestContext {
       device: this.device,
       scopes: this.scopes,
       http: this.http,
+      keySet: this.keySet,
     };
   }
 
@@ -484,11 +504,13 @@ export class Config implements RequestContext {
   }
 
   /**
-   * Verifies a Plex JWT's signature and claims.
+   * Verifies a Plex JWT's signature (jose, EdDSA, plex.tv's keys from {@linkcode Config.keySet}) and
+   * claims; unusable options are refused and every token that does not verify is refused.
    *
    * @param token The Plex JWT.
-   * @param options Expected `thumbprint`, clock tolerance, `signal`.
+   * @param options Expected `thumbprint` and `audience`, `clockToleranceSeconds`, `now`, `keys`, `keySet`, `signal`.
    * @returns The verified claims.
+   * @throws {PlexError} `invalid_argument`, `invalid_token`, `expired_token`, `aborted`.
    *
    * @example
    * ```ts ignore

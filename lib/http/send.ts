@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { attemptOnce, resolveTarget } from "./attempt.ts";
@@ -79,7 +80,15 @@ export async function send(
   const logger = context.http.logger ?? silentLogger;
   const target = resolveTarget(context, request);
   const limits = attemptLimits(context, options);
-  const attempt = () => attemptOnce(context, request, options, logger, target, limits);
+  const clock = context.http.clock ?? systemClock;
+  const attempt = async () => {
+    const sentAt = clock.now();
+    const outcome = await attemptOnce(context, request, options, logger, target, limits);
+    // plex.tv's Date header, against this machine's clock halfway through the attempt.
+    const { response } = outcome;
+    if (response) context.http.plexClock?.observe(response.headers.get("date"), (sentAt + clock.now()) / 2);
+    return outcome;
+  };
   const first = await attempt();
   if (policy.retries < 1 || !isRetryable(first, idempotent)) return answer(first);
   let retries: typeof import("./retry_loop.ts");

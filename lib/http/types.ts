@@ -9,6 +9,7 @@ import type { Clock } from "../clock.ts";
 import type { Device } from "../device.ts";
 import type { Logger } from "../logger.ts";
 import type { Token } from "../token.ts";
+import type { PlexClock } from "./plex_clock.ts";
 import type { RetryBudget } from "./retry_budget.ts";
 
 /**
@@ -70,6 +71,12 @@ export interface HttpSettings {
    * Tests pass a fake one to assert schedules without waiting.
    */
   clock?: Clock;
+  /**
+   * plex.tv's clock as estimated from the `Date` header of its responses (see {@linkcode PlexClock}):
+   * device JWTs are signed and token freshness is judged on it. `Config` creates one that its `with*`
+   * copies share.
+   */
+  plexClock?: PlexClock;
 }
 
 /**

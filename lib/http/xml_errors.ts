@@ -5,12 +5,12 @@
  * (`lib/parse/xml.ts`) because any failing request may carry such a body: the
  * request helper reads it, so it is in every bundle, and the full parser is
  * only needed by the XML endpoints. It is as strict as the parser for what it
- * reads (quoted, unique attributes, valid references, matching end tags) and
- * reads nothing from any other document.
+ * reads (quoted, unique attributes, valid references, only characters XML
+ * allows, matching end tags) and reads nothing from any other document.
  *
  * @module
  */
-import { decodeXmlReferences, XML_NAME } from "../parse/xml_references.ts";
+import { decodeXmlReferences, XML_FORBIDDEN, XML_NAME } from "../parse/xml_references.ts";
 
 /** One `<error>` element: its attributes and its text, trimmed. */
 export interface XmlError {
@@ -83,12 +83,15 @@ export function readXmlErrors(text: string): XmlError[] | undefined {
     if (openTag("error", attributes)) return { attributes, text: "" };
     const end = text.indexOf("<", at);
     if (end < 0) refuse();
-    const content = decodeXmlReferences(text.slice(at, end), refuse).trim();
+    const raw = text.slice(at, end);
+    if (raw.includes("]]>")) refuse();
+    const content = decodeXmlReferences(raw, refuse).trim();
     at = end;
     endTag("error");
     return { attributes, text: content };
   };
   try {
+    if (XML_FORBIDDEN.test(text)) refuse();
     if (text.startsWith("<?xml", at)) {
       const end = text.indexOf("?>", at + 5);
       at = end < 0 ? refuse() : end + 2;

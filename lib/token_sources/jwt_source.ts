@@ -12,6 +12,7 @@ import { generateAndUploadPublicKey, jwtToken } from "../flows/jwt.ts";
 import { Token } from "../token.ts";
 import { refreshUnderLock } from "./refresh_lock.ts";
 import type { SourceState } from "./settings.ts";
+import { plexNow } from "./plex_now.ts";
 import { isFresh, persist, registrarOf } from "./source_state.ts";
 
 /** After a failed refresh answered with the still-valid old JWT, wait this long before trying again. */
@@ -90,7 +91,7 @@ async function refresh(state: SourceState, signal: AbortSignal): Promise<Token> 
     return token;
   } catch (err) {
     if (isPlexError(err, "jwk_missing")) return onJwkMissing(state, err, signal);
-    const now = settings.now();
+    const now = plexNow(state);
     if (
       old?.isJwt() && old.isValid(now) &&
       isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests")

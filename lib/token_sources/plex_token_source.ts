@@ -12,6 +12,7 @@ import type { Token } from "../token.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption } from "./options.ts";
 import type { SourceState } from "./settings.ts";
 import { SingleFlight } from "./single_flight.ts";
+import { plexNow } from "./plex_now.ts";
 import { isFresh, persist, registrarOf } from "./source_state.ts";
 import type { SourceContext, TokenOptions, TokenSource } from "./token_source.ts";
 
@@ -87,7 +88,7 @@ export class PlexTokenSource implements TokenSource {
     const state = this.#state;
     const registrar = registrarOf(state);
     const { token, key } = await registrar.register(state.config, signal);
-    if (token.isJwt()) token.validate(state.settings.now());
+    if (token.isJwt()) token.validate(plexNow(state));
     if (key) state.key = key;
     state.current = token;
     state.settings.logger?.info(`Signed in with ${registrar.name}`);

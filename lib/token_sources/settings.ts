@@ -66,8 +66,8 @@ export interface TokenSourceSettings {
   onReregister?: (clientId: string) => void | Promise<void>;
   /** How long a refresh lock in a shared store is held at most. Default 30 s. */
   lockTtlMs: number;
-  /** The clock (for tests). */
-  now: () => Date;
+  /** This machine's clock (`withClock`). Default: the configuration's HTTP clock (`http.clock`). */
+  now?: () => Date;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { PlexError } from "../errors.ts";
 import type { Token } from "../token.ts";
+import { plexNow } from "./plex_now.ts";
 import type { Registrar, SourceState } from "./settings.ts";
 
 /**
@@ -35,7 +36,7 @@ export function isFresh(state: SourceState, token: Token): boolean {
   if (token.isLegacy()) return !settings.jwt;
   const expiresAt = token.expiresAt?.getTime();
   if (expiresAt === undefined) return false;
-  const now = settings.now().getTime();
+  const now = plexNow(state).getTime();
   // The margin never takes more than half a token's lifetime: a short-lived JWT is still reused.
   const issuedAt = token.claims?.iat;
   const lifetime = typeof issuedAt === "number" ? expiresAt - issuedAt * 1000 : Infinity;

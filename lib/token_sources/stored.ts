@@ -9,6 +9,7 @@ import { isPlexError, PlexError } from "../errors.ts";
 import type { SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
 import type { SourceState } from "./settings.ts";
+import { plexNow } from "./plex_now.ts";
 
 /**
  * Loads the stored token and device key into `state`.
@@ -23,6 +24,7 @@ import type { SourceState } from "./settings.ts";
  * import assert from "node:assert/strict";
  * import { defaultTokenSourceSettings } from "./options.ts";
  * import type { SourceState } from "./settings.ts";
+import { plexNow } from "./plex_now.ts";
  * import { loadState } from "./stored.ts";
  * import { defaultConfig } from "../config.ts";
  * import { memoryStore } from "../store/memory.ts";
@@ -104,7 +106,7 @@ async function save(state: SourceState, token: Token | undefined): Promise<void>
   const data: SecureData = {
     version: 1,
     clientId: state.config.clientId,
-    savedAt: settings.now().toISOString(),
+    savedAt: plexNow(state).toISOString(),
   };
   if (key && settings.jwt) {
     data.keyId = key.keyId;

@@ -30,11 +30,14 @@ function _integer(text: string | undefined, name: string, min: number, max: numb
 export const emulator: Command = {
   name: "emulator",
   summary: "Run a local plex.tv emulator for development, until Ctrl-C",
-  usage: "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS]",
+  usage:
+    "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS] [--host NAME]... [--cors-origin ORIGIN]... [--clock-offset SECONDS] [--log-size N]",
   description: [
     "Serves plex.tv's and clients.plex.tv's endpoints on 127.0.0.1 (sign-in, PINs, JWT keys,",
     "account, resources, home), with seeded demo accounts. Point plextv at it with PLEXTV_URL.",
     "Approve PINs in the browser at its /link page, or automatically with --auto-approve.",
+    "It answers only requests naming 127.0.0.1/localhost with its port (or a --host name), and",
+    "browsers only from loopback origins (or a --cors-origin); see docs/emulator.md.",
   ].join("\n"),
   options: {
     port: { type: "string", value: "N", help: "The port on 127.0.0.1 (default: any free port)" },
@@ -44,6 +47,19 @@ export const emulator: Command = {
       help: "A folder of plex.tv payloads to serve (e.g. recorded fixtures)",
     },
     "auto-approve": { type: "string", value: "MS", help: "Approve every new PIN after MS milliseconds" },
+    host: { type: "string", multiple: true, value: "NAME", help: "Also answer requests for this host name" },
+    "cors-origin": {
+      type: "string",
+      multiple: true,
+      value: "ORIGIN",
+      help: "Also allow this browser origin (loopback origins always are)",
+    },
+    "clock-offset": {
+      type: "string",
+      value: "SECONDS",
+      help: "Run the emulator's clock ahead (or behind, negative) by SECONDS",
+    },
+    "log-size": { type: "string", value: "N", help: "Requests kept in the emulator's log (default 1000)" },
   },
   examples: [
     ["plextv emulator --port 8080", "then, in another terminal:"],
@@ -55,11 +71,21 @@ export const emulator: Command = {
   async run(ctx, args) {
     const port = _integer(stringOption(args, "port"), "--port", 0, 65535) ?? 0;
     const autoApprove = _integer(stringOption(args, "auto-approve"), "--auto-approve", 0, 3_600_000);
+    const offset = _integer(stringOption(args, "clock-offset"), "--clock-offset", -31_536_000, 31_536_000);
+    const logSize = _integer(stringOption(args, "log-size"), "--log-size", 0, 1_000_000);
+    const list = (name: string) => {
+      const value = args.values[name];
+      return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
+    };
     const { startEmulator } = await import("../../testing/mod.ts");
     const server = await startEmulator({
       port,
       payloads: stringOption(args, "payloads"),
       autoApprovePins: autoApprove ?? false,
+      hosts: list("host"),
+      corsOrigins: list("cors-origin"),
+      clockOffsetMs: (offset ?? 0) * 1000,
+      requestLogSize: logSize,
     });
     const users = server.users;
     const { bold, cyan, dim } = ctx.out.dataStyle;
