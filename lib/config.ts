@@ -18,7 +18,7 @@ import type {
   ValidatePinResult,
 } from "./flows/pin.ts";
 import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
-import { PlexKeySet } from "./flows/plex_key_set.ts";
+import type { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
 import { PlexClock } from "./http/plex_clock.ts";
@@ -56,7 +56,7 @@ interface ConfigFields {
   device: Device;
   scopes: readonly string[];
   http: HttpSettings;
-  keySet?: PlexKeySet;
+  keys?: { set?: PlexKeySet };
 }
 
 /**
@@ -95,10 +95,11 @@ export class Config implements RequestContext {
    */
   readonly http: HttpSettings;
   /**
-   * Where plex.tv's signing keys are cached for {@linkcode Config.verifyPlexToken}: one per Config,
-   * shared by its `with*` copies, except copies with other hosts (`withUrls`), which get their own.
+   * Where {@linkcode Config.verifyPlexToken} caches plex.tv's signing keys: made on the first
+   * verification and shared by the `with*` copies, except copies with other hosts (`withUrls`).
+   * Held here rather than made at once, so a Config that never verifies carries no key-set code.
    */
-  readonly keySet: PlexKeySet;
+  readonly #keys: { set?: PlexKeySet };
 
   /**
    * Creates a Config; prefer {@linkcode defaultConfig} and the `with*` methods.
@@ -127,14 +128,14 @@ export class Config implements RequestContext {
       retryBudget: fields.http.retryBudget ?? new RetryBudget(),
       plexClock: fields.http.plexClock ?? new PlexClock(),
     });
-    this.keySet = fields.keySet ?? new PlexKeySet();
+    this.#keys = fields.keys ?? {};
     Object.freeze(this);
   }
 
   #with(changes: Partial<ConfigFields>): Config {
     const fields = { ...this.#fields(), ...changes };
     // Other hosts publish other keys.
-    if (fields.v2Url !== this.v2Url) fields.keySet = undefined;
+    if (fields.v2Url !== this.v2Url) fields.keys = undefined;
     return new Config(fields);
   }
 
@@ -148,7 +149,7 @@ export class Config implements RequestContext {
       device: this.device,
       scopes: this.scopes,
       http: this.http,
-      keySet: this.keySet,
+      keys: this.#keys,
     };
   }
 
@@ -504,7 +505,7 @@ export class Config implements RequestContext {
   }
 
   /**
-   * Verifies a Plex JWT's signature (jose, EdDSA, plex.tv's keys from {@linkcode Config.keySet}) and
+   * Verifies a Plex JWT's signature (jose, EdDSA, plex.tv's keys, cached by this Config and its copies) and
    * claims; unusable options are refused and every token that does not verify is refused.
    *
    * @param token The Plex JWT.
@@ -518,8 +519,9 @@ export class Config implements RequestContext {
    * ```
    */
   async verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
-    const { verifyPlexToken } = await import("./flows/verify.ts");
-    return verifyPlexToken(this, token, options);
+    const { PlexKeySet, verifyPlexToken } = await import("./flows/verify.ts");
+    this.#keys.set ??= new PlexKeySet();
+    return verifyPlexToken({ ...this.#fields(), keySet: this.#keys.set }, token, options);
   }
 
   /**

@@ -2,10 +2,16 @@
  * A plex.tv token: a 20-character legacy token or a Plex JWT. Printing it
  * never shows the secret; `.value` gives the raw string.
  *
+ * A JWT's claims are read (never trusted: verification is jose's `jwtVerify`,
+ * in `flows/verify.ts`) with the project's base64url decoder and `JSON.parse`,
+ * rather than with jose's `decodeJwt`, which brings jose's validation module
+ * into every bundle: a `Token` is on every path, legacy sign-ins included.
+ * The rule is the same: three segments, a header and a payload that are JSON
+ * objects.
+ *
  * @module
  */
-import { decodeProtectedHeader } from "jose/decode/protected_header";
-import { decodeJwt } from "jose/jwt/decode";
+import { decodeBase64Url } from "./parse/base64url.ts";
 import { PlexError } from "./errors.ts";
 
 /**
@@ -121,13 +127,7 @@ export class Token {
   /** The JWT's claims, decoded without verifying the signature; `undefined` for a legacy token. */
   get claims(): PlexJwtClaims | undefined {
     if (this.#claims === undefined) {
-      try {
-        // A JWT is a compact JWS whose header and claims are JSON objects (jose checks both).
-        decodeProtectedHeader(this.#value);
-        this.#claims = decodeJwt<PlexJwtClaims>(this.#value);
-      } catch {
-        this.#claims = null;
-      }
+      this.#claims = readClaims(this.#value);
     }
     return this.#claims ?? undefined;
   }
@@ -214,4 +214,22 @@ export class Token {
   [INSPECT_DENO](): string {
     return this.toString();
   }
+}
+
+/** A compact JWS's payload when its header and payload are JSON objects; `null` otherwise. */
+function readClaims(value: string): PlexJwtClaims | null {
+  const parts = value.split(".");
+  if (parts.length !== 3) return null;
+  const json = (segment: string): unknown => {
+    try {
+      return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(decodeBase64Url(segment)));
+    } catch {
+      return undefined;
+    }
+  };
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    typeof x === "object" && x !== null && !Array.isArray(x);
+  const header = json(parts[0]!);
+  const claims = json(parts[1]!);
+  return isObject(header) && isObject(claims) ? claims as PlexJwtClaims : null;
 }

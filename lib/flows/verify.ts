@@ -28,6 +28,8 @@ import { type PlexJwtClaims, Token } from "../token.ts";
 import { array, object, parse, unknownValue } from "../parse/validate.ts";
 import { pickKey, PlexKeySet, usableKeys } from "./plex_key_set.ts";
 
+export { PlexKeySet };
+
 const keySetValidator = object<{ keys: unknown[] }>({ keys: array(unknownValue) });
 
 /**

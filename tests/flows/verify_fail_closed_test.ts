@@ -5,7 +5,13 @@
 // the whole set.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type Config, type DeviceKey, generateDeviceKey, type PublicJwk } from "../../mod.ts";
+import {
+  type Config,
+  type DeviceKey,
+  generateDeviceKey,
+  type PlexKeySet,
+  type PublicJwk,
+} from "../../mod.ts";
 import { processPlexKeysResponse } from "../../protocol.ts";
 import type { Emulator } from "../../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
@@ -67,7 +73,7 @@ describe("verifyPlexToken refuses options it cannot use", () => {
       { thumbprint: "" },
       { thumbprint: 7 as unknown as string },
       { keys: "all" as unknown as PublicJwk[] },
-      { keySet: {} as Config["keySet"] },
+      { keySet: {} as PlexKeySet },
     ];
     for (const options of bad) {
       await rejectsWith(config.verifyPlexToken(good, { keys, ...options }), "invalid_argument");
