@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
+import type { CommandInfo, OptionSpec, ParsedArgs } from "./command.ts";
 import { usageError } from "./exit.ts";
 import { GLOBAL_OPTIONS } from "./globals.ts";
 
@@ -19,9 +19,9 @@ import { GLOBAL_OPTIONS } from "./globals.ts";
  * function wantsHelp(invocation: Invocation): boolean { return invocation.help; }
  * ```
  */
-export interface Invocation {
+export interface Invocation<C extends CommandInfo = CommandInfo> {
   /** The command, when one was named. */
-  command?: Command;
+  command?: C;
   /** `help` or `--help` (for the command, or the whole tool). */
   help: boolean;
   /** The group named without its sub-command (`plextv home`), for its help. */
@@ -56,7 +56,7 @@ function _parseOptions(specs: Record<string, OptionSpec>): _ParseOptions {
  * assert.equal(commandGroups([{ name: "home users", summary: "", usage: "", options: {}, run }])[0], "home");
  * ```
  */
-export function commandGroups(commands: readonly Command[]): string[] {
+export function commandGroups(commands: readonly CommandInfo[]): string[] {
   return [...new Set(commands.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]))];
 }
 
@@ -78,7 +78,10 @@ export function commandGroups(commands: readonly Command[]): string[] {
  * assert.ok(invocation.command === login && invocation.args.values.username === "me");
  * ```
  */
-export function parseCommandLine(argv: string[], commands: readonly Command[]): Invocation {
+export function parseCommandLine<C extends CommandInfo>(
+  argv: string[],
+  commands: readonly C[],
+): Invocation<C> {
   const loose: _ParseOptions = {};
   for (const specs of [GLOBAL_OPTIONS, ...commands.map((c) => c.options)]) {
     for (const [name, spec] of Object.entries(specs)) {
@@ -108,7 +111,7 @@ export function parseCommandLine(argv: string[], commands: readonly Command[]): 
   const groups = commandGroups(commands);
   const first = words[start]?.value;
   const second = words[start + 1]?.value;
-  let command: Command | undefined;
+  let command: C | undefined;
   let used = start;
   let group: string | undefined;
   if (first !== undefined) {

@@ -5,7 +5,8 @@
  * @module
  */
 import { VERSION } from "../version.ts";
-import type { Command, OptionSpec } from "./command.ts";
+import type { CommandInfo, OptionSpec } from "./command.ts";
+import type { Command } from "./command_module.ts";
 import { ENVIRONMENT, GLOBAL_OPTIONS } from "./globals.ts";
 import type { Style } from "./output.ts";
 
@@ -36,7 +37,7 @@ function _options(specs: Record<string, OptionSpec>): string[] {
  * ```
  */
 export function overviewHelp(
-  commands: readonly Command[],
+  commands: readonly CommandInfo[],
   style: Pick<Style, "bold" | "dim"> = _PLAIN,
 ): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -111,7 +112,7 @@ export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim">
  */
 export function groupHelp(
   group: string,
-  commands: readonly Command[],
+  commands: readonly CommandInfo[],
   style: Pick<Style, "bold" | "dim"> = _PLAIN,
 ): string {
   const members = commands.filter((c) => c.name.startsWith(`${group} `));

@@ -7,13 +7,12 @@
 import { VERSION } from "../version.ts";
 import { parseCommandLine } from "./args.ts";
 import { COMMANDS } from "./commands/mod.ts";
-import { CliContext } from "./context.ts";
+import { Factory } from "./factory.ts";
 import { EXIT } from "./exit.ts";
 import { commandHelp, groupHelp, overviewHelp } from "./help.ts";
 import { Output, type Sink } from "./output.ts";
 import { Prompter, type Source } from "./prompt.ts";
 import { reportError } from "./report.ts";
-import { cliStores, loadPlugins, pluginModules } from "./stores.ts";
 
 /**
  * Where the command runs: arguments aside, its environment and streams.
@@ -100,17 +99,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       out.stdout.write(text + "\n");
       return EXIT.ok;
     }
-    const stores = cliStores();
-    await loadPlugins(stores, pluginModules(values.plugin as string[] | undefined, env));
-    const ctx = new CliContext({
-      stores,
+    const factory = new Factory({
       out,
       prompter: new Prompter(options.stdin, options.stderr),
       env,
       globals: values,
       signal: controller.signal,
+      commands: COMMANDS,
     });
-    return await invocation.command.run(ctx, invocation.args);
+    return await invocation.command.run(factory, invocation.args);
   } catch (err) {
     return reportError(err, out, controller.signal.aborted);
   } finally {

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Resource } from "../../endpoints/resource.ts";
-import { type Command, stringOption } from "../command.ts";
+import { stringOption } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";
 import { resourceQuery } from "./_resources.ts";
@@ -49,16 +50,16 @@ export const connect: Command = {
     timeout: { type: "string", value: "MS", help: "How long each probe may take (default 10000)" },
   },
   args: { min: 1, max: 1 },
-  async run(ctx, args) {
+  async run(f, args) {
     const timeoutText = stringOption(args, "timeout");
     const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
     if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
       throw usageError("--timeout must be a positive number of milliseconds");
     }
-    const { client } = await ctx.client();
-    const list = await client.servers({ ...resourceQuery(args), signal: ctx.signal });
+    const { client } = await f.signedIn();
+    const list = await client.servers({ ...resourceQuery(args), signal: f.signal });
     const server = _find(list, args.positionals[0]);
-    const found = await client.connect(server, { timeout, signal: ctx.signal });
+    const found = await client.connect(server, { timeout, signal: f.signal });
     const c = found.connection;
     const kind = c.relay ? "relay" : c.local ? "local" : "remote";
     const summary = {
@@ -70,10 +71,10 @@ export const connect: Command = {
       relay: c.relay,
       IPv6: c.IPv6,
     };
-    if (ctx.out.json) ctx.out.data(summary, () => "");
+    if (f.out.json) f.out.data(summary, () => "");
     else {
-      ctx.out.data(found.uri, () => found.uri);
-      ctx.out.info(
+      f.out.data(found.uri, () => found.uri);
+      f.out.info(
         fields([["Server", server.name], ["Connection", `${kind}, ${c.protocol}${c.IPv6 ? ", IPv6" : ""}`]]),
       );
     }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { table } from "../table.ts";
@@ -24,11 +24,11 @@ export const devices: Command = {
   usage: "plextv devices [--json]",
   description: "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
   options: {},
-  async run(ctx) {
-    const { client, config } = await ctx.client();
-    const list = await client.registeredDevices({ signal: ctx.signal });
-    const { bold } = ctx.out.dataStyle;
-    ctx.out.data(publicJson(list), () =>
+  async run(f) {
+    const { client, config } = await f.signedIn();
+    const list = await client.registeredDevices({ signal: f.signal });
+    const { bold } = f.out.dataStyle;
+    f.out.data(publicJson(list), () =>
       list.length === 0 ? "No devices" : table(
         ["NAME", "PRODUCT", "PLATFORM", "LAST SEEN", "ID", "CLIENT ID"],
         list.map((d) => [

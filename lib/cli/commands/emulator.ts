@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Command, stringOption } from "../command.ts";
+import { stringOption } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";
 
@@ -52,7 +53,7 @@ export const emulator: Command = {
       "sign in",
     ],
   ],
-  async run(ctx, args) {
+  async run(f, args) {
     const port = _integer(stringOption(args, "port"), "--port", 0, 65535) ?? 0;
     const autoApprove = _integer(stringOption(args, "auto-approve"), "--auto-approve", 0, 3_600_000);
     const { startEmulator } = await import("../../testing/mod.ts");
@@ -62,8 +63,8 @@ export const emulator: Command = {
       autoApprovePins: autoApprove ?? false,
     });
     const users = server.users;
-    const { bold, cyan, dim } = ctx.out.dataStyle;
-    ctx.out.data({
+    const { bold, cyan, dim } = f.out.dataStyle;
+    f.out.data({
       url: server.url,
       account: { username: users.default.username, password: users.default.password },
       twoFactorAccount: {
@@ -92,11 +93,11 @@ export const emulator: Command = {
         `  plextv login --credentials --username ${users.default.username} --jwt`,
       ].join("\n"));
     await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+      if (f.signal.aborted) resolve();
+      f.signal.addEventListener("abort", () => resolve(), { once: true });
     });
     await server.close();
-    ctx.out.info("Emulator stopped");
+    f.out.info("Emulator stopped");
     return EXIT.ok;
   },
 };

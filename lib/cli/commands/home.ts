@@ -6,8 +6,8 @@
  */
 import { isPlexError } from "../../errors.ts";
 import type { HomeUser } from "../../endpoints/home_user.ts";
-import type { Command } from "../command.ts";
-import type { CliContext } from "../context.ts";
+import type { Command } from "../command_module.ts";
+import type { Factory } from "../factory.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { publicJson } from "../public_json.ts";
 import { table } from "../table.ts";
@@ -27,11 +27,11 @@ export const homeUsers: Command = {
   summary: "List the members of the Plex Home",
   usage: "plextv home users [--json]",
   options: {},
-  async run(ctx) {
-    const { client } = await ctx.client();
-    const users = await client.homeUsers({ signal: ctx.signal });
-    const { bold } = ctx.out.dataStyle;
-    ctx.out.data(publicJson(users), () =>
+  async run(f) {
+    const { client } = await f.signedIn();
+    const users = await client.homeUsers({ signal: f.signal });
+    const { bold } = f.out.dataStyle;
+    f.out.data(publicJson(users), () =>
       users.length === 0 ? "No home users" : table(
         ["TITLE", "USERNAME", "ROLE", "PIN", "UUID"],
         users.map((u) => [
@@ -60,18 +60,16 @@ function _find(users: HomeUser[], wanted: string): HomeUser {
   });
 }
 
-async function _pin(ctx: CliContext, user: HomeUser): Promise<string> {
-  const pin = ctx.env.PLEXTV_HOME_PIN ||
-    (ctx.prompter.interactive
-      ? await ctx.prompter.hidden(`PIN of ${user.title}: `)
-      : await ctx.prompter.line());
+async function _pin(f: Factory, user: HomeUser): Promise<string> {
+  const pin = f.env.PLEXTV_HOME_PIN ||
+    (f.prompter.interactive ? await f.prompter.hidden(`PIN of ${user.title}: `) : await f.prompter.line());
   if (!pin) {
     throw new CliError(`${user.title} is protected by a PIN`, {
       exitCode: EXIT.auth,
       hint: "Type it at the prompt, pipe it on stdin, or set PLEXTV_HOME_PIN",
     });
   }
-  ctx.out.addSecret(pin);
+  f.out.addSecret(pin);
   return pin;
 }
 
@@ -98,27 +96,27 @@ export const homeSwitch: Command = {
   ].join("\n"),
   options: {},
   args: { min: 1, max: 1 },
-  async run(ctx, args) {
-    const { client } = await ctx.client();
-    const user = _find(await client.homeUsers({ signal: ctx.signal }), args.positionals[0]);
-    let pin = user.protected ? await _pin(ctx, user) : undefined;
+  async run(f, args) {
+    const { client } = await f.signedIn();
+    const user = _find(await client.homeUsers({ signal: f.signal }), args.positionals[0]);
+    let pin = user.protected ? await _pin(f, user) : undefined;
     let token;
     for (;;) {
       try {
-        token = await client.switchHomeUser(user, { pin, signal: ctx.signal });
+        token = await client.switchHomeUser(user, { pin, signal: f.signal });
         break;
       } catch (err) {
         if (!isPlexError(err, "pin_required") || pin !== undefined) throw err;
-        pin = await _pin(ctx, user);
+        pin = await _pin(f, user);
       }
     }
-    ctx.out.addSecret(token.value);
-    if (ctx.out.json) {
-      ctx.out.secret(JSON.stringify({ user: publicJson(user), token: token.value }));
+    f.out.addSecret(token.value);
+    if (f.out.json) {
+      f.out.secret(JSON.stringify({ user: publicJson(user), token: token.value }));
     } else {
-      ctx.out.secret(token.value);
+      f.out.secret(token.value);
     }
-    ctx.out.success(`Switched to ${user.title}; its token is on stdout`);
+    f.out.success(`Switched to ${user.title}; its token is on stdout`);
     return EXIT.ok;
   },
 };

@@ -6,8 +6,9 @@
  * @module
  */
 import { toEnvVariables } from "../../../plugins/env.ts";
-import { type Command, stringOption } from "../command.ts";
-import { notSignedIn } from "../context.ts";
+import { stringOption } from "../command.ts";
+import type { Command } from "../command_module.ts";
+import { notSignedIn } from "../signed_in.ts";
 import { EXIT, usageError } from "../exit.ts";
 
 /**
@@ -37,19 +38,20 @@ export const keysExport: Command = {
     ["plextv keys export --format env > plextv.env && chmod 600 plextv.env", "for docker run --env-file"],
     ["env $(cat plextv.env) plextv --store env: token", "read it back"],
   ],
-  async run(ctx, args) {
-    const format = stringOption(args, "format") ?? (ctx.out.json ? "json" : "env");
+  async run(f, args) {
+    const format = stringOption(args, "format") ?? (f.out.json ? "json" : "env");
     if (format !== "env" && format !== "json") {
       throw usageError(`Unknown format ${format}`, "Use --format env or --format json");
     }
-    const stored = await ctx.stored();
+    const session = await f.session();
+    const stored = await session.stored();
     if (!stored?.token && !stored?.keyId) throw notSignedIn();
-    const { source } = await ctx.signedIn({ envToken: false });
-    await source.token({ signal: ctx.signal });
-    const data = (await (await ctx.store()).load()) ?? stored;
+    const { source } = await f.signedIn({ envToken: false });
+    await source.token({ signal: f.signal });
+    const data = (await (await session.store()).load()) ?? stored;
     const variables = toEnvVariables(data, stringOption(args, "prefix"));
-    if (ctx.out.stdout.isTTY) ctx.out.warn("These are secrets: redirect them to a file only you can read");
-    ctx.out.secret(
+    if (f.out.stdout.isTTY) f.out.warn("These are secrets: redirect them to a file only you can read");
+    f.out.secret(
       format === "json"
         ? JSON.stringify(variables, null, 2)
         : Object.entries(variables).map(([name, value]) => `${name}=${value}`).join("\n"),

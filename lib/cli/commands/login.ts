@@ -18,12 +18,13 @@ import {
   withPinJwt,
   withStore,
 } from "../../token_sources/options.ts";
-import { type Command, flagOption, type ParsedArgs, stringOption } from "../command.ts";
-import type { CliContext } from "../context.ts";
+import { flagOption, type ParsedArgs, stringOption } from "../command.ts";
+import type { Command } from "../command_module.ts";
+import type { Factory } from "../factory.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { PinScreen } from "../pin_screen.ts";
 import { publicJson } from "../public_json.ts";
-import { describeStore } from "./_describe.ts";
+import { watched } from "../signed_in.ts";
 
 type _Method = "pin" | "credentials" | "pin-jwt";
 
@@ -55,11 +56,11 @@ function _fresh(store: SecureStore<SecureData>): SecureStore<SecureData> {
   };
 }
 
-async function _password(ctx: CliContext): Promise<string> {
-  const fromEnv = ctx.env.PLEX_PASSWORD;
+async function _password(f: Factory): Promise<string> {
+  const fromEnv = f.env.PLEX_PASSWORD;
   let password: string | undefined = fromEnv;
   if (!password) {
-    password = ctx.prompter.interactive ? await ctx.prompter.hidden("Password: ") : await ctx.prompter.line();
+    password = f.prompter.interactive ? await f.prompter.hidden("Password: ") : await f.prompter.line();
   }
   if (!password) {
     throw new CliError("No password was given", {
@@ -67,13 +68,13 @@ async function _password(ctx: CliContext): Promise<string> {
       hint: "Type it at the prompt, pipe it on stdin, or set PLEX_PASSWORD",
     });
   }
-  ctx.out.addSecret(password);
+  f.out.addSecret(password);
   return password;
 }
 
-async function _username(ctx: CliContext, args: ParsedArgs): Promise<string> {
+async function _username(f: Factory, args: ParsedArgs): Promise<string> {
   const username = stringOption(args, "username") ??
-    (ctx.prompter.interactive ? await ctx.prompter.visible("Username or email: ") : undefined);
+    (f.prompter.interactive ? await f.prompter.visible("Username or email: ") : undefined);
   if (!username) {
     throw usageError("--credentials needs --username NAME", "Run plextv help login");
   }
@@ -81,19 +82,19 @@ async function _username(ctx: CliContext, args: ParsedArgs): Promise<string> {
 }
 
 async function _signIn(
-  ctx: CliContext,
+  f: Factory,
   config: Config,
   registrar: TokenSourceOption,
   persist: TokenSourceOption,
   screen: PinScreen,
 ): Promise<Token> {
-  const source = ctx.watch(config.tokenSource(registrar, persist, withLogger(ctx.logger)));
+  const source = watched(config.tokenSource(registrar, persist, withLogger(f.logger)), f.out);
   try {
-    const token = await source.token({ signal: ctx.signal });
+    const token = await source.token({ signal: f.signal });
     screen.stop("approved");
     return token;
   } catch (err) {
-    screen.stop(ctx.signal.aborted ? "cancelled" : "failed");
+    screen.stop(f.signal.aborted ? "cancelled" : "failed");
     throw err;
   }
 }
@@ -143,62 +144,63 @@ export const login: Command = {
     ["plextv login --pin-jwt", "a PIN that registers a device key: JWTs only"],
     ['printf "%s\\n" "$PASSWORD" | plextv login --username me@example.com --jwt', "credentials from stdin"],
   ],
-  async run(ctx, args) {
+  async run(f, args) {
     const method = _method(args);
     const jwt = flagOption(args, "jwt") || method === "pin-jwt";
-    ctx.baseConfig();
-    const store = await ctx.store();
-    const stored = await ctx.stored();
-    if (/^(vault|rediss?):/i.test(ctx.storeUri)) await ctx.passphrase();
-    const config = await ctx.config(stored);
+    f.configs.base();
+    const session = await f.session();
+    const store = await session.store();
+    const stored = await session.stored();
+    if (/^(vault|rediss?):/i.test(session.uri)) await session.passphrase();
+    const config = await f.configs.config(stored);
     if (stored?.keyId && stored.clientId === config.clientId && method !== "pin-jwt") {
       throw new CliError("This device is already signed in with a registered device key", {
         hint:
           "plex.tv accepts no password or PIN sign-in for it: run plextv logout first, or plextv login --pin-jwt",
       });
     }
-    const screen = new PinScreen(ctx.out);
+    const screen = new PinScreen(f.out);
     const onPin = (pin: Parameters<PinScreen["show"]>[0], url: string) => screen.show(pin, url);
     const persist = jwt
-      ? withJwt(_fresh(store), { onReregister: (id) => ctx.onReregister(id) })
+      ? withJwt(_fresh(store), { onReregister: (id) => f.configs.onReregister(id) })
       : withStore(_fresh(store));
     let token: Token;
     if (method === "credentials") {
-      const username = await _username(ctx, args);
-      const password = await _password(ctx);
+      const username = await _username(f, args);
+      const password = await _password(f);
       let code = stringOption(args, "code");
       for (;;) {
         try {
           const registrar = withCredentials(username, password, { verificationCode: code });
-          token = await _signIn(ctx, config, registrar, persist, screen);
+          token = await _signIn(f, config, registrar, persist, screen);
           break;
         } catch (err) {
           if (!isPlexError(err, "verification_code_required") || code !== undefined) throw err;
-          if (!ctx.prompter.interactive) {
+          if (!f.prompter.interactive) {
             throw new CliError("This account uses two-factor authentication", {
               exitCode: EXIT.auth,
               hint: "Pass the current code with --code CODE",
               cause: err,
             });
           }
-          code = await ctx.prompter.visible("Two-factor code: ");
+          code = await f.prompter.visible("Two-factor code: ");
         }
       }
     } else {
       const registrar = method === "pin-jwt"
         ? withPinJwt(onPin)
         : withPin(onPin, { strong: flagOption(args, "strong") });
-      token = await _signIn(ctx, config, registrar, persist, screen);
+      token = await _signIn(f, config, registrar, persist, screen);
     }
     const fixed = { token: () => Promise.resolve(token) };
     let username: string | undefined;
     let account: unknown;
     try {
-      const user = await config.client(fixed).user({ signal: ctx.signal });
+      const user = await config.client(fixed).user({ signal: f.signal });
       username = user.username;
       account = { username: user.username, email: user.email, uuid: user.uuid, id: user.id };
     } catch (err) {
-      ctx.out.warn(`Signed in, but reading the account failed (${(err as Error).message})`);
+      f.out.warn(`Signed in, but reading the account failed (${(err as Error).message})`);
     }
     const saved = await store.load();
     const summary = {
@@ -208,14 +210,14 @@ export const login: Command = {
       expiresAt: token.expiresAt?.toISOString(),
       keyId: saved?.keyId,
       clientId: saved?.clientId ?? config.clientId,
-      store: describeStore(ctx.storeUri),
+      store: session.described,
     };
-    if (ctx.out.json) ctx.out.data(publicJson(summary), () => "");
-    ctx.out.success(`Signed in to plex.tv${username ? ` as ${ctx.out.style.bold(username)}` : ""}`);
+    if (f.out.json) f.out.data(publicJson(summary), () => "");
+    f.out.success(`Signed in to plex.tv${username ? ` as ${f.out.style.bold(username)}` : ""}`);
     if (saved?.keyId) {
-      ctx.out.info(`  Device key ${saved.keyId} registered; the JWT is refreshed automatically`);
+      f.out.info(`  Device key ${saved.keyId} registered; the JWT is refreshed automatically`);
     }
-    ctx.out.info(`  Saved in ${describeStore(ctx.storeUri)}`);
+    f.out.info(`  Saved in ${session.described}`);
     return EXIT.ok;
   },
 };

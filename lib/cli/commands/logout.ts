@@ -4,9 +4,9 @@
  * @module
  */
 import { isPlexError } from "../../errors.ts";
-import { type Command, flagOption } from "../command.ts";
+import { flagOption } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
-import { describeStore } from "./_describe.ts";
 
 /**
  * The `logout` command.
@@ -32,35 +32,36 @@ export const logout: Command = {
   options: {
     force: { type: "boolean", help: "Clear the store even when plex.tv cannot be reached" },
   },
-  async run(ctx, args) {
-    const stored = await ctx.stored();
-    const store = await ctx.store();
-    const where = describeStore(ctx.storeUri);
+  async run(f, args) {
+    const session = await f.session();
+    const stored = await session.stored();
+    const store = await session.store();
+    const where = session.described;
     if (!stored?.token) {
       if (stored) await store.clear();
-      ctx.out.info(`Not signed in; ${where} holds no token`);
+      f.out.info(`Not signed in; ${where} holds no token`);
       return EXIT.ok;
     }
     try {
-      const { client, config } = await ctx.client({ envToken: false });
+      const { client, config } = await f.signedIn({ envToken: false });
       const own = stored.keyId
-        ? (await client.registeredDevices({ signal: ctx.signal })).find((d) =>
+        ? (await client.registeredDevices({ signal: f.signal })).find((d) =>
           d.clientIdentifier === config.clientId
         )
         : undefined;
-      if (own) await client.removeDevice(own, { signal: ctx.signal });
-      else await client.signOut({ signal: ctx.signal });
+      if (own) await client.removeDevice(own, { signal: f.signal });
+      else await client.signOut({ signal: f.signal });
     } catch (err) {
       if (isPlexError(err, "unauthorized", "expired_token", "invalid_token", "jwk_missing")) {
-        ctx.out.warn("plex.tv no longer accepted the token; clearing the store");
-      } else if (flagOption(args, "force") && !ctx.signal.aborted) {
-        ctx.out.warn(`Signing out at plex.tv failed (${(err as Error).message}); clearing the store anyway`);
+        f.out.warn("plex.tv no longer accepted the token; clearing the store");
+      } else if (flagOption(args, "force") && !f.signal.aborted) {
+        f.out.warn(`Signing out at plex.tv failed (${(err as Error).message}); clearing the store anyway`);
       } else {
         throw err;
       }
     }
     await store.clear();
-    ctx.out.success(`Signed out; cleared ${where}`);
+    f.out.success(`Signed out; cleared ${where}`);
     return EXIT.ok;
   },
 };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { connect } from "./connect.ts";
 import { demo } from "./demo.ts";
 import { devices } from "./devices.ts";

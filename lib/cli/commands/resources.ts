@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { printResources, RESOURCE_OPTIONS, resourceQuery } from "./_resources.ts";
 
@@ -26,10 +26,10 @@ export const resources: Command = {
     "The access tokens of the servers are never printed; use plextv connect SERVER to reach one.",
   ].join("\n"),
   options: { ...RESOURCE_OPTIONS },
-  async run(ctx, args) {
-    const { client } = await ctx.client();
-    const list = await client.resources({ ...resourceQuery(args), signal: ctx.signal });
-    printResources(ctx.out, list, "No resources");
+  async run(f, args) {
+    const { client } = await f.signedIn();
+    const list = await client.resources({ ...resourceQuery(args), signal: f.signal });
+    printResources(f.out, list, "No resources");
     return EXIT.ok;
   },
 };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { printResources, RESOURCE_OPTIONS, resourceQuery } from "./_resources.ts";
 
@@ -26,10 +26,10 @@ export const servers: Command = {
     "(includeHttps=1&includeRelay=1&includeIPv6=1); leave them out with --no-https, --no-relay, --no-ipv6.",
   ].join("\n"),
   options: { ...RESOURCE_OPTIONS },
-  async run(ctx, args) {
-    const { client } = await ctx.client();
-    const list = await client.servers({ ...resourceQuery(args), signal: ctx.signal });
-    printResources(ctx.out, list, "No servers");
+  async run(f, args) {
+    const { client } = await f.signedIn();
+    const list = await client.servers({ ...resourceQuery(args), signal: f.signal });
+    printResources(f.out, list, "No servers");
     return EXIT.ok;
   },
 };

@@ -5,11 +5,10 @@
  * @module
  */
 import { isPlexError } from "../../errors.ts";
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
-import { describeStore } from "./_describe.ts";
 
 /**
  * The `status` command.
@@ -27,12 +26,12 @@ export const status: Command = {
   usage: "plextv status [--json]",
   description: "Checks the token with plex.tv (refreshing a JWT when due). Exit 4 when not signed in.",
   options: {},
-  async run(ctx) {
-    const { config, source, fromEnv, stored } = await ctx.signedIn();
-    const token = await source.token({ signal: ctx.signal });
+  async run(f) {
+    const { config, source, fromEnv, stored } = await f.signedIn();
+    const token = await source.token({ signal: f.signal });
     let account;
     try {
-      account = await config.client(source).user({ signal: ctx.signal });
+      account = await config.client(source).user({ signal: f.signal });
     } catch (err) {
       if (!isPlexError(err, "unauthorized", "expired_token", "invalid_token")) throw err;
       throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
@@ -53,13 +52,13 @@ export const status: Command = {
       expiresAt: expiresAt?.toISOString() ?? null,
       keyId: fromEnv ? null : current?.keyId ?? null,
       clientId: config.clientId,
-      clientIdFrom: ctx.clientIdOrigin,
-      store: fromEnv ? null : describeStore(ctx.storeUri),
+      clientIdFrom: f.configs.clientIdOrigin,
+      store: fromEnv ? null : (await f.session()).described,
       url: config.url,
       v2Url: config.v2Url,
     };
-    const { bold, green, dim } = ctx.out.dataStyle;
-    ctx.out.data(summary, () =>
+    const { bold, green, dim } = f.out.dataStyle;
+    f.out.data(summary, () =>
       [
         `${green("✓")} Signed in to plex.tv as ${bold(account.username)}${
           account.email ? ` (${account.email})` : ""
@@ -68,7 +67,7 @@ export const status: Command = {
           ["Token", `${token.isJwt() ? "JWT" : "legacy token"}${fromEnv ? ", from PLEX_TOKEN" : ""}`],
           ["Expires", expiresAt ? `${shortDate(expiresAt)} (${relative(expiresAt)})` : "when revoked"],
           ["Device key", summary.keyId ? `${summary.keyId} (refreshes the JWT)` : undefined],
-          ["Client id", `${config.clientId} (from ${ctx.clientIdOrigin})`],
+          ["Client id", `${config.clientId} (from ${f.configs.clientIdOrigin})`],
           ["Store", summary.store ?? undefined],
           ["plex.tv", config.url === config.v2Url ? config.url : `${config.url}, ${config.v2Url}`],
         ], dim).split("\n").map((line) => `  ${line}`).join("\n"),

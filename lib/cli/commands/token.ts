@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 
 /**
@@ -29,17 +29,17 @@ export const token: Command = {
   ].join("\n"),
   options: {},
   examples: [['export X_PLEX_TOKEN="$(plextv token)"', "use the token in a script"]],
-  async run(ctx) {
-    const { source } = await ctx.signedIn();
-    const value = await source.token({ signal: ctx.signal });
-    if (ctx.out.json) {
-      ctx.out.secret(JSON.stringify({
+  async run(f) {
+    const { source } = await f.signedIn();
+    const value = await source.token({ signal: f.signal });
+    if (f.out.json) {
+      f.out.secret(JSON.stringify({
         token: value.value,
         type: value.isJwt() ? "jwt" : "legacy",
         expiresAt: value.expiresAt?.toISOString() ?? null,
       }));
     } else {
-      ctx.out.secret(value.value);
+      f.out.secret(value.value);
     }
     return EXIT.ok;
   },

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Command } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
@@ -24,12 +24,12 @@ export const user: Command = {
   usage: "plextv user [--json]",
   description: "With --json, the whole account as plex.tv describes it, without its tokens.",
   options: {},
-  async run(ctx) {
-    const { client } = await ctx.client();
-    const account = await client.user({ signal: ctx.signal });
-    const { dim } = ctx.out.dataStyle;
+  async run(f) {
+    const { client } = await f.signedIn();
+    const account = await client.user({ signal: f.signal });
+    const { dim } = f.out.dataStyle;
     const subscription = account.subscription;
-    ctx.out.data(publicJson(account), () =>
+    f.out.data(publicJson(account), () =>
       fields([
         ["Username", account.username],
         ["Title", account.title !== account.username ? account.title : undefined],

@@ -1,0 +1,234 @@
+/**
+ * The CLI's configuration, resolved once per run: the plextv device, the
+ * plex.tv URLs (`PLEXTV_URL`, `PLEXTV_V2_URL`), the logger under
+ * `--verbose`, and the client identifier with where it came from
+ * (`--client-id`, `PLEXTV_CLIENT_ID`, the store, or the config folder).
+ *
+ * @module
+ */
+import { hostname, release } from "node:os";
+import { newClientId } from "../client_id.ts";
+import { type Config, defaultConfig } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { SecureData } from "../store/store.ts";
+import { VERSION } from "../version.ts";
+import { CliError, EXIT } from "./exit.ts";
+import type { Folders } from "./folders.ts";
+import type { Output } from "./output.ts";
+import { installationClientId, saveClientId } from "./settings_file.ts";
+
+/**
+ * Where the client identifier came from, for `status`.
+ *
+ * @example
+ * ```ts
+ * import type { ClientIdOrigin } from "./config_resolver.ts";
+ * const origin: ClientIdOrigin = "config folder";
+ * ```
+ */
+export type ClientIdOrigin = "--client-id" | "PLEXTV_CLIENT_ID" | "store" | "config folder";
+
+/**
+ * The device plextv shows in the account's Authorized Devices.
+ *
+ * @returns Product, version, platform and host name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cliDevice } from "./config_resolver.ts";
+ * assert.equal(cliDevice().product, "plextv");
+ * ```
+ */
+export function cliDevice(): Config["device"] {
+  const platform = { linux: "Linux", darwin: "macOS", win32: "Windows" }[process.platform as string] ??
+    process.platform;
+  return {
+    product: "plextv",
+    version: VERSION,
+    platform,
+    platformVersion: release(),
+    device: "plextv CLI",
+    deviceName: hostname(),
+    provides: "controller",
+  };
+}
+
+/**
+ * A logger on the CLI's stderr: debug and info only with `--verbose`, warnings always.
+ *
+ * @param out The output.
+ * @returns The logger.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Output } from "./output.ts";
+ * import { cliLogger } from "./config_resolver.ts";
+ * const lines: string[] = [];
+ * cliLogger(new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true })).warn("careful");
+ * assert.equal(lines[0], "warning: careful\n");
+ * ```
+ */
+export function cliLogger(out: Output): Logger {
+  return {
+    debug: (message) => out.debug(message),
+    info: (message) => out.debug(message),
+    warn: (message) => out.warn(message),
+    error: (message) => out.warn(message),
+  };
+}
+
+/**
+ * What the resolver reads: the environment, the global options, the folders and the output.
+ *
+ * @example
+ * ```ts
+ * import type { ConfigResolverInit } from "./config_resolver.ts";
+ * import { Output } from "./output.ts";
+ * const init: ConfigResolverInit = {
+ *   env: {}, globals: {}, out: new Output(), folders: { config: "/tmp/c", data: "/tmp/d" },
+ * };
+ * ```
+ */
+export interface ConfigResolverInit {
+  /** The environment. */
+  env: Record<string, string | undefined>;
+  /** The global options (`client-id`). */
+  globals: Record<string, unknown>;
+  /** The config folder keeps the client identifier. */
+  folders: Folders;
+  /** The output, for the logger and warnings. */
+  out: Output;
+}
+
+/**
+ * Resolves the configuration. The base (device, URLs, logger) needs no file;
+ * the client identifier is read (or created once) on demand.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ConfigResolver } from "./config_resolver.ts";
+ * import { Output } from "./output.ts";
+ * const resolver = new ConfigResolver({
+ *   env: { PLEXTV_URL: "http://127.0.0.1:32400" }, globals: { "client-id": "cli-doc" },
+ *   out: new Output(), folders: { config: "/nonexistent/c", data: "/nonexistent/d" },
+ * });
+ * const config = await resolver.config();
+ * assert.ok(config.url === "http://127.0.0.1:32400" && config.clientId === "cli-doc");
+ * assert.equal(resolver.clientIdOrigin, "--client-id");
+ * ```
+ */
+export class ConfigResolver {
+  readonly #init: ConfigResolverInit;
+  #base?: Config;
+  #origin: ClientIdOrigin = "config folder";
+
+  /**
+   * Creates the resolver.
+   *
+   * @param init Environment, global options, folders and output.
+   */
+  constructor(init: ConfigResolverInit) {
+    this.#init = init;
+  }
+
+  /** Where the client identifier came from (after {@linkcode ConfigResolver.config}). */
+  get clientIdOrigin(): ClientIdOrigin {
+    return this.#origin;
+  }
+
+  /** Whether the user named the client identifier (`--client-id` or `PLEXTV_CLIENT_ID`): plextv may not replace it. */
+  get clientIdPinned(): boolean {
+    return this.#flagClientId() !== undefined || !!this.#init.env.PLEXTV_CLIENT_ID;
+  }
+
+  /**
+   * The configuration without a client identifier: the plextv device,
+   * `PLEXTV_URL`/`PLEXTV_V2_URL` (checked here, before any store is opened)
+   * and the logger with `--verbose`.
+   *
+   * @returns The configuration.
+   * @throws {PlexError} `insecure_url` for an http URL of a host other than loopback.
+   */
+  base(): Config {
+    if (this.#base) return this.#base;
+    let config = defaultConfig().withDevice(cliDevice());
+    const { PLEXTV_URL: url, PLEXTV_V2_URL: v2Url } = this.#init.env;
+    if (url || v2Url) {
+      config = config.withUrls(url || config.url, v2Url || url || config.v2Url);
+      if (url) config = config.withAuthAppUrl(`${url.replace(/\/+$/, "")}/auth`);
+    }
+    this.#base = this.#init.out.verbose ? config.withLogger(cliLogger(this.#init.out)) : config;
+    return this.#base;
+  }
+
+  /**
+   * The configuration with the client identifier from `--client-id`,
+   * `PLEXTV_CLIENT_ID`, the stored data, or the config folder (created once).
+   *
+   * @param stored The stored data, when the store was opened.
+   * @returns The configuration.
+   */
+  async config(stored?: SecureData): Promise<Config> {
+    const base = this.base();
+    const flag = this.#flagClientId();
+    if (flag) {
+      this.#origin = "--client-id";
+      return base.withClientId(flag);
+    }
+    if (this.#init.env.PLEXTV_CLIENT_ID) {
+      this.#origin = "PLEXTV_CLIENT_ID";
+      return base.withClientId(this.#init.env.PLEXTV_CLIENT_ID);
+    }
+    if (stored?.clientId) {
+      this.#origin = "store";
+      return base.withClientId(stored.clientId);
+    }
+    this.#origin = "config folder";
+    return base.withClientId(await installationClientId(this.#init.folders.config));
+  }
+
+  /**
+   * A configuration with a new client identifier, kept in the config folder:
+   * a fresh registration, when plex.tv forgot this device's key.
+   *
+   * @returns The configuration.
+   * @throws {CliError} exit 2 when the user named the client identifier (it is theirs to change).
+   */
+  async freshConfig(): Promise<Config> {
+    if (this.clientIdPinned) {
+      throw new CliError("A fresh registration needs a new client identifier", {
+        exitCode: EXIT.usage,
+        hint:
+          `Pass another one with --client-id (or PLEXTV_CLIENT_ID), for example --client-id ${newClientId()}`,
+      });
+    }
+    const clientId = newClientId();
+    await saveClientId(this.#init.folders.config, clientId);
+    this.#origin = "config folder";
+    return this.base().withClientId(clientId);
+  }
+
+  /**
+   * Called when the token source registered again with a new client identifier.
+   *
+   * @param clientId The new identifier.
+   * @returns Nothing.
+   */
+  async onReregister(clientId: string): Promise<void> {
+    if (!this.clientIdPinned) {
+      await saveClientId(this.#init.folders.config, clientId);
+    } else {
+      this.#init.out.warn(
+        `plex.tv forgot this device; its new client identifier is ${clientId}: use it from now on`,
+      );
+    }
+  }
+
+  #flagClientId(): string | undefined {
+    const flag = this.#init.globals["client-id"];
+    return typeof flag === "string" && flag ? flag : undefined;
+  }
+}
