@@ -19,12 +19,7 @@
  */
 import { main } from "./lib/cli/main.ts";
 
-function flush(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => stream.write("", () => resolve()));
-}
-
 if (import.meta.main) {
-  const code = await main(process.argv.slice(2));
-  await Promise.all([flush(process.stdout), flush(process.stderr)]);
-  process.exit(code);
+  // main() has flushed what it wrote.
+  process.exit(await main(process.argv.slice(2)));
 }

@@ -23,22 +23,24 @@ export interface CommandModule {
   /** Paragraphs that explain the command. */
   description?: string;
   /** Example command lines with a comment each (at least one). */
-  examples?: [string, string][];
+  examples: [string, string][];
   /** Runs it and returns the exit code. */
   run(f: Factory, args: ParsedArgs): Promise<number>;
 }
 
 /**
- * A whole command: what the command line knows, and its module.
+ * A command in the table: what the command line knows, and how to load its module.
  *
  * @example
  * ```ts
- * import type { Command } from "./command_module.ts";
- * const hello: Command = {
+ * import type { CommandSpec } from "./command_module.ts";
+ * const hello: CommandSpec = {
  *   name: "hello", summary: "Say hello", usage: "plextv hello", options: {},
- *   examples: [["plextv hello", "say hello"]],
- *   run: (f) => { f.out.info("hello"); return Promise.resolve(0); },
+ *   load: () => Promise.resolve({ examples: [["plextv hello", "say hello"]], run: () => Promise.resolve(0) }),
  * };
  * ```
  */
-export type Command = CommandInfo & CommandModule;
+export interface CommandSpec extends CommandInfo {
+  /** Imports the command's module. */
+  load(): Promise<CommandModule>;
+}

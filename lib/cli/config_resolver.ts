@@ -6,16 +6,13 @@
  *
  * @module
  */
-import { hostname, release } from "node:os";
 import { newClientId } from "../client_id.ts";
 import { type Config, defaultConfig } from "../config.ts";
-import type { Logger } from "../logger.ts";
 import type { SecureData } from "../store/store.ts";
 import { VERSION } from "../version.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
-import { installationClientId, saveClientId } from "./settings_file.ts";
 
 /**
  * Where the client identifier came from, for `status`.
@@ -43,39 +40,25 @@ export type ClientIdOrigin = "--client-id" | "PLEXTV_CLIENT_ID" | "store" | "con
 export function cliDevice(): Config["device"] {
   const platform = { linux: "Linux", darwin: "macOS", win32: "Windows" }[process.platform as string] ??
     process.platform;
+  // node:os is loaded when a request first needs the device's headers, not at start-up (it is
+  // a noticeable part of Bun's start-up); getBuiltinModule is in Node 20.16+, Bun and Deno.
+  const os = () =>
+    (process as { getBuiltinModule?: (id: string) => typeof import("node:os") | undefined })
+      .getBuiltinModule?.(
+        "node:os",
+      );
   return {
     product: "plextv",
     version: VERSION,
     platform,
-    platformVersion: release(),
+    get platformVersion() {
+      return os()?.release();
+    },
     device: "plextv CLI",
-    deviceName: hostname(),
+    get deviceName() {
+      return os()?.hostname() ?? "plextv";
+    },
     provides: "controller",
-  };
-}
-
-/**
- * A logger on the CLI's stderr: debug and info only with `--verbose`, warnings always.
- *
- * @param out The output.
- * @returns The logger.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Output } from "./output.ts";
- * import { cliLogger } from "./config_resolver.ts";
- * const lines: string[] = [];
- * cliLogger(new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true })).warn("careful");
- * assert.equal(lines[0], "warning: careful\n");
- * ```
- */
-export function cliLogger(out: Output): Logger {
-  return {
-    debug: (message) => out.debug(message),
-    info: (message) => out.debug(message),
-    warn: (message) => out.warn(message),
-    error: (message) => out.warn(message),
   };
 }
 
@@ -87,7 +70,7 @@ export function cliLogger(out: Output): Logger {
  * import type { ConfigResolverInit } from "./config_resolver.ts";
  * import { Output } from "./output.ts";
  * const init: ConfigResolverInit = {
- *   env: {}, globals: {}, out: new Output(), folders: { config: "/tmp/c", data: "/tmp/d" },
+ *   env: {}, globals: {}, out: new Output(), folders: () => Promise.resolve({ config: "/tmp/c", data: "/tmp/d" }),
  * };
  * ```
  */
@@ -96,8 +79,8 @@ export interface ConfigResolverInit {
   env: Record<string, string | undefined>;
   /** The global options (`client-id`). */
   globals: Record<string, unknown>;
-  /** The config folder keeps the client identifier. */
-  folders: Folders;
+  /** The CLI's folders (the config folder keeps the client identifier), looked up when needed. */
+  folders: () => Promise<Folders>;
   /** The output, for the logger and warnings. */
   out: Output;
 }
@@ -113,7 +96,7 @@ export interface ConfigResolverInit {
  * import { Output } from "./output.ts";
  * const resolver = new ConfigResolver({
  *   env: { PLEXTV_URL: "http://127.0.0.1:32400" }, globals: { "client-id": "cli-doc" },
- *   out: new Output(), folders: { config: "/nonexistent/c", data: "/nonexistent/d" },
+ *   out: new Output(), folders: () => Promise.resolve({ config: "/nonexistent/c", data: "/nonexistent/d" }),
  * });
  * const config = await resolver.config();
  * assert.ok(config.url === "http://127.0.0.1:32400" && config.clientId === "cli-doc");
@@ -160,7 +143,7 @@ export class ConfigResolver {
       config = config.withUrls(url || config.url, v2Url || url || config.v2Url);
       if (url) config = config.withAuthAppUrl(`${url.replace(/\/+$/, "")}/auth`);
     }
-    this.#base = this.#init.out.verbose ? config.withLogger(cliLogger(this.#init.out)) : config;
+    this.#base = this.#init.out.verbose ? config.withLogger(this.#init.out.logger) : config;
     return this.#base;
   }
 
@@ -187,7 +170,11 @@ export class ConfigResolver {
       return base.withClientId(stored.clientId);
     }
     this.#origin = "config folder";
-    return base.withClientId(await installationClientId(this.#init.folders.config));
+    const [{ installationClientId }, folders] = await Promise.all([
+      import("./settings_file.ts"),
+      this.#init.folders(),
+    ]);
+    return base.withClientId(await installationClientId(folders.config));
   }
 
   /**
@@ -206,7 +193,7 @@ export class ConfigResolver {
       });
     }
     const clientId = newClientId();
-    await saveClientId(this.#init.folders.config, clientId);
+    await this.#saveClientId(clientId);
     this.#origin = "config folder";
     return this.base().withClientId(clientId);
   }
@@ -219,12 +206,20 @@ export class ConfigResolver {
    */
   async onReregister(clientId: string): Promise<void> {
     if (!this.clientIdPinned) {
-      await saveClientId(this.#init.folders.config, clientId);
+      await this.#saveClientId(clientId);
     } else {
       this.#init.out.warn(
         `plex.tv forgot this device; its new client identifier is ${clientId}: use it from now on`,
       );
     }
+  }
+
+  async #saveClientId(clientId: string): Promise<void> {
+    const [{ saveClientId }, folders] = await Promise.all([
+      import("./settings_file.ts"),
+      this.#init.folders(),
+    ]);
+    await saveClientId(folders.config, clientId);
   }
 
   #flagClientId(): string | undefined {

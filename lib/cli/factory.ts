@@ -3,21 +3,20 @@
  * the output and prompts are there from the start; the folders, the
  * configuration, the store registry with its plugins, the store session and
  * the signed-in wiring are made when a command first asks, so `help` opens
- * no store and `token` with `PLEX_TOKEN` asks for no passphrase.
+ * no store and `token` with `PLEX_TOKEN` asks for no passphrase. Each piece's
+ * module is imported when the piece is first asked for, so a command loads
+ * only the pieces it uses.
  *
  * @module
  */
+import type { StoreRegistry } from "../store/registry.ts";
 import type { CommandInfo } from "./command.ts";
-import { ConfigResolver } from "./config_resolver.ts";
-import { cliFolders, type Folders } from "./folders.ts";
+import type { ConfigResolver } from "./config_resolver.ts";
+import type { Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
 import type { Prompter } from "./prompt.ts";
-import { type SignedIn, type SignedInOptions, signIn } from "./signed_in.ts";
-import { StoreSession } from "./store_session.ts";
-import { cliStores, loadPlugins, pluginModules } from "./stores.ts";
-import type { StoreRegistry } from "../store/registry.ts";
-import type { Logger } from "../logger.ts";
-import { cliLogger } from "./config_resolver.ts";
+import type { SignedIn, SignedInOptions } from "./signed_in.ts";
+import type { StoreSession } from "./store_session.ts";
 
 /**
  * What the factory starts with.
@@ -60,7 +59,7 @@ export interface FactoryInit {
  *   out: new Output(), prompter: new Prompter(), env: { XDG_CONFIG_HOME: "/tmp/x" }, globals: {},
  *   signal: new AbortController().signal, commands: [],
  * });
- * assert.equal(f.folders.config, "/tmp/x/plextv");
+ * assert.equal((await f.folders()).config, "/tmp/x/plextv");
  * ```
  */
 export class Factory {
@@ -76,8 +75,8 @@ export class Factory {
   readonly signal: AbortSignal;
   /** The command table. */
   readonly commands: readonly CommandInfo[];
-  #folders?: Folders;
-  #configs?: ConfigResolver;
+  #folders?: Promise<Folders>;
+  #configs?: Promise<ConfigResolver>;
   #registry?: Promise<StoreRegistry>;
   #session?: Promise<StoreSession>;
 
@@ -95,25 +94,27 @@ export class Factory {
     this.commands = init.commands;
   }
 
-  /** The config and data folders. */
-  get folders(): Folders {
-    this.#folders ??= cliFolders(this.env);
+  /**
+   * The config and data folders.
+   *
+   * @returns The folders.
+   */
+  folders(): Promise<Folders> {
+    this.#folders ??= import("./folders.ts").then(({ cliFolders }) => cliFolders(this.env));
     return this.#folders;
   }
 
-  /** A logger on stderr: debug and info with `--verbose`, warnings always. */
-  get logger(): Logger {
-    return cliLogger(this.out);
-  }
-
-  /** The configuration: device, URLs, logger and client identifier. */
-  get configs(): ConfigResolver {
-    this.#configs ??= new ConfigResolver({
-      env: this.env,
-      globals: this.globals,
-      folders: this.folders,
-      out: this.out,
-    });
+  /**
+   * The configuration: device, URLs, logger and client identifier.
+   *
+   * @returns The resolver.
+   */
+  configs(): Promise<ConfigResolver> {
+    this.#configs ??= (async () => {
+      const { ConfigResolver } = await import("./config_resolver.ts");
+      const folders = () => this.folders();
+      return new ConfigResolver({ env: this.env, globals: this.globals, folders, out: this.out });
+    })();
     return this.#configs;
   }
 
@@ -125,6 +126,7 @@ export class Factory {
    */
   stores(): Promise<StoreRegistry> {
     this.#registry ??= (async () => {
+      const { cliStores, loadPlugins, pluginModules } = await import("./stores.ts");
       const registry = cliStores();
       await loadPlugins(registry, pluginModules(this.globals.plugin as string[] | undefined, this.env));
       return registry;
@@ -138,15 +140,17 @@ export class Factory {
    * @returns The session.
    */
   session(): Promise<StoreSession> {
-    this.#session ??= (async () =>
-      StoreSession.start({
-        registry: await this.stores(),
+    this.#session ??= (async () => {
+      const [{ StoreSession }, registry] = await Promise.all([import("./store_session.ts"), this.stores()]);
+      return await StoreSession.start({
+        registry,
         out: this.out,
         prompter: this.prompter,
         env: this.env,
-        folders: this.folders,
+        folders: () => this.folders(),
         flag: typeof this.globals.store === "string" ? this.globals.store : undefined,
-      }))();
+      });
+    })();
     return this.#session;
   }
 
@@ -156,10 +160,8 @@ export class Factory {
    * @param options `envToken: false` for the store only; `refresh` to force a JWT refresh.
    * @returns The configuration, token source and client.
    */
-  signedIn(options: SignedInOptions = {}): Promise<SignedIn> {
-    return signIn(
-      { env: this.env, out: this.out, configs: this.configs, session: () => this.session() },
-      options,
-    );
+  async signedIn(options: SignedInOptions = {}): Promise<SignedIn> {
+    const [{ signIn }, configs] = await Promise.all([import("./signed_in.ts"), this.configs()]);
+    return signIn({ env: this.env, out: this.out, configs, session: () => this.session() }, options);
   }
 }

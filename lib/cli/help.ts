@@ -6,7 +6,7 @@
  */
 import { VERSION } from "../version.ts";
 import type { CommandInfo, OptionSpec } from "./command.ts";
-import type { Command } from "./command_module.ts";
+import type { CommandModule } from "./command_module.ts";
 import { ENVIRONMENT, GLOBAL_OPTIONS } from "./globals.ts";
 import type { Style } from "./output.ts";
 
@@ -32,8 +32,7 @@ function _options(specs: Record<string, OptionSpec>): string[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { overviewHelp } from "./help.ts";
- * const run = () => Promise.resolve(0);
- * assert.ok(overviewHelp([{ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }]).includes("token"));
+ * assert.ok(overviewHelp([{ name: "token", summary: "Print a valid token", usage: "plextv token", options: {} }]).includes("token"));
  * ```
  */
 export function overviewHelp(
@@ -76,11 +75,13 @@ export function overviewHelp(
  * ```ts
  * import assert from "node:assert/strict";
  * import { commandHelp } from "./help.ts";
- * const run = () => Promise.resolve(0);
- * assert.ok(commandHelp({ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }).startsWith("Print a valid token"));
+ * assert.ok(commandHelp({ name: "token", summary: "Print a valid token", usage: "plextv token", options: {} }).startsWith("Print a valid token"));
  * ```
  */
-export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim"> = _PLAIN): string {
+export function commandHelp(
+  command: CommandInfo & Partial<CommandModule>,
+  style: Pick<Style, "bold" | "dim"> = _PLAIN,
+): string {
   const lines = [command.summary, "", style.bold("USAGE"), `  ${command.usage}`];
   if (command.description) lines.push("", ...command.description.split("\n").map((l) => (l ? `  ${l}` : "")));
   if (Object.keys(command.options).length) {
@@ -106,8 +107,7 @@ export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim">
  * ```ts
  * import assert from "node:assert/strict";
  * import { groupHelp } from "./help.ts";
- * const run = () => Promise.resolve(0);
- * assert.ok(groupHelp("home", [{ name: "home users", summary: "List", usage: "plextv home users", options: {}, run }]).includes("home users"));
+ * assert.ok(groupHelp("home", [{ name: "home users", summary: "List", usage: "plextv home users", options: {} }]).includes("home users"));
  * ```
  */
 export function groupHelp(

@@ -65,7 +65,7 @@ export function cancelled(): CliError {
  * ```
  */
 export class Prompter {
-  readonly #input: Source;
+  readonly #source?: Source;
   readonly #output: Sink;
   #buffer = "";
   #ended = false;
@@ -75,12 +75,16 @@ export class Prompter {
   /**
    * Creates a prompter.
    *
-   * @param input Where answers come from. Default `process.stdin`.
+   * @param input Where answers come from. Default `process.stdin`, touched only when asked.
    * @param output Where questions are written. Default `process.stderr`.
    */
-  constructor(input: Source = process.stdin as unknown as Source, output: Sink = process.stderr) {
-    this.#input = input;
-    this.#output = output;
+  constructor(input?: Source, output?: Sink) {
+    this.#source = input;
+    this.#output = output ?? process.stderr;
+  }
+
+  get #input(): Source {
+    return this.#source ?? (process.stdin as unknown as Source);
   }
 
   /** Whether the user can be asked (stdin is a terminal). */

@@ -18,7 +18,6 @@ import {
 } from "../token_sources/options.ts";
 import type { TokenSource } from "../token_sources/token_source.ts";
 import type { ConfigResolver } from "./config_resolver.ts";
-import { cliLogger } from "./config_resolver.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Output } from "./output.ts";
 import type { StoreSession } from "./store_session.ts";
@@ -170,7 +169,7 @@ export async function signIn(parts: SignedInParts, options: SignedInOptions = {}
   }
   const config = await configs.config(stored);
   const store = _primed(await session.store(), stored, options.refresh === true);
-  const sourceOptions: TokenSourceOption[] = [withLogger(cliLogger(out))];
+  const sourceOptions: TokenSourceOption[] = [withLogger(out.logger)];
   sourceOptions.push(
     withKey ? withJwt(store, { onReregister: (id) => configs.onReregister(id) }) : withStore(store),
   );

@@ -9,14 +9,9 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { isPlexError } from "../errors.ts";
 import type { StoreRegistry } from "../store/registry.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
-import { cliLogger } from "./config_resolver.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
@@ -54,8 +49,8 @@ export interface StoreSessionInit {
   prompter: Prompter;
   /** The environment (`PLEXTV_STORE`, the passphrase variables). */
   env: Record<string, string | undefined>;
-  /** The data folder holds the default vault. */
-  folders: Folders;
+  /** The CLI's folders (the data folder holds the default vault), looked up when needed. */
+  folders: () => Promise<Folders>;
   /** The `--store` value. */
   flag?: string;
 }
@@ -80,7 +75,7 @@ interface _Choice {
  * import { cliStores } from "./stores.ts";
  * const session = await StoreSession.start({
  *   registry: cliStores(), out: new Output(), prompter: new Prompter(),
- *   env: {}, folders: { config: "/tmp/c", data: "/tmp/d" }, flag: "memory:",
+ *   env: {}, folders: () => Promise.resolve({ config: "/tmp/c", data: "/tmp/d" }), flag: "memory:",
  * });
  * assert.ok(session.uri === "memory:" && session.origin === "--store");
  * assert.equal(await session.stored(), undefined);
@@ -118,12 +113,18 @@ export class StoreSession {
       ? { uri: init.env.PLEXTV_STORE, origin: "PLEXTV_STORE", reason: "named by PLEXTV_STORE" }
       : await StoreSession.#defaultChoice(init);
     checkStoreUri(init.registry, choice.uri);
+    const variable = (await storePlugin(init.registry, choice.uri))?.passphraseEnv;
+    if (variable) init.out.addSecret(init.env[variable]);
     return new StoreSession(init, choice);
   }
 
   static async #defaultChoice(init: StoreSessionInit): Promise<_Choice> {
-    const vault = `vault:${join(init.folders.data, "plextv.vault")}`;
-    if (existsSync(_vaultPath(vault))) {
+    const [{ defaultVaultUri, vaultExists }, folders] = await Promise.all([
+      import("./vault_file.ts"),
+      init.folders(),
+    ]);
+    const vault = defaultVaultUri(folders);
+    if (vaultExists(vault)) {
       return {
         uri: vault,
         origin: "default",
@@ -133,7 +134,7 @@ export class StoreSession {
     let store: SecureStore<SecureData>;
     let data: SecureData | undefined;
     try {
-      store = await init.registry.open(DEFAULT_KEYCHAIN_URI, { env: init.env, logger: cliLogger(init.out) });
+      store = await init.registry.open(DEFAULT_KEYCHAIN_URI, { env: init.env, logger: init.out.logger });
       data = await store.load();
     } catch (err) {
       if (!isPlexError(err, "store_unavailable")) throw err;
@@ -171,9 +172,13 @@ export class StoreSession {
     return describeStore(this.uri);
   }
 
-  /** Whether the store is a vault file that does not exist yet (its passphrase is chosen, and asked twice). */
-  get isNewVault(): boolean {
-    return this.uri.startsWith("vault:") && !existsSync(_vaultPath(this.uri));
+  /**
+   * Whether the store is a vault file that does not exist yet (its passphrase is chosen, and asked twice).
+   *
+   * @returns `true` for a vault to be created.
+   */
+  async isNewVault(): Promise<boolean> {
+    return this.uri.startsWith("vault:") && !(await import("./vault_file.ts")).vaultExists(this.uri);
   }
 
   /**
@@ -254,13 +259,14 @@ export class StoreSession {
 
   async #openUri(): Promise<SecureStore<SecureData>> {
     const { registry, folders, env, out } = this.#init;
-    if (this.uri === `vault:${join(folders.data, "plextv.vault")}`) {
-      await mkdir(folders.data, { recursive: true, mode: 0o700 });
+    if (this.uri.startsWith("vault:")) {
+      const [{ prepareVaultFolder }, known] = await Promise.all([import("./vault_file.ts"), folders()]);
+      await prepareVaultFolder(this.uri, known);
     }
     return await registry.open(this.uri, {
       passphrase: () => this.passphrase(),
       env,
-      logger: cliLogger(out),
+      logger: out.logger,
     });
   }
 
@@ -290,8 +296,9 @@ export class StoreSession {
       return fromEnv;
     }
     if (!prompter.interactive) throw this.#missingPassphrase(variable);
-    if (this.isNewVault) {
-      out.info(`Creating the vault ${_vaultPath(this.uri)}: choose a passphrase (it cannot be recovered).`);
+    if (await this.isNewVault()) {
+      const { vaultPath } = await import("./vault_file.ts");
+      out.info(`Creating the vault ${vaultPath(this.uri)}: choose a passphrase (it cannot be recovered).`);
       for (;;) {
         const first = await prompter.hidden("New vault passphrase: ");
         out.addSecret(first);
@@ -326,9 +333,4 @@ export class StoreSession {
  */
 export function describeStore(uri: string): string {
   return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1***@");
-}
-
-function _vaultPath(uri: string): string {
-  const rest = uri.slice("vault:".length);
-  return rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
 }

@@ -10,8 +10,6 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { PlexError } from "../errors.ts";
 import { type StoreFactory, StoreRegistry, type StoreScheme } from "../store/registry.ts";
 import { CliError, EXIT } from "./exit.ts";
@@ -143,6 +141,11 @@ export async function loadPlugins(
   modules: string[],
   cwd: string = process.cwd(),
 ): Promise<void> {
+  if (modules.length === 0) return;
+  const [{ isAbsolute, resolve }, { pathToFileURL }] = await Promise.all([
+    import("node:path"),
+    import("node:url"),
+  ]);
   for (const module of modules) {
     const specifier = /^\.{1,2}[\\/]/.test(module) || isAbsolute(module)
       ? pathToFileURL(resolve(cwd, module)).href

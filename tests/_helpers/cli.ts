@@ -52,7 +52,9 @@ export const BUN: Runtime = {
 };
 
 /**
- * Compiles the CLI with `bun build --compile` into a temporary folder.
+ * Compiles the CLI with `bun build --compile --splitting --bytecode` into a temporary
+ * folder (as `deno task build:bun` does): each command and plugin in its own
+ * chunk, parsed only when it runs.
  *
  * @returns The runtime of the binary, and a cleanup function.
  */
@@ -61,7 +63,17 @@ export function buildBunBinary(): { runtime: Runtime; cleanup: () => void } {
   const outfile = join(folder, "plextv");
   const result = spawnSync(
     join(REPO, "node_modules/.bin/bun"),
-    ["build", "--compile", join(REPO, "cli.ts"), "--outfile", outfile],
+    [
+      "build",
+      "--compile",
+      "--splitting",
+      "--bytecode",
+      "--format",
+      "esm",
+      join(REPO, "cli.ts"),
+      "--outfile",
+      outfile,
+    ],
     { cwd: REPO, encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);

@@ -6,7 +6,7 @@
  */
 import type { Resource } from "../../endpoints/resource.ts";
 import { stringOption } from "../command.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";
 import { resourceQuery } from "./_resources.ts";
@@ -28,28 +28,25 @@ function _find(list: Resource[], wanted: string): Resource {
 }
 
 /**
- * The `connect` command.
+ * The `connect` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { connect } from "./connect.ts";
- * assert.equal(connect.name, "connect");
+ * import command from "./connect.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const connect: Command = {
-  name: "connect",
-  summary: "Find a working connection to a server and print its URL",
-  usage: "plextv connect SERVER [--timeout MS] [--json]",
+const command: CommandModule = {
+  examples: [
+    ['plextv connect "My Server"', "the best URL that answers"],
+    ['plextv connect "My Server" --json --verbose', "the chosen URI and its kind, with each probe logged"],
+  ],
   description: [
     "SERVER is a server's name or client identifier (see plextv servers). Every connection is",
     "probed at once; the best that answers wins (local, then remote, then relay; https first).",
     "Prints the URL on stdout. The server's access token is not printed.",
   ].join("\n"),
-  options: {
-    timeout: { type: "string", value: "MS", help: "How long each probe may take (default 10000)" },
-  },
-  args: { min: 1, max: 1 },
   async run(f, args) {
     const timeoutText = stringOption(args, "timeout");
     const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
@@ -81,3 +78,5 @@ export const connect: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

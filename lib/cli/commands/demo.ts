@@ -12,7 +12,7 @@ import { exportPrivateJwk } from "../../keys.ts";
 import { memoryStore } from "../../store/memory.ts";
 import { withJwt } from "../../token_sources/options.ts";
 import { VERSION } from "../../version.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { cliDevice } from "../config_resolver.ts";
 import { EXIT } from "../exit.ts";
 import { PinScreen } from "../pin_screen.ts";
@@ -20,31 +20,22 @@ import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
 /**
- * The `demo` command.
+ * The `demo` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { demo } from "./demo.ts";
- * assert.equal(demo.name, "demo");
+ * import command from "./demo.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const demo: Command = {
-  name: "demo",
-  summary: "A guided tour of every sign-in flow against an in-process plex.tv emulator",
-  usage: "plextv demo",
+const command: CommandModule = {
+  examples: [["plextv demo", "every sign-in flow against an emulator in this process; nothing is stored"]],
   description: [
     "Starts a plex.tv emulator on 127.0.0.1 and walks through: sign-in with a password, registering",
     "an Ed25519 device key, getting and refreshing a JWT, signing in with a PIN (approved",
     "automatically), and reading the account. Nothing is stored and no secret is printed.",
   ].join("\n"),
-  options: {
-    "approve-after": {
-      type: "string",
-      value: "MS",
-      help: "When the emulator approves the PIN (default 2500)",
-    },
-  },
   async run(f, args) {
     const approveAfter = Number(args.values["approve-after"] ?? 2500);
     const out = f.out;
@@ -160,3 +151,5 @@ export const demo: Command = {
     }
   },
 };
+
+export default command;

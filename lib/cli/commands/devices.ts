@@ -3,27 +3,27 @@
  *
  * @module
  */
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { table } from "../table.ts";
 
 /**
- * The `devices` command.
+ * The `devices` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { devices } from "./devices.ts";
- * assert.equal(devices.name, "devices");
+ * import command from "./devices.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const devices: Command = {
-  name: "devices",
-  summary: "List the devices registered to the account",
-  usage: "plextv devices [--json]",
+const command: CommandModule = {
+  examples: [["plextv devices", "the account's devices; this one is marked"], [
+    "plextv devices --json",
+    "as JSON, with thisDevice",
+  ]],
   description: "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
-  options: {},
   async run(f) {
     const { client, config } = await f.signedIn();
     const list = await client.registeredDevices({ signal: f.signal });
@@ -44,3 +44,5 @@ export const devices: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

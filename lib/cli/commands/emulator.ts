@@ -5,7 +5,7 @@
  * @module
  */
 import { stringOption } from "../command.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";
 
@@ -19,33 +19,21 @@ function _integer(text: string | undefined, name: string, min: number, max: numb
 }
 
 /**
- * The `emulator` command.
+ * The `emulator` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { emulator } from "./emulator.ts";
- * assert.equal(emulator.name, "emulator");
+ * import command from "./emulator.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const emulator: Command = {
-  name: "emulator",
-  summary: "Run a local plex.tv emulator for development, until Ctrl-C",
-  usage: "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS]",
+const command: CommandModule = {
   description: [
     "Serves plex.tv's and clients.plex.tv's endpoints on 127.0.0.1 (sign-in, PINs, JWT keys,",
     "account, resources, home), with seeded demo accounts. Point plextv at it with PLEXTV_URL.",
     "Approve PINs in the browser at its /link page, or automatically with --auto-approve.",
   ].join("\n"),
-  options: {
-    port: { type: "string", value: "N", help: "The port on 127.0.0.1 (default: any free port)" },
-    payloads: {
-      type: "string",
-      value: "DIR",
-      help: "A folder of plex.tv payloads to serve (e.g. recorded fixtures)",
-    },
-    "auto-approve": { type: "string", value: "MS", help: "Approve every new PIN after MS milliseconds" },
-  },
   examples: [
     ["plextv emulator --port 8080", "then, in another terminal:"],
     [
@@ -101,3 +89,5 @@ export const emulator: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

@@ -19,7 +19,7 @@ import {
   withStore,
 } from "../../token_sources/options.ts";
 import { flagOption, type ParsedArgs, stringOption } from "../command.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import type { Factory } from "../factory.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { PinScreen } from "../pin_screen.ts";
@@ -88,7 +88,7 @@ async function _signIn(
   persist: TokenSourceOption,
   screen: PinScreen,
 ): Promise<Token> {
-  const source = watched(config.tokenSource(registrar, persist, withLogger(f.logger)), f.out);
+  const source = watched(config.tokenSource(registrar, persist, withLogger(f.out.logger)), f.out);
   try {
     const token = await source.token({ signal: f.signal });
     screen.stop("approved");
@@ -100,19 +100,16 @@ async function _signIn(
 }
 
 /**
- * The `login` command.
+ * The `login` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { login } from "./login.ts";
- * assert.equal(login.name, "login");
+ * import command from "./login.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const login: Command = {
-  name: "login",
-  summary: "Sign in to plex.tv and keep the token (and device key) in the store",
-  usage: "plextv login [--pin [--strong] | --credentials --username NAME [--code CODE] | --pin-jwt] [--jwt]",
+const command: CommandModule = {
   description: [
     "Signs in and saves the token in the store (--store, default: the vault in the data folder).",
     "The PIN flow is the default: open the link (or scan the QR code) and enter the code.",
@@ -122,23 +119,6 @@ export const login: Command = {
     "With --jwt (or --pin-jwt), an Ed25519 device key is registered and plextv keeps a",
     "short-lived JWT that it refreshes by itself: the recommended way to sign in.",
   ].join("\n"),
-  options: {
-    pin: { type: "boolean", help: "Sign in with a PIN at plex.tv/link (the default)" },
-    strong: { type: "boolean", help: "Use a strong PIN, approved in the Plex web app" },
-    credentials: { type: "boolean", help: "Sign in with a username and password" },
-    username: {
-      type: "string",
-      short: "u",
-      value: "NAME",
-      help: "The Plex username or email (implies --credentials)",
-    },
-    code: { type: "string", value: "CODE", help: "The current two-factor code" },
-    jwt: { type: "boolean", help: "Register a device key after signing in, and use refreshing JWTs" },
-    "pin-jwt": {
-      type: "boolean",
-      help: "Sign in with a strong PIN that registers a device key (no legacy token)",
-    },
-  },
   examples: [
     ["plextv login", "a PIN: open the link or scan the QR code"],
     ["plextv login --pin-jwt", "a PIN that registers a device key: JWTs only"],
@@ -147,12 +127,13 @@ export const login: Command = {
   async run(f, args) {
     const method = _method(args);
     const jwt = flagOption(args, "jwt") || method === "pin-jwt";
-    f.configs.base();
+    const configs = await f.configs();
+    configs.base();
     const session = await f.session();
     const store = await session.store();
     const stored = await session.stored();
     if (/^(vault|rediss?):/i.test(session.uri)) await session.passphrase();
-    const config = await f.configs.config(stored);
+    const config = await configs.config(stored);
     if (stored?.keyId && stored.clientId === config.clientId && method !== "pin-jwt") {
       throw new CliError("This device is already signed in with a registered device key", {
         hint:
@@ -162,7 +143,7 @@ export const login: Command = {
     const screen = new PinScreen(f.out);
     const onPin = (pin: Parameters<PinScreen["show"]>[0], url: string) => screen.show(pin, url);
     const persist = jwt
-      ? withJwt(_fresh(store), { onReregister: (id) => f.configs.onReregister(id) })
+      ? withJwt(_fresh(store), { onReregister: (id) => configs.onReregister(id) })
       : withStore(_fresh(store));
     let token: Token;
     if (method === "credentials") {
@@ -221,3 +202,5 @@ export const login: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

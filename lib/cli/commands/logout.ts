@@ -5,23 +5,24 @@
  */
 import { isPlexError } from "../../errors.ts";
 import { flagOption } from "../command.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 
 /**
- * The `logout` command.
+ * The `logout` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { logout } from "./logout.ts";
- * assert.equal(logout.name, "logout");
+ * import command from "./logout.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const logout: Command = {
-  name: "logout",
-  summary: "Sign out at plex.tv and clear the store",
-  usage: "plextv logout [--force]",
+const command: CommandModule = {
+  examples: [["plextv logout", "sign out at plex.tv and clear the store"], [
+    "plextv logout --force",
+    "clear the store whatever happens",
+  ]],
   description: [
     "Revokes the stored token at plex.tv, then deletes what the store holds (token, device key).",
     "A device with a registered key is removed from the account (which revokes its JWTs and key),",
@@ -29,9 +30,6 @@ export const logout: Command = {
     "PLEX_TOKEN is ignored: logout acts on the store. When plex.tv cannot be reached the store",
     "is kept, unless --force.",
   ].join("\n"),
-  options: {
-    force: { type: "boolean", help: "Clear the store even when plex.tv cannot be reached" },
-  },
   async run(f, args) {
     const session = await f.session();
     const stored = await session.stored();
@@ -65,3 +63,5 @@ export const logout: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

@@ -5,27 +5,27 @@
  * @module
  */
 import { isPlexError } from "../../errors.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
 /**
- * The `status` command.
+ * The `status` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { status } from "./status.ts";
- * assert.equal(status.name, "status");
+ * import command from "./status.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const status: Command = {
-  name: "status",
-  summary: "Show who is signed in, the token's kind and expiry, and where it is kept",
-  usage: "plextv status [--json]",
+const command: CommandModule = {
+  examples: [["plextv status", "who is signed in, and where the token is kept"], [
+    "plextv status --json",
+    "the same as one JSON object (signedIn: false when signed out)",
+  ]],
   description: "Checks the token with plex.tv (refreshing a JWT when due). Exit 4 when not signed in.",
-  options: {},
   async run(f) {
     const { config, source, fromEnv, stored } = await f.signedIn();
     const token = await source.token({ signal: f.signal });
@@ -52,7 +52,7 @@ export const status: Command = {
       expiresAt: expiresAt?.toISOString() ?? null,
       keyId: fromEnv ? null : current?.keyId ?? null,
       clientId: config.clientId,
-      clientIdFrom: f.configs.clientIdOrigin,
+      clientIdFrom: (await f.configs()).clientIdOrigin,
       store: fromEnv ? null : (await f.session()).described,
       url: config.url,
       v2Url: config.v2Url,
@@ -67,7 +67,7 @@ export const status: Command = {
           ["Token", `${token.isJwt() ? "JWT" : "legacy token"}${fromEnv ? ", from PLEX_TOKEN" : ""}`],
           ["Expires", expiresAt ? `${shortDate(expiresAt)} (${relative(expiresAt)})` : "when revoked"],
           ["Device key", summary.keyId ? `${summary.keyId} (refreshes the JWT)` : undefined],
-          ["Client id", `${config.clientId} (from ${f.configs.clientIdOrigin})`],
+          ["Client id", `${config.clientId} (from ${summary.clientIdFrom})`],
           ["Store", summary.store ?? undefined],
           ["plex.tv", config.url === config.v2Url ? config.url : `${config.url}, ${config.v2Url}`],
         ], dim).split("\n").map((line) => `  ${line}`).join("\n"),
@@ -75,3 +75,5 @@ export const status: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

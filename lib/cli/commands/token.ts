@@ -1,46 +1,60 @@
 /**
  * `plextv token`: prints a valid token on stdout and nothing else, refreshing
- * the JWT when it is due. `PLEX_TOKEN` wins over the stored token.
+ * the JWT when it is due (or now, with `--refresh`). `PLEX_TOKEN` wins over
+ * the stored token.
  *
  * @module
  */
-import type { Command } from "../command_module.ts";
+import { Token } from "../../token.ts";
+import { flagOption } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
+import { shortDate } from "../public_json.ts";
 
 /**
- * The `token` command.
+ * The `token` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { token } from "./token.ts";
- * assert.equal(token.name, "token");
+ * import command from "./token.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const token: Command = {
-  name: "token",
-  summary: "Print a valid token on stdout (refreshed as needed), for scripts",
-  usage: "plextv token [--json]",
+const command: CommandModule = {
   description: [
     "Prints the token and nothing else on stdout, so it can be captured:",
     '  curl -H "X-Plex-Token: $(plextv token)" https://plex.tv/api/v2/user',
     "A stored JWT is refreshed when it is close to expiry; otherwise no request is made.",
+    "With --refresh, a new JWT is fetched now with the stored device key (one nonce and one",
+    "token request) and saved, whatever the age of the stored one.",
     'With --json: {"token", "type", "expiresAt"}.',
   ].join("\n"),
-  options: {},
-  examples: [['export X_PLEX_TOKEN="$(plextv token)"', "use the token in a script"]],
-  async run(f) {
-    const { source } = await f.signedIn();
-    const value = await source.token({ signal: f.signal });
-    if (f.out.json) {
-      f.out.secret(JSON.stringify({
-        token: value.value,
-        type: value.isJwt() ? "jwt" : "legacy",
-        expiresAt: value.expiresAt?.toISOString() ?? null,
-      }));
+  examples: [
+    ['export X_PLEX_TOKEN="$(plextv token)"', "use the token in a script"],
+    ["plextv token --refresh > /dev/null", "refresh the stored JWT now"],
+  ],
+  async run(f, args) {
+    const refresh = flagOption(args, "refresh");
+    let token: Token;
+    if (f.env.PLEX_TOKEN && !refresh) {
+      token = Token.from(f.env.PLEX_TOKEN);
     } else {
-      f.out.secret(value.value);
+      const { source } = await f.signedIn({ refresh });
+      token = await source.token({ signal: f.signal });
+      if (refresh) f.out.success(`Refreshed the JWT; it expires ${shortDate(token.expiresAt)}`);
     }
+    f.out.secret(
+      f.out.json
+        ? {
+          token: token.value,
+          type: token.isJwt() ? "jwt" : "legacy",
+          expiresAt: token.expiresAt?.toISOString() ?? null,
+        }
+        : token.value,
+    );
     return EXIT.ok;
   },
 };
+
+export default command;

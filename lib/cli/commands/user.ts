@@ -3,27 +3,24 @@
  *
  * @module
  */
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
 /**
- * The `user` command.
+ * The `user` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { user } from "./user.ts";
- * assert.equal(user.name, "user");
+ * import command from "./user.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const user: Command = {
-  name: "user",
-  summary: "Show the signed-in account",
-  usage: "plextv user [--json]",
+const command: CommandModule = {
+  examples: [["plextv user", "the account"], ["plextv user --json", "the whole account, without its tokens"]],
   description: "With --json, the whole account as plex.tv describes it, without its tokens.",
-  options: {},
   async run(f) {
     const { client } = await f.signedIn();
     const account = await client.user({ signal: f.signal });
@@ -51,3 +48,5 @@ export const user: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

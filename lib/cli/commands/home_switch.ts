@@ -1,51 +1,14 @@
 /**
- * `plextv home users` and `plextv home switch USER`: the members of the
- * Plex Home, and a home user's token.
+ * `plextv home switch USER`: a home user's token, printed on stdout.
  *
  * @module
  */
 import { isPlexError } from "../../errors.ts";
 import type { HomeUser } from "../../endpoints/home_user.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import type { Factory } from "../factory.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { publicJson } from "../public_json.ts";
-import { table } from "../table.ts";
-
-/**
- * The `home users` command.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { homeUsers } from "./home.ts";
- * assert.equal(homeUsers.name, "home users");
- * ```
- */
-export const homeUsers: Command = {
-  name: "home users",
-  summary: "List the members of the Plex Home",
-  usage: "plextv home users [--json]",
-  options: {},
-  async run(f) {
-    const { client } = await f.signedIn();
-    const users = await client.homeUsers({ signal: f.signal });
-    const { bold } = f.out.dataStyle;
-    f.out.data(publicJson(users), () =>
-      users.length === 0 ? "No home users" : table(
-        ["TITLE", "USERNAME", "ROLE", "PIN", "UUID"],
-        users.map((u) => [
-          u.title,
-          u.username ?? undefined,
-          u.admin ? "admin" : u.guest ? "guest" : u.restricted ? "managed" : "member",
-          u.protected ? "yes" : "no",
-          u.uuid,
-        ]),
-        bold,
-      ));
-    return EXIT.ok;
-  },
-};
 
 function _find(users: HomeUser[], wanted: string): HomeUser {
   const lower = wanted.toLowerCase();
@@ -74,19 +37,17 @@ async function _pin(f: Factory, user: HomeUser): Promise<string> {
 }
 
 /**
- * The `home switch` command.
+ * The `home switch` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { homeSwitch } from "./home.ts";
- * assert.equal(homeSwitch.name, "home switch");
+ * import command from "./home_switch.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const homeSwitch: Command = {
-  name: "home switch",
-  summary: "Switch to a home user and print that user's token on stdout",
-  usage: "plextv home switch USER [--json]",
+const command: CommandModule = {
+  examples: [['PLEX_TOKEN="$(plextv home switch Kids)" plextv user', "act as a home user"]],
   description: [
     "USER is a title, username, id or UUID (see plextv home users). A protected user's PIN",
     "comes from a hidden prompt, from stdin when it is not a terminal, or from PLEXTV_HOME_PIN.",
@@ -94,8 +55,6 @@ export const homeSwitch: Command = {
     '  PLEX_TOKEN="$(plextv home switch Kids)" plextv user',
     "The stored sign-in is not changed.",
   ].join("\n"),
-  options: {},
-  args: { min: 1, max: 1 },
   async run(f, args) {
     const { client } = await f.signedIn();
     const user = _find(await client.homeUsers({ signal: f.signal }), args.positionals[0]);
@@ -112,7 +71,7 @@ export const homeSwitch: Command = {
     }
     f.out.addSecret(token.value);
     if (f.out.json) {
-      f.out.secret(JSON.stringify({ user: publicJson(user), token: token.value }));
+      f.out.secret({ user: publicJson(user), token: token.value });
     } else {
       f.out.secret(token.value);
     }
@@ -120,3 +79,5 @@ export const homeSwitch: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

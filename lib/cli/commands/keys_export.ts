@@ -7,33 +7,26 @@
  */
 import { toEnvVariables } from "../../../plugins/env.ts";
 import { stringOption } from "../command.ts";
-import type { Command } from "../command_module.ts";
+import type { CommandModule } from "../command_module.ts";
 import { notSignedIn } from "../signed_in.ts";
 import { EXIT, usageError } from "../exit.ts";
 
 /**
- * The `keys export` command.
+ * The `keys export` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { keysExport } from "./keys.ts";
- * assert.equal(keysExport.name, "keys export");
+ * import command from "./keys_export.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const keysExport: Command = {
-  name: "keys export",
-  summary: "Print the stored device key and token as environment variables (for the env: store)",
-  usage: "plextv keys export [--format env|json] [--prefix PREFIX_]",
+const command: CommandModule = {
   description: [
     "Prints NAME=value lines (PLEXTV_CLIENT_ID, PLEXTV_KEY_ID, PLEXTV_PRIVATE_KEY, PLEXTV_TOKEN,",
     "PLEXTV_TOKEN_EXPIRES_AT) that plextv --store env: (or env:PREFIX_) reads back. The JWT is",
     "refreshed first when it is due. The output holds secrets: write it to a protected file.",
   ].join("\n"),
-  options: {
-    format: { type: "string", value: "FORMAT", help: "env (NAME=value lines, the default) or json" },
-    prefix: { type: "string", value: "PREFIX_", help: "The variables' prefix (default PLEXTV_)" },
-  },
   examples: [
     ["plextv keys export --format env > plextv.env && chmod 600 plextv.env", "for docker run --env-file"],
     ["env $(cat plextv.env) plextv --store env: token", "read it back"],
@@ -59,3 +52,5 @@ export const keysExport: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;
