@@ -115,6 +115,19 @@ export class Prompter {
   }
 
   /**
+   * Asks a yes-or-no question on the terminal.
+   *
+   * @param question The question, without the `[y/N]` part.
+   * @param yes The answer to an empty reply. Default `false`.
+   * @returns Whether the answer is yes.
+   * @throws {CliError} `Cancelled` (exit 2) on Ctrl-C or Ctrl-D.
+   */
+  async confirm(question: string, yes = false): Promise<boolean> {
+    const answer = (await this.visible(`${question} ${yes ? "[Y/n]" : "[y/N]"} `)).trim().toLowerCase();
+    return answer === "" ? yes : answer === "y" || answer === "yes";
+  }
+
+  /**
    * Reads the next line from a non-terminal stdin, without its line ending.
    *
    * @returns The line, or `undefined` at the end of the input.

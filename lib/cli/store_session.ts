@@ -141,7 +141,7 @@ export class StoreSession {
       return {
         uri: vault,
         origin: "default",
-        reason: `no OS keychain is usable (${err.message}), so a passphrase-protected vault`,
+        reason: `no OS keychain is usable (${err.message.replace(/[.\s]+$/, "")}), so a vault`,
       };
     }
     return {

@@ -7,15 +7,13 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The real plex.tv payloads the emulator serves in these tests. */
 
 /** How a CLI process ended. */
 export interface Run {
@@ -118,6 +116,7 @@ export function makeHome(env: Record<string, string> = {}): Home {
     env: {
       XDG_CONFIG_HOME: join(root, "config"),
       XDG_DATA_HOME: join(root, "data"),
+      XDG_RUNTIME_DIR: join(root, "run"),
       NO_COLOR: "1",
       ...env,
     },
@@ -136,6 +135,10 @@ const _CLEARED = [
   "PLEXTV_URL",
   "PLEXTV_V2_URL",
   "PLEXTV_HOME_PIN",
+  // No session bus or display: the default store is then the vault, and no test touches a real keychain.
+  "DBUS_SESSION_BUS_ADDRESS",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
 ];
 
 /**
@@ -196,4 +199,36 @@ export function approvePinFromScreen(approve: (code: string) => void): (text: st
       approve(code);
     }
   };
+}
+
+/**
+ * Asserts that a run exited 0 and returns it.
+ *
+ * @param run The run.
+ * @param what What it was, for the message.
+ * @returns The run.
+ */
+export function ok(run: Run, what: string): Run {
+  if (run.code !== 0) throw new Error(`${what} exited ${run.code}:\n${run.stderr}`);
+  return run;
+}
+
+/**
+ * The client identifier the CLI keeps in a home's config folder.
+ *
+ * @param home The home.
+ * @returns The client identifier.
+ */
+export function clientIdOf(home: Home): string {
+  return JSON.parse(readFileSync(join(home.env.XDG_CONFIG_HOME, "plextv", "config.json"), "utf8")).clientId;
+}
+
+/**
+ * The default vault file of a home.
+ *
+ * @param home The home.
+ * @returns Its path.
+ */
+export function vaultOf(home: Home): string {
+  return join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
 }

@@ -23,12 +23,19 @@ const command: CommandModule = {
     "plextv devices --json",
     "as JSON, with thisDevice",
   ]],
-  description: "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
+  description: [
+    "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
+    'This device is marked "(this device)", and "thisDevice": true with --json.',
+  ].join("\n"),
   async run(f) {
     const { client, config } = await f.signedIn();
     const list = await client.registeredDevices({ signal: f.signal });
     const { bold } = f.out.dataStyle;
-    f.out.data(publicJson(list), () =>
+    const json = list.map((d) => ({
+      ...publicJson(d) as object,
+      thisDevice: d.clientIdentifier === config.clientId,
+    }));
+    f.out.data(json, () =>
       list.length === 0 ? "No devices" : table(
         ["NAME", "PRODUCT", "PLATFORM", "LAST SEEN", "ID", "CLIENT ID"],
         list.map((d) => [

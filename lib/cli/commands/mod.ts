@@ -49,6 +49,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: "boolean",
         help: "Sign in with a strong PIN that registers a device key (no legacy token)",
       },
+      "with-token": { type: "boolean", help: "Store a token read from stdin, once plex.tv accepts it" },
+      force: {
+        type: "boolean",
+        help: "Replace a stored sign-in without asking; register afresh when plex.tv forgot the key",
+      },
     },
     load: async () => (await import("./login.ts")).default,
   },
@@ -108,9 +113,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "connect",
     summary: "Find a working connection to a server and print its URL",
-    usage: "plextv connect SERVER [--timeout MS] [--json]",
+    usage: "plextv connect SERVER [--timeout MS] [--show-token] [--json] [--verbose]",
     options: {
       timeout: { type: "string", value: "MS", help: "How long each probe may take (default 10000)" },
+      "show-token": {
+        type: "boolean",
+        help: "Also print the server's access token (a second line, or accessToken)",
+      },
       ..._RESOURCE_OPTIONS,
     },
     args: { min: 1, max: 1 },
@@ -134,8 +143,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "keys export",
     summary: "Print the stored device key and token as environment variables (for the env: store)",
-    usage: "plextv keys export [--format env|json] [--prefix PREFIX_]",
+    usage: "plextv keys export [--output FILE [--force]] [--format env|json] [--prefix PREFIX_]",
     options: {
+      output: {
+        type: "string",
+        short: "o",
+        value: "FILE",
+        help: "Write to FILE, readable by you only (mode 0600)",
+      },
+      force: { type: "boolean", help: "Replace FILE when it exists" },
       format: { type: "string", value: "FORMAT", help: "env (NAME=value lines, the default) or json" },
       prefix: { type: "string", value: "PREFIX_", help: "The variables' prefix (default PLEXTV_)" },
     },
@@ -168,6 +184,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     load: async () => (await import("./demo.ts")).default,
+  },
+  {
+    name: "completion",
+    summary: "Print a shell completion script (bash, zsh or fish)",
+    usage: "plextv completion bash|zsh|fish",
+    options: {},
+    args: { min: 1, max: 1 },
+    load: async () => (await import("./completion.ts")).default,
   },
   {
     name: "version",
