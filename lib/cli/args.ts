@@ -203,7 +203,11 @@ export function parseCommandLine<C extends CommandInfo>(
       args.values[token.name] = token.value;
     }
   }
-  if (args.values.help) help = true;
+  if (args.values.help) {
+    // `plextv help --help` is the help command's own help.
+    if (!command && !group && start === 1) command = commands.find((c) => c.name === "help");
+    help = true;
+  }
   if (command && !help) {
     const { min, max } = command.args ?? { min: 0, max: 0 };
     const count = args.positionals.length;

@@ -203,6 +203,34 @@ export function fishCompletion(commands: readonly CommandInfo[]): string {
   const model = _model(commands);
   const lines = [
     "# fish completion for plextv: save it as ~/.config/fish/completions/plextv.fish",
+    "function __plextv_args --description 'The words typed after plextv, options and their values left out'",
+    "    set -l tokens (commandline -opc)",
+    "    set -e tokens[1]",
+    "    set -l skip 0",
+    "    for t in $tokens",
+    "        if test $skip = 1",
+    "            set skip 0",
+    "            continue",
+    "        end",
+    "        switch $t",
+    `            case ${model.valued.join(" ")}`,
+    "                set skip 1",
+    "            case '-*'",
+    "            case '*'",
+    "                echo $t",
+    "        end",
+    "    end",
+    "end",
+    "function __plextv_at --description 'Whether the words typed are exactly the arguments'",
+    "    set -l args (__plextv_args)",
+    "    test (count $args) -eq (count $argv); or return 1",
+    '    for i in (seq (count $argv)); test "$args[$i]" = "$argv[$i]"; or return 1; end',
+    "end",
+    "function __plextv_in --description 'Whether the words typed start with the arguments'",
+    "    set -l args (__plextv_args)",
+    "    test (count $args) -ge (count $argv); or return 1",
+    '    for i in (seq (count $argv)); test "$args[$i]" = "$argv[$i]"; or return 1; end',
+    "end",
     "complete -c plextv -f",
   ];
   const option = (name: string, spec: OptionSpec, condition?: string) =>
@@ -222,25 +250,21 @@ export function fishCompletion(commands: readonly CommandInfo[]): string {
     if (!seen.has(first)) {
       seen.add(first);
       const summary = second ? `${first} commands: ${model.groups.get(first)!.join(", ")}` : command.summary;
-      lines.push(`complete -c plextv -n __fish_use_subcommand -a ${first} -d ${_fishQuote(summary)}`);
+      lines.push(`complete -c plextv -n __plextv_at -a ${first} -d ${_fishQuote(summary)}`);
     }
     if (second) {
-      const others = model.groups.get(first)!.join(" ");
-      const condition = `__fish_seen_subcommand_from ${first}; and not __fish_seen_subcommand_from ${others}`;
       lines.push(
-        `complete -c plextv -n ${_fishQuote(condition)} -a ${second} -d ${_fishQuote(command.summary)}`,
+        `complete -c plextv -n ${_fishQuote(`__plextv_at ${first}`)} -a ${second} -d ${
+          _fishQuote(command.summary)
+        }`,
       );
     }
-    const condition = second
-      ? `__fish_seen_subcommand_from ${first}; and __fish_seen_subcommand_from ${second}`
-      : `__fish_seen_subcommand_from ${first}`;
+    const condition = `__plextv_in ${command.name}`;
     for (const [name, spec] of Object.entries(command.options)) lines.push(option(name, spec, condition));
   }
   for (const [name, values] of model.positional) {
     lines.push(
-      `complete -c plextv -n ${_fishQuote(`__fish_seen_subcommand_from ${name}`)} -a ${
-        _fishQuote(values.join(" "))
-      }`,
+      `complete -c plextv -n ${_fishQuote(`__plextv_at ${name}`)} -a ${_fishQuote(values.join(" "))}`,
     );
   }
   return lines.join("\n") + "\n";

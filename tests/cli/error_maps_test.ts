@@ -45,7 +45,11 @@ describe("plextv exit codes", () => {
     assert.deepEqual(Object.keys(CLI_HINTS).sort(), [...plexErrorCodes()].sort());
     for (const [code, hint] of Object.entries(CLI_HINTS)) {
       assert.match(hint, /plextv [a-z]|--[a-z]/, `${code}: ${hint}`);
-      assert.doesNotMatch(hint, /\(\)|\{|verificationCode|onJwkMissing|registry|includeRelay/, `${code}: ${hint}`);
+      assert.doesNotMatch(
+        hint,
+        /\(\)|\{|verificationCode|onJwkMissing|registry|includeRelay/,
+        `${code}: ${hint}`,
+      );
     }
   });
 

@@ -58,7 +58,10 @@ for (const name of ["deno", "bun binary"]) {
       const again = await login(h, []);
       assert.equal(again.code, 2, again.stderr);
       assert.equal(again.stdout, "");
-      assert.match(again.stderr, /^error: Already signed in to plex\.tv as plexuser\. Pass --force to replace/);
+      assert.match(
+        again.stderr,
+        /^error: Already signed in to plex\.tv as plexuser\. Pass --force to replace/,
+      );
       assert.deepEqual(readFileSync(vaultOf(h)), vault, "the stored sign-in is untouched");
       const forced = ok(await login(h, ["--force"]), "login --force");
       assert.match(forced.stderr, /Signed in to plex\.tv as plexuser/);
@@ -77,7 +80,10 @@ for (const name of ["deno", "bun binary"]) {
       const extra = await runCli(rt(), ["login", "--with-token", "abcdefghij0123456789"], h);
       assert.equal(extra.code, 2, "a token on the command line is refused");
       const token = emulator.issueLegacyToken({ clientId: "another-app" });
-      const stored = ok(await runCli(rt(), ["login", "--with-token"], h, { stdin: `${token}\n` }), "--with-token");
+      const stored = ok(
+        await runCli(rt(), ["login", "--with-token"], h, { stdin: `${token}\n` }),
+        "--with-token",
+      );
       assert.match(stored.stderr, /Signed in to plex\.tv as plexuser/);
       assert.ok(!stored.stderr.includes(token), "the token is not echoed");
       assert.equal(ok(await runCli(rt(), ["token"], h), "token").stdout, `${token}\n`);
