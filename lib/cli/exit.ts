@@ -51,6 +51,8 @@ export interface CliErrorOptions {
   hint?: string;
   /** The underlying error, shown under `--verbose`. */
   cause?: unknown;
+  /** The user cancelled (Ctrl-C at a prompt, "no" to a question): reported as "Cancelled", not as an error. */
+  cancelled?: boolean;
 }
 
 /**
@@ -69,6 +71,8 @@ export class CliError extends Error {
   readonly exitCode: number;
   /** What the user can do about it. */
   readonly hint?: string;
+  /** Whether the user cancelled. */
+  readonly cancelled: boolean;
 
   /**
    * Creates a CliError.
@@ -81,6 +85,7 @@ export class CliError extends Error {
     this.name = "CliError";
     this.exitCode = options.exitCode ?? EXIT.failure;
     this.hint = options.hint;
+    this.cancelled = options.cancelled ?? false;
   }
 }
 

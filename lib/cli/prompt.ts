@@ -48,7 +48,7 @@ export interface Source {
  * ```
  */
 export function cancelled(): CliError {
-  return new CliError("Cancelled", { exitCode: EXIT.usage });
+  return new CliError("Cancelled", { exitCode: EXIT.usage, cancelled: true });
 }
 
 /**

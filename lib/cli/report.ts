@@ -70,7 +70,10 @@ export function primaryError(err: unknown): unknown {
  */
 export function reportError(err: unknown, out: Output, cancelled = false): number {
   const primary = primaryError(err);
-  if (cancelled || (primary instanceof PlexError && primary.code === "aborted")) {
+  if (
+    cancelled || (primary instanceof PlexError && primary.code === "aborted") ||
+    (primary instanceof CliError && primary.cancelled)
+  ) {
     out.stderr.write(`${out.style.yellow("Cancelled")}\n`);
     return EXIT.usage;
   }
