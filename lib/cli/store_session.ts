@@ -128,7 +128,7 @@ export class StoreSession {
       return {
         uri: vault,
         origin: "default",
-        reason: "the default vault in the data folder holds the sign-in",
+        reason: "the vault in the data folder already exists",
       };
     }
     let store: SecureStore<SecureData>;
