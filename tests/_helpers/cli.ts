@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import jsqr from "jsqr";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -231,4 +232,43 @@ export function clientIdOf(home: Home): string {
  */
 export function vaultOf(home: Home): string {
   return join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
+}
+
+/**
+ * Reads a QR code back from the half-block lines the PIN screen draws (as
+ * printed, or as captured from a terminal): each character is two modules,
+ * a block being light, as a scanner sees white on a dark terminal. The
+ * modules become an image, with a wide light margin, that jsQR decodes.
+ *
+ * @param lines The QR code's lines (ANSI colours are ignored).
+ * @returns The text the code holds, or `undefined` when it does not decode.
+ */
+export function decodeTerminalQr(lines: string[]): string | undefined {
+  // deno-lint-ignore no-control-regex
+  const rows = lines.map((line) => [...line.replace(/\x1b\[[0-9;]*m/g, "")]);
+  const light: boolean[][] = [];
+  for (const row of rows) {
+    light.push(row.map((c) => c === "█" || c === "▀"));
+    light.push(row.map((c) => c === "█" || c === "▄"));
+  }
+  const scale = 4;
+  const margin = 8;
+  const width = (rows[0].length + 2 * margin) * scale;
+  const height = (light.length + 2 * margin) * scale;
+  const pixels = new Uint8ClampedArray(width * height * 4).fill(255);
+  light.forEach((row, r) =>
+    row.forEach((isLight, c) => {
+      if (isLight) return;
+      for (let y = 0; y < scale; y++) {
+        for (let x = 0; x < scale; x++) {
+          const at = (((r + margin) * scale + y) * width + (c + margin) * scale + x) * 4;
+          pixels[at] = pixels[at + 1] = pixels[at + 2] = 0;
+        }
+      }
+    })
+  );
+  // jsQR is CommonJS: under Deno the default import is its module object, under Bun the function.
+  type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+  const module = jsqr as unknown as Decode & { default?: Decode };
+  return (module.default ?? module)(pixels, width, height)?.data;
 }

@@ -18,6 +18,7 @@ import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
   BUN,
   clientIdOf,
+  decodeTerminalQr,
   DENO,
   type Home,
   makeHome,
@@ -118,6 +119,7 @@ for (const rt of [DENO, BUN]) {
         const top = lines.indexOf(expected[0]);
         assert.ok(top >= 0, `the QR code's first line is on the screen:\n${first}`);
         assert.deepEqual(lines.slice(top, top + expected.length), expected, "the QR code encodes the link");
+        assert.equal(decodeTerminalQr(lines.slice(top, top + expected.length)), qrLink(link!), "it scans");
         const spinner = /^([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting for approval · (\d+):(\d\d) left · Ctrl-C to cancel$/m;
         const [, frame, minutes] = spinner.exec(first) ?? [];
         assert.ok(frame, `a spinner line:\n${first}`);
