@@ -3,7 +3,7 @@
  * The `plextv` command-line tool: sign in to plex.tv, keep tokens fresh and
  * inspect the account. Run it with `deno run -A cli.ts`, `bun cli.ts`,
  * `deno run -A jsr:@plexkit/plextv/cli`, `bunx @plexkit/plextv`, or compile
- * it to one binary (`bun build --compile cli.ts --outfile dist/plextv`). The
+ * it to one binary (`deno task build:bun`: `bun build --compile --splitting`). The
  * `#!/usr/bin/env bun` line is what lets `bunx` (the package's `bin`) run it;
  * Deno and Bun ignore it otherwise.
  * `plextv help` lists the commands; docs/cli.md describes them.

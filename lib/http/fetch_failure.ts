@@ -52,7 +52,10 @@ const _REASONS: [RegExp, string][] = [
     "the connection was closed unexpectedly",
   ],
   [/bad port|port \d+ (are|is) blocked/i, "the runtime blocks requests to that port"],
-  [/NotCapable|Requires net access|--allow-net/i, "Deno's permissions deny network access (run with --allow-net)"],
+  [
+    /NotCapable|Requires net access|--allow-net/i,
+    "Deno's permissions deny network access (run with --allow-net)",
+  ],
 ];
 
 /**

@@ -46,7 +46,7 @@ describe("plextv help", () => {
       }
       const examples = help.slice(help.indexOf("EXAMPLES"));
       assert.ok(
-        help.includes("EXAMPLES") && /\n  # .+\n  \S/.test(examples),
+        help.includes("EXAMPLES") && /\n {2}# .+\n {2}\S/.test(examples),
         `${command.name} has an example`,
       );
     }

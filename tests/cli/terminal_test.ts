@@ -257,7 +257,7 @@ for (const rt of [DENO, BUN]) {
         const token = emulator.issueLegacyToken({ clientId: "terminal-json" });
         const session = startInTerminal(rt, ["token", "--json"], home, { PLEX_TOKEN: token });
         const done = await waitFor(session, /EXIT=\d+/);
-        assert.match(done, /^\{\n  "token": "[\w-]+",\n  "type": "legacy",/m);
+        assert.match(done, /^\{\n {2}"token": "[\w-]+",\n {2}"type": "legacy",/m);
       } finally {
         home.cleanup();
       }

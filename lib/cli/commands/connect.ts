@@ -26,7 +26,9 @@ function _find(list: Resource[], wanted: string): Resource {
     });
   }
   throw new CliError(`No server named ${wanted}`, {
-    hint: list.length ? `Servers: ${list.map((r) => r.name).join(", ")}` : "The account has no servers",
+    hint: list.length
+      ? `Servers: ${list.map((r) => r.name).join(", ")} (plextv servers lists them)`
+      : "The account has no servers (plextv servers lists them)",
   });
 }
 

@@ -19,7 +19,9 @@ function _find(users: HomeUser[], wanted: string): HomeUser {
   if (match.length === 1) return match[0];
   throw new CliError(match.length ? `Several home users match ${wanted}` : `No home user matches ${wanted}`, {
     exitCode: match.length ? EXIT.usage : EXIT.failure,
-    hint: `Home users: ${users.map((u) => u.title).join(", ") || "none"}; a UUID always matches one`,
+    hint: `Home users: ${
+      users.map((u) => u.title).join(", ") || "none"
+    }; a UUID always matches one (plextv home users)`,
   });
 }
 
@@ -29,7 +31,7 @@ async function _pin(f: Factory, user: HomeUser): Promise<string> {
   if (!pin) {
     throw new CliError(`${user.title} is protected by a PIN`, {
       exitCode: EXIT.auth,
-      hint: "Type it at the prompt, pipe it on stdin, or set PLEXTV_HOME_PIN",
+      hint: "Type it at the prompt, pipe it on stdin, or set PLEXTV_HOME_PIN (plextv help home switch)",
     });
   }
   f.out.addSecret(pin);

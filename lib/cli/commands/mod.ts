@@ -142,7 +142,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "keys export",
-    summary: "Print the stored device key and token as environment variables (for the env: store)",
+    summary: "Export the stored device key and token as environment variables (for the env: store)",
     usage: "plextv keys export [--output FILE [--force]] [--format env|json] [--prefix PREFIX_]",
     options: {
       output: {

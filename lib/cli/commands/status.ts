@@ -68,7 +68,9 @@ const command: CommandModule = {
         throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
           exitCode: EXIT.auth,
           cause: err,
-          hint: fromEnv ? "Unset PLEX_TOKEN or set a valid one" : "Run plextv login",
+          hint: fromEnv
+            ? "Unset PLEX_TOKEN or set a valid one (plextv login --with-token stores one)"
+            : "Run plextv login",
         });
       }
       const expiresAt = token.expiresAt;
