@@ -74,7 +74,7 @@ describe("plextv usage errors (exit 2)", () => {
       oneLineError(
         await runCli(BUN, ["--store", "nope:somewhere", "token"], h),
         2,
-        /scheme nope\. Pass --store with one of the known schemes: .*vault:/,
+        /scheme nope\. Known schemes: .*vault:/,
       );
       oneLineError(
         await runCli(BUN, ["login", "-u", "plexuser"], h, {
