@@ -50,19 +50,70 @@ function _model(commands: readonly CommandInfo[]): _Model {
   return { top, groups, options, valued: [...valued], positional };
 }
 
-function _valueCases(
-  model: _Model,
-  indent: string,
-  files: string,
-  words: (list: string[]) => string,
-): string[] {
-  const lines: string[] = [];
-  for (const [name, values] of Object.entries(_VALUES)) lines.push(`${indent}--${name}) ${words(values)} ;;`);
+/** How bash and zsh spell the same completion function. */
+interface _Dialect {
+  /** The script's first lines. */
+  header: string[];
+  /** Its locals and the head of the loop over the words typed before the current one. */
+  loop: string;
+  /** The loop's word, the previous word, the word being typed. */
+  word: string;
+  previous: string;
+  typed: string;
+  /** Keeps `$w` as a command word; the first and second command words; their count. */
+  push: string;
+  first: string;
+  second: string;
+  count: string;
+  /** Offers these words; offers files. */
+  reply: (list: string[]) => string;
+  files: string;
+  /** The script's last lines. */
+  footer: string[];
+}
+
+function _shellScript(model: _Model, d: _Dialect): string {
   const fileOptions = model.valued.filter((o) => _FILE_OPTIONS.has(o.slice(2)));
-  lines.push(`${indent}${fileOptions.join("|")}) ${files} ;;`);
-  const others = model.valued.filter((o) => !_FILE_OPTIONS.has(o.slice(2)) && !(o.slice(2) in _VALUES));
-  lines.push(`${indent}${others.join("|")}) return ;;`);
-  return lines;
+  const otherOptions = model.valued.filter((o) => !_FILE_OPTIONS.has(o.slice(2)) && !(o.slice(2) in _VALUES));
+  return [
+    ...d.header,
+    "_plextv() {",
+    "  local i w skip=0 key",
+    `  ${d.loop}`,
+    `    w=${d.word}`,
+    "    if ((skip)); then skip=0; continue; fi",
+    "    case $w in",
+    `      ${model.valued.join("|")}) skip=1 ;;`,
+    "      -*) ;;",
+    `      *) ${d.push} ;;`,
+    "    esac",
+    "  done",
+    `  case ${d.previous} in`,
+    ...Object.entries(_VALUES).map(([name, values]) => `    --${name}) ${d.reply(values)} ;;`),
+    `    ${fileOptions.join("|")}) ${d.files} ;;`,
+    `    ${otherOptions.join("|")}) return ;;`,
+    "  esac",
+    `  key=${d.first}`,
+    `  case $key in ${
+      [...model.groups.keys()].join("|")
+    }) [[ -n ${d.second} ]] && key="$key ${d.second}" ;; esac`,
+    `  if [[ ${d.typed} == -* ]]; then`,
+    "    case $key in",
+    ...[...model.options].map(([name, flags]) => `      "${name}") ${d.reply(flags)} ;;`),
+    "    esac",
+    "    return",
+    "  fi",
+    "  case $key in",
+    `    "") ${d.reply(model.top)} ;;`,
+    ...[...model.groups].map(([group, subs]) => `    "${group}") ${d.reply(subs)} ;;`),
+    ...[...model.positional].map(([name, values]) =>
+      `    "${name}") ((${d.count} == 1)) && { ${d.reply(values)}; } ;;`
+    ),
+    "  esac",
+    "}",
+    ...d.footer,
+    "",
+  ].join("\n");
 }
 
 /**
@@ -80,47 +131,21 @@ function _valueCases(
  * ```
  */
 export function bashCompletion(commands: readonly CommandInfo[]): string {
-  const model = _model(commands);
-  const reply = (list: string[]) => `COMPREPLY=($(compgen -W "${list.join(" ")}" -- "$cur")); return`;
-  return [
-    "# bash completion for plextv: add `source <(plextv completion bash)` to ~/.bashrc",
-    "_plextv() {",
-    "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} i w skip=0 key",
-    "  local -a words=()",
-    "  COMPREPLY=()",
-    "  for ((i = 1; i < COMP_CWORD; i++)); do",
-    "    w=${COMP_WORDS[i]}",
-    "    if ((skip)); then skip=0; continue; fi",
-    "    case $w in",
-    `      ${model.valued.join("|")}) skip=1 ;;`,
-    "      -*) ;;",
-    '      *) words+=("$w") ;;',
-    "    esac",
-    "  done",
-    "  case $prev in",
-    ..._valueCases(model, "    ", 'COMPREPLY=($(compgen -f -- "$cur")); return', reply),
-    "  esac",
-    "  key=${words[0]-}",
-    `  case $key in ${
-      [...model.groups.keys()].join("|")
-    }) [[ -n ${"${words[1]-}"} ]] && key="$key ${"${words[1]}"}" ;; esac`,
-    "  if [[ $cur == -* ]]; then",
-    "    case $key in",
-    ...[...model.options].map(([name, flags]) => `      "${name}") ${reply(flags)} ;;`),
-    "    esac",
-    "    return",
-    "  fi",
-    "  case $key in",
-    `    "") ${reply(model.top)} ;;`,
-    ...[...model.groups].map(([group, subs]) => `    "${group}") ${reply(subs)} ;;`),
-    ...[...model.positional].map(([name, values]) =>
-      `    "${name}") ((${"${#words[@]}"} == 1)) && { ${reply(values)}; } ;;`
-    ),
-    "  esac",
-    "}",
-    "complete -F _plextv plextv",
-    "",
-  ].join("\n");
+  return _shellScript(_model(commands), {
+    header: ["# bash completion for plextv: add `source <(plextv completion bash)` to ~/.bashrc"],
+    loop:
+      "local cur=${COMP_WORDS[COMP_CWORD]}; local -a words=(); COMPREPLY=()\n  for ((i = 1; i < COMP_CWORD; i++)); do",
+    word: "${COMP_WORDS[i]}",
+    previous: "${COMP_WORDS[COMP_CWORD-1]}",
+    typed: "$cur",
+    push: 'words+=("$w")',
+    first: "${words[0]-}",
+    second: "${words[1]-}",
+    count: "${#words[@]}",
+    reply: (list) => `COMPREPLY=($(compgen -W "${list.join(" ")}" -- "$cur")); return`,
+    files: 'COMPREPLY=($(compgen -f -- "$cur")); return',
+    footer: ["complete -F _plextv plextv"],
+  });
 }
 
 /**
@@ -138,47 +163,23 @@ export function bashCompletion(commands: readonly CommandInfo[]): string {
  * ```
  */
 export function zshCompletion(commands: readonly CommandInfo[]): string {
-  const model = _model(commands);
-  const add = (list: string[]) => `compadd -- ${list.join(" ")}; return`;
-  return [
-    "#compdef plextv",
-    "# zsh completion for plextv: `source <(plextv completion zsh)` after compinit, or save it as _plextv in $fpath",
-    "_plextv() {",
-    "  local -a args",
-    "  local i w skip=0 key",
-    "  for ((i = 2; i < CURRENT; i++)); do",
-    "    w=${words[i]}",
-    "    if ((skip)); then skip=0; continue; fi",
-    "    case $w in",
-    `      ${model.valued.join("|")}) skip=1 ;;`,
-    "      -*) ;;",
-    "      *) args+=($w) ;;",
-    "    esac",
-    "  done",
-    "  case ${words[CURRENT-1]} in",
-    ..._valueCases(model, "    ", "_files; return", add),
-    "  esac",
-    "  key=${args[1]-}",
-    `  case $key in ${
-      [...model.groups.keys()].join("|")
-    }) [[ -n ${"${args[2]-}"} ]] && key="$key ${"${args[2]}"}" ;; esac`,
-    "  if [[ $PREFIX == -* ]]; then",
-    "    case $key in",
-    ...[...model.options].map(([name, flags]) => `      "${name}") ${add(flags)} ;;`),
-    "    esac",
-    "    return",
-    "  fi",
-    "  case $key in",
-    `    "") ${add(model.top)} ;;`,
-    ...[...model.groups].map(([group, subs]) => `    "${group}") ${add(subs)} ;;`),
-    ...[...model.positional].map(([name, values]) =>
-      `    "${name}") ((${"${#args}"} == 1)) && { ${add(values)}; } ;;`
-    ),
-    "  esac",
-    "}",
-    'if [[ ${funcstack[1]-} == _plextv ]]; then _plextv "$@"; else compdef _plextv plextv; fi',
-    "",
-  ].join("\n");
+  return _shellScript(_model(commands), {
+    header: [
+      "#compdef plextv",
+      "# zsh completion for plextv: `source <(plextv completion zsh)` after compinit, or save it as _plextv in $fpath",
+    ],
+    loop: "local -a args\n  for ((i = 2; i < CURRENT; i++)); do",
+    word: "${words[i]}",
+    previous: "${words[CURRENT-1]}",
+    typed: "$PREFIX",
+    push: "args+=($w)",
+    first: "${args[1]-}",
+    second: "${args[2]-}",
+    count: "${#args}",
+    reply: (list) => `compadd -- ${list.join(" ")}; return`,
+    files: "_files; return",
+    footer: ['if [[ ${funcstack[1]-} == _plextv ]]; then _plextv "$@"; else compdef _plextv plextv; fi'],
+  });
 }
 
 function _fishQuote(text: string): string {

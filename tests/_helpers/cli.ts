@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import jsqr from "jsqr";
+import { after, before } from "node:test";
+import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -271,4 +273,45 @@ export function decodeTerminalQr(lines: string[]): string | undefined {
   type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
   const module = jsqr as unknown as Decode & { default?: Decode };
   return (module.default ?? module)(pixels, width, height)?.data;
+}
+
+/** What {@linkcode useCliWorld} sets up for a test file. */
+export interface CliWorld {
+  /** The emulator, started in `before`. */
+  emulator(): Emulator;
+  /** A new home pointed at the emulator, with a vault passphrase; removed in `after`. */
+  home(): Home;
+  /** Deno and the Bun binary (compiled in `before`), by name. */
+  runtimes: readonly { name: string; runtime(): Runtime }[];
+}
+
+/**
+ * Starts an emulator and compiles the Bun binary for a test file (in
+ * `before`), and cleans up homes, binary and emulator in `after`.
+ *
+ * @param passphrase The vault passphrase of every home.
+ * @returns Accessors for the tests.
+ */
+export function useCliWorld(passphrase: string): CliWorld {
+  let emulator: Emulator | undefined;
+  let bun: ReturnType<typeof buildBunBinary> | undefined;
+  const homes: Home[] = [];
+  before(async () => {
+    emulator = await startEmulator();
+    bun = buildBunBinary();
+  });
+  after(async () => {
+    for (const h of homes) h.cleanup();
+    await emulator?.close();
+    bun?.cleanup();
+  });
+  return {
+    emulator: () => emulator!,
+    home: () => {
+      const h = makeHome({ PLEXTV_URL: emulator!.url, PLEXTV_VAULT_PASSPHRASE: passphrase });
+      homes.push(h);
+      return h;
+    },
+    runtimes: [{ name: "deno", runtime: () => DENO }, { name: "bun binary", runtime: () => bun!.runtime }],
+  };
 }

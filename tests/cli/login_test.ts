@@ -8,44 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
-import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import {
-  buildBunBinary,
-  clientIdOf,
-  DENO,
-  type Home,
-  makeHome,
-  ok,
-  runCli,
-  type Runtime,
-  vaultOf,
-} from "../_helpers/cli.ts";
+import { describe, it } from "node:test";
+import { clientIdOf, type Home, ok, runCli, useCliWorld, vaultOf } from "../_helpers/cli.ts";
 
-let emulator: Emulator;
-let bun: ReturnType<typeof buildBunBinary>;
-const homes: Home[] = [];
+const world = useCliWorld("login test passphrase");
+const home = world.home;
 
-before(async () => {
-  emulator = await startEmulator();
-  bun = buildBunBinary();
-});
-
-after(async () => {
-  for (const h of homes) h.cleanup();
-  await emulator?.close();
-  bun?.cleanup();
-});
-
-function home(): Home {
-  const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "login test passphrase" });
-  homes.push(h);
-  return h;
-}
-
-for (const name of ["deno", "bun binary"]) {
+for (const { name, runtime: rt } of world.runtimes) {
   describe(`plextv login under ${name}`, () => {
-    const rt = (): Runtime => (name === "deno" ? DENO : bun.runtime);
     const login = (h: Home, args: string[], stdin = "plexpass\n") =>
       runCli(rt(), ["login", "-u", "plexuser", ...args], h, { stdin });
 
@@ -53,7 +23,7 @@ for (const name of ["deno", "bun binary"]) {
       const h = home();
       ok(await login(h, ["--jwt"]), "first login");
       const clientId = clientIdOf(h);
-      assert.ok(emulator.registeredKey(clientId), "a key is registered");
+      assert.ok(world.emulator().registeredKey(clientId), "a key is registered");
       const vault = readFileSync(vaultOf(h));
       const again = await login(h, []);
       assert.equal(again.code, 2, again.stderr);
@@ -65,7 +35,11 @@ for (const name of ["deno", "bun binary"]) {
       assert.deepEqual(readFileSync(vaultOf(h)), vault, "the stored sign-in is untouched");
       const forced = ok(await login(h, ["--force"]), "login --force");
       assert.match(forced.stderr, /Signed in to plex\.tv as plexuser/);
-      assert.equal(emulator.registeredKey(clientId), undefined, "the old device key was removed at plex.tv");
+      assert.equal(
+        world.emulator().registeredKey(clientId),
+        undefined,
+        "the old device key was removed at plex.tv",
+      );
       assert.equal(clientIdOf(h), clientId, "the same client identifier signed in again");
       const status = JSON.parse(ok(await runCli(rt(), ["status", "--json"], h), "status").stdout);
       assert.equal(status.tokenType, "legacy");
@@ -79,7 +53,7 @@ for (const name of ["deno", "bun binary"]) {
       assert.ok(!existsSync(vaultOf(h)), "nothing stored");
       const extra = await runCli(rt(), ["login", "--with-token", "abcdefghij0123456789"], h);
       assert.equal(extra.code, 2, "a token on the command line is refused");
-      const token = emulator.issueLegacyToken({ clientId: "another-app" });
+      const token = world.emulator().issueLegacyToken({ clientId: "another-app" });
       const stored = ok(
         await runCli(rt(), ["login", "--with-token"], h, { stdin: `${token}\n` }),
         "--with-token",
@@ -93,7 +67,7 @@ for (const name of ["deno", "bun binary"]) {
       const h = home();
       ok(await login(h, ["--jwt"]), "login --jwt");
       const before = clientIdOf(h);
-      emulator.removeDevice(before);
+      world.emulator().removeDevice(before);
       const status = await runCli(rt(), ["status"], h);
       assert.equal(status.code, 4, status.stderr);
       const circle = await login(h, ["--jwt"]);
@@ -103,7 +77,7 @@ for (const name of ["deno", "bun binary"]) {
       assert.match(fresh.stderr, /Registering again as a new device/);
       const after = clientIdOf(h);
       assert.notEqual(after, before, "a new client identifier");
-      assert.ok(emulator.registeredKey(after), "its key is registered");
+      assert.ok(world.emulator().registeredKey(after), "its key is registered");
       ok(await runCli(rt(), ["status"], h), "status after the fresh registration");
     });
 

@@ -11,48 +11,25 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { describe, it } from "node:test";
 import {
   approvePinFromScreen,
-  buildBunBinary,
   clientIdOf,
-  DENO,
   type Home,
-  makeHome,
   ok,
   REPO,
   runCli,
-  type Runtime,
+  useCliWorld,
   vaultOf,
 } from "../_helpers/cli.ts";
 import { freePort } from "../_helpers/raw_http_server.ts";
 
 const PLUGIN = join(REPO, "tests", "cli", "refusing_store_plugin.ts");
-let emulator: Emulator;
-let bun: ReturnType<typeof buildBunBinary>;
-const homes: Home[] = [];
+const world = useCliWorld("lost save passphrase");
+const home = world.home;
 
-before(async () => {
-  emulator = await startEmulator();
-  bun = buildBunBinary();
-});
-
-after(async () => {
-  for (const h of homes) h.cleanup();
-  await emulator?.close();
-  bun?.cleanup();
-});
-
-function home(): Home {
-  const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "lost save passphrase" });
-  homes.push(h);
-  return h;
-}
-
-for (const name of ["deno", "bun binary"]) {
+for (const { name, runtime: rt } of world.runtimes) {
   describe(`plextv under ${name}, with a store that refuses writes`, () => {
-    const rt = (): Runtime => (name === "deno" ? DENO : bun.runtime);
     const refusing = (
       h: Home,
       when: string,
@@ -70,12 +47,12 @@ for (const name of ["deno", "bun binary"]) {
 
     it("login fails, revokes the new token, and the next login works", async () => {
       const h = home();
-      emulator.resetRequests();
+      world.emulator().resetRequests();
       const run = await runCli(rt(), [...refusing(h, "always"), "login", "-u", "plexuser"], h, {
         stdin: "plexpass\n",
       });
       lostSave(run);
-      assert.equal(emulator.count("DELETE /api/v2/users/signout"), 1, "the new token was revoked");
+      assert.equal(world.emulator().count("DELETE /api/v2/users/signout"), 1, "the new token was revoked");
       assert.match(
         run.stderr,
         /Nothing was kept and the new token was revoked at plex\.tv; fix the store and run plextv login again/,
@@ -93,36 +70,38 @@ for (const name of ["deno", "bun binary"]) {
       lostSave(run);
       assert.match(run.stderr, /the device key registered just now was removed from plex\.tv again/);
       const clientId = clientIdOf(h);
-      assert.equal(emulator.registeredKey(clientId), undefined, "no key left registered");
+      assert.equal(world.emulator().registeredKey(clientId), undefined, "no key left registered");
       assert.equal(readFileSync(join(h.root, "s.json"), "utf8"), "", "the partial save was cleared");
       ok(
         await runCli(rt(), ["login", "-u", "plexuser", "--jwt"], h, { stdin: "plexpass\n" }),
         "login --jwt again",
       );
       assert.equal(clientIdOf(h), clientId);
-      assert.ok(emulator.registeredKey(clientId));
+      assert.ok(world.emulator().registeredKey(clientId));
     });
 
     it("login --pin-jwt fails when nothing can be saved, and removes the device", async () => {
       const h = home();
       const run = await runCli(rt(), [...refusing(h, "always"), "login", "--pin-jwt"], h, {
-        onStderr: approvePinFromScreen((code) => emulator.approvePin(code)),
+        onStderr: approvePinFromScreen((code) => world.emulator().approvePin(code)),
       });
       lostSave(run);
-      assert.equal(emulator.registeredKey(clientIdOf(h)), undefined);
+      assert.equal(world.emulator().registeredKey(clientIdOf(h)), undefined);
     });
   });
 
   describe(`plextv logout under ${name}`, () => {
-    const rt = (): Runtime => (name === "deno" ? DENO : bun.runtime);
-
     it("removes the device key after home switch, so the same client identifier can sign in again", async () => {
       const h = home();
       ok(await runCli(rt(), ["login", "-u", "plexuser", "--jwt"], h, { stdin: "plexpass\n" }), "login --jwt");
       const clientId = clientIdOf(h);
       ok(await runCli(rt(), ["home", "switch", "kid"], h), "home switch");
       ok(await runCli(rt(), ["logout"], h), "logout");
-      assert.equal(emulator.registeredKey(clientId), undefined, "the device key is not left registered");
+      assert.equal(
+        world.emulator().registeredKey(clientId),
+        undefined,
+        "the device key is not left registered",
+      );
       ok(
         await runCli(rt(), ["login", "-u", "plexuser"], h, { stdin: "plexpass\n" }),
         "a password sign-in again",
@@ -167,8 +146,8 @@ for (const name of ["deno", "bun binary"]) {
           `the device key stays registered: remove the device "plextv CLI" \\(client id ${clientId}\\)`,
         ),
       );
-      assert.ok(emulator.registeredKey(clientId), "plex.tv could not be told");
-      emulator.removeDevice(clientId);
+      assert.ok(world.emulator().registeredKey(clientId), "plex.tv could not be told");
+      world.emulator().removeDevice(clientId);
     });
   });
 }
