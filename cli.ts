@@ -2,10 +2,9 @@
 /**
  * The `plextv` command-line tool: sign in to plex.tv, keep tokens fresh and
  * inspect the account. Run it with `deno run -A cli.ts`, `bun cli.ts`,
- * `deno run -A jsr:@plexkit/plextv/cli`, `bunx @plexkit/plextv`, or compile
- * it to one binary (`deno task build:bun`: `bun build --compile --splitting`). The
- * `#!/usr/bin/env bun` line is what lets `bunx` (the package's `bin`) run it;
- * Deno and Bun ignore it otherwise.
+ * `deno run -A jsr:@plexkit/plextv/cli`, `npx @plexkit/plextv` or `bunx @plexkit/plextv` (the
+ * npm package's `bin`, compiled JavaScript), or compile it to one binary
+ * (`deno task build:bun`: `bun build --compile --splitting`, each command a chunk loaded when it runs).
  * `plextv help` lists the commands; docs/cli.md describes them.
  *
  * @example
@@ -19,7 +18,25 @@
  */
 import { main } from "./lib/cli/main.ts";
 
-if (import.meta.main) {
-  // main() has flushed what it wrote.
-  process.exit(await main(process.argv.slice(2)));
+/**
+ * Runs `plextv` with `argv` and ends the process with the command's exit
+ * code (0 ok, 1 failure, 2 usage or cancelled, 4 authentication required),
+ * once what it wrote has left the process. This module calls it when it is
+ * the main module; the npm package's `bin` calls it on Node, which has no
+ * `import.meta.main` before version 24.
+ *
+ * @param argv The arguments, without the program name. Default: the process's.
+ * @returns Never: the process exits.
+ *
+ * @example Run the command from a script of your own
+ * ```ts ignore
+ * import { runCli } from "@plexkit/plextv/cli";
+ * await runCli(["token"]); // prints a valid token and exits
+ * ```
+ */
+export async function runCli(argv: string[] = process.argv.slice(2)): Promise<never> {
+  // main() has flushed what it wrote (lib/cli/output.ts).
+  process.exit(await main(argv));
 }
+
+if (import.meta.main) await runCli();

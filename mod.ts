@@ -34,6 +34,8 @@ export { newClientId } from "./lib/client_id.ts";
 export { isPlexError, PlexError } from "./lib/errors.ts";
 export { Token } from "./lib/token.ts";
 export { RetryBudget } from "./lib/http/retry_budget.ts";
+export { PlexClock } from "./lib/http/plex_clock.ts";
+export { PlexKeySet } from "./lib/flows/plex_key_set.ts";
 export {
   deviceKeyFromPrivate,
   exportPrivateJwk,
@@ -65,6 +67,7 @@ export type { DeviceKey, PublicJwk } from "./lib/keys.ts";
 export type { Logger } from "./lib/logger.ts";
 export type { CallOptions, HttpSettings, RetryPolicy } from "./lib/http/types.ts";
 export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";
+export type { PlexClockOptions } from "./lib/http/plex_clock.ts";
 export type { CredentialsOptions, SignInResult } from "./lib/flows/credentials.ts";
 export type {
   OnPin,
@@ -77,6 +80,7 @@ export type {
 } from "./lib/flows/pin.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
+export type { KeySetLoader, PlexKeySetOptions } from "./lib/flows/plex_key_set.ts";
 export type { SourceContext, TokenOptions, TokenSource } from "./lib/token_sources/token_source.ts";
 export type {
   JwkMissingPolicy,
@@ -87,8 +91,13 @@ export type {
 } from "./lib/token_sources/options.ts";
 export type { JwtMode } from "./lib/token_sources/jwt_mode.ts";
 export type { LockedRefresh } from "./lib/token_sources/refresh_lock.ts";
-export type { SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
-export type { OpenStoreOptions, StoreFactory, StoreScheme } from "./lib/store/registry.ts";
+export type { SaveOutcome, SecureData, SecureStore, StoreLock } from "./lib/store/store.ts";
+export type {
+  OpenStoreOptions,
+  RegisterStoreOptions,
+  StoreFactory,
+  StoreScheme,
+} from "./lib/store/registry.ts";
 export type { Account, AccountService, Profile, Subscription } from "./lib/endpoints/account.ts";
 export type { DeviceConnection, RegisteredDevice, SyncList } from "./lib/endpoints/registered_device.ts";
 export type { Resource, ResourceConnection, ResourcesOptions } from "./lib/endpoints/resource.ts";
@@ -96,4 +105,8 @@ export type { PlexTvDevice } from "./lib/endpoints/plex_tv_device.ts";
 export type { Home, HomeUser, SwitchHomeUserOptions } from "./lib/endpoints/home_user.ts";
 export type { SharedServer, SharedUser } from "./lib/endpoints/shared_user.ts";
 export type { Invite, InviteServer, InvitesOptions } from "./lib/endpoints/invite.ts";
+export type { Friend } from "./lib/endpoints/friend.ts";
+export type { ServerShare, ShareSection } from "./lib/endpoints/server_share.ts";
+export type { GeoLocation } from "./lib/endpoints/geoip.ts";
+export type { WatchlistItem, WatchlistOptions } from "./lib/endpoints/watchlist.ts";
 export type { ConnectOptions, ServerConnection } from "./lib/servers/connect.ts";

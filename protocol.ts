@@ -85,6 +85,28 @@ export {
   removeDeviceRequest,
   signOutRequest,
 } from "./lib/endpoints/upkeep.ts";
+export { linkPinRequest, processLinkPinResponse } from "./lib/endpoints/pin_link.ts";
+export {
+  friendsRequest,
+  parseFriends,
+  processFriendsResponse,
+  processRemoveFriendResponse,
+  removeFriendRequest,
+} from "./lib/endpoints/friend.ts";
+export {
+  parseSharedServers,
+  processSharedServersResponse,
+  sharedServersRequest,
+} from "./lib/endpoints/server_share.ts";
+export {
+  parseWebhooks,
+  processSetWebhooksResponse,
+  processWebhooksResponse,
+  setWebhooksRequest,
+  webhooksRequest,
+} from "./lib/endpoints/webhook.ts";
+export { geoipRequest, parseGeoLocation, processGeoipResponse } from "./lib/endpoints/geoip.ts";
+export { parseWatchlist, processWatchlistResponse, watchlistRequest } from "./lib/endpoints/watchlist.ts";
 export { rankConnections } from "./lib/servers/connect.ts";
 export { probe } from "./lib/servers/probe.ts";
 
@@ -99,3 +121,4 @@ export type {
 export type { PinContext } from "./lib/flows/pin.ts";
 export type { JwtContext } from "./lib/flows/jwt.ts";
 export type { ProbeOptions, ProbeResult } from "./lib/servers/probe.ts";
+export type { WatchlistPage } from "./lib/endpoints/watchlist.ts";

@@ -6,12 +6,16 @@
  * @module
  */
 import type { Account } from "./endpoints/account.ts";
+import type { Friend } from "./endpoints/friend.ts";
+import type { GeoLocation } from "./endpoints/geoip.ts";
 import type { Home, HomeUser, SwitchHomeUserOptions } from "./endpoints/home_user.ts";
 import type { Invite, InvitesOptions } from "./endpoints/invite.ts";
 import type { PlexTvDevice } from "./endpoints/plex_tv_device.ts";
 import type { RegisteredDevice } from "./endpoints/registered_device.ts";
 import type { Resource, ResourcesOptions } from "./endpoints/resource.ts";
+import type { ServerShare } from "./endpoints/server_share.ts";
 import type { SharedUser } from "./endpoints/shared_user.ts";
+import type { WatchlistItem, WatchlistOptions } from "./endpoints/watchlist.ts";
 import type { CallOptions, RequestContext } from "./http/types.ts";
 import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
 import type { Token } from "./token.ts";
@@ -369,5 +373,206 @@ export class Client {
       const { invitesRequest, processInvitesResponse } = await import("./endpoints/invite.ts");
       return processInvitesResponse(await invitesRequest(context, token, options));
     });
+  }
+
+  /**
+   * Approves a PIN that another device shows, as this account
+   * (`PUT {url}/api/v2/pins/link`, form `code`, with `X-Plex-Product: Plex SSO`
+   * as python-plexapi sends it): what the user would do at plex.tv/link. The
+   * other device gets its token on its next poll, signed in to this account.
+   *
+   * @param code The PIN code the other device shows, e.g. `7RQZ`.
+   * @param options Call options.
+   * @returns Nothing, once plex.tv accepted it.
+   * @throws {PlexError} `invalid_argument` for a malformed code (checked before anything is sent),
+   *   `pin_expired` for an unknown or expired code (plex.tv code 1020), `not_found` for a 404
+   *   without that code, `unauthorized`, ...
+   *
+   * @example
+   * ```ts ignore
+   * await client.linkPin("7RQZ"); // the headless server that showed 7RQZ is now signed in
+   * ```
+   */
+  async linkPin(code: string, options: CallOptions = {}): Promise<void> {
+    const endpoint = await import("./endpoints/pin_link.ts");
+    endpoint.pinCode(code);
+    return this.#call(options, async (context, token) => {
+      endpoint.processLinkPinResponse(await endpoint.linkPinRequest(context, token, code, options));
+    });
+  }
+
+  /**
+   * The account's friends (`GET {url}/api/v2/friends`).
+   *
+   * @param options Call options.
+   * @returns The friends.
+   *
+   * @example
+   * ```ts ignore
+   * for (const friend of await client.friends()) console.log(friend.title, friend.status);
+   * ```
+   */
+  friends(options: CallOptions = {}): Promise<Friend[]> {
+    return this.#call(options, async (context, token) => {
+      const { friendsRequest, processFriendsResponse } = await import("./endpoints/friend.ts");
+      return processFriendsResponse(await friendsRequest(context, token, options));
+    });
+  }
+
+  /**
+   * Ends a friendship and the shares with that friend
+   * (`DELETE {url}/api/v2/sharings/{id}`, as python-plexapi's `removeFriend`).
+   *
+   * @param friend The friend, or its account id.
+   * @param options Call options.
+   * @returns Nothing.
+   * @throws {PlexError} `invalid_argument` when the id is not a positive integer (checked before
+   *   anything is sent), `not_found` for someone who is not a friend, ...
+   *
+   * @example
+   * ```ts ignore
+   * const [stale] = (await client.friends()).filter((f) => f.status !== "accepted");
+   * if (stale) await client.removeFriend(stale);
+   * ```
+   */
+  async removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
+    const endpoint = await import("./endpoints/friend.ts");
+    const id = endpoint.friendId(friend);
+    return this.#call(options, async (context, token) => {
+      endpoint.processRemoveFriendResponse(await endpoint.removeFriendRequest(context, token, id, options));
+    });
+  }
+
+  /**
+   * Who has which libraries of one of the account's servers
+   * (`GET {url}/api/servers/{machineIdentifier}/shared_servers`, XML).
+   *
+   * @param machineIdentifier The server's machine identifier (a server resource's `clientIdentifier`).
+   * @param options Call options.
+   * @returns One share per user, with its sections and the user's token for the server.
+   * @throws {PlexError} `invalid_argument` for a malformed identifier (checked before anything is
+   *   sent), `not_found` for a server the account does not own, ...
+   *
+   * @example
+   * ```ts ignore
+   * const [server] = (await client.servers()).filter((s) => s.owned);
+   * for (const share of await client.sharedServers(server!.clientIdentifier)) console.log(share.username);
+   * ```
+   */
+  async sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
+    const endpoint = await import("./endpoints/server_share.ts");
+    endpoint.machineId(machineIdentifier);
+    return this.#call(options, async (context, token) =>
+      endpoint.processSharedServersResponse(
+        await endpoint.sharedServersRequest(context, token, machineIdentifier, options),
+      ));
+  }
+
+  /**
+   * The URLs plex.tv calls on the account's events (`GET {url}/api/v2/user/webhooks`).
+   * Webhooks need Plex Pass.
+   *
+   * @param options Call options.
+   * @returns The webhook URLs.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.webhooks());
+   * ```
+   */
+  webhooks(options: CallOptions = {}): Promise<string[]> {
+    return this.#call(options, async (context, token) => {
+      const { processWebhooksResponse, webhooksRequest } = await import("./endpoints/webhook.ts");
+      return processWebhooksResponse(await webhooksRequest(context, token, options));
+    });
+  }
+
+  /**
+   * Adds a webhook: reads the list, then sets it with `url` at the end
+   * (`POST {url}/api/v2/user/webhooks`). A URL that is already there (compared
+   * as URLs) leaves the list as it is, and nothing is written.
+   *
+   * @param url An `http:` or `https:` URL; it is added in its normal form (`new URL(url).href`).
+   * @param options Call options.
+   * @returns The webhooks afterwards.
+   * @throws {PlexError} `invalid_argument` for a URL that is not http(s) (checked before anything is sent), ...
+   *
+   * @example
+   * ```ts ignore
+   * const hooks = await client.addWebhook("https://hooks.example.com/plex");
+   * ```
+   */
+  async addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
+    const endpoint = await import("./endpoints/webhook.ts");
+    const wanted = endpoint.webhookUrl(url);
+    return this.#call(
+      options,
+      (context, token) =>
+        endpoint.changeWebhooks(context, token, (urls) => endpoint.withWebhook(urls, wanted), options),
+    );
+  }
+
+  /**
+   * Removes a webhook: reads the list, then sets it without `url` (compared as URLs).
+   *
+   * @param url The webhook to remove.
+   * @param options Call options.
+   * @returns The webhooks afterwards.
+   * @throws {PlexError} `not_found` when the account has no such webhook (nothing is written), ...
+   *
+   * @example
+   * ```ts ignore
+   * await client.removeWebhook("https://hooks.example.com/plex");
+   * ```
+   */
+  removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
+    return this.#call(options, async (context, token) => {
+      const endpoint = await import("./endpoints/webhook.ts");
+      return endpoint.changeWebhooks(context, token, (urls) => endpoint.withoutWebhook(urls, url), options);
+    });
+  }
+
+  /**
+   * Where plex.tv places an IP address, or this machine's public address
+   * without one (`GET {url}/api/v2/geoip?ip_address=IP`).
+   *
+   * @param ip A dotted IPv4 or an IPv6 address.
+   * @param options Call options.
+   * @returns The location, as far as plex.tv knows it.
+   * @throws {PlexError} `invalid_argument` for a malformed address (checked before anything is sent), ...
+   *
+   * @example
+   * ```ts ignore
+   * const { country, city } = await client.geoip("203.0.113.7");
+   * ```
+   */
+  async geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
+    const endpoint = await import("./endpoints/geoip.ts");
+    if (ip !== undefined) endpoint.ipAddress(ip);
+    return this.#call(
+      options,
+      async (context, token) =>
+        endpoint.processGeoipResponse(await endpoint.geoipRequest(context, token, ip, options)),
+    );
+  }
+
+  /**
+   * The account's watchlist from the discover host
+   * (`GET {discoverUrl}/library/sections/watchlist/all`), every page of it.
+   *
+   * @param options `filter` (`all`, `available`, `released`), `sort` (e.g. `watchlistedAt:desc`), call options.
+   * @returns The movies and shows.
+   * @throws {PlexError} `invalid_argument` for an unknown filter or a malformed sort (checked before
+   *   anything is sent), ...
+   *
+   * @example
+   * ```ts ignore
+   * for (const item of await client.watchlist({ sort: "watchlistedAt:desc" })) console.log(item.title, item.year);
+   * ```
+   */
+  async watchlist(options: WatchlistOptions = {}): Promise<WatchlistItem[]> {
+    const endpoint = await import("./endpoints/watchlist.ts");
+    endpoint.checkWatchlistOptions(options);
+    return this.#call(options, (context, token) => endpoint.readWatchlist(context, token, options));
   }
 }

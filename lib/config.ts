@@ -18,8 +18,10 @@ import type {
   ValidatePinResult,
 } from "./flows/pin.ts";
 import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
+import { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
+import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
@@ -41,14 +43,20 @@ export const ALL_SCOPES: readonly string[] = [
   "joinedAt",
 ];
 
+/** The discover host's default base URL (the watchlist). */
+const DISCOVER_URL = "https://discover.provider.plex.tv";
+
 interface ConfigFields {
   url: string;
   v2Url: string;
+  /** Default `https://discover.provider.plex.tv`. */
+  discoverUrl?: string;
   authAppUrl: string;
   clientId: string;
   device: Device;
   scopes: readonly string[];
   http: HttpSettings;
+  keySet?: PlexKeySet;
 }
 
 /**
@@ -71,6 +79,8 @@ export class Config implements RequestContext {
   readonly url: string;
   /** Base URL of the v2 auth host. Default `https://clients.plex.tv`. */
   readonly v2Url: string;
+  /** Base URL of the discover host, which serves the watchlist. Default `https://discover.provider.plex.tv`. */
+  readonly discoverUrl: string;
   /** The Plex auth app, where strong PINs are approved. Default `https://app.plex.tv/auth`. */
   readonly authAppUrl: string;
   /** The client identifier: stable per installation. Empty in `defaultConfig()`. */
@@ -79,8 +89,16 @@ export class Config implements RequestContext {
   readonly device: Device;
   /** Scopes asked for in device JWTs. */
   readonly scopes: readonly string[];
-  /** HTTP settings: fetch, timeout, retries, retry budget (shared with every `with*` copy), size cap, logger. */
+  /**
+   * HTTP settings: fetch, timeout, retries, size cap, logger, and the retry budget and plex.tv clock
+   * estimate that every `with*` copy shares.
+   */
   readonly http: HttpSettings;
+  /**
+   * Where plex.tv's signing keys are cached for {@linkcode Config.verifyPlexToken}: one per Config,
+   * shared by its `with*` copies, except copies with other hosts (`withUrls`), which get their own.
+   */
+  readonly keySet: PlexKeySet;
 
   /**
    * Creates a Config; prefer {@linkcode defaultConfig} and the `with*` methods.
@@ -88,7 +106,8 @@ export class Config implements RequestContext {
    * @param fields All fields.
    */
   constructor(fields: ConfigFields) {
-    for (const base of [fields.url, fields.v2Url]) {
+    const discoverUrl = fields.discoverUrl ?? DISCOVER_URL;
+    for (const base of [fields.url, fields.v2Url, discoverUrl]) {
       if (!isAllowedBaseUrl(base)) {
         throw new PlexError(
           "insecure_url",
@@ -98,27 +117,38 @@ export class Config implements RequestContext {
     }
     this.url = fields.url.replace(/\/+$/, "");
     this.v2Url = fields.v2Url.replace(/\/+$/, "");
+    this.discoverUrl = discoverUrl.replace(/\/+$/, "");
     this.authAppUrl = fields.authAppUrl;
     this.clientId = fields.clientId;
     this.device = Object.freeze({ ...fields.device });
     this.scopes = Object.freeze([...fields.scopes]);
-    this.http = Object.freeze({ ...fields.http, retryBudget: fields.http.retryBudget ?? new RetryBudget() });
+    this.http = Object.freeze({
+      ...fields.http,
+      retryBudget: fields.http.retryBudget ?? new RetryBudget(),
+      plexClock: fields.http.plexClock ?? new PlexClock(),
+    });
+    this.keySet = fields.keySet ?? new PlexKeySet();
     Object.freeze(this);
   }
 
   #with(changes: Partial<ConfigFields>): Config {
-    return new Config({ ...this.#fields(), ...changes });
+    const fields = { ...this.#fields(), ...changes };
+    // Other hosts publish other keys.
+    if (fields.v2Url !== this.v2Url) fields.keySet = undefined;
+    return new Config(fields);
   }
 
   #fields(): ConfigFields {
     return {
       url: this.url,
       v2Url: this.v2Url,
+      discoverUrl: this.discoverUrl,
       authAppUrl: this.authAppUrl,
       clientId: this.clientId,
       device: this.device,
       scopes: this.scopes,
       http: this.http,
+      keySet: this.keySet,
     };
   }
 
@@ -195,6 +225,29 @@ export class Config implements RequestContext {
    */
   withUrls(url: string, v2Url: string = url): Config {
     return this.#with({ url, v2Url });
+  }
+
+  /**
+   * Returns a copy using another discover host (where the watchlist is), e.g.
+   * the emulator. `http:` is accepted only for loopback hosts. {@linkcode Config.withUrls}
+   * leaves it alone: point it at the emulator too, or the watchlist goes to
+   * plex.tv's discover host.
+   *
+   * @param discoverUrl The discover host's base URL.
+   * @returns The new Config.
+   * @throws {PlexError} `insecure_url` for `http:` on a host other than loopback.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "./config.ts";
+   * assert.equal(defaultConfig().discoverUrl, "https://discover.provider.plex.tv");
+   * assert.equal(defaultConfig().withDiscoverUrl("http://127.0.0.1:8080/").discoverUrl, "http://127.0.0.1:8080");
+   * assert.throws(() => defaultConfig().withDiscoverUrl("http://discover.example"), { code: "insecure_url" });
+   * ```
+   */
+  withDiscoverUrl(discoverUrl: string): Config {
+    return this.#with({ discoverUrl });
   }
 
   /**
@@ -451,11 +504,13 @@ export class Config implements RequestContext {
   }
 
   /**
-   * Verifies a Plex JWT's signature and claims.
+   * Verifies a Plex JWT's signature (jose, EdDSA, plex.tv's keys from {@linkcode Config.keySet}) and
+   * claims; unusable options are refused and every token that does not verify is refused.
    *
    * @param token The Plex JWT.
-   * @param options Expected `thumbprint`, clock tolerance, `signal`.
+   * @param options Expected `thumbprint` and `audience`, `clockToleranceSeconds`, `now`, `keys`, `keySet`, `signal`.
    * @returns The verified claims.
+   * @throws {PlexError} `invalid_argument`, `invalid_token`, `expired_token`, `aborted`.
    *
    * @example
    * ```ts ignore
@@ -507,6 +562,7 @@ export function defaultConfig(): Config {
   return new Config({
     url: "https://plex.tv",
     v2Url: "https://clients.plex.tv",
+    discoverUrl: DISCOVER_URL,
     authAppUrl: "https://app.plex.tv/auth",
     clientId: "",
     device: { product: "plextv", version: VERSION, provides: "controller" },

@@ -1,10 +1,12 @@
 /**
  * Ed25519 device keys: generation, JWK import and export, and the RFC 7638
- * thumbprint used as the key id. Web Crypto only.
+ * thumbprint used as the key id, all through jose (Web Crypto underneath).
+ * Each function loads its jose module when first called: this module is on
+ * every app's main path (`mod.ts`), and an app that signs in without device
+ * keys does not ship jose's key code.
  *
  * @module
  */
-import { encodeBase64Url } from "./parse/base64url.ts";
 import { PlexError } from "./errors.ts";
 
 /**
@@ -66,9 +68,11 @@ export interface DeviceKey {
  * ```
  */
 export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): Promise<string> {
-  const canonical = `{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}"}`;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
-  return encodeBase64Url(new Uint8Array(digest));
+  if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string" || jwk.x === "") {
+    throw new PlexError("invalid_argument", "A thumbprint is taken of an Ed25519 public JWK (kty OKP, x)");
+  }
+  const { calculateJwkThumbprint } = await import("jose/jwk/thumbprint");
+  return await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "sha256");
 }
 
 /**
@@ -85,11 +89,9 @@ export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): 
  * ```
  */
 export async function generateDeviceKey(): Promise<DeviceKey> {
-  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
-    "sign",
-    "verify",
-  ]) as CryptoKeyPair;
-  return deviceKeyFromPrivate(pair.privateKey);
+  const { generateKeyPair } = await import("jose/key/generate/keypair");
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  return deviceKeyFromPrivate(privateKey);
 }
 
 /**
@@ -107,7 +109,7 @@ export async function generateDeviceKey(): Promise<DeviceKey> {
  * ```
  */
 export async function deviceKeyFromPrivate(privateKey: CryptoKey): Promise<DeviceKey> {
-  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  const jwk = await exportKey(privateKey);
   if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
     throw new PlexError("invalid_argument", "The private key is not an Ed25519 key");
   }
@@ -135,8 +137,27 @@ export async function deviceKeyFromPrivate(privateKey: CryptoKey): Promise<Devic
  * ```
  */
 export async function exportPrivateJwk(privateKey: CryptoKey): Promise<JsonWebKey> {
-  const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+  const jwk = await exportKey(privateKey);
+  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string") {
+    throw new PlexError("invalid_argument", "The key is not an Ed25519 private key");
+  }
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d };
+}
+
+/** A key as a JWK; a key that cannot be exported is an `invalid_argument`. */
+async function exportKey(key: CryptoKey): Promise<JsonWebKey> {
+  const { exportJWK } = await import("jose/key/export");
+  try {
+    return await exportJWK(key);
+  } catch (cause) {
+    throw new PlexError(
+      "invalid_argument",
+      "The key cannot be exported (it must be an extractable CryptoKey)",
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /**
@@ -158,14 +179,11 @@ export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
   if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string" || typeof jwk.x !== "string") {
     throw new PlexError("invalid_argument", "The private key must be an Ed25519 JWK with x and d");
   }
+  const { importJWK } = await import("jose/key/import");
   try {
-    return await crypto.subtle.importKey(
-      "jwk",
-      { kty: "OKP", crv: "Ed25519", x: jwk.x, d: jwk.d },
-      { name: "Ed25519" },
-      true,
-      ["sign"],
-    );
+    return await importJWK({ kty: "OKP", crv: "Ed25519", x: jwk.x, d: jwk.d }, "EdDSA", {
+      extractable: true,
+    }) as CryptoKey;
   } catch (cause) {
     throw new PlexError("invalid_argument", "The private key could not be imported", { cause });
   }
@@ -190,16 +208,11 @@ export async function importPublicJwk(jwk: PublicJwk): Promise<CryptoKey> {
   if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
     throw new PlexError("invalid_argument", "The public key must be an Ed25519 JWK");
   }
+  const { importJWK } = await import("jose/key/import");
   try {
-    return await crypto.subtle.importKey(
-      "jwk",
-      { kty: "OKP", crv: "Ed25519", x: jwk.x },
-      { name: "Ed25519" },
-      true,
-      [
-        "verify",
-      ],
-    );
+    return await importJWK({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "EdDSA", {
+      extractable: true,
+    }) as CryptoKey;
   } catch (cause) {
     throw new PlexError("invalid_argument", "The public key could not be imported", { cause });
   }

@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import { decodeJwt } from "jose/jwt/decode";
 import { PlexError } from "./errors.ts";
-import { decodeJwt } from "./jws.ts";
 
 /**
  * The claims of a Plex JWT that plextv reads (others are kept).
@@ -121,7 +122,9 @@ export class Token {
   get claims(): PlexJwtClaims | undefined {
     if (this.#claims === undefined) {
       try {
-        this.#claims = decodeJwt(this.#value).payload as PlexJwtClaims;
+        // A JWT is a compact JWS whose header and claims are JSON objects (jose checks both).
+        decodeProtectedHeader(this.#value);
+        this.#claims = decodeJwt<PlexJwtClaims>(this.#value);
       } catch {
         this.#claims = null;
       }

@@ -6,16 +6,22 @@
  *
  * @module
  */
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /**
- * Reads a whole file, or answers `undefined` when it does not exist.
+ * Reads a whole regular file, or answers `undefined` when it does not exist.
+ * Anything else at `path` (a FIFO, a device such as `/dev/zero`, a folder, a
+ * socket; a symbolic link is followed) answers `"not_a_file"` without being
+ * read: the file is opened without blocking (a FIFO without a writer would
+ * otherwise block the open forever) and checked again once open, and at most
+ * `maxBytes + 1` bytes are ever read, however large it is or grows.
  *
  * @param path The file.
  * @param maxBytes Refuse files larger than this (answers `"too_large"`).
- * @returns The bytes, `undefined` when missing, `"too_large"` when over `maxBytes`.
- * @throws The file system's error (`EACCES`, `EISDIR`, ...).
+ * @returns The bytes, `undefined` when missing, `"too_large"` when over `maxBytes`, `"not_a_file"`.
+ * @throws The file system's error (`EACCES`, ...).
  *
  * @example
  * ```ts
@@ -27,23 +33,47 @@ import { basename, dirname, join } from "node:path";
 export async function readFileIfExists(
   path: string,
   maxBytes: number,
-): Promise<Uint8Array<ArrayBuffer> | undefined | "too_large"> {
-  let handle;
+): Promise<Uint8Array<ArrayBuffer> | undefined | "too_large" | "not_a_file"> {
   try {
-    handle = await open(path, "r");
+    if (!(await stat(path)).isFile()) return "not_a_file";
   } catch (err) {
     if ((err as { code?: string }).code === "ENOENT") return undefined;
     throw err;
   }
+  let handle;
   try {
-    const { size } = await handle.stat();
-    if (size > maxBytes) return "too_large";
-    const bytes = new Uint8Array(await handle.readFile());
-    return bytes.length > maxBytes ? "too_large" : bytes;
+    handle = await open(path, _READ_NONBLOCKING);
+  } catch (err) {
+    // Replaced or removed since the check.
+    if ((err as { code?: string }).code === "ENOENT") return undefined;
+    throw err;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return "not_a_file";
+    if (info.size > maxBytes) return "too_large";
+    // Room for the stated size and one byte more: a file that grew since is seen to be larger.
+    let bytes = new Uint8Array(info.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === bytes.length) {
+        if (length > maxBytes) return "too_large";
+        const grown = new Uint8Array(Math.min(maxBytes + 1, bytes.length * 2));
+        grown.set(bytes);
+        bytes = grown;
+      }
+      const { bytesRead } = await handle.read(bytes, length, bytes.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return length > maxBytes ? "too_large" : bytes.slice(0, length);
   } finally {
     await handle.close();
   }
 }
+
+/** Read-only, and without blocking where the system has the flag (it does not change reads of regular files). */
+const _READ_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /**
  * Replaces a file atomically: writes a temporary file in the same folder

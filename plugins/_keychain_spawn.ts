@@ -33,7 +33,10 @@ export interface SpawnRequest {
   args: readonly string[];
   /** Written to the program's standard input, which is then closed. Secrets travel here. */
   stdin: string;
-  /** The child's complete environment, or `undefined` to inherit this process's. */
+  /**
+   * The child's complete environment (the keychain store always sets one, reduced to what the tools
+   * need), or `undefined` to inherit this process's.
+   */
   env?: Record<string, string>;
   /** Aborted when the call times out: the spawner stops the child. */
   signal: AbortSignal;

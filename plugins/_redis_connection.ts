@@ -3,9 +3,14 @@
  * command times, no silent offline queue, and errors translated to typed
  * {@linkcode PlexError}s that never carry the password or command arguments.
  *
+ * ioredis is an optional peer dependency of the npm package: it is imported
+ * on the first connection, so the Redis plugin (and the CLI that offers it)
+ * loads without it, and a missing ioredis is a `store_unavailable` error that
+ * says what to install.
+ *
  * @module
  */
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { redactSecrets } from "../lib/redact.ts";
@@ -122,6 +127,7 @@ export class RedisConnection {
   async #open(what: string): Promise<Redis> {
     const address = this.#address;
     const connectTimeoutMs = this.#options.connectTimeoutMs ?? 2_000;
+    const Redis = await loadRedisClass();
     const client = new Redis({
       host: address.host,
       port: address.port,
@@ -207,5 +213,26 @@ export class RedisConnection {
       cause,
       hint: "Check that the key holds a plextv record (another program may use the same key)",
     });
+  }
+}
+
+/**
+ * The ioredis client class, imported when the first connection opens.
+ *
+ * @returns The class.
+ * @throws {PlexError} `store_unavailable` when ioredis is not installed (or cannot be loaded).
+ */
+async function loadRedisClass(): Promise<typeof Redis> {
+  try {
+    return (await import("ioredis")).Redis;
+  } catch (cause) {
+    throw new PlexError(
+      "store_unavailable",
+      "The Redis store needs the ioredis package, which could not be loaded",
+      {
+        cause,
+        hint: "Install it beside plextv: npm install ioredis (bun add ioredis, deno add npm:ioredis)",
+      },
+    );
   }
 }

@@ -120,12 +120,15 @@ export class VaultKeyring {
 
 /**
  * Seals `plain` in the vault format: header, then AES-256-GCM ciphertext and
- * tag, with the whole header as additional data and a fresh random nonce.
+ * tag, with the whole header (then `context`, when given) as additional data
+ * and a fresh random nonce.
  *
  * @param plain The bytes to seal.
  * @param keys The keys of `salt` and `iterations`.
  * @param salt The salt written in the header.
  * @param iterations The PBKDF2 iterations written in the header.
+ * @param context Bytes bound to the ciphertext but not stored with it (where the data belongs, such
+ *   as a Redis key name): opening needs the same bytes.
  * @returns The sealed bytes.
  *
  * @example
@@ -144,6 +147,7 @@ export async function sealVault(
   keys: VaultKeys,
   salt: Uint8Array<ArrayBuffer>,
   iterations: number,
+  context: Uint8Array = new Uint8Array(0),
 ): Promise<Uint8Array<ArrayBuffer>> {
   const nonce = crypto.getRandomValues(new Uint8Array(NONCE_LENGTH));
   const header = await encodeHeader({
@@ -155,15 +159,12 @@ export async function sealVault(
   });
   const sealed = new Uint8Array(
     await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv: nonce, additionalData: header, tagLength: TAG_LENGTH * 8 },
+      { name: "AES-GCM", iv: nonce, additionalData: _concat(header, context), tagLength: TAG_LENGTH * 8 },
       keys.key,
       plain,
     ),
   );
-  const out = new Uint8Array(header.length + sealed.length);
-  out.set(header);
-  out.set(sealed, header.length);
-  return out;
+  return _concat(header, sealed);
 }
 
 /**
@@ -190,6 +191,7 @@ export type OpenedVault =
  *
  * @param bytes The sealed bytes.
  * @param keyring The passphrase's keyring.
+ * @param context The bytes the data was sealed with (see {@linkcode sealVault}); others fail `integrity`.
  * @returns The header and plaintext, or the failure.
  *
  * @example
@@ -200,7 +202,11 @@ export type OpenedVault =
  * assert.ok(!opened.ok && opened.failure === "format");
  * ```
  */
-export async function openVault(bytes: Uint8Array<ArrayBuffer>, keyring: VaultKeyring): Promise<OpenedVault> {
+export async function openVault(
+  bytes: Uint8Array<ArrayBuffer>,
+  keyring: VaultKeyring,
+  context: Uint8Array = new Uint8Array(0),
+): Promise<OpenedVault> {
   const parsed = await parseVault(bytes);
   if (!parsed.ok) return { ok: false, failure: "format", problem: parsed.problem, hint: parsed.hint };
   const { header, headerBytes, sealed } = parsed;
@@ -208,7 +214,12 @@ export async function openVault(bytes: Uint8Array<ArrayBuffer>, keyring: VaultKe
   if (!bytesEqual(keys.keyCheck, header.keyCheck)) return { ok: false, failure: "passphrase" };
   try {
     const plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: header.nonce, additionalData: headerBytes, tagLength: TAG_LENGTH * 8 },
+      {
+        name: "AES-GCM",
+        iv: header.nonce,
+        additionalData: _concat(headerBytes, context),
+        tagLength: TAG_LENGTH * 8,
+      },
       keys.key,
       sealed,
     );
@@ -216,4 +227,11 @@ export async function openVault(bytes: Uint8Array<ArrayBuffer>, keyring: VaultKe
   } catch {
     return { ok: false, failure: "integrity" };
   }
+}
+
+function _concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

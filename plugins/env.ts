@@ -1,7 +1,8 @@
 /**
  * The env store: read-only secure data from environment variables, for
- * containers and CI. Importing this module registers the `env:` store URI
- * (`env:` reads `PLEXTV_*`, `env:MYAPP_` reads `MYAPP_*`).
+ * containers and CI. {@linkcode envScheme} opens `env:` store URIs in a
+ * `StoreRegistry` (`env:` reads `PLEXTV_*`, `env:MYAPP_` reads `MYAPP_*`);
+ * importing this module registers nothing.
  *
  * Variables (with the default prefix; empty ones count as unset):
  * - `PLEXTV_CLIENT_ID`: the client identifier (required when any other is set)

@@ -17,6 +17,9 @@
  * - The secret (the data as JSON, UTF-8, base64-encoded) reaches the tools on
  *   standard input only, never in a process's arguments; errors never show it
  *   and tool output is shown only after redaction.
+ * - The tools run with a reduced environment ({@linkcode keychainToolEnvironment}):
+ *   what they need (`PATH`, `HOME`, the D-Bus session, `XDG_*`, Windows' system
+ *   folders), never `PLEX_PASSWORD`, `PLEX_TOKEN`, passphrases or other secrets.
  * - Every tool call has a timeout (30 s by default): a locked keychain may be
  *   waiting for the user, and a call that outlives it is stopped with a
  *   `timeout` error.
@@ -109,8 +112,9 @@ export interface KeychainStoreOptions {
   /** How long one tool call may take, in milliseconds (default 30,000). */
   timeoutMs?: number;
   /**
-   * Environment variables for the tools, over this process's environment
-   * (`undefined` removes one), e.g. `DBUS_SESSION_BUS_ADDRESS` for another session bus.
+   * Environment variables for the tools, over the reduced environment they get from this process
+   * (see {@linkcode keychainToolEnvironment}; `undefined` removes one), e.g.
+   * `DBUS_SESSION_BUS_ADDRESS` for another session bus.
    */
   env?: Record<string, string | undefined>;
 }
@@ -200,7 +204,7 @@ export function keychainStore<T = SecureData>(options: KeychainStoreOptions): Ke
   const backend: KeychainBackend = _BACKENDS[backendName]({ service, account, label }, {
     spawn: options.spawn ?? nodeSpawner(),
     timeoutMs,
-    env: options.env === undefined ? undefined : _environment(options.env),
+    env: keychainToolEnvironment(options.env),
   });
   const item = `${service}/${account}`;
   return {
@@ -270,12 +274,110 @@ function _name(value: unknown, what: string): string {
   return value;
 }
 
-function _environment(extra: Record<string, string | undefined>): Record<string, string> {
+/** What the keychain tools need from this process's environment: names, and prefixes ending in `_`. */
+const _TOOL_ENVIRONMENT = [
+  // Everywhere: where programs and the user's files are, the language.
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "LANG",
+  "LANGUAGE",
+  "LC_",
+  "TZ",
+  "TMPDIR",
+  // Linux and the BSDs: the D-Bus session bus of the Secret Service, and the display its unlock prompt uses.
+  "DBUS_SESSION_BUS_ADDRESS",
+  "XDG_",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
+  "XAUTHORITY",
+  "GNOME_KEYRING_CONTROL",
+  // Windows: where Windows and PowerShell are, the user's profile.
+  "SystemRoot",
+  "windir",
+  "SystemDrive",
+  "ComSpec",
+  "PATHEXT",
+  "TEMP",
+  "TMP",
+  "USERPROFILE",
+  "USERNAME",
+  "USERDOMAIN",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "ProgramData",
+  "ProgramFiles",
+  "ProgramFiles(x86)",
+  "ProgramW6432",
+  "CommonProgramFiles",
+  "CommonProgramFiles(x86)",
+  "CommonProgramW6432",
+  "PSModulePath",
+  "PROCESSOR_ARCHITECTURE",
+  "NUMBER_OF_PROCESSORS",
+  "OS",
+];
+
+/**
+ * The environment the keychain tools (`security`, `secret-tool`, PowerShell)
+ * run with: only what they need from this process's environment (`PATH`,
+ * `HOME`, `DBUS_SESSION_BUS_ADDRESS`, `XDG_*`, `LC_*`, Windows' system folders,
+ * ...), then `extra` (`undefined` removes a variable). Nothing else is passed
+ * on, so `PLEX_PASSWORD`, `PLEX_TOKEN`, the stores' passphrases and any other
+ * secret in this process's environment never reach a child process.
+ *
+ * @param extra Variables to set (or, `undefined`, remove) over the allowed ones.
+ * @returns The tools' complete environment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keychainToolEnvironment } from "./keychain.ts";
+ * const env = keychainToolEnvironment({ DBUS_SESSION_BUS_ADDRESS: "unix:path=/run/user/1000/bus" });
+ * assert.equal(env.DBUS_SESSION_BUS_ADDRESS, "unix:path=/run/user/1000/bus");
+ * assert.ok(!("PLEX_PASSWORD" in env) && !("PLEX_TOKEN" in env));
+ * ```
+ */
+export function keychainToolEnvironment(
+  extra: Record<string, string | undefined> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...process.env, ...extra })) {
-    if (value !== undefined) env[name] = value;
+  for (const [name, value] of _allowedVariables()) env[name] = value;
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = String(value);
   }
   return env;
+}
+
+function _allowedVariables(): [string, string][] {
+  const windows = process.platform === "win32";
+  const same = (a: string, b: string) => windows ? a.toUpperCase() === b.toUpperCase() : a === b;
+  const allowed = (name: string) =>
+    _TOOL_ENVIRONMENT.some((entry) =>
+      entry.endsWith("_") ? (windows ? name.toUpperCase() : name).startsWith(entry) : same(name, entry)
+    );
+  let names: string[];
+  try {
+    names = Object.keys(process.env);
+  } catch {
+    // Deno allowed to read some variables only: ask for each exact name.
+    names = _TOOL_ENVIRONMENT.filter((entry) => !entry.endsWith("_"));
+  }
+  const found: [string, string][] = [];
+  for (const name of names) {
+    if (!allowed(name)) continue;
+    try {
+      const value = process.env[name];
+      if (value !== undefined) found.push([name, value]);
+    } catch {
+      // Not readable here: left out.
+    }
+  }
+  return found;
 }
 
 /**

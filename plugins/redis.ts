@@ -2,22 +2,36 @@
  * The Redis store: one Plex identity shared by a fleet (replicas behind a
  * load balancer, workers of a job runner), with a refresh lock so that only
  * one replica asks plex.tv for a new JWT and the others read it from Redis.
- * Importing this module registers the `redis://` and `rediss://` (TLS) store
- * URIs; {@linkcode RedisStore} is the store itself. Client: ioredis.
+ * {@linkcode RedisStore} (or {@linkcode redisStore}) is the store itself;
+ * {@linkcode redisScheme} opens `redis://` and `rediss://` (TLS) URIs in a
+ * `StoreRegistry`. Importing this module registers nothing. Client: ioredis, an
+ * optional peer dependency of the npm package (`npm install ioredis` beside
+ * plextv), imported on the first connection.
  *
  * URI: `redis://[user:password@]host:port/db?key=NAME` (default port 6379,
  * database 0, key `plextv`). The password is a secret: it appears in no log,
  * error or printed object (they show `***@`).
  *
- * What is stored, under the key NAME (a hash):
- * - `data`: the {@linkcode SecureData} record sealed in the vault format
- *   (AES-256-GCM, key stretched from the passphrase with PBKDF2-HMAC-SHA256,
- *   600,000 iterations, the versioned header bound as additional data; see
- *   `vault.ts`), base64. Nothing secret leaves the process unencrypted. The key
- *   is derived once per store instance (per salt).
- * - `savedAt`: the record's ISO-8601 save time, in clear, for compare-and-set:
- *   a save never replaces a record saved later (a Lua script compares and
- *   writes atomically), so a slow replica cannot roll the fleet back.
+ * What is stored, under the key NAME (a hash), is one field, `data`: the
+ * {@linkcode SecureData} record in an envelope sealed in the vault format
+ * (AES-256-GCM, key stretched from the passphrase with PBKDF2-HMAC-SHA256,
+ * 600,000 iterations, the versioned header bound as additional data; see
+ * `vault.ts`), base64. Nothing is kept in clear beside it. The key is derived
+ * once per store instance (per salt). The envelope holds, authenticated with
+ * the record:
+ * - the key name NAME, as additional data: a record copied under another key does not open;
+ * - a version that every save raises by one, and a lineage (random, new when the key is
+ *   created): a store that has read version N refuses an older version of the same
+ *   lineage put back (`store_corrupt`), and repairs it on its next save;
+ * - `savedAt`, the record's save time (stamped with the Redis server's clock when the
+ *   record has none).
+ *
+ * A save replaces the stored record only when it is not newer (by `savedAt`), so a
+ * slow replica cannot roll the fleet back; a stored `savedAt` ahead of the Redis
+ * server's clock (by more than a minute: a replica whose clock runs ahead) does not
+ * count as newer, so it cannot freeze the record. The write is a compare-and-set on
+ * the ciphertext read (a Lua script), repeated when another replica saved in
+ * between. `save()` answers whether the record was saved ({@linkcode RedisSaveResult}).
  *
  * The lock `lock(name, ttlMs)` is the key `NAME:lock:<name>`, taken with
  * `SET key token NX PX ttl`, released only by its holder (a compare-and-delete
@@ -94,11 +108,46 @@ export interface RedisStoreOptions {
 /** The longest base64 text a sealed record can be. */
 const _MAX_STORED_LENGTH = Math.ceil((MAX_SEALED_LENGTH + 1024) / 3) * 4;
 
-const _SAVE_IF_NOT_OLDER = `
-local stored = redis.call('HGET', KEYS[1], 'savedAt')
-if stored and stored > ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'savedAt', ARGV[1], 'data', ARGV[2])
+/** Reads the record and the Redis server's clock in one step. */
+const _READ_WITH_TIME = `return {redis.call('HGET', KEYS[1], 'data'), redis.call('TIME')}`;
+
+/** Writes the record only when it is still the one read (`""`: none). */
+const _WRITE_IF_UNCHANGED = `
+local stored = redis.call('HGET', KEYS[1], 'data')
+if (stored or '') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'data', ARGV[2])
 return 1`;
+
+/** A stored savedAt this far ahead of the Redis server's clock comes from a clock running ahead. */
+const _FUTURE_TOLERANCE_MS = 60_000;
+/** Compare-and-set rounds before a save gives up to a stream of other replicas' saves. */
+const _MAX_SAVE_ROUNDS = 20;
+
+/**
+ * What {@linkcode RedisStore.save} did: saved (with the record's new version), or
+ * skipped because the stored record is newer, or because other replicas kept
+ * saving in between (after many rounds).
+ *
+ * @example
+ * ```ts
+ * import type { RedisSaveResult } from "./redis.ts";
+ * function describe(result: RedisSaveResult): string {
+ *   return result.saved ? `saved as version ${result.version}` : `skipped (${result.reason})`;
+ * }
+ * ```
+ */
+export type RedisSaveResult =
+  | { saved: true; version: number }
+  | { saved: false; reason: "newer_record"; storedSavedAt: string }
+  | { saved: false; reason: "contended" };
+
+/** The sealed envelope around a record. */
+interface _Envelope {
+  version: number;
+  lineage: string;
+  savedAt: string;
+  record: SecureData;
+}
 
 const _RELEASE_IF_OWNER = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -134,6 +183,8 @@ export class RedisStore implements SecureStore<SecureData> {
   readonly #connection: RedisConnection;
   readonly #keyring: VaultKeyring;
   readonly #logger?: Logger;
+  /** The newest version read or written, per lineage: an older one put back is a rollback. */
+  #seen?: { lineage: string; version: number };
 
   /**
    * Prepares the store; nothing is connected or derived until the first call.
@@ -161,61 +212,75 @@ export class RedisStore implements SecureStore<SecureData> {
    * Loads and decrypts the record.
    *
    * @returns The record, or `undefined` when the key does not exist.
-   * @throws {PlexError} `store_unavailable`, `access_denied`, `wrong_passphrase`, `store_corrupt`, `store_error`.
+   * @throws {PlexError} `store_unavailable`, `access_denied`, `wrong_passphrase`, `store_corrupt` (also
+   * for an older version of the record put back after this store read a newer one), `store_error`.
    */
   async load(): Promise<SecureData | undefined> {
-    const [, data] = await this.#read("load the record");
-    if (data === null) return undefined;
-    const plain = await this.#open(data, "load");
-    let record: unknown;
-    try {
-      record = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
-    } catch {
-      record = undefined;
+    const text = await this.#connection.run(
+      "load the record",
+      (redis) => redis.hget(this.#address.key, "data"),
+    );
+    if (text === null) return undefined;
+    const envelope = await this.#open(text, "load");
+    if (this.#rolledBack(envelope)) {
+      throw new PlexError(
+        "store_corrupt",
+        `The record in ${this.#where} is older than one this store read before: an old copy was put back`,
+        { hint: "Someone with write access to Redis replaced the record; the next save replaces it again" },
+      );
     }
-    if (typeof record !== "object" || record === null || Array.isArray(record)) {
-      throw new PlexError("store_corrupt", `The record in ${this.#where} is not a plextv record`, {
-        hint: "Clear the store and sign in again",
-      });
-    }
-    return record as SecureData;
+    this.#observe(envelope);
+    return envelope.record;
   }
 
   /**
-   * Encrypts and saves `data`, unless the stored record was saved later
-   * (compare-and-set on `savedAt`; a record without `savedAt` is stamped now).
-   * A stored record that this passphrase does not open is never replaced.
+   * Encrypts and saves `data`, unless the stored record is newer (its
+   * `savedAt` is later, and not ahead of the Redis server's clock). A record
+   * without `savedAt` is stamped with the Redis server's time. A stored record
+   * that this passphrase does not open is never replaced.
    *
    * @param data The record.
+   * @returns Whether it was saved, or why not.
    * @throws {PlexError} `wrong_passphrase` or `store_corrupt` (the stored record is left untouched),
    * `store_unavailable`, `access_denied`, `store_error`, `invalid_argument` for data that is not a record.
    */
-  async save(data: SecureData): Promise<void> {
+  async save(data: SecureData): Promise<RedisSaveResult> {
     if (typeof data !== "object" || data === null) {
       throw new PlexError("invalid_argument", "The Redis store saves plextv records (objects) only", {
         hint: "Call clear() to remove the stored record",
       });
     }
-    const savedAt = typeof data.savedAt === "string" && data.savedAt !== ""
-      ? data.savedAt
-      : new Date().toISOString();
-    const [storedAt, stored] = await this.#read("read the record before saving");
-    if (storedAt !== null && storedAt > savedAt) return this.#skipped(storedAt, savedAt);
-    if (stored !== null) await this.#open(stored, "save");
-    const plain = new TextEncoder().encode(JSON.stringify({ ...data, savedAt }));
-    const salt = this.#keyring.writeSalt();
-    const sealed = await sealVault(
-      plain,
-      await this.#keyring.keysFor(salt, MIN_ITERATIONS),
-      salt,
-      MIN_ITERATIONS,
-    );
-    const written = await this.#connection.run(
-      "save the record",
-      (redis) =>
-        redis.eval(_SAVE_IF_NOT_OLDER, 1, this.#address.key, savedAt, Buffer.from(sealed).toString("base64")),
-    );
-    if (written === 0) this.#skipped(undefined, savedAt);
+    for (let round = 0; round < _MAX_SAVE_ROUNDS; round++) {
+      const [text, redisNow] = await this.#readWithTime();
+      const stored = text === null ? undefined : await this.#open(text, "save");
+      const savedAt = _isoTime(data.savedAt) ?? new Date(redisNow).toISOString();
+      const rolledBack = stored !== undefined && this.#rolledBack(stored);
+      if (rolledBack) {
+        this.#logger?.warn(`The record in ${this.#where} was an old copy put back; replacing it`);
+      } else if (stored && _isNewer(stored.savedAt, savedAt, redisNow)) {
+        this.#logger?.info(
+          `Kept the newer record in ${this.#where} (saved ${stored.savedAt}) instead of one saved ${savedAt}`,
+        );
+        return { saved: false, reason: "newer_record", storedSavedAt: stored.savedAt };
+      }
+      const envelope: _Envelope = {
+        version: Math.max(stored?.version ?? 0, rolledBack ? this.#seen!.version : 0) + 1,
+        lineage: stored?.lineage ?? _randomHex(),
+        savedAt,
+        record: { ...data, savedAt },
+      };
+      const sealed = await this.#seal(envelope);
+      const written = await this.#connection.run(
+        "save the record",
+        (redis) => redis.eval(_WRITE_IF_UNCHANGED, 1, this.#address.key, text ?? "", sealed),
+      );
+      if (written === 1) {
+        this.#observe(envelope);
+        return { saved: true, version: envelope.version };
+      }
+    }
+    this.#logger?.warn(`Gave up saving to ${this.#where}: other replicas kept saving in between`);
+    return { saved: false, reason: "contended" };
   }
 
   /**
@@ -225,6 +290,7 @@ export class RedisStore implements SecureStore<SecureData> {
    */
   async clear(): Promise<void> {
     await this.#connection.run("clear the record", (redis) => redis.del(this.#address.key));
+    this.#seen = undefined;
   }
 
   /**
@@ -319,16 +385,30 @@ export class RedisStore implements SecureStore<SecureData> {
     );
   }
 
-  async #read(what: string): Promise<[string | null, string | null]> {
-    const [savedAt, data] = await this.#connection.run(
-      what,
-      (redis) => redis.hmget(this.#address.key, "savedAt", "data"),
+  /** The stored ciphertext (or `null`) and the Redis server's time in ms, read together. */
+  async #readWithTime(): Promise<[string | null, number]> {
+    const [text, [seconds, micros]] = await this.#connection.run(
+      "read the record before saving",
+      (redis) =>
+        redis.eval(_READ_WITH_TIME, 1, this.#address.key) as Promise<[string | null, [string, string]]>,
     );
-    return [savedAt ?? null, data ?? null];
+    return [text ?? null, Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)];
+  }
+
+  /** The additional data every record of this key is sealed with: its key name. */
+  get #context(): Uint8Array {
+    return new TextEncoder().encode(`plextv-redis/1\u0000${this.#address.key}`);
+  }
+
+  async #seal(envelope: _Envelope): Promise<string> {
+    const plain = new TextEncoder().encode(JSON.stringify(envelope));
+    const salt = this.#keyring.writeSalt();
+    const keys = await this.#keyring.keysFor(salt, MIN_ITERATIONS);
+    return Buffer.from(await sealVault(plain, keys, salt, MIN_ITERATIONS, this.#context)).toString("base64");
   }
 
   /** Decodes and opens a stored record; for a save, errors say the record was left untouched. */
-  async #open(text: string, purpose: "load" | "save"): Promise<ArrayBuffer> {
+  async #open(text: string, purpose: "load" | "save"): Promise<_Envelope> {
     const untouched = purpose === "save" ? "; it was left untouched" : "";
     const corrupt = (problem: string) =>
       new PlexError("store_corrupt", `The record in ${this.#where} ${problem}${untouched}`, {
@@ -338,7 +418,7 @@ export class RedisStore implements SecureStore<SecureData> {
       throw corrupt("is not a sealed plextv record");
     }
     const bytes = new Uint8Array(Buffer.from(text, "base64"));
-    const opened = await openVault(bytes, this.#keyring);
+    const opened = await openVault(bytes, this.#keyring, this.#context);
     if (!opened.ok) {
       if (opened.failure === "passphrase") {
         throw new PlexError(
@@ -351,19 +431,61 @@ export class RedisStore implements SecureStore<SecureData> {
           },
         );
       }
-      throw corrupt(opened.failure === "format" ? opened.problem : "failed its integrity check");
+      throw corrupt(
+        opened.failure === "format"
+          ? opened.problem
+          : "failed its integrity check (changed, stored under another key, or written by an older plextv)",
+      );
     }
     if (opened.header.iterations === MIN_ITERATIONS) this.#keyring.useSalt(opened.header.salt);
-    return opened.plain;
+    const envelope = _envelope(opened.plain);
+    if (!envelope) throw corrupt("is not a plextv record");
+    return envelope;
   }
 
-  #skipped(storedAt: string | undefined, savedAt: string): void {
-    this.#logger?.info(
-      `Kept the newer record in ${this.#where}${
-        storedAt ? ` (saved ${storedAt})` : ""
-      } instead of one saved ${savedAt}`,
-    );
+  #rolledBack(envelope: _Envelope): boolean {
+    return this.#seen !== undefined && envelope.lineage === this.#seen.lineage &&
+      envelope.version < this.#seen.version;
   }
+
+  #observe(envelope: _Envelope): void {
+    if (!this.#seen || envelope.lineage !== this.#seen.lineage || envelope.version > this.#seen.version) {
+      this.#seen = { lineage: envelope.lineage, version: envelope.version };
+    }
+  }
+}
+
+function _envelope(plain: ArrayBuffer): _Envelope | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+  } catch {
+    return undefined;
+  }
+  const { version, lineage, savedAt, record } = (doc ?? {}) as Partial<_Envelope>;
+  const isObject = typeof record === "object" && record !== null && !Array.isArray(record);
+  if (!Number.isSafeInteger(version) || version! < 1 || typeof lineage !== "string" || !isObject) {
+    return undefined;
+  }
+  if (_isoTime(savedAt) === undefined) return undefined;
+  return { version: version!, lineage, savedAt: savedAt!, record: record as SecureData };
+}
+
+/** `value` when it is a time `Date` can read, else `undefined`. */
+function _isoTime(value: unknown): string | undefined {
+  return typeof value === "string" && Number.isFinite(Date.parse(value)) ? value : undefined;
+}
+
+/** Whether the stored record is newer than the one being saved, on a clock not ahead of Redis's. */
+function _isNewer(storedAt: string, savedAt: string, redisNow: number): boolean {
+  const stored = Date.parse(storedAt);
+  return stored > Date.parse(savedAt) && stored <= redisNow + _FUTURE_TOLERANCE_MS;
+}
+
+function _randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno.customInspect")]) {
@@ -377,7 +499,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
 /**
  * The `redis://` and `rediss://` store factory: a {@linkcode RedisStore}
  * with the open options' `passphrase`, `env` and `logger` (and, when given,
- * `connectTimeoutMs`, `commandTimeoutMs`, `tls`). Registered when this module is imported.
+ * `connectTimeoutMs`, `commandTimeoutMs`, `tls`); {@linkcode redisScheme} opens URIs with it.
  *
  * @param uri The whole URI.
  * @param options The open options.

@@ -35,7 +35,10 @@
  *   `store_corrupt`, not `wrong_passphrase`. (The checksum is not a secret
  *   MAC: someone who rewrites the key check value and the checksum gets
  *   `wrong_passphrase`; the data stays protected by AES-GCM either way.)
- * - `store_error` / `access_denied`: the file system failed or refused.
+ * - `store_error` / `access_denied`: the file system failed or refused, or the
+ *   path is not a regular file (a device such as `/dev/zero`, a FIFO, a folder):
+ *   such a path is refused without being read, so it can neither hang a load
+ *   nor feed it endless data. Files are read up to 16 MiB.
  *
  * File format, version 1 (integers big-endian):
  *
@@ -44,7 +47,7 @@
  * | 8     | magic `PLXVAULT` |
  * | 1     | format version: 1 |
  * | 1 + n | KDF name length n, then the ASCII name `PBKDF2-HMAC-SHA256` |
- * | 1 + p | KDF parameter length p (4), then the PBKDF2 iterations as uint32 (600,000 to 100,000,000 accepted) |
+ * | 1 + p | KDF parameter length p (4), then the PBKDF2 iterations as uint32 (600,000 to 10,000,000 accepted) |
  * | 1 + s | salt length s (16 written, 16 to 64 accepted), then the salt |
  * | 1 + 12 | nonce length (12), then the AES-GCM nonce |
  * | 16    | key check value: HKDF-SHA256(stretched key, info `plextv-vault/1 key check`) |
@@ -115,8 +118,8 @@ export type Passphrase = string | (() => Promise<string>);
 export interface VaultOptions {
   /**
    * PBKDF2-HMAC-SHA256 iterations for files this vault writes: 600,000
-   * (default) to 100,000,000. Files with other counts still open; the next
-   * save rewrites them with this count.
+   * (default) to 10,000,000. Files with other counts in that range still
+   * open; the next save rewrites them with this count.
    */
   iterations?: number;
 }
@@ -300,6 +303,13 @@ export class Vault<T> implements SecureStore<T> {
     if (bytes === "too_large") {
       throw new PlexError("store_corrupt", `The file ${this.path} is too large to be a plextv vault`);
     }
+    if (bytes === "not_a_file") {
+      throw new PlexError(
+        "store_error",
+        `The vault ${this.path} is not a regular file (a folder, a device, a FIFO or a socket)`,
+        { hint: "Point the vault at a regular file, or at a path that does not exist yet" },
+      );
+    }
     return bytes;
   }
 
@@ -366,7 +376,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
 /**
  * The `vault:PATH` store factory: a {@linkcode Vault} of {@linkcode SecureData}
  * at PATH (a leading `~/` is the home folder), with `options.passphrase` and,
- * if given, `options.iterations`. Registered when this module is imported.
+ * if given, `options.iterations`; {@linkcode vaultScheme} opens URIs with it.
  *
  * @param rest The path after `vault:`.
  * @param options Needs `passphrase`.

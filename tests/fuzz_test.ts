@@ -18,7 +18,9 @@ import { processNonceResponse, processTokenResponse, processUploadResponse } fro
 import { processPinResponse } from "../lib/flows/pin.ts";
 import { processPlexKeysResponse } from "../lib/flows/verify.ts";
 import { checkOk, type PlexResponse, readJson } from "../lib/http/send.ts";
-import { decodeJwt } from "../lib/jws.ts";
+import { signJwt } from "./_helpers/jwt.ts";
+import { defaultConfig } from "../lib/config.ts";
+import { generateDeviceKey } from "../lib/keys.ts";
 import { parseRetryAfter } from "../lib/http/retry_after.ts";
 import { Token } from "../lib/token.ts";
 import { parseXml, type XmlElement } from "../lib/parse/xml.ts";
@@ -30,6 +32,13 @@ import { processPlexTvDevicesResponse } from "../lib/endpoints/plex_tv_device.ts
 import { processRegisteredDevicesResponse } from "../lib/endpoints/registered_device.ts";
 import { parseResourcesXml, processResourcesResponse } from "../lib/endpoints/resource.ts";
 import { processSharedUsersResponse } from "../lib/endpoints/shared_user.ts";
+import { processFriendsResponse } from "../lib/endpoints/friend.ts";
+import { ipAddress, processGeoipResponse } from "../lib/endpoints/geoip.ts";
+import { pinCode } from "../lib/endpoints/pin_link.ts";
+import { processSharedServersResponse } from "../lib/endpoints/server_share.ts";
+import { processWatchlistResponse } from "../lib/endpoints/watchlist.ts";
+import { processSetWebhooksResponse, processWebhooksResponse, webhookUrl } from "../lib/endpoints/webhook.ts";
+import { FRIENDS_JSON, SHARED_SERVERS_XML, watchlistJson, WEBHOOKS_XML } from "./_helpers/account_api.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { parseVault } from "../plugins/_vault_format.ts";
 import { Vault } from "../plugins/vault.ts";
@@ -206,7 +215,22 @@ const xmlAttr = fc.tuple(xmlName, fc.string({ maxLength: 10 })).map(([n, v]) =>
 const xmlNode: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.constantFrom("text", "&amp;", "&lt;", "&#65;", "&#x41;", "&unknown;", "<![CDATA[x<y]]>", "<!-- c -->"),
+    fc.constantFrom(
+      "text",
+      "&amp;",
+      "&lt;",
+      "&#65;",
+      "&#x41;",
+      "&unknown;",
+      "<![CDATA[x<y]]>",
+      "<!-- c -->",
+      // What XML forbids: `]]>` in text, `--` in a comment, NUL, a declaration after the start.
+      "]]>",
+      "<!-- a -- b -->",
+      "\u0000",
+      "\uD800",
+      '<?xml version="1.0"?>',
+    ),
     fc.tuple(xmlName, fc.array(xmlAttr, { maxLength: 3 }), fc.array(tie("node"), { maxLength: 3 })).map(
       ([name, attrs, children]) => `<${name}${attrs.join("")}>${children.join("")}</${name}>`,
     ),
@@ -323,6 +347,8 @@ describe("XML", () => {
         "<a>".repeat(50_000) + "</a>".repeat(50_000),
         `<a x="${"y".repeat(1_000_000)}"/>`,
         "<a>" + "&amp;".repeat(200_000) + "</a>",
+        "<a>" + "<b/>".repeat(2_100_000) + "</a>",
+        "<a>" + "<b/>".repeat(200_000) + "</a>",
         `<!DOCTYPE a [<!ENTITY a "${
           "x".repeat(1_000)
         }"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><a>&b;&b;&b;</a>`,
@@ -330,7 +356,12 @@ describe("XML", () => {
     ) {
       const started = performance.now();
       // Megabyte documents: a few hundred ms on an idle machine; the bound only catches a runaway.
-      const result = valueOrPlexError("parseXml (large)", () => parseXml(text), ["invalid_response"], 15_000);
+      const result = valueOrPlexError(
+        "parseXml (large)",
+        () => parseXml(text),
+        ["invalid_response", "response_too_large"],
+        15_000,
+      );
       assert.ok(performance.now() - started < 15_000);
       if (!(result instanceof PlexError)) assertPlainTree(result);
     }
@@ -383,6 +414,11 @@ describe("client responses", () => {
     for (const name of ["devices.xml", "user.xml", "users_v1.xml", "invites.xml", "resources_v1.xml"]) {
       xml[name] = await fixture(name);
     }
+    // The account API has no recorded payloads: a PIN's real location is a GeoData; the rest are written shapes.
+    json.geoip = JSON.parse(await fixture("pin_create.json")).location;
+    json.friends = JSON.parse(FRIENDS_JSON);
+    xml.shared_servers = SHARED_SERVERS_XML;
+    xml.webhooks = WEBHOOKS_XML;
     // Home users and v2 devices have no recorded payload: take the emulator's.
     const emulator = await startEmulator();
     try {
@@ -419,6 +455,23 @@ describe("client responses", () => {
     fc.constant(0).chain(() =>
       fc.oneof(anyText, xmlDocArb, mutationsOf(xml[name]!), fc.constantFrom(...errorBodies))
     );
+  /** Watchlist pages with their first item's fields mutated, their container's, or their text. */
+  const watchlistBodies = () => {
+    const container = JSON.parse(watchlistJson(0, 1, 1)).MediaContainer;
+    return fc.oneof(
+      anyText,
+      fc.json(),
+      fieldMutationsOf(container.Metadata[0]).map((item) =>
+        JSON.stringify({ MediaContainer: { ...container, Metadata: [] } }).replace(
+          '"Metadata":[]',
+          () => `"Metadata":[${item}]`,
+        )
+      ),
+      fieldMutationsOf(container).map((c) => `{"MediaContainer":${c}}`),
+      mutationsOf(watchlistJson(0, 2, 2)),
+      fc.constantFrom(...errorBodies),
+    );
+  };
   const responseCases: [string, (r: PlexResponse) => unknown, () => fc.Arbitrary<string>][] = [
     ["processUserResponse", processUserResponse, () => jsonBodies("user.json")],
     ["processResourcesResponse", processResourcesResponse, () => jsonBodies("resources.json")],
@@ -429,6 +482,12 @@ describe("client responses", () => {
     ["processRegisteredDevicesResponse", processRegisteredDevicesResponse, () => xmlBodies("devices.xml")],
     ["processSharedUsersResponse", processSharedUsersResponse, () => xmlBodies("users_v1.xml")],
     ["processInvitesResponse", processInvitesResponse, () => xmlBodies("invites.xml")],
+    ["processFriendsResponse", processFriendsResponse, () => jsonBodies("friends")],
+    ["processGeoipResponse", processGeoipResponse, () => jsonBodies("geoip")],
+    ["processWatchlistResponse", processWatchlistResponse, () => watchlistBodies()],
+    ["processSharedServersResponse", processSharedServersResponse, () => xmlBodies("shared_servers")],
+    ["processWebhooksResponse", processWebhooksResponse, () => xmlBodies("webhooks")],
+    ["processSetWebhooksResponse", processSetWebhooksResponse, () => xmlBodies("webhooks")],
   ];
   for (const [name, process, bodies] of responseCases) {
     it(`${name} answers a value or a PlexError for any status, headers and body`, LONG, () => {
@@ -452,6 +511,73 @@ describe("client responses", () => {
       fc.assert(
         fc.property(xmlBodies(base), (text) => {
           valueOrPlexError(name, () => parse(text), ["invalid_response", "invalid_token"]);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe("account API arguments", () => {
+  const argumentCases: [string, (text: string) => string, fc.Arbitrary<string>, fc.Arbitrary<string>][] = [
+    [
+      "ipAddress",
+      ipAddress,
+      fc.oneof(fc.ipV4(), fc.ipV6()),
+      fc.oneof(
+        fc.ipV6().map((ip) => `[${ip}]`),
+        fc.tuple(fc.ipV4(), fc.integer({ min: 256, max: 99_999 })).map(([ip, n]) =>
+          ip.replace(/^\d+/, String(n))
+        ),
+        fc.tuple(fc.ipV4(), fc.nat({ max: 65_535 })).map(([ip, port]) => `${ip}:${port}`),
+      ),
+    ],
+    [
+      "webhookUrl",
+      webhookUrl,
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.oneof(
+        fc.webUrl().map((u) => ` ${u}`),
+        fc.webUrl().map((u) => u.replace(/^https?:/, "ftp:")),
+        fc.domain().map((d) => `${d}/hook`),
+      ),
+    ],
+    [
+      "pinCode",
+      pinCode,
+      fc.string({
+        unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"),
+        minLength: 4,
+        maxLength: 64,
+      }),
+      fc.oneof(
+        fc.string({ maxLength: 3 }),
+        fc.string({ minLength: 4 }).filter((code) => /[^A-Za-z0-9]/.test(code)),
+      ),
+    ],
+  ];
+  for (const [name, check, valid, invalid] of argumentCases) {
+    it(`${name} accepts every valid value, refuses the invalid ones and answers nothing else`, LONG, () => {
+      fc.assert(
+        fc.property(fc.oneof(anyText, valid, invalid, valid.chain(mutationsOf)), (text) => {
+          const result = valueOrPlexError(name, () => check(text), ["invalid_argument"]);
+          if (!(result instanceof PlexError)) assert.equal(typeof result, "string");
+        }),
+        { numRuns: RUNS },
+      );
+      fc.assert(
+        fc.property(valid, (text) => {
+          assert.equal(typeof check(text), "string", `${name} refused ${JSON.stringify(text)}`);
+        }),
+        { numRuns: RUNS },
+      );
+      fc.assert(
+        fc.property(invalid, (text) => {
+          assert.throws(
+            () => check(text),
+            { code: "invalid_argument" },
+            `${name} accepted ${JSON.stringify(text)}`,
+          );
         }),
         { numRuns: RUNS },
       );
@@ -490,21 +616,46 @@ describe("tokens and JWTs", () => {
     },
   );
 
-  it("decodeJwt answers a decoded JWT or invalid_token", LONG, () => {
-    fc.assert(
-      fc.property(fc.oneof(anyText, jwtArb, jwtArb.chain(mutationsOf)), (text) => {
-        const jwt = valueOrPlexError("decodeJwt", () => decodeJwt(text), ["invalid_token"]);
-        if (jwt instanceof PlexError) {
-          assert.ok(!jwt.message.includes(text) || text.length < 8);
-          return;
-        }
-        assert.equal(typeof jwt.header, "object");
-        assert.equal(typeof jwt.payload, "object");
-        assert.ok(jwt.signature instanceof Uint8Array);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    "verifyPlexToken answers the claims of the one genuine token, else invalid_token or expired_token",
+    LONG,
+    async () => {
+      const signer = await generateDeviceKey();
+      const keys = JSON.stringify({ keys: [signer.publicJwk] });
+      // plex.tv's key set comes from this fetch: nothing leaves the process.
+      const config = defaultConfig().withClientId("fuzz").withFetch(() =>
+        Promise.resolve(new Response(keys))
+      );
+      const now = Math.floor(Date.now() / 1000);
+      const claims = {
+        iss: "plex.tv",
+        aud: ["plex.tv", "fuzz"],
+        iat: now,
+        exp: now + 3600,
+        thumbprint: "device",
+      };
+      const genuine = await signJwt(signer.privateKey, { kid: signer.keyId, typ: "JWT" }, claims);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(anyText, jwtArb, mutationsOf(genuine), fc.constant(genuine)),
+          async (text) => {
+            const result = await valueOrPlexErrorAsync(
+              "verifyPlexToken",
+              () => config.verifyPlexToken(text, { audience: "fuzz" }),
+              ["invalid_token", "expired_token"],
+            );
+            if (!(result instanceof PlexError)) {
+              // Only the genuine token verifies (or a spelling of it that decodes to the same bytes).
+              assert.deepEqual(result, claims);
+              return;
+            }
+            assert.ok(!result.message.includes(text) || text.length < 8);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+  );
 });
 
 describe("Retry-After", () => {

@@ -3,14 +3,16 @@
  * imports) bundled and minified into `main.js`, beside a copy of `index.html`.
  *
  * Run: `deno task build:browser`, `deno run -A examples/browser/build.ts [OUT_DIR]`
- * or `bun examples/browser/build.ts [OUT_DIR]` (default `dist/browser/`).
+ * or `bun examples/browser/build.ts [OUT_DIR]` (default `dist/browser/`); with
+ * `--serve PORT` it then serves the page on 127.0.0.1 until Ctrl-C.
  *
  * @module
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
-import process from "node:process";
+import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { serveBrowserExample } from "./serve.ts";
 
 const HERE = new URL("./", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
@@ -65,6 +67,16 @@ export function buildBrowserExample(
 }
 
 if (import.meta.main) {
-  const { script, bytes } = buildBrowserExample(process.argv[2]);
+  const { values, positionals } = parseArgs({
+    options: { serve: { type: "string" } },
+    allowPositionals: true,
+  });
+  const { outDir, script, bytes } = buildBrowserExample(positionals[0]);
   console.log(`${script}: ${bytes} bytes (minified)`);
+  if (values.serve !== undefined) {
+    const { url } = await serveBrowserExample(outDir, Number(values.serve));
+    console.log(
+      `Serving ${url} (Ctrl-C to stop); point it at the emulator with ${url}/?plex=http://127.0.0.1:8080`,
+    );
+  }
 }

@@ -129,7 +129,7 @@ export class ConfigResolver {
 
   /**
    * The configuration without a client identifier: the plextv device,
-   * `PLEXTV_URL`/`PLEXTV_V2_URL` (checked here, before any store is opened)
+   * `PLEXTV_URL`/`PLEXTV_V2_URL`/`PLEXTV_DISCOVER_URL` (checked here, before any store is opened)
    * and the logger with `--verbose`.
    *
    * @returns The configuration.
@@ -143,6 +143,8 @@ export class ConfigResolver {
       config = config.withUrls(url || config.url, v2Url || url || config.v2Url);
       if (url) config = config.withAuthAppUrl(`${url.replace(/\/+$/, "")}/auth`);
     }
+    const discoverUrl = this.#init.env.PLEXTV_DISCOVER_URL || url;
+    if (discoverUrl) config = config.withDiscoverUrl(discoverUrl);
     this.#base = this.#init.out.verbose ? config.withLogger(this.#init.out.logger) : config;
     return this.#base;
   }

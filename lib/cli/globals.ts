@@ -65,6 +65,7 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["PLEXTV_REDIS_PASSPHRASE", "The passphrase of a redis:// store, the same in every replica (or a prompt)"],
   ["PLEXTV_URL", "Another plex.tv, e.g. the emulator (http only for loopback hosts)"],
   ["PLEXTV_V2_URL", "Another clients.plex.tv (default: PLEXTV_URL)"],
+  ["PLEXTV_DISCOVER_URL", "Another discover.provider.plex.tv, for the watchlist (default: PLEXTV_URL)"],
   ["NO_COLOR", "No colours"],
   ["XDG_CONFIG_HOME, XDG_DATA_HOME", "Where the config and data folders are"],
 ];

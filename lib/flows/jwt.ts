@@ -1,9 +1,12 @@
 /**
  * Ed25519 JWT authentication: register a device key with a legacy token, then
  * exchange signed device JWTs for 7-day Plex JWTs (nonce → device JWT → token).
+ * Device JWTs are signed with jose.
  *
  * @module
  */
+import { SignJWT } from "jose/jwt/sign";
+import { exportJWK } from "jose/key/export";
 import { PlexError } from "../errors.ts";
 import {
   type CallOptions,
@@ -13,7 +16,6 @@ import {
   type RequestContext,
   send,
 } from "../http/send.ts";
-import { signJwt } from "../jws.ts";
 import {
   type DeviceKey,
   deviceKeyFromPrivate,
@@ -21,6 +23,7 @@ import {
   jwkThumbprint,
   type PublicJwk,
 } from "../keys.ts";
+import { plexTime } from "../http/plex_clock.ts";
 import { Token } from "../token.ts";
 import { object, parse, string } from "../parse/validate.ts";
 
@@ -49,37 +52,39 @@ const DEVICE_JWT_SECONDS = 300;
  * @param privateKey The device's Ed25519 private key.
  * @param keyId The registered key id.
  * @param nonce The nonce from {@linkcode nonceRequest}, when exchanging for a token.
- * @param now The signing time (for tests).
+ * @param now The signing time. Default: plex.tv's time as the configuration sees it (its clock
+ *   corrected by its `PlexClock`), so a machine whose clock is off still signs a JWT plex.tv accepts.
  * @returns The compact device JWT.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { decodeJwt, decodeProtectedHeader } from "jose";
  * import { generateDeviceKey } from "../keys.ts";
- * import { decodeJwt } from "../jws.ts";
  * import { signDeviceJwt } from "./jwt.ts";
  * const key = await generateDeviceKey();
  * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {}, scopes: ["username"] };
- * const jwt = decodeJwt(await signDeviceJwt(context, key.privateKey, key.keyId, "n1"));
- * assert.ok(jwt.payload.exp === (jwt.payload.iat as number) + 300 && jwt.header.kid === key.keyId);
+ * const jwt = await signDeviceJwt(context, key.privateKey, key.keyId, "n1");
+ * const claims = decodeJwt(jwt);
+ * assert.ok(claims.exp === claims.iat! + 300 && decodeProtectedHeader(jwt).kid === key.keyId);
  * ```
  */
-export function signDeviceJwt(
+export async function signDeviceJwt(
   context: JwtContext,
   privateKey: CryptoKey,
   keyId: string,
   nonce?: string,
-  now: Date = new Date(),
+  now: Date = plexTime(context.http),
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return signJwt(privateKey, { kid: keyId, typ: "JWT" }, {
-    ...(nonce === undefined ? {} : { nonce }),
-    scope: context.scopes.join(","),
-    aud: "plex.tv",
-    iss: context.clientId,
-    iat,
-    exp: iat + DEVICE_JWT_SECONDS,
-  });
+  if (!Number.isFinite(iat)) throw new PlexError("invalid_argument", "The signing time is not a valid date");
+  return await new SignJWT({ ...(nonce === undefined ? {} : { nonce }), scope: context.scopes.join(",") })
+    .setProtectedHeader({ alg: "EdDSA", kid: keyId, typ: "JWT" })
+    .setAudience("plex.tv")
+    .setIssuer(context.clientId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + DEVICE_JWT_SECONDS)
+    .sign(privateKey);
 }
 
 /**
@@ -158,7 +163,7 @@ async function toPublicJwk(key: PublicJwk | CryptoKey): Promise<PublicJwk> {
     return { kty: "OKP", crv: "Ed25519", x: key.x, kid, use: "sig", alg: "EdDSA" };
   }
   if (key.type === "private") return (await deviceKeyFromPrivate(key)).publicJwk;
-  const raw = await crypto.subtle.exportKey("jwk", key);
+  const raw = await exportJWK(key);
   if (raw.crv !== "Ed25519" || typeof raw.x !== "string") {
     throw new PlexError("invalid_argument", "The public key is not an Ed25519 key");
   }

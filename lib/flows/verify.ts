@@ -1,12 +1,19 @@
 /**
- * Verifying Plex JWTs against plex.tv's published Ed25519 keys
- * (`GET {v2}/api/v2/auth/keys`), selected by `kid`, refetched once when an
- * unknown `kid` shows that Plex rotated its keys.
+ * Verifying Plex JWTs with jose: the EdDSA signature against plex.tv's
+ * published Ed25519 keys (`GET {v2}/api/v2/auth/keys`, held in a
+ * {@linkcode PlexKeySet}, selected by `kid`), then the claims (`iss`, `exp`,
+ * `nbf`, `iat`, `aud`, `thumbprint`). It fails closed: unusable options are an
+ * `invalid_argument`, and every token that does not verify, for whatever
+ * reason (plex.tv's keys unavailable included), is an `invalid_token` or an
+ * `expired_token`.
  *
  * @module
  */
-import { SingleFlight } from "../token_sources/single_flight.ts";
-import { PlexError } from "../errors.ts";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import { JOSEError, JWTExpired } from "jose/errors";
+import { jwtVerify, type JWTVerifyOptions } from "jose/jwt/verify";
+import { importJWK } from "jose/key/import";
+import { isPlexError, PlexError } from "../errors.ts";
 import {
   type CallOptions,
   checkOk,
@@ -15,27 +22,23 @@ import {
   type RequestContext,
   send,
 } from "../http/send.ts";
-import { decodeJwt, verifyJwt } from "../jws.ts";
-import { importPublicJwk, type PublicJwk } from "../keys.ts";
+import { plexTime } from "../http/plex_clock.ts";
+import type { PublicJwk } from "../keys.ts";
 import { type PlexJwtClaims, Token } from "../token.ts";
-import { array, literal, object, optional, parse, string } from "../parse/validate.ts";
+import { array, object, parse, unknownValue } from "../parse/validate.ts";
+import { pickKey, PlexKeySet, usableKeys } from "./plex_key_set.ts";
 
-const keySetValidator = object<{ keys: PublicJwk[] }>({
-  keys: array(object<PublicJwk>({
-    kty: literal("OKP"),
-    crv: literal("Ed25519"),
-    x: string,
-    kid: optional(string),
-    use: optional(string),
-    alg: optional(string),
-  })),
-});
+const keySetValidator = object<{ keys: unknown[] }>({ keys: array(unknownValue) });
 
 /**
- * Checks a key set response: `{"keys":[{kty,crv,x,use,alg,kid}]}`.
+ * Checks a key set response: `{"keys":[{kty,crv,x,use,alg,kid}]}`. Keys
+ * that cannot verify an EdDSA token (another key type, `use: "enc"`, another
+ * `alg`, `key_ops` without `verify`) are left out; two usable keys with one
+ * `kid` make the set ambiguous and it is refused.
  *
  * @param response The response, or a recorded one.
- * @returns The Ed25519 public keys.
+ * @returns The usable Ed25519 public keys.
+ * @throws {PlexError} `invalid_response` for a body that is not a key set, or an ambiguous set.
  *
  * @example
  * ```ts
@@ -48,7 +51,7 @@ const keySetValidator = object<{ keys: PublicJwk[] }>({
  */
 export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {
   checkOk(response);
-  return parse(keySetValidator, readJson(response)).keys;
+  return usableKeys(parse(keySetValidator, readJson(response)).keys);
 }
 
 /**
@@ -78,88 +81,107 @@ export async function plexPublicKeys(
  * @example
  * ```ts
  * import type { VerifyOptions } from "./verify.ts";
- * const options: VerifyOptions = { thumbprint: "my-key-id", clockToleranceSeconds: 30 };
+ * const options: VerifyOptions = { thumbprint: "my-key-id", audience: "my-client-id", clockToleranceSeconds: 30 };
  * ```
  */
 export interface VerifyOptions extends CallOptions {
-  /** The key set to use first (for example a cached one); fetched when absent or when the kid is unknown. */
+  /**
+   * Keys to look in first (for example a saved copy of plex.tv's set); a `kid` they lack is looked up
+   * in the key set. Keys that cannot verify EdDSA tokens are skipped; two with one `kid` are refused.
+   */
   keys?: PublicJwk[];
+  /** The key set to look up and cache plex.tv's keys in. Default: the configuration's. */
+  keySet?: PlexKeySet;
   /** The device key id the token must carry in its `thumbprint` claim. */
   thumbprint?: string;
-  /** Allowed clock skew for `exp`. Default 0. */
+  /** The token's `aud` must contain this value (or one of these), e.g. the client identifier. */
+  audience?: string | string[];
+  /** Allowed clock skew for `exp` and `nbf`, in seconds: a finite number, 0 or more. Default 0. */
   clockToleranceSeconds?: number;
-  /** The current time (for tests). */
+  /** The current time the claims are judged at. Default: plex.tv's time as this configuration sees it. */
   now?: Date;
 }
 
-/** How long a fetched key set is trusted without refetching: a key plex.tv retires stops verifying after this. */
-const KEY_SET_MAX_AGE_MS = 3_600_000;
-const keyCache = new Map<string, { keys: PublicJwk[]; fetchedAt: number; refetchedAt?: number }>();
-const keyFetches = new Map<string, SingleFlight<PublicJwk[]>>();
-/** After refetching for an unknown kid, unknown kids are refused without asking plex.tv for this long. */
-const UNKNOWN_KID_REFETCH_MS = 60_000;
-
-/** One key-set request per host at a time, however many verifications wait for it. */
-function fetchKeys(context: RequestContext, options: CallOptions): Promise<PublicJwk[]> {
-  let flight = keyFetches.get(context.v2Url);
-  if (!flight) {
-    keyFetches.set(context.v2Url, flight = new SingleFlight("Waiting for plex.tv's keys was aborted"));
-  }
-  return flight.run((signal) => plexPublicKeys(context, { ...options, signal }), options.signal);
+/**
+ * What verification needs from a configuration: the request context and the key set; `Config` is one.
+ *
+ * @example
+ * ```ts
+ * import type { VerifyContext } from "./verify.ts";
+ * import { PlexKeySet } from "./plex_key_set.ts";
+ * const context: VerifyContext = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "id", device: {}, http: {}, keySet: new PlexKeySet() };
+ * ```
+ */
+export interface VerifyContext extends RequestContext {
+  /** Where plex.tv's keys are cached. */
+  readonly keySet: PlexKeySet;
 }
 
+/** The claims every Plex JWT carries; one without them is not accepted. */
+const REQUIRED_CLAIMS = ["exp", "iat", "thumbprint"];
+
 /**
- * Verifies a Plex JWT: its EdDSA signature against plex.tv's keys (by `kid`,
- * refetching once for an unknown kid), `iss` = `plex.tv`, `exp` in the future,
- * and a `thumbprint` claim (equal to `options.thumbprint` when given).
+ * Verifies a Plex JWT with jose: compact JWS with `alg: "EdDSA"` only, no
+ * unknown `crit` and no unencoded payload (`b64`), a string `kid` (when
+ * present) naming a key of plex.tv's set, a valid signature, `iss` =
+ * `plex.tv`, numeric `exp` (in the future), `iat` and `nbf` (not in the
+ * future, when present), `aud` containing `options.audience` when given, and
+ * a string `thumbprint` claim (equal to `options.thumbprint` when given).
  *
- * @param context The configuration.
+ * An unknown `kid` (plex.tv may have rotated its keys) loads the key set
+ * again, but never more than once per the key set's cooldown, so forged
+ * tokens cannot turn into a stream of requests to plex.tv; while plex.tv's
+ * keys cannot be loaded, tokens whose key is not cached are `invalid_token`.
+ *
+ * @param context The configuration (its key set caches plex.tv's keys).
  * @param token The Plex JWT.
- * @param options Keys, expected thumbprint, clock tolerance, call options.
+ * @param options Keys, key set, expected thumbprint and audience, clock tolerance, current time.
  * @returns The verified claims.
- * @throws {PlexError} `invalid_token` or `expired_token`.
+ * @throws {PlexError} `invalid_argument` for unusable options; `invalid_token` or `expired_token` for
+ * every token that does not verify; `aborted` when `options.signal` fires.
  *
  * @example
  * ```ts ignore
- * const claims = await verifyPlexToken(config, token, { thumbprint: keyId });
+ * const claims = await verifyPlexToken(config, token, { thumbprint: keyId, audience: config.clientId });
  * console.log(claims.user?.username);
  * ```
  */
 export async function verifyPlexToken(
-  context: RequestContext,
+  context: VerifyContext,
   token: Token | string,
   options: VerifyOptions = {},
 ): Promise<PlexJwtClaims> {
+  const checked = checkOptions(options, context);
   const compact = Token.from(token).value;
-  const { header } = decodeJwt(compact);
-  const kid = typeof header.kid === "string" ? header.kid : undefined;
-  const cacheKey = context.v2Url;
-  const nowMs = (options.now ?? new Date()).getTime();
-  const cached = keyCache.get(cacheKey);
-  const current = cached && nowMs - cached.fetchedAt < KEY_SET_MAX_AGE_MS ? cached : undefined;
-  let keys = options.keys ?? current?.keys;
-  let key = keys && pick(keys, kid);
-  // An unknown kid may mean plex.tv rotated its keys: refetch, but not again for a minute, so forged
-  // tokens with made-up kids cannot turn into a stream of requests to plex.tv.
-  const mayRefetch = !current || options.keys !== undefined || current.refetchedAt === undefined ||
-    nowMs - current.refetchedAt >= UNKNOWN_KID_REFETCH_MS;
-  if (!key && mayRefetch) {
-    keys = await fetchKeys(context, options);
-    keyCache.set(cacheKey, { keys, fetchedAt: nowMs, refetchedAt: current ? nowMs : undefined });
-    key = pick(keys, kid);
-  }
-  if (!key) throw new PlexError("invalid_token", "The token is signed with a key plex.tv does not publish");
-  const claims = (await verifyJwt(compact, await importPublicJwk(key))).payload as PlexJwtClaims;
-  if (claims.iss !== "plex.tv") throw new PlexError("invalid_token", "The token was not issued by plex.tv");
-  const now = nowMs / 1000;
-  if (typeof claims.exp !== "number") throw new PlexError("invalid_token", "The token has no exp claim");
-  if (claims.exp + (options.clockToleranceSeconds ?? 0) <= now) {
-    throw new PlexError("expired_token", "The token has expired", {
-      hint: "Refresh the token or sign in again",
-    });
+  checkHeader(compact);
+  const { keySet, keys } = checked;
+  // One attempt per load, never retried: the key set's cooldown is its retry schedule.
+  const once: RequestContext = {
+    ...context,
+    http: { ...context.http, retry: { ...context.http.retry, retries: 0 } },
+  };
+  const load = (signal: AbortSignal) =>
+    plexPublicKeys(once, { fetch: options.fetch, timeoutMs: options.timeoutMs, signal });
+  const getKey = async ({ kid }: { kid?: string }) => {
+    const jwk = pickKey(keys, kid) ?? await keySet.key(kid, load, options.signal);
+    if (!jwk) throw noKey(keySet.failure);
+    try {
+      return await importJWK(jwk, "EdDSA");
+    } catch {
+      throw new PlexError(
+        "invalid_token",
+        "The token's key in plex.tv's key set is not a usable Ed25519 key",
+      );
+    }
+  };
+  let claims: PlexJwtClaims;
+  try {
+    claims = (await jwtVerify<PlexJwtClaims>(compact, getKey, checked.jose)).payload;
+  } catch (err) {
+    throw verdict(err);
   }
   if (typeof claims.thumbprint !== "string") {
-    throw new PlexError("invalid_token", "The token has no thumbprint claim");
+    throw new PlexError("invalid_token", "The token's thumbprint claim is not a string");
   }
   if (options.thumbprint !== undefined && claims.thumbprint !== options.thumbprint) {
     throw new PlexError("invalid_token", "The token was issued for another device key");
@@ -167,7 +189,110 @@ export async function verifyPlexToken(
   return claims;
 }
 
-function pick(keys: PublicJwk[], kid: string | undefined): PublicJwk | undefined {
-  if (kid !== undefined) return keys.find((k) => k.kid === kid);
-  return keys.length === 1 ? keys[0] : undefined;
+/** The options, checked (fail closed), as jose's options plus the keys and key set to use. */
+function checkOptions(
+  options: VerifyOptions,
+  context: VerifyContext,
+): { jose: JWTVerifyOptions; keys: PublicJwk[]; keySet: PlexKeySet } {
+  if (typeof options !== "object" || options === null) {
+    throw new PlexError("invalid_argument", "The verification options must be an object");
+  }
+  const { clockToleranceSeconds: tolerance, now, audience, thumbprint, keySet, keys } = options;
+  if (
+    tolerance !== undefined &&
+    !(typeof tolerance === "number" && Number.isFinite(tolerance) && tolerance >= 0)
+  ) {
+    throw new PlexError(
+      "invalid_argument",
+      "clockToleranceSeconds must be a finite number of seconds, 0 or more",
+    );
+  }
+  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) {
+    throw new PlexError("invalid_argument", "now must be a valid Date");
+  }
+  const audiences = typeof audience === "string" ? [audience] : audience;
+  if (
+    audiences !== undefined &&
+    !(Array.isArray(audiences) && audiences.length > 0 && audiences.every(nonEmpty))
+  ) {
+    throw new PlexError(
+      "invalid_argument",
+      "audience must be a non-empty string or a non-empty array of them",
+    );
+  }
+  if (thumbprint !== undefined && !nonEmpty(thumbprint)) {
+    throw new PlexError("invalid_argument", "thumbprint must be a non-empty string");
+  }
+  if (keySet !== undefined && !(keySet instanceof PlexKeySet)) {
+    throw new PlexError("invalid_argument", "keySet must be a PlexKeySet");
+  }
+  if (keys !== undefined && !Array.isArray(keys)) {
+    throw new PlexError("invalid_argument", "keys must be an array of public JWKs");
+  }
+  let usable: PublicJwk[] = [];
+  try {
+    usable = usableKeys(keys ?? []);
+  } catch {
+    throw new PlexError("invalid_argument", "The keys given are ambiguous: two share one kid");
+  }
+  return {
+    jose: {
+      algorithms: ["EdDSA"],
+      issuer: "plex.tv",
+      audience: audiences,
+      requiredClaims: REQUIRED_CLAIMS,
+      clockTolerance: tolerance ?? 0,
+      currentDate: now ?? plexTime(context.http),
+    },
+    keys: usable,
+    keySet: keySet ?? context.keySet,
+  };
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/** The checks jose leaves to the application: a compact JWS, a string `kid`, no `b64` at all. */
+function checkHeader(compact: string): void {
+  let header: Record<string, unknown>;
+  try {
+    if (compact.split(".").length !== 3) throw new Error("not three parts");
+    header = decodeProtectedHeader(compact);
+  } catch {
+    // No `cause`: it could quote the decoded header.
+    throw new PlexError("invalid_token", "The token is not a compact JWT");
+  }
+  if (header.kid !== undefined && typeof header.kid !== "string") {
+    throw new PlexError("invalid_token", "The token's kid header is not a string");
+  }
+  // jose ignores a b64 outside crit; a JWT never has an unencoded payload (RFC 7797 section 7).
+  if (Object.hasOwn(header, "b64")) {
+    throw new PlexError("invalid_token", "The token's header has b64: a JWT's payload is always encoded");
+  }
+}
+
+function noKey(failure: unknown): PlexError {
+  if (failure === undefined) {
+    return new PlexError("invalid_token", "The token is signed with a key plex.tv does not publish");
+  }
+  return new PlexError(
+    "invalid_token",
+    "The token's key is not among the cached keys of plex.tv, whose key set could not be loaded",
+    {
+      cause: failure,
+      hint: "Check the connection to plex.tv; the key set is asked for again after its cooldown",
+    },
+  );
+}
+
+/** The PlexError for a token jose (or the key lookup) refused. */
+function verdict(err: unknown): PlexError {
+  if (isPlexError(err)) return err;
+  if (err instanceof JWTExpired) {
+    return new PlexError("expired_token", "The token has expired");
+  }
+  // jose's messages name the failed check, never a claim's value; its errors carry the claims, so no `cause`.
+  const reason = err instanceof JOSEError ? `: ${err.message}` : "";
+  return new PlexError("invalid_token", `The token does not verify${reason}`);
 }

@@ -44,7 +44,9 @@ export interface Target {
  */
 export function resolveTarget(context: RequestContext, request: PlexRequest): Target {
   const origins = new Set<string>();
-  for (const base of [context.url, context.v2Url]) {
+  const bases = [context.url, context.v2Url];
+  if (context.discoverUrl !== undefined) bases.push(context.discoverUrl);
+  for (const base of bases) {
     if (!isAllowedBaseUrl(base)) {
       throw new PlexError(
         "insecure_url",
@@ -56,7 +58,17 @@ export function resolveTarget(context: RequestContext, request: PlexRequest): Ta
   if (typeof request.path !== "string" || !request.path.startsWith("/")) {
     throw new PlexError("invalid_argument", "A request path must start with /");
   }
-  const base = new URL(request.host === "url" ? context.url : context.v2Url);
+  const chosen = request.host === "url"
+    ? context.url
+    : request.host === "v2Url"
+    ? context.v2Url
+    : request.host === "discoverUrl"
+    ? context.discoverUrl
+    : undefined;
+  if (chosen === undefined) {
+    throw new PlexError("invalid_argument", `No base URL is configured for the host ${String(request.host)}`);
+  }
+  const base = new URL(chosen);
   const url = new URL(base.href.replace(/\/+$/, "") + request.path);
   if (url.origin !== base.origin) {
     throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
@@ -77,7 +89,9 @@ function buildInit(context: RequestContext, request: PlexRequest): { headers: He
   }
   if (request.form) {
     const form = new URLSearchParams();
-    for (const [name, value] of Object.entries(request.form)) if (value !== undefined) form.set(name, value);
+    for (const [name, value] of Object.entries(request.form)) {
+      for (const item of typeof value === "string" ? [value] : value ?? []) form.append(name, item);
+    }
     headers.set("Content-Type", "application/x-www-form-urlencoded");
     return { headers, body: form.toString() };
   }

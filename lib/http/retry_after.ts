@@ -51,7 +51,21 @@ export function parseRetryAfter(
   return date === undefined ? undefined : Math.min(Math.max(0, date - now), Number.MAX_SAFE_INTEGER);
 }
 
-function parseHttpDate(text: string, now: number): number | undefined {
+/**
+ * Parses an HTTP date in any of the three forms of RFC 9110 (IMF-fixdate, RFC 850, asctime).
+ *
+ * @param text The date, trimmed.
+ * @param now The current time in ms, for the century of an RFC 850 two-digit year.
+ * @returns Milliseconds since the epoch, or `undefined` when unreadable or impossible.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseHttpDate } from "./retry_after.ts";
+ * assert.equal(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT", Date.now()), Date.UTC(1994, 10, 6, 8, 49, 37));
+ * ```
+ */
+export function parseHttpDate(text: string, now: number): number | undefined {
   let m = IMF_FIXDATE.exec(text);
   if (m) return utc(Number(m[3]), m[2]!, Number(m[1]), m[4]!, m[5]!, m[6]!);
   m = RFC_850.exec(text);

@@ -82,8 +82,11 @@ export async function send(
   const target = resolveTarget(context, request);
   const limits = attemptLimits(context, options);
   for (let attempt = 0;; attempt++) {
+    const sentAt = clock.now();
     const outcome = await attemptOnce(context, request, options, logger, target, limits);
     const { response, failure } = outcome;
+    // plex.tv's Date header, against this machine's clock halfway through the attempt.
+    if (response) context.http.plexClock?.observe(response.headers.get("date"), (sentAt + clock.now()) / 2);
     const rateLimited = response !== undefined && isRateLimited(response);
     const retryable = failure
       ? idempotent || outcome.refused

@@ -9,6 +9,7 @@ import type { Clock } from "../clock.ts";
 import type { Device } from "../device.ts";
 import type { Logger } from "../logger.ts";
 import type { Token } from "../token.ts";
+import type { PlexClock } from "./plex_clock.ts";
 import type { RetryBudget } from "./retry_budget.ts";
 
 /**
@@ -70,6 +71,12 @@ export interface HttpSettings {
    * Tests pass a fake one to assert schedules without waiting.
    */
   clock?: Clock;
+  /**
+   * plex.tv's clock as estimated from the `Date` header of its responses (see {@linkcode PlexClock}):
+   * device JWTs are signed and token freshness is judged on it. `Config` creates one that its `with*`
+   * copies share.
+   */
+  plexClock?: PlexClock;
 }
 
 /**
@@ -86,6 +93,11 @@ export interface RequestContext {
   readonly url: string;
   /** Base URL of the v2 host. */
   readonly v2Url: string;
+  /**
+   * Base URL of the discover host (the watchlist). A context without one
+   * cannot reach that host; `Config` always has one.
+   */
+  readonly discoverUrl?: string;
   /** The client identifier. */
   readonly clientId: string;
   /** The device headers. */
@@ -125,13 +137,16 @@ export interface PlexRequest {
   /** The HTTP method. */
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Which configured base URL. */
-  host: "url" | "v2Url";
+  host: "url" | "v2Url" | "discoverUrl";
   /** The path, starting with `/`. */
   path: string;
   /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | number | boolean | undefined>;
-  /** A form body (`application/x-www-form-urlencoded`); `undefined` values are left out. */
-  form?: Record<string, string | undefined>;
+  /**
+   * A form body (`application/x-www-form-urlencoded`); `undefined` values are left out, and a list
+   * repeats its field (`urls[]=a&urls[]=b`).
+   */
+  form?: Record<string, string | readonly string[] | undefined>;
   /** A JSON body. */
   json?: unknown;
   /** The token for `X-Plex-Token`. */

@@ -1,14 +1,23 @@
 /**
  * A small, strict XML parser for plex.tv's legacy endpoints (`/devices.xml`,
- * `/api/v2/user` as XML, XML error bodies). Web standards only, no dependency.
+ * `/api/v2/user` as XML, XML error bodies). Web standards only, no dependency:
+ * hand-written because plex.tv's XML is simple and the parser must be small,
+ * synchronous (the `process*Response` functions are) and bounded, which the
+ * general-purpose parsers are not.
  *
  * It checks well-formedness (matching tags, one root, quoted and unique
- * attributes, valid character references), decodes XML's five entities and
- * character references, keeps CDATA as text, and skips comments and
- * processing instructions. It refuses a DOCTYPE: plex.tv never sends one, and
- * refusing it rules out entity-expansion and external-entity attacks. Errors
- * name the problem and its line and column, never the document's text (which
- * may carry tokens).
+ * attributes, valid character references, only characters XML allows, no
+ * `]]>` in text, no `--` in comments, an XML declaration only at the very
+ * start), decodes XML's five entities and character references, keeps CDATA
+ * as text, and skips comments and processing instructions. It refuses a
+ * DOCTYPE: plex.tv never sends one, and refusing it rules out entity-expansion
+ * and external-entity attacks. Errors name the problem and its line and
+ * column, never the document's text (which may carry tokens).
+ *
+ * Hostile documents cannot block the event loop for long: documents over
+ * {@linkcode MAX_XML_LENGTH}, with more than {@linkcode MAX_XML_ELEMENTS}
+ * elements, more than 1,024 attributes on one element or more than 256 levels
+ * are refused, and every step is linear in the document's length.
  *
  * @module
  */
@@ -37,11 +46,23 @@ export interface XmlElement {
   text: string;
 }
 
+/** The longest document accepted, in characters (2 MiB): some 3,000 devices in `/devices.xml`. */
+export const MAX_XML_LENGTH = 2 * 1024 * 1024;
+/** The most elements a document may have (plex.tv's have a few per device, user or server). */
+export const MAX_XML_ELEMENTS = 50_000;
+/** The most attributes one element may have (plex.tv's have about 30). */
+const MAX_ATTRIBUTES = 1_024;
 /** Deeper documents are refused (plex.tv's are 3 or 4 levels deep). */
 const MAX_DEPTH = 256;
 const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*/y;
-const SPACE = /[ \t\r\n]*/y;
+/**
+ * Characters XML 1.0 does not allow anywhere (§2.2): C0 controls but tab, line feed and carriage
+ * return, U+FFFE, U+FFFF, and halves of surrogate pairs on their own.
+ */
+// deno-lint-ignore no-control-regex
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+const LT = 0x3c;
 
 /**
  * Parses an XML document and returns its root element.
@@ -49,7 +70,8 @@ const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"'
  * @param text The XML text.
  * @returns The root element.
  * @throws {PlexError} `invalid_response` when the text is not well-formed XML (the message gives the
- *   line and column, never the document's text, which may carry tokens).
+ *   line and column, never the document's text, which may carry tokens); `response_too_large` when it
+ *   is longer than {@linkcode MAX_XML_LENGTH} or has more than {@linkcode MAX_XML_ELEMENTS} elements.
  *
  * @example
  * ```ts
@@ -61,6 +83,9 @@ const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"'
  */
 export function parseXml(text: string): XmlElement {
   if (typeof text !== "string") throw new PlexError("invalid_response", "The XML response is not text");
+  if (text.length > MAX_XML_LENGTH) {
+    throw new PlexError("response_too_large", `The XML response is longer than ${MAX_XML_LENGTH} characters`);
+  }
   return new _XmlReader(text).document();
 }
 
@@ -72,22 +97,28 @@ interface OpenElement {
 class _XmlReader {
   readonly #text: string;
   #at = 0;
+  #elements = 0;
 
   constructor(text: string) {
     this.#text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
   document(): XmlElement {
-    if (this.#text.startsWith("<?xml")) this.#skipPast("?>", "UnclosedDeclaration");
+    const forbidden = this.#text.search(FORBIDDEN);
+    if (forbidden >= 0) {
+      this.#at = forbidden;
+      this.#fail("InvalidCharacter");
+    }
+    if (/^<\?xml(?=[ \t\r\n?])/.test(this.#text)) this.#skipPast("?>", "UnclosedDeclaration", 5);
     this.#misc();
     if (this.#text.startsWith("<!DOCTYPE", this.#at)) this.#fail("DoctypeNotAllowed");
-    if (this.#text[this.#at] !== "<") {
+    if (this.#text.charCodeAt(this.#at) !== LT) {
       this.#fail(this.#at >= this.#text.length ? "NoRootElement" : "TextOutsideRoot");
     }
     const root = this.#element();
     this.#misc();
     if (this.#at < this.#text.length) {
-      if (this.#text[this.#at] === "<") this.#fail("MoreThanOneRoot");
+      if (this.#text.charCodeAt(this.#at) === LT) this.#fail("MoreThanOneRoot");
       this.#fail("TextOutsideRoot");
     }
     return root;
@@ -98,53 +129,64 @@ class _XmlReader {
     for (;;) {
       this.#space();
       if (this.#text.startsWith("<!--", this.#at)) this.#comment();
-      else if (this.#text.startsWith("<?", this.#at)) this.#skipPast("?>", "UnclosedInstruction");
+      else if (this.#text.startsWith("<?", this.#at)) this.#instruction();
       else return;
     }
   }
 
   /** The root element and everything inside it, without recursion. */
   #element(): XmlElement {
+    const text = this.#text;
     const stack: OpenElement[] = [];
     let root: XmlElement | undefined;
     for (;;) {
-      if (this.#at >= this.#text.length) this.#fail("UnclosedTag");
+      if (this.#at >= text.length) this.#fail("UnclosedTag");
       const current = stack[stack.length - 1];
-      if (this.#text[this.#at] !== "<") {
+      if (text.charCodeAt(this.#at) !== LT) {
         if (!current) this.#fail("TextOutsideRoot");
         current.texts.push(this.#characters());
         continue;
       }
-      if (this.#text.startsWith("</", this.#at)) {
+      const next = text[this.#at + 1];
+      if (next === "/") {
         if (!current) this.#fail("UnexpectedEndTag");
         this.#at += 2;
         const name = this.#name();
         this.#space();
         if (name !== current.element.name) this.#fail("MismatchedEndTag");
         this.#expect(">", "InvalidEndTag");
-        this.#close(stack.pop()!);
+        const closed = stack.pop()!;
+        closed.element.text = closed.texts.join("").trim();
         if (stack.length === 0) return root!;
-      } else if (this.#text.startsWith("<!--", this.#at)) {
+      } else if (next === "!") {
         if (!current) this.#fail("TextOutsideRoot");
-        this.#comment();
-      } else if (this.#text.startsWith("<![CDATA[", this.#at)) {
+        if (text.startsWith("<!--", this.#at)) {
+          this.#comment();
+        } else if (text.startsWith("<![CDATA[", this.#at)) {
+          const start = this.#at + 9;
+          this.#skipPast("]]>", "UnclosedCdata", 9);
+          current.texts.push(text.slice(start, this.#at - 3));
+        } else {
+          this.#fail(text.startsWith("<!DOCTYPE", this.#at) ? "DoctypeNotAllowed" : "InvalidMarkup");
+        }
+      } else if (next === "?") {
         if (!current) this.#fail("TextOutsideRoot");
-        const start = this.#at + 9;
-        this.#skipPast("]]>", "UnclosedCdata");
-        current.texts.push(this.#text.slice(start, this.#at - 3));
-      } else if (this.#text.startsWith("<?", this.#at)) {
-        if (!current) this.#fail("TextOutsideRoot");
-        this.#skipPast("?>", "UnclosedInstruction");
-      } else if (this.#text.startsWith("<!", this.#at)) {
-        this.#fail(this.#text.startsWith("<!DOCTYPE", this.#at) ? "DoctypeNotAllowed" : "InvalidMarkup");
+        this.#instruction();
       } else {
         this.#at++;
+        if (++this.#elements > MAX_XML_ELEMENTS) {
+          throw new PlexError(
+            "response_too_large",
+            `The XML response has more than ${MAX_XML_ELEMENTS} elements`,
+          );
+        }
         const element: XmlElement = { name: this.#name(), attributes: {}, children: {}, text: "" };
         const selfClosing = this.#attributes(element.attributes);
         if (current) {
-          const siblings = Object.hasOwn(current.element.children, element.name)
-            ? current.element.children[element.name]!
-            : setOwn(current.element.children, element.name, []);
+          const children = current.element.children;
+          const siblings = Object.hasOwn(children, element.name)
+            ? children[element.name]!
+            : setOwn(children, element.name, []);
           siblings.push(element);
         } else {
           root = element;
@@ -161,12 +203,9 @@ class _XmlReader {
     }
   }
 
-  #close(open: OpenElement): void {
-    open.element.text = open.texts.join("").trim();
-  }
-
   /** Reads attributes up to `>` or `/>`; answers whether the tag closed itself. */
   #attributes(into: Record<string, string>): boolean {
+    let count = 0;
     for (;;) {
       const before = this.#at;
       this.#space();
@@ -182,6 +221,7 @@ class _XmlReader {
       }
       if (c === undefined) this.#fail("UnclosedTag");
       if (this.#at === before) this.#fail("InvalidAttribute");
+      if (++count > MAX_ATTRIBUTES) this.#fail("TooManyAttributes");
       const name = this.#name();
       this.#space();
       this.#expect("=", "InvalidAttribute");
@@ -190,8 +230,9 @@ class _XmlReader {
       if (quote !== '"' && quote !== "'") this.#fail("UnquotedAttribute");
       const end = this.#text.indexOf(quote, this.#at + 1);
       if (end < 0) this.#fail("UnclosedAttribute");
+      const lt = this.#text.indexOf("<", this.#at + 1);
+      if (lt >= 0 && lt < end) this.#fail("InvalidAttribute");
       const raw = this.#text.slice(this.#at + 1, end);
-      if (raw.includes("<")) this.#fail("InvalidAttribute");
       if (Object.hasOwn(into, name)) this.#fail("DuplicateAttribute");
       setOwn(into, name, this.#decode(raw, this.#at + 1));
       this.#at = end + 1;
@@ -202,6 +243,11 @@ class _XmlReader {
     const end = this.#text.indexOf("<", this.#at);
     const stop = end < 0 ? this.#text.length : end;
     const raw = this.#text.slice(this.#at, stop);
+    const cdataEnd = raw.indexOf("]]>");
+    if (cdataEnd >= 0) {
+      this.#at += cdataEnd;
+      this.#fail("CdataEndInText");
+    }
     const decoded = this.#decode(raw, this.#at);
     this.#at = stop;
     return decoded;
@@ -209,39 +255,81 @@ class _XmlReader {
 
   /** Decodes entity and character references; `offset` is where `raw` starts, for error positions. */
   #decode(raw: string, offset: number): string {
-    if (!raw.includes("&")) return raw;
-    return raw.replace(/&([^;&\s]{0,32});?/g, (match, ref: string, index: number) => {
-      const fail = (): never => {
-        this.#at = offset + index;
-        return this.#fail("InvalidEntity");
-      };
-      if (!match.endsWith(";")) return fail();
-      if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref]!;
-      const hex = /^#x([0-9a-fA-F]+)$/.exec(ref);
-      const dec = /^#([0-9]+)$/.exec(ref);
-      const code = hex ? parseInt(hex[1]!, 16) : dec ? Number(dec[1]) : NaN;
-      const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
-        (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-      return valid ? String.fromCodePoint(code) : fail();
-    });
+    let amp = raw.indexOf("&");
+    if (amp < 0) return raw;
+    const parts: string[] = [];
+    let from = 0;
+    while (amp >= 0) {
+      const semicolon = raw.indexOf(";", amp + 1);
+      const ref = semicolon < 0 || semicolon - amp > 34 ? undefined : raw.slice(amp + 1, semicolon);
+      const value = ref === undefined ? undefined : reference(ref);
+      if (value === undefined) {
+        this.#at = offset + amp;
+        this.#fail("InvalidEntity");
+      }
+      parts.push(raw.slice(from, amp), value);
+      from = semicolon + 1;
+      amp = raw.indexOf("&", from);
+    }
+    parts.push(raw.slice(from));
+    return parts.join("");
   }
 
+  /** A comment: no `--` inside, and not ending in `-` (XML 1.0 §2.5). */
   #comment(): void {
-    this.#skipPast("-->", "UnclosedComment");
+    const start = this.#at + 4;
+    this.#skipPast("-->", "UnclosedComment", 4);
+    const body = this.#text.slice(start, this.#at - 3);
+    const dashes = body.indexOf("--");
+    if (dashes >= 0 || body.endsWith("-")) {
+      this.#at = start + (dashes >= 0 ? dashes : body.length - 1);
+      this.#fail("DoubleHyphenInComment");
+    }
+  }
+
+  /** A processing instruction; its target may not be `xml` (a declaration anywhere but the start). */
+  #instruction(): void {
+    const start = this.#at;
+    this.#at += 2;
+    const target = this.#name();
+    if (target.toLowerCase() === "xml") {
+      this.#at = start;
+      this.#fail("MisplacedXmlDeclaration");
+    }
+    this.#at = start;
+    this.#skipPast("?>", "UnclosedInstruction", 2);
   }
 
   #name(): string {
-    NAME.lastIndex = this.#at;
-    const match = NAME.exec(this.#text);
-    if (!match) this.#fail("InvalidName");
-    this.#at += match[0].length;
-    return match[0];
+    const text = this.#text;
+    const start = this.#at;
+    let end = start;
+    // ASCII names (all of plex.tv's) without a regular expression; others with it.
+    if (end < text.length && isNameStart(text.charCodeAt(end))) {
+      end++;
+      while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+    }
+    if (end === start || (end < text.length && text.charCodeAt(end) >= 0x80)) {
+      NAME.lastIndex = start;
+      const match = NAME.exec(text);
+      if (!match) this.#fail("InvalidName");
+      end = start + match[0].length;
+    }
+    this.#at = end;
+    return text.slice(start, end);
   }
 
   #space(): void {
-    SPACE.lastIndex = this.#at;
-    SPACE.exec(this.#text);
-    this.#at = SPACE.lastIndex;
+    const text = this.#text;
+    let at = this.#at;
+    for (
+      let c = text.charCodeAt(at);
+      c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+      c = text.charCodeAt(at)
+    ) {
+      at++;
+    }
+    this.#at = at;
   }
 
   #expect(char: string, problem: string): void {
@@ -249,15 +337,17 @@ class _XmlReader {
     this.#at++;
   }
 
-  #skipPast(end: string, problem: string): void {
-    const found = this.#text.indexOf(end, this.#at + 2);
+  /** Moves past the next `end` at least `skip` characters on (the opening markup). */
+  #skipPast(end: string, problem: string, skip: number): void {
+    const found = this.#text.indexOf(end, this.#at + skip);
     if (found < 0) this.#fail(problem);
     this.#at = found + end.length;
   }
 
   #fail(problem: string): never {
     const before = this.#text.slice(0, Math.min(this.#at, this.#text.length));
-    const line = before.split("\n").length;
+    let line = 1;
+    for (let i = before.indexOf("\n"); i >= 0; i = before.indexOf("\n", i + 1)) line++;
     const column = before.length - before.lastIndexOf("\n");
     throw new PlexError(
       "invalid_response",
@@ -266,8 +356,33 @@ class _XmlReader {
   }
 }
 
+/** The text of an entity or character reference (`amp`, `#65`, `#x41`), or `undefined` when invalid. */
+function reference(ref: string): string | undefined {
+  if (Object.hasOwn(ENTITIES, ref)) return ENTITIES[ref];
+  const hex = /^#x([0-9a-fA-F]{1,32})$/.exec(ref);
+  const dec = hex ? null : /^#([0-9]{1,32})$/.exec(ref);
+  const code = hex ? parseInt(hex[1]!, 16) : dec ? Number(dec[1]) : NaN;
+  const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return valid ? String.fromCodePoint(code) : undefined;
+}
+
+/** `A-Z a-z _ :`, the ASCII characters a name may start with. */
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+}
+
+/** `A-Z a-z 0-9 _ : . -`, the ASCII characters a name may go on with. */
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
+}
+
 /** Sets `key` as an own, enumerable property, even `__proto__`. */
 function setOwn<T>(target: Record<string, T>, key: string, value: T): T {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
   return value;
 }

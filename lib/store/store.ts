@@ -23,6 +23,22 @@ export interface StoreLock {
 }
 
 /**
+ * What a store that may decline a save answers: saved, or not and why (e.g. `newer_record`).
+ *
+ * @example
+ * ```ts
+ * import type { SaveOutcome } from "./store.ts";
+ * const skipped: SaveOutcome = { saved: false, reason: "newer_record" };
+ * ```
+ */
+export interface SaveOutcome {
+  /** Whether the data was saved. */
+  saved: boolean;
+  /** Why it was not, when it was not. */
+  reason?: string;
+}
+
+/**
  * A place to keep secret data. `load` answers `undefined` when nothing is
  * stored; `save` replaces what is stored, atomically; `clear` removes it.
  * A shared store (Redis) may add `lock` so replicas refresh one at a time.
@@ -47,8 +63,11 @@ export interface StoreLock {
 export interface SecureStore<T> {
   /** Loads the stored data, or `undefined` when there is none. */
   load(): Promise<T | undefined>;
-  /** Saves `data`, replacing what was stored. */
-  save(data: T): Promise<void>;
+  /**
+   * Saves `data`, replacing what was stored. A shared store that keeps a newer record instead answers
+   * a {@linkcode SaveOutcome} with `saved: false`, so a skipped save is never mistaken for a save.
+   */
+  save(data: T): Promise<void | SaveOutcome>;
   /** Removes the stored data. */
   clear(): Promise<void>;
   /**

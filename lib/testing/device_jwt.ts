@@ -1,16 +1,21 @@
 /**
- * How the emulator checks a device JWT (token exchange and PIN + JWK polling),
- * as strictly as plex.tv: EdDSA only, the key registered for the client,
- * signature, `iss` = client identifier, `aud` has `plex.tv`, `iat` and `exp`
- * present with `exp` at most 5 minutes after `iat`, not expired.
+ * How the emulator checks a device JWT (token exchange and PIN + JWK
+ * polling), on its own clock, through jose: EdDSA only, the key registered
+ * for the client (`kid` as the client chose it), signature, `iss` = client
+ * identifier, `aud` has `plex.tv`, `iat` and `exp` present, `exp` after
+ * `iat` and at most an hour after it, not expired.
+ *
+ * The one-hour ceiling is plex.tv's own documentation example (`exp` − `iat`
+ * = 3600); python-plexapi and @ctrl/plex sign 5-minute JWTs. plex.tv's real
+ * ceiling is not public.
  *
  * @module
  */
-import { decodeJwt } from "../jws.ts";
+import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
 import { HttpFailure } from "./respond.ts";
 
-/** The longest device JWT lifetime plex.tv accepts. */
-const MAX_DEVICE_JWT_SECONDS = 300;
+/** The longest device JWT lifetime the emulator accepts. */
+export const MAX_DEVICE_JWT_SECONDS = 3_600;
 /** Clock skew allowed for `iat` in the future. */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -20,37 +25,38 @@ const CLOCK_SKEW_SECONDS = 60;
  * @param compact The device JWT.
  * @param key The key it must be signed with: its `kid` and CryptoKey; `undefined` when the client has none.
  * @param clientId The `X-Plex-Client-Identifier` of the request.
+ * @param nowSeconds The emulator's time, unix seconds.
  * @returns The claims.
  * @throws {HttpFailure} 401/1097 for no or another key, 422 for a bad signature or claims, 498 when expired.
  *
  * @example
  * ```ts ignore
- * const claims = await checkDeviceJwt(body.jwt, state.keyOf(ctx.clientId), ctx.clientId);
+ * const claims = await checkDeviceJwt(body.jwt, state.devices.keyOf(ctx.clientId), ctx.clientId, now);
  * ```
  */
 export async function checkDeviceJwt(
   compact: string,
   key: { kid: string; key: CryptoKey } | undefined,
   clientId: string,
+  nowSeconds: number,
 ): Promise<Record<string, unknown>> {
-  let jwt;
+  let header;
+  let claims: Record<string, unknown>;
   try {
-    jwt = decodeJwt(compact);
+    header = decodeProtectedHeader(compact);
+    claims = decodeJwt(compact);
   } catch {
     throw new HttpFailure(422, undefined, "The JWT is malformed");
   }
-  if (jwt.header.alg !== "EdDSA") throw new HttpFailure(422, undefined, "The JWT algorithm must be EdDSA");
-  if (!key || jwt.header.kid !== key.kid) {
+  if (header.alg !== "EdDSA") throw new HttpFailure(422, undefined, "The JWT algorithm must be EdDSA");
+  if (!key || header.kid !== key.kid) {
     throw new HttpFailure(401, 1097, "No public key is registered for this client with this kid");
   }
-  const ok = await crypto.subtle.verify(
-    { name: "Ed25519" },
-    key.key,
-    jwt.signature,
-    new TextEncoder().encode(jwt.signingInput),
-  );
-  if (!ok) throw new HttpFailure(422, undefined, "JWT signature verification failed");
-  const claims = jwt.payload;
+  try {
+    await compactVerify(compact, key.key, { algorithms: ["EdDSA"] });
+  } catch {
+    throw new HttpFailure(422, undefined, "JWT signature verification failed");
+  }
   if (claims.iss !== clientId) {
     throw new HttpFailure(422, undefined, "The JWT iss must be the client identifier");
   }
@@ -64,10 +70,11 @@ export async function checkDeviceJwt(
     throw new HttpFailure(422, undefined, "The JWT must have an integer exp claim");
   }
   if (exp <= iat || exp - iat > MAX_DEVICE_JWT_SECONDS) {
-    throw new HttpFailure(422, undefined, "The JWT exp must be after iat and at most 5 minutes after it");
+    throw new HttpFailure(422, undefined, "The JWT exp must be after iat and at most one hour after it");
   }
-  const now = Math.floor(Date.now() / 1000);
-  if (iat > now + CLOCK_SKEW_SECONDS) throw new HttpFailure(422, undefined, "The JWT iat is in the future");
-  if (exp <= now) throw new HttpFailure(498, undefined, "The JWT has expired");
+  if (iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+    throw new HttpFailure(422, undefined, "The JWT iat is in the future");
+  }
+  if (exp <= nowSeconds) throw new HttpFailure(498, undefined, "The JWT has expired");
   return claims;
 }

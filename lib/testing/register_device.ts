@@ -39,11 +39,11 @@ export interface RegisterDeviceOptions {
  *
  * @example
  * ```ts
- * import type { RegisteredDevice } from "./register_device.ts";
- * function stored(device: RegisteredDevice): string | undefined { return device.data.keyId; }
+ * import type { EmulatorDevice } from "./register_device.ts";
+ * function stored(device: EmulatorDevice): string | undefined { return device.data.keyId; }
  * ```
  */
-export interface RegisteredDevice {
+export interface EmulatorDevice {
   /** The client identifier. */
   clientId: string;
   /** The registered Ed25519 key. */
@@ -61,38 +61,35 @@ export interface RegisteredDevice {
  * restart: with a fresh JWT it should make no request, with an expired one a
  * nonce and a token request.
  *
- * @param emulator The running emulator.
+ * @param emulator The emulator (in process or served).
  * @param options Client id, account and the JWT's remaining lifetime.
  * @returns The device, its key, its JWT and the store data.
  *
  * @example A restart with an expired JWT
  * ```ts
  * import assert from "node:assert/strict";
- * import { startEmulator } from "./mod.ts";
+ * import { createEmulator } from "./mod.ts";
  * import { registerDevice } from "./register_device.ts";
  * import { defaultConfig } from "../config.ts";
  * import { memoryStore } from "../store/memory.ts";
  * import { withJwt } from "../token_sources/options.ts";
  *
- * const emulator = await startEmulator();
- * try {
- *   const device = await registerDevice(emulator, { expiresInSeconds: -60 });
- *   emulator.resetRequests();
- *   const config = defaultConfig().withClientId(device.clientId).withUrls(emulator.url);
- *   await config.tokenSource(withJwt(memoryStore(device.data))).token();
- *   assert.equal(emulator.requests.length, 2);
- * } finally {
- *   await emulator.close();
- * }
+ * const emulator = await createEmulator();
+ * const device = await registerDevice(emulator, { expiresInSeconds: -60 });
+ * emulator.resetRequests();
+ * const config = defaultConfig().withClientId(device.clientId).withUrls(emulator.url).withFetch(emulator.fetch);
+ * await config.tokenSource(withJwt(memoryStore(device.data))).token();
+ * assert.equal(emulator.requests.length, 2);
+ * await emulator.close();
  * ```
  */
 export async function registerDevice(
   emulator: Emulator,
   options: RegisterDeviceOptions = {},
-): Promise<RegisteredDevice> {
+): Promise<EmulatorDevice> {
   const clientId = options.clientId ?? newClientId();
   const account = emulator.users.default;
-  const config = defaultConfig().withClientId(clientId).withUrls(emulator.url);
+  const config = defaultConfig().withClientId(clientId).withUrls(emulator.url).withFetch(emulator.fetch);
   const legacy = await config.registerWithCredentials(
     options.username ?? account.username,
     options.password ?? account.password!,

@@ -72,8 +72,8 @@ export interface TokenSourceSettings {
   onReregister?: (clientId: string) => void | Promise<void>;
   /** How long a refresh lock in a shared store is held at most. Default 30 s. */
   lockTtlMs: number;
-  /** The clock (for tests). */
-  now: () => Date;
+  /** This machine's clock (`withClock`). Default: the configuration's HTTP clock (`http.clock`). */
+  now?: () => Date;
 }
 
 /**
@@ -104,7 +104,6 @@ export function defaultTokenSourceSettings(): TokenSourceSettings {
     refreshMarginMs: 24 * 60 * 60 * 1000,
     onJwkMissing: "fail",
     lockTtlMs: 30_000,
-    now: () => new Date(),
   };
 }
 
@@ -317,7 +316,10 @@ export function withLogger(logger: Logger): TokenSourceOption {
 }
 
 /**
- * Uses another clock (for tests and simulations).
+ * Uses another clock for this machine's time (for tests, simulations and users with their own time
+ * source); tokens are still judged on plex.tv's time, this clock corrected by the configuration's
+ * estimate of plex.tv's clock. Default: the configuration's HTTP clock (`http.clock`, the system's
+ * unless set), against which that estimate is made.
  *
  * @param now Returns the current time.
  * @returns The option.

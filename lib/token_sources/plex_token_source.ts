@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { systemClock } from "../clock.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import type { DeviceKey } from "../keys.ts";
 import type { SecureData } from "../store/store.ts";
@@ -85,11 +86,22 @@ export class PlexTokenSource implements TokenSource {
     return this.#settings.jwt!;
   }
 
+  /**
+   * plex.tv's time: this machine's clock (`withClock`, else the HTTP clock the estimate is made
+   * against) corrected by the configuration's estimate of plex.tv's clock, so tokens are judged (and
+   * records stamped) on the clock that issued them.
+   */
+  #plexNow(): Date {
+    const { clock, plexClock } = this.#config.http;
+    const local = this.#settings.now?.().getTime() ?? (clock ?? systemClock).now();
+    return new Date(plexClock?.now(local) ?? local);
+  }
+
   #fresh(token: Token): boolean {
     if (token.isLegacy()) return !this.#settings.jwt;
     const expiresAt = token.expiresAt?.getTime();
     if (expiresAt === undefined) return false;
-    const now = this.#settings.now().getTime();
+    const now = this.#plexNow().getTime();
     // The margin never takes more than half a token's lifetime: a short-lived JWT is still reused.
     const issuedAt = token.claims?.iat;
     const lifetime = typeof issuedAt === "number" ? expiresAt - issuedAt * 1000 : Infinity;
@@ -150,7 +162,7 @@ export class PlexTokenSource implements TokenSource {
   async #signIn(signal: AbortSignal): Promise<Token> {
     const registrar = this.#registrar();
     const { token, key } = await registrar.register(this.#config, signal);
-    if (token.isJwt()) token.validate(this.#settings.now());
+    if (token.isJwt()) token.validate(this.#plexNow());
     if (key) this.#key = key;
     this.#current = token;
     this.#settings.logger?.info(`Signed in with ${registrar.name}`);
@@ -211,7 +223,7 @@ export class PlexTokenSource implements TokenSource {
       return token;
     } catch (err) {
       if (isPlexError(err, "jwk_missing")) return this.#onJwkMissing(err, signal);
-      const now = this.#settings.now();
+      const now = this.#plexNow();
       if (
         old?.isJwt() && old.isValid(now) &&
         isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests")
@@ -307,7 +319,7 @@ export class PlexTokenSource implements TokenSource {
     const data: SecureData = {
       version: 1,
       clientId: this.#config.clientId,
-      savedAt: this.#settings.now().toISOString(),
+      savedAt: this.#plexNow().toISOString(),
     };
     if (this.#key && this.#settings.jwt) {
       data.keyId = this.#key.keyId;

@@ -1,5 +1,6 @@
 /**
- * Helpers for the tests that run against the plex.tv emulator: a Config
+ * Helpers for the tests that run against the plex.tv emulator: an emulator
+ * per test file (in process, no port, unless a socket is needed), a Config
  * pointed at it, raw requests, and assertions on typed errors.
  *
  * @module
@@ -7,15 +8,15 @@
 import { after, before, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { type Config, defaultConfig, newClientId, PlexError, type PlexErrorCode } from "../../mod.ts";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../lib/testing/mod.ts";
+import { createEmulator, type Emulator, type EmulatorOptions, startEmulator } from "../../lib/testing/mod.ts";
 
 /**
- * A Config talking to the emulator, with a fresh client id and no retries
- * unless `retries` is given.
+ * A Config talking to the emulator through its in-process `fetch`, with a
+ * fresh client id and no retries unless `retries` is given.
  */
 export function configFor(emulator: Emulator, clientId: string = newClientId(), retries = 0): Config {
   return defaultConfig().withClientId(clientId).withUrls(emulator.url).withAuthAppUrl(`${emulator.url}/auth`)
-    .withHttp({ retry: { retries, baseDelayMs: 10, maxDelayMs: 50 } });
+    .withFetch(emulator.fetch).withHttp({ retry: { retries, baseDelayMs: 10, maxDelayMs: 50 } });
 }
 
 /** Options of {@linkcode raw}. */
@@ -29,9 +30,10 @@ export interface RawInit {
   json?: unknown;
   body?: string;
   signal?: AbortSignal;
+  redirect?: RequestRedirect;
 }
 
-/** A raw request to the emulator (client id `raw-client` and JSON unless told otherwise). */
+/** A raw request to the emulator's `fetch` (client id `raw-client` and JSON unless told otherwise). */
 export function raw(emulator: Emulator, path: string, init: RawInit = {}): Promise<Response> {
   const headers: Record<string, string> = { ...init.headers };
   const clientId = init.clientId === undefined ? "raw-client" : init.clientId;
@@ -47,11 +49,12 @@ export function raw(emulator: Emulator, path: string, init: RawInit = {}): Promi
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(init.json);
   }
-  return fetch(`${emulator.url}${path}`, {
+  return emulator.fetch(`${emulator.url}${path}`, {
     method: init.method ?? "GET",
     headers,
     body,
     signal: init.signal,
+    redirect: init.redirect,
   });
 }
 
@@ -82,13 +85,18 @@ export async function rejection(promise: Promise<unknown>): Promise<PlexError> {
 }
 
 /**
- * Starts one emulator for the test file (in `before`), closes it in `after`,
- * and clears its faults and request log before each test.
+ * Creates one emulator for the test file (in `before`), closes it in `after`,
+ * and clears its faults and request log before each test. In process (no
+ * port) unless `server` is set: sockets, resets and child processes need one.
  */
-export function useEmulator(options: EmulatorOptions, use: (emulator: Emulator) => void): void {
+export function useEmulator(
+  options: EmulatorOptions,
+  use: (emulator: Emulator) => void,
+  { server = false }: { server?: boolean } = {},
+): void {
   let emulator: Emulator | undefined;
   before(async () => {
-    emulator = await startEmulator(options);
+    emulator = server ? await startEmulator(options) : await createEmulator(options);
     use(emulator);
   });
   after(async () => {
@@ -98,4 +106,80 @@ export function useEmulator(options: EmulatorOptions, use: (emulator: Emulator) 
     emulator?.clearFaults();
     emulator?.resetRequests();
   });
+}
+
+/** Runs `body` with a fresh in-process emulator, closing it afterwards. */
+export async function withEmulator<T>(
+  options: EmulatorOptions,
+  body: (emulator: Emulator) => Promise<T>,
+): Promise<T> {
+  const emulator = await createEmulator(options);
+  try {
+    return await body(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
+let clientCounter = 0;
+
+/** A client identifier no other test uses. */
+export function uniqueClient(prefix = "emulator-test"): string {
+  return `${prefix}-${++clientCounter}-${Date.now()}`;
+}
+
+/** Signs in through `POST /api/v2/users/signin` (asserting 201) and returns the legacy token. */
+export async function signIn(
+  emulator: Emulator,
+  clientId: string = uniqueClient(),
+  login = "plexuser",
+  password = "plexpass",
+): Promise<string> {
+  const res = await raw(emulator, "/api/v2/users/signin", {
+    method: "POST",
+    clientId,
+    form: { login, password },
+  });
+  assert.equal(res.status, 201, `sign-in of ${login} answered ${res.status}`);
+  return (await res.json() as { authToken: string }).authToken;
+}
+
+/** The plex.tv host names real clients call; an emulator made with `hosts: PLEX_HOSTS` answers for them. */
+export const PLEX_HOSTS: readonly string[] = [
+  "plex.tv",
+  "clients.plex.tv",
+  "discover.provider.plex.tv",
+  "metadata.provider.plex.tv",
+];
+
+/**
+ * A `fetch` for real clients: requests to a plex.tv host go, unchanged, to the
+ * emulator's in-process `fetch` (made with `hosts: PLEX_HOSTS`); any other
+ * host fails the test, so nothing leaves the machine.
+ */
+export function plexHostsFetch(emulator: Emulator): typeof fetch {
+  return ((input: Request | URL | string, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!PLEX_HOSTS.includes(url.hostname)) {
+      return Promise.reject(new Error(`a real client tried to reach ${url.origin}, which is not plex.tv`));
+    }
+    return emulator.fetch(input, init);
+  }) as typeof fetch;
+}
+
+/** Approves a PIN code the real way: `PUT /api/v2/pins/link` as a freshly signed-in account. */
+export async function linkPin(
+  emulator: Emulator,
+  code: string,
+  login = "plexuser",
+  password = "plexpass",
+): Promise<void> {
+  const token = await signIn(emulator, uniqueClient("approver"), login, password);
+  const res = await raw(emulator, "/api/v2/pins/link", {
+    method: "PUT",
+    token,
+    headers: { "X-Plex-Product": "Plex SSO" },
+    form: { code },
+  });
+  assert.equal(res.status, 204, `linking ${code} answered ${res.status}`);
 }

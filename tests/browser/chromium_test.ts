@@ -8,14 +8,14 @@
  * on 127.0.0.1; a request to any other host fails the test.
  */
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildBrowserExample } from "../../examples/browser/build.ts";
+import { serveBrowserExample, type ServedPage } from "../../examples/browser/serve.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -29,30 +29,9 @@ if (!HAVE_CHROMIUM && process.env.CI) {
 }
 if (!HAVE_CHROMIUM && !process.env.CI) console.warn(`Skipping the browser end-to-end tests: ${MISSING}`);
 
-/** Serves the built page on 127.0.0.1. */
-function servePage(dir: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript" };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
-    const file = path === "/" ? "index.html" : path.slice(1);
-    if (!/^[\w.-]+$/.test(file) || !existsSync(join(dir, file))) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "Content-Type": types[extname(file)] ?? "application/octet-stream" });
-    res.end(readFileSync(join(dir, file)));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address() as { port: number };
-      resolve({ server, url: `http://127.0.0.1:${address.port}` });
-    });
-  });
-}
-
 describe("the browser example in headless Chromium", { skip: HAVE_CHROMIUM ? false : MISSING }, () => {
   let emulator: Emulator;
-  let site: { server: Server; url: string };
+  let site: ServedPage;
   let browser: Browser;
   let outDir: string;
 
@@ -60,7 +39,7 @@ describe("the browser example in headless Chromium", { skip: HAVE_CHROMIUM ? fal
     outDir = mkdtempSync(join(tmpdir(), "plextv-browser-e2e-"));
     buildBrowserExample(outDir);
     emulator = await startEmulator();
-    site = await servePage(outDir);
+    site = await serveBrowserExample(outDir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -1,6 +1,7 @@
 // The plex.tv response types and their parsers, on the recorded payloads in
 // tests/fixtures/plex.tv/.
 import { fixture } from "../_helpers/fixtures.ts";
+import { assertInvalid } from "../_helpers/invalid_response.ts";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
@@ -31,15 +32,6 @@ const response = (status: number, body: string): PlexResponse => ({
 /** Both ways a secret could leak when a value is printed. */
 function printed(value: unknown): string {
   return inspect(value, { depth: 10 }) + JSON.stringify(value);
-}
-
-function assertInvalid(fn: () => unknown, pathPart: string): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof PlexError, `expected a PlexError, got ${err}`);
-    assert.equal(err.code, "invalid_response");
-    assert.ok(err.message.includes(pathPart), `"${err.message}" should name ${pathPart}`);
-    return true;
-  });
 }
 
 describe("Account (GET /api/v2/user)", () => {

@@ -78,7 +78,7 @@ describe("registerWithCredentials", () => {
   });
 
   it("fails with client_id_missing before any request without a client id; plex.tv would answer 1000", async () => {
-    const config = defaultConfig().withUrls(emulator.url);
+    const config = defaultConfig().withUrls(emulator.url).withFetch(emulator.fetch);
     await rejectsWith(config.registerWithCredentials("plexuser", "plexpass"), "client_id_missing");
     assert.equal(emulator.requests.length, 0);
     const res = await raw(emulator, "/api/v2/users/signin", {

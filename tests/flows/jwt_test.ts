@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Config, generateDeviceKey, jwkThumbprint, newClientId, type Token } from "../../mod.ts";
-import { decodeJwt } from "../../lib/jws.ts";
+import { decodeJwt } from "../_helpers/jwt.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 
@@ -15,7 +15,7 @@ function recordingConfig(sent: Map<string, unknown[]>, clientId = newClientId())
     if (typeof init?.body === "string" && init.body.startsWith("{")) {
       sent.set(path, [...sent.get(path) ?? [], JSON.parse(init.body)]);
     }
-    return fetch(input, init);
+    return emulator.fetch(input, init);
   };
   return configFor(emulator, clientId).withFetch(recording);
 }

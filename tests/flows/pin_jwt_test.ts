@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { generateDeviceKey } from "../../mod.ts";
-import { decodeJwt } from "../../lib/jws.ts";
+import { decodeJwt } from "../_helpers/jwt.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 
@@ -44,7 +44,7 @@ describe("registerWithPinJwt", () => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const jwt = url.searchParams.get("deviceJWT");
       if (jwt) sentJwts.push(jwt);
-      return fetch(input, init);
+      return emulator.fetch(input, init);
     });
     const { key } = await config.registerWithPinJwt((pin) => emulator.approvePin(pin.id), {
       pollInterval: 30,

@@ -43,7 +43,7 @@ describe("pinRequest", () => {
     assert.equal(params.get("context[device][product]"), "My App & Co");
     assert.equal(params.get("context[device][deviceName]"), "Living room #2");
     assert.equal(params.get("forwardUrl"), forwardUrl);
-    const page = await fetch(url.slice(0, url.indexOf("#")));
+    const page = await emulator.fetch(url.slice(0, url.indexOf("#")));
     assert.match(await page.text(), /id="approve"/);
   });
 
@@ -78,7 +78,7 @@ describe("registerWithPin", () => {
     const token = await config.registerWithPin((pin, url) => {
       shown = { code: pin.code, url };
       setTimeout(() => {
-        fetch(`${emulator.url}/__emulator/pins/approve`, {
+        emulator.fetch(`${emulator.url}/__emulator/pins/approve`, {
           method: "POST",
           headers: { "Content-Type": "application/x-www-form-urlencoded" },
           body: `code=${pin.code}`,

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { generateDeviceKey, Token } from "../../mod.ts";
+import { generateDeviceKey, type PlexError, PlexKeySet, Token } from "../../mod.ts";
 import { processPlexKeysResponse } from "../../protocol.ts";
-import { decodeJwt, signJwt } from "../../lib/jws.ts";
+import { decodeJwt, signJwt } from "../_helpers/jwt.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 
@@ -22,9 +22,9 @@ describe("plexPublicKeys", () => {
   it("reports invalid_response for a malformed key set", async () => {
     emulator.inject({ match: KEYS, kind: "malformed", body: "truncated_json" });
     await rejectsWith(configFor(emulator).plexPublicKeys(), "invalid_response");
-    emulator.inject({ match: KEYS, kind: "status", status: 200, body: '{"keys":[{"kty":"RSA"}]}' });
+    emulator.inject({ match: KEYS, kind: "status", status: 200, body: '{"keys":{"kty":"OKP"}}' });
     const err = await rejectsWith(configFor(emulator).plexPublicKeys(), "invalid_response");
-    assert.match(err.message, /kty/);
+    assert.match(err.message, /keys/);
   });
 
   it("parses a recorded key set with processPlexKeysResponse", () => {
@@ -56,17 +56,24 @@ describe("verifyPlexToken", () => {
     try {
       const config = configFor(rotating);
       const clientId = config.clientId;
+      let now = Date.now();
+      const keySet = new PlexKeySet({ now: () => now });
       const first = await rotating.issueJwt({ clientId, thumbprint: "device-kid" });
-      await config.verifyPlexToken(first);
+      await config.verifyPlexToken(first, { keySet });
       const fetchedFirst = rotating.count(KEYS);
-      await config.verifyPlexToken(await rotating.issueJwt({ clientId, thumbprint: "device-kid" }));
+      await config.verifyPlexToken(await rotating.issueJwt({ clientId, thumbprint: "device-kid" }), {
+        keySet,
+      });
       assert.equal(rotating.count(KEYS), fetchedFirst, "a known kid needs no fetch");
       const kid = await rotating.rotateKeys();
       const second = await rotating.issueJwt({ clientId, thumbprint: "device-kid" });
       assert.equal(decodeJwt(second).header.kid, kid);
-      await config.verifyPlexToken(second);
+      await rejectsWith(config.verifyPlexToken(second, { keySet }), "invalid_token");
+      assert.equal(rotating.count(KEYS), fetchedFirst, "no refetch within the cooldown of the first fetch");
+      now += keySet.cooldownMs;
+      await config.verifyPlexToken(second, { keySet });
       assert.equal(rotating.count(KEYS), fetchedFirst + 1, "one refetch for the new kid");
-      await config.verifyPlexToken(first);
+      await config.verifyPlexToken(first, { keySet });
       assert.equal(rotating.count(KEYS), fetchedFirst + 1, "the old kid is still in the set");
     } finally {
       await rotating.close();
@@ -132,12 +139,15 @@ describe("verifyPlexToken", () => {
     const rotating = await startEmulator();
     try {
       const config = configFor(rotating);
+      let now = Date.now();
+      const keySet = new PlexKeySet({ now: () => now });
       const old = await rotating.issueJwt({ clientId: config.clientId, thumbprint: "k" });
-      await config.verifyPlexToken(old);
+      await config.verifyPlexToken(old, { keySet });
       await rotating.rotateKeys({ retirePrevious: true });
-      await config.verifyPlexToken(old, { now: new Date(Date.now() + 30 * 60_000) });
-      const later = new Date(Date.now() + 61 * 60_000);
-      await rejectsWith(config.verifyPlexToken(old, { now: later }), "invalid_token");
+      now += 30 * 60_000;
+      await config.verifyPlexToken(old, { keySet });
+      now += 31 * 60_000;
+      await rejectsWith(config.verifyPlexToken(old, { keySet }), "invalid_token");
       assert.equal(rotating.count(KEYS), 2, "fetched at first use and once the set was stale");
     } finally {
       await rotating.close();
@@ -146,21 +156,116 @@ describe("verifyPlexToken", () => {
 });
 
 describe("verifyPlexToken against forged kids", () => {
+  /** Tokens signed by a key plex.tv never published, each with its own made-up kid. */
+  async function forgeries(count: number): Promise<string[]> {
+    const forger = await generateDeviceKey();
+    const iat = Math.floor(Date.now() / 1000);
+    return await Promise.all(
+      Array.from(
+        { length: count },
+        (_, i) =>
+          signJwt(forger.privateKey, { kid: `made-up-${i}`, typ: "JWT" }, {
+            iss: "plex.tv",
+            iat,
+            exp: iat + 3600,
+            thumbprint: "x",
+          }),
+      ),
+    );
+  }
+
   it("refetches the key set once for unknown kids, not once per forged token", async () => {
     const config = configFor(emulator);
     const genuine = await emulator.issueJwt({ clientId: config.clientId, expiresInSeconds: 3600 });
     await config.verifyPlexToken(genuine);
     emulator.resetRequests();
-    const forger = await generateDeviceKey();
-    const exp = Math.floor(Date.now() / 1000) + 3600;
-    for (let i = 0; i < 20; i++) {
-      const forged = await signJwt(forger.privateKey, { kid: `made-up-${i}`, typ: "JWT" }, {
-        iss: "plex.tv",
-        exp,
-      });
+    for (const forged of await forgeries(20)) {
       await rejectsWith(config.verifyPlexToken(forged), "invalid_token");
     }
     assert.ok(emulator.count(KEYS) <= 1, `${emulator.count(KEYS)} key set requests`);
     await config.verifyPlexToken(genuine);
+  });
+
+  it("with the keys passed in: at most one key set request per cooldown", async () => {
+    const config = configFor(emulator);
+    let now = Date.now();
+    const keySet = new PlexKeySet({ cooldownMs: 30_000, now: () => now });
+    const keys = emulator.signingKeys();
+    const genuine = await emulator.issueJwt({ clientId: config.clientId });
+    await config.verifyPlexToken(genuine, { keys, keySet });
+    assert.equal(emulator.count(KEYS), 0, "a kid among the keys given needs no request");
+    const forged = await forgeries(20);
+    for (const token of forged) {
+      await rejectsWith(config.verifyPlexToken(token, { keys, keySet }), "invalid_token");
+    }
+    assert.equal(emulator.count(KEYS), 1, "one request for the first unknown kid, none for the others");
+    now += 29_000;
+    for (const token of forged) {
+      await rejectsWith(config.verifyPlexToken(token, { keys, keySet }), "invalid_token");
+    }
+    assert.equal(emulator.count(KEYS), 1, "still cooling down");
+    now += 1_000;
+    for (const token of forged) {
+      await rejectsWith(config.verifyPlexToken(token, { keys, keySet }), "invalid_token");
+    }
+    assert.equal(emulator.count(KEYS), 2, "one more request once the cooldown is over");
+  });
+
+  it("concurrent forged tokens share one request", async () => {
+    const config = configFor(emulator);
+    const results = await Promise.allSettled(
+      (await forgeries(25)).map((token) => config.verifyPlexToken(token)),
+    );
+    assert.ok(
+      results.every((r) => r.status === "rejected" && (r.reason as PlexError).code === "invalid_token"),
+    );
+    assert.equal(emulator.count(KEYS), 1);
+  });
+
+  it("while the key endpoint fails: invalid_token, never server_error, one request per cooldown", async () => {
+    for (
+      const fault of [
+        { kind: "status", status: 503 },
+        { kind: "status", status: 429, plexCode: 1003, retryAfter: 1 },
+        { kind: "malformed", body: "truncated_json" },
+        { kind: "reset" },
+        { kind: "huge", bytes: 9 * 1024 * 1024 },
+      ] as const
+    ) {
+      emulator.resetRequests();
+      emulator.clearFaults();
+      // A config that retries: the key set's loads are single attempts whatever the retry policy.
+      const config = configFor(emulator, undefined, 3);
+      let now = Date.now();
+      const keySet = new PlexKeySet({ now: () => now });
+      emulator.inject({ match: KEYS, times: Infinity, ...fault });
+      const forged = await forgeries(10);
+      for (const token of forged) {
+        const err = await rejectsWith(config.verifyPlexToken(token, { keySet }), "invalid_token");
+        assert.ok(err.cause, `${fault.kind}: the cause says why the keys are missing`);
+      }
+      const genuine = await emulator.issueJwt({ clientId: config.clientId });
+      await rejectsWith(config.verifyPlexToken(genuine, { keySet }), "invalid_token");
+      assert.equal(emulator.count(KEYS), 1, `${fault.kind}: one request in the cooldown`);
+      now += keySet.cooldownMs;
+      await rejectsWith(config.verifyPlexToken(forged[0]!, { keySet }), "invalid_token");
+      assert.equal(emulator.count(KEYS), 2, `${fault.kind}: one more after it`);
+      emulator.clearFaults();
+      now += keySet.cooldownMs;
+      assert.equal((await config.verifyPlexToken(genuine, { keySet })).iss, "plex.tv", "it recovers");
+      assert.equal(keySet.failure, undefined);
+    }
+  });
+
+  it("a hanging key endpoint: invalid_token after the timeout, and the caller's abort is aborted", async () => {
+    const config = configFor(emulator).withHttp({ timeoutMs: 200 });
+    emulator.inject({ match: KEYS, times: Infinity, kind: "hang" });
+    const [forged] = await forgeries(1);
+    await rejectsWith(config.verifyPlexToken(forged!), "invalid_token");
+    const other = configFor(emulator);
+    const controller = new AbortController();
+    const pending = other.verifyPlexToken(forged!, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await rejectsWith(pending, "aborted");
   });
 });

@@ -1,8 +1,14 @@
 import { fixture } from "../_helpers/fixtures.ts";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isPlexError } from "../../mod.ts";
+import { isPlexError, Token } from "../../mod.ts";
+import { processRegisteredDevicesResponse } from "../../protocol.ts";
 import { parseXml } from "../../lib/parse/xml.ts";
+import type { Emulator } from "../../lib/testing/mod.ts";
+import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
+
+let emulator: Emulator;
+useEmulator({}, (started) => emulator = started);
 
 function rejects(text: string, problem: RegExp): void {
   assert.throws(
@@ -95,6 +101,126 @@ describe("parseXml", () => {
     );
     assert.ok(parseXml("<a>".repeat(200) + "</a>".repeat(200)).children.a);
     assert.ok(performance.now() - started < 5_000);
+  });
+
+  it("refuses ]]> in text, where only CDATA may end with it", () => {
+    rejects("<a>x ]]> y</a>", /CdataEndInText at line 1, column 6/);
+    rejects("<a><b/>]]></a>", /CdataEndInText/);
+    assert.equal(parseXml("<a><![CDATA[x]]> ]</a>").text, "x ]");
+    assert.equal(parseXml('<a k="]]>"/>').attributes.k, "]]>", "attribute values may hold it");
+  });
+
+  it("refuses -- inside a comment and a comment ending in ---", () => {
+    rejects("<a><!-- one -- two --></a>", /DoubleHyphenInComment at line 1, column 13/);
+    rejects("<a><!-- x ---></a>", /DoubleHyphenInComment/);
+    rejects("<!-- -- --><a/>", /DoubleHyphenInComment/);
+    rejects("<a><!--></a>", /UnclosedComment/);
+    assert.equal(parseXml("<a><!----><!-- - x - -->t</a>").text, "t");
+  });
+
+  it("refuses NUL and every character XML forbids, wherever it is", () => {
+    for (
+      const char of [
+        "\u0000",
+        "\u0001",
+        "\u0008",
+        "\u000B",
+        "\u000C",
+        "\u001F",
+        "\uFFFE",
+        "\uFFFF",
+        "\uD800",
+        "\uDC00",
+      ]
+    ) {
+      for (
+        const doc of [
+          `<a>${char}</a>`,
+          `<a k="${char}"/>`,
+          `<a><!--${char}--></a>`,
+          `<a><![CDATA[${char}]]></a>`,
+          `<a/>${char}`,
+        ]
+      ) {
+        rejects(doc, /InvalidCharacter/);
+      }
+    }
+    rejects("<a>ok</a>\n\n<\u0000", /InvalidCharacter at line 3, column 2/);
+    assert.equal(parseXml("<a>\t\r\n😀 \u00e9\uFFFD</a>").text, "😀 \u00e9\uFFFD", "allowed characters stay");
+  });
+
+  it("accepts the XML declaration only at the very start", () => {
+    assert.equal(parseXml('<?xml version="1.0" encoding="UTF-8"?><a/>').name, "a");
+    assert.equal(parseXml('\uFEFF<?xml version="1.0"?>\n<a/>').name, "a", "after a byte order mark");
+    assert.equal(
+      parseXml('<?xml-stylesheet href="s.css"?><a/>').name,
+      "a",
+      "another instruction named xml-…",
+    );
+    for (
+      const doc of [
+        '\n<?xml version="1.0"?><a/>',
+        ' <?xml version="1.0"?><a/>',
+        '<!-- c --><?xml version="1.0"?><a/>',
+        '<a><?xml version="1.0"?></a>',
+        '<a/><?xml version="1.0"?>',
+        '<?xml version="1.0"?><?xml version="1.0"?><a/>',
+        '<a><?XML version="1.0"?></a>',
+      ]
+    ) {
+      rejects(doc, /MisplacedXmlDeclaration/);
+    }
+  });
+
+  it("refuses hostile 8 MiB bodies at once, and parses hostile 2 MiB ones within a second", () => {
+    const size = (mib: number) => mib * 1024 * 1024 - 64;
+    const fill = (unit: string, length: number, open = "<MediaContainer>", close = "</MediaContainer>") =>
+      open + unit.repeat(Math.floor((length - open.length - close.length) / unit.length)) + close;
+    const shapes = [
+      (n: number) => fill("<Device/>", n),
+      (n: number) => fill('<Device name="x" product="y" clientIdentifier="z"/>', n),
+      (n: number) => fill("&amp;", n),
+      (n: number) => fill("&#x1F600;", n),
+      (n: number) => fill("t<b>u</b>", n),
+      (n: number) => fill("<a><b><c>t</c></b></a>", n),
+      (n: number) => fill("<!-- c -->", n),
+      (n: number) => fill("<![CDATA[x]]>", n),
+      (n: number) => fill('<e k="&lt;&amp;&#65;"/>', n),
+      (n: number) =>
+        "<MediaContainer>" + Array.from({ length: Math.floor(n / 12) }, (_, i) => `<d${i}/>`).join(""),
+      (n: number) => "<MediaContainer>" + "&".repeat(n),
+      (n: number) => "<MediaContainer " + "a".repeat(n),
+    ];
+    for (const [i, shape] of shapes.entries()) {
+      for (const mib of [8, 2]) {
+        const body = shape(size(mib));
+        const started = performance.now();
+        let outcome: unknown;
+        try {
+          outcome = processRegisteredDevicesResponse({ status: 200, headers: new Headers(), url: "", body });
+        } catch (err) {
+          outcome = err;
+        }
+        const blocked = performance.now() - started;
+        assert.ok(blocked < 1_000, `shape ${i}, ${mib} MiB: the parse blocked for ${Math.round(blocked)} ms`);
+        if (mib === 8) assert.ok(isPlexError(outcome, "response_too_large"), `shape ${i}: ${outcome}`);
+        else assert.ok(Array.isArray(outcome) || isPlexError(outcome), `shape ${i}: ${outcome}`);
+      }
+    }
+  });
+
+  it("an 8 MiB devices.xml from plex.tv is refused as response_too_large", async () => {
+    const body = `<MediaContainer>${"<Device/>".repeat(900_000)}</MediaContainer>`;
+    emulator.inject({
+      match: "GET /devices.xml",
+      kind: "status",
+      status: 200,
+      body,
+      contentType: "application/xml",
+    });
+    const config = configFor(emulator);
+    const client = config.client({ token: () => Promise.resolve(new Token("abcdefghij0123456789")) });
+    await rejectsWith(client.registeredDevices(), "response_too_large");
   });
 
   it("rejects input that is not text", () => {

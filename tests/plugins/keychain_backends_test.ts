@@ -28,6 +28,7 @@ import {
   type SpawnResult,
 } from "../../plugins/keychain.ts";
 import { windowsScript } from "../../plugins/_keychain_windows.ts";
+import { runEnvironmentWorker, SECRETS_ENV } from "../_helpers/keychain_env.ts";
 
 const MARKER = "MARKER-9f3c2a7e-secret-token";
 const DATA: SecureData = {
@@ -154,7 +155,7 @@ describe("keychain store options and URIs", () => {
     assert.ok(err.message.includes("my-app/work") && !err.message.includes("not base64"), err.message);
   });
 
-  it("passes the env option over the process environment to the tools", async () => {
+  it("passes the env option over the tools' reduced environment", async () => {
     const spawn = recorder(() => ({ exitCode: 1 }));
     await store("linux", spawn, { env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/tmp/bus", HOME: undefined } })
       .load();
@@ -163,7 +164,27 @@ describe("keychain store options and URIs", () => {
     assert.equal(env.PATH, process.env.PATH);
     assert.ok(!("HOME" in env));
     await store("linux", spawn).load();
-    assert.equal(spawn.calls.at(-1)!.env, undefined, "without the option the tools inherit the environment");
+    assert.ok(spawn.calls.at(-1)!.env, "without the option the tools still get the reduced environment");
+  });
+
+  it("never hands the tools PLEX_PASSWORD, PLEX_TOKEN, passphrases or other secrets set in the environment", async () => {
+    const runs = await runEnvironmentWorker("fake");
+    assert.deepEqual([...new Set(runs.map((run) => run.platform))], ["linux", "darwin", "win32"]);
+    for (const { platform, env } of runs) {
+      assert.ok(env, `${platform}: the tool gets an environment of its own`);
+      for (const name of Object.keys(SECRETS_ENV)) {
+        assert.ok(!(name in env), `${platform}: ${name} reached the tool`);
+      }
+      assert.ok(!JSON.stringify(env).includes("MARKER-"), `${platform}: a secret value reached the tool`);
+      assert.equal(env.PATH, process.env.PATH, `${platform}: PATH is kept`);
+      assert.equal(
+        env.DBUS_SESSION_BUS_ADDRESS,
+        "unix:path=/tmp/plextv-test-bus",
+        `${platform}: the bus is kept`,
+      );
+      assert.equal(env.XDG_RUNTIME_DIR, "/tmp/plextv-test-run", `${platform}: XDG_* is kept`);
+      assert.equal(env.SystemRoot, "C:\\Windows", `${platform}: SystemRoot is kept`);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import { PlexError, type PlexErrorCode } from "../../lib/errors.ts";
 import type { SecureData } from "../../lib/store/store.ts";
 import { keychainStore, type KeychainStoreOptions, nodeSpawner } from "../../plugins/keychain.ts";
 import { workerRecord } from "../_helpers/keychain_save_worker.ts";
+import { runEnvironmentWorker, SECRETS_ENV } from "../_helpers/keychain_env.ts";
 
 const TOOLS = ["secret-tool", "dbus-daemon", "gnome-keyring-daemon"];
 const INSTALL = "apt-get install -y gnome-keyring libsecret-tools dbus-x11";
@@ -167,6 +168,19 @@ describe("keychain store on a real Secret Service", { skip }, () => {
           `a piece of the secret is visible: ${args.join(" ")}`,
         );
       }
+    }
+  });
+
+  it("runs the real secret-tool with a reduced environment: no PLEX_PASSWORD, PLEX_TOKEN or passphrases", async () => {
+    // A child process with the secrets in its environment; the store there gets no env option.
+    const runs = await runEnvironmentWorker("real", session.env);
+    assert.deepEqual(runs.map((run) => run.command), ["secret-tool", "secret-tool", "secret-tool"]);
+    for (const { env } of runs) {
+      for (const name of Object.keys(SECRETS_ENV)) assert.ok(!(name in env), `${name} reached secret-tool`);
+      assert.ok(!JSON.stringify(env).includes("MARKER-"), "a secret value reached secret-tool");
+      assert.equal(env.DBUS_SESSION_BUS_ADDRESS, session.env.DBUS_SESSION_BUS_ADDRESS);
+      assert.equal(env.XDG_RUNTIME_DIR, session.env.XDG_RUNTIME_DIR);
+      assert.equal(env.PATH, process.env.PATH);
     }
   });
 

@@ -95,13 +95,12 @@ describe("Redis store", { skip }, () => {
     const key = freshKey();
     await storeFor(key).save(record("2026-01-01T00:00:00.000Z"));
     const hash = await raw.hgetall(key);
-    assert.deepEqual(Object.keys(hash).sort(), ["data", "savedAt"]);
+    assert.deepEqual(Object.keys(hash), ["data"], "nothing is kept in clear beside the sealed record");
     const everything = JSON.stringify(hash) + Buffer.from(hash.data, "base64").toString("latin1");
     for (const secret of [TOKEN, PRIVATE_D, "0d6e7f2a-redis-test", PASSPHRASE, REDIS_PASSWORD]) {
       assert.ok(!everything.includes(secret), "a secret is stored in clear");
     }
     assert.equal(Buffer.from(hash.data, "base64").subarray(0, 8).toString(), "PLXVAULT");
-    assert.equal(hash.savedAt, "2026-01-01T00:00:00.000Z");
   });
 
   it("reads the passphrase from PLEXTV_REDIS_PASSPHRASE, and needs one", async () => {
@@ -150,6 +149,79 @@ describe("Redis store", { skip }, () => {
     const list = freshKey();
     await raw.rpush(list, "x");
     await assert.rejects(storeFor(list).load(), (err) => isPlexError(err, "store_error"));
+  });
+
+  it("a plaintext edit cannot freeze the fleet's saves: save times and versions are sealed", async () => {
+    const key = freshKey();
+    const store = storeFor(key);
+    await store.save(record("2026-06-01T00:00:00.000Z", "first-token-0123456789"));
+    // What an attacker with write access to Redis (but not the passphrase) can do in clear.
+    await raw.hset(key, "savedAt", "9999-12-31T23:59:59.999Z", "version", "999999999");
+    const result = await storeFor(key).save(record("2026-07-01T00:00:00.000Z", "second-token-012345678"));
+    assert.deepEqual(result, { saved: true, version: 2 });
+    assert.equal((await storeFor(key).load())?.token, "second-token-012345678");
+  });
+
+  it("a record copied under another key does not open: the key name is sealed with it", async () => {
+    const [from, to] = [freshKey(), freshKey()];
+    await storeFor(from).save(record("2026-06-01T00:00:00.000Z"));
+    await raw.hset(to, "data", (await raw.hget(from, "data"))!);
+    const err = await storeFor(to).load().then(() => undefined, (e) => e);
+    assert.ok(isPlexError(err, "store_corrupt"), `got ${err}`);
+    await assert.rejects(
+      storeFor(to).save(record("2026-07-01T00:00:00.000Z")),
+      (e) => isPlexError(e, "store_corrupt"),
+    );
+  });
+
+  it("an old record put back is detected, and the next save replaces it", async () => {
+    const key = freshKey();
+    const store = storeFor(key);
+    await store.save(record("2026-06-01T00:00:00.000Z", "old-token-01234567890"));
+    const old = (await raw.hget(key, "data"))!;
+    await store.save(record("2026-07-01T00:00:00.000Z", "new-token-01234567890"));
+    assert.equal((await store.load())?.token, "new-token-01234567890");
+    await raw.hset(key, "data", old);
+    await assert.rejects(
+      store.load(),
+      (err) => isPlexError(err, "store_corrupt") && /put back/.test(err.message),
+    );
+    const repaired = await store.save(record("2026-07-02T00:00:00.000Z", "next-token-0123456789"));
+    assert.deepEqual(repaired, { saved: true, version: 3 });
+    assert.equal((await storeFor(key).load())?.token, "next-token-0123456789");
+  });
+
+  it("a replica whose clock runs ahead cannot freeze the record", async () => {
+    const key = freshKey();
+    const hourAhead = new Date(Date.now() + 3_600_000).toISOString();
+    await storeFor(key).save(record(hourAhead, "ahead-token-0123456789"));
+    const onTime = storeFor(key);
+    const result = await onTime.save(record(new Date().toISOString(), "ontime-token-012345678"));
+    assert.equal(result.saved, true, JSON.stringify(result));
+    assert.equal((await onTime.load())?.token, "ontime-token-012345678");
+  });
+
+  it("a replica with the wrong passphrase gets wrong_passphrase, also for an older record", async () => {
+    const key = freshKey();
+    await storeFor(key).save(record("2026-06-01T00:00:00.000Z"));
+    const wrong = storeFor(key, { passphrase: "not the passphrase" });
+    await assert.rejects(
+      wrong.save(record("2026-05-01T00:00:00.000Z", "older-token-0123456789")),
+      (err) => isPlexError(err, "wrong_passphrase"),
+    );
+  });
+
+  it("a skipped save is reported to the caller", async () => {
+    const key = freshKey();
+    assert.deepEqual(await storeFor(key).save(record("2026-06-01T00:00:00.000Z")), {
+      saved: true,
+      version: 1,
+    });
+    assert.deepEqual(await storeFor(key).save(record("2026-05-01T00:00:00.000Z")), {
+      saved: false,
+      reason: "newer_record",
+      storedSavedAt: "2026-06-01T00:00:00.000Z",
+    });
   });
 
   it("compare-and-set: an older save never replaces a newer record", async () => {

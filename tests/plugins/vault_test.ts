@@ -2,8 +2,8 @@
 // reports every damaged or foreign file with a typed error naming it, never
 // changes a file it failed on, and survives concurrent writers.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -14,6 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { isPlexError, PlexError, type PlexErrorCode } from "../../lib/errors.ts";
 import type { SecureData } from "../../lib/store/store.ts";
 import { Vault } from "../../plugins/vault.ts";
+import { encodeHeader, parseVault } from "../../plugins/_vault_format.ts";
 
 const PASSPHRASE = "correct horse battery staple";
 const DATA: SecureData = {
@@ -337,6 +338,66 @@ describe("Vault damaged and foreign files", () => {
     const path = freshPath();
     await mkdir(path, { recursive: true });
     await expectPlexError(() => new Vault<SecureData>(path, PASSPHRASE).load(), ["store_error"], path);
+  });
+
+  it("refuses a path that is a symlink to /dev/zero or a device, at once, without reading it", {
+    skip: process.platform === "win32" ? "no /dev/zero on Windows" : false,
+  }, async () => {
+    for (const target of ["/dev/zero", "/dev/null", "/dev/urandom"]) {
+      const path = freshPath();
+      await mkdir(join(path, ".."), { recursive: true });
+      await symlink(target, path);
+      const vault = new Vault<SecureData>(path, PASSPHRASE);
+      const err = await expectPlexError(() => vault.load(), ["store_error"], path);
+      assert.match(err.message, /not a regular file/);
+      await expectPlexError(() => vault.save(DATA), ["store_error"], path);
+      assert.ok((await lstat(path)).isSymbolicLink(), `${target}: the link was left alone`);
+    }
+  });
+
+  it("refuses a FIFO at once: no hang waiting for a writer", {
+    skip: process.platform === "win32" ? "no mkfifo on Windows" : false,
+  }, async () => {
+    const path = freshPath();
+    await mkdir(join(path, ".."), { recursive: true });
+    execFileSync("mkfifo", [path]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<"hung">((resolve) => timer = setTimeout(() => resolve("hung"), 5_000));
+    try {
+      const outcome = await Promise.race([
+        new Vault<SecureData>(path, PASSPHRASE).load().catch((e) => e),
+        hung,
+      ]);
+      assert.ok(isPlexError(outcome, "store_error"), `got ${outcome}`);
+      assert.match(outcome.message, /not a regular file/);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
+  it("refuses a header asking for more than 10,000,000 KDF iterations before stretching anything", async () => {
+    const path = freshPath();
+    await new Vault<SecureData>(path, PASSPHRASE).save(DATA);
+    const bytes = new Uint8Array(await readFile(path));
+    const parsed = await parseVault(bytes);
+    assert.ok(parsed.ok);
+    // Everything but the iterations as written; the header checksum is not secret, so it is recomputed.
+    const crafted = await encodeHeader({ ...parsed.header, iterations: 20_000_000 });
+    const file = new Uint8Array(crafted.length + parsed.sealed.length);
+    file.set(crafted);
+    file.set(parsed.sealed, crafted.length);
+    await writeFile(path, file);
+    const err = await expectPlexError(
+      () => new Vault<SecureData>(path, PASSPHRASE).load(),
+      ["store_corrupt"],
+      path,
+    );
+    assert.match(err.message, /unsupported key derivation parameters/);
+    assert.throws(
+      () => new Vault(freshPath(), PASSPHRASE, { iterations: 10_000_001 }),
+      (e) => isPlexError(e, "invalid_argument"),
+    );
+    assert.ok(new Vault(freshPath(), PASSPHRASE, { iterations: 10_000_000 }));
   });
 });
 

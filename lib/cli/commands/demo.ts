@@ -10,6 +10,7 @@ import type { Config } from "../../config.ts";
 import { defaultConfig } from "../../config.ts";
 import { exportPrivateJwk } from "../../keys.ts";
 import { memoryStore } from "../../store/memory.ts";
+import { Token } from "../../token.ts";
 import { withJwt } from "../../token_sources/options.ts";
 import { VERSION } from "../../version.ts";
 import type { CommandModule } from "../command_module.ts";
@@ -88,27 +89,49 @@ const command: CommandModule = {
 
       step(4, "Keep it fresh: a token source that caches, persists and refreshes");
       const store = memoryStore();
-      await store.save({
-        version: 1,
-        clientId: config.clientId,
-        keyId: key.keyId,
-        privateKey: await exportPrivateJwk(key.privateKey),
-        token: jwt.value,
-        tokenExpiresAt: jwt.expiresAt?.toISOString(),
-      });
+      const privateKey = await exportPrivateJwk(key.privateKey);
+      const keep = (token: Token) =>
+        store.save({
+          version: 1,
+          clientId: config.clientId,
+          keyId: key.keyId,
+          privateKey,
+          token: token.value,
+          tokenExpiresAt: token.expiresAt?.toISOString(),
+        });
+      await keep(jwt);
       let before = requests();
       const source = config.tokenSource(withJwt(store));
       for (let i = 0; i < 3; i++) out.addSecret((await source.token({ signal: f.signal })).value);
-      done(`3 calls to token(): ${requests() - before} requests (the stored JWT is still fresh)`);
+      done(`3 calls to token(): ${requests() - before} requests (the stored JWT is fresh)`);
+      // Six and a half days on, as a service that kept running would be: the same key, a JWT with
+      // half a day left, inside the refresh margin (one day by default, at most half the JWT's life).
+      const day = 24 * 3600;
+      const aged = new Token(
+        await emulator.issueJwt({
+          clientId: config.clientId,
+          issuedAt: Math.floor(Date.now() / 1000) - 6.5 * day,
+          expiresInSeconds: 7 * day,
+        }),
+      );
+      out.addSecret(aged.value);
+      await keep(aged);
       before = requests();
-      const refreshing = config.tokenSource(withJwt(store, { refreshMarginMs: 8 * 24 * 3600_000 }));
-      const refreshed = await refreshing.token({ signal: f.signal });
+      const refreshed = await config.tokenSource(withJwt(store)).token({ signal: f.signal });
       out.addSecret(refreshed.value);
+      const spent = requests() - before;
+      if (
+        refreshed.value === aged.value || (refreshed.expiresAt?.getTime() ?? 0) <= aged.expiresAt!.getTime()
+      ) {
+        throw new Error("The demo's token source did not refresh the aged JWT");
+      }
       done(
-        `Refreshed inside its margin: ${requests() - before} requests, a new JWT until ${
+        `6½ days later (12 hours left): refreshed with ${spent} requests: a new 7-day JWT, until ${
           shortDate(refreshed.expiresAt)
         }`,
       );
+      note("GET /api/v2/auth/nonce → POST /api/v2/auth/token, signed with the device key alone");
+      note("a JWT is due one day before expiry (refreshMarginMs), a margin capped at half its lifetime");
       note("no password and no user needed again: only the device key");
 
       step(5, "Sign in with a PIN (the emulator approves it in a moment)");

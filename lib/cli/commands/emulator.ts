@@ -33,6 +33,8 @@ const command: CommandModule = {
     "Serves plex.tv's and clients.plex.tv's endpoints on 127.0.0.1 (sign-in, PINs, JWT keys,",
     "account, resources, home), with seeded demo accounts. Point plextv at it with PLEXTV_URL.",
     "Approve PINs in the browser at its /link page, or automatically with --auto-approve.",
+    "It answers only requests naming 127.0.0.1/localhost with its port (or a --host name), and",
+    "browsers only from loopback origins (or a --cors-origin); see docs/emulator.md.",
   ].join("\n"),
   examples: [
     ["plextv emulator --port 8080", "then, in another terminal:"],
@@ -44,11 +46,21 @@ const command: CommandModule = {
   async run(f, args) {
     const port = _integer(stringOption(args, "port"), "--port", 0, 65535) ?? 0;
     const autoApprove = _integer(stringOption(args, "auto-approve"), "--auto-approve", 0, 3_600_000);
+    const offset = _integer(stringOption(args, "clock-offset"), "--clock-offset", -31_536_000, 31_536_000);
+    const logSize = _integer(stringOption(args, "log-size"), "--log-size", 0, 1_000_000);
+    const list = (name: string) => {
+      const value = args.values[name];
+      return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
+    };
     const { startEmulator } = await import("../../testing/mod.ts");
     const server = await startEmulator({
       port,
       payloads: stringOption(args, "payloads"),
       autoApprovePins: autoApprove ?? false,
+      hosts: list("host"),
+      corsOrigins: list("cors-origin"),
+      clockOffsetMs: (offset ?? 0) * 1000,
+      requestLogSize: logSize,
     });
     const users = server.users;
     const { bold, cyan, dim } = f.out.dataStyle;

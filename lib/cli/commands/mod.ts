@@ -141,6 +141,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import("./home_switch.ts")).default,
   },
   {
+    name: "link",
+    summary: "Approve a PIN that another device shows, as the signed-in account",
+    usage: "plextv link CODE",
+    options: {},
+    args: { min: 1, max: 1 },
+    load: async () => (await import("./link.ts")).default,
+  },
+  {
+    name: "friends",
+    summary: "List the account's friends",
+    usage: "plextv friends [--json]",
+    options: {},
+    load: async () => (await import("./friends.ts")).default,
+  },
+  {
+    name: "shares",
+    summary: "Show who has which libraries of one of the account's servers",
+    usage: "plextv shares SERVER [--json]",
+    options: {},
+    args: { min: 1, max: 1 },
+    load: async () => (await import("./shares.ts")).default,
+  },
+  {
+    name: "webhooks",
+    summary: "List, add or remove the account's webhooks",
+    usage: "plextv webhooks [add URL | remove URL] [--json]",
+    options: {},
+    args: { min: 0, max: 2 },
+    load: async () => (await import("./webhooks.ts")).default,
+  },
+  {
     name: "keys export",
     summary: "Export the stored device key and token as environment variables (for the env: store)",
     usage: "plextv keys export [--output FILE [--force]] [--format env|json] [--prefix PREFIX_]",
@@ -160,7 +191,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "emulator",
     summary: "Run a local plex.tv emulator for development, until Ctrl-C",
-    usage: "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS]",
+    usage:
+      "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS] [--host NAME]... [--cors-origin ORIGIN]... [--clock-offset SECONDS] [--log-size N]",
     options: {
       port: { type: "string", value: "N", help: "The port on 127.0.0.1 (default: any free port)" },
       payloads: {
@@ -169,6 +201,24 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: "A folder of plex.tv payloads to serve (e.g. recorded fixtures)",
       },
       "auto-approve": { type: "string", value: "MS", help: "Approve every new PIN after MS milliseconds" },
+      host: {
+        type: "string",
+        multiple: true,
+        value: "NAME",
+        help: "Also answer requests for this host name",
+      },
+      "cors-origin": {
+        type: "string",
+        multiple: true,
+        value: "ORIGIN",
+        help: "Also allow this browser origin (loopback origins always are)",
+      },
+      "clock-offset": {
+        type: "string",
+        value: "SECONDS",
+        help: "Run the emulator's clock ahead (or behind, negative) by SECONDS",
+      },
+      "log-size": { type: "string", value: "N", help: "Requests kept in the emulator's log (default 1000)" },
     },
     load: async () => (await import("./emulator.ts")).default,
   },

@@ -1,0 +1,123 @@
+// A machine whose clock runs hours ahead or behind (a Raspberry Pi without a
+// real-time clock, a VM after a suspend) makes exactly the requests a machine
+// on time makes: device JWTs are signed on plex.tv's time, estimated from the
+// Date header of its responses, and tokens are judged fresh on that time, so
+// a token just issued is never refreshed again at once.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  type Clock,
+  defaultConfig,
+  memoryStore,
+  newClientId,
+  PlexClock,
+  type SecureData,
+  type Token,
+  withClock,
+  withCredentials,
+  withJwt,
+} from "../../mod.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+
+const HOUR = 3_600_000;
+let emulator: Emulator;
+
+before(async () => {
+  // Three-hour Plex JWTs: the refresh margin is then 90 minutes, less than the machines' skew.
+  emulator = await startEmulator({ nonceRateLimit: 1000, jwtLifetimeSeconds: 3 * 3600 });
+});
+after(async () => {
+  await emulator.close();
+});
+
+/** This machine's clock, `offsetMs` away from the real time (the emulator's, standing in for plex.tv's). */
+function machineClock(offsetMs: number): Clock {
+  return { now: () => Date.now() + offsetMs, sleep: systemClock.sleep, random: systemClock.random };
+}
+
+/**
+ * What a machine with this clock offset asks plex.tv for: a sign-in with a device key, then five
+ * token() calls. Its clock is injected into the HTTP settings and, unless told not to, with `withClock`
+ * (without it the token source uses the HTTP clock).
+ */
+async function run(
+  offsetMs: number,
+  tokenSourceClock = true,
+): Promise<{ requests: string[]; token: Token; store: SecureData }> {
+  const clientId = newClientId();
+  const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+    .withHttp({ retry: { retries: 0 }, clock: machineClock(offsetMs) });
+  const store = memoryStore<SecureData>();
+  const source = config.tokenSource(
+    withCredentials("plexuser", "plexpass"),
+    withJwt(store),
+    ...(tokenSourceClock ? [withClock(() => new Date(Date.now() + offsetMs))] : []),
+  );
+  let token = await source.token();
+  for (let i = 0; i < 4; i++) token = await source.token();
+  const claims = await config.verifyPlexToken(token);
+  assert.equal(claims.iss, "plex.tv", "the token verifies on plex.tv's time");
+  const requests = emulator.requests.filter((r) => r.clientId === clientId)
+    .filter((r) => r.path !== "/api/v2/auth/keys")
+    .map((r) => `${r.method} ${r.path} ${r.status}`);
+  return { requests, token, store: (await store.load())! };
+}
+
+describe("clock skew", () => {
+  it("a machine 2 hours ahead or behind makes exactly the requests of one on time", async () => {
+    const onTime = await run(0);
+    assert.deepEqual(onTime.requests, [
+      "POST /api/v2/users/signin 201",
+      "POST /api/v2/auth/jwk 201",
+      "GET /api/v2/auth/nonce 200",
+      "POST /api/v2/auth/token 200",
+    ]);
+    for (
+      const [offset, tokenSourceClock] of [[2 * HOUR, true], [-2 * HOUR, true], [2 * HOUR, false]] as const
+    ) {
+      const skewed = await run(offset, tokenSourceClock);
+      assert.deepEqual(skewed.requests, onTime.requests, `a machine ${offset / HOUR} h off`);
+      // Its records carry plex.tv's time, so replicas with different clocks order them alike.
+      const savedAt = Date.parse(skewed.store.savedAt!);
+      assert.ok(Math.abs(savedAt - Date.now()) < 60_000, `savedAt ${skewed.store.savedAt} is plex.tv's time`);
+    }
+  });
+
+  it("the device JWT's iat and exp are on plex.tv's time", async () => {
+    const sent: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      if (typeof init?.body === "string" && init.body.includes('"jwt"')) sent.push(JSON.parse(init.body).jwt);
+      return fetch(input, init);
+    };
+    const config = defaultConfig().withClientId(newClientId()).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(2 * HOUR), fetch: recording });
+    const key = await config.generateAndUploadPublicKey(
+      await config.registerWithCredentials("plexuser", "plexpass"),
+    );
+    await config.jwtToken(key.privateKey, key.keyId);
+    const claims = JSON.parse(atob(sent[0]!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+    assert.ok(Math.abs(claims.iat * 1000 - Date.now()) < 10_000, `iat ${claims.iat}`);
+    assert.equal(claims.exp - claims.iat, 300);
+  });
+
+  it("the estimate is the median of the latest Date headers: one odd header does not move it", () => {
+    const clock = new PlexClock();
+    const local = Date.UTC(2026, 5, 1, 12, 0, 0);
+    const at = (ms: number) => new Date(ms).toUTCString();
+    clock.observe(at(local - 2 * HOUR), local);
+    assert.equal(Math.round(clock.offsetMs / HOUR), -2);
+    clock.observe(at(Date.UTC(2001, 0, 1)), local);
+    assert.equal(Math.round(clock.offsetMs / HOUR), -2, "of two, the one nearer this machine's clock");
+    clock.observe(at(local - 2 * HOUR), local);
+    clock.observe(at(local + 30 * 24 * HOUR), local);
+    assert.equal(Math.round(clock.offsetMs / HOUR), -2, "the median of four");
+    clock.observe("not a date", local);
+    clock.observe(null, local);
+    assert.equal(Math.round(clock.offsetMs / HOUR), -2);
+    const onTime = new PlexClock();
+    onTime.observe(at(local - 1_000), local);
+    assert.equal(onTime.offsetMs, 0, "within a header's resolution, this machine's clock is plex.tv's");
+    assert.throws(() => new PlexClock({ samples: 0 }), { code: "invalid_argument" });
+  });
+});
