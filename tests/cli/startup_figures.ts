@@ -56,7 +56,8 @@ for (let round = 0; round < rounds; round++) {
 }
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const floor = median(times[0]);
-console.log(`Bun ${Bun.version}, ${rounds} interleaved rounds, medians:`);
+const bunVersion = (globalThis as { Bun?: { version: string } }).Bun?.version ?? "?";
+console.log(`Bun ${bunVersion}, ${rounds} interleaved rounds, medians:`);
 cases.forEach(([label], i) => {
   const ms = median(times[i]);
   console.log(
