@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { Token } from "../../token.ts";
+import type { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
-import { shortDate } from "../public_json.ts";
 
 /**
  * The `token` command's help and what it runs.
@@ -36,13 +35,21 @@ const command: CommandModule = {
   ],
   async run(f, args) {
     const refresh = flagOption(args, "refresh");
+    const fromEnv = f.env.PLEX_TOKEN;
+    if (fromEnv && !refresh && !f.out.json) {
+      // PLEX_TOKEN as it is, without loading the token parser: what a script runs most often.
+      f.out.secret(fromEnv);
+      return EXIT.ok;
+    }
     let token: Token;
-    if (f.env.PLEX_TOKEN && !refresh) {
-      token = Token.from(f.env.PLEX_TOKEN);
+    if (fromEnv && !refresh) {
+      token = (await import("../../token.ts")).Token.from(fromEnv);
     } else {
       const { source } = await f.signedIn({ refresh });
       token = await source.token({ signal: f.signal });
-      if (refresh) f.out.success(`Refreshed the JWT; it expires ${shortDate(token.expiresAt)}`);
+      if (refresh) {
+        f.out.success(`Refreshed the JWT; it expires ${token.expiresAt?.toISOString() ?? "when revoked"}`);
+      }
     }
     f.out.secret(
       f.out.json
