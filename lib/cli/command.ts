@@ -7,7 +7,7 @@
  */
 
 /**
- * One option of a command, for `node:util` `parseArgs` and for the help text.
+ * One option of a command, for the command-line parser, the help text and shell completion.
  *
  * @example
  * ```ts
