@@ -4,7 +4,7 @@
  * inspect the account. Run it with `deno run -A cli.ts`, `bun cli.ts`,
  * `deno run -A jsr:@plexkit/plextv/cli`, `npx @plexkit/plextv` or `bunx @plexkit/plextv` (the
  * npm package's `bin`, compiled JavaScript), or compile it to one binary
- * (`bun build --compile cli.ts --outfile dist/plextv`).
+ * (`deno task build:bun`: `bun build --compile --splitting`, each command a chunk loaded when it runs).
  * `plextv help` lists the commands; docs/cli.md describes them.
  *
  * @example
@@ -16,17 +16,12 @@
  *
  * @module
  */
-import process from "node:process";
 import { main } from "./lib/cli/main.ts";
 
-function flush(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => stream.write("", () => resolve()));
-}
-
 /**
- * Runs `plextv` with `argv`, waits until stdout and stderr are flushed, and
- * ends the process with the command's exit code (0 ok, 1 failure, 2 usage
- * or cancelled, 4 authentication required). This module calls it when it is
+ * Runs `plextv` with `argv` and ends the process with the command's exit
+ * code (0 ok, 1 failure, 2 usage or cancelled, 4 authentication required),
+ * once what it wrote has left the process. This module calls it when it is
  * the main module; the npm package's `bin` calls it on Node, which has no
  * `import.meta.main` before version 24.
  *
@@ -40,9 +35,8 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
  * ```
  */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<never> {
-  const code = await main(argv);
-  await Promise.all([flush(process.stdout), flush(process.stderr)]);
-  process.exit(code);
+  // main() has flushed what it wrote (lib/cli/output.ts).
+  process.exit(await main(argv));
 }
 
 if (import.meta.main) await runCli();

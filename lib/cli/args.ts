@@ -1,14 +1,19 @@
 /**
  * The command line: which command, its options and arguments, and the global
- * options anywhere on the line. Built on `node:util` `parseArgs`, strict:
- * an unknown option or command is a usage error (exit 2).
+ * options anywhere on the line. Strict: an unknown option or command is a
+ * usage error (exit 2) that suggests the closest known one.
+ *
+ * Hand-written rather than `node:util`'s `parseArgs`, which costs Bun more
+ * start-up time than the rest of `plextv --version`; it keeps `parseArgs`'s
+ * rules: `--name value`, `--name=value`, `-x value`, `-xvalue`, grouped short
+ * flags (`-qv`), repeatable options, and `--` before plain arguments.
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
+import type { CommandInfo, OptionSpec, ParsedArgs } from "./command.ts";
 import { usageError } from "./exit.ts";
 import { GLOBAL_OPTIONS } from "./globals.ts";
+import { closest } from "./suggest.ts";
 
 /**
  * What the command line asks for.
@@ -19,9 +24,9 @@ import { GLOBAL_OPTIONS } from "./globals.ts";
  * function wantsHelp(invocation: Invocation): boolean { return invocation.help; }
  * ```
  */
-export interface Invocation {
+export interface Invocation<C extends CommandInfo = CommandInfo> {
   /** The command, when one was named. */
-  command?: Command;
+  command?: C;
   /** `help` or `--help` (for the command, or the whole tool). */
   help: boolean;
   /** The group named without its sub-command (`plextv home`), for its help. */
@@ -30,16 +35,76 @@ export interface Invocation {
   args: ParsedArgs;
 }
 
-type _ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+interface _Option {
+  kind: "option";
+  /** The long name, or the text typed when unknown (`frob` for `--frob`, `x` for `-x`). */
+  name: string;
+  /** As typed: `--frob`, `-x`. */
+  flag: string;
+  known: boolean;
+  value?: string;
+  inline: boolean;
+  index: number;
+}
 
-function _parseOptions(specs: Record<string, OptionSpec>): _ParseOptions {
-  const options: _ParseOptions = {};
-  for (const [name, spec] of Object.entries(specs)) {
-    options[name] = { type: spec.type };
-    if (spec.short) options[name].short = spec.short;
-    if (spec.multiple) options[name].multiple = true;
+interface _Positional {
+  kind: "positional";
+  value: string;
+  index: number;
+}
+
+const _dashed = (arg: string | undefined) => arg !== undefined && arg.startsWith("-") && arg !== "-";
+
+/** Splits the arguments into options (with their values) and positionals. */
+function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_Option | _Positional)[] {
+  const shorts = new Map(
+    Object.entries(specs).filter(([, s]) => s.short).map(([name, s]) => [s.short!, name]),
+  );
+  const tokens: (_Option | _Positional)[] = [];
+  let plain = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (plain || !_dashed(arg)) {
+      tokens.push({ kind: "positional", value: arg, index: i });
+    } else if (arg === "--") {
+      plain = true;
+    } else if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      const token: _Option = {
+        kind: "option",
+        name,
+        flag: `--${name}`,
+        known: name in specs,
+        inline: eq >= 0,
+        index: i,
+      };
+      if (eq >= 0) token.value = arg.slice(eq + 1);
+      else if (specs[name]?.type === "string" && i + 1 < argv.length && !_dashed(argv[i + 1])) {
+        token.value = argv[++i];
+      }
+      tokens.push(token);
+    } else {
+      for (let k = 1; k < arg.length; k++) {
+        const name = shorts.get(arg[k]);
+        const token: _Option = {
+          kind: "option",
+          name: name ?? arg[k],
+          flag: `-${arg[k]}`,
+          known: name !== undefined,
+          inline: false,
+          index: i,
+        };
+        tokens.push(token);
+        if (name !== undefined && specs[name].type === "string") {
+          if (k + 1 < arg.length) token.value = arg.slice(k + 1);
+          else if (i + 1 < argv.length && !_dashed(argv[i + 1])) token.value = argv[++i];
+          break;
+        }
+      }
+    }
   }
-  return options;
+  return tokens;
 }
 
 /**
@@ -52,11 +117,10 @@ function _parseOptions(specs: Record<string, OptionSpec>): _ParseOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { commandGroups } from "./args.ts";
- * const run = () => Promise.resolve(0);
- * assert.equal(commandGroups([{ name: "home users", summary: "", usage: "", options: {}, run }])[0], "home");
+ * assert.equal(commandGroups([{ name: "home users", summary: "", usage: "", options: {} }])[0], "home");
  * ```
  */
-export function commandGroups(commands: readonly Command[]): string[] {
+export function commandGroups(commands: readonly CommandInfo[]): string[] {
   return [...new Set(commands.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]))];
 }
 
@@ -72,33 +136,22 @@ export function commandGroups(commands: readonly Command[]): string[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseCommandLine } from "./args.ts";
- * const run = () => Promise.resolve(0);
- * const login = { name: "login", summary: "", usage: "", options: { username: { type: "string" as const, help: "" } }, run };
+ * const login = { name: "login", summary: "", usage: "", options: { username: { type: "string" as const, help: "" } } };
  * const invocation = parseCommandLine(["--json", "login", "--username", "me"], [login]);
  * assert.ok(invocation.command === login && invocation.args.values.username === "me");
  * ```
  */
-export function parseCommandLine(argv: string[], commands: readonly Command[]): Invocation {
-  const loose: _ParseOptions = {};
+export function parseCommandLine<C extends CommandInfo>(
+  argv: string[],
+  commands: readonly C[],
+): Invocation<C> {
+  const loose: Record<string, OptionSpec> = {};
   for (const specs of [GLOBAL_OPTIONS, ...commands.map((c) => c.options)]) {
     for (const [name, spec] of Object.entries(specs)) {
-      if (loose[name]?.type !== "string") {
-        loose[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
-      }
+      if (loose[name]?.type !== "string") loose[name] = spec;
     }
   }
-  const { tokens } = parseArgs({
-    args: argv,
-    options: loose,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const words = tokens.filter((t) => t.kind === "positional") as {
-    kind: "positional";
-    index: number;
-    value: string;
-  }[];
+  const words = _tokens(argv, loose).filter((t): t is _Positional => t.kind === "positional");
   let help = false;
   let start = 0;
   if (words[0]?.value === "help") {
@@ -108,7 +161,7 @@ export function parseCommandLine(argv: string[], commands: readonly Command[]): 
   const groups = commandGroups(commands);
   const first = words[start]?.value;
   const second = words[start + 1]?.value;
-  let command: Command | undefined;
+  let command: C | undefined;
   let used = start;
   let group: string | undefined;
   if (first !== undefined) {
@@ -116,18 +169,14 @@ export function parseCommandLine(argv: string[], commands: readonly Command[]): 
     if (command) used = start + 2;
     else if (groups.includes(first)) {
       if (second !== undefined && !help) {
-        throw usageError(
-          `Unknown command ${first} ${second}`,
-          `Run plextv help ${first} to see its commands`,
-        );
+        const members = commands.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name);
+        throw _unknownCommand(`${first} ${second}`, members, `Run plextv help ${first} to see its commands`);
       }
       group = first;
       used = start + 1 + (second !== undefined ? 1 : 0);
     } else {
       command = commands.find((c) => c.name === first);
-      if (!command) {
-        throw usageError(`Unknown command ${first}`, "Run plextv help to see the commands");
-      }
+      if (!command) throw _unknownCommand(first, _commandWords(commands));
       used = start + 1;
     }
   }
@@ -135,17 +184,30 @@ export function parseCommandLine(argv: string[], commands: readonly Command[]): 
   const rest = argv.filter((_, i) => !skip.has(i));
   const name = command?.name ?? group;
   const specs = { ...GLOBAL_OPTIONS, ...command?.options };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: _parseOptions(specs), strict: true, allowPositionals: true });
-  } catch (err) {
-    throw _optionError(err, name);
+  const args: ParsedArgs = { values: {}, positionals: [] };
+  for (const token of _tokens(rest, specs)) {
+    if (token.kind === "positional") {
+      args.positionals.push(token.value);
+      continue;
+    }
+    const spec = specs[token.name];
+    if (!token.known || !spec) throw _unknownOption(token.flag, specs, name);
+    if (spec.type === "boolean") {
+      if (token.inline) throw usageError(`Option --${token.name} takes no value`, _optionsHint(name));
+      args.values[token.name] = true;
+    } else if (token.value === undefined) {
+      throw usageError(`Option --${token.name} needs a value`, _optionsHint(name));
+    } else if (spec.multiple) {
+      args.values[token.name] = [...(args.values[token.name] as string[] | undefined ?? []), token.value];
+    } else {
+      args.values[token.name] = token.value;
+    }
   }
-  const args: ParsedArgs = {
-    values: { ...parsed.values } as ParsedArgs["values"],
-    positionals: parsed.positionals,
-  };
-  if (args.values.help) help = true;
+  if (args.values.help) {
+    // `plextv help --help` is the help command's own help.
+    if (!command && !group && start === 1) command = commands.find((c) => c.name === "help");
+    help = true;
+  }
   if (command && !help) {
     const { min, max } = command.args ?? { min: 0, max: 0 };
     const count = args.positionals.length;
@@ -162,25 +224,34 @@ export function parseCommandLine(argv: string[], commands: readonly Command[]): 
       );
     }
   } else if (!command && args.positionals.length > 0 && !help) {
-    throw usageError(`Unknown command ${args.positionals[0]}`, "Run plextv help to see the commands");
+    throw _unknownCommand(args.positionals[0], _commandWords(commands));
   }
   return { command, help, group, args };
 }
 
-function _optionError(err: unknown, name: string | undefined): Error {
-  const message = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: string }).code ?? "";
-  const option = /'(-[^' ]*)/.exec(message)?.[1] ?? /(--?[\w-]+)/.exec(message)?.[1] ?? "option";
+/** The first words of every command (`home` once for `home users` and `home switch`). */
+function _commandWords(commands: readonly CommandInfo[]): string[] {
+  return [...new Set(commands.map((c) => c.name.split(" ")[0]))];
+}
+
+function _unknownCommand(
+  typed: string,
+  known: string[],
+  otherwise = "Run plextv help to see the commands",
+): Error {
+  const meant = closest(typed, known);
+  return usageError(`Unknown command ${typed}`, meant ? `Did you mean plextv ${meant}?` : otherwise);
+}
+
+function _optionsHint(name: string | undefined): string {
+  return `Run plextv help${name ? ` ${name}` : ""} to see the options`;
+}
+
+function _unknownOption(flag: string, specs: Record<string, OptionSpec>, name: string | undefined): Error {
   const where = name ? ` for plextv ${name}` : "";
-  const hint = `Run plextv help${name ? ` ${name}` : ""} to see the options`;
-  if (
-    code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ||
-    /argument missing|requires? (a|an) (value|argument)/i.test(message)
-  ) {
-    return usageError(`Option ${option.replace(/^(--?[\w-]+).*/, "$1")} needs a value`, hint);
-  }
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-    return usageError(`Unexpected argument${where}`, hint);
-  }
-  return usageError(`Unknown option ${option}${where}`, hint);
+  const meant = flag.startsWith("--") ? closest(flag.slice(2), Object.keys(specs)) : undefined;
+  return usageError(
+    `Unknown option ${flag}${where}`,
+    meant ? `Did you mean --${meant}? ${_optionsHint(name)}` : _optionsHint(name),
+  );
 }

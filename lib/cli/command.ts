@@ -1,14 +1,13 @@
 /**
- * What a CLI command is: its name, help text, options and what it runs.
- * Each command lives in `lib/cli/commands/<name>.ts` and is listed in
- * `lib/cli/commands/mod.ts`.
+ * What the command line knows of a command before its module is loaded: its
+ * name, summary, synopsis, options and argument count (for parsing, help and
+ * completion), and the option readers.
  *
  * @module
  */
-import type { CliContext } from "./context.ts";
 
 /**
- * One option of a command, for `node:util` `parseArgs` and for the help text.
+ * One option of a command, for the command-line parser, the help text and shell completion.
  *
  * @example
  * ```ts
@@ -46,37 +45,26 @@ export interface ParsedArgs {
 }
 
 /**
- * A command of `plextv`.
+ * A command as the command line knows it: enough to parse its options, list
+ * it in `plextv help` and complete it in a shell.
  *
  * @example
  * ```ts
- * import type { Command } from "./command.ts";
- * const hello: Command = {
- *   name: "hello",
- *   summary: "Say hello",
- *   usage: "plextv hello",
- *   options: {},
- *   run: (ctx) => { ctx.out.info("hello"); return Promise.resolve(0); },
- * };
+ * import type { CommandInfo } from "./command.ts";
+ * const hello: CommandInfo = { name: "hello", summary: "Say hello", usage: "plextv hello", options: {} };
  * ```
  */
-export interface Command {
+export interface CommandInfo {
   /** The name, one or two words (`login`, `home users`). */
   name: string;
   /** One line for the command list. */
   summary: string;
   /** The synopsis, e.g. `plextv connect SERVER [--timeout MS]`. */
   usage: string;
-  /** Paragraphs that explain the command. */
-  description?: string;
   /** The command's own options (the global ones come on top). */
   options: Record<string, OptionSpec>;
   /** How many arguments it takes. Default none. */
   args?: { min: number; max: number };
-  /** Example command lines with a comment each. */
-  examples?: [string, string][];
-  /** Runs it and returns the exit code. */
-  run(ctx: CliContext, args: ParsedArgs): Promise<number>;
 }
 
 /**

@@ -25,6 +25,17 @@ export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2; rea
 };
 
 /**
+ * One of the exit codes: 0, 1, 2 or 4.
+ *
+ * @example
+ * ```ts
+ * import type { ExitCode } from "./exit.ts";
+ * const code: ExitCode = 4;
+ * ```
+ */
+export type ExitCode = typeof EXIT[keyof typeof EXIT];
+
+/**
  * Options of a {@linkcode CliError}.
  *
  * @example
@@ -40,6 +51,8 @@ export interface CliErrorOptions {
   hint?: string;
   /** The underlying error, shown under `--verbose`. */
   cause?: unknown;
+  /** The user cancelled (Ctrl-C at a prompt, "no" to a question): reported as "Cancelled", not as an error. */
+  cancelled?: boolean;
 }
 
 /**
@@ -58,6 +71,8 @@ export class CliError extends Error {
   readonly exitCode: number;
   /** What the user can do about it. */
   readonly hint?: string;
+  /** Whether the user cancelled. */
+  readonly cancelled: boolean;
 
   /**
    * Creates a CliError.
@@ -70,6 +85,7 @@ export class CliError extends Error {
     this.name = "CliError";
     this.exitCode = options.exitCode ?? EXIT.failure;
     this.hint = options.hint;
+    this.cancelled = options.cancelled ?? false;
   }
 }
 
@@ -91,30 +107,62 @@ export function usageError(message: string, hint?: string): CliError {
   return new CliError(message, { exitCode: EXIT.usage, hint });
 }
 
-const _AUTH_CODES: readonly PlexErrorCode[] = [
-  "unauthorized",
-  "expired_token",
-  "invalid_token",
-  "no_token_source",
-  "jwk_missing",
-  "invalid_client_id",
-  "verification_code_required",
-  "invalid_verification_code",
-  "wrong_passphrase",
-  "pin_required",
-];
-
-const _USAGE_CODES: readonly PlexErrorCode[] = [
-  "aborted",
-  "invalid_argument",
-  "unknown_store",
-  "insecure_url",
-];
+/**
+ * The exit code of each {@linkcode PlexErrorCode}: 4 for "authenticate
+ * (again)", 2 for bad arguments and cancellation, 1 for everything that
+ * failed. A `Record` over the closed union, so a new code cannot be
+ * forgotten (the compiler and a test check it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXIT_CODES } from "./exit.ts";
+ * assert.ok(EXIT_CODES.wrong_passphrase === 4 && EXIT_CODES.insecure_url === 2);
+ * ```
+ */
+export const EXIT_CODES: Readonly<Record<PlexErrorCode, ExitCode>> = {
+  client_id_missing: EXIT.failure,
+  unauthorized: EXIT.auth,
+  too_many_requests: EXIT.failure,
+  verification_code_required: EXIT.auth,
+  invalid_verification_code: EXIT.auth,
+  ip_blocked: EXIT.failure,
+  pin_expired: EXIT.failure,
+  pin_required: EXIT.auth,
+  jwk_missing: EXIT.auth,
+  thumbprint_taken: EXIT.failure,
+  invalid_client_id: EXIT.auth,
+  no_token_source: EXIT.auth,
+  expired_token: EXIT.auth,
+  invalid_token: EXIT.auth,
+  not_found: EXIT.failure,
+  bad_request: EXIT.failure,
+  server_error: EXIT.failure,
+  http_error: EXIT.failure,
+  invalid_response: EXIT.failure,
+  response_too_large: EXIT.failure,
+  network_error: EXIT.failure,
+  timeout: EXIT.failure,
+  aborted: EXIT.usage,
+  redirect_refused: EXIT.failure,
+  insecure_url: EXIT.usage,
+  invalid_argument: EXIT.usage,
+  server_unreachable: EXIT.failure,
+  popup_closed: EXIT.usage,
+  popup_blocked: EXIT.failure,
+  pin_not_approved: EXIT.auth,
+  unknown_store: EXIT.usage,
+  store_error: EXIT.failure,
+  store_corrupt: EXIT.failure,
+  wrong_passphrase: EXIT.auth,
+  store_unavailable: EXIT.failure,
+  store_locked: EXIT.failure,
+  access_denied: EXIT.failure,
+};
 
 /**
- * The exit code for an error: a {@linkcode CliError}'s own, 4 for the
- * PlexErrors that mean "authenticate (again)", 2 for bad arguments and
- * cancellation, 1 otherwise.
+ * The exit code for an error: a {@linkcode CliError}'s own, the
+ * {@linkcode EXIT_CODES} entry of a PlexError, 1 otherwise.
  *
  * @param err Anything caught.
  * @returns The exit code.
@@ -130,9 +178,6 @@ const _USAGE_CODES: readonly PlexErrorCode[] = [
  */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof PlexError) {
-    if (_AUTH_CODES.includes(err.code)) return EXIT.auth;
-    if (_USAGE_CODES.includes(err.code)) return EXIT.usage;
-  }
+  if (err instanceof PlexError) return EXIT_CODES[err.code] ?? EXIT.failure;
   return EXIT.failure;
 }

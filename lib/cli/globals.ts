@@ -19,7 +19,8 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   store: {
     type: "string",
     value: "URI",
-    help: "Where the device key and token are kept (env PLEXTV_STORE; default: a vault in the data folder)",
+    help:
+      "Where the device key and token are kept (env PLEXTV_STORE; default: the OS keychain when usable, else a vault)",
   },
   "client-id": {
     type: "string",
@@ -32,7 +33,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: "MODULE",
     help: "Import a store plugin module; repeatable (env PLEXTV_PLUGINS, comma-separated)",
   },
-  json: { type: "boolean", help: "Print data as JSON" },
+  json: { type: "boolean", help: "Print data as JSON (indented on a terminal, one line when piped)" },
   quiet: { type: "boolean", short: "q", help: "Print no progress messages" },
   verbose: {
     type: "boolean",
@@ -56,6 +57,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 export const ENVIRONMENT: readonly [string, string][] = [
   ["PLEX_TOKEN", "A token to use instead of the stored one"],
   ["PLEX_PASSWORD", "The password for login --credentials (otherwise a prompt, or stdin)"],
+  ["PLEXTV_HOME_PIN", "The PIN of a protected home user, for home switch (otherwise a prompt, or stdin)"],
   ["PLEXTV_STORE", "Like --store"],
   ["PLEXTV_CLIENT_ID", "Like --client-id"],
   ["PLEXTV_PLUGINS", "Like --plugin, comma-separated"],

@@ -5,7 +5,8 @@
  * @module
  */
 import { VERSION } from "../version.ts";
-import type { Command, OptionSpec } from "./command.ts";
+import type { CommandInfo, OptionSpec } from "./command.ts";
+import type { CommandModule } from "./command_module.ts";
 import { ENVIRONMENT, GLOBAL_OPTIONS } from "./globals.ts";
 import type { Style } from "./output.ts";
 
@@ -31,12 +32,11 @@ function _options(specs: Record<string, OptionSpec>): string[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { overviewHelp } from "./help.ts";
- * const run = () => Promise.resolve(0);
- * assert.ok(overviewHelp([{ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }]).includes("token"));
+ * assert.ok(overviewHelp([{ name: "token", summary: "Print a valid token", usage: "plextv token", options: {} }]).includes("token"));
  * ```
  */
 export function overviewHelp(
-  commands: readonly Command[],
+  commands: readonly CommandInfo[],
   style: Pick<Style, "bold" | "dim"> = _PLAIN,
 ): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -75,11 +75,13 @@ export function overviewHelp(
  * ```ts
  * import assert from "node:assert/strict";
  * import { commandHelp } from "./help.ts";
- * const run = () => Promise.resolve(0);
- * assert.ok(commandHelp({ name: "token", summary: "Print a valid token", usage: "plextv token", options: {}, run }).startsWith("Print a valid token"));
+ * assert.ok(commandHelp({ name: "token", summary: "Print a valid token", usage: "plextv token", options: {} }).startsWith("Print a valid token"));
  * ```
  */
-export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim"> = _PLAIN): string {
+export function commandHelp(
+  command: CommandInfo & Partial<CommandModule>,
+  style: Pick<Style, "bold" | "dim"> = _PLAIN,
+): string {
   const lines = [command.summary, "", style.bold("USAGE"), `  ${command.usage}`];
   if (command.description) lines.push("", ...command.description.split("\n").map((l) => (l ? `  ${l}` : "")));
   if (Object.keys(command.options).length) {
@@ -105,13 +107,12 @@ export function commandHelp(command: Command, style: Pick<Style, "bold" | "dim">
  * ```ts
  * import assert from "node:assert/strict";
  * import { groupHelp } from "./help.ts";
- * const run = () => Promise.resolve(0);
- * assert.ok(groupHelp("home", [{ name: "home users", summary: "List", usage: "plextv home users", options: {}, run }]).includes("home users"));
+ * assert.ok(groupHelp("home", [{ name: "home users", summary: "List", usage: "plextv home users", options: {} }]).includes("home users"));
  * ```
  */
 export function groupHelp(
   group: string,
-  commands: readonly Command[],
+  commands: readonly CommandInfo[],
   style: Pick<Style, "bold" | "dim"> = _PLAIN,
 ): string {
   const members = commands.filter((c) => c.name.startsWith(`${group} `));

@@ -7,13 +7,10 @@
 import { VERSION } from "../version.ts";
 import { parseCommandLine } from "./args.ts";
 import { COMMANDS } from "./commands/mod.ts";
-import { CliContext } from "./context.ts";
 import { EXIT } from "./exit.ts";
-import { commandHelp, groupHelp, overviewHelp } from "./help.ts";
 import { Output, type Sink } from "./output.ts";
-import { Prompter, type Source } from "./prompt.ts";
+import type { Source } from "./prompt.ts";
 import { reportError } from "./report.ts";
-import { cliStores, loadPlugins, pluginModules } from "./stores.ts";
 
 /**
  * Where the command runs: arguments aside, its environment and streams.
@@ -55,16 +52,8 @@ export interface MainOptions {
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
-  let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor });
-  const envSecrets = [
-    env.PLEX_TOKEN,
-    env.PLEX_PASSWORD,
-    env.PLEXTV_VAULT_PASSPHRASE,
-    env.PLEXTV_REDIS_PASSPHRASE,
-  ];
-  for (const secret of envSecrets) {
-    out.addSecret(secret);
-  }
+  const secrets = [env.PLEX_TOKEN, env.PLEX_PASSWORD, env.PLEXTV_HOME_PIN];
+  let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
@@ -80,40 +69,44 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       stdout: options.stdout,
       stderr: options.stderr,
       noColor,
+      secrets,
       json: values.json === true,
       quiet: values.quiet === true,
       verbose: values.verbose === true,
     });
-    for (const secret of envSecrets) {
-      out.addSecret(secret);
-    }
-    if (values.version && !invocation.command) {
+    const command = invocation.command;
+    if (values.version && !command) {
       out.data({ version: VERSION }, () => `plextv ${VERSION}`);
       return EXIT.ok;
     }
-    if (invocation.help || !invocation.command) {
-      const text = invocation.command
-        ? commandHelp(invocation.command, out.dataStyle)
+    if (invocation.help || !command) {
+      const help = await import("./help.ts");
+      const text = command
+        ? help.commandHelp({ ...command, ...await command.load() }, out.dataStyle)
         : invocation.group
-        ? groupHelp(invocation.group, COMMANDS, out.dataStyle)
-        : overviewHelp(COMMANDS, out.dataStyle);
+        ? help.groupHelp(invocation.group, COMMANDS, out.dataStyle)
+        : help.overviewHelp(COMMANDS, out.dataStyle);
       out.stdout.write(text + "\n");
       return EXIT.ok;
     }
-    const stores = cliStores();
-    await loadPlugins(stores, pluginModules(values.plugin as string[] | undefined, env));
-    const ctx = new CliContext({
-      stores,
+    const [{ Factory }, { Prompter }, module] = await Promise.all([
+      import("./factory.ts"),
+      import("./prompt.ts"),
+      command.load(),
+    ]);
+    const factory = new Factory({
       out,
-      prompter: new Prompter(options.stdin, options.stderr),
+      prompter: new Prompter(options.stdin, out.stderr),
       env,
       globals: values,
       signal: controller.signal,
+      commands: COMMANDS,
     });
-    return await invocation.command.run(ctx, invocation.args);
+    return await module.run(factory, invocation.args);
   } catch (err) {
     return reportError(err, out, controller.signal.aborted);
   } finally {
     process.off("SIGINT", onInterrupt);
+    await out.flush();
   }
 }

@@ -4,8 +4,13 @@
  * with `NO_COLOR`, and a last line of defence that replaces every known
  * secret with `***` before anything is written.
  *
+ * The process's own streams are touched only when needed (see
+ * {@linkcode processSink}): whether they are terminals is asked only when a
+ * colour or the JSON layout depends on it.
+ *
  * @module
  */
+import type { Logger } from "../logger.ts";
 import { redactSecrets } from "../redact.ts";
 
 /**
@@ -27,6 +32,57 @@ export interface Sink {
   columns?: number;
   /** The terminal's height, when it is one. */
   rows?: number;
+  /** Waits until everything written has left the process (before it exits). */
+  flush?(): Promise<void>;
+}
+
+/**
+ * A sink on the process's stdout (1) or stderr (2). Whole lines to stdout go
+ * through `console.log`, which Bun writes natively; everything else through
+ * the `process.stdout`/`process.stderr` stream, created on first use (Bun's
+ * stream machinery costs more than the rest of `plextv --version`), and
+ * `isTTY`, `columns` and `rows` are read only when asked.
+ *
+ * @param fd 1 or 2.
+ * @returns The sink.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processSink } from "./output.ts";
+ * assert.equal(typeof processSink(2).isTTY, "boolean");
+ * ```
+ */
+export function processSink(fd: 1 | 2): Sink {
+  const stream = () => fd === 1 ? process.stdout : process.stderr;
+  let pending = false;
+  return {
+    write(text: string) {
+      if (fd === 1 && text.endsWith("\n")) {
+        console.log("%s", text.slice(0, -1));
+        // Node's console writes through process.stdout, which may still hold it (Windows pipes).
+        pending ||= !("Bun" in globalThis) && !("Deno" in globalThis);
+      } else {
+        stream().write(text);
+        pending = true;
+      }
+      return true;
+    },
+    get isTTY() {
+      return stream().isTTY === true;
+    },
+    get columns() {
+      return stream().columns;
+    },
+    get rows() {
+      return stream().rows;
+    },
+    flush() {
+      return pending
+        ? new Promise<void>((resolve) => stream().write("", () => resolve()))
+        : Promise.resolve();
+    },
+  };
 }
 
 /**
@@ -47,10 +103,12 @@ export interface OutputOptions {
   verbose?: boolean;
   /** Never use colours (`NO_COLOR`). */
   noColor?: boolean;
-  /** Where data goes. Default `process.stdout`. */
+  /** Where data goes. Default: the process's stdout ({@linkcode processSink}). */
   stdout?: Sink;
-  /** Where messages go. Default `process.stderr`. */
+  /** Where messages go. Default: the process's stderr. */
   stderr?: Sink;
+  /** Secrets known from the start (`PLEX_TOKEN`, ...): replaced with `***` wherever they would be written. */
+  secrets?: readonly (string | undefined)[];
 }
 
 type Paint = (text: string) => string;
@@ -109,17 +167,14 @@ export class Output {
   readonly quiet: boolean;
   /** Details on stderr. */
   readonly verbose: boolean;
-  /** Whether stderr gets colours. */
-  readonly colour: boolean;
-  /** Colours for stderr. */
-  readonly style: Style;
-  /** Colours for stdout. */
-  readonly dataStyle: Style;
   /** Where data goes. */
   readonly stdout: Sink;
   /** Where messages go. */
   readonly stderr: Sink;
   readonly #secrets = new Set<string>();
+  readonly #noColor: boolean;
+  #style?: Style;
+  #dataStyle?: Style;
 
   /**
    * Creates the writer.
@@ -130,15 +185,30 @@ export class Output {
     this.json = options.json ?? false;
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
-    this.stdout = options.stdout ?? process.stdout;
-    this.stderr = options.stderr ?? process.stderr;
-    const colour = (sink: Sink) => !options.noColor && sink.isTTY === true;
-    this.colour = colour(this.stderr);
-    this.style = Output.#style(this.colour);
-    this.dataStyle = Output.#style(colour(this.stdout));
+    this.#noColor = options.noColor ?? false;
+    this.stdout = options.stdout ?? processSink(1);
+    this.stderr = options.stderr ?? processSink(2);
+    for (const secret of options.secrets ?? []) this.addSecret(secret);
   }
 
-  static #style(on: boolean): Style {
+  /** Whether stderr gets colours (a terminal, and no `NO_COLOR`). */
+  get colour(): boolean {
+    return !this.#noColor && this.stderr.isTTY === true;
+  }
+
+  /** Colours for stderr. */
+  get style(): Style {
+    this.#style ??= Output.#styles(this.colour);
+    return this.#style;
+  }
+
+  /** Colours for stdout. */
+  get dataStyle(): Style {
+    this.#dataStyle ??= Output.#styles(!this.#noColor && this.stdout.isTTY === true);
+    return this.#dataStyle;
+  }
+
+  static #styles(on: boolean): Style {
     return {
       bold: _paint(on, 1, 22),
       dim: _paint(on, 2, 22),
@@ -147,6 +217,25 @@ export class Output {
       yellow: _paint(on, 33, 39),
       cyan: _paint(on, 36, 39),
     };
+  }
+
+  /** A logger on stderr: debug and info only with `--verbose`, warnings always. */
+  get logger(): Logger {
+    return {
+      debug: (message) => this.debug(message),
+      info: (message) => this.debug(message),
+      warn: (message) => this.warn(message),
+      error: (message) => this.warn(message),
+    };
+  }
+
+  /**
+   * Waits until everything written to stdout and stderr has left the process.
+   *
+   * @returns When flushed.
+   */
+  async flush(): Promise<void> {
+    await Promise.all([this.stdout.flush?.(), this.stderr.flush?.()]);
   }
 
   /**
@@ -169,24 +258,37 @@ export class Output {
   }
 
   /**
+   * Data as JSON, by the one rule of every command: indented on a terminal,
+   * one line when piped (for `jq`, logs and `read`).
+   *
+   * @param value The data.
+   * @returns The JSON text, without a trailing newline.
+   */
+  jsonText(value: unknown): string {
+    return JSON.stringify(value, null, this.stdout.isTTY ? 2 : undefined);
+  }
+
+  /**
    * Prints a command's data on stdout: `value` as JSON with `--json`, else `text()`.
    *
    * @param value The data, for `--json`.
    * @param text Renders the data for people.
    */
   data(value: unknown, text: () => string): void {
-    const rendered = this.json ? JSON.stringify(value, null, 2) : text();
+    const rendered = this.json ? this.jsonText(value) : text();
     if (rendered === "") return;
     this.stdout.write(this.redact(rendered.endsWith("\n") ? rendered : rendered + "\n"));
   }
 
   /**
    * Prints a secret on stdout on purpose (`plextv token`, `keys export`): the
-   * one place secrets are not redacted.
+   * one place secrets are not redacted. An object is printed as JSON, by the
+   * same rule as {@linkcode Output.data}.
    *
-   * @param text The text, a line or more.
+   * @param value The text (a line or more), or data for JSON.
    */
-  secret(text: string): void {
+  secret(value: string | object): void {
+    const text = typeof value === "string" ? value : this.jsonText(value);
     this.stdout.write(text.endsWith("\n") ? text : text + "\n");
   }
 

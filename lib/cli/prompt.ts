@@ -48,7 +48,7 @@ export interface Source {
  * ```
  */
 export function cancelled(): CliError {
-  return new CliError("Cancelled", { exitCode: EXIT.usage });
+  return new CliError("Cancelled", { exitCode: EXIT.usage, cancelled: true });
 }
 
 /**
@@ -65,7 +65,7 @@ export function cancelled(): CliError {
  * ```
  */
 export class Prompter {
-  readonly #input: Source;
+  readonly #source?: Source;
   readonly #output: Sink;
   #buffer = "";
   #ended = false;
@@ -75,12 +75,16 @@ export class Prompter {
   /**
    * Creates a prompter.
    *
-   * @param input Where answers come from. Default `process.stdin`.
+   * @param input Where answers come from. Default `process.stdin`, touched only when asked.
    * @param output Where questions are written. Default `process.stderr`.
    */
-  constructor(input: Source = process.stdin as unknown as Source, output: Sink = process.stderr) {
-    this.#input = input;
-    this.#output = output;
+  constructor(input?: Source, output?: Sink) {
+    this.#source = input;
+    this.#output = output ?? process.stderr;
+  }
+
+  get #input(): Source {
+    return this.#source ?? (process.stdin as unknown as Source);
   }
 
   /** Whether the user can be asked (stdin is a terminal). */
@@ -108,6 +112,19 @@ export class Prompter {
    */
   visible(question: string): Promise<string> {
     return this.#ask(question, true);
+  }
+
+  /**
+   * Asks a yes-or-no question on the terminal.
+   *
+   * @param question The question, without the `[y/N]` part.
+   * @param yes The answer to an empty reply. Default `false`.
+   * @returns Whether the answer is yes.
+   * @throws {CliError} `Cancelled` (exit 2) on Ctrl-C or Ctrl-D.
+   */
+  async confirm(question: string, yes = false): Promise<boolean> {
+    const answer = (await this.visible(`${question} ${yes ? "[Y/n]" : "[y/N]"} `)).trim().toLowerCase();
+    return answer === "" ? yes : answer === "y" || answer === "yes";
   }
 
   /**

@@ -1,10 +1,10 @@
 /**
  * A QR code drawn in the terminal with half-block characters (two rows of
- * modules per line), encoded by the `qrcode` package.
+ * modules per line), encoded by `uqr` (small, dependency-free, every runtime).
  *
  * @module
  */
-import QRCode from "qrcode";
+import { encode } from "uqr";
 
 /**
  * Draws `text` as a QR code: one string per terminal line, with a quiet zone.
@@ -24,16 +24,14 @@ import QRCode from "qrcode";
  * ```
  */
 export function drawQr(text: string, colour: boolean): string[] {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: "L" }) as {
-    modules: { size: number; get(row: number, column: number): number | boolean };
-  };
+  const { data, size: modules } = encode(text, { ecc: "L", border: 0 });
   const quiet = 2;
-  const size = modules.size + 2 * quiet;
+  const size = modules + 2 * quiet;
   const light = (row: number, column: number) => {
     const r = row - quiet;
     const c = column - quiet;
-    if (r < 0 || c < 0 || r >= modules.size || c >= modules.size) return true;
-    return !modules.get(r, c);
+    if (r < 0 || c < 0 || r >= modules || c >= modules) return true;
+    return !data[r][c];
   };
   const lines: string[] = [];
   for (let row = 0; row < size; row += 2) {

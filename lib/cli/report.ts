@@ -1,24 +1,16 @@
 /**
  * How the CLI reports a failure: one line on stderr, "error: " + one
- * sentence + the hint, and the exit code. With `--verbose`, the details
+ * sentence + the hint (the CLI's own for a PlexError, see `hints.ts`), and
+ * the exit code. With `--verbose`, the details
  * follow: the error code, HTTP status, plex.tv's messages and the cause
  * chain. Never a stack trace by default, never a secret.
  *
  * @module
  */
-import { PlexError, type PlexErrorCode } from "../errors.ts";
+import { PlexError } from "../errors.ts";
 import { CliError, EXIT, exitCodeOf } from "./exit.ts";
+import { CLI_HINTS } from "./hints.ts";
 import type { Output } from "./output.ts";
-
-const _HINTS: Partial<Record<PlexErrorCode, string>> = {
-  network_error: "Check the network connection (and PLEXTV_URL, if set)",
-  timeout: "plex.tv did not answer in time; check the network and try again",
-  server_error: "plex.tv has a problem; try again later",
-  too_many_requests: "Wait a minute and try again",
-  unauthorized: "Run plextv login to sign in again",
-  expired_token: "Run plextv login to sign in again",
-  insecure_url: "Use https, or http only for 127.0.0.1, localhost or [::1]",
-};
 
 function _oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
@@ -45,7 +37,7 @@ function _causes(err: unknown): unknown[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { CliError } from "./exit.ts";
- * import { PlexError, type PlexErrorCode } from "../errors.ts";
+ * import { PlexError } from "../errors.ts";
  * import { primaryError } from "./report.ts";
  * const inner = new CliError("Cancelled", { exitCode: 2 });
  * assert.equal(primaryError(new PlexError("store_error", "No passphrase", { cause: inner })), inner);
@@ -67,17 +59,21 @@ export function primaryError(err: unknown): unknown {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Output } from "./output.ts";
- * import { PlexError, type PlexErrorCode } from "../errors.ts";
+ * import { PlexError } from "../errors.ts";
  * import { reportError } from "./report.ts";
  * const lines: string[] = [];
  * const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true });
- * const code = reportError(new PlexError("network_error", "The request to http://127.0.0.1:9 failed", { hint: "Check the network" }), out);
- * assert.ok(code === 1 && lines[0] === "error: The request to http://127.0.0.1:9 failed. Check the network\n");
+ * const code = reportError(new PlexError("network_error", "Cannot reach 127.0.0.1:9: the connection was refused"), out);
+ * assert.equal(code, 1);
+ * assert.match(lines[0], /^error: Cannot reach 127\.0\.0\.1:9: the connection was refused\. Check the network connection/);
  * ```
  */
 export function reportError(err: unknown, out: Output, cancelled = false): number {
   const primary = primaryError(err);
-  if (cancelled || (primary instanceof PlexError && primary.code === "aborted")) {
+  if (
+    cancelled || (primary instanceof PlexError && primary.code === "aborted") ||
+    (primary instanceof CliError && primary.cancelled)
+  ) {
     out.stderr.write(`${out.style.yellow("Cancelled")}\n`);
     return EXIT.usage;
   }
@@ -85,7 +81,7 @@ export function reportError(err: unknown, out: Output, cancelled = false): numbe
   let hint: string | undefined;
   if (primary instanceof CliError || primary instanceof PlexError) {
     message = primary.message;
-    hint = primary.hint ?? (primary instanceof PlexError ? _HINTS[primary.code] : undefined);
+    hint = primary instanceof PlexError ? CLI_HINTS[primary.code] : primary.hint;
   } else {
     message = `Unexpected failure: ${primary instanceof Error ? primary.message : String(primary)}`;
     hint = out.verbose ? undefined : "Run again with --verbose for details";

@@ -47,7 +47,10 @@ export async function readSettings(folder: string): Promise<Settings> {
     text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as { code?: string }).code === "ENOENT") return {};
-    throw new CliError(`Cannot read ${path}`, { cause: err, hint: "Check the file's permissions" });
+    throw new CliError(`Cannot read ${path}`, {
+      cause: err,
+      hint: "Check the file's permissions, or pass the client identifier with --client-id ID",
+    });
   }
   try {
     const value = JSON.parse(text);
@@ -55,7 +58,9 @@ export async function readSettings(folder: string): Promise<Settings> {
   } catch {
     // reported below
   }
-  throw new CliError(`${path} is not a JSON object`, { hint: "Fix or delete the file" });
+  throw new CliError(`${path} is not a JSON object`, {
+    hint: "Fix or delete the file, or pass the client identifier with --client-id ID",
+  });
 }
 
 /**

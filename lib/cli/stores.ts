@@ -10,9 +10,6 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { PlexError } from "../errors.ts";
 import { type StoreFactory, StoreRegistry, type StoreScheme } from "../store/registry.ts";
 import { CliError, EXIT } from "./exit.ts";
 
@@ -110,7 +107,7 @@ export function checkStoreUri(registry: StoreRegistry, uri: string): void {
   if (!match) {
     throw new CliError("A store URI must start with a scheme, such as vault:PATH or env:", {
       exitCode: EXIT.usage,
-      hint: `Known schemes: ${known}`,
+      hint: `Pass --store with one of the known schemes: ${known}`,
     });
   }
   const scheme = match[1].toLowerCase();
@@ -143,6 +140,11 @@ export async function loadPlugins(
   modules: string[],
   cwd: string = process.cwd(),
 ): Promise<void> {
+  if (modules.length === 0) return;
+  const [{ isAbsolute, resolve }, { pathToFileURL }] = await Promise.all([
+    import("node:path"),
+    import("node:url"),
+  ]);
   for (const module of modules) {
     const specifier = /^\.{1,2}[\\/]/.test(module) || isAbsolute(module)
       ? pathToFileURL(resolve(cwd, module)).href
@@ -172,7 +174,8 @@ export async function loadPlugins(
         throw new CliError(`The plugin ${module} failed to register its store`, {
           exitCode: EXIT.usage,
           cause,
-          hint: cause instanceof PlexError ? cause.hint : undefined,
+          hint:
+            "Check the plugin: its default export is a store scheme, or a function that registers one (plextv --verbose shows why)",
         });
       }
     }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PlexError } from "../errors.ts";
+import { isPlexError, PlexError } from "../errors.ts";
 import {
   type CallOptions,
   checkOk,
@@ -90,7 +90,7 @@ export function signInRequest(
  * @param response The response from {@linkcode signInRequest}, or a recorded one.
  * @returns The token and the account.
  * @throws {PlexError} `verification_code_required` (1029), `invalid_verification_code` (1028),
- *   `unauthorized` (1001), `ip_blocked` (1031), `invalid_response`, ...
+ *   `unauthorized` (1001: "The username or password is incorrect"), `ip_blocked` (1031), `invalid_response`, ...
  *
  * @example
  * ```ts
@@ -102,7 +102,20 @@ export function signInRequest(
  * ```
  */
 export function processSignInResponse(response: PlexResponse): SignInResult {
-  checkOk(response);
+  try {
+    checkOk(response);
+  } catch (err) {
+    // plex.tv says "User could not be authenticated" (1001, 401): for a sign-in, that is the password or name.
+    if (isPlexError(err, "unauthorized") && (err.plexCode === 1001 || err.plexCode === undefined)) {
+      throw new PlexError("unauthorized", "The username or password is incorrect", {
+        status: err.status,
+        details: [...err.details],
+        hint: "Check the username (or email) and the password, and sign in again",
+        cause: err,
+      });
+    }
+    throw err;
+  }
   const doc = parse(
     object<{ authToken: string; username: string; email: string | null }>({
       authToken: string,

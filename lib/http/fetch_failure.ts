@@ -1,7 +1,9 @@
 /**
- * Turning a rejected `fetch` into a `network_error` that says what happened
- * without leaking the URL's secrets, and telling a refused connection (nothing
- * reached the server) from the rest.
+ * Turning a rejected `fetch` into a `network_error` that says in one sentence
+ * which host could not be reached and why, in the same words on Deno, Bun and
+ * Node (each runtime reports the same failure with its own codes and text),
+ * without leaking the URL's secrets; and telling a refused connection
+ * (nothing reached the server) from the rest.
  *
  * @module
  */
@@ -9,34 +11,85 @@ import { PlexError } from "../errors.ts";
 import { redactError, redactUrl } from "../redact.ts";
 
 /**
- * The `network_error` for a fetch to `origin` that rejected with `cause`.
+ * The `network_error` for a fetch to `origin` that rejected with `cause`:
+ * "Cannot reach HOST: REASON".
  *
  * @param origin The origin that was asked (no path, no query).
  * @param cause What fetch threw.
  * @returns The typed error, its cause redacted.
  */
 export function networkError(origin: string, cause: unknown): PlexError {
-  return new PlexError("network_error", `The request to ${origin} failed: ${describe(cause)}`, {
+  let host = origin;
+  try {
+    host = new URL(origin).host || origin;
+  } catch {
+    // keep the origin as given
+  }
+  return new PlexError("network_error", `Cannot reach ${redactUrl(host)}: ${describe(cause)}`, {
     cause: redactError(cause),
   });
 }
 
+/** What each runtime says, by failure: codes (Node, Bun) and message fragments (Deno, Node, Bun). */
+const _REASONS: [RegExp, string][] = [
+  [/ECONNREFUSED|ConnectionRefused|connection refused|actively refused/i, "the connection was refused"],
+  [
+    /ENOTFOUND|EAI_AGAIN|EAI_NONAME|dns error|failed to lookup address|getaddrinfo|Name or service not known|nodename nor servname/i,
+    "the host name could not be resolved",
+  ],
+  [
+    /ETIMEDOUT|timed out|TimedOut/i,
+    "the connection timed out",
+  ],
+  [/ENETUNREACH|EHOSTUNREACH|network is unreachable|no route to host/i, "the network is unreachable"],
+  [
+    /CERT_|certificate|UnknownIssuer|self[- ]signed|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/i,
+    "its TLS certificate is not trusted",
+  ],
+  [/EPROTO|ERR_SSL|TLS|SSL|handshake|InvalidContentType|corrupt message/i, "the TLS handshake failed"],
+  [
+    /ECONNRESET|EPIPE|UND_ERR_SOCKET|connection reset|closed before message completed|other side closed|socket connection was closed|connection closed/i,
+    "the connection was closed unexpectedly",
+  ],
+  [/bad port|port \d+ (are|is) blocked/i, "the runtime blocks requests to that port"],
+  [
+    /NotCapable|Requires net access|--allow-net/i,
+    "Deno's permissions deny network access (run with --allow-net)",
+  ],
+];
+
 /**
- * The codes and messages of an error and its causes, redacted.
+ * Why a request failed, in words that are the same on every runtime
+ * (`the connection was refused`), or the codes and messages of the error and
+ * its causes, redacted, when the failure is none of the known ones.
  *
  * @param cause The error.
- * @returns One line.
+ * @returns One clause, lowercase, without a trailing period.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describe } from "./fetch_failure.ts";
+ * const bun = Object.assign(new TypeError("ECONNREFUSED: Unable to connect"), { code: "ECONNREFUSED" });
+ * const deno = new TypeError("fetch failed", { cause: new Error("tcp connect error: Connection refused (os error 111)") });
+ * assert.equal(describe(bun), "the connection was refused");
+ * assert.equal(describe(deno), "the connection was refused");
+ * ```
  */
 export function describe(cause: unknown): string {
   const parts: string[] = [];
   let current: unknown = cause;
   for (let depth = 0; current && depth < 4; depth++) {
-    const e = current as { message?: unknown; code?: unknown; cause?: unknown };
+    const e = current as { message?: unknown; code?: unknown; cause?: unknown; name?: unknown };
     if (typeof e.code === "string") parts.push(e.code);
+    if (typeof e.name === "string" && e.name === "NotCapable") parts.push(e.name);
     if (typeof e.message === "string" && e.message) parts.push(e.message);
     current = e.cause;
   }
-  return redactUrl(parts.join(": ") || String(cause));
+  const text = parts.join(": ");
+  for (const [pattern, reason] of _REASONS) if (pattern.test(text)) return reason;
+  const unique = parts.filter((part, i) => !parts.slice(0, i).some((before) => before.includes(part)));
+  return redactUrl(unique.join(": ") || String(cause)).replace(/[.\s]+$/, "");
 }
 
 /**

@@ -7,15 +7,16 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import jsqr from "jsqr";
+import { after, before } from "node:test";
+import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The real plex.tv payloads the emulator serves in these tests. */
 
 /** How a CLI process ended. */
 export interface Run {
@@ -52,7 +53,9 @@ export const BUN: Runtime = {
 };
 
 /**
- * Compiles the CLI with `bun build --compile` into a temporary folder.
+ * Compiles the CLI with `bun build --compile --splitting --bytecode` into a temporary
+ * folder (as `deno task build:bun` does): each command and plugin in its own
+ * chunk, parsed only when it runs.
  *
  * @returns The runtime of the binary, and a cleanup function.
  */
@@ -61,7 +64,17 @@ export function buildBunBinary(): { runtime: Runtime; cleanup: () => void } {
   const outfile = join(folder, "plextv");
   const result = spawnSync(
     join(REPO, "node_modules/.bin/bun"),
-    ["build", "--compile", join(REPO, "cli.ts"), "--outfile", outfile],
+    [
+      "build",
+      "--compile",
+      "--splitting",
+      "--bytecode",
+      "--format",
+      "esm",
+      join(REPO, "cli.ts"),
+      "--outfile",
+      outfile,
+    ],
     { cwd: REPO, encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);
@@ -106,6 +119,7 @@ export function makeHome(env: Record<string, string> = {}): Home {
     env: {
       XDG_CONFIG_HOME: join(root, "config"),
       XDG_DATA_HOME: join(root, "data"),
+      XDG_RUNTIME_DIR: join(root, "run"),
       NO_COLOR: "1",
       ...env,
     },
@@ -124,6 +138,10 @@ const _CLEARED = [
   "PLEXTV_URL",
   "PLEXTV_V2_URL",
   "PLEXTV_HOME_PIN",
+  // No session bus or display: the default store is then the vault, and no test touches a real keychain.
+  "DBUS_SESSION_BUS_ADDRESS",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
 ];
 
 /**
@@ -183,5 +201,117 @@ export function approvePinFromScreen(approve: (code: string) => void): (text: st
       approved = true;
       approve(code);
     }
+  };
+}
+
+/**
+ * Asserts that a run exited 0 and returns it.
+ *
+ * @param run The run.
+ * @param what What it was, for the message.
+ * @returns The run.
+ */
+export function ok(run: Run, what: string): Run {
+  if (run.code !== 0) throw new Error(`${what} exited ${run.code}:\n${run.stderr}`);
+  return run;
+}
+
+/**
+ * The client identifier the CLI keeps in a home's config folder.
+ *
+ * @param home The home.
+ * @returns The client identifier.
+ */
+export function clientIdOf(home: Home): string {
+  return JSON.parse(readFileSync(join(home.env.XDG_CONFIG_HOME, "plextv", "config.json"), "utf8")).clientId;
+}
+
+/**
+ * The default vault file of a home.
+ *
+ * @param home The home.
+ * @returns Its path.
+ */
+export function vaultOf(home: Home): string {
+  return join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
+}
+
+/**
+ * Reads a QR code back from the half-block lines the PIN screen draws (as
+ * printed, or as captured from a terminal): each character is two modules,
+ * a block being light, as a scanner sees white on a dark terminal. The
+ * modules become an image, with a wide light margin, that jsQR decodes.
+ *
+ * @param lines The QR code's lines (ANSI colours are ignored).
+ * @returns The text the code holds, or `undefined` when it does not decode.
+ */
+export function decodeTerminalQr(lines: string[]): string | undefined {
+  // deno-lint-ignore no-control-regex
+  const rows = lines.map((line) => [...line.replace(/\x1b\[[0-9;]*m/g, "")]);
+  const light: boolean[][] = [];
+  for (const row of rows) {
+    light.push(row.map((c) => c === "█" || c === "▀"));
+    light.push(row.map((c) => c === "█" || c === "▄"));
+  }
+  const scale = 4;
+  const margin = 8;
+  const width = (rows[0].length + 2 * margin) * scale;
+  const height = (light.length + 2 * margin) * scale;
+  const pixels = new Uint8ClampedArray(width * height * 4).fill(255);
+  light.forEach((row, r) =>
+    row.forEach((isLight, c) => {
+      if (isLight) return;
+      for (let y = 0; y < scale; y++) {
+        for (let x = 0; x < scale; x++) {
+          const at = (((r + margin) * scale + y) * width + (c + margin) * scale + x) * 4;
+          pixels[at] = pixels[at + 1] = pixels[at + 2] = 0;
+        }
+      }
+    })
+  );
+  // jsQR is CommonJS: under Deno the default import is its module object, under Bun the function.
+  type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+  const module = jsqr as unknown as Decode & { default?: Decode };
+  return (module.default ?? module)(pixels, width, height)?.data;
+}
+
+/** What {@linkcode useCliWorld} sets up for a test file. */
+export interface CliWorld {
+  /** The emulator, started in `before`. */
+  emulator(): Emulator;
+  /** A new home pointed at the emulator, with a vault passphrase; removed in `after`. */
+  home(): Home;
+  /** Deno and the Bun binary (compiled in `before`), by name. */
+  runtimes: readonly { name: string; runtime(): Runtime }[];
+}
+
+/**
+ * Starts an emulator and compiles the Bun binary for a test file (in
+ * `before`), and cleans up homes, binary and emulator in `after`.
+ *
+ * @param passphrase The vault passphrase of every home.
+ * @returns Accessors for the tests.
+ */
+export function useCliWorld(passphrase: string): CliWorld {
+  let emulator: Emulator | undefined;
+  let bun: ReturnType<typeof buildBunBinary> | undefined;
+  const homes: Home[] = [];
+  before(async () => {
+    emulator = await startEmulator();
+    bun = buildBunBinary();
+  });
+  after(async () => {
+    for (const h of homes) h.cleanup();
+    await emulator?.close();
+    bun?.cleanup();
+  });
+  return {
+    emulator: () => emulator!,
+    home: () => {
+      const h = makeHome({ PLEXTV_URL: emulator!.url, PLEXTV_VAULT_PASSPHRASE: passphrase });
+      homes.push(h);
+      return h;
+    },
+    runtimes: [{ name: "deno", runtime: () => DENO }, { name: "bun binary", runtime: () => bun!.runtime }],
   };
 }

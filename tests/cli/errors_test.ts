@@ -191,11 +191,15 @@ describe("plextv failures (exit 1)", () => {
   it("reports an unreachable plex.tv in one line, under Deno too, and keeps the vault", async () => {
     const before = vaultBytes();
     const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
-    oneLineError(await runCli(BUN, ["user"], home, { env }), 1, /127\.0\.0\.1:\d+ failed.*Check the network/);
+    oneLineError(
+      await runCli(BUN, ["user"], home, { env }),
+      1,
+      /Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network/,
+    );
     oneLineError(
       await runCli(DENO, ["servers"], home, { env }),
       1,
-      /127\.0\.0\.1:\d+ failed.*Check the network/,
+      /Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network/,
     );
     assert.equal(vaultBytes(), before);
   });

@@ -1,8 +1,11 @@
 /**
  * The `plextv` command in a real terminal (tmux): the PIN screen shows the
  * code, the link, a QR code of the link and a spinner with the time left,
- * Ctrl-C cancels cleanly (exit 2, nothing stored); the password and vault
- * passphrase prompts echo nothing.
+ * Ctrl-C cancels cleanly (exit 2, nothing stored); the password is asked
+ * before a new vault's passphrase, a mistyped password is asked again (and
+ * the passphrase is not), and neither prompt echoes; `login` asks before
+ * replacing a signed-in account and offers a fresh registration when plex.tv
+ * forgot the device key; JSON is indented on a terminal.
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -12,7 +15,18 @@ import { after, before, describe, it } from "node:test";
 import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { BUN, DENO, type Home, makeHome, REPO, type Runtime } from "../_helpers/cli.ts";
+import {
+  BUN,
+  clientIdOf,
+  decodeTerminalQr,
+  DENO,
+  type Home,
+  makeHome,
+  ok,
+  REPO,
+  runCli,
+  type Runtime,
+} from "../_helpers/cli.ts";
 
 const SOCKET = `plextv-test-${process.pid}`;
 let emulator: Emulator;
@@ -54,7 +68,8 @@ function startInTerminal(rt: Runtime, args: string[], home: Home, env: Record<st
   const lines = Object.entries({ ...home.env, ...env }).map(([k, v]) => `export ${k}=${quote(v)}\n`);
   writeFileSync(envFile, lines.join(""), { mode: 0o600 });
   const command = [rt.command, ...rt.prefix, ...args].map(quote).join(" ");
-  const script = `cd ${quote(REPO)} && unset PLEX_TOKEN PLEXTV_STORE && . ${quote(envFile)} && ${command}; ` +
+  const script = `cd ${quote(REPO)} && unset PLEX_TOKEN PLEXTV_STORE DBUS_SESSION_BUS_ADDRESS DISPLAY && ` +
+    `. ${quote(envFile)} && ${command}; ` +
     `echo EXIT=$?; sleep 60`;
   tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "50", script);
   return name;
@@ -104,6 +119,7 @@ for (const rt of [DENO, BUN]) {
         const top = lines.indexOf(expected[0]);
         assert.ok(top >= 0, `the QR code's first line is on the screen:\n${first}`);
         assert.deepEqual(lines.slice(top, top + expected.length), expected, "the QR code encodes the link");
+        assert.equal(decodeTerminalQr(lines.slice(top, top + expected.length)), qrLink(link!), "it scans");
         const spinner = /^([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting for approval · (\d+):(\d\d) left · Ctrl-C to cancel$/m;
         const [, frame, minutes] = spinner.exec(first) ?? [];
         assert.ok(frame, `a spinner line:\n${first}`);
@@ -137,11 +153,18 @@ for (const rt of [DENO, BUN]) {
       }
     });
 
-    it("hides the vault passphrase and the password as they are typed", async () => {
+    it("asks for the password before a new vault's passphrase, again after a typo, and echoes neither", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url });
       const passphrase = "typed-passphrase-42";
       try {
         const session = startInTerminal(rt, ["login", "--credentials", "--username", "plexuser"], home);
+        const first = await waitFor(session, /^Password: *$/m);
+        assert.doesNotMatch(first, /passphrase/i, "the password comes first");
+        typeSecret(session, "plexpass-typo");
+        tmux("send-keys", "-t", session, "Enter");
+        await waitFor(session, /incorrect; try again\n^Password: *$/m);
+        typeSecret(session, "plexpass");
+        tmux("send-keys", "-t", session, "Enter");
         await waitFor(session, /New vault passphrase: *$/m);
         typeSecret(session, passphrase);
         tmux("send-keys", "-t", session, "Enter");
@@ -150,12 +173,10 @@ for (const rt of [DENO, BUN]) {
         assert.ok(!repeated.includes(passphrase), `the passphrase is not echoed:\n${repeated}`);
         typeSecret(session, passphrase);
         tmux("send-keys", "-t", session, "Enter");
-        await waitFor(session, /^Password: *$/m);
-        typeSecret(session, "plexpass");
-        tmux("send-keys", "-t", session, "Enter");
         const done = await waitFor(session, /EXIT=\d+/);
         assert.match(done, /EXIT=0/);
         assert.match(done, /Signed in to plex\.tv as plexuser/);
+        assert.equal(done.match(/New vault passphrase/g)?.length, 1, "the passphrase is asked once");
         assert.ok(
           !done.includes(passphrase) && !done.includes("plexpass"),
           `nothing typed is echoed:\n${done}`,
@@ -165,6 +186,78 @@ for (const rt of [DENO, BUN]) {
           existsSync(join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault")),
           "the vault was created",
         );
+      } finally {
+        home.cleanup();
+      }
+    });
+
+    it("asks before replacing a signed-in account: no keeps it, yes replaces it", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        ok(
+          await runCli(rt, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }),
+          "login --jwt",
+        );
+        const clientId = clientIdOf(home);
+        const declined = startInTerminal(rt, ["login", "-u", "plexuser"], home);
+        await waitFor(
+          declined,
+          /Already signed in to plex\.tv as plexuser[\s\S]*Sign in again and replace it\? \[y\/N\] *$/m,
+        );
+        tmux("send-keys", "-t", declined, "n", "Enter");
+        const kept = await waitFor(declined, /EXIT=\d+/);
+        assert.match(kept, /^Cancelled$/m);
+        assert.match(kept, /EXIT=2/);
+        assert.doesNotMatch(kept, /Password:/, "no password asked");
+        assert.ok(emulator.registeredKey(clientId), "the signed-in device is untouched");
+        const accepted = startInTerminal(rt, ["login", "-u", "plexuser"], home);
+        await waitFor(accepted, /replace it\? \[y\/N\] *$/m);
+        tmux("send-keys", "-t", accepted, "y", "Enter");
+        await waitFor(accepted, /^Password: *$/m);
+        typeSecret(accepted, "plexpass");
+        tmux("send-keys", "-t", accepted, "Enter");
+        const done = await waitFor(accepted, /EXIT=\d+/);
+        assert.match(done, /EXIT=0/);
+        assert.equal(emulator.registeredKey(clientId), undefined, "the old device key was removed");
+      } finally {
+        home.cleanup();
+      }
+    });
+
+    it("offers a fresh registration when plex.tv forgot the device key", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        ok(
+          await runCli(rt, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }),
+          "login --jwt",
+        );
+        const before = clientIdOf(home);
+        emulator.removeDevice(before);
+        const session = startInTerminal(rt, ["login", "-u", "plexuser", "--jwt"], home);
+        await waitFor(
+          session,
+          /no longer knows this device's key[\s\S]*new client identifier\? \[Y\/n\] *$/m,
+        );
+        tmux("send-keys", "-t", session, "Enter");
+        await waitFor(session, /^Password: *$/m);
+        typeSecret(session, "plexpass");
+        tmux("send-keys", "-t", session, "Enter");
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /EXIT=0/);
+        assert.notEqual(clientIdOf(home), before);
+        assert.ok(emulator.registeredKey(clientIdOf(home)));
+      } finally {
+        home.cleanup();
+      }
+    });
+
+    it("indents JSON on a terminal", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url });
+      try {
+        const token = emulator.issueLegacyToken({ clientId: "terminal-json" });
+        const session = startInTerminal(rt, ["token", "--json"], home, { PLEX_TOKEN: token });
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /^\{\n {2}"token": "[\w-]+",\n {2}"type": "legacy",/m);
       } finally {
         home.cleanup();
       }

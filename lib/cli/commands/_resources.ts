@@ -7,26 +7,9 @@
 import type { Resource } from "../../endpoints/resource.ts";
 import type { ParsedArgs } from "../command.ts";
 import { flagOption } from "../command.ts";
-import type { OptionSpec } from "../command.ts";
 import type { Output } from "../output.ts";
 import { publicJson } from "../public_json.ts";
 import { table } from "../table.ts";
-
-/**
- * Options of `resources` and `servers`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { RESOURCE_OPTIONS } from "./_resources.ts";
- * assert.equal(RESOURCE_OPTIONS["no-relay"].type, "boolean");
- * ```
- */
-export const RESOURCE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  "no-https": { type: "boolean", help: "Do not ask for https connections" },
-  "no-relay": { type: "boolean", help: "Do not ask for relay connections" },
-  "no-ipv6": { type: "boolean", help: "Do not ask for IPv6 connections" },
-};
 
 /**
  * The query flags: everything on unless turned off.

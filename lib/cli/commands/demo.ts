@@ -13,42 +13,33 @@ import { memoryStore } from "../../store/memory.ts";
 import { Token } from "../../token.ts";
 import { withJwt } from "../../token_sources/options.ts";
 import { VERSION } from "../../version.ts";
-import type { Command } from "../command.ts";
-import { cliDevice } from "../context.ts";
+import type { CommandModule } from "../command_module.ts";
+import { cliDevice } from "../config_resolver.ts";
 import { EXIT } from "../exit.ts";
 import { PinScreen } from "../pin_screen.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
 /**
- * The `demo` command.
+ * The `demo` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { demo } from "./demo.ts";
- * assert.equal(demo.name, "demo");
+ * import command from "./demo.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const demo: Command = {
-  name: "demo",
-  summary: "A guided tour of every sign-in flow against an in-process plex.tv emulator",
-  usage: "plextv demo",
+const command: CommandModule = {
+  examples: [["plextv demo", "every sign-in flow against an emulator in this process; nothing is stored"]],
   description: [
     "Starts a plex.tv emulator on 127.0.0.1 and walks through: sign-in with a password, registering",
     "an Ed25519 device key, getting and refreshing a JWT, signing in with a PIN (approved",
     "automatically), and reading the account. Nothing is stored and no secret is printed.",
   ].join("\n"),
-  options: {
-    "approve-after": {
-      type: "string",
-      value: "MS",
-      help: "When the emulator approves the PIN (default 2500)",
-    },
-  },
-  async run(ctx, args) {
+  async run(f, args) {
     const approveAfter = Number(args.values["approve-after"] ?? 2500);
-    const out = ctx.out;
+    const out = f.out;
     const { bold, cyan, dim, green } = out.dataStyle;
     const say = (text = "") => void out.stdout.write(out.redact(text) + "\n");
     const step = (n: number, title: string) => say(`\n${bold(cyan(`${n}.`))} ${bold(title)}`);
@@ -71,21 +62,21 @@ export const demo: Command = {
 
       step(1, "Sign in with a username and password");
       const config = base();
-      const legacy = await config.registerWithCredentials(username, password!, { signal: ctx.signal });
+      const legacy = await config.registerWithCredentials(username, password!, { signal: f.signal });
       out.addSecret(legacy.value);
       done(`Signed in as ${bold(username)}: a ${legacy.value.length}-character legacy token`);
       note(`POST /api/v2/users/signin with client id ${config.clientId}`);
 
       step(2, "Register an Ed25519 device key");
-      const key = await config.generateAndUploadPublicKey(legacy, { signal: ctx.signal });
+      const key = await config.generateAndUploadPublicKey(legacy, { signal: f.signal });
       done(`Key ${key.keyId} registered`);
       note("POST /api/v2/auth/jwk; the key id is the key's RFC 7638 thumbprint");
       note("the private key never leaves the device (keep it in a vault, keychain or env store)");
 
       step(3, "Get a Plex JWT with the key");
-      const jwt = await config.jwtToken(key.privateKey, key.keyId, { signal: ctx.signal });
+      const jwt = await config.jwtToken(key.privateKey, key.keyId, { signal: f.signal });
       out.addSecret(jwt.value);
-      const claims = await config.verifyPlexToken(jwt, { thumbprint: key.keyId, signal: ctx.signal });
+      const claims = await config.verifyPlexToken(jwt, { thumbprint: key.keyId, signal: f.signal });
       done(
         `JWT for ${claims.user?.username ?? username}, expires ${shortDate(jwt.expiresAt)} (${
           relative(jwt.expiresAt!)
@@ -111,7 +102,7 @@ export const demo: Command = {
       await keep(jwt);
       let before = requests();
       const source = config.tokenSource(withJwt(store));
-      for (let i = 0; i < 3; i++) out.addSecret((await source.token({ signal: ctx.signal })).value);
+      for (let i = 0; i < 3; i++) out.addSecret((await source.token({ signal: f.signal })).value);
       done(`3 calls to token(): ${requests() - before} requests (the stored JWT is fresh)`);
       // Six and a half days on, as a service that kept running would be: the same key, a JWT with
       // half a day left, inside the refresh margin (one day by default, at most half the JWT's life).
@@ -126,7 +117,7 @@ export const demo: Command = {
       out.addSecret(aged.value);
       await keep(aged);
       before = requests();
-      const refreshed = await config.tokenSource(withJwt(store)).token({ signal: ctx.signal });
+      const refreshed = await config.tokenSource(withJwt(store)).token({ signal: f.signal });
       out.addSecret(refreshed.value);
       const spent = requests() - before;
       if (
@@ -149,11 +140,11 @@ export const demo: Command = {
       let pinToken;
       try {
         pinToken = await pinConfig.registerWithPin((pin, url) => screen.show(pin, url), {
-          signal: ctx.signal,
+          signal: f.signal,
         });
         screen.stop("approved");
       } catch (err) {
-        screen.stop(ctx.signal.aborted ? "cancelled" : "failed");
+        screen.stop(f.signal.aborted ? "cancelled" : "failed");
         throw err;
       }
       out.addSecret(pinToken.value);
@@ -161,7 +152,7 @@ export const demo: Command = {
       note("POST /api/v2/pins, then GET /api/v2/pins/{id} once a second until approved");
 
       step(6, "Read the account with the JWT");
-      const account = await config.client(source).user({ signal: ctx.signal });
+      const account = await config.client(source).user({ signal: f.signal });
       done(`${bold(account.username)} <${account.email ?? "no email"}>`);
       say(
         fields([
@@ -183,3 +174,5 @@ export const demo: Command = {
     }
   },
 };
+
+export default command;

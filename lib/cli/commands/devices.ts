@@ -3,32 +3,39 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { table } from "../table.ts";
 
 /**
- * The `devices` command.
+ * The `devices` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { devices } from "./devices.ts";
- * assert.equal(devices.name, "devices");
+ * import command from "./devices.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const devices: Command = {
-  name: "devices",
-  summary: "List the devices registered to the account",
-  usage: "plextv devices [--json]",
-  description: "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
-  options: {},
-  async run(ctx) {
-    const { client, config } = await ctx.client();
-    const list = await client.registeredDevices({ signal: ctx.signal });
-    const { bold } = ctx.out.dataStyle;
-    ctx.out.data(publicJson(list), () =>
+const command: CommandModule = {
+  examples: [["plextv devices", "the account's devices; this one is marked"], [
+    "plextv devices --json",
+    "as JSON, with thisDevice",
+  ]],
+  description: [
+    "The account's Authorized Devices (plex.tv/devices.xml); their tokens are never shown.",
+    'This device is marked "(this device)", and "thisDevice": true with --json.',
+  ].join("\n"),
+  async run(f) {
+    const { client, config } = await f.signedIn();
+    const list = await client.registeredDevices({ signal: f.signal });
+    const { bold } = f.out.dataStyle;
+    const json = list.map((d) => ({
+      ...publicJson(d) as object,
+      thisDevice: d.clientIdentifier === config.clientId,
+    }));
+    f.out.data(json, () =>
       list.length === 0 ? "No devices" : table(
         ["NAME", "PRODUCT", "PLATFORM", "LAST SEEN", "ID", "CLIENT ID"],
         list.map((d) => [
@@ -44,3 +51,5 @@ export const devices: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Command, stringOption } from "../command.ts";
+import { stringOption } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";
 
@@ -18,20 +19,16 @@ function _integer(text: string | undefined, name: string, min: number, max: numb
 }
 
 /**
- * The `emulator` command.
+ * The `emulator` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { emulator } from "./emulator.ts";
- * assert.equal(emulator.name, "emulator");
+ * import command from "./emulator.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const emulator: Command = {
-  name: "emulator",
-  summary: "Run a local plex.tv emulator for development, until Ctrl-C",
-  usage:
-    "plextv emulator [--port N] [--payloads DIR] [--auto-approve MS] [--host NAME]... [--cors-origin ORIGIN]... [--clock-offset SECONDS] [--log-size N]",
+const command: CommandModule = {
   description: [
     "Serves plex.tv's and clients.plex.tv's endpoints on 127.0.0.1 (sign-in, PINs, JWT keys,",
     "account, resources, home), with seeded demo accounts. Point plextv at it with PLEXTV_URL.",
@@ -39,28 +36,6 @@ export const emulator: Command = {
     "It answers only requests naming 127.0.0.1/localhost with its port (or a --host name), and",
     "browsers only from loopback origins (or a --cors-origin); see docs/emulator.md.",
   ].join("\n"),
-  options: {
-    port: { type: "string", value: "N", help: "The port on 127.0.0.1 (default: any free port)" },
-    payloads: {
-      type: "string",
-      value: "DIR",
-      help: "A folder of plex.tv payloads to serve (e.g. recorded fixtures)",
-    },
-    "auto-approve": { type: "string", value: "MS", help: "Approve every new PIN after MS milliseconds" },
-    host: { type: "string", multiple: true, value: "NAME", help: "Also answer requests for this host name" },
-    "cors-origin": {
-      type: "string",
-      multiple: true,
-      value: "ORIGIN",
-      help: "Also allow this browser origin (loopback origins always are)",
-    },
-    "clock-offset": {
-      type: "string",
-      value: "SECONDS",
-      help: "Run the emulator's clock ahead (or behind, negative) by SECONDS",
-    },
-    "log-size": { type: "string", value: "N", help: "Requests kept in the emulator's log (default 1000)" },
-  },
   examples: [
     ["plextv emulator --port 8080", "then, in another terminal:"],
     [
@@ -68,7 +43,7 @@ export const emulator: Command = {
       "sign in",
     ],
   ],
-  async run(ctx, args) {
+  async run(f, args) {
     const port = _integer(stringOption(args, "port"), "--port", 0, 65535) ?? 0;
     const autoApprove = _integer(stringOption(args, "auto-approve"), "--auto-approve", 0, 3_600_000);
     const offset = _integer(stringOption(args, "clock-offset"), "--clock-offset", -31_536_000, 31_536_000);
@@ -88,8 +63,8 @@ export const emulator: Command = {
       requestLogSize: logSize,
     });
     const users = server.users;
-    const { bold, cyan, dim } = ctx.out.dataStyle;
-    ctx.out.data({
+    const { bold, cyan, dim } = f.out.dataStyle;
+    f.out.data({
       url: server.url,
       account: { username: users.default.username, password: users.default.password },
       twoFactorAccount: {
@@ -118,11 +93,13 @@ export const emulator: Command = {
         `  plextv login --credentials --username ${users.default.username} --jwt`,
       ].join("\n"));
     await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+      if (f.signal.aborted) resolve();
+      f.signal.addEventListener("abort", () => resolve(), { once: true });
     });
     await server.close();
-    ctx.out.info("Emulator stopped");
+    f.out.info("Emulator stopped");
     return EXIT.ok;
   },
 };
+
+export default command;

@@ -3,35 +3,31 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson } from "../public_json.ts";
 import { table } from "../table.ts";
 
 /**
- * The `friends` command.
+ * The `friends` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { friends } from "./friends.ts";
- * assert.equal(friends.name, "friends");
+ * import command from "./friends.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const friends: Command = {
-  name: "friends",
-  summary: "List the account's friends",
-  usage: "plextv friends [--json]",
+const command: CommandModule = {
   description: "Which libraries each friend has: plextv shares SERVER.",
-  options: {},
   examples: [
     ["plextv friends", "a table of friends"],
     ["plextv friends --json | jq -r '.[].username'", "their usernames"],
   ],
-  async run(ctx) {
-    const { client } = await ctx.client();
-    const list = await client.friends({ signal: ctx.signal });
-    ctx.out.data(publicJson(list), () =>
+  async run(f) {
+    const { client } = await f.signedIn();
+    const list = await client.friends({ signal: f.signal });
+    f.out.data(publicJson(list), () =>
       list.length === 0 ? "No friends" : table(
         ["TITLE", "USERNAME", "EMAIL", "STATUS", "KIND", "ID"],
         list.map((f) => [
@@ -42,8 +38,10 @@ export const friends: Command = {
           f.home ? (f.restricted ? "managed" : "home") : "friend",
           String(f.id),
         ]),
-        ctx.out.dataStyle.bold,
+        f.out.dataStyle.bold,
       ));
     return EXIT.ok;
   },
 };
+
+export default command;

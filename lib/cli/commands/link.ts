@@ -6,47 +6,45 @@
  * @module
  */
 import { isPlexError } from "../../errors.ts";
-import type { Command } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT } from "../exit.ts";
 
 /**
- * The `link` command.
+ * The `link` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { link } from "./link.ts";
- * assert.equal(link.name, "link");
+ * import command from "./link.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const link: Command = {
-  name: "link",
-  summary: "Approve a PIN that another device shows, as the signed-in account",
-  usage: "plextv link CODE",
+const command: CommandModule = {
   description: [
     "Does what entering CODE at plex.tv/link does: the device showing it is signed in to this",
     "account on its next check. CODE is the 4-character code (e.g. 7RQZ), as the device shows it.",
   ].join("\n"),
-  options: {},
-  args: { min: 1, max: 1 },
   examples: [
     ["plextv link 7RQZ", "sign in the server that shows 7RQZ (plextv login --pin there)"],
   ],
-  async run(ctx, args) {
+  async run(f, args) {
     const code = args.positionals[0];
     // A malformed code is refused before the store is opened (and its passphrase asked).
     (await import("../../endpoints/pin_link.ts")).pinCode(code);
-    const { client } = await ctx.client();
+    const { client } = await f.signedIn();
     try {
-      await client.linkPin(code, { signal: ctx.signal });
+      await client.linkPin(code, { signal: f.signal });
     } catch (err) {
       if (!isPlexError(err, "pin_expired")) throw err;
       throw new CliError(`No PIN ${code} is waiting for approval`, {
-        hint: "Check the code the device shows; if it expired, start its sign-in again",
+        hint:
+          "Check the code the device shows; if it expired, start its sign-in again (plextv login --pin there)",
         cause: err,
       });
     }
-    ctx.out.success(`Approved ${code}: the device that shows it is signing in to this account`);
+    f.out.success(`Approved ${code}: the device that shows it is signing in to this account`);
     return EXIT.ok;
   },
 };
+
+export default command;

@@ -1,66 +1,107 @@
 /**
- * `plextv logout`: revokes the stored token at plex.tv and clears the store.
+ * `plextv logout`: revokes the stored token at plex.tv (a device with a key
+ * is removed from the account, which revokes its JWTs and key) and clears the
+ * store. With `--force` the store is cleared whatever happens (it cannot be
+ * opened, plex.tv cannot be reached), and what could not be done at plex.tv
+ * is said.
  *
  * @module
  */
 import { isPlexError } from "../../errors.ts";
-import { type Command, flagOption } from "../command.ts";
-import { EXIT } from "../exit.ts";
-import { describeStore } from "./_describe.ts";
+import { flagOption } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
+import { CliError, EXIT, exitCodeOf } from "../exit.ts";
+import { DEVICES_PAGE, removeByHand, removeDevice } from "./_device.ts";
+
+const _REJECTED = ["unauthorized", "expired_token", "invalid_token", "jwk_missing"] as const;
 
 /**
- * The `logout` command.
+ * The `logout` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { logout } from "./logout.ts";
- * assert.equal(logout.name, "logout");
+ * import command from "./logout.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const logout: Command = {
-  name: "logout",
-  summary: "Sign out at plex.tv and clear the store",
-  usage: "plextv logout [--force]",
+const command: CommandModule = {
   description: [
     "Revokes the stored token at plex.tv, then deletes what the store holds (token, device key).",
     "A device with a registered key is removed from the account (which revokes its JWTs and key),",
-    "so the next login can register this client identifier again.",
-    "PLEX_TOKEN is ignored: logout acts on the store. When plex.tv cannot be reached the store",
-    "is kept, unless --force.",
+    "so the next login can register this client identifier again; after plextv home switch it is",
+    "claimed back with the key first. PLEX_TOKEN is ignored: logout acts on the store.",
+    "When plex.tv cannot be reached, or the store cannot be opened (a forgotten passphrase), the",
+    "store is kept, unless --force: then it is cleared anyway (exit 0) and a warning says what",
+    "could not be done at plex.tv and how to do it by hand.",
   ].join("\n"),
-  options: {
-    force: { type: "boolean", help: "Clear the store even when plex.tv cannot be reached" },
-  },
-  async run(ctx, args) {
-    const stored = await ctx.stored();
-    const store = await ctx.store();
-    const where = describeStore(ctx.storeUri);
-    if (!stored?.token) {
-      if (stored) await store.clear();
-      ctx.out.info(`Not signed in; ${where} holds no token`);
+  examples: [
+    ["plextv logout", "sign out at plex.tv and clear the store"],
+    ["plextv logout --force", "clear the store whatever happens"],
+  ],
+  async run(f, args) {
+    const force = flagOption(args, "force");
+    const session = await f.session();
+    const where = session.described;
+    let stored;
+    try {
+      stored = await session.stored();
+    } catch (err) {
+      if (!force || f.signal.aborted || isPlexError(err, "aborted")) throw err;
+      await (await session.store()).clear();
+      f.out.warn(
+        `Could not open ${where} (${(err as Error).message}), so nothing was revoked at plex.tv: ` +
+          `remove the device "plextv CLI" at ${DEVICES_PAGE}`,
+      );
+      f.out.success(`Cleared ${where}`);
       return EXIT.ok;
     }
+    const store = await session.store();
+    if (!stored?.token) {
+      if (stored) await store.clear();
+      f.out.info(`Not signed in; ${where} holds no token`);
+      return EXIT.ok;
+    }
+    let undone: string | undefined;
     try {
-      const { client, config } = await ctx.client({ envToken: false });
-      const own = stored.keyId
-        ? (await client.registeredDevices({ signal: ctx.signal })).find((d) =>
-          d.clientIdentifier === config.clientId
-        )
-        : undefined;
-      if (own) await client.removeDevice(own, { signal: ctx.signal });
-      else await client.signOut({ signal: ctx.signal });
-    } catch (err) {
-      if (isPlexError(err, "unauthorized", "expired_token", "invalid_token", "jwk_missing")) {
-        ctx.out.warn("plex.tv no longer accepted the token; clearing the store");
-      } else if (flagOption(args, "force") && !ctx.signal.aborted) {
-        ctx.out.warn(`Signing out at plex.tv failed (${(err as Error).message}); clearing the store anyway`);
+      const { client, config } = await f.signedIn({ envToken: false });
+      if (stored.keyId) {
+        const reclaim = async () =>
+          (await f.signedIn({ envToken: false, refresh: true })).source.token({ signal: f.signal });
+        if (await removeDevice(client, config.clientId, f.signal, reclaim) === "not listed") {
+          undone = `plex.tv does not list this device, so its key may stay registered: ${
+            removeByHand(config.clientId)
+          }`;
+        }
       } else {
-        throw err;
+        await client.signOut({ signal: f.signal });
+      }
+    } catch (err) {
+      if (isPlexError(err, ..._REJECTED)) {
+        f.out.warn("plex.tv no longer accepted the token; clearing the store");
+      } else if (force && !f.signal.aborted && !isPlexError(err, "aborted")) {
+        undone = `Could not sign out at plex.tv (${(err as Error).message}), so the ${
+          stored.keyId ? "device key stays registered" : "token stays valid"
+        }: ${removeByHand(stored.clientId)}`;
+      } else {
+        if (f.signal.aborted || isPlexError(err, "aborted") || err instanceof CliError) throw err;
+        throw new CliError(`Could not sign out at plex.tv: ${(err as Error).message}`, {
+          exitCode: exitCodeOf(err),
+          cause: err,
+          hint: `${where} was kept; plextv logout --force clears it anyway`,
+        });
       }
     }
     await store.clear();
-    ctx.out.success(`Signed out; cleared ${where}`);
+    session.forget();
+    if (undone) {
+      f.out.warn(undone);
+      f.out.success(`Cleared ${where}`);
+    } else {
+      f.out.success(`Signed out; cleared ${where}`);
+    }
     return EXIT.ok;
   },
 };
+
+export default command;

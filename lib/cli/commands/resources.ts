@@ -3,33 +3,35 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
-import { printResources, RESOURCE_OPTIONS, resourceQuery } from "./_resources.ts";
+import { printResources, resourceQuery } from "./_resources.ts";
 
 /**
- * The `resources` command.
+ * The `resources` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { resources } from "./resources.ts";
- * assert.equal(resources.name, "resources");
+ * import command from "./resources.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const resources: Command = {
-  name: "resources",
-  summary: "List the account's resources (servers, players) and their connections",
-  usage: "plextv resources [--json] [--no-https] [--no-relay] [--no-ipv6]",
+const command: CommandModule = {
+  examples: [["plextv resources", "servers, players and their connections"], [
+    "plextv resources --json --no-relay",
+    "as JSON, without relay connections",
+  ]],
   description: [
     "Asks plex.tv for https, relay and IPv6 connections too (includeHttps=1&includeRelay=1&includeIPv6=1).",
     "The access tokens of the servers are never printed; use plextv connect SERVER to reach one.",
   ].join("\n"),
-  options: { ...RESOURCE_OPTIONS },
-  async run(ctx, args) {
-    const { client } = await ctx.client();
-    const list = await client.resources({ ...resourceQuery(args), signal: ctx.signal });
-    printResources(ctx.out, list, "No resources");
+  async run(f, args) {
+    const { client } = await f.signedIn();
+    const list = await client.resources({ ...resourceQuery(args), signal: f.signal });
+    printResources(f.out, list, "No resources");
     return EXIT.ok;
   },
 };
+
+export default command;

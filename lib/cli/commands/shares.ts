@@ -5,7 +5,7 @@
  * @module
  */
 import type { Resource } from "../../endpoints/resource.ts";
-import type { Command } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { table } from "../table.ts";
@@ -26,36 +26,35 @@ function _ownServer(servers: Resource[], wanted: string): Resource {
   }
   throw new CliError(
     match.length ? `${wanted} is shared with this account, not its own` : `No server named ${wanted}`,
-    { hint: names ? `The account's servers: ${names}` : "The account owns no server" },
+    {
+      hint: names
+        ? `The account's servers: ${names} (plextv servers)`
+        : "The account owns no server (plextv servers)",
+    },
   );
 }
 
 /**
- * The `shares` command.
+ * The `shares` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { shares } from "./shares.ts";
- * assert.equal(shares.name, "shares");
+ * import command from "./shares.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const shares: Command = {
-  name: "shares",
-  summary: "Show who has which libraries of one of the account's servers",
-  usage: "plextv shares SERVER [--json]",
+const command: CommandModule = {
   description: "SERVER is the name or client identifier of a server the account owns (see plextv servers).",
-  options: {},
-  args: { min: 1, max: 1 },
   examples: [
     ['plextv shares "Living Room"', "the users of that server and their libraries"],
     ["plextv shares 0123abcd --json", "the same as JSON, without the users' tokens"],
   ],
-  async run(ctx, args) {
-    const { client } = await ctx.client();
-    const server = _ownServer(await client.servers({ signal: ctx.signal }), args.positionals[0]);
-    const list = await client.sharedServers(server.clientIdentifier, { signal: ctx.signal });
-    ctx.out.data(
+  async run(f, args) {
+    const { client } = await f.signedIn();
+    const server = _ownServer(await client.servers({ signal: f.signal }), args.positionals[0]);
+    const list = await client.sharedServers(server.clientIdentifier, { signal: f.signal });
+    f.out.data(
       publicJson(list),
       () =>
         list.length === 0 ? `${server.name} is not shared with anyone` : table(
@@ -69,9 +68,11 @@ export const shares: Command = {
             s.acceptedAt ? shortDate(s.acceptedAt) : undefined,
             String(s.userID),
           ]),
-          ctx.out.dataStyle.bold,
+          f.out.dataStyle.bold,
         ),
     );
     return EXIT.ok;
   },
 };
+
+export default command;

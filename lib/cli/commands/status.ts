@@ -1,78 +1,120 @@
 /**
  * `plextv status`: who is signed in, with which kind of token, until when,
- * where it is kept, and whether plex.tv still accepts it.
+ * which store keeps it and why that one, and whether plex.tv still accepts
+ * it. With `--json` it always prints one object: `signedIn: false` (and the
+ * error) when it cannot confirm a sign-in.
  *
  * @module
  */
-import { isPlexError } from "../../errors.ts";
-import type { Command } from "../command.ts";
+import { isPlexError, PlexError } from "../../errors.ts";
+import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT } from "../exit.ts";
+import type { Factory } from "../factory.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
-import { describeStore } from "./_describe.ts";
+
+/** Which store, from where and why; `null`s when the token is PLEX_TOKEN. */
+async function _store(f: Factory, fromEnv: boolean) {
+  if (fromEnv) return { store: null, storeFrom: null, storeReason: null };
+  const session = await f.session();
+  return { store: session.described, storeFrom: session.origin, storeReason: session.reason };
+}
+
+function _why(origin: unknown, reason: unknown): string {
+  return origin === "default" ? `the default: ${reason}` : `from ${origin}`;
+}
+
+function _errorCode(err: unknown): string {
+  if (err instanceof PlexError) return err.code;
+  if (err instanceof CliError && err.exitCode === EXIT.auth) return "not_signed_in";
+  return "failure";
+}
 
 /**
- * The `status` command.
+ * The `status` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { status } from "./status.ts";
- * assert.equal(status.name, "status");
+ * import command from "./status.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const status: Command = {
-  name: "status",
-  summary: "Show who is signed in, the token's kind and expiry, and where it is kept",
-  usage: "plextv status [--json]",
-  description: "Checks the token with plex.tv (refreshing a JWT when due). Exit 4 when not signed in.",
-  options: {},
-  async run(ctx) {
-    const { config, source, fromEnv, stored } = await ctx.signedIn();
-    const token = await source.token({ signal: ctx.signal });
-    let account;
+const command: CommandModule = {
+  description: [
+    "Checks the token with plex.tv (refreshing a JWT when due), and shows the store in use and",
+    "why: --store, PLEXTV_STORE, or the default (the OS keychain when one is usable, else a",
+    "passphrase-protected vault in the data folder). Exit 4 when not signed in.",
+    'With --json, one object: {"signedIn": true, "username", ..., "store", "storeFrom",',
+    '"storeReason"}, or {"signedIn": false, "error": {"code", "message"}, ...} (exit 4 when',
+    "not signed in or the token is rejected).",
+  ].join("\n"),
+  examples: [
+    ["plextv status", "who is signed in, and where the token is kept"],
+    ["plextv status --json", "the same as one JSON object (signedIn: false when signed out)"],
+  ],
+  async run(f) {
+    const fromEnv = !!f.env.PLEX_TOKEN;
+    let known: Record<string, unknown> = { signedIn: false, tokenSource: fromEnv ? "PLEX_TOKEN" : "store" };
     try {
-      account = await config.client(source).user({ signal: ctx.signal });
+      known = { ...known, ...await _store(f, fromEnv) };
+      const { config, source, stored } = await f.signedIn();
+      const token = await source.token({ signal: f.signal });
+      let account;
+      try {
+        account = await config.client(source).user({ signal: f.signal });
+      } catch (err) {
+        if (!isPlexError(err, "unauthorized", "expired_token", "invalid_token")) throw err;
+        throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
+          exitCode: EXIT.auth,
+          cause: err,
+          hint: fromEnv
+            ? "Unset PLEX_TOKEN or set a valid one (plextv login --with-token stores one)"
+            : "Run plextv login",
+        });
+      }
+      const expiresAt = token.expiresAt;
+      const clientIdFrom = (await f.configs()).clientIdOrigin;
+      const summary = {
+        ...known,
+        signedIn: true,
+        username: account.username,
+        email: account.email,
+        uuid: account.uuid,
+        tokenType: token.isJwt() ? "jwt" : "legacy",
+        expiresAt: expiresAt?.toISOString() ?? null,
+        keyId: fromEnv ? null : stored?.keyId ?? null,
+        clientId: config.clientId,
+        clientIdFrom,
+        url: config.url,
+        v2Url: config.v2Url,
+      };
+      const { bold, green, dim } = f.out.dataStyle;
+      f.out.data(summary, () =>
+        [
+          `${green("✓")} Signed in to plex.tv as ${bold(account.username)}${
+            account.email ? ` (${account.email})` : ""
+          }`,
+          fields([
+            ["Token", `${token.isJwt() ? "JWT" : "legacy token"}${fromEnv ? ", from PLEX_TOKEN" : ""}`],
+            ["Expires", expiresAt ? `${shortDate(expiresAt)} (${relative(expiresAt)})` : "when revoked"],
+            ["Device key", summary.keyId ? `${summary.keyId} (refreshes the JWT)` : undefined],
+            ["Client id", `${config.clientId} (from ${clientIdFrom})`],
+            [
+              "Store",
+              known.store ? `${known.store} (${_why(known.storeFrom, known.storeReason)})` : undefined,
+            ],
+            ["plex.tv", config.url === config.v2Url ? config.url : `${config.url}, ${config.v2Url}`],
+          ], dim).split("\n").map((line) => `  ${line}`).join("\n"),
+        ].join("\n"));
+      return EXIT.ok;
     } catch (err) {
-      if (!isPlexError(err, "unauthorized", "expired_token", "invalid_token")) throw err;
-      throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
-        exitCode: EXIT.auth,
-        cause: err,
-        hint: fromEnv ? "Unset PLEX_TOKEN or set a valid one" : "Run plextv login",
-      });
+      if (f.out.json && !f.signal.aborted) {
+        f.out.data({ ...known, error: { code: _errorCode(err), message: (err as Error).message } }, () => "");
+      }
+      throw err;
     }
-    const current = fromEnv ? undefined : stored;
-    const expiresAt = token.expiresAt;
-    const summary = {
-      signedIn: true,
-      username: account.username,
-      email: account.email,
-      uuid: account.uuid,
-      tokenSource: fromEnv ? "PLEX_TOKEN" : "store",
-      tokenType: token.isJwt() ? "jwt" : "legacy",
-      expiresAt: expiresAt?.toISOString() ?? null,
-      keyId: fromEnv ? null : current?.keyId ?? null,
-      clientId: config.clientId,
-      clientIdFrom: ctx.clientIdOrigin,
-      store: fromEnv ? null : describeStore(ctx.storeUri),
-      url: config.url,
-      v2Url: config.v2Url,
-    };
-    const { bold, green, dim } = ctx.out.dataStyle;
-    ctx.out.data(summary, () =>
-      [
-        `${green("✓")} Signed in to plex.tv as ${bold(account.username)}${
-          account.email ? ` (${account.email})` : ""
-        }`,
-        fields([
-          ["Token", `${token.isJwt() ? "JWT" : "legacy token"}${fromEnv ? ", from PLEX_TOKEN" : ""}`],
-          ["Expires", expiresAt ? `${shortDate(expiresAt)} (${relative(expiresAt)})` : "when revoked"],
-          ["Device key", summary.keyId ? `${summary.keyId} (refreshes the JWT)` : undefined],
-          ["Client id", `${config.clientId} (from ${ctx.clientIdOrigin})`],
-          ["Store", summary.store ?? undefined],
-          ["plex.tv", config.url === config.v2Url ? config.url : `${config.url}, ${config.v2Url}`],
-        ], dim).split("\n").map((line) => `  ${line}`).join("\n"),
-      ].join("\n"));
-    return EXIT.ok;
   },
 };
+
+export default command;

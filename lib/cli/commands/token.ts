@@ -1,46 +1,67 @@
 /**
  * `plextv token`: prints a valid token on stdout and nothing else, refreshing
- * the JWT when it is due. `PLEX_TOKEN` wins over the stored token.
+ * the JWT when it is due (or now, with `--refresh`). `PLEX_TOKEN` wins over
+ * the stored token.
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { Token } from "../../token.ts";
+import { flagOption } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 
 /**
- * The `token` command.
+ * The `token` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { token } from "./token.ts";
- * assert.equal(token.name, "token");
+ * import command from "./token.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const token: Command = {
-  name: "token",
-  summary: "Print a valid token on stdout (refreshed as needed), for scripts",
-  usage: "plextv token [--json]",
+const command: CommandModule = {
   description: [
     "Prints the token and nothing else on stdout, so it can be captured:",
     '  curl -H "X-Plex-Token: $(plextv token)" https://plex.tv/api/v2/user',
     "A stored JWT is refreshed when it is close to expiry; otherwise no request is made.",
+    "With --refresh, a new JWT is fetched now with the stored device key (one nonce and one",
+    "token request) and saved, whatever the age of the stored one.",
     'With --json: {"token", "type", "expiresAt"}.',
   ].join("\n"),
-  options: {},
-  examples: [['export X_PLEX_TOKEN="$(plextv token)"', "use the token in a script"]],
-  async run(ctx) {
-    const { source } = await ctx.signedIn();
-    const value = await source.token({ signal: ctx.signal });
-    if (ctx.out.json) {
-      ctx.out.secret(JSON.stringify({
-        token: value.value,
-        type: value.isJwt() ? "jwt" : "legacy",
-        expiresAt: value.expiresAt?.toISOString() ?? null,
-      }));
-    } else {
-      ctx.out.secret(value.value);
+  examples: [
+    ['export X_PLEX_TOKEN="$(plextv token)"', "use the token in a script"],
+    ["plextv token --refresh > /dev/null", "refresh the stored JWT now"],
+  ],
+  async run(f, args) {
+    const refresh = flagOption(args, "refresh");
+    const fromEnv = f.env.PLEX_TOKEN;
+    if (fromEnv && !refresh && !f.out.json) {
+      // PLEX_TOKEN as it is, without loading the token parser: what a script runs most often.
+      f.out.secret(fromEnv);
+      return EXIT.ok;
     }
+    let token: Token;
+    if (fromEnv && !refresh) {
+      token = (await import("../../token.ts")).Token.from(fromEnv);
+    } else {
+      const { source } = await f.signedIn({ refresh });
+      token = await source.token({ signal: f.signal });
+      if (refresh) {
+        f.out.success(`Refreshed the JWT; it expires ${token.expiresAt?.toISOString() ?? "when revoked"}`);
+      }
+    }
+    f.out.secret(
+      f.out.json
+        ? {
+          token: token.value,
+          type: token.isJwt() ? "jwt" : "legacy",
+          expiresAt: token.expiresAt?.toISOString() ?? null,
+        }
+        : token.value,
+    );
     return EXIT.ok;
   },
 };
+
+export default command;

@@ -3,33 +3,30 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
+import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
 import { publicJson, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
 /**
- * The `user` command.
+ * The `user` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { user } from "./user.ts";
- * assert.equal(user.name, "user");
+ * import command from "./user.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const user: Command = {
-  name: "user",
-  summary: "Show the signed-in account",
-  usage: "plextv user [--json]",
+const command: CommandModule = {
+  examples: [["plextv user", "the account"], ["plextv user --json", "the whole account, without its tokens"]],
   description: "With --json, the whole account as plex.tv describes it, without its tokens.",
-  options: {},
-  async run(ctx) {
-    const { client } = await ctx.client();
-    const account = await client.user({ signal: ctx.signal });
-    const { dim } = ctx.out.dataStyle;
+  async run(f) {
+    const { client } = await f.signedIn();
+    const account = await client.user({ signal: f.signal });
+    const { dim } = f.out.dataStyle;
     const subscription = account.subscription;
-    ctx.out.data(publicJson(account), () =>
+    f.out.data(publicJson(account), () =>
       fields([
         ["Username", account.username],
         ["Title", account.title !== account.username ? account.title : undefined],
@@ -51,3 +48,5 @@ export const user: Command = {
     return EXIT.ok;
   },
 };
+
+export default command;

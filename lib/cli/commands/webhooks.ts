@@ -4,49 +4,44 @@
  *
  * @module
  */
-import type { Command } from "../command.ts";
-import type { CliContext } from "../context.ts";
+import type { CommandModule } from "../command_module.ts";
+import type { Factory } from "../factory.ts";
 import { EXIT, usageError } from "../exit.ts";
 import { table } from "../table.ts";
 
-function _print(ctx: CliContext, urls: string[]): void {
-  ctx.out.data(
+function _print(f: Factory, urls: string[]): void {
+  f.out.data(
     urls,
-    () => urls.length === 0 ? "No webhooks" : table(["URL"], urls.map((u) => [u]), ctx.out.dataStyle.bold),
+    () => urls.length === 0 ? "No webhooks" : table(["URL"], urls.map((u) => [u]), f.out.dataStyle.bold),
   );
 }
 
 /**
- * The `webhooks` command.
+ * The `webhooks` command's help and what it runs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { webhooks } from "./webhooks.ts";
- * assert.equal(webhooks.name, "webhooks");
+ * import command from "./webhooks.ts";
+ * assert.equal(typeof command.run, "function");
  * ```
  */
-export const webhooks: Command = {
-  name: "webhooks",
-  summary: "List, add or remove the account's webhooks",
-  usage: "plextv webhooks [add URL | remove URL] [--json]",
+const command: CommandModule = {
   description: [
     "Without arguments, lists the webhooks. add URL appends an http(s) URL (a URL that is already",
     "there changes nothing); remove URL takes one out (a URL that is not there is an error).",
     "Both print the list afterwards. Webhooks need Plex Pass.",
   ].join("\n"),
-  options: {},
-  args: { min: 0, max: 2 },
   examples: [
     ["plextv webhooks", "list them"],
     ["plextv webhooks add https://hooks.example.com/plex", "add one"],
     ["plextv webhooks remove https://hooks.example.com/plex --json", "remove it and print the rest as JSON"],
   ],
-  async run(ctx, args) {
+  async run(f, args) {
     const [action, url] = args.positionals;
     if (action === undefined) {
-      const { client } = await ctx.client();
-      _print(ctx, await client.webhooks({ signal: ctx.signal }));
+      const { client } = await f.signedIn();
+      _print(f, await client.webhooks({ signal: f.signal }));
       return EXIT.ok;
     }
     if ((action !== "add" && action !== "remove") || url === undefined) {
@@ -54,19 +49,21 @@ export const webhooks: Command = {
         action === "add" || action === "remove"
           ? `plextv webhooks ${action} needs a URL`
           : `Unknown action ${action}`,
-        `Usage: ${webhooks.usage}`,
+        "Usage: plextv webhooks [add URL | remove URL] [--json]",
       );
     }
     // A malformed URL is refused before the store is opened (and its passphrase asked).
     if (action === "add") (await import("../../endpoints/webhook.ts")).webhookUrl(url);
-    const { client } = await ctx.client();
+    const { client } = await f.signedIn();
     if (action === "add") {
-      _print(ctx, await client.addWebhook(url, { signal: ctx.signal }));
-      ctx.out.success("The webhook is set");
+      _print(f, await client.addWebhook(url, { signal: f.signal }));
+      f.out.success("The webhook is set");
     } else {
-      _print(ctx, await client.removeWebhook(url, { signal: ctx.signal }));
-      ctx.out.success("The webhook is removed");
+      _print(f, await client.removeWebhook(url, { signal: f.signal }));
+      f.out.success("The webhook is removed");
     }
     return EXIT.ok;
   },
 };
+
+export default command;

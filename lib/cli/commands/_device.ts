@@ -1,0 +1,63 @@
+/**
+ * Removing this device from the account at plex.tv (which revokes its tokens
+ * and its registered key, so the client identifier can sign in again), as
+ * `logout` and `login` do it, and where to do it by hand when plextv cannot.
+ *
+ * @module
+ */
+import type { Client } from "../../client.ts";
+
+/** Where a user removes a device by hand: the account's Authorized Devices. */
+export const DEVICES_PAGE = "https://app.plex.tv/desktop/#!/settings/devices/all";
+
+/**
+ * Removes the device of `clientId` from the signed-in account. A device that
+ * is not listed (after `home switch` it shows under the home user) is claimed
+ * back first with `reclaim` (a fresh JWT from the device key puts it back in
+ * the account that registered the key), then looked up again.
+ *
+ * @param client A client on the account's token.
+ * @param clientId The device's client identifier.
+ * @param signal Cancels the requests.
+ * @param reclaim Puts the device back in the account, when there is a way.
+ * @returns `removed`, or `not listed` when plex.tv lists no such device.
+ *
+ * @example
+ * ```ts ignore
+ * if (await removeDevice(client, config.clientId, signal) === "not listed") console.error("remove it by hand");
+ * ```
+ */
+export async function removeDevice(
+  client: Client,
+  clientId: string,
+  signal: AbortSignal,
+  reclaim?: () => Promise<unknown>,
+): Promise<"removed" | "not listed"> {
+  const find = async () =>
+    (await client.registeredDevices({ signal })).find((d) => d.clientIdentifier === clientId);
+  let own = await find();
+  if (!own && reclaim) {
+    await reclaim();
+    own = await find();
+  }
+  if (!own) return "not listed";
+  await client.removeDevice(own, { signal });
+  return "removed";
+}
+
+/**
+ * How to remove a device by hand.
+ *
+ * @param clientId The device's client identifier.
+ * @returns One sentence for a hint.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { removeByHand } from "./_device.ts";
+ * assert.match(removeByHand("abc"), /client id abc/);
+ * ```
+ */
+export function removeByHand(clientId: string): string {
+  return `remove the device "plextv CLI" (client id ${clientId}) at ${DEVICES_PAGE}`;
+}

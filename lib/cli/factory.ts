@@ -1,0 +1,167 @@
+/**
+ * What a command asks for, built on first use (the shape of gh's `Factory`):
+ * the output and prompts are there from the start; the folders, the
+ * configuration, the store registry with its plugins, the store session and
+ * the signed-in wiring are made when a command first asks, so `help` opens
+ * no store and `token` with `PLEX_TOKEN` asks for no passphrase. Each piece's
+ * module is imported when the piece is first asked for, so a command loads
+ * only the pieces it uses.
+ *
+ * @module
+ */
+import type { StoreRegistry } from "../store/registry.ts";
+import type { CommandInfo } from "./command.ts";
+import type { ConfigResolver } from "./config_resolver.ts";
+import type { Folders } from "./folders.ts";
+import type { Output } from "./output.ts";
+import type { Prompter } from "./prompt.ts";
+import type { SignedIn, SignedInOptions } from "./signed_in.ts";
+import type { StoreSession } from "./store_session.ts";
+
+/**
+ * What the factory starts with.
+ *
+ * @example
+ * ```ts
+ * import type { FactoryInit } from "./factory.ts";
+ * import { Output } from "./output.ts";
+ * import { Prompter } from "./prompt.ts";
+ * const init: FactoryInit = {
+ *   out: new Output(), prompter: new Prompter(), env: {}, globals: {}, signal: new AbortController().signal, commands: [],
+ * };
+ * ```
+ */
+export interface FactoryInit {
+  /** Where everything is written. */
+  out: Output;
+  /** Where answers come from. */
+  prompter: Prompter;
+  /** The environment. */
+  env: Record<string, string | undefined>;
+  /** The global options. */
+  globals: Record<string, string | boolean | string[] | undefined>;
+  /** Fires on Ctrl-C. */
+  signal: AbortSignal;
+  /** The command table (for `completion`). */
+  commands: readonly CommandInfo[];
+}
+
+/**
+ * A command's world, built lazily.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Factory } from "./factory.ts";
+ * import { Output } from "./output.ts";
+ * import { Prompter } from "./prompt.ts";
+ * const f = new Factory({
+ *   out: new Output(), prompter: new Prompter(), env: { XDG_CONFIG_HOME: "/tmp/x" }, globals: {},
+ *   signal: new AbortController().signal, commands: [],
+ * });
+ * assert.equal((await f.folders()).config, "/tmp/x/plextv");
+ * ```
+ */
+export class Factory {
+  /** Where everything is written. */
+  readonly out: Output;
+  /** Where answers come from. */
+  readonly prompter: Prompter;
+  /** The environment. */
+  readonly env: Record<string, string | undefined>;
+  /** The global options. */
+  readonly globals: Record<string, string | boolean | string[] | undefined>;
+  /** Fires on Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** The command table. */
+  readonly commands: readonly CommandInfo[];
+  #folders?: Promise<Folders>;
+  #configs?: Promise<ConfigResolver>;
+  #registry?: Promise<StoreRegistry>;
+  #session?: Promise<StoreSession>;
+
+  /**
+   * Creates the factory; nothing is built yet.
+   *
+   * @param init Output, prompter, environment, global options, Ctrl-C signal and command table.
+   */
+  constructor(init: FactoryInit) {
+    this.out = init.out;
+    this.prompter = init.prompter;
+    this.env = init.env;
+    this.globals = init.globals;
+    this.signal = init.signal;
+    this.commands = init.commands;
+  }
+
+  /**
+   * The config and data folders.
+   *
+   * @returns The folders.
+   */
+  folders(): Promise<Folders> {
+    this.#folders ??= import("./folders.ts").then(({ cliFolders }) => cliFolders(this.env));
+    return this.#folders;
+  }
+
+  /**
+   * The configuration: device, URLs, logger and client identifier.
+   *
+   * @returns The resolver.
+   */
+  configs(): Promise<ConfigResolver> {
+    this.#configs ??= (async () => {
+      const { ConfigResolver } = await import("./config_resolver.ts");
+      const folders = () => this.folders();
+      return new ConfigResolver({ env: this.env, globals: this.globals, folders, out: this.out });
+    })();
+    return this.#configs;
+  }
+
+  /**
+   * The store schemes: the built-in plugins (each imported when first used)
+   * and the modules named by `--plugin` and `PLEXTV_PLUGINS`, loaded once.
+   *
+   * @returns The registry.
+   */
+  stores(): Promise<StoreRegistry> {
+    this.#registry ??= (async () => {
+      const { cliStores, loadPlugins, pluginModules } = await import("./stores.ts");
+      const registry = cliStores();
+      await loadPlugins(registry, pluginModules(this.globals.plugin as string[] | undefined, this.env));
+      return registry;
+    })();
+    return this.#registry;
+  }
+
+  /**
+   * The store session: the store chosen (and why), opened once.
+   *
+   * @returns The session.
+   */
+  session(): Promise<StoreSession> {
+    this.#session ??= (async () => {
+      const [{ StoreSession }, registry] = await Promise.all([import("./store_session.ts"), this.stores()]);
+      return await StoreSession.start({
+        registry,
+        out: this.out,
+        prompter: this.prompter,
+        env: this.env,
+        folders: () => this.folders(),
+        flag: typeof this.globals.store === "string" ? this.globals.store : undefined,
+      });
+    })();
+    return this.#session;
+  }
+
+  /**
+   * The signed-in account: `PLEX_TOKEN`, else the stored token.
+   *
+   * @param options `envToken: false` for the store only; `refresh` to force a JWT refresh.
+   * @returns The configuration, token source and client.
+   */
+  async signedIn(options: SignedInOptions = {}): Promise<SignedIn> {
+    const [{ signIn }, configs] = await Promise.all([import("./signed_in.ts"), this.configs()]);
+    return signIn({ env: this.env, out: this.out, configs, session: () => this.session() }, options);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What the CLI tells its user to do about each {@linkcode PlexErrorCode}: a
+ * `plextv` command or flag, never a library option (the library's own hints
+ * speak to programmers: `pass { passphrase }`, `withCredentials()`). A
+ * `Record` over the closed union, so a new code cannot be forgotten; a test
+ * checks that every hint names a command or a flag.
+ *
+ * @module
+ */
+import type { PlexErrorCode } from "../errors.ts";
+
+/**
+ * The CLI's hint for each PlexError code.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CLI_HINTS } from "./hints.ts";
+ * assert.match(CLI_HINTS.unauthorized, /plextv login/);
+ * ```
+ */
+export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
+  client_id_missing: "Pass a client identifier with --client-id ID, or unset it to let plextv create one",
+  unauthorized: "Run plextv login to sign in again",
+  too_many_requests: "plex.tv is rate limiting this client: wait a minute (plextv --verbose shows how long)",
+  verification_code_required: "Pass the current two-factor code with plextv login --code CODE",
+  invalid_verification_code: "Check the authenticator app and pass the current code with --code CODE",
+  ip_blocked:
+    "plex.tv blocked this address after failed sign-ins: wait a while, or sign in with plextv login --pin",
+  pin_expired: "Run plextv login again and approve the new code before it expires",
+  pin_required:
+    "Give the home user's PIN at the prompt, on stdin or in PLEXTV_HOME_PIN (plextv help home switch)",
+  jwk_missing:
+    "plex.tv no longer knows this device's key (was the device removed?): run plextv login --force to register again",
+  thumbprint_taken:
+    "The device key belongs to another device: run plextv login --force to register a new one",
+  invalid_client_id:
+    "The store belongs to another client identifier: drop --client-id (and PLEXTV_CLIENT_ID), or run plextv logout --force",
+  no_token_source: "Run plextv login, or set PLEX_TOKEN",
+  expired_token: "Run plextv login to sign in again",
+  invalid_token: "Run plextv login to sign in again",
+  not_found: "plex.tv does not know it: check the name or id (plextv servers, plextv devices list them)",
+  bad_request: "plex.tv refused the request: plextv --verbose shows what it said",
+  server_error: "plex.tv has a problem: try again later (plextv --verbose shows its answer)",
+  http_error: "plex.tv answered unexpectedly: plextv --verbose shows its answer",
+  invalid_response: "plex.tv sent something plextv does not understand: plextv --verbose shows the details",
+  response_too_large: "plex.tv sent more than plextv accepts: plextv --verbose shows the details",
+  network_error:
+    "Check the network connection (and PLEXTV_URL, if set), then try again; plextv --verbose shows each request",
+  timeout:
+    "plex.tv did not answer in time: check the network and try again (plextv --verbose shows each request)",
+  aborted: "Run the plextv command again when ready",
+  redirect_refused:
+    "plex.tv redirected outside its hosts: check PLEXTV_URL (plextv --verbose shows the redirect)",
+  insecure_url:
+    "Use https in PLEXTV_URL and PLEXTV_V2_URL, or http only for 127.0.0.1, localhost or [::1] (plextv help)",
+  invalid_argument: "Check the value given (plextv help COMMAND lists the options)",
+  server_unreachable:
+    "Check that the server is online (plextv servers shows it); plextv connect SERVER --verbose shows each probe",
+  popup_closed: "Sign in from the command line with plextv login",
+  popup_blocked: "Sign in from the command line with plextv login",
+  pin_not_approved: "Run plextv login again and approve the code",
+  unknown_store:
+    "Load the plugin of that scheme with --plugin MODULE, or choose a built-in store with --store URI",
+  store_error:
+    "Check the store (plextv status shows which one is in use), or choose another with --store URI",
+  store_corrupt: "Restore the store from a backup, or clear it with plextv logout --force and sign in again",
+  wrong_passphrase:
+    "Check the passphrase; a forgotten one cannot be recovered (plextv logout --force clears the store)",
+  store_unavailable: "Start or unlock the store's backend, or choose another store with --store vault:PATH",
+  store_locked: "Unlock the keychain and try again, or choose another store with --store vault:PATH",
+  access_denied: "Check the store's permissions, or choose another store with --store vault:PATH",
+};

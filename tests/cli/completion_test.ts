@@ -1,0 +1,105 @@
+/**
+ * `plextv completion bash|zsh|fish` prints scripts that really complete:
+ * each is loaded into its shell in a subprocess and asked what follows a
+ * partial command line (bash through its completion function with
+ * COMP_WORDS, zsh with `compadd` recorded, fish with `complete -C`).
+ * zsh and fish are optional here (CI installs neither): their checks skip
+ * with one line when the shell is missing.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { COMMANDS } from "../../lib/cli/commands/mod.ts";
+import { BUN, type Home, makeHome, ok, runCli } from "../_helpers/cli.ts";
+
+let home: Home;
+const scripts: Record<string, string> = {};
+
+before(async () => {
+  home = makeHome();
+  for (const shell of ["bash", "zsh", "fish"]) {
+    const path = join(home.root, `plextv.${shell}`);
+    writeFileSync(path, ok(await runCli(BUN, ["completion", shell], home), `completion ${shell}`).stdout);
+    scripts[shell] = path;
+  }
+});
+
+after(() => home?.cleanup());
+
+function missing(shell: string): string | false {
+  const found = spawnSync(shell, ["-c", "exit 0"], { stdio: "ignore" });
+  if (!found.error && found.status === 0) return false;
+  console.warn(`${shell} is not installed; skipping its completion test`);
+  return `${shell} is not installed`;
+}
+
+function shell(command: string, args: string[], script: string): string {
+  const run = spawnSync(command, [...args, script], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+/** Each case: the words typed so far (the last one partial), and what must be offered. */
+const CASES: [string[], string[]][] = [
+  [["plextv", "sta"], ["status"]],
+  [["plextv", "login", "--pi"], ["--pin", "--pin-jwt"]],
+  [["plextv", "home", "s"], ["switch"]],
+  [["plextv", "--store", "vault:/tmp/x", "tok"], ["token"]],
+  [["plextv", "keys", "export", "--format", ""], ["env", "json"]],
+  [["plextv", "completion", ""], ["bash", "fish", "zsh"]],
+  [["plextv", "connect", "X", "--show"], ["--show-token"]],
+];
+
+describe("plextv completion", () => {
+  it("bash completes commands, sub-commands, options and values", () => {
+    const calls = CASES.map(([words]) =>
+      `COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; ` +
+      `_plextv; echo "\${COMPREPLY[*]}"`
+    ).join("\n");
+    const out = shell("bash", ["-c", `source "$0"\n${calls}`], scripts.bash).trimEnd().split("\n");
+    CASES.forEach(([words, expected], i) => {
+      assert.deepEqual(out[i].split(" ").filter(Boolean).sort(), expected, words.join(" "));
+    });
+  });
+
+  it("bash offers every command at the start", () => {
+    const out = shell("bash", [
+      "-c",
+      'source "$0"; COMP_WORDS=(plextv ""); COMP_CWORD=1; _plextv; echo "${COMPREPLY[*]}"',
+    ], scripts.bash);
+    const first = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0]))];
+    assert.deepEqual(out.trim().split(" ").sort(), first.sort());
+  });
+
+  it("zsh completes the same", { skip: missing("zsh") }, () => {
+    const calls = CASES.map(([words]) =>
+      `words=(${words.map((w) => `'${w}'`).join(" ")}); CURRENT=${words.length}; PREFIX='${words.at(-1)}'; ` +
+      `_plextv; echo`
+    ).join("\n");
+    const stub = 'compdef() { :; }; compadd() { [[ $1 == -- ]] && shift; local w; for w in "$@"; do ' +
+      '[[ $w == ${PREFIX}* ]] && print -rn -- "$w "; done; }; _files() { print -rn -- "FILES "; }';
+    const out = shell("zsh", ["-c", `${stub}; source "$0"\n${calls}`], scripts.zsh).trimEnd().split("\n");
+    CASES.forEach(([words, expected], i) => {
+      assert.deepEqual(out[i].split(" ").filter(Boolean).sort(), expected, words.join(" "));
+    });
+  });
+
+  it("fish completes the same", { skip: missing("fish") }, () => {
+    const calls = CASES.map(([words]) => `complete -C${JSON.stringify(words.join(" "))}; echo ---`).join(
+      "\n",
+    );
+    const out = shell("fish", ["-c", `source $argv[1]\n${calls}`, "--"], scripts.fish).split("---\n");
+    CASES.forEach(([words, expected], i) => {
+      const offered = out[i].trim().split("\n").filter(Boolean).map((line) => line.split("\t")[0]);
+      assert.deepEqual(offered.sort(), expected, words.join(" "));
+    });
+  });
+
+  it("refuses another shell, suggesting the one meant", async () => {
+    const run = await runCli(BUN, ["completion", "bsh"], home);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Did you mean plextv completion bash\?/);
+  });
+});

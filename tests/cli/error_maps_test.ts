@@ -1,0 +1,67 @@
+/**
+ * Every PlexError code has its exit code and its hint in the CLI's maps, and
+ * only the documented exit codes are used: the codes are read from the closed
+ * union in lib/errors.ts, so a new code without an exit code or a hint fails
+ * here. Every hint names a plextv command or flag, never a library option.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { PlexError, type PlexErrorCode } from "../../lib/errors.ts";
+import { EXIT, EXIT_CODES, exitCodeOf } from "../../lib/cli/exit.ts";
+import { CLI_HINTS } from "../../lib/cli/hints.ts";
+import { Output } from "../../lib/cli/output.ts";
+import { reportError } from "../../lib/cli/report.ts";
+
+/** The members of `PlexErrorCode`, read from its declaration. */
+function plexErrorCodes(): PlexErrorCode[] {
+  const source = readFileSync(new URL("../../lib/errors.ts", import.meta.url), "utf8");
+  const union = /export type PlexErrorCode =([^;]+);/.exec(source)?.[1] ?? "";
+  return [...union.matchAll(/"([a-z_]+)"/g)].map((m) => m[1] as PlexErrorCode);
+}
+
+describe("plextv exit codes", () => {
+  it("map every PlexError code, and nothing else", () => {
+    const codes = plexErrorCodes();
+    assert.ok(codes.length >= 30, `read ${codes.length} codes`);
+    assert.deepEqual(Object.keys(EXIT_CODES).sort(), [...codes].sort());
+  });
+
+  it("use only 1, 2 and 4 for errors, with the documented meanings", () => {
+    for (const code of plexErrorCodes()) {
+      assert.ok(
+        ([EXIT.failure, EXIT.usage, EXIT.auth] as number[]).includes(exitCodeOf(new PlexError(code, "x"))),
+        code,
+      );
+    }
+    assert.equal(exitCodeOf(new PlexError("wrong_passphrase", "x")), EXIT.auth);
+    assert.equal(exitCodeOf(new PlexError("expired_token", "x")), EXIT.auth);
+    assert.equal(exitCodeOf(new PlexError("aborted", "x")), EXIT.usage);
+    assert.equal(exitCodeOf(new PlexError("network_error", "x")), EXIT.failure);
+    assert.equal(exitCodeOf(new Error("anything else")), EXIT.failure);
+  });
+
+  it("give every code a hint that names a plextv command or flag, and no library option", () => {
+    assert.deepEqual(Object.keys(CLI_HINTS).sort(), [...plexErrorCodes()].sort());
+    for (const [code, hint] of Object.entries(CLI_HINTS)) {
+      assert.match(hint, /plextv [a-z]|--[a-z]/, `${code}: ${hint}`);
+      assert.doesNotMatch(
+        hint,
+        /\(\)|\{|verificationCode|onJwkMissing|registry|includeRelay/,
+        `${code}: ${hint}`,
+      );
+    }
+  });
+
+  it("report a PlexError with the CLI's hint, not the library's", () => {
+    const lines: string[] = [];
+    const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true });
+    const err = new PlexError("verification_code_required", "Please enter the verification code");
+    assert.match(err.hint ?? "", /verificationCode/, "the library's hint speaks to programmers");
+    assert.equal(reportError(err, out), EXIT.auth);
+    assert.equal(
+      lines.join(""),
+      "error: Please enter the verification code. Pass the current two-factor code with plextv login --code CODE\n",
+    );
+  });
+});

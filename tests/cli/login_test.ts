@@ -1,0 +1,108 @@
+/**
+ * `plextv login` without a terminal, under Deno and as the Bun binary,
+ * against the emulator: it refuses to replace a signed-in account unless
+ * `--force` (and then retires the old one at plex.tv), stores a token read
+ * from stdin once plex.tv accepts it, registers afresh with a new client
+ * identifier when plex.tv forgot the device key (instead of a circle), and
+ * says that the username or password is wrong.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { describe, it } from "node:test";
+import { clientIdOf, type Home, ok, runCli, useCliWorld, vaultOf } from "../_helpers/cli.ts";
+
+const world = useCliWorld("login test passphrase");
+const home = world.home;
+
+for (const { name, runtime: rt } of world.runtimes) {
+  describe(`plextv login under ${name}`, () => {
+    const login = (h: Home, args: string[], stdin = "plexpass\n") =>
+      runCli(rt(), ["login", "-u", "plexuser", ...args], h, { stdin });
+
+    it("refuses to replace a signed-in account without a terminal, naming --force; --force replaces it", async () => {
+      const h = home();
+      ok(await login(h, ["--jwt"]), "first login");
+      const clientId = clientIdOf(h);
+      assert.ok(world.emulator().registeredKey(clientId), "a key is registered");
+      const vault = readFileSync(vaultOf(h));
+      const again = await login(h, []);
+      assert.equal(again.code, 2, again.stderr);
+      assert.equal(again.stdout, "");
+      assert.match(
+        again.stderr,
+        /^error: Already signed in to plex\.tv as plexuser\. Pass --force to replace/,
+      );
+      assert.deepEqual(readFileSync(vaultOf(h)), vault, "the stored sign-in is untouched");
+      const forced = ok(await login(h, ["--force"]), "login --force");
+      assert.match(forced.stderr, /Signed in to plex\.tv as plexuser/);
+      assert.equal(
+        world.emulator().registeredKey(clientId),
+        undefined,
+        "the old device key was removed at plex.tv",
+      );
+      assert.equal(clientIdOf(h), clientId, "the same client identifier signed in again");
+      const status = JSON.parse(ok(await runCli(rt(), ["status", "--json"], h), "status").stdout);
+      assert.equal(status.tokenType, "legacy");
+    });
+
+    it("stores a token read from stdin once plex.tv accepts it, and refuses a rejected one", async () => {
+      const h = home();
+      const rejected = await runCli(rt(), ["login", "--with-token"], h, { stdin: "revokedtokenrevoked0\n" });
+      assert.equal(rejected.code, 4, rejected.stderr);
+      assert.match(rejected.stderr, /^error: plex\.tv does not accept that token/);
+      assert.ok(!existsSync(vaultOf(h)), "nothing stored");
+      const extra = await runCli(rt(), ["login", "--with-token", "abcdefghij0123456789"], h);
+      assert.equal(extra.code, 2, "a token on the command line is refused");
+      const token = world.emulator().issueLegacyToken({ clientId: "another-app" });
+      const stored = ok(
+        await runCli(rt(), ["login", "--with-token"], h, { stdin: `${token}\n` }),
+        "--with-token",
+      );
+      assert.match(stored.stderr, /Signed in to plex\.tv as plexuser/);
+      assert.ok(!stored.stderr.includes(token), "the token is not echoed");
+      assert.equal(ok(await runCli(rt(), ["token"], h), "token").stdout, `${token}\n`);
+    });
+
+    it("registers afresh when plex.tv forgot the device key: --force without a terminal", async () => {
+      const h = home();
+      ok(await login(h, ["--jwt"]), "login --jwt");
+      const before = clientIdOf(h);
+      world.emulator().removeDevice(before);
+      const status = await runCli(rt(), ["status"], h);
+      assert.equal(status.code, 4, status.stderr);
+      const circle = await login(h, ["--jwt"]);
+      assert.equal(circle.code, 2, circle.stderr);
+      assert.match(circle.stderr, /no longer knows this device's key.*plextv login --force/);
+      const fresh = ok(await login(h, ["--jwt", "--force"]), "login --jwt --force");
+      assert.match(fresh.stderr, /Registering again as a new device/);
+      const after = clientIdOf(h);
+      assert.notEqual(after, before, "a new client identifier");
+      assert.ok(world.emulator().registeredKey(after), "its key is registered");
+      ok(await runCli(rt(), ["status"], h), "status after the fresh registration");
+    });
+
+    it("registers afresh when a lost store left the client identifier's key registered", async () => {
+      const h = home();
+      ok(await login(h, ["--jwt"]), "login --jwt");
+      const before = clientIdOf(h);
+      rmSync(vaultOf(h));
+      const bound = await login(h, []);
+      assert.equal(bound.code, 2, bound.stderr);
+      assert.match(bound.stderr, /registered device key\. Run plextv login --force/);
+      ok(await login(h, ["--force"]), "login --force");
+      assert.notEqual(clientIdOf(h), before);
+    });
+
+    it("says the username or password is wrong, and stores nothing", async () => {
+      const h = home();
+      const run = await login(h, [], "not-the-password\n");
+      assert.equal(run.code, 4, run.stderr);
+      assert.equal(
+        run.stderr,
+        "error: The username or password is incorrect. Check them and run plextv login again, or sign in " +
+          "without a password: plextv login --pin\n",
+      );
+      assert.ok(!existsSync(vaultOf(h)), "no vault written");
+    });
+  });
+}
