@@ -9,7 +9,6 @@ import { allowedBaseUrl } from "./base_url.ts";
 import { type Deadline, startDeadline } from "./deadline.ts";
 import { deviceHeaders } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import { describe, isRefused, networkError } from "./fetch_failure.ts";
 import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { redactError, redactUrl } from "../redact.ts";
@@ -186,7 +185,7 @@ async function attemptResponse(
         response = await doFetch(url, { method, headers, body, signal: deadline.signal, redirect: "manual" });
       } catch (cause) {
         deadline.check(cause);
-        return { failure: networkError(new URL(url).origin, cause), refused: isRefused(cause) };
+        return await fetchFailure(new URL(url).origin, cause);
       }
       const location = response.headers.get("location");
       if (
@@ -258,9 +257,7 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
       return await response.text();
     } catch (cause) {
       deadline.check(cause);
-      throw new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, {
-        cause: redactError(cause),
-      });
+      throw await cutOff(cause);
     }
   }
   const reader = response.body.getReader();
@@ -275,9 +272,7 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
         chunk = await reader.read();
       } catch (cause) {
         deadline.check(cause);
-        throw new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, {
-          cause: redactError(cause),
-        });
+        throw await cutOff(cause);
       }
       // A cancel on abort ends the stream early: that is not the end of the body.
       deadline.check();
@@ -305,5 +300,39 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
 function tooLarge(maxBytes: number, status: number): PlexError {
   return new PlexError("response_too_large", `The response body is larger than ${maxBytes} bytes`, {
     status,
+  });
+}
+
+/**
+ * The failure of a fetch that rejected. The wording of network failures
+ * (lib/http/fetch_failure.ts, a table of every runtime's codes and texts) is
+ * loaded when a request first fails, so a path that never fails does not carry it.
+ */
+async function fetchFailure(origin: string, cause: unknown): Promise<Outcome> {
+  try {
+    const { isRefused, networkError } = await import("./fetch_failure.ts");
+    return { failure: networkError(origin, cause), refused: isRefused(cause) };
+  } catch {
+    // The wording could not be loaded (a browser that went offline): the failure is reported without it.
+    return {
+      failure: new PlexError("network_error", `Cannot reach ${redactUrl(origin)}`, {
+        cause: redactError(cause),
+      }),
+      refused: false,
+    };
+  }
+}
+
+/** The `network_error` of a body that stopped before its end. */
+async function cutOff(cause: unknown): Promise<PlexError> {
+  let reason = "";
+  try {
+    const { describe } = await import("./fetch_failure.ts");
+    reason = `: ${describe(cause)}`;
+  } catch {
+    // As in fetchFailure: reported without the wording.
+  }
+  return new PlexError("network_error", `The response body was cut off${reason}`, {
+    cause: redactError(cause),
   });
 }
