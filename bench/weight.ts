@@ -287,7 +287,7 @@ function weightTable(weights: readonly Weight[]): Table {
       "One file: esbuild inlines every dynamic import, so plextv's rows carry every flow and endpoint that " +
       "Config and Client can load (the table above shows what a path loads).",
       "npm packages installed: the library's dependencies (peer and optional included), transitively, as npm " +
-      "installed them; plextv's include ioredis and qrcode, used only by the redis plugin and the CLI.",
+      "installed them (plextv's: jose, and uqr for the CLI's QR code; ioredis, the Redis plugin's optional peer, is counted when installed).",
       "@lukehagar/plexjs 0.39.0 is its last release with plex.tv sign-in; zod 3 is its peer dependency; " +
       "its npm build is CommonJS, which esbuild cannot tree-shake.",
       "@ctrl/plex imports node:os and node:url, so it does not run in browsers.",
