@@ -3,8 +3,8 @@
  * each is loaded into its shell in a subprocess and asked what follows a
  * partial command line (bash through its completion function with
  * COMP_WORDS, zsh with `compadd` recorded, fish with `complete -C`).
- * zsh and fish are optional here (CI installs neither): their checks skip
- * with one line when the shell is missing.
+ * zsh and fish come from Debian's packages (CI installs them): without one,
+ * its check skips with one line, or fails when `CI` is set.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -31,6 +31,7 @@ after(() => home?.cleanup());
 function missing(shell: string): string | false {
   const found = spawnSync(shell, ["-c", "exit 0"], { stdio: "ignore" });
   if (!found.error && found.status === 0) return false;
+  if (process.env.CI) throw new Error(`${shell} is not installed (apt-get install -y ${shell}): CI must install it`);
   console.warn(`${shell} is not installed; skipping its completion test`);
   return `${shell} is not installed`;
 }
