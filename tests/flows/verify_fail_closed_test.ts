@@ -6,7 +6,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  type Config,
   type DeviceKey,
   generateDeviceKey,
   type PlexKeySet,
