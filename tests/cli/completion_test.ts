@@ -31,7 +31,9 @@ after(() => home?.cleanup());
 function missing(shell: string): string | false {
   const found = spawnSync(shell, ["-c", "exit 0"], { stdio: "ignore" });
   if (!found.error && found.status === 0) return false;
-  if (process.env.CI) throw new Error(`${shell} is not installed (apt-get install -y ${shell}): CI must install it`);
+  if (process.env.CI) {
+    throw new Error(`${shell} is not installed (apt-get install -y ${shell}): CI must install it`);
+  }
   console.warn(`${shell} is not installed; skipping its completion test`);
   return `${shell} is not installed`;
 }

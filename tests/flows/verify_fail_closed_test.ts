@@ -5,12 +5,7 @@
 // the whole set.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  type DeviceKey,
-  generateDeviceKey,
-  type PlexKeySet,
-  type PublicJwk,
-} from "../../mod.ts";
+import { type DeviceKey, generateDeviceKey, type PlexKeySet, type PublicJwk } from "../../mod.ts";
 import { processPlexKeysResponse } from "../../protocol.ts";
 import type { Emulator } from "../../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
