@@ -29,13 +29,21 @@ import type { TokenSource } from "./token_sources/token_source.ts";
  * `not_found`, `server_error`, `invalid_response`, ...). Each endpoint's code
  * is loaded on its first call, so an app ships only the endpoints it uses.
  *
- * @example List servers and connect to the first
- * ```ts ignore
- * import { defaultConfig, Token } from "@plexkit/plextv";
+ * @example Sign in once, then call the account endpoints
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
  *
- * const client = defaultConfig().withClientId(savedClientId).client({ token: async () => new Token(savedToken) });
- * const [server] = await client.servers();
- * const { uri, accessToken } = await client.connect(server!, { timeout: 5_000 });
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example")
+ *   .withUrls(emulator.url).withFetch(emulator.fetch);
+ * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+ *
+ * assert.equal((await client.user()).username, "plexuser"); // signs in
+ * assert.equal((await client.servers())[0]?.name, "Emulated Server"); // reuses the token
+ * assert.equal(emulator.count("POST /api/v2/users/signin"), 1);
+ * await emulator.close();
  * ```
  */
 export class Client {
@@ -79,9 +87,20 @@ export class Client {
    * @returns The account.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const account = await client.user();
-   * console.log(account.username, account.subscription.active);
+   * assert.equal(account.username, "plexuser");
+   * assert.ok(account.subscription.active); // Plex Pass
+   * await emulator.close();
    * ```
    */
   user(options: CallOptions = {}): Promise<Account> {
@@ -98,8 +117,19 @@ export class Client {
    * @returns The devices.
    *
    * @example
-   * ```ts ignore
-   * for (const device of await client.registeredDevices()) console.log(device.name, device.lastSeenAt);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const devices = await client.registeredDevices();
+   * assert.ok(devices.some((device) => device.clientIdentifier === "doc-example")); // this client
+   * await emulator.close();
    * ```
    */
   registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
@@ -119,8 +149,19 @@ export class Client {
    * @returns The media servers.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const servers = await client.mediaServers();
+   * assert.deepEqual(servers.map((server) => server.name), ["Emulated Server"]);
+   * await emulator.close();
    * ```
    */
   async mediaServers(options: CallOptions = {}): Promise<RegisteredDevice[]> {
@@ -137,8 +178,19 @@ export class Client {
    * @returns The resources.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const resources = await client.resources({ includeRelay: false });
+   * assert.ok(resources.every((resource) => resource.connections.every((connection) => !connection.relay)));
+   * await emulator.close();
    * ```
    */
   resources(options: ResourcesOptions = {}): Promise<Resource[]> {
@@ -155,8 +207,19 @@ export class Client {
    * @returns The server resources.
    *
    * @example
-   * ```ts ignore
-   * const owned = (await client.servers()).filter((s) => s.owned);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const owned = (await client.servers()).filter((server) => server.owned);
+   * assert.equal(owned[0]?.name, "Emulated Server");
+   * await emulator.close();
    * ```
    */
   async servers(options: ResourcesOptions = {}): Promise<Resource[]> {
@@ -172,8 +235,19 @@ export class Client {
    * @returns The devices.
    *
    * @example
-   * ```ts ignore
-   * const stale = (await client.devices()).filter((d) => !d.presence);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const stale = (await client.devices()).filter((device) => !device.presence);
+   * assert.ok(stale.some((device) => device.name === "Living Room TV"));
+   * await emulator.close();
    * ```
    */
   devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
@@ -195,8 +269,22 @@ export class Client {
    * @returns The connection that answered first, with the token to use.
    *
    * @example
-   * ```ts ignore
-   * const { uri, accessToken } = await client.connect(server, { timeout: 5_000 });
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const [server] = await client.servers();
+   * const serverFetch = () => Promise.resolve(new Response()); // stands in for the server itself
+   * const { uri, accessToken } = await client.connect(server!, { timeout: 5_000, fetch: serverFetch });
+   * assert.equal(uri, "https://127.0.0.1:32401"); // local https first
+   * assert.equal(accessToken.value, server!.accessToken!.value);
+   * await emulator.close();
    * ```
    */
   async connect(
@@ -214,8 +302,19 @@ export class Client {
    * @returns Nothing; throws when plex.tv refuses the token.
    *
    * @example
-   * ```ts ignore
-   * await client.ping();
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * await client.ping(); // throws when plex.tv refuses the token
+   * assert.equal(emulator.count("GET /api/v2/ping"), 1);
+   * await emulator.close();
    * ```
    */
   ping(options: CallOptions = {}): Promise<void> {
@@ -233,8 +332,19 @@ export class Client {
    * @returns Nothing.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * await client.signOut();
+   * await assert.rejects(client.user(), { code: "unauthorized" }); // the token is revoked
+   * await emulator.close();
    * ```
    */
   signOut(options: CallOptions = {}): Promise<void> {
@@ -252,8 +362,20 @@ export class Client {
    * @returns Nothing.
    *
    * @example
-   * ```ts ignore
-   * for (const d of await client.registeredDevices()) if (!d.lastSeenAt) await client.removeDevice(d);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const tv = (await client.registeredDevices()).find((device) => device.name === "Living Room TV")!;
+   * await client.removeDevice(tv);
+   * assert.ok(!(await client.registeredDevices()).some((device) => device.id === tv.id));
+   * await emulator.close();
    * ```
    */
   removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
@@ -270,8 +392,20 @@ export class Client {
    * @returns The home.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const { name, users } = await client.home();
+   * assert.equal(name, "Plex User's Home");
+   * assert.equal(users.length, 3);
+   * await emulator.close();
    * ```
    */
   home(options: CallOptions = {}): Promise<Home> {
@@ -288,8 +422,19 @@ export class Client {
    * @returns The home users.
    *
    * @example
-   * ```ts ignore
-   * const kids = (await client.homeUsers()).filter((u) => u.restricted);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const kids = (await client.homeUsers()).filter((user) => user.restricted);
+   * assert.deepEqual(kids.map((user) => user.title), ["Kid"]);
+   * await emulator.close();
    * ```
    */
   async homeUsers(options: CallOptions = {}): Promise<HomeUser[]> {
@@ -306,9 +451,22 @@ export class Client {
    * @throws {PlexError} `pin_required` (1041) when the user is protected and the PIN is missing or wrong.
    *
    * @example
-   * ```ts ignore
-   * const kidToken = await client.switchHomeUser(kid, { pin: "1234" });
-   * const kidClient = config.client({ token: async () => kidToken });
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const partner = (await client.homeUsers()).find((user) => user.protected)!;
+   * await assert.rejects(client.switchHomeUser(partner), { code: "pin_required" });
+   * const partnerToken = await client.switchHomeUser(partner, { pin: "4321" });
+   * const partnerClient = config.client({ token: async () => partnerToken });
+   * assert.equal((await partnerClient.user()).title, "partner");
+   * await emulator.close();
    * ```
    */
   switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
@@ -327,8 +485,18 @@ export class Client {
    * @returns The claim token, e.g. `claim-xxxxxxxxxxxxxxxxxxxx` (valid a few minutes).
    *
    * @example
-   * ```ts ignore
-   * console.log(`PLEX_CLAIM=${await client.claimToken()}`);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * assert.match(await client.claimToken(), /^claim-/); // PLEX_CLAIM for a new server
+   * await emulator.close();
    * ```
    */
   claimToken(options: CallOptions = {}): Promise<string> {
@@ -345,8 +513,19 @@ export class Client {
    * @returns The users with their shared servers.
    *
    * @example
-   * ```ts ignore
-   * const friends = await client.sharedUsers();
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const users = await client.sharedUsers();
+   * assert.deepEqual(users.map((user) => user.username), ["moviebuddy", "farcousin"]);
+   * await emulator.close();
    * ```
    */
   sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
@@ -364,8 +543,19 @@ export class Client {
    * @returns The invitations.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const incoming = await client.invites({ received: true });
+   * assert.deepEqual(incoming, []); // nobody invited this account
+   * await emulator.close();
    * ```
    */
   invites(options: InvitesOptions = {}): Promise<Invite[]> {
@@ -389,8 +579,22 @@ export class Client {
    *   without that code, `unauthorized`, ...
    *
    * @example
-   * ```ts ignore
-   * await client.linkPin("7RQZ"); // the headless server that showed 7RQZ is now signed in
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const tv = config.withClientId("living-room-tv"); // another device, showing a PIN
+   * const { pin } = await tv.pinRequest();
+   * await client.linkPin(pin.code); // as the user would at plex.tv/link
+   * const { token } = await tv.validatePin(pin.id); // the TV's next poll
+   * assert.ok(token?.isLegacy());
+   * await emulator.close();
    * ```
    */
   async linkPin(code: string, options: CallOptions = {}): Promise<void> {
@@ -408,8 +612,22 @@ export class Client {
    * @returns The friends.
    *
    * @example
-   * ```ts ignore
-   * for (const friend of await client.friends()) console.log(friend.title, friend.status);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const friends = await client.friends();
+   * assert.deepEqual(friends.map((friend) => [friend.username, friend.status]), [
+   *   ["moviebuddy", "accepted"],
+   *   ["farcousin", "accepted"],
+   * ]);
+   * await emulator.close();
    * ```
    */
   friends(options: CallOptions = {}): Promise<Friend[]> {
@@ -430,9 +648,20 @@ export class Client {
    *   anything is sent), `not_found` for someone who is not a friend, ...
    *
    * @example
-   * ```ts ignore
-   * const [stale] = (await client.friends()).filter((f) => f.status !== "accepted");
-   * if (stale) await client.removeFriend(stale);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const cousin = (await client.friends()).find((friend) => friend.username === "farcousin")!;
+   * await client.removeFriend(cousin);
+   * assert.deepEqual((await client.friends()).map((friend) => friend.username), ["moviebuddy"]);
+   * await emulator.close();
    * ```
    */
   async removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
@@ -454,9 +683,21 @@ export class Client {
    *   sent), `not_found` for a server the account does not own, ...
    *
    * @example
-   * ```ts ignore
-   * const [server] = (await client.servers()).filter((s) => s.owned);
-   * for (const share of await client.sharedServers(server!.clientIdentifier)) console.log(share.username);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const [server] = (await client.servers()).filter((server) => server.owned);
+   * const shares = await client.sharedServers(server!.clientIdentifier);
+   * assert.deepEqual(shares.map((share) => share.username), ["moviebuddy", "farcousin"]);
+   * assert.ok(shares[0]!.sections.some((section) => section.title === "Movies"));
+   * await emulator.close();
    * ```
    */
   async sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
@@ -476,8 +717,20 @@ export class Client {
    * @returns The webhook URLs.
    *
    * @example
-   * ```ts ignore
-   * console.log(await client.webhooks());
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * assert.deepEqual(await client.webhooks(), []);
+   * await client.addWebhook("https://hooks.example.com/plex");
+   * assert.deepEqual(await client.webhooks(), ["https://hooks.example.com/plex"]);
+   * await emulator.close();
    * ```
    */
   webhooks(options: CallOptions = {}): Promise<string[]> {
@@ -498,8 +751,20 @@ export class Client {
    * @throws {PlexError} `invalid_argument` for a URL that is not http(s) (checked before anything is sent), ...
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const hooks = await client.addWebhook("https://hooks.example.com/plex");
+   * assert.deepEqual(hooks, ["https://hooks.example.com/plex"]);
+   * assert.deepEqual(await client.addWebhook("https://HOOKS.example.com/plex"), hooks); // already there
+   * await emulator.close();
    * ```
    */
   async addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
@@ -521,8 +786,20 @@ export class Client {
    * @throws {PlexError} `not_found` when the account has no such webhook (nothing is written), ...
    *
    * @example
-   * ```ts ignore
-   * await client.removeWebhook("https://hooks.example.com/plex");
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * await client.addWebhook("https://hooks.example.com/plex");
+   * assert.deepEqual(await client.removeWebhook("https://hooks.example.com/plex"), []);
+   * await assert.rejects(client.removeWebhook("https://hooks.example.com/plex"), { code: "not_found" });
+   * await emulator.close();
    * ```
    */
   removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
@@ -542,8 +819,20 @@ export class Client {
    * @throws {PlexError} `invalid_argument` for a malformed address (checked before anything is sent), ...
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withFetch(emulator.fetch);
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
    * const { country, city } = await client.geoip("203.0.113.7");
+   * assert.deepEqual([country, city], ["Netherlands", "Utrecht"]);
+   * await assert.rejects(client.geoip("not-an-ip"), { code: "invalid_argument" });
+   * await emulator.close();
    * ```
    */
   async geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
@@ -566,8 +855,19 @@ export class Client {
    *   anything is sent), ...
    *
    * @example
-   * ```ts ignore
-   * for (const item of await client.watchlist({ sort: "watchlistedAt:desc" })) console.log(item.title, item.year);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, withCredentials } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example")
+   *   .withUrls(emulator.url).withDiscoverUrl(emulator.url).withFetch(emulator.fetch); // + the discover host
+   * const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+   *
+   * const items = await client.watchlist({ sort: "watchlistedAt:desc" });
+   * assert.ok(items.some((item) => item.type === "movie" && item.title === "The Emulated Movie"));
+   * await emulator.close();
    * ```
    */
   async watchlist(options: WatchlistOptions = {}): Promise<WatchlistItem[]> {
