@@ -65,13 +65,20 @@ interface ConfigFields {
  * signs in one way does not ship the others.
  *
  * @example Sign in with a PIN
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
  *
+ * const emulator = await createEmulator(); // plex.tv, in process; leave out withUrls/withFetch for the real one
  * const config = defaultConfig()
- *   .withClientId(savedClientId) // newClientId() once, then keep it
- *   .withDevice({ product: "My Dashboard", version: "1.0.0" });
- * const token = await config.registerWithPin((pin, url) => console.error(`Open ${url}`));
+ *   .withClientId("doc-example") // newClientId() once, then keep it
+ *   .withDevice({ product: "My Dashboard", version: "1.0.0" })
+ *   .withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = await config.registerWithPin((pin) => emulator.approvePin(pin.code), { pollInterval: 50 });
+ * assert.ok(token.isLegacy());
+ * assert.equal(emulator.requests[0]?.headers["x-plex-product"], "My Dashboard");
+ * await emulator.close();
  * ```
  */
 export class Config implements RequestContext {
@@ -329,8 +336,20 @@ export class Config implements RequestContext {
    * @throws {PlexError} `verification_code_required`, `invalid_verification_code`, `unauthorized`, `ip_blocked`.
    *
    * @example
-   * ```ts ignore
-   * const token = await config.registerWithCredentials("me@example.com", password, { verificationCode: "123456" });
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * await assert.rejects(config.registerWithCredentials("twofactor", "twofactorpass"), {
+   *   code: "verification_code_required",
+   * });
+   * const token = await config.registerWithCredentials("twofactor", "twofactorpass", { verificationCode: "123456" });
+   * assert.ok(token.isLegacy());
+   * await emulator.close();
    * ```
    */
   async registerWithCredentials(
@@ -349,8 +368,18 @@ export class Config implements RequestContext {
    * @returns The PIN and its URL.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
    * const { pin, url } = await config.pinRequest({ strong: true });
+   * assert.equal(pin.code.length, 25); // a strong PIN, for the auth app
+   * assert.ok(url.includes(pin.code));
+   * await emulator.close();
    * ```
    */
   async pinRequest(options?: PinRequestOptions): Promise<PinRequestResult> {
@@ -366,8 +395,20 @@ export class Config implements RequestContext {
    * @returns The token once approved, and the PIN.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const { pin } = await config.pinRequest();
+   * assert.equal((await config.validatePin(pin.id)).token, undefined); // not approved yet
+   * emulator.approvePin(pin.code);
    * const { token } = await config.validatePin(pin.id);
+   * assert.ok(token?.isLegacy());
+   * await emulator.close();
    * ```
    */
   async validatePin(id: number, options?: ValidatePinOptions): Promise<ValidatePinResult> {
@@ -383,8 +424,22 @@ export class Config implements RequestContext {
    * @returns The legacy token.
    *
    * @example
-   * ```ts ignore
-   * const token = await config.registerWithPin((pin, url) => console.error(`Open ${url}`));
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const shown: string[] = [];
+   * const token = await config.registerWithPin((pin, url) => {
+   *   shown.push(url); // show it to the user; here the emulator approves it
+   *   emulator.approvePin(pin.code);
+   * }, { pollInterval: 50 });
+   * assert.ok(token.isLegacy());
+   * assert.equal(shown.length, 1);
+   * await emulator.close();
    * ```
    */
   async registerWithPin(onPin: OnPin, options?: PinSignInOptions): Promise<Token> {
@@ -401,8 +456,18 @@ export class Config implements RequestContext {
    * @returns The Plex JWT and the device key to keep.
    *
    * @example
-   * ```ts ignore
-   * const { token, key } = await config.registerWithPinJwt((pin, url) => console.error(`Open ${url}`));
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const { token, key } = await config.registerWithPinJwt((pin) => emulator.approvePin(pin.code), { pollInterval: 50 });
+   * assert.ok(token.isJwt()); // no legacy token was ever issued
+   * assert.equal(token.claims?.thumbprint, key.keyId);
+   * await emulator.close();
    * ```
    */
   async registerWithPinJwt(onPin: OnPin, options?: PinJwtOptions): Promise<PinJwtResult> {
@@ -418,8 +483,18 @@ export class Config implements RequestContext {
    * @returns The device key.
    *
    * @example
-   * ```ts ignore
-   * const { privateKey, keyId } = await config.generateAndUploadPublicKey(token);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const token = await config.registerWithCredentials("plexuser", "plexpass");
+   * const { keyId } = await config.generateAndUploadPublicKey(token);
+   * assert.equal(emulator.registeredKey("doc-example"), keyId);
+   * await emulator.close();
    * ```
    */
   async generateAndUploadPublicKey(token: Token | string, options?: CallOptions): Promise<DeviceKey> {
@@ -436,8 +511,19 @@ export class Config implements RequestContext {
    * @returns The key id.
    *
    * @example
-   * ```ts ignore
-   * const keyId = await config.uploadPublicKey(key.publicJwk, token);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig, generateDeviceKey } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const key = await generateDeviceKey();
+   * const token = await config.registerWithCredentials("plexuser", "plexpass");
+   * assert.equal(await config.uploadPublicKey(key.publicJwk, token), key.keyId);
+   * assert.equal(emulator.registeredKey("doc-example"), key.keyId);
+   * await emulator.close();
    * ```
    */
   async uploadPublicKey(
@@ -458,8 +544,20 @@ export class Config implements RequestContext {
    * @returns The Plex JWT, valid 7 days.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const legacy = await config.registerWithCredentials("plexuser", "plexpass");
+   * const { privateKey, keyId } = await config.generateAndUploadPublicKey(legacy);
    * const token = await config.jwtToken(privateKey, keyId);
+   * assert.equal(token.claims?.thumbprint, keyId);
+   * assert.ok(token.expiresAt!.getTime() > Date.now() + 6 * 86_400_000); // valid 7 days
+   * await emulator.close();
    * ```
    */
   async jwtToken(privateKey: CryptoKey, keyId: string, options?: CallOptions): Promise<Token> {
@@ -474,8 +572,17 @@ export class Config implements RequestContext {
    * @returns The keys.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
    * const keys = await config.plexPublicKeys();
+   * assert.deepEqual(keys.map((key) => key.kid), emulator.signingKeys().map((key) => key.kid));
+   * await emulator.close();
    * ```
    */
   async plexPublicKeys(options?: CallOptions): Promise<PublicJwk[]> {
@@ -514,8 +621,19 @@ export class Config implements RequestContext {
    * @throws {PlexError} `invalid_argument`, `invalid_token`, `expired_token`, `aborted`.
    *
    * @example
-   * ```ts ignore
-   * const claims = await config.verifyPlexToken(token, { thumbprint: keyId });
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { defaultConfig } from "@plexkit/plextv";
+   * import { createEmulator } from "@plexkit/plextv/testing";
+   *
+   * const emulator = await createEmulator(); // plex.tv, in process
+   * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+   *
+   * const { token, key } = await config.registerWithPinJwt((pin) => emulator.approvePin(pin.code), { pollInterval: 50 });
+   * const claims = await config.verifyPlexToken(token, { thumbprint: key.keyId });
+   * assert.equal(claims.user?.username, "plexuser");
+   * await assert.rejects(config.verifyPlexToken(token, { thumbprint: "another-key" }), { code: "invalid_token" });
+   * await emulator.close();
    * ```
    */
   async verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
