@@ -58,8 +58,19 @@ export interface SignInResult {
  * @returns The raw response; pass it to {@linkcode processSignInResponse}.
  *
  * @example
- * ```ts ignore
- * const result = processSignInResponse(await signInRequest(config, "me", password));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processSignInResponse, signInRequest } from "./credentials.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const result = processSignInResponse(await signInRequest(config, "plexuser", "plexpass"));
+ * assert.equal(result.account.username, "plexuser");
+ * assert.ok(result.token.isLegacy());
+ * await emulator.close();
  * ```
  */
 export function signInRequest(
@@ -163,14 +174,26 @@ function _withServiceTokensHidden(account: Record<string, unknown>): Record<stri
  * @returns The legacy token.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { isPlexError } from "../errors.ts";
+ * import { registerWithCredentials } from "./credentials.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const ask = () => Promise.resolve("123456"); // asks the user for the current 2FA code
+ * let token;
  * try {
- *   await registerWithCredentials(config, "me", password);
+ *   token = await registerWithCredentials(config, "twofactor", "twofactorpass");
  * } catch (err) {
- *   if (isPlexError(err, "verification_code_required")) {
- *     await registerWithCredentials(config, "me", password, { verificationCode: await ask() });
- *   }
+ *   if (!isPlexError(err, "verification_code_required")) throw err;
+ *   token = await registerWithCredentials(config, "twofactor", "twofactorpass", { verificationCode: await ask() });
  * }
+ * assert.ok(token.isLegacy());
+ * await emulator.close();
  * ```
  */
 export async function registerWithCredentials(

@@ -97,8 +97,21 @@ export async function signDeviceJwt(
  * @returns The raw response; pass it to {@linkcode processUploadResponse}.
  *
  * @example
- * ```ts ignore
- * processUploadResponse(await uploadRequest(config, key.publicJwk, token));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { generateDeviceKey } from "../keys.ts";
+ * import { processUploadResponse, uploadRequest } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const key = await generateDeviceKey();
+ * processUploadResponse(await uploadRequest(config, key.publicJwk, token)); // throws unless registered
+ * assert.equal(emulator.registeredKey("doc-example"), key.keyId);
+ * await emulator.close();
  * ```
  */
 export function uploadRequest(
@@ -142,8 +155,21 @@ export function processUploadResponse(response: PlexResponse): void {
  * @returns The key id to use with {@linkcode jwtToken}.
  *
  * @example
- * ```ts ignore
- * const keyId = await uploadPublicKey(config, key.publicJwk, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { generateDeviceKey } from "../keys.ts";
+ * import { uploadPublicKey } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const key = await generateDeviceKey();
+ * assert.equal(await uploadPublicKey(config, key.publicJwk, token), key.keyId);
+ * await assert.rejects(uploadPublicKey(config, key.publicJwk, "not-a-token"), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export async function uploadPublicKey(
@@ -180,8 +206,20 @@ async function toPublicJwk(key: PublicJwk | CryptoKey): Promise<PublicJwk> {
  * @returns The device key: keep `privateKey` and `keyId` in a secure store.
  *
  * @example
- * ```ts ignore
- * const { privateKey, keyId } = await generateAndUploadPublicKey(config, legacyToken);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { generateAndUploadPublicKey } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const { privateKey, keyId } = await generateAndUploadPublicKey(config, token);
+ * assert.equal(privateKey.algorithm.name, "Ed25519");
+ * assert.equal(emulator.registeredKey("doc-example"), keyId);
+ * await emulator.close();
  * ```
  */
 export async function generateAndUploadPublicKey(
@@ -202,8 +240,19 @@ export async function generateAndUploadPublicKey(
  * @returns The raw response; pass it to {@linkcode processNonceResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { nonceRequest, processNonceResponse } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
  * const nonce = processNonceResponse(await nonceRequest(config));
+ * assert.ok(nonce.length > 0);
+ * assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
+ * await emulator.close();
  * ```
  */
 export function nonceRequest(context: RequestContext, options: CallOptions = {}): Promise<PlexResponse> {
@@ -238,8 +287,29 @@ export function processNonceResponse(response: PlexResponse): string {
  * @returns The raw response; pass it to {@linkcode processTokenResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import {
+ *   generateAndUploadPublicKey,
+ *   nonceRequest,
+ *   processNonceResponse,
+ *   processTokenResponse,
+ *   signDeviceJwt,
+ *   tokenRequest,
+ * } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const legacy = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const { privateKey, keyId } = await generateAndUploadPublicKey(config, legacy);
+ * const nonce = processNonceResponse(await nonceRequest(config));
+ * const deviceJwt = await signDeviceJwt(config, privateKey, keyId, nonce);
  * const token = processTokenResponse(await tokenRequest(config, deviceJwt));
+ * assert.equal(token.claims?.thumbprint, keyId);
+ * await emulator.close();
  * ```
  */
 export function tokenRequest(
@@ -289,9 +359,21 @@ export function processTokenResponse(response: PlexResponse): Token {
  * @returns The Plex JWT.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { generateAndUploadPublicKey, jwtToken } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const legacy = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const { privateKey, keyId } = await generateAndUploadPublicKey(config, legacy);
  * const token = await jwtToken(config, privateKey, keyId);
- * console.log(token.expiresAt);
+ * assert.ok(token.isJwt());
+ * assert.ok(token.expiresAt!.getTime() > Date.now() + 6 * 86_400_000); // valid 7 days
+ * await emulator.close();
  * ```
  */
 export async function jwtToken(

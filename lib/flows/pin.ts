@@ -140,8 +140,19 @@ export interface PinContext extends RequestContext {
  * @returns The raw response; pass it to {@linkcode processPinResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { createPinRequest, processPinResponse } from "./pin.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
  * const pin = processPinResponse(await createPinRequest(config, { strong: true }));
+ * assert.equal(pin.code.length, 25); // strong: for the auth app, not plex.tv/link
+ * assert.equal(pin.authToken, null); // not approved yet
+ * await emulator.close();
  * ```
  */
 export function createPinRequest(
@@ -226,9 +237,18 @@ export function pinUrl(
  * @returns The PIN and its URL.
  *
  * @example
- * ```ts ignore
- * const { pin, url } = await pinRequest(config, { strong: true });
- * console.log(`Open ${url}`);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { pinRequest } from "./pin.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const { pin, url } = await pinRequest(config);
+ * assert.equal(url, `${emulator.url}/link/?pin=${pin.code}`); // show it to the user
+ * await emulator.close();
  * ```
  */
 export async function pinRequest(
@@ -279,8 +299,20 @@ export interface ValidatePinResult {
  * @throws {PlexError} `invalid_argument` for an id that is not a non-negative integer.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { pinRequest, processValidatePinResponse, validatePinRequest } from "./pin.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const { pin } = await pinRequest(config);
+ * emulator.approvePin(pin.code);
  * const { token } = processValidatePinResponse(await validatePinRequest(config, pin.id));
+ * assert.ok(token?.isLegacy());
+ * await emulator.close();
  * ```
  */
 export function validatePinRequest(
@@ -340,8 +372,20 @@ export function processValidatePinResponse(response: PlexResponse): ValidatePinR
  * @throws {PlexError} `pin_expired` when the PIN is unknown or expired.
  *
  * @example
- * ```ts ignore
- * const { token } = await validatePin(config, pin.id);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { pinRequest, validatePin } from "./pin.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const { pin } = await pinRequest(config);
+ * assert.equal((await validatePin(config, pin.id)).token, undefined); // not approved yet
+ * emulator.approvePin(pin.code);
+ * assert.ok((await validatePin(config, pin.id)).token?.isLegacy());
+ * await emulator.close();
  * ```
  */
 export async function validatePin(
@@ -391,8 +435,20 @@ export interface PinSignInOptions extends PinRequestOptions {
  * @returns The token.
  *
  * @example
- * ```ts ignore
- * const token = await registerWithPin(config, (pin, url) => console.error(`Open ${url}`), { signal: AbortSignal.timeout(600_000) });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { registerWithPin } from "./pin.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const signal = AbortSignal.timeout(600_000); // give up after 10 minutes
+ * const token = await registerWithPin(config, (pin) => emulator.approvePin(pin.code), { pollInterval: 50, signal });
+ * assert.ok(token.isLegacy());
+ * await assert.rejects(registerWithPin(config, () => {}, { signal: AbortSignal.abort() }), { code: "aborted" });
+ * await emulator.close();
  * ```
  */
 export async function registerWithPin(

@@ -51,8 +51,19 @@ export interface PinJwtOptions extends Omit<PinSignInOptions, "jwk" | "strong" |
  * @returns The Plex JWT and the device key.
  *
  * @example
- * ```ts ignore
- * const { token, key } = await registerWithPinJwt(config, (pin, url) => console.error(`Open ${url}`));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { registerWithPinJwt } from "./pin_jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const { token, key } = await registerWithPinJwt(config, (pin) => emulator.approvePin(pin.code), { pollInterval: 50 });
+ * assert.ok(token.isJwt());
+ * assert.equal(emulator.registeredKey("doc-example"), key.keyId); // keep the key to refresh the JWT
+ * await emulator.close();
  * ```
  */
 export async function registerWithPinJwt(

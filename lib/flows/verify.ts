@@ -64,8 +64,18 @@ export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {
  * @returns The keys.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { plexPublicKeys } from "./verify.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
  * const keys = await plexPublicKeys(config);
+ * assert.ok(keys.length > 0 && keys.every((key) => key.crv === "Ed25519" && typeof key.kid === "string"));
+ * await emulator.close();
  * ```
  */
 export async function plexPublicKeys(
@@ -143,9 +153,21 @@ const REQUIRED_CLAIMS = ["exp", "iat", "thumbprint"];
  * every token that does not verify; `aborted` when `options.signal` fires.
  *
  * @example
- * ```ts ignore
- * const claims = await verifyPlexToken(config, token, { thumbprint: keyId, audience: config.clientId });
- * console.log(claims.user?.username);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { PlexKeySet, verifyPlexToken } from "./verify.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const context = { ...config, keySet: new PlexKeySet() }; // keep the key set: it caches plex.tv's keys
+ * const token = await emulator.issueJwt({ clientId: "doc-example", thumbprint: "my-key-id" });
+ * const claims = await verifyPlexToken(context, token, { thumbprint: "my-key-id", audience: config.clientId });
+ * assert.equal(claims.user?.username, "plexuser");
+ * await assert.rejects(verifyPlexToken(context, token, { thumbprint: "other-key" }), { code: "invalid_token" });
+ * await emulator.close();
  * ```
  */
 export async function verifyPlexToken(
