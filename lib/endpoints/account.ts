@@ -309,8 +309,22 @@ export function parseAccount(doc: unknown): Account {
  * @returns The raw response; pass it to {@linkcode processUserResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processUserResponse, userRequest } from "./account.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const account = processUserResponse(await userRequest(config, token));
+ * assert.equal(account.username, "plexuser");
+ * assert.throws(() => processUserResponse({ status: 401, headers: new Headers(), url: "", body: "" }), {
+ *   code: "unauthorized",
+ * });
+ * await emulator.close();
  * ```
  */
 export function userRequest(

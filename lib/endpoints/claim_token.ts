@@ -26,8 +26,19 @@ import { object, parse, string } from "../parse/validate.ts";
  * @returns The raw response; pass it to {@linkcode processClaimTokenResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { claimTokenRequest, processClaimTokenResponse } from "./claim_token.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const claim = processClaimTokenResponse(await claimTokenRequest(config, token));
+ * assert.match(claim, /^claim-/); // PLEX_CLAIM for a new server
+ * await emulator.close();
  * ```
  */
 export function claimTokenRequest(

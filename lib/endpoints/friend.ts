@@ -108,8 +108,19 @@ export function parseFriends(value: unknown): Friend[] {
  * @returns The raw response; pass it to {@linkcode processFriendsResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { friendsRequest, processFriendsResponse } from "./friend.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const friends = processFriendsResponse(await friendsRequest(config, token));
+ * assert.deepEqual(friends.map((friend) => friend.username), ["moviebuddy", "farcousin"]);
+ * await emulator.close();
  * ```
  */
 export function friendsRequest(
@@ -175,8 +186,26 @@ export function friendId(friend: number | string | { id: number }): number {
  * @throws {PlexError} `invalid_argument` when the id is not a positive integer (nothing is sent).
  *
  * @example
- * ```ts ignore
- * processRemoveFriendResponse(await removeFriendRequest(config, token, friend));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import {
+ *   friendsRequest,
+ *   processFriendsResponse,
+ *   processRemoveFriendResponse,
+ *   removeFriendRequest,
+ * } from "./friend.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const [friend] = processFriendsResponse(await friendsRequest(config, token));
+ * processRemoveFriendResponse(await removeFriendRequest(config, token, friend!));
+ * const response = await removeFriendRequest(config, token, friend!); // a second time
+ * assert.throws(() => processRemoveFriendResponse(response), { code: "not_found" });
+ * await emulator.close();
  * ```
  */
 export async function removeFriendRequest(

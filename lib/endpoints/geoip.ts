@@ -160,8 +160,18 @@ export function parseGeoLocation(value: unknown): GeoLocation {
  * @throws {PlexError} `invalid_argument` for a malformed address (nothing is sent).
  *
  * @example
- * ```ts ignore
- * const where = processGeoipResponse(await geoipRequest(config, token, "203.0.113.7"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { geoipRequest, processGeoipResponse } from "./geoip.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const where = processGeoipResponse(await geoipRequest(config, undefined, "203.0.113.7")); // needs no token
+ * assert.equal(where.country, "Netherlands");
+ * await emulator.close();
  * ```
  */
 export async function geoipRequest(

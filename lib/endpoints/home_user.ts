@@ -143,8 +143,19 @@ export function parseHome(doc: unknown): Home {
  * @returns The raw response; pass it to {@linkcode processHomeUsersResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { homeUsersRequest, processHomeUsersResponse } from "./home_user.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const home = processHomeUsersResponse(await homeUsersRequest(config, token));
+ * assert.deepEqual(home.users.map((user) => user.title), ["Plex User", "Kid", "Partner"]);
+ * await emulator.close();
  * ```
  */
 export function homeUsersRequest(
@@ -200,8 +211,29 @@ export interface SwitchHomeUserOptions extends CallOptions {
  * @throws {PlexError} `invalid_argument` for an empty UUID.
  *
  * @example
- * ```ts ignore
- * const kidToken = processSwitchHomeUserResponse(await switchHomeUserRequest(config, token, kid, { pin: "1234" }));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import {
+ *   homeUsersRequest,
+ *   processHomeUsersResponse,
+ *   processSwitchHomeUserResponse,
+ *   switchHomeUserRequest,
+ * } from "./home_user.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const { users } = processHomeUsersResponse(await homeUsersRequest(config, token));
+ * const partner = users.find((user) => user.protected)!; // or its UUID
+ * const wrong = await switchHomeUserRequest(config, token, partner, { pin: "0000" });
+ * assert.throws(() => processSwitchHomeUserResponse(wrong), { code: "pin_required" });
+ * const right = await switchHomeUserRequest(config, token, partner, { pin: "4321" });
+ * const partnerToken = processSwitchHomeUserResponse(right);
+ * assert.ok(partnerToken.isLegacy());
+ * await emulator.close();
  * ```
  */
 export function switchHomeUserRequest(

@@ -128,8 +128,19 @@ export interface InvitesOptions extends CallOptions {
  * @returns The raw response; pass it to {@linkcode processInvitesResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { invitesRequest, processInvitesResponse } from "./invite.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const sent = processInvitesResponse(await invitesRequest(config, token));
+ * assert.deepEqual(sent, []); // nobody invited yet
+ * await emulator.close();
  * ```
  */
 export function invitesRequest(

@@ -58,8 +58,23 @@ export function pinCode(code: string): string {
  * @throws {PlexError} `invalid_argument` for a malformed code (nothing is sent).
  *
  * @example
- * ```ts ignore
- * processLinkPinResponse(await linkPinRequest(config, token, "7RQZ"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { linkPinRequest, processLinkPinResponse } from "./pin_link.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const tv = config.withClientId("living-room-tv"); // another device, showing a PIN
+ * const { pin } = await tv.pinRequest();
+ * processLinkPinResponse(await linkPinRequest(config, token, pin.code));
+ * assert.ok((await tv.validatePin(pin.id)).token?.isLegacy()); // the TV is signed in
+ * const unknown = await linkPinRequest(config, token, "ZZZZ");
+ * assert.throws(() => processLinkPinResponse(unknown), { code: "pin_expired" });
+ * await emulator.close();
  * ```
  */
 export async function linkPinRequest(

@@ -130,8 +130,19 @@ export function parsePlexTvDevices(doc: unknown): PlexTvDevice[] {
  * @returns The raw response; pass it to {@linkcode processPlexTvDevicesResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { plexTvDevicesRequest, processPlexTvDevicesResponse } from "./plex_tv_device.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const devices = processPlexTvDevicesResponse(await plexTvDevicesRequest(config, token));
+ * assert.ok(devices.some((device) => device.name === "Living Room TV"));
+ * await emulator.close();
  * ```
  */
 export function plexTvDevicesRequest(

@@ -201,8 +201,19 @@ export function isMediaServer(device: { product?: string; provides: readonly str
  * @returns The raw response; pass it to {@linkcode processRegisteredDevicesResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processRegisteredDevicesResponse, registeredDevicesRequest } from "./registered_device.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const devices = processRegisteredDevicesResponse(await registeredDevicesRequest(config, token));
+ * assert.ok(devices.some((device) => device.clientIdentifier === "doc-example")); // this client
+ * await emulator.close();
  * ```
  */
 export function registeredDevicesRequest(

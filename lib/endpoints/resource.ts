@@ -231,8 +231,20 @@ export interface ResourcesOptions extends CallOptions {
  * @returns The raw response; pass it to {@linkcode processResourcesResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processResourcesResponse, resourcesRequest } from "./resource.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const resources = processResourcesResponse(await resourcesRequest(config, token, { includeRelay: false }));
+ * assert.ok(resources.some((resource) => resource.name === "Emulated Server"));
+ * assert.ok(resources.every((resource) => resource.connections.every((connection) => !connection.relay)));
+ * await emulator.close();
  * ```
  */
 export function resourcesRequest(

@@ -181,8 +181,20 @@ export function machineId(machineIdentifier: string): string {
  * @throws {PlexError} `invalid_argument` for a malformed identifier (nothing is sent).
  *
  * @example
- * ```ts ignore
- * const shares = processSharedServersResponse(await sharedServersRequest(config, token, server.clientIdentifier));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processSharedServersResponse, sharedServersRequest } from "./server_share.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const server = "5f0e3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f"; // the emulated server's clientIdentifier
+ * const shares = processSharedServersResponse(await sharedServersRequest(config, token, server));
+ * assert.deepEqual(shares.map((share) => share.username), ["moviebuddy", "farcousin"]);
+ * await emulator.close();
  * ```
  */
 export async function sharedServersRequest(

@@ -149,8 +149,19 @@ export function parseSharedUsers(text: string): SharedUser[] {
  * @returns The raw response; pass it to {@linkcode processSharedUsersResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processSharedUsersResponse, sharedUsersRequest } from "./shared_user.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const users = processSharedUsersResponse(await sharedUsersRequest(config, token));
+ * assert.deepEqual(users.map((user) => user.username), ["moviebuddy", "farcousin"]);
+ * await emulator.close();
  * ```
  */
 export function sharedUsersRequest(

@@ -18,8 +18,20 @@ import type { Token } from "../token.ts";
  * @returns The raw response; pass it to {@linkcode processEmptyResponse}.
  *
  * @example
- * ```ts ignore
- * processEmptyResponse(await pingRequest(config, token));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { pingRequest, processEmptyResponse } from "./upkeep.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * processEmptyResponse(await pingRequest(config, token)); // throws unless plex.tv accepts the token
+ * const refused = await pingRequest(config, "not-a-token");
+ * assert.throws(() => processEmptyResponse(refused), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export function pingRequest(
@@ -39,8 +51,20 @@ export function pingRequest(
  * @returns The raw response; pass it to {@linkcode processEmptyResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { pingRequest, processEmptyResponse, signOutRequest } from "./upkeep.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * processEmptyResponse(await signOutRequest(config, token));
+ * const after = await pingRequest(config, token); // the token is revoked
+ * assert.throws(() => processEmptyResponse(after), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export function signOutRequest(
@@ -63,8 +87,23 @@ export function signOutRequest(
  * @throws {PlexError} `invalid_argument` when the id is not a positive integer.
  *
  * @example
- * ```ts ignore
- * processEmptyResponse(await removeDeviceRequest(config, token, 547394701));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processRegisteredDevicesResponse, registeredDevicesRequest } from "./registered_device.ts";
+ * import { processEmptyResponse, removeDeviceRequest } from "./upkeep.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const devices = processRegisteredDevicesResponse(await registeredDevicesRequest(config, token));
+ * const tv = devices.find((device) => device.name === "Living Room TV")!;
+ * processEmptyResponse(await removeDeviceRequest(config, token, tv));
+ * const again = await removeDeviceRequest(config, token, tv);
+ * assert.throws(() => processEmptyResponse(again), { code: "not_found" });
+ * await emulator.close();
  * ```
  */
 export function removeDeviceRequest(

@@ -162,8 +162,20 @@ export function parseWatchlist(value: unknown): WatchlistPage {
  *   context without a discover URL (nothing is sent).
  *
  * @example
- * ```ts ignore
- * const page = processWatchlistResponse(await watchlistRequest(config, token, { start: 0 }));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processWatchlistResponse, watchlistRequest } from "./watchlist.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const discover = config.withDiscoverUrl(emulator.url); // the emulator also plays the discover host
+ * const page = processWatchlistResponse(await watchlistRequest(discover, token, { start: 0 }));
+ * assert.ok(page.items.some((item) => item.title === "The Emulated Movie"));
+ * await emulator.close();
  * ```
  */
 export async function watchlistRequest(
@@ -245,8 +257,20 @@ export function processWatchlistResponse(response: PlexResponse): WatchlistPage 
  *   for, or has not ended after 1 000 pages; the errors of {@linkcode processWatchlistResponse}.
  *
  * @example
- * ```ts ignore
- * const items = await readWatchlist(config, token, { filter: "released" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { readWatchlist } from "./watchlist.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const discover = config.withDiscoverUrl(emulator.url); // the emulator also plays the discover host
+ * const items = await readWatchlist(discover, token, { sort: "titleSort:asc" });
+ * assert.deepEqual(items.map((item) => item.title), ["The Emulated Movie", "The Emulated Show"]);
+ * await emulator.close();
  * ```
  */
 export async function readWatchlist(

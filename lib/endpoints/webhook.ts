@@ -150,8 +150,19 @@ export function parseWebhooks(text: string): string[] {
  * @returns The raw response; pass it to {@linkcode processWebhooksResponse}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processWebhooksResponse, webhooksRequest } from "./webhook.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * const urls = processWebhooksResponse(await webhooksRequest(config, token));
+ * assert.deepEqual(urls, []); // none yet
+ * await emulator.close();
  * ```
  */
 export function webhooksRequest(
@@ -196,8 +207,19 @@ export function processWebhooksResponse(response: PlexResponse): string[] {
  *   control characters (nothing is sent).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { processSetWebhooksResponse, processWebhooksResponse, setWebhooksRequest, webhooksRequest } from "./webhook.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * processSetWebhooksResponse(await setWebhooksRequest(config, token, ["https://hooks.example/plex"]));
+ * assert.deepEqual(processWebhooksResponse(await webhooksRequest(config, token)), ["https://hooks.example/plex"]);
+ * await emulator.close();
  * ```
  */
 export async function setWebhooksRequest(
@@ -255,8 +277,21 @@ export function processSetWebhooksResponse(response: PlexResponse): string[] | u
  *   {@linkcode processSetWebhooksResponse} throw.
  *
  * @example
- * ```ts ignore
- * await changeWebhooks(config, token, (urls) => withWebhook(urls, "https://hooks.example/plex"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { changeWebhooks, withWebhook } from "./webhook.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const add = (urls: string[]) => withWebhook(urls, "https://hooks.example/plex");
+ * assert.deepEqual(await changeWebhooks(config, token, add), ["https://hooks.example/plex"]);
+ * assert.deepEqual(await changeWebhooks(config, token, add), ["https://hooks.example/plex"]); // nothing written
+ * assert.equal(emulator.count("POST /api/v2/user/webhooks"), 1);
+ * await emulator.close();
  * ```
  */
 export async function changeWebhooks(
