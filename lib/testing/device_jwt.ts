@@ -30,8 +30,18 @@ const CLOCK_SKEW_SECONDS = 60;
  * @throws {HttpFailure} 401/1097 for no or another key, 422 for a bad signature or claims, 498 when expired.
  *
  * @example
- * ```ts ignore
- * const claims = await checkDeviceJwt(body.jwt, state.devices.keyOf(ctx.clientId), ctx.clientId, now);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { signDeviceJwt } from "../flows/jwt.ts";
+ * import { generateDeviceKey, importPublicJwk } from "../keys.ts";
+ * import { checkDeviceJwt } from "./device_jwt.ts";
+ * const { privateKey, publicJwk, keyId } = await generateDeviceKey();
+ * const context = { url: "", v2Url: "", clientId: "client-1", device: {}, http: {}, scopes: ["username"] };
+ * const jwt = await signDeviceJwt(context, privateKey, keyId, "n1");
+ * const key = { kid: keyId, key: await importPublicJwk(publicJwk) };
+ * const now = Math.floor(Date.now() / 1000);
+ * assert.equal((await checkDeviceJwt(jwt, key, "client-1", now)).nonce, "n1");
+ * await assert.rejects(checkDeviceJwt(jwt, undefined, "client-1", now), { status: 401, plexCode: 1097 });
  * ```
  */
 export async function checkDeviceJwt(

@@ -47,10 +47,19 @@ import { Timers } from "./timers.ts";
  * test needs to drive it.
  *
  * @example Point a Config at it
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig, newClientId } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ *
  * const emulator = await createEmulator();
  * const config = defaultConfig().withClientId(newClientId()).withUrls(emulator.url).withFetch(emulator.fetch);
  * const token = await config.registerWithCredentials("plexuser", "plexpass");
+ * const client = config.client({ token: async () => token });
+ * assert.equal((await client.user()).username, "plexuser");
+ * assert.ok(emulator.revokeToken(token.value)); // as if signed out elsewhere
+ * await assert.rejects(client.user(), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export interface Emulator {

@@ -93,9 +93,22 @@ export type Fault = FaultAction & {
  * A handle on an injected fault.
  *
  * @example
- * ```ts ignore
- * const fault = emulator.inject({ match: "/api/v2/user", kind: "hang" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig, Token } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const token = new Token(emulator.issueLegacyToken({ clientId: "doc-example" }));
+ * const client = config.withHttp({ retry: { retries: 0 } }).client({ token: async () => token });
+ * const fault = emulator.inject({ match: "GET /api/v2/user", kind: "status", status: 503, times: Infinity });
+ * await assert.rejects(client.user(), { code: "server_error" });
+ * assert.deepEqual([fault.hits, fault.remaining], [1, Infinity]);
  * fault.remove();
+ * assert.equal((await client.user()).username, "plexuser");
+ * await emulator.close();
  * ```
  */
 export interface FaultHandle {

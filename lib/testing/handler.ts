@@ -180,8 +180,28 @@ function spoil(reply: Reply, fault: Fault | undefined): Reply {
  * @returns The response; rejects with the signal's reason when the request is aborted during a hang or delay.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AccessPolicy } from "./access.ts";
+ * import { FaultList } from "./faults.ts";
+ * import { handle, type Pipeline } from "./handler.ts";
+ * import { stateSettings } from "./options.ts";
+ * import { loadPayloads } from "./payloads/folder.ts";
+ * import { RequestLog } from "./request_log.ts";
+ * import { EmulatorState } from "./state/state.ts";
+ * const origin = () => "http://127.0.0.1:8080";
+ * const pipeline: Pipeline = {
+ *   state: await EmulatorState.create(stateSettings({})),
+ *   payloads: await loadPayloads(undefined),
+ *   faults: new FaultList(),
+ *   log: new RequestLog(10),
+ *   access: new AccessPolicy(origin, [], []),
+ *   origin,
+ *   wait: () => Promise.resolve(),
+ * };
  * const response = await handle(pipeline, new Request("http://127.0.0.1:8080/api/v2/auth/keys"));
+ * assert.equal(response.status, 200);
+ * assert.equal((await response.json()).keys.length, 1);
  * ```
  */
 export async function handle(pipeline: Pipeline, request: Request): Promise<Response> {

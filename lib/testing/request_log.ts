@@ -11,8 +11,19 @@ import { compileMatch } from "./faults.ts";
  * One request the emulator received.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const { pin } = await config.pinRequest();
+ * await config.validatePin(pin.id);
  * const polls = emulator.requests.filter((r) => r.path.startsWith("/api/v2/pins/"));
+ * assert.deepEqual(polls.map((r) => [r.method, r.status, r.clientId]), [["GET", 200, "doc-example"]]);
+ * await emulator.close();
  * ```
  */
 export interface RequestRecord {

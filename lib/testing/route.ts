@@ -15,8 +15,12 @@ import type { EmulatorState, Principal } from "./state/state.ts";
  * A request as a route sees it, with the emulator's state.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonReply, type Reply } from "./respond.ts";
+ * import type { RouteContext } from "./route.ts";
  * const handler = (ctx: RouteContext): Reply => jsonReply(200, { path: ctx.path });
+ * assert.equal(handler({ path: "/api/v2/ping" } as RouteContext).body, '{"path":"/api/v2/ping"}');
  * ```
  */
 export interface RouteContext {
@@ -52,8 +56,13 @@ export interface RouteContext {
  * A route of the emulator: method, path pattern and handler.
  *
  * @example
- * ```ts ignore
- * const ping: Route = route("GET", "/api/v2/ping", () => jsonReply(200, { pong: true }));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonReply } from "./respond.ts";
+ * import { route, type Route, type RouteContext } from "./route.ts";
+ * const ping: Route = route("GET", "/api/v2/ping", () => jsonReply(200, { pong: true }), { anyAccept: true });
+ * assert.ok(ping.pattern.test("/api/v2/ping") && ping.anyAccept);
+ * assert.equal((await ping.handler({} as RouteContext)).status, 200);
  * ```
  */
 export interface Route {
@@ -112,8 +121,12 @@ export function route(
  * @returns The non-empty fields.
  *
  * @example
- * ```ts ignore
- * state.issueLegacyToken(user, ctx.clientId, deviceInfo(ctx));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deviceInfo, type RouteContext } from "./route.ts";
+ * const headers = new Headers({ "X-Plex-Product": "My Tool", "X-Plex-Version": "" });
+ * const ctx = { plexHeader: (name: string) => headers.get(name) ?? undefined } as RouteContext;
+ * assert.deepEqual(deviceInfo(ctx), { product: "My Tool" }); // empty fields left out
  * ```
  */
 export function deviceInfo(ctx: RouteContext): Record<string, string> {
@@ -133,8 +146,16 @@ export function deviceInfo(ctx: RouteContext): Record<string, string> {
  * @throws {HttpFailure} 401/1001 for a missing, unknown, expired or revoked token.
  *
  * @example
- * ```ts ignore
- * const { user } = await requireToken(ctx);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stateSettings } from "./options.ts";
+ * import { requireToken, type RouteContext } from "./route.ts";
+ * import { EmulatorState } from "./state/state.ts";
+ * const state = await EmulatorState.create(stateSettings({})); // the default settings
+ * const token = state.issueLegacyToken(state.accounts.users.default, "client-1", {});
+ * const ctx = (value?: string) => ({ state, plexHeader: () => value }) as unknown as RouteContext;
+ * assert.equal((await requireToken(ctx(token))).user.username, "plexuser");
+ * await assert.rejects(requireToken(ctx(undefined)), { status: 401, plexCode: 1001 });
  * ```
  */
 export async function requireToken(ctx: RouteContext): Promise<Principal> {
@@ -154,8 +175,12 @@ export async function requireToken(ctx: RouteContext): Promise<Principal> {
  * @throws {HttpFailure} 400 when a JSON body does not parse.
  *
  * @example
- * ```ts ignore
- * const { code } = bodyFields(ctx);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bodyFields, type RouteContext } from "./route.ts";
+ * const form = { contentType: "application/x-www-form-urlencoded", body: "code=7RQZ" } as RouteContext;
+ * assert.deepEqual(bodyFields(form), { code: "7RQZ" });
+ * assert.throws(() => bodyFields({ contentType: "application/json", body: "{" } as RouteContext), { status: 400 });
  * ```
  */
 export function bodyFields(ctx: RouteContext): Record<string, unknown> {
@@ -185,8 +210,11 @@ export function bodyFields(ctx: RouteContext): Record<string, unknown> {
  * @returns The values, body first.
  *
  * @example
- * ```ts ignore
- * const urls = formValues(ctx, "urls[]");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formValues, type RouteContext } from "./route.ts";
+ * const ctx = { contentType: "", body: "urls[]=a&urls[]=b", query: new URLSearchParams("urls[]=c") } as RouteContext;
+ * assert.deepEqual(formValues(ctx, "urls[]"), ["a", "b", "c"]);
  * ```
  */
 export function formValues(ctx: RouteContext, name: string): string[] {
@@ -202,8 +230,14 @@ export function formValues(ctx: RouteContext, name: string): string[] {
  * @returns Its value, or `undefined` when absent or not a string.
  *
  * @example
- * ```ts ignore
- * const code = stringParam(ctx, "code");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type RouteContext, stringParam } from "./route.ts";
+ * const query = new URLSearchParams("code=no&name=x");
+ * const ctx = { contentType: "application/json", body: '{"code":42}', query } as RouteContext;
+ * assert.equal(stringParam(ctx, "code"), "42"); // the body first, a number as text
+ * assert.equal(stringParam(ctx, "name"), "x");
+ * assert.equal(stringParam(ctx, "other"), undefined);
  * ```
  */
 export function stringParam(ctx: RouteContext, name: string): string | undefined {

@@ -38,9 +38,17 @@ export const PAYLOAD_FILES: readonly string[] = [
  * The payload files found in a folder, by name.
  *
  * @example
- * ```ts ignore
- * const payloads = await loadPayloads("tests/fixtures/plex.tv");
- * console.log(payloads.get("user.json") !== undefined);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtemp, writeFile } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { loadPayloads } from "./folder.ts";
+ * const folder = await mkdtemp(join(tmpdir(), "payloads-")); // e.g. recorded plex.tv answers
+ * await writeFile(join(folder, "user.json"), '{"username":"recorded"}');
+ * const payloads = await loadPayloads(folder);
+ * assert.equal(payloads.get("user.json"), '{"username":"recorded"}');
+ * assert.equal(payloads.get("devices.xml"), undefined); // not in the folder: built in
  * ```
  */
 export interface Payloads {

@@ -23,8 +23,18 @@ import { randomString, TOKEN_ALPHABET } from "../state/random.ts";
  * @returns The reply.
  *
  * @example
- * ```ts ignore
- * return accountReply(ctx, user, token, 201, true);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stateSettings } from "../options.ts";
+ * import { loadPayloads } from "../payloads/folder.ts";
+ * import type { RouteContext } from "../route.ts";
+ * import { EmulatorState } from "../state/state.ts";
+ * import { accountReply } from "./account.ts";
+ * const state = await EmulatorState.create(stateSettings({}));
+ * const ctx = { state, payloads: await loadPayloads(undefined), wantsJson: true } as RouteContext;
+ * const reply = accountReply(ctx, state.accounts.users.default, "token-1", 201, true);
+ * assert.equal(reply.status, 201);
+ * assert.equal(JSON.parse(reply.body!).authToken, "token-1");
  * ```
  */
 export function accountReply(

@@ -35,8 +35,14 @@ import { BOUND_CLIENT_MESSAGE } from "./signin.ts";
  * @throws {HttpFailure} 422 when it is not such a key.
  *
  * @example
- * ```ts ignore
- * const { jwk, thumbprint } = await checkJwk(body.jwk);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateDeviceKey } from "../../keys.ts";
+ * import { checkJwk } from "./pins.ts";
+ * const { publicJwk, keyId } = await generateDeviceKey();
+ * const { jwk, thumbprint } = await checkJwk({ ...publicJwk, kid: "your-key-id" });
+ * assert.deepEqual([jwk.kid, thumbprint], ["your-key-id", keyId]);
+ * await assert.rejects(checkJwk({ ...publicJwk, d: "private" }), { status: 422 }); // not a public key
  * ```
  */
 export async function checkJwk(

@@ -33,8 +33,16 @@ export const BOUND_CLIENT_MESSAGE =
  * @throws {HttpFailure} as above, or 422 when the client identifier has a registered device key.
  *
  * @example
- * ```ts ignore
- * const user = checkCredentials(ctx, "plexuser", "plexpass", undefined);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stateSettings } from "../options.ts";
+ * import type { RouteContext } from "../route.ts";
+ * import { EmulatorState } from "../state/state.ts";
+ * import { checkCredentials } from "./signin.ts";
+ * const ctx = { state: await EmulatorState.create(stateSettings({})), clientId: "client-1" } as RouteContext;
+ * assert.equal(checkCredentials(ctx, "plexuser", "plexpass", undefined).username, "plexuser");
+ * assert.throws(() => checkCredentials(ctx, "twofactor", "twofactorpass", undefined), { plexCode: 1029 });
+ * assert.throws(() => checkCredentials(ctx, "plexuser", "wrong", undefined), { status: 401, plexCode: 1001 });
  * ```
  */
 export function checkCredentials(

@@ -9,9 +9,19 @@
  * An account of the emulator. Plain data: read it, do not change it.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
  * const { username, password } = emulator.users.default;
- * await config.registerWithCredentials(username, password!);
+ * const token = await config.registerWithCredentials(username, password!);
+ * assert.equal(username, "plexuser");
+ * assert.ok(token.isLegacy());
+ * await emulator.close();
  * ```
  */
 export interface EmulatorUser {
@@ -45,8 +55,19 @@ export interface EmulatorUser {
  * Fields of a new account; the rest are derived.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
  * const user = emulator.addUser({ username: "alice", password: "wonderland", verificationCode: "424242" });
+ * assert.equal(user.email, "alice@example.com"); // derived
+ * const token = await config.registerWithCredentials("alice", "wonderland", { verificationCode: "424242" });
+ * assert.ok(token.isLegacy());
+ * await emulator.close();
  * ```
  */
 export interface AddUserOptions {
@@ -72,8 +93,19 @@ export interface AddUserOptions {
  * The seeded accounts, plus lookups over all accounts.
  *
  * @example
- * ```ts ignore
- * const code = emulator.users.twoFactor.verificationCode;
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * const { username, password, verificationCode } = emulator.users.twoFactor;
+ * assert.equal(verificationCode, "123456");
+ * await config.registerWithCredentials(username, password!, { verificationCode }); // signs in
+ * assert.equal(emulator.users.get("PLEXUSER@example.com")?.username, "plexuser");
+ * await emulator.close();
  * ```
  */
 export interface EmulatorUsers {

@@ -11,8 +11,13 @@ import type { PublicJwk } from "../../keys.ts";
  * A device (client) that holds a token of an account, as `/devices.xml` lists it.
  *
  * @example
- * ```ts ignore
- * const device = state.devices.get(clientId);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Devices } from "./devices.ts";
+ * const devices = new Devices();
+ * devices.touch(7, "client-1", { product: "Tool" }, 1_700_000_000);
+ * const device = devices.get("client-1")!;
+ * assert.deepEqual([device.userId, device.info.product, device.lastSeenAt], [7, "Tool", 1_700_000_000]);
  * ```
  */
 export interface DeviceRecord {
@@ -34,8 +39,15 @@ export interface DeviceRecord {
  * A device key registered for a client.
  *
  * @example
- * ```ts ignore
- * const key = state.devices.keyOf(clientId);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateDeviceKey } from "../../keys.ts";
+ * import { Devices } from "./devices.ts";
+ * const devices = new Devices();
+ * const { publicJwk, keyId } = await generateDeviceKey();
+ * assert.equal(await devices.registerKey("client-1", { ...publicJwk, kid: "my-kid" }, keyId, 7), "ok");
+ * const key = devices.keyOf("client-1")!;
+ * assert.deepEqual([key.kid, key.thumbprint, key.userId, key.key.type], ["my-kid", keyId, 7, "public"]);
  * ```
  */
 export interface DeviceKeyRecord {

@@ -11,8 +11,13 @@ import { randomString, TOKEN_ALPHABET } from "./random.ts";
  * A friend of an account. Plain data.
  *
  * @example
- * ```ts ignore
- * const [first] = state.friends.of(user.id);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Friends } from "./friends.ts";
+ * const friends = new Friends();
+ * friends.add(1, { username: "moviebuddy", friendlyName: "Movie Buddy" });
+ * const [first] = friends.of(1);
+ * assert.deepEqual([first?.username, first?.friendlyName, first?.restricted], ["moviebuddy", "Movie Buddy", false]);
  * ```
  */
 export interface FriendRecord {

@@ -10,8 +10,14 @@ import type { Accounts, EmulatorUser } from "./accounts.ts";
  * The home of an account.
  *
  * @example
- * ```ts ignore
- * const home = homeOf(state.accounts, user);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Accounts } from "./accounts.ts";
+ * import { homeOf } from "./home.ts";
+ * const accounts = new Accounts();
+ * const home = homeOf(accounts, accounts.users.default);
+ * assert.deepEqual(home.members.map((user) => user.username), ["plexuser", "kid", "partner"]);
+ * assert.equal(homeOf(accounts, accounts.users.twoFactor).members.length, 1); // in no home
  * ```
  */
 export interface HomeRecord {

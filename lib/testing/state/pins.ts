@@ -11,8 +11,13 @@ import { randomInt, randomString } from "./random.ts";
  * A PIN, as the emulator keeps it.
  *
  * @example
- * ```ts ignore
- * const pin = state.pins.find("7RQZ");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Pins } from "./pins.ts";
+ * const pins = new Pins();
+ * const { code } = pins.create({ clientId: "c", info: {}, strong: false, lifetimeSeconds: 900, nowSeconds: 0 });
+ * const pin = pins.find(code, 10)!;
+ * assert.deepEqual([pin.clientId, pin.strong, pin.expiresAt, pin.authToken], ["c", false, 900, undefined]);
  * ```
  */
 export interface PinRecord {

@@ -57,9 +57,15 @@ export interface StateSettings {
  * Who a valid token belongs to.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stateSettings } from "../options.ts";
+ * import { EmulatorState } from "./state.ts";
+ * const state = await EmulatorState.create(stateSettings({}));
+ * const token = state.issueLegacyToken(state.accounts.users.default, "client-1", {});
  * const principal = await state.resolveToken(token);
- * console.log(principal?.user.username);
+ * assert.deepEqual([principal?.user.username, principal?.clientId, principal?.kind], ["plexuser", "client-1", "legacy"]);
+ * assert.equal(await state.resolveToken("unknown-token"), undefined);
  * ```
  */
 export interface Principal {
