@@ -26,8 +26,32 @@ interface PageLocation {
  * Options of {@linkcode startForwardedSignIn}.
  *
  * @example
- * ```ts ignore
- * const options: ForwardedSignInStartOptions = { config, forwardUrl: location.href };
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { type ForwardedSignInStartOptions, startForwardedSignIn } from "./forwarded.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch)
+ *   .withAuthAppUrl(`${emulator.url}/auth`);
+ * const items = new Map<string, string>(); // stands in for sessionStorage
+ * const storage = {
+ *   getItem: (key: string) => items.get(key) ?? null,
+ *   setItem: (key: string, value: string) => void items.set(key, value),
+ *   removeItem: (key: string) => void items.delete(key),
+ * };
+ * const visited: string[] = [];
+ * const options: ForwardedSignInStartOptions = {
+ *   config,
+ *   forwardUrl: "https://dashboard.example/", // in a page: location.href
+ *   storage,
+ *   navigate: (url) => void visited.push(url), // in a page: the default, location.assign(url)
+ * };
+ * await startForwardedSignIn(options);
+ * assert.ok(visited[0]?.startsWith(`${emulator.url}/auth#?`));
+ * assert.equal(items.size, 1); // the pending PIN
+ * await emulator.close();
  * ```
  */
 export interface ForwardedSignInStartOptions {
@@ -128,8 +152,26 @@ export async function startForwardedSignIn(options: ForwardedSignInStartOptions)
  * Options of {@linkcode finishForwardedSignIn}.
  *
  * @example
- * ```ts ignore
- * const options: ForwardedSignInFinishOptions = { config, waitMs: 10_000 };
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { finishForwardedSignIn, type ForwardedSignInFinishOptions, startForwardedSignIn } from "./forwarded.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch)
+ *   .withAuthAppUrl(`${emulator.url}/auth`);
+ * const items = new Map<string, string>(); // stands in for sessionStorage
+ * const storage = {
+ *   getItem: (key: string) => items.get(key) ?? null,
+ *   setItem: (key: string, value: string) => void items.set(key, value),
+ *   removeItem: (key: string) => void items.delete(key),
+ * };
+ * await startForwardedSignIn({ config, storage, forwardUrl: "https://dashboard.example/", navigate: () => {} });
+ * const options: ForwardedSignInFinishOptions = { config, storage, waitMs: 300, pollInterval: 100 };
+ * await assert.rejects(finishForwardedSignIn(options), { code: "pin_not_approved" }); // came back without approving
+ * assert.equal(await finishForwardedSignIn(options), undefined); // nothing pending any more
+ * await emulator.close();
  * ```
  */
 export interface ForwardedSignInFinishOptions {

@@ -18,8 +18,22 @@ const POPUP_CHECK_MS = 200;
  * `window.open()` returns satisfies it.
  *
  * @example
- * ```ts ignore
- * const popup: SignInPopup | null = window.open("", "plex-auth", "width=600,height=700");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { type SignInPopup, signInWithPopup } from "./popup.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch)
+ *   .withAuthAppUrl(`${emulator.url}/auth`);
+ * // In a page: const popup = window.open("", "plex-auth", "width=600,height=700");
+ * const popup: SignInPopup = { closed: false, close() {}, location: { href: "" } };
+ * const pending = signInWithPopup({ config, popup, pollInterval: 50 });
+ * (popup as { closed: boolean }).closed = true; // the user closes it without approving
+ * await assert.rejects(pending, { code: "popup_closed" });
+ * await assert.rejects(signInWithPopup({ config, popup: null }), { code: "popup_blocked" });
+ * await emulator.close();
  * ```
  */
 export interface SignInPopup {
@@ -37,8 +51,23 @@ export interface SignInPopup {
  * Options of {@linkcode signInWithPopup}.
  *
  * @example
- * ```ts ignore
- * const options: PopupSignInOptions = { config, popup: window.open("", "plex-auth"), signal: AbortSignal.timeout(600_000) };
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { type PopupSignInOptions, signInWithPopup } from "./popup.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch)
+ *   .withAuthAppUrl(`${emulator.url}/auth`);
+ * const popup = { closed: false, close: () => void (popup.closed = true), location: { href: "" } };
+ * const controller = new AbortController(); // in a page, e.g. AbortSignal.timeout(600_000)
+ * const options: PopupSignInOptions = { config, popup, signal: controller.signal, pollInterval: 50 };
+ * const pending = signInWithPopup(options);
+ * controller.abort();
+ * await assert.rejects(pending, { code: "aborted" });
+ * assert.ok(popup.closed); // the popup is closed on abort
+ * await emulator.close();
  * ```
  */
 export interface PopupSignInOptions {
@@ -125,13 +154,26 @@ export interface PopupSignInOptions {
  * ```
  *
  * @example A Plex JWT instead of a legacy token
- * ```ts ignore
- * import { generateDeviceKey } from "@plexkit/plextv";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig, generateDeviceKey } from "@plexkit/plextv";
  * import { signInWithPopup } from "@plexkit/plextv/browser";
+ * import { createEmulator } from "@plexkit/plextv/testing";
  *
- * const popup = window.open("", "plex-auth", "width=600,height=700"); // before any await
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch)
+ *   .withAuthAppUrl(`${emulator.url}/auth`);
+ * const popup = { // in a page: window.open("", "plex-auth", "width=600,height=700"), before any await
+ *   closed: false,
+ *   close: () => void (popup.closed = true),
+ *   location: { set href(url: string) { // the user approves the PIN in the auth app
+ *     emulator.approvePin(new URLSearchParams(new URL(url).hash.slice(2)).get("code")!);
+ *   } },
+ * };
  * const key = await generateDeviceKey(); // keep it (IndexedDB) to refresh the JWT with config.jwtToken()
- * const jwt = await signInWithPopup({ config, popup, key });
+ * const jwt = await signInWithPopup({ config, popup, key, pollInterval: 50 });
+ * assert.equal(jwt.claims?.thumbprint, key.keyId);
+ * await emulator.close();
  * ```
  */
 export async function signInWithPopup(options: PopupSignInOptions): Promise<Token> {

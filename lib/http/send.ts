@@ -61,10 +61,20 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
  *   `response_too_large`, `redirect_refused`, `insecure_url`, `invalid_argument`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { checkOk, send } from "./send.ts";
- * import { defaultConfig, newClientId } from "../config.ts";
- * const res = checkOk(await send(defaultConfig().withClientId(newClientId()), { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }));
+ * import { defaultConfig } from "../config.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const res = checkOk(await send(config, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }));
+ * assert.equal(res.status, 200);
+ * assert.ok(JSON.parse(res.body).nonce);
+ * const missing = await send(config, { method: "GET", host: "v2Url", path: "/api/v2/nothing-here" });
+ * assert.throws(() => checkOk(missing), { code: "not_found" });
+ * await emulator.close();
  * ```
  */
 export async function send(

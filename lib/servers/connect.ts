@@ -129,10 +129,22 @@ export interface ServerConnection {
  *   `aborted` when `signal` fired.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { Token } from "../token.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { connect } from "./connect.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const client = config.client({ token: async () => new Token(emulator.issueLegacyToken({ clientId: "doc-example" })) });
  * const [server] = await client.servers();
- * const { uri, accessToken } = await connect(server, { timeout: 5_000, context: config });
- * await fetch(`${uri}/library/sections`, { headers: { "X-Plex-Token": accessToken.value } });
+ * const fetch = () => Promise.resolve(new Response()); // stands in for the server: every connection answers
+ * const { uri, accessToken } = await connect(server!, { timeout: 5_000, context: config, fetch });
+ * assert.equal(uri, "https://127.0.0.1:32401"); // the best-ranked: local, https
+ * assert.equal(accessToken.value, server!.accessToken!.value); // send it as X-Plex-Token to `${uri}/...`
+ * await emulator.close();
  * ```
  */
 export async function connect(resource: Resource, options: ConnectOptions = {}): Promise<ServerConnection> {

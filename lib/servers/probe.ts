@@ -61,9 +61,15 @@ export interface ProbeResult {
  * @throws {PlexError} `invalid_argument` (not an http(s) URL), `network_error`, `timeout`, `aborted`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { probe } from "./probe.ts";
- * const { ok } = await probe("https://10-0-0-2.abc.plex.direct:32400/identity", { token: resource.accessToken });
+ * const server = (request: Request) => // stands in for a Plex Media Server
+ *   Promise.resolve(new Response(null, { status: request.headers.get("X-Plex-Token") === "server-token" ? 200 : 401 }));
+ * const url = "https://10-0-0-2.abc.plex.direct:32400/identity";
+ * const fetch = (input: RequestInfo | URL, init?: RequestInit) => server(new Request(input, init));
+ * assert.ok((await probe(url, { token: "server-token", fetch })).ok);
+ * assert.deepEqual(await probe(url, { token: "other", fetch }), { status: 401, ok: false, url });
  * ```
  */
 export async function probe(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {

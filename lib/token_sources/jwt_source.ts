@@ -27,8 +27,27 @@ const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
  * @throws {PlexError} from the sign-in, the key upload, the exchange or the store.
  *
  * @example
- * ```ts ignore
- * const token = await obtainJwt(state, signal);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { obtainJwt } from "./jwt_source.ts";
+ * import { defaultTokenSourceSettings, withCredentials, withJwt } from "./options.ts";
+ * import type { SourceState } from "./settings.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const settings = defaultTokenSourceSettings();
+ * for (const option of [withCredentials("plexuser", "plexpass"), withJwt(memoryStore())]) option(settings);
+ * const state: SourceState = { config, settings, retryRefreshAt: 0 };
+ * const signal = new AbortController().signal;
+ * assert.ok((await obtainJwt(state, signal)).isJwt()); // no key yet: signs in and registers one
+ * assert.ok(state.key);
+ * await obtainJwt(state, signal); // with the key: a refresh, no sign-in
+ * assert.equal(emulator.count("POST /api/v2/users/signin"), 1);
+ * assert.equal(emulator.count("POST /api/v2/auth/token"), 2);
+ * await emulator.close();
  * ```
  */
 export function obtainJwt(state: SourceState, signal: AbortSignal): Promise<Token> {

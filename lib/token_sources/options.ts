@@ -82,8 +82,23 @@ export function withToken(token: Token | string): TokenSourceOption {
  * @returns The option.
  *
  * @example
- * ```ts ignore
- * const source = config.tokenSource(withCredentials("me", password, { verificationCode: "123456" }), withJwt(store));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { withCredentials, withJwt } from "./options.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const store = memoryStore();
+ * const source = config.tokenSource(
+ *   withCredentials("twofactor", "twofactorpass", { verificationCode: "123456" }),
+ *   withJwt(store),
+ * );
+ * assert.ok((await source.token()).isJwt());
+ * assert.ok((await store.load())?.privateKey); // the device key is kept
+ * await emulator.close();
  * ```
  */
 export function withCredentials(
@@ -110,8 +125,21 @@ export function withCredentials(
  * @returns The option.
  *
  * @example
- * ```ts ignore
- * const source = config.tokenSource(withPin((pin, url) => console.error(`Open ${url}`)), withStore(store));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { withPin, withStore } from "./options.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const store = memoryStore();
+ * const source = config.tokenSource(withPin((pin) => emulator.approvePin(pin.code), { pollInterval: 50 }), withStore(store));
+ * const token = await source.token(); // show the PIN to the user; here the emulator approves it
+ * assert.ok(token.isLegacy());
+ * assert.equal((await store.load())?.token, token.value);
+ * await emulator.close();
  * ```
  */
 export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> = {}): TokenSourceOption {
@@ -135,8 +163,21 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
  * @returns The option.
  *
  * @example
- * ```ts ignore
- * const source = config.tokenSource(withPinJwt((pin, url) => console.error(`Open ${url}`)), withJwt(store));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { memoryStore } from "../store/memory.ts";
+ * import { createEmulator } from "../testing/mod.ts";
+ * import { withJwt, withPinJwt } from "./options.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const store = memoryStore();
+ * const source = config.tokenSource(withPinJwt((pin) => emulator.approvePin(pin.code), { pollInterval: 50 }), withJwt(store));
+ * const token = await source.token();
+ * assert.ok(token.isJwt());
+ * assert.equal((await store.load())?.keyId, emulator.registeredKey("doc-example"));
+ * await emulator.close();
  * ```
  */
 export function withPinJwt(onPin: OnPin, options: Omit<PinJwtOptions, "signal"> = {}): TokenSourceOption {

@@ -21,15 +21,28 @@ import type { SourceContext, TokenOptions, TokenSource } from "./token_source.ts
  * `config.tokenSource(...options)`.
  *
  * @example A JWT source that survives restarts
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtemp } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { defaultConfig, withCredentials, withJwt } from "@plexkit/plextv";
  * import { Vault } from "@plexkit/plextv/plugins/vault";
+ * import { createEmulator } from "@plexkit/plextv/testing";
  *
- * const source = config.tokenSource(
- *   withCredentials("me", password), // used once, on the very first run
- *   withJwt(new Vault("plextv.vault", passphrase)),
- * );
- * const token = await source.token(); // later runs: 0 requests while the JWT is fresh
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const file = join(await mkdtemp(join(tmpdir(), "plextv-")), "plextv.vault");
+ * const run = () =>
+ *   config.tokenSource(
+ *     withCredentials("plexuser", "plexpass"), // used once, on the very first run
+ *     withJwt(new Vault(file, "correct horse battery staple")),
+ *   ).token();
+ * assert.ok((await run()).isJwt()); // the first run signs in and registers a device key
+ * emulator.resetRequests();
+ * await run(); // a later run (a new source, as after a restart)
+ * assert.equal(emulator.requests.length, 0); // 0 requests while the JWT is fresh
+ * await emulator.close();
  * ```
  */
 export class PlexTokenSource implements TokenSource {
