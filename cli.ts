@@ -29,6 +29,7 @@ import { main } from "./lib/cli/main.ts";
  * @returns Never: the process exits.
  *
  * @example Run the command from a script of your own
+ * Not run by `deno test --doc`: `runCli` ends the process with the command's exit code.
  * ```ts ignore
  * import { runCli } from "@plexkit/plextv/cli";
  * await runCli(["token"]); // prints a valid token and exits

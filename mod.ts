@@ -12,18 +12,24 @@
  * Web standards only (fetch, Web Crypto): runs in Deno, Bun, Node and browsers.
  *
  * @example Sign in once, stay signed in
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultConfig, memoryStore, withJwt, withPinJwt } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
  *
+ * const emulator = await createEmulator(); // plex.tv, in process: drop withUrls and withFetch for the real one
  * const config = defaultConfig()
- *   .withClientId(savedClientId) // newClientId() once, then persist and reuse it
- *   .withDevice({ product: "My Dashboard", version: "1.0.0" });
+ *   .withClientId("doc-example") // newClientId() once, then persist and reuse it
+ *   .withDevice({ product: "My Dashboard", version: "1.0.0" })
+ *   .withUrls(emulator.url).withFetch(emulator.fetch);
  * const source = config.tokenSource(
- *   withPinJwt((pin, url) => console.error(`Open ${url} (code ${pin.code})`)), // the first run only
+ *   withPinJwt((pin) => emulator.approvePin(pin.code), { pollInterval: 50 }), // the first run: show the PIN's URL
  *   withJwt(memoryStore()), // use a vault, keychain or Redis store to survive restarts
  * );
  * const account = await config.client(source).user();
- * console.log(account.username);
+ * assert.equal(account.username, "plexuser");
+ * assert.ok((await source.token()).isJwt());
+ * await emulator.close();
  * ```
  *
  * @module

@@ -43,6 +43,7 @@ export interface RedisConnectionOptions {
  * It does not keep the process alive while idle.
  *
  * @example
+ * Not run by `deno test --doc`: it needs a real Redis server.
  * ```ts ignore
  * const connection = new RedisConnection(parseRedisUri("redis://127.0.0.1:6379/0"), {});
  * const pong = await connection.run("ping", (redis) => redis.ping());

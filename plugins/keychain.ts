@@ -50,6 +50,7 @@
  * ```
  *
  * @example Opening it by URI
+ * Not run by `deno test --doc`: it needs a real OS keychain (the example above uses a stand-in).
  * ```ts ignore
  * import { StoreRegistry } from "@plexkit/plextv";
  * import { keychainScheme } from "@plexkit/plextv/plugins/keychain";

@@ -50,6 +50,7 @@
  * without the lock and keeps the token in memory, and logs a warning.
  *
  * @example A fleet replica
+ * Not run by `deno test --doc`: it needs a real Redis server.
  * ```ts ignore
  * import { defaultConfig, withJwt, withLogger } from "@plexkit/plextv";
  * import { RedisStore } from "@plexkit/plextv/plugins/redis";
@@ -161,6 +162,7 @@ return 0`;
  * the URI without credentials.
  *
  * @example Round trip (needs a Redis server)
+ * Not run by `deno test --doc`: it needs a real Redis server.
  * ```ts ignore
  * import assert from "node:assert/strict";
  * import { RedisStore } from "./redis.ts";

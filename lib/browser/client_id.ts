@@ -20,6 +20,7 @@ const CLIENT_ID_KEY = "plextv:client-id";
  * @throws {PlexError} `store_unavailable` when there is no usable storage, `store_error` when it cannot be written.
  *
  * @example In a page
+ * Not run by `deno test --doc`: it needs a page's `localStorage` (the next example runs).
  * ```ts ignore
  * import { defaultConfig } from "@plexkit/plextv";
  * import { browserClientId } from "@plexkit/plextv/browser";

@@ -116,6 +116,7 @@ export interface ForwardedSignInStartOptions {
  * ```
  *
  * @example A "sign in with Plex" link that leaves the page
+ * Not run by `deno test --doc`: it needs a page (`document`, `location`); the round trip above runs.
  * ```ts ignore
  * import { defaultConfig } from "@plexkit/plextv";
  * import { browserClientId, startForwardedSignIn } from "@plexkit/plextv/browser";
@@ -210,6 +211,7 @@ export interface ForwardedSignInFinishOptions {
  *   when the sign-in registered a device key and `key` is not that key, and any request error.
  *
  * @example On page load
+ * Not run by `deno test --doc`: it needs a page that the auth app sent back (`sessionStorage`).
  * ```ts ignore
  * import { defaultConfig } from "@plexkit/plextv";
  * import { browserClientId, finishForwardedSignIn } from "@plexkit/plextv/browser";

@@ -9,6 +9,8 @@
  * separate entry point (`@plexkit/plextv/browser`), not part of `mod.ts`.
  *
  * @example A sign-in button
+ * Not run by `deno test --doc`: it needs a page (a button, `window.open`); `signInWithPopup`'s examples
+ * run with a stand-in popup.
  * ```ts ignore
  * import { defaultConfig } from "@plexkit/plextv";
  * import { browserClientId, signInWithPopup } from "@plexkit/plextv/browser";

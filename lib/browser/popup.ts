@@ -106,6 +106,7 @@ export interface PopupSignInOptions {
  *   closed), `aborted` when `signal` fires (the popup is closed), and any request error.
  *
  * @example A sign-in button
+ * Not run by `deno test --doc`: it needs a page (`document`, `window.open`); the next example runs.
  * ```ts ignore
  * import { defaultConfig, isPlexError } from "@plexkit/plextv";
  * import { browserClientId, signInWithPopup } from "@plexkit/plextv/browser";

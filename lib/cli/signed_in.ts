@@ -24,12 +24,6 @@ import type { StoreSession } from "./store_session.ts";
 
 /**
  * What the signed-in wiring gives a command.
- *
- * @example
- * ```ts ignore
- * const { client } = await factory.signedIn();
- * const account = await client.user({ signal: factory.signal });
- * ```
  */
 export interface SignedIn {
   /** The configuration, with the client identifier in use. */
@@ -62,11 +56,6 @@ export interface SignedInOptions {
 
 /**
  * What the wiring reads.
- *
- * @example
- * ```ts ignore
- * const signedIn = await signIn({ env, out, configs, session: () => factory.session() });
- * ```
  */
 export interface SignedInParts {
   /** The environment (`PLEX_TOKEN`). */
@@ -135,11 +124,6 @@ export function watched(source: TokenSource, out: Output): TokenSource {
  * @param options `envToken: false` to use the store only; `refresh` to force a JWT refresh.
  * @returns The configuration, the token source and the client.
  * @throws {CliError} exit 4 when nothing is stored; exit 2 for `refresh` without a stored device key.
- *
- * @example
- * ```ts ignore
- * const { client, fromEnv } = await signIn(parts);
- * ```
  */
 export async function signIn(parts: SignedInParts, options: SignedInOptions = {}): Promise<SignedIn> {
   const { env, out, configs } = parts;

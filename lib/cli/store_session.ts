@@ -34,11 +34,6 @@ export type StoreOrigin = "--store" | "PLEXTV_STORE" | "default";
 
 /**
  * What a session needs.
- *
- * @example
- * ```ts ignore
- * const session = await StoreSession.start({ registry, out, prompter, env, folders, flag: undefined });
- * ```
  */
 export interface StoreSessionInit {
   /** The store schemes (built-in and plugins). */

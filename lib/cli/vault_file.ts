@@ -71,8 +71,19 @@ export function vaultExists(uri: string): boolean {
  * @returns Nothing.
  *
  * @example
- * ```ts ignore
- * await prepareVaultFolder(uri, folders);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtemp, stat } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { defaultVaultUri, prepareVaultFolder } from "./vault_file.ts";
+ *
+ * const home = await mkdtemp(join(tmpdir(), "plextv-"));
+ * const folders = { config: join(home, "config"), data: join(home, "data") };
+ * await prepareVaultFolder(defaultVaultUri(folders), folders);
+ * if (process.platform !== "win32") assert.equal((await stat(folders.data)).mode & 0o777, 0o700);
+ * await prepareVaultFolder(`vault:${join(home, "elsewhere", "my.vault")}`, folders); // not the default: untouched
+ * await assert.rejects(stat(join(home, "elsewhere")), { code: "ENOENT" });
  * ```
  */
 export async function prepareVaultFolder(uri: string, folders: Folders): Promise<void> {

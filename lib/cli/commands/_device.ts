@@ -23,8 +23,21 @@ export const DEVICES_PAGE = "https://app.plex.tv/desktop/#!/settings/devices/all
  * @returns `removed`, or `not listed` when plex.tv lists no such device.
  *
  * @example
- * ```ts ignore
- * if (await removeDevice(client, config.clientId, signal) === "not listed") console.error("remove it by hand");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../../config.ts";
+ * import { Token } from "../../token.ts";
+ * import { createEmulator } from "../../testing/mod.ts";
+ * import { removeDevice } from "./_device.ts";
+ *
+ * const emulator = await createEmulator();
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const client = config.client({ token: async () => new Token(emulator.issueLegacyToken({ clientId: "cli" })) });
+ * const signal = new AbortController().signal;
+ * emulator.issueLegacyToken({ clientId: "old-laptop" }); // a device signed in on the account
+ * assert.equal(await removeDevice(client, "old-laptop", signal), "removed");
+ * assert.equal(await removeDevice(client, "old-laptop", signal), "not listed"); // then: remove it by hand
+ * await emulator.close();
  * ```
  */
 export async function removeDevice(

@@ -46,11 +46,6 @@ const _AUTH = ["unauthorized", "expired_token", "invalid_token"] as const;
  * @param f The factory.
  * @param stored The stored data.
  * @returns The state.
- *
- * @example
- * ```ts ignore
- * const state = await checkStoredSignIn(f, stored);
- * ```
  */
 export async function checkStoredSignIn(f: Factory, stored: SecureData): Promise<StoredSignIn> {
   const ask = async (refresh: boolean): Promise<StoredSignIn> => {
@@ -91,11 +86,6 @@ export async function checkStoredSignIn(f: Factory, stored: SecureData): Promise
  *   one is signed in and saved (nothing is undone before: a failed or cancelled login leaves the stored
  *   sign-in working).
  * @throws {CliError} exit 2 when the user declines, or without a terminal and without `--force`.
- *
- * @example
- * ```ts ignore
- * const { config: next, retire } = await replaceStoredSignIn(f, session, configs, stored, config, force);
- * ```
  */
 export async function replaceStoredSignIn(
   f: Factory,

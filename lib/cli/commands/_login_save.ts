@@ -74,11 +74,6 @@ export class LoginStore {
  * @param signal Cancels the requests.
  * @returns What was undone, for the error's hint.
  * @throws {PlexError} when plex.tv cannot be reached or refuses.
- *
- * @example
- * ```ts ignore
- * const undone = await undoSignIn(config, guarded.failure.data, signal);
- * ```
  */
 export async function undoSignIn(config: Config, data: SecureData, signal: AbortSignal): Promise<string> {
   const own = config.withClientId(data.clientId);
