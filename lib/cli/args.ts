@@ -17,12 +17,6 @@ import { closest } from "./suggest.ts";
 
 /**
  * What the command line asks for.
- *
- * @example
- * ```ts
- * import type { Invocation } from "./args.ts";
- * function wantsHelp(invocation: Invocation): boolean { return invocation.help; }
- * ```
  */
 export interface Invocation<C extends CommandInfo = CommandInfo> {
   /** The command, when one was named. */

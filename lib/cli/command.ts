@@ -8,12 +8,6 @@
 
 /**
  * One option of a command, for the command-line parser, the help text and shell completion.
- *
- * @example
- * ```ts
- * import type { OptionSpec } from "./command.ts";
- * const username: OptionSpec = { type: "string", value: "NAME", help: "The Plex username or email" };
- * ```
  */
 export interface OptionSpec {
   /** A flag (`boolean`) or an option with a value (`string`). */
@@ -30,12 +24,6 @@ export interface OptionSpec {
 
 /**
  * The parsed command line of one command.
- *
- * @example
- * ```ts
- * import type { ParsedArgs } from "./command.ts";
- * const args: ParsedArgs = { values: { json: true }, positionals: ["My Server"] };
- * ```
  */
 export interface ParsedArgs {
   /** Option values by long name. */
@@ -47,12 +35,6 @@ export interface ParsedArgs {
 /**
  * A command as the command line knows it: enough to parse its options, list
  * it in `plextv help` and complete it in a shell.
- *
- * @example
- * ```ts
- * import type { CommandInfo } from "./command.ts";
- * const hello: CommandInfo = { name: "hello", summary: "Say hello", usage: "plextv hello", options: {} };
- * ```
  */
 export interface CommandInfo {
   /** The name, one or two words (`login`, `home users`). */

@@ -9,15 +9,6 @@ import type { Factory } from "./factory.ts";
 
 /**
  * The part of a command that lives in its own module.
- *
- * @example
- * ```ts
- * import type { CommandModule } from "./command_module.ts";
- * const hello: CommandModule = {
- *   examples: [["plextv hello", "say hello"]],
- *   run: (f) => { f.out.info("hello"); return Promise.resolve(0); },
- * };
- * ```
  */
 export interface CommandModule {
   /** Paragraphs that explain the command. */
@@ -30,15 +21,6 @@ export interface CommandModule {
 
 /**
  * A command in the table: what the command line knows, and how to load its module.
- *
- * @example
- * ```ts
- * import type { CommandSpec } from "./command_module.ts";
- * const hello: CommandSpec = {
- *   name: "hello", summary: "Say hello", usage: "plextv hello", options: {},
- *   load: () => Promise.resolve({ examples: [["plextv hello", "say hello"]], run: () => Promise.resolve(0) }),
- * };
- * ```
  */
 export interface CommandSpec extends CommandInfo {
   /** Imports the command's module. */

@@ -16,12 +16,6 @@ import type { Output } from "./output.ts";
 
 /**
  * Where the client identifier came from, for `status`.
- *
- * @example
- * ```ts
- * import type { ClientIdOrigin } from "./config_resolver.ts";
- * const origin: ClientIdOrigin = "config folder";
- * ```
  */
 export type ClientIdOrigin = "--client-id" | "PLEXTV_CLIENT_ID" | "store" | "config folder";
 
@@ -64,15 +58,6 @@ export function cliDevice(): Config["device"] {
 
 /**
  * What the resolver reads: the environment, the global options, the folders and the output.
- *
- * @example
- * ```ts
- * import type { ConfigResolverInit } from "./config_resolver.ts";
- * import { Output } from "./output.ts";
- * const init: ConfigResolverInit = {
- *   env: {}, globals: {}, out: new Output(), folders: () => Promise.resolve({ config: "/tmp/c", data: "/tmp/d" }),
- * };
- * ```
  */
 export interface ConfigResolverInit {
   /** The environment. */

@@ -9,13 +9,6 @@ import { PlexError, type PlexErrorCode } from "../errors.ts";
 /**
  * The exit codes, as `gh` uses them: 0 ok, 1 failure, 2 usage or cancelled,
  * 4 authentication required.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EXIT } from "./exit.ts";
- * assert.equal(EXIT.auth, 4);
- * ```
  */
 export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2; readonly auth: 4 } = {
   ok: 0,
@@ -26,23 +19,11 @@ export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2; rea
 
 /**
  * One of the exit codes: 0, 1, 2 or 4.
- *
- * @example
- * ```ts
- * import type { ExitCode } from "./exit.ts";
- * const code: ExitCode = 4;
- * ```
  */
 export type ExitCode = typeof EXIT[keyof typeof EXIT];
 
 /**
  * Options of a {@linkcode CliError}.
- *
- * @example
- * ```ts
- * import type { CliErrorOptions } from "./exit.ts";
- * const options: CliErrorOptions = { exitCode: 2, hint: "Run plextv help" };
- * ```
  */
 export interface CliErrorOptions {
   /** The exit code. Default 1. */
@@ -57,14 +38,6 @@ export interface CliErrorOptions {
 
 /**
  * An error the user can fix, with its exit code and a hint.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { CliError, EXIT } from "./exit.ts";
- * const err = new CliError("Unknown command foo", { exitCode: EXIT.usage, hint: "Run plextv help" });
- * assert.equal(err.exitCode, 2);
- * ```
  */
 export class CliError extends Error {
   /** The exit code. */
@@ -112,13 +85,6 @@ export function usageError(message: string, hint?: string): CliError {
  * (again)", 2 for bad arguments and cancellation, 1 for everything that
  * failed. A `Record` over the closed union, so a new code cannot be
  * forgotten (the compiler and a test check it).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EXIT_CODES } from "./exit.ts";
- * assert.ok(EXIT_CODES.wrong_passphrase === 4 && EXIT_CODES.insecure_url === 2);
- * ```
  */
 export const EXIT_CODES: Readonly<Record<PlexErrorCode, ExitCode>> = {
   client_id_missing: EXIT.failure,

@@ -20,16 +20,6 @@ import type { StoreSession } from "./store_session.ts";
 
 /**
  * What the factory starts with.
- *
- * @example
- * ```ts
- * import type { FactoryInit } from "./factory.ts";
- * import { Output } from "./output.ts";
- * import { Prompter } from "./prompt.ts";
- * const init: FactoryInit = {
- *   out: new Output(), prompter: new Prompter(), env: {}, globals: {}, signal: new AbortController().signal, commands: [],
- * };
- * ```
  */
 export interface FactoryInit {
   /** Where everything is written. */

@@ -9,12 +9,6 @@ import { join, win32 } from "node:path";
 
 /**
  * The CLI's two folders.
- *
- * @example
- * ```ts
- * import type { Folders } from "./folders.ts";
- * const folders: Folders = { config: "/home/me/.config/plextv", data: "/home/me/.local/share/plextv" };
- * ```
  */
 export interface Folders {
   /** Settings: `config.json` with the client identifier. */

@@ -7,13 +7,6 @@ import type { OptionSpec } from "./command.ts";
 
 /**
  * The global options.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { GLOBAL_OPTIONS } from "./globals.ts";
- * assert.equal(GLOBAL_OPTIONS.store.type, "string");
- * ```
  */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   store: {
@@ -46,13 +39,6 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /**
  * The environment variables the CLI reads, for the help text.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ENVIRONMENT } from "./globals.ts";
- * assert.ok(ENVIRONMENT.some(([name]) => name === "PLEX_TOKEN"));
- * ```
  */
 export const ENVIRONMENT: readonly [string, string][] = [
   ["PLEX_TOKEN", "A token to use instead of the stored one"],

@@ -11,13 +11,6 @@ import type { PlexErrorCode } from "../errors.ts";
 
 /**
  * The CLI's hint for each PlexError code.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { CLI_HINTS } from "./hints.ts";
- * assert.match(CLI_HINTS.unauthorized, /plextv login/);
- * ```
  */
 export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
   client_id_missing: "Pass a client identifier with --client-id ID, or unset it to let plextv create one",

@@ -14,12 +14,6 @@ import { reportError } from "./report.ts";
 
 /**
  * Where the command runs: arguments aside, its environment and streams.
- *
- * @example
- * ```ts
- * import type { MainOptions } from "./main.ts";
- * const options: MainOptions = { env: { NO_COLOR: "1" } };
- * ```
  */
 export interface MainOptions {
   /** The environment. Default `process.env`. */

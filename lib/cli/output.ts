@@ -15,13 +15,6 @@ import { redactSecrets } from "../redact.ts";
 
 /**
  * Somewhere to write text: `process.stdout`, `process.stderr`, or a test buffer.
- *
- * @example
- * ```ts
- * import type { Sink } from "./output.ts";
- * const lines: string[] = [];
- * const sink: Sink = { write: (text) => { lines.push(text); return true; }, isTTY: false };
- * ```
  */
 export interface Sink {
   /** Writes text. */
@@ -45,13 +38,6 @@ export interface Sink {
  *
  * @param fd 1 or 2.
  * @returns The sink.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { processSink } from "./output.ts";
- * assert.equal(typeof processSink(2).isTTY, "boolean");
- * ```
  */
 export function processSink(fd: 1 | 2): Sink {
   const stream = () => fd === 1 ? process.stdout : process.stderr;
@@ -87,12 +73,6 @@ export function processSink(fd: 1 | 2): Sink {
 
 /**
  * Options of an {@linkcode Output}.
- *
- * @example
- * ```ts
- * import type { OutputOptions } from "./output.ts";
- * const options: OutputOptions = { json: true, quiet: false, verbose: false, noColor: true };
- * ```
  */
 export interface OutputOptions {
   /** Print data as JSON. */

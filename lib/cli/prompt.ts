@@ -11,12 +11,6 @@ import type { Sink } from "./output.ts";
 
 /**
  * Where a prompt reads keys from: `process.stdin`, or a test double.
- *
- * @example
- * ```ts
- * import type { Source } from "./prompt.ts";
- * const source: Source = process.stdin;
- * ```
  */
 export interface Source {
   /** Whether it is a terminal. */

@@ -12,12 +12,6 @@ import { CliError } from "./exit.ts";
 
 /**
  * What `config.json` holds.
- *
- * @example
- * ```ts
- * import type { Settings } from "./settings_file.ts";
- * const settings: Settings = { clientId: "0d6e7f2a-5c1b-4c2e-9a57-1f2d3c4b5a69" };
- * ```
  */
 export interface Settings {
   /** The client identifier of this installation. */

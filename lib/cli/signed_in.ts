@@ -40,12 +40,6 @@ export interface SignedIn {
 
 /**
  * Options of {@linkcode signIn}.
- *
- * @example
- * ```ts
- * import type { SignedInOptions } from "./signed_in.ts";
- * const options: SignedInOptions = { envToken: false, refresh: true };
- * ```
  */
 export interface SignedInOptions {
   /** `false` ignores `PLEX_TOKEN` and uses the store (`logout`, `keys export`). Default `true`. */

@@ -23,12 +23,6 @@ export const DEFAULT_KEYCHAIN_URI = "keychain:plextv";
 
 /**
  * Where the store URI came from.
- *
- * @example
- * ```ts
- * import type { StoreOrigin } from "./store_session.ts";
- * const origin: StoreOrigin = "default";
- * ```
  */
 export type StoreOrigin = "--store" | "PLEXTV_STORE" | "default";
 

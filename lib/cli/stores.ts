@@ -18,8 +18,11 @@ import { CliError, EXIT } from "./exit.ts";
  *
  * @example A plugin module
  * ```ts
- * import type { PluginApi } from "./stores.ts";
- * export default function plugin({ registerStore }: PluginApi): void {
+ * import assert from "node:assert/strict";
+ * import { cliStores, type PluginApi } from "./stores.ts";
+ *
+ * // The module's `export default`:
+ * function plugin({ registerStore }: PluginApi): void {
  *   const records = new Map();
  *   registerStore("mymap", (name) => ({
  *     load: () => Promise.resolve(records.get(name)),
@@ -27,6 +30,12 @@ import { CliError, EXIT } from "./exit.ts";
  *     clear: () => Promise.resolve(void records.delete(name)),
  *   }), { replace: true });
  * }
+ *
+ * const registry = cliStores(); // what the CLI does with it
+ * plugin({ registerStore: (...a) => registry.register(...a), openStore: (...a) => registry.open(...a) });
+ * const store = await registry.open("mymap:work");
+ * await store.save({ version: 1, clientId: "abc" });
+ * assert.equal((await store.load())?.clientId, "abc");
  * ```
  */
 export interface PluginApi {
@@ -97,8 +106,12 @@ export async function storePlugin(registry: StoreRegistry, uri: string): Promise
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkStoreUri, cliStores } from "./stores.ts";
- * checkStoreUri(cliStores(), "vault:/tmp/x.vault");
+ * const registry = cliStores();
+ * checkStoreUri(registry, "vault:/tmp/x.vault"); // known: no error
+ * assert.throws(() => checkStoreUri(registry, "/tmp/x.vault"), { exitCode: 2 }); // no scheme
+ * assert.throws(() => checkStoreUri(registry, "s3:bucket"), /No store is registered for the scheme s3/);
  * ```
  */
 export function checkStoreUri(registry: StoreRegistry, uri: string): void {
@@ -131,8 +144,17 @@ export function checkStoreUri(registry: StoreRegistry, uri: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { mkdtemp, writeFile } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { cliStores, loadPlugins } from "./stores.ts";
- * await loadPlugins(cliStores(), []);
+ * const folder = await mkdtemp(join(tmpdir(), "plugin-"));
+ * await writeFile(join(folder, "plugin.mjs"), 'export default ({ registerStore }) => registerStore("mymap", () => ({}));');
+ * const registry = cliStores();
+ * await loadPlugins(registry, ["./plugin.mjs"], folder); // a path: resolved against the working folder
+ * assert.ok(registry.schemes().includes("mymap"));
+ * await assert.rejects(loadPlugins(registry, ["./missing.mjs"], folder), { exitCode: 2 });
  * ```
  */
 export async function loadPlugins(

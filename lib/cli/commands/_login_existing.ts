@@ -23,12 +23,6 @@ import { removeByHand, removeDevice } from "./_device.ts";
 
 /**
  * What plex.tv says of the stored sign-in.
- *
- * @example
- * ```ts
- * import type { StoredSignIn } from "./_login_existing.ts";
- * const state: StoredSignIn = { kind: "valid", username: "plexuser" };
- * ```
  */
 export type StoredSignIn =
   | { kind: "valid"; username: string }

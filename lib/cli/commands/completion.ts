@@ -11,13 +11,6 @@ import { closest } from "../suggest.ts";
 
 /**
  * The `completion` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./completion.ts";
- * assert.ok(command.examples.length >= 3);
- * ```
  */
 const command: CommandModule = {
   description: [

@@ -32,16 +32,6 @@ function _find(list: Resource[], wanted: string): Resource {
   });
 }
 
-/**
- * The `connect` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./connect.ts";
- * assert.equal(typeof command.run, "function");
- * ```
- */
 /** A fetch that logs each probe on stderr under --verbose: where, and how it ended. */
 function _loggedProbes(f: Factory): typeof fetch {
   return async (input, init) => {
@@ -59,6 +49,7 @@ function _loggedProbes(f: Factory): typeof fetch {
   };
 }
 
+/** The `connect` command's help and what it runs. */
 const command: CommandModule = {
   examples: [
     ['plextv connect "My Server"', "the best URL that answers"],

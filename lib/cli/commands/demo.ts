@@ -22,13 +22,6 @@ import { fields } from "../table.ts";
 
 /**
  * The `demo` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./demo.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   examples: [["plextv demo", "every sign-in flow against an emulator in this process; nothing is stored"]],

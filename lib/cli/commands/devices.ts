@@ -10,13 +10,6 @@ import { table } from "../table.ts";
 
 /**
  * The `devices` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./devices.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   examples: [["plextv devices", "the account's devices; this one is marked"], [

@@ -20,13 +20,6 @@ function _integer(text: string | undefined, name: string, min: number, max: numb
 
 /**
  * The `emulator` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./emulator.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

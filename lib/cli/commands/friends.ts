@@ -10,13 +10,6 @@ import { table } from "../table.ts";
 
 /**
  * The `friends` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./friends.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: "Which libraries each friend has: plextv shares SERVER.",

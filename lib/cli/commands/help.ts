@@ -10,13 +10,6 @@ import { overviewHelp } from "../help.ts";
 /**
  * The `help` command's help and what it runs: the overview (the command
  * line turns `plextv help COMMAND` into that command's help).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./help.ts";
- * assert.ok(command.examples.length > 0);
- * ```
  */
 const command: CommandModule = {
   description: "Also: plextv COMMAND --help.",

@@ -40,13 +40,6 @@ async function _pin(f: Factory, user: HomeUser): Promise<string> {
 
 /**
  * The `home switch` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./home_switch.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   examples: [['PLEX_TOKEN="$(plextv home switch Kids)" plextv user', "act as a home user"]],

@@ -10,13 +10,6 @@ import { table } from "../table.ts";
 
 /**
  * The `home users` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./home_users.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   examples: [["plextv home users", "the members, their roles and whether a PIN protects them"]],

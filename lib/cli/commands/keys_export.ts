@@ -58,13 +58,6 @@ async function _writePrivate(path: string, text: string, replace: boolean): Prom
 
 /**
  * The `keys export` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./keys_export.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

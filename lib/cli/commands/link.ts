@@ -11,13 +11,6 @@ import { CliError, EXIT } from "../exit.ts";
 
 /**
  * The `link` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./link.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

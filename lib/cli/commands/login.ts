@@ -214,13 +214,6 @@ async function _lostSave(f: Factory, session: StoreSession, attempt: _Attempt): 
 
 /**
  * The `login` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./login.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

@@ -17,13 +17,6 @@ const _REJECTED = ["unauthorized", "expired_token", "invalid_token", "jwk_missin
 
 /**
  * The `logout` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./logout.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

@@ -23,8 +23,12 @@ const _RESOURCE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
  * ```ts
  * import assert from "node:assert/strict";
  * import { COMMANDS } from "./mod.ts";
- * const login = COMMANDS.find((c) => c.name === "login");
- * assert.equal(typeof (await login!.load()).run, "function");
+ * const names = COMMANDS.map((c) => c.name);
+ * assert.equal(new Set(names).size, names.length); // each name once
+ * for (const spec of COMMANDS) {
+ *   const { examples } = await spec.load(); // each module loads, and its help shows an example
+ *   assert.ok(examples.some(([line]) => line.includes(`plextv ${spec.name}`)), spec.name);
+ * }
  * ```
  */
 export const COMMANDS: readonly CommandSpec[] = [

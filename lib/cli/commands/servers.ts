@@ -9,13 +9,6 @@ import { printResources, resourceQuery } from "./_resources.ts";
 
 /**
  * The `servers` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./servers.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   examples: [["plextv servers", "owned and shared servers"], [

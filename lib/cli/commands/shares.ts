@@ -36,13 +36,6 @@ function _ownServer(servers: Resource[], wanted: string): Resource {
 
 /**
  * The `shares` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./shares.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: "SERVER is the name or client identifier of a server the account owns (see plextv servers).",

@@ -32,13 +32,6 @@ function _errorCode(err: unknown): string {
 
 /**
  * The `status` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./status.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

@@ -12,13 +12,6 @@ import { EXIT } from "../exit.ts";
 
 /**
  * The `token` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./token.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [

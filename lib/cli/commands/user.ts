@@ -10,13 +10,6 @@ import { fields } from "../table.ts";
 
 /**
  * The `user` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./user.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   examples: [["plextv user", "the account"], ["plextv user --json", "the whole account, without its tokens"]],

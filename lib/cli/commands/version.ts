@@ -9,13 +9,6 @@ import { EXIT } from "../exit.ts";
 
 /**
  * The `version` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./version.ts";
- * assert.ok(command.examples.length > 0);
- * ```
  */
 const command: CommandModule = {
   description: 'Prints "plextv VERSION" (with --json: {"version"}); the same as plextv --version.',

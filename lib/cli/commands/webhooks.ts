@@ -18,13 +18,6 @@ function _print(f: Factory, urls: string[]): void {
 
 /**
  * The `webhooks` command's help and what it runs.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import command from "./webhooks.ts";
- * assert.equal(typeof command.run, "function");
- * ```
  */
 const command: CommandModule = {
   description: [
