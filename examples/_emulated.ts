@@ -1,8 +1,9 @@
 /**
  * Runs an example against a plex.tv emulator instead of plex.tv, with the
  * example left exactly as the README shows it: preloaded, this module sends
- * every request for `https://plex.tv` and `https://clients.plex.tv` to the
- * emulator at `PLEXTV_URL`, and refuses every other host, so nothing leaves
+ * every request for `https://plex.tv`, `https://clients.plex.tv` and
+ * `https://discover.provider.plex.tv` (the watchlist) to the emulator at
+ * `PLEXTV_URL`, and refuses every other host, so nothing leaves
  * this machine (a server's made-up connections fail as unreachable ones do).
  *
  * ```sh
@@ -22,7 +23,7 @@ if (!target || !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\/?$/.test(target
   throw new Error("Set PLEXTV_URL to the emulator's loopback URL, e.g. http://127.0.0.1:8080");
 }
 const emulator = new URL(target);
-const plexTv = new Set(["https://plex.tv", "https://clients.plex.tv"]);
+const plexTv = new Set(["https://plex.tv", "https://clients.plex.tv", "https://discover.provider.plex.tv"]);
 const realFetch = globalThis.fetch;
 
 globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {

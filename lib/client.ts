@@ -696,7 +696,8 @@ export class Client {
    * const [server] = (await client.servers()).filter((server) => server.owned);
    * const shares = await client.sharedServers(server!.clientIdentifier);
    * assert.deepEqual(shares.map((share) => share.username), ["moviebuddy", "farcousin"]);
-   * assert.ok(shares[0]!.sections.some((section) => section.title === "Movies"));
+   * const cousin = shares.find((share) => share.username === "farcousin")!;
+   * assert.deepEqual(cousin.sections.filter((section) => section.shared).map((section) => section.title), ["TV Shows"]);
    * await emulator.close();
    * ```
    */

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultConfig } from "../lib/config.ts";
 import { type Emulator, registerDevice, startEmulator } from "../lib/testing/mod.ts";
 import { redisStore } from "../plugins/redis.ts";
 import { type RedisServer, redisSkipReason, startRedisServer } from "./_helpers/redis_server.ts";
@@ -209,6 +210,36 @@ describe("examples", () => {
     }
     // The emulator's servers are made up: the preload refuses their addresses, so each is unreachable.
     assert.equal(ran.stdout.match(/not reachable: server_unreachable/g)?.length, count, ran.stdout);
+  });
+
+  it("account.ts: friends, shares, webhooks, the watchlist, and a PIN another device shows approved", async () => {
+    covered.add("account.ts");
+    const clientId = "account-example";
+    const token = emulator.issueLegacyToken({ clientId });
+    const headless = defaultConfig().withClientId("account-example-headless").withUrls(emulator.url);
+    const { pin } = await headless.pinRequest();
+    const links = () =>
+      emulator.count((r) => r.method === "PUT" && r.path === "/api/v2/pins/link" && r.status < 300);
+    const before = links();
+    const ran = await example("deno", "account.ts", {
+      PLEXTV_CLIENT_ID: clientId,
+      PLEX_TOKEN: token,
+      PIN_CODE: pin.code,
+    });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.deepEqual(ran.stdout.trim().split("\n"), [
+      "friend Movie Buddy (accepted)",
+      "friend farcousin (accepted)",
+      "moviebuddy sees Movies, TV Shows, Music on Emulated Server",
+      "farcousin sees TV Shows on Emulated Server",
+      "webhooks: https://hooks.example.com/plex",
+      "webhooks: 0",
+      "watchlist: The Emulated Movie (2021)",
+      "watchlist: The Emulated Show (2019)",
+      `approved ${pin.code}`,
+    ]);
+    assert.equal(links(), before + 1, "linkPin sent PUT /api/v2/pins/link, accepted");
+    assert.ok((await headless.validatePin(pin.id)).token, "the headless device is signed in");
   });
 
   it("stores.ts: opens the store a URI names (a vault, the environment)", async () => {
