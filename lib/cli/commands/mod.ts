@@ -169,7 +169,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: "plextv webhooks [add URL | remove URL] [--json]",
     options: {},
     args: { min: 0, max: 2 },
+    words: ["add", "remove"],
     load: async () => (await import("./webhooks.ts")).default,
+  },
+  {
+    name: "watchlist",
+    summary: "List the account's watchlist",
+    usage: "plextv watchlist [--filter all|available|released] [--sort FIELD[:asc|desc]] [--json]",
+    options: {
+      filter: {
+        type: "string",
+        value: "WHICH",
+        help: "all (the default), available (streamable) or released",
+      },
+      sort: {
+        type: "string",
+        value: "FIELD[:asc|desc]",
+        help: "The order, e.g. watchlistedAt:desc or titleSort",
+      },
+    },
+    load: async () => (await import("./watchlist.ts")).default,
   },
   {
     name: "keys export",
