@@ -207,7 +207,10 @@ describe("plextv link, friends, shares, webhooks (in process, against a stand-in
   it("webhooks errors: a missing URL to remove (exit 1), bad arguments (exit 2, nothing sent)", async () => {
     const missing = await plextv(["webhooks", "remove", "https://hooks.example.com/never"]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /The account has no such webhook/);
+    assert.match(
+      missing.stderr,
+      /The account has no such webhook \(it has \d+\)\. plextv webhooks lists the account's webhooks/,
+    );
     const before = plex.seen.length;
     for (
       const args of [

@@ -207,6 +207,10 @@ describe("connect", () => {
     assert.ok(err instanceof PlexError);
     assert.equal(err.code, "server_unreachable");
     assert.equal(err.details.length, 3);
+    assert.deepEqual(
+      err.details.map((d) => d.connection).sort(),
+      [failing.uri, refusingUri, slow.uri].sort(),
+    );
     assert.ok(err.details.some((d) => d.status === 503 && d.message.includes(failing.uri)));
     assert.ok(err.details.some((d) => d.message.includes(refusingUri) && d.status === undefined));
     assert.ok(err.details.some((d) => d.message.includes(slow.uri) && /timed out/.test(d.message)));

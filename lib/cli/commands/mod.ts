@@ -32,7 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "login",
     summary: "Sign in to plex.tv and keep the token (and device key) in the store",
     usage:
-      "plextv login [--pin [--strong] | --credentials --username NAME [--code CODE] | --pin-jwt] [--jwt]",
+      "plextv login [--pin [--strong] | --credentials --username NAME [--code CODE] | --pin-jwt | --with-token] [--jwt] [--force]",
     options: {
       pin: { type: "boolean", help: "Sign in with a PIN at plex.tv/link (the default)" },
       strong: { type: "boolean", help: "Use a strong PIN, approved in the Plex web app" },
@@ -78,7 +78,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Sign out at plex.tv and clear the store",
     usage: "plextv logout [--force]",
     options: {
-      force: { type: "boolean", help: "Clear the store even when plex.tv cannot be reached" },
+      force: {
+        type: "boolean",
+        help: "Clear the store even when plex.tv cannot be reached or the store cannot be opened",
+      },
     },
     load: async () => (await import("./logout.ts")).default,
   },

@@ -43,8 +43,9 @@ function _errorCode(err: unknown): string {
 const command: CommandModule = {
   description: [
     "Checks the token with plex.tv (refreshing a JWT when due), and shows the store in use and",
-    "why: --store, PLEXTV_STORE, or the default (the OS keychain when one is usable, else a",
-    "passphrase-protected vault in the data folder). Exit 4 when not signed in.",
+    "why: --store, PLEXTV_STORE, or the default (the vault in the data folder if it exists, else",
+    "the OS keychain when one is usable, else a new passphrase-protected vault there). Exit 4 when",
+    "not signed in.",
     'With --json, one object: {"signedIn": true, "username", ..., "store", "storeFrom",',
     '"storeReason"}, or {"signedIn": false, "error": {"code", "message"}, ...} (exit 4 when',
     "not signed in or the token is rejected).",
