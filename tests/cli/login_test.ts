@@ -1,5 +1,5 @@
 /**
- * `plextv login` without a terminal, under Deno and as the Bun binary,
+ * `plextv login` without a terminal, under Deno, as the Bun binary and under Node,
  * against the emulator: it refuses to replace a signed-in account unless
  * `--force` (and then retires the old one at plex.tv), stores a token read
  * from stdin once plex.tv accepts it, registers afresh with a new client
