@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
@@ -30,6 +30,7 @@ import {
   runCli,
   type Runtime,
 } from "../_helpers/cli.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const SOCKET = `plextv-test-${process.pid}`;
 let emulator: Emulator;
@@ -112,7 +113,7 @@ let node: Runtime;
 const RUNTIMES: Record<string, () => Runtime> = { deno: () => DENO, bun: () => BUN, node: () => node };
 
 for (const [name, runtime] of Object.entries(RUNTIMES)) {
-  describe(`plextv in a terminal under ${name}`, { skip }, () => {
+  describeNeeding(`plextv in a terminal under ${name}`, skip, () => {
     it("draws the PIN screen: code, link, QR code of the link, spinner with the time left", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
