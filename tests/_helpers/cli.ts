@@ -1,6 +1,7 @@
 /**
- * Helpers for the CLI tests: run `plextv` under Deno (`deno run -A cli.ts`)
- * or as the Bun-compiled binary, in its own temporary folders, and collect
+ * Helpers for the CLI tests: run `plextv` under Deno (`deno run -A cli.ts`),
+ * as the Bun-compiled binary, or under Node as an npm user runs it (`node
+ * esm/bin/plextv.js` from `npm run build`), in its own temporary folders, and collect
  * its exit code, stdout and stderr. Spawning is asynchronous, so an
  * emulator started in the test process keeps answering.
  *
@@ -14,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import jsqr from "jsqr";
 import { after, before } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { compiledForNode, nodeBuild } from "./node_build.ts";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -30,12 +32,26 @@ export interface Run {
 
 /** One way to start the CLI: a program and the arguments before the CLI's own. */
 export interface Runtime {
-  /** `deno` or `bun binary`. */
+  /** `deno`, `bun`, `bun binary` or `node`. */
   name: string;
   /** The program. */
   command: string;
   /** Arguments before the CLI's arguments. */
   prefix: string[];
+  /** The module to pass to `--plugin` for a TypeScript plugin file (Node: the file compiled to JavaScript). */
+  plugin?: (path: string) => string;
+}
+
+/**
+ * The module a runtime loads for a TypeScript store plugin: the file itself
+ * under Deno and Bun, its JavaScript under Node (which runs no TypeScript).
+ *
+ * @param runtime The runtime.
+ * @param path The plugin's TypeScript file.
+ * @returns What to pass to `--plugin` or `PLEXTV_PLUGINS`.
+ */
+export function pluginFor(runtime: Runtime, path: string): string {
+  return runtime.plugin?.(path) ?? path;
 }
 
 /** The CLI under Deno. */
@@ -81,6 +97,25 @@ export function buildBunBinary(): { runtime: Runtime; cleanup: () => void } {
   return {
     runtime: { name: "bun binary", command: outfile, prefix: [] },
     cleanup: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The CLI under Node 20+ as an npm user runs it: `node esm/bin/plextv.js`,
+ * from an `npm run build` shared by every test file of a run
+ * (tests/_helpers/node_build.ts); `node` is the one on PATH.
+ *
+ * @returns The runtime.
+ */
+export async function nodeRuntime(): Promise<Runtime> {
+  const folder = await nodeBuild();
+  const found = spawnSync("node", ["-p", "process.execPath"], { encoding: "utf8" });
+  if (found.status !== 0) throw new Error(`node is not on PATH: ${found.error ?? found.stderr}`);
+  return {
+    name: "node",
+    command: found.stdout.trim(),
+    prefix: [join(folder, "esm", "bin", "plextv.js")],
+    plugin: (path) => compiledForNode(folder, path),
   };
 }
 
@@ -281,13 +316,13 @@ export interface CliWorld {
   emulator(): Emulator;
   /** A new home pointed at the emulator, with a vault passphrase; removed in `after`. */
   home(): Home;
-  /** Deno and the Bun binary (compiled in `before`), by name. */
+  /** Deno, the Bun binary and Node (built in `before`), by name. */
   runtimes: readonly { name: string; runtime(): Runtime }[];
 }
 
 /**
- * Starts an emulator and compiles the Bun binary for a test file (in
- * `before`), and cleans up homes, binary and emulator in `after`.
+ * Starts an emulator, compiles the Bun binary and gets the Node build for a
+ * test file (in `before`), and cleans up homes, binary and emulator in `after`.
  *
  * @param passphrase The vault passphrase of every home.
  * @returns Accessors for the tests.
@@ -295,10 +330,12 @@ export interface CliWorld {
 export function useCliWorld(passphrase: string): CliWorld {
   let emulator: Emulator | undefined;
   let bun: ReturnType<typeof buildBunBinary> | undefined;
+  let node: Runtime | undefined;
   const homes: Home[] = [];
   before(async () => {
     emulator = await startEmulator();
     bun = buildBunBinary();
+    node = await nodeRuntime();
   });
   after(async () => {
     for (const h of homes) h.cleanup();
@@ -312,6 +349,10 @@ export function useCliWorld(passphrase: string): CliWorld {
       homes.push(h);
       return h;
     },
-    runtimes: [{ name: "deno", runtime: () => DENO }, { name: "bun binary", runtime: () => bun!.runtime }],
+    runtimes: [
+      { name: "deno", runtime: () => DENO },
+      { name: "bun binary", runtime: () => bun!.runtime },
+      { name: "node", runtime: () => node! },
+    ],
   };
 }

@@ -4,8 +4,10 @@
  * mistyped commands and options, `token --refresh`, `status --json` signed in
  * and out, one JSON line per result when piped (`devices --json` with its
  * "this device" marker), `keys export --output` (mode 0600, no overwrite
- * without --force), and a network failure said in the same sentence by Deno
- * and the Bun binary.
+ * without --force). The JSON, status and keys export cases run under Bun and
+ * under Node (the npm build): whether stdout is a terminal, the exit code
+ * after output and a file's mode are the runtime's. (tests/cli/network_failures_test.ts
+ * checks that a network failure reads the same on every runtime.)
  */
 import assert from "node:assert/strict";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -15,14 +17,24 @@ import { COMMANDS } from "../../lib/cli/commands/mod.ts";
 import { GLOBAL_OPTIONS } from "../../lib/cli/globals.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { buildBunBinary, BUN, clientIdOf, DENO, type Home, makeHome, ok, runCli } from "../_helpers/cli.ts";
-import { freePort } from "../_helpers/raw_http_server.ts";
+import {
+  BUN,
+  clientIdOf,
+  type Home,
+  makeHome,
+  nodeRuntime,
+  ok,
+  runCli,
+  type Runtime,
+} from "../_helpers/cli.ts";
 
 let emulator: Emulator;
 let home: Home;
+let node: Runtime;
 
 before(async () => {
   emulator = await startEmulator();
+  node = await nodeRuntime();
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "commands test passphrase" });
   ok(await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }), "login --jwt");
 });
@@ -91,79 +103,66 @@ describe("plextv data commands", () => {
     assert.equal(env.code, 2);
     assert.match(env.stderr, /PLEX_TOKEN cannot be refreshed/);
   });
-
-  it("status --json prints one object, signed in or not (exit 4)", async () => {
-    const signedIn = JSON.parse(ok(await runCli(BUN, ["status", "--json"], home), "status").stdout);
-    assert.equal(signedIn.signedIn, true);
-    assert.equal(signedIn.username, "plexuser");
-    assert.equal(signedIn.storeFrom, "default");
-    assert.match(signedIn.storeReason, /vault/);
-    const other = makeHome({ PLEXTV_URL: emulator.url });
-    try {
-      const out = await runCli(BUN, ["status", "--json"], other);
-      assert.equal(out.code, 4);
-      const object = JSON.parse(out.stdout);
-      assert.equal(object.signedIn, false);
-      assert.equal(object.error.code, "not_signed_in");
-      assert.match(object.store, /^vault:/);
-      assert.match(out.stderr, /^error: Not signed in/);
-    } finally {
-      other.cleanup();
-    }
-  });
-
-  it("prints JSON on one line when piped, keeping the table's fields (devices: thisDevice)", async () => {
-    for (
-      const args of [["devices", "--json"], ["status", "--json"], ["token", "--json"], ["user", "--json"]]
-    ) {
-      const out = ok(await runCli(BUN, args, home), args.join(" ")).stdout;
-      assert.equal(out.split("\n").length, 2, `${args.join(" ")} is one line`);
-      JSON.parse(out);
-    }
-    const devices = JSON.parse(ok(await runCli(BUN, ["devices", "--json"], home), "devices").stdout);
-    const mine = devices.filter((d: { thisDevice: boolean }) => d.thisDevice);
-    assert.equal(mine.length, 1);
-    assert.equal(mine[0].clientIdentifier, clientIdOf(home));
-  });
-
-  it("keys export --output writes a 0600 file, and replaces one only with --force", async () => {
-    const file = join(home.root, "plextv.env");
-    writeFileSync(file, "old\n", { mode: 0o644 });
-    const refused = await runCli(BUN, ["keys", "export", "--output", file], home);
-    assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /exists\. Pass --force to replace it/);
-    assert.equal(readFileSync(file, "utf8"), "old\n");
-    const written = ok(await runCli(BUN, ["keys", "export", "--output", file, "--force"], home), "--force");
-    assert.equal(written.stdout, "", "no secret on stdout");
-    assert.equal(statSync(file).mode & 0o777, 0o600);
-    assert.match(
-      readFileSync(file, "utf8"),
-      /^PLEXTV_CLIENT_ID=.+\nPLEXTV_KEY_ID=.+\nPLEXTV_PRIVATE_KEY=.+\n/,
-    );
-    const help = ok(await runCli(BUN, ["keys", "export", "--help"], home), "help").stdout;
-    assert.doesNotMatch(help, /\$\(cat/, "the help suggests no secret on a command line");
-  });
 });
 
-describe("plextv network failures", () => {
-  it("are one sentence naming the host and the cause, the same on Deno and the Bun binary", async () => {
-    const bun = buildBunBinary();
-    try {
-      const env = { PLEXTV_URL: `http://127.0.0.1:${await freePort()}` };
-      const lines = [];
-      for (const rt of [DENO, bun.runtime]) {
-        const run = await runCli(rt, ["user"], home, { env });
-        assert.equal(run.code, 1);
-        lines.push(run.stderr);
+for (const [name, rt] of [["bun", () => BUN], ["node", () => node]] as const) {
+  describe(`plextv output under ${name}`, () => {
+    it("status --json prints one object, signed in or not (exit 4)", async () => {
+      const signedIn = JSON.parse(ok(await runCli(rt(), ["status", "--json"], home), "status").stdout);
+      assert.equal(signedIn.signedIn, true);
+      assert.equal(signedIn.username, "plexuser");
+      assert.equal(signedIn.storeFrom, "default");
+      assert.match(signedIn.storeReason, /vault/);
+      const other = makeHome({ PLEXTV_URL: emulator.url });
+      try {
+        const out = await runCli(rt(), ["status", "--json"], other);
+        assert.equal(out.code, 4);
+        const object = JSON.parse(out.stdout);
+        assert.equal(object.signedIn, false);
+        assert.equal(object.error.code, "not_signed_in");
+        assert.match(object.store, /^vault:/);
+        assert.match(out.stderr, /^error: Not signed in/);
+      } finally {
+        other.cleanup();
       }
-      assert.match(
-        lines[0],
-        /^error: Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network connection/,
+    });
+
+    it("prints JSON on one line when piped, keeping the table's fields (devices: thisDevice)", async () => {
+      for (
+        const args of [["devices", "--json"], ["status", "--json"], ["token", "--json"], ["user", "--json"]]
+      ) {
+        const out = ok(await runCli(rt(), args, home), args.join(" ")).stdout;
+        assert.equal(out.split("\n").length, 2, `${args.join(" ")} is one line`);
+        JSON.parse(out);
+      }
+      const devices = JSON.parse(ok(await runCli(rt(), ["devices", "--json"], home), "devices").stdout);
+      const mine = devices.filter((d: { thisDevice: boolean }) => d.thisDevice);
+      assert.equal(mine.length, 1);
+      assert.equal(mine[0].clientIdentifier, clientIdOf(home));
+    });
+
+    it("keys export --output writes a 0600 file, and replaces one only with --force", async () => {
+      const fresh = join(home.root, `new-${name}.env`);
+      ok(await runCli(rt(), ["keys", "export", "--output", fresh], home), "keys export into a new file");
+      assert.equal(statSync(fresh).mode & 0o777, 0o600, "a new file is 0600");
+      const file = join(home.root, `plextv-${name}.env`);
+      writeFileSync(file, "old\n", { mode: 0o644 });
+      const refused = await runCli(rt(), ["keys", "export", "--output", file], home);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /exists\. Pass --force to replace it/);
+      assert.equal(readFileSync(file, "utf8"), "old\n");
+      const written = ok(
+        await runCli(rt(), ["keys", "export", "--output", file, "--force"], home),
+        "--force",
       );
-      assert.equal(lines[0].split("\n").length, 2, "one line");
-      assert.equal(lines[1], lines[0]);
-    } finally {
-      bun.cleanup();
-    }
+      assert.equal(written.stdout, "", "no secret on stdout");
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.match(
+        readFileSync(file, "utf8"),
+        /^PLEXTV_CLIENT_ID=.+\nPLEXTV_KEY_ID=.+\nPLEXTV_PRIVATE_KEY=.+\n/,
+      );
+      const help = ok(await runCli(rt(), ["keys", "export", "--help"], home), "help").stdout;
+      assert.doesNotMatch(help, /\$\(cat/, "the help suggests no secret on a command line");
+    });
   });
-});
+}

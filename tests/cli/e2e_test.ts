@@ -1,6 +1,7 @@
 /**
- * The `plextv` command end to end, under Deno (`deno run -A cli.ts`) and as
- * the Bun-compiled binary, against a plex.tv emulator serving the real
+ * The `plextv` command end to end, under Deno (`deno run -A cli.ts`), as
+ * the Bun-compiled binary and under Node (`node esm/bin/plextv.js` from the
+ * npm build), against a plex.tv emulator serving the real
  * payloads: every way to log in, then `token`, `user --json`,
  * `servers --json`, `logout`; a restarted `token` with a stored JWT makes no
  * request; a third-party store plugin.
@@ -17,6 +18,8 @@ import {
   DENO,
   type Home,
   makeHome,
+  nodeRuntime,
+  pluginFor,
   REPO,
   type Run,
   runCli,
@@ -32,10 +35,12 @@ const fixtureServers = (jsonFixture("resources.json") as {
 
 let emulator: Emulator;
 let bun: ReturnType<typeof buildBunBinary>;
+let node: Runtime;
 
 before(async () => {
   emulator = await startEmulator({ payloads: FIXTURES_DIR });
   bun = buildBunBinary();
+  node = await nodeRuntime();
 });
 
 after(async () => {
@@ -105,9 +110,14 @@ function approveFromScreen(): (text: string, all: string) => void {
   return approvePinFromScreen((code) => emulator.approvePin(code));
 }
 
-for (const runtimeName of ["deno", "bun binary"]) {
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun.runtime,
+  node: () => node,
+};
+
+for (const [runtimeName, rt] of Object.entries(RUNTIMES)) {
   describe(`plextv under ${runtimeName}`, () => {
-    const rt = (): Runtime => (runtimeName === "deno" ? DENO : bun.runtime);
     const home = (): Home => makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
 
     it("logs in with credentials (password on stdin), then token, user, servers, logout", async () => {
@@ -181,7 +191,7 @@ for (const runtimeName of ["deno", "bun binary"]) {
     it("keeps the sign-in in a third-party store loaded with --plugin", async () => {
       const h = home();
       const file = join(h.root, "plextv.json");
-      const plugin = join(REPO, "examples", "plugin_store.ts");
+      const plugin = pluginFor(rt(), join(REPO, "examples", "plugin_store.ts"));
       try {
         ok(
           await runCli(

@@ -1,6 +1,6 @@
 /**
  * No success after a lost save, and nothing left registered at plex.tv, under
- * Deno and as the Bun binary: `login` into a store that refuses writes (a
+ * Deno, as the Bun binary and under Node: `login` into a store that refuses writes (a
  * plugin loaded with `--plugin` that fails like a full disk) fails with a
  * clear error and no "Saved" line, and takes back what it registered, so the
  * next `login` with the same client identifier works; `logout` after `home
@@ -17,6 +17,7 @@ import {
   clientIdOf,
   type Home,
   ok,
+  pluginFor,
   REPO,
   runCli,
   useCliWorld,
@@ -33,7 +34,7 @@ for (const { name, runtime: rt } of world.runtimes) {
     const refusing = (
       h: Home,
       when: string,
-    ) => ["--plugin", PLUGIN, "--store", `refusing:${join(h.root, "s.json")}?when=${when}`];
+    ) => ["--plugin", pluginFor(rt(), PLUGIN), "--store", `refusing:${join(h.root, "s.json")}?when=${when}`];
 
     function lostSave(run: { code: number; stdout: string; stderr: string }): void {
       assert.equal(run.code, 1, run.stderr);
