@@ -122,6 +122,15 @@ for (const [name, rt] of [["bun", () => BUN], ["node", () => node]] as const) {
         assert.equal(object.error.code, "not_signed_in");
         assert.match(object.store, /^vault:/);
         assert.match(out.stderr, /^error: Not signed in/);
+        const rejected = await runCli(rt(), ["status", "--json"], other, {
+          env: { PLEX_TOKEN: "not-a-token-plex-knows" },
+        });
+        assert.equal(rejected.code, 4);
+        const why = JSON.parse(rejected.stdout);
+        assert.equal(why.signedIn, false);
+        assert.equal(why.tokenSource, "PLEX_TOKEN");
+        assert.equal(why.error.code, "unauthorized", "plex.tv's reason, not not_signed_in");
+        assert.match(why.error.message, /plex\.tv rejects the PLEX_TOKEN token/);
       } finally {
         other.cleanup();
       }

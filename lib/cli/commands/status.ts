@@ -26,6 +26,8 @@ function _why(origin: unknown, reason: unknown): string {
 
 function _errorCode(err: unknown): string {
   if (err instanceof PlexError) return err.code;
+  // A token plex.tv rejects is reported with plex.tv's reason (unauthorized, expired_token, ...).
+  if (err instanceof CliError && err.cause instanceof PlexError) return err.cause.code;
   if (err instanceof CliError && err.exitCode === EXIT.auth) return "not_signed_in";
   return "failure";
 }
