@@ -16,6 +16,7 @@ import jsqr from "jsqr";
 import { after, before } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { compiledForNode, nodeBuild } from "./node_build.ts";
+import { sharedBuild } from "./shared_build.ts";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -69,35 +70,38 @@ export const BUN: Runtime = {
 };
 
 /**
- * Compiles the CLI with `bun build --compile --splitting --bytecode` into a temporary
- * folder (as `deno task build:bun` does): each command and plugin in its own
- * chunk, parsed only when it runs.
+ * The CLI compiled with `bun build --compile --splitting --bytecode` (as
+ * `deno task build:bun` does: each command and plugin in its own chunk, parsed
+ * only when it runs), once per state of the sources and Bun's version, shared
+ * by every test file of a run (see shared_build.ts).
  *
- * @returns The runtime of the binary, and a cleanup function.
+ * @returns The runtime of the binary.
  */
-export function buildBunBinary(): { runtime: Runtime; cleanup: () => void } {
-  const folder = mkdtempSync(join(tmpdir(), "plextv-bin-"));
-  const outfile = join(folder, "plextv");
-  const result = spawnSync(
-    join(REPO, "node_modules/.bin/bun"),
-    [
-      "build",
-      "--compile",
-      "--splitting",
-      "--bytecode",
-      "--format",
-      "esm",
-      join(REPO, "cli.ts"),
-      "--outfile",
-      outfile,
-    ],
-    { cwd: REPO, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);
-  return {
-    runtime: { name: "bun binary", command: outfile, prefix: [] },
-    cleanup: () => rmSync(folder, { recursive: true, force: true }),
-  };
+export async function bunBinary(): Promise<Runtime> {
+  const bun = join(REPO, "node_modules/.bin/bun");
+  const folder = await sharedBuild({
+    name: "bun-binary",
+    sources: ["cli.ts", "lib", "plugins", "package.json"],
+    salt: spawnSync(bun, ["--revision"], { encoding: "utf8" }).stdout,
+    marker: "plextv",
+    build(folder) {
+      const args = [
+        "build",
+        "--compile",
+        "--splitting",
+        "--bytecode",
+        "--format",
+        "esm",
+        join(REPO, "cli.ts"),
+      ];
+      const result = spawnSync(bun, [...args, "--outfile", join(folder, "plextv")], {
+        cwd: REPO,
+        encoding: "utf8",
+      });
+      if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);
+    },
+  });
+  return { name: "bun binary", command: join(folder, "plextv"), prefix: [] };
 }
 
 /**
@@ -321,26 +325,24 @@ export interface CliWorld {
 }
 
 /**
- * Starts an emulator, compiles the Bun binary and gets the Node build for a
- * test file (in `before`), and cleans up homes, binary and emulator in `after`.
+ * Starts an emulator and gets the Bun binary and the Node build for a test
+ * file (in `before`), and cleans up homes and emulator in `after`.
  *
  * @param passphrase The vault passphrase of every home.
  * @returns Accessors for the tests.
  */
 export function useCliWorld(passphrase: string): CliWorld {
   let emulator: Emulator | undefined;
-  let bun: ReturnType<typeof buildBunBinary> | undefined;
+  let bun: Runtime | undefined;
   let node: Runtime | undefined;
   const homes: Home[] = [];
   before(async () => {
     emulator = await startEmulator();
-    bun = buildBunBinary();
-    node = await nodeRuntime();
+    [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   });
   after(async () => {
     for (const h of homes) h.cleanup();
     await emulator?.close();
-    bun?.cleanup();
   });
   return {
     emulator: () => emulator!,
@@ -351,7 +353,7 @@ export function useCliWorld(passphrase: string): CliWorld {
     },
     runtimes: [
       { name: "deno", runtime: () => DENO },
-      { name: "bun binary", runtime: () => bun!.runtime },
+      { name: "bun binary", runtime: () => bun! },
       { name: "node", runtime: () => node! },
     ],
   };

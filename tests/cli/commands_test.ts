@@ -4,8 +4,8 @@
  * mistyped commands and options, `token --refresh`, `status --json` signed in
  * and out, one JSON line per result when piped (`devices --json` with its
  * "this device" marker), `keys export --output` (mode 0600, no overwrite
- * without --force). The JSON, status and keys export cases run under Bun and
- * under Node (the npm build): whether stdout is a terminal, the exit code
+ * without --force). All but the help texts run under Deno, as the Bun binary
+ * and under Node (the npm build): whether stdout is a terminal, the exit code
  * after output and a file's mode are the runtime's. (tests/cli/network_failures_test.ts
  * checks that a network failure reads the same on every runtime.)
  */
@@ -18,8 +18,9 @@ import { GLOBAL_OPTIONS } from "../../lib/cli/globals.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
-  BUN,
+  bunBinary,
   clientIdOf,
+  DENO,
   type Home,
   makeHome,
   nodeRuntime,
@@ -31,12 +32,18 @@ import {
 let emulator: Emulator;
 let home: Home;
 let node: Runtime;
+let bun: Runtime;
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
 
 before(async () => {
   emulator = await startEmulator();
-  node = await nodeRuntime();
+  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "commands test passphrase" });
-  ok(await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }), "login --jwt");
+  ok(await runCli(bun, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }), "login --jwt");
 });
 
 after(async () => {
@@ -46,13 +53,13 @@ after(async () => {
 
 describe("plextv help", () => {
   it("lists every command", async () => {
-    const help = ok(await runCli(BUN, ["help"], home), "help").stdout;
+    const help = ok(await runCli(bun, ["help"], home), "help").stdout;
     for (const command of COMMANDS) assert.match(help, new RegExp(`^  ${command.name}  `, "m"), command.name);
   });
 
   it("shows each command's options and at least one example", async () => {
     for (const command of COMMANDS) {
-      const help = ok(await runCli(BUN, [...command.name.split(" "), "--help"], home), command.name).stdout;
+      const help = ok(await runCli(bun, [...command.name.split(" "), "--help"], home), command.name).stdout;
       for (const option of Object.keys({ ...command.options, ...GLOBAL_OPTIONS })) {
         assert.match(help, new RegExp(`--${option}\\b`), `${command.name} --help lists --${option}`);
       }
@@ -63,49 +70,55 @@ describe("plextv help", () => {
       );
     }
   });
-
-  it("prints the version as a command and as a flag", async () => {
-    assert.equal(ok(await runCli(BUN, ["version"], home), "version").stdout, `plextv ${VERSION}\n`);
-    assert.equal(ok(await runCli(BUN, ["--version"], home), "--version").stdout, `plextv ${VERSION}\n`);
-    assert.deepEqual(JSON.parse(ok(await runCli(BUN, ["version", "--json"], home), "json").stdout), {
-      version: VERSION,
-    });
-  });
-
-  it("suggests the command or option that was meant", async () => {
-    const command = await runCli(BUN, ["stauts"], home);
-    assert.equal(command.code, 2);
-    assert.equal(command.stderr, "error: Unknown command stauts. Did you mean plextv status?\n");
-    const sub = await runCli(BUN, ["home", "swtich", "Kid"], home);
-    assert.equal(sub.stderr, "error: Unknown command home swtich. Did you mean plextv home switch?\n");
-    const option = await runCli(BUN, ["status", "--jsno"], home);
-    assert.equal(option.code, 2);
-    assert.match(option.stderr, /^error: Unknown option --jsno for plextv status\. Did you mean --json\?/);
-    const far = await runCli(BUN, ["frobnicate"], home);
-    assert.equal(far.stderr, "error: Unknown command frobnicate. Run plextv help to see the commands\n");
-  });
 });
 
-describe("plextv data commands", () => {
-  it("token --refresh gets one new JWT (one nonce, one exchange), prints it and stores it", async () => {
-    const before = ok(await runCli(BUN, ["token"], home), "token").stdout;
-    emulator.resetRequests();
-    const refreshed = ok(await runCli(BUN, ["token", "--refresh"], home), "token --refresh");
-    assert.match(refreshed.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    assert.notEqual(refreshed.stdout, before, "a new JWT");
-    assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
-    assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
-    assert.equal(emulator.requests.length, 2, "nothing else");
-    assert.equal(ok(await runCli(BUN, ["token"], home), "token").stdout, refreshed.stdout, "it was stored");
-    const env = await runCli(BUN, ["token", "--refresh"], home, {
-      env: { PLEX_TOKEN: "abcdefghij0123456789" },
+for (const [name, rt] of Object.entries(RUNTIMES)) {
+  describe(`plextv commands under ${name}`, () => {
+    it("prints the version as a command and as a flag", async () => {
+      assert.equal(ok(await runCli(rt(), ["version"], home), "version").stdout, `plextv ${VERSION}\n`);
+      assert.equal(ok(await runCli(rt(), ["--version"], home), "--version").stdout, `plextv ${VERSION}\n`);
+      assert.deepEqual(JSON.parse(ok(await runCli(rt(), ["version", "--json"], home), "json").stdout), {
+        version: VERSION,
+      });
     });
-    assert.equal(env.code, 2);
-    assert.match(env.stderr, /PLEX_TOKEN cannot be refreshed/);
-  });
-});
 
-for (const [name, rt] of [["bun", () => BUN], ["node", () => node]] as const) {
+    it("suggests the command or option that was meant", async () => {
+      const command = await runCli(rt(), ["stauts"], home);
+      assert.equal(command.code, 2);
+      assert.equal(command.stderr, "error: Unknown command stauts. Did you mean plextv status?\n");
+      const sub = await runCli(rt(), ["home", "swtich", "Kid"], home);
+      assert.equal(sub.stderr, "error: Unknown command home swtich. Did you mean plextv home switch?\n");
+      const option = await runCli(rt(), ["status", "--jsno"], home);
+      assert.equal(option.code, 2);
+      assert.match(option.stderr, /^error: Unknown option --jsno for plextv status\. Did you mean --json\?/);
+      const far = await runCli(rt(), ["frobnicate"], home);
+      assert.equal(far.stderr, "error: Unknown command frobnicate. Run plextv help to see the commands\n");
+    });
+
+    it("token --refresh gets one new JWT (one nonce, one exchange), prints it and stores it", async () => {
+      const before = ok(await runCli(rt(), ["token"], home), "token").stdout;
+      emulator.resetRequests();
+      const refreshed = ok(await runCli(rt(), ["token", "--refresh"], home), "token --refresh");
+      assert.match(refreshed.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+      assert.notEqual(refreshed.stdout, before, "a new JWT");
+      assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
+      assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
+      assert.equal(emulator.requests.length, 2, "nothing else");
+      assert.equal(
+        ok(await runCli(rt(), ["token"], home), "token").stdout,
+        refreshed.stdout,
+        "it was stored",
+      );
+      const env = await runCli(rt(), ["token", "--refresh"], home, {
+        env: { PLEX_TOKEN: "abcdefghij0123456789" },
+      });
+      assert.equal(env.code, 2);
+      assert.match(env.stderr, /PLEX_TOKEN cannot be refreshed/);
+    });
+  });
+}
+
+for (const [name, rt] of Object.entries(RUNTIMES)) {
   describe(`plextv output under ${name}`, () => {
     it("status --json prints one object, signed in or not (exit 4)", async () => {
       const signedIn = JSON.parse(ok(await runCli(rt(), ["status", "--json"], home), "status").stdout);

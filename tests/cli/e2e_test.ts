@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
   approvePinFromScreen,
-  buildBunBinary,
+  bunBinary,
   DENO,
   type Home,
   makeHome,
@@ -34,18 +34,17 @@ const fixtureServers = (jsonFixture("resources.json") as {
 }[]).filter((r) => r.provides.split(",").includes("server")).map((r) => r.name).sort();
 
 let emulator: Emulator;
-let bun: ReturnType<typeof buildBunBinary>;
+let bun: Runtime;
 let node: Runtime;
 
 before(async () => {
   emulator = await startEmulator({ payloads: FIXTURES_DIR });
-  bun = buildBunBinary();
+  bun = await bunBinary();
   node = await nodeRuntime();
 });
 
 after(async () => {
   await emulator?.close();
-  bun?.cleanup();
 });
 
 function ok(run: Run, what: string): Run {
@@ -112,7 +111,7 @@ function approveFromScreen(): (text: string, all: string) => void {
 
 const RUNTIMES: Record<string, () => Runtime> = {
   deno: () => DENO,
-  "bun binary": () => bun.runtime,
+  "bun binary": () => bun,
   node: () => node,
 };
 

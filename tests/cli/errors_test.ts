@@ -10,7 +10,17 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { BUN, type Home, makeHome, nodeRuntime, type Run, runCli, type Runtime } from "../_helpers/cli.ts";
+import {
+  BUN,
+  bunBinary,
+  DENO,
+  type Home,
+  makeHome,
+  nodeRuntime,
+  type Run,
+  runCli,
+  type Runtime,
+} from "../_helpers/cli.ts";
 
 const PASSPHRASE = "errors test passphrase";
 let emulator: Emulator;
@@ -18,6 +28,12 @@ let home: Home;
 let vault: string;
 let closedPort: number;
 let node: Runtime;
+let bun: Runtime;
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
 
 function vaultBytes(): string {
   return readFileSync(vault).toString("base64");
@@ -35,7 +51,7 @@ function oneLineError(run: Run, code: number, pattern: RegExp): void {
 
 before(async () => {
   emulator = await startEmulator();
-  node = await nodeRuntime();
+  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
   vault = join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
   const login = await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" });
@@ -119,9 +135,9 @@ describe("plextv usage errors (exit 2)", () => {
 
 // Usage errors are the CLI's own parsing, the same code on every runtime: Bun runs them. Reading (or not)
 // a passphrase or password without a terminal, the vault's crypto, exit codes after output and the error
-// details are the runtime's: those run under Bun (from source) and Node (the npm build).
+// details are the runtime's: those run under Deno, as the Bun binary and under Node (the npm build).
 // tests/cli/network_failures_test.ts compares Deno, the Bun binary and Node on network failures.
-for (const [name, rt] of [["bun", () => BUN], ["node", () => node]] as const) {
+for (const [name, rt] of Object.entries(RUNTIMES)) {
   describe(`plextv authentication errors (exit 4) under ${name}, nothing lost`, () => {
     it("fails without a passphrase when there is no terminal to ask", async () => {
       const before = vaultBytes();

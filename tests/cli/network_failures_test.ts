@@ -8,35 +8,26 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type FailingServers, opensslSkipReason, startFailingServers } from "../_helpers/failing_servers.ts";
-import {
-  buildBunBinary,
-  DENO,
-  type Home,
-  makeHome,
-  nodeRuntime,
-  runCli,
-  type Runtime,
-} from "../_helpers/cli.ts";
+import { bunBinary, DENO, type Home, makeHome, nodeRuntime, runCli, type Runtime } from "../_helpers/cli.ts";
 
 const NEXT_STEP =
   "Check the network connection (and PLEXTV_URL, if set), then try again; plextv --verbose shows each request";
 const noOpenssl = opensslSkipReason();
 let servers: FailingServers;
-let bun: ReturnType<typeof buildBunBinary>;
+let bun: Runtime;
 let runtimes: Runtime[];
 let home: Home;
 
 before(async () => {
   servers = await startFailingServers(!noOpenssl);
-  bun = buildBunBinary();
-  runtimes = [DENO, bun.runtime, await nodeRuntime()];
+  bun = await bunBinary();
+  runtimes = [DENO, bun, await nodeRuntime()];
   // A token of its own: `user` goes straight to plex.tv, with no store to open.
   home = makeHome({ PLEX_TOKEN: "abcdefghij0123456789" });
 });
 
 after(async () => {
   home?.cleanup();
-  bun?.cleanup();
   await servers?.close();
 });
 

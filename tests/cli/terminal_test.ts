@@ -18,7 +18,7 @@ import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
-  BUN,
+  bunBinary,
   clientIdOf,
   decodeTerminalQr,
   DENO,
@@ -96,7 +96,7 @@ async function waitFor(session: string, pattern: RegExp, timeoutMs = 20_000): Pr
 before(async () => {
   if (skip) return;
   emulator = await startEmulator();
-  node = await nodeRuntime();
+  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
 });
 
 after(async () => {
@@ -110,7 +110,12 @@ after(async () => {
 });
 
 let node: Runtime;
-const RUNTIMES: Record<string, () => Runtime> = { deno: () => DENO, bun: () => BUN, node: () => node };
+let bun: Runtime;
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
 
 for (const [name, runtime] of Object.entries(RUNTIMES)) {
   describeNeeding(`plextv in a terminal under ${name}`, skip, () => {

@@ -1,22 +1,24 @@
 /**
  * `plextv watchlist` against the emulator's discover routes, in real CLI
- * processes under Deno and Bun: the table, --json (every item, dates as ISO
+ * processes under Deno and as the Bun binary: the table, --json (every item, dates as ISO
  * strings), --filter and --sort reaching the request, and bad values refused
  * with exit 2 before anything is sent.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { BUN, DENO, type Home, makeHome, ok, runCli } from "../_helpers/cli.ts";
+import { bunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime } from "../_helpers/cli.ts";
 
 let emulator: Emulator;
 let home: Home;
+let bun: Runtime;
 
 before(async () => {
   emulator = await startEmulator();
+  bun = await bunBinary();
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "watchlist tests" });
   ok(
-    await runCli(BUN, ["login", "--credentials", "--username", "plexuser"], home, { stdin: "plexpass\n" }),
+    await runCli(bun, ["login", "--credentials", "--username", "plexuser"], home, { stdin: "plexpass\n" }),
     "login",
   );
 });
@@ -29,17 +31,17 @@ after(async () => {
 const watchlistRequests = () =>
   emulator.requests.filter((r) => r.path.startsWith("/library/sections/watchlist/"));
 
-for (const runtime of [DENO, BUN]) {
-  describe(`plextv watchlist under ${runtime.name}`, () => {
+for (const [name, rt] of [["deno", () => DENO], ["bun binary", () => bun]] as const) {
+  describe(`plextv watchlist under ${name}`, () => {
     it("prints a table of the items, and every item with --json", async () => {
-      const table = ok(await runCli(runtime, ["watchlist"], home), "watchlist").stdout.split("\n");
+      const table = ok(await runCli(rt(), ["watchlist"], home), "watchlist").stdout.split("\n");
       assert.match(table[0]!, /^TITLE\s+YEAR\s+TYPE\s+ADDED/);
       assert.ok(
         table.some((line) => /^The Emulated Movie\s+2021\s+movie\s+2023-07-22/.test(line)),
         table.join("\n"),
       );
       assert.ok(table.some((line) => /^The Emulated Show\s+2019\s+show/.test(line)), table.join("\n"));
-      const items = JSON.parse(ok(await runCli(runtime, ["watchlist", "--json"], home), "--json").stdout);
+      const items = JSON.parse(ok(await runCli(rt(), ["watchlist", "--json"], home), "--json").stdout);
       assert.deepEqual(items.map((item: { title: string }) => item.title), [
         "The Emulated Movie",
         "The Emulated Show",
@@ -51,7 +53,7 @@ for (const runtime of [DENO, BUN]) {
     it("sends --filter and --sort to the discover host", async () => {
       const seen = watchlistRequests().length;
       ok(
-        await runCli(runtime, ["watchlist", "--filter", "released", "--sort", "watchlistedAt:desc"], home),
+        await runCli(rt(), ["watchlist", "--filter", "released", "--sort", "watchlistedAt:desc"], home),
         "filtered",
       );
       const [request] = watchlistRequests().slice(seen);
@@ -62,7 +64,7 @@ for (const runtime of [DENO, BUN]) {
     it("refuses an unknown filter or a malformed sort with exit 2, sending nothing", async () => {
       const seen = emulator.requests.length;
       for (const args of [["--filter", "soon"], ["--sort", "title:sideways"]]) {
-        const run = await runCli(runtime, ["watchlist", ...args], home);
+        const run = await runCli(rt(), ["watchlist", ...args], home);
         assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
         assert.match(run.stderr, /^error: .*watchlist/m);
       }
