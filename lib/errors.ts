@@ -139,6 +139,12 @@ export interface PlexErrorDetail {
   message: string;
   /** The HTTP status plex.tv wrote inside the body, when it did. */
   status?: number;
+  /**
+   * The server connection (its URI, without a token) a probe tried: set on the
+   * details of a failed `client.connect()`, whose messages are plextv's
+   * findings rather than plex.tv's words.
+   */
+  connection?: string;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface CommandInfo {
   options: Record<string, OptionSpec>;
   /** How many arguments it takes. Default none. */
   args?: { min: number; max: number };
+  /** The words its first argument can be, for shell completion (`webhooks`: `add`, `remove`). */
+  words?: readonly string[];
 }
 
 /**

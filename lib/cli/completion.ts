@@ -47,6 +47,7 @@ function _model(commands: readonly CommandInfo[]): _Model {
     for (const [name, spec] of Object.entries(specs)) if (spec.type === "string") valued.add(`--${name}`);
   }
   const positional = new Map<string, string[]>([["completion", [...SHELLS]], ["help", top]]);
+  for (const c of commands) if (c.words) positional.set(c.name, [...c.words]);
   return { top, groups, options, valued: [...valued], positional };
 }
 

@@ -13,7 +13,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     type: "string",
     value: "URI",
     help:
-      "Where the device key and token are kept (env PLEXTV_STORE; default: the OS keychain when usable, else a vault)",
+      "Where the device key and token are kept (env PLEXTV_STORE; default: the data folder's vault if it exists, else the OS keychain when usable, else a new vault)",
   },
   "client-id": {
     type: "string",

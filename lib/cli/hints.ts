@@ -10,6 +10,19 @@
 import type { PlexErrorCode } from "../errors.ts";
 
 /**
+ * Where a hint points at the help of the command that failed; the error
+ * report puts the command's name in its place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CLI_HINTS, COMMAND_HELP } from "./hints.ts";
+ * assert.ok(CLI_HINTS.invalid_argument.includes(COMMAND_HELP));
+ * ```
+ */
+export const COMMAND_HELP = "plextv help COMMAND";
+
+/**
  * The CLI's hint for each PlexError code.
  */
 export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
@@ -47,7 +60,7 @@ export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
     "plex.tv redirected outside its hosts: check PLEXTV_URL (plextv --verbose shows the redirect)",
   insecure_url:
     "Use https in PLEXTV_URL and PLEXTV_V2_URL, or http only for 127.0.0.1, localhost or [::1] (plextv help)",
-  invalid_argument: "Check the value given (plextv help COMMAND lists the options)",
+  invalid_argument: `Check the value given (${COMMAND_HELP} lists the options)`,
   server_unreachable:
     "Check that the server is online (plextv servers shows it); plextv connect SERVER --verbose shows each probe",
   popup_closed: "Sign in from the command line with plextv login",

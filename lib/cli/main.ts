@@ -56,8 +56,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     else process.exit(EXIT.usage);
   };
   process.on("SIGINT", onInterrupt);
+  let commandName: string | undefined;
   try {
     const invocation = parseCommandLine(argv, COMMANDS);
+    commandName = invocation.command?.name;
     const values = invocation.args.values;
     out = new Output({
       stdout: options.stdout,
@@ -98,7 +100,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     });
     return await module.run(factory, invocation.args);
   } catch (err) {
-    return reportError(err, out, controller.signal.aborted);
+    return reportError(err, out, controller.signal.aborted, commandName);
   } finally {
     process.off("SIGINT", onInterrupt);
     await out.flush();

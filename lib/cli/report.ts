@@ -9,7 +9,7 @@
  */
 import { PlexError } from "../errors.ts";
 import { CliError, EXIT, exitCodeOf } from "./exit.ts";
-import { CLI_HINTS } from "./hints.ts";
+import { CLI_HINTS, COMMAND_HELP } from "./hints.ts";
 import type { Output } from "./output.ts";
 
 function _oneLine(text: string): string {
@@ -53,6 +53,7 @@ export function primaryError(err: unknown): unknown {
  * @param err Anything caught.
  * @param out The output (with `--verbose`, details are added).
  * @param cancelled Whether the user pressed Ctrl-C.
+ * @param command The command that ran, when known: hints that point at its help name it.
  * @returns The exit code.
  *
  * @example
@@ -68,7 +69,7 @@ export function primaryError(err: unknown): unknown {
  * assert.match(lines[0], /^error: Cannot reach 127\.0\.0\.1:9: the connection was refused\. Check the network connection/);
  * ```
  */
-export function reportError(err: unknown, out: Output, cancelled = false): number {
+export function reportError(err: unknown, out: Output, cancelled = false, command?: string): number {
   const primary = primaryError(err);
   if (
     cancelled || (primary instanceof PlexError && primary.code === "aborted") ||
@@ -82,7 +83,9 @@ export function reportError(err: unknown, out: Output, cancelled = false): numbe
   let hint: string | undefined;
   if (primary instanceof CliError || primary instanceof PlexError) {
     message = primary.message;
-    hint = primary instanceof PlexError ? CLI_HINTS[primary.code] : primary.hint;
+    hint = primary instanceof PlexError
+      ? CLI_HINTS[primary.code].replace(COMMAND_HELP, command ? `plextv help ${command}` : "plextv help")
+      : primary.hint;
   } else {
     message = `Unexpected failure: ${primary instanceof Error ? primary.message : String(primary)}`;
     hint = out.verbose ? undefined : "Run again with --verbose for details";
@@ -99,7 +102,10 @@ export function reportError(err: unknown, out: Output, cancelled = false): numbe
         if (e.plexCode !== undefined) facts.push(`plex.tv code ${e.plexCode}`);
         if (e.retryAfter !== undefined) facts.push(`retry after ${e.retryAfter} s`);
         lines.push(`${depth ? "caused by: " : ""}${e.message} (${facts.join(", ")})`);
-        for (const detail of e.details) lines.push(`  plex.tv said: ${detail.message}`);
+        // A probe of a server's connection is plextv's own finding; other details are plex.tv's words.
+        for (const detail of e.details) {
+          lines.push(`  ${detail.connection ? "probe" : "plex.tv said"}: ${detail.message}`);
+        }
       } else if (e instanceof Error) {
         const code = (e as { code?: unknown }).code;
         lines.push(

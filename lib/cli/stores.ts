@@ -175,6 +175,15 @@ export async function loadPlugins(
     try {
       loaded = await import(specifier);
     } catch (cause) {
+      // Node (before type stripping) refuses a .ts file with this code; Deno and Bun import it.
+      if ((cause as { code?: unknown })?.code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.[mc]?ts$/.test(module)) {
+        throw new CliError(`Cannot load the plugin ${module}: this Node does not run TypeScript`, {
+          exitCode: EXIT.usage,
+          cause,
+          hint:
+            "Compile the plugin to JavaScript (.js or .mjs) and pass that to --plugin, or run plextv under Deno or Bun",
+        });
+      }
       throw new CliError(`Cannot load the plugin ${module}`, {
         exitCode: EXIT.usage,
         cause,

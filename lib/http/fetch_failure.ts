@@ -37,9 +37,11 @@ const _REASONS: [RegExp, string][] = [
     /ENOTFOUND|EAI_AGAIN|EAI_NONAME|dns error|failed to lookup address|getaddrinfo|Name or service not known|nodename nor servname/i,
     "the host name could not be resolved",
   ],
+  // Node (undici) gives up on a connection or TLS handshake after 10 s (UND_ERR_CONNECT_TIMEOUT).
+  [/ETIMEDOUT|timed out|TimedOut|UND_ERR_CONNECT_TIMEOUT|Connect Timeout Error/i, "the connection timed out"],
   [
-    /ETIMEDOUT|timed out|TimedOut/i,
-    "the connection timed out",
+    /UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|Headers Timeout Error|Body Timeout Error/i,
+    "the server did not answer in time",
   ],
   [/ENETUNREACH|EHOSTUNREACH|network is unreachable|no route to host/i, "the network is unreachable"],
   [
@@ -47,8 +49,13 @@ const _REASONS: [RegExp, string][] = [
     "its TLS certificate is not trusted",
   ],
   [/EPROTO|ERR_SSL|TLS|SSL|handshake|InvalidContentType|corrupt message/i, "the TLS handshake failed"],
+  // Node's HTTP parser (HPE_*), Deno's hyper, Bun (which takes a short answer that ends at once for a reset).
   [
-    /ECONNRESET|EPIPE|UND_ERR_SOCKET|connection reset|closed before message completed|other side closed|socket connection was closed|connection closed/i,
+    /HPE_|does not match the HTTP|invalid HTTP|unexpected message from connection|Malformed_HTTP/i,
+    "the server's answer is not HTTP",
+  ],
+  [
+    /ECONNRESET|EPIPE|UND_ERR_SOCKET|connection reset|closed before message completed|other side closed|socket connection was closed|connection closed|error reading a body/i,
     "the connection was closed unexpectedly",
   ],
   [/bad port|port \d+ (are|is) blocked/i, "the runtime blocks requests to that port"],

@@ -181,9 +181,16 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
         headers,
       });
       if (result.ok) return uri;
-      failures.push({ message: `${redactUrl(uri)} answered ${result.status}`, status: result.status });
+      failures.push({
+        message: `${redactUrl(uri)} answered ${result.status}`,
+        status: result.status,
+        connection: redactUrl(uri),
+      });
     } catch (err) {
-      failures.push({ message: `${redactUrl(uri)}: ${err instanceof Error ? err.message : String(err)}` });
+      failures.push({
+        message: `${redactUrl(uri)}: ${err instanceof Error ? err.message : String(err)}`,
+        connection: redactUrl(uri),
+      });
     }
     return undefined;
   };

@@ -1,6 +1,7 @@
 /**
- * Helpers for the CLI tests: run `plextv` under Deno (`deno run -A cli.ts`)
- * or as the Bun-compiled binary, in its own temporary folders, and collect
+ * Helpers for the CLI tests: run `plextv` under Deno (`deno run -A cli.ts`),
+ * as the Bun-compiled binary, or under Node as an npm user runs it (`node
+ * esm/bin/plextv.js` from `npm run build`), in its own temporary folders, and collect
  * its exit code, stdout and stderr. Spawning is asynchronous, so an
  * emulator started in the test process keeps answering.
  *
@@ -14,6 +15,8 @@ import { fileURLToPath } from "node:url";
 import jsqr from "jsqr";
 import { after, before } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { compiledForNode, nodeBuild } from "./node_build.ts";
+import { sharedBuild } from "./shared_build.ts";
 
 /** The repository root. */
 export const REPO: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -30,12 +33,26 @@ export interface Run {
 
 /** One way to start the CLI: a program and the arguments before the CLI's own. */
 export interface Runtime {
-  /** `deno` or `bun binary`. */
+  /** `deno`, `bun`, `bun binary` or `node`. */
   name: string;
   /** The program. */
   command: string;
   /** Arguments before the CLI's arguments. */
   prefix: string[];
+  /** The module to pass to `--plugin` for a TypeScript plugin file (Node: the file compiled to JavaScript). */
+  plugin?: (path: string) => string;
+}
+
+/**
+ * The module a runtime loads for a TypeScript store plugin: the file itself
+ * under Deno and Bun, its JavaScript under Node (which runs no TypeScript).
+ *
+ * @param runtime The runtime.
+ * @param path The plugin's TypeScript file.
+ * @returns What to pass to `--plugin` or `PLEXTV_PLUGINS`.
+ */
+export function pluginFor(runtime: Runtime, path: string): string {
+  return runtime.plugin?.(path) ?? path;
 }
 
 /** The CLI under Deno. */
@@ -53,34 +70,56 @@ export const BUN: Runtime = {
 };
 
 /**
- * Compiles the CLI with `bun build --compile --splitting --bytecode` into a temporary
- * folder (as `deno task build:bun` does): each command and plugin in its own
- * chunk, parsed only when it runs.
+ * The CLI compiled with `bun build --compile --splitting --bytecode` (as
+ * `deno task build:bun` does: each command and plugin in its own chunk, parsed
+ * only when it runs), once per state of the sources and Bun's version, shared
+ * by every test file of a run (see shared_build.ts).
  *
- * @returns The runtime of the binary, and a cleanup function.
+ * @returns The runtime of the binary.
  */
-export function buildBunBinary(): { runtime: Runtime; cleanup: () => void } {
-  const folder = mkdtempSync(join(tmpdir(), "plextv-bin-"));
-  const outfile = join(folder, "plextv");
-  const result = spawnSync(
-    join(REPO, "node_modules/.bin/bun"),
-    [
-      "build",
-      "--compile",
-      "--splitting",
-      "--bytecode",
-      "--format",
-      "esm",
-      join(REPO, "cli.ts"),
-      "--outfile",
-      outfile,
-    ],
-    { cwd: REPO, encoding: "utf8" },
-  );
-  if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);
+export async function bunBinary(): Promise<Runtime> {
+  const bun = join(REPO, "node_modules/.bin/bun");
+  const folder = await sharedBuild({
+    name: "bun-binary",
+    sources: ["cli.ts", "lib", "plugins", "package.json"],
+    salt: spawnSync(bun, ["--revision"], { encoding: "utf8" }).stdout,
+    marker: "plextv",
+    build(folder) {
+      const args = [
+        "build",
+        "--compile",
+        "--splitting",
+        "--bytecode",
+        "--format",
+        "esm",
+        join(REPO, "cli.ts"),
+      ];
+      const result = spawnSync(bun, [...args, "--outfile", join(folder, "plextv")], {
+        cwd: REPO,
+        encoding: "utf8",
+      });
+      if (result.status !== 0) throw new Error(`bun build --compile failed: ${result.stderr}`);
+    },
+  });
+  return { name: "bun binary", command: join(folder, "plextv"), prefix: [] };
+}
+
+/**
+ * The CLI under Node 20+ as an npm user runs it: `node esm/bin/plextv.js`,
+ * from an `npm run build` shared by every test file of a run
+ * (tests/_helpers/node_build.ts); `node` is the one on PATH.
+ *
+ * @returns The runtime.
+ */
+export async function nodeRuntime(): Promise<Runtime> {
+  const folder = await nodeBuild();
+  const found = spawnSync("node", ["-p", "process.execPath"], { encoding: "utf8" });
+  if (found.status !== 0) throw new Error(`node is not on PATH: ${found.error ?? found.stderr}`);
   return {
-    runtime: { name: "bun binary", command: outfile, prefix: [] },
-    cleanup: () => rmSync(folder, { recursive: true, force: true }),
+    name: "node",
+    command: found.stdout.trim(),
+    prefix: [join(folder, "esm", "bin", "plextv.js")],
+    plugin: (path) => compiledForNode(folder, path),
   };
 }
 
@@ -281,29 +320,29 @@ export interface CliWorld {
   emulator(): Emulator;
   /** A new home pointed at the emulator, with a vault passphrase; removed in `after`. */
   home(): Home;
-  /** Deno and the Bun binary (compiled in `before`), by name. */
+  /** Deno, the Bun binary and Node (built in `before`), by name. */
   runtimes: readonly { name: string; runtime(): Runtime }[];
 }
 
 /**
- * Starts an emulator and compiles the Bun binary for a test file (in
- * `before`), and cleans up homes, binary and emulator in `after`.
+ * Starts an emulator and gets the Bun binary and the Node build for a test
+ * file (in `before`), and cleans up homes and emulator in `after`.
  *
  * @param passphrase The vault passphrase of every home.
  * @returns Accessors for the tests.
  */
 export function useCliWorld(passphrase: string): CliWorld {
   let emulator: Emulator | undefined;
-  let bun: ReturnType<typeof buildBunBinary> | undefined;
+  let bun: Runtime | undefined;
+  let node: Runtime | undefined;
   const homes: Home[] = [];
   before(async () => {
     emulator = await startEmulator();
-    bun = buildBunBinary();
+    [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   });
   after(async () => {
     for (const h of homes) h.cleanup();
     await emulator?.close();
-    bun?.cleanup();
   });
   return {
     emulator: () => emulator!,
@@ -312,6 +351,10 @@ export function useCliWorld(passphrase: string): CliWorld {
       homes.push(h);
       return h;
     },
-    runtimes: [{ name: "deno", runtime: () => DENO }, { name: "bun binary", runtime: () => bun!.runtime }],
+    runtimes: [
+      { name: "deno", runtime: () => DENO },
+      { name: "bun binary", runtime: () => bun! },
+      { name: "node", runtime: () => node! },
+    ],
   };
 }

@@ -4,8 +4,10 @@
  * mistyped commands and options, `token --refresh`, `status --json` signed in
  * and out, one JSON line per result when piped (`devices --json` with its
  * "this device" marker), `keys export --output` (mode 0600, no overwrite
- * without --force), and a network failure said in the same sentence by Deno
- * and the Bun binary.
+ * without --force). All but the help texts run under Deno, as the Bun binary
+ * and under Node (the npm build): whether stdout is a terminal, the exit code
+ * after output and a file's mode are the runtime's. (tests/cli/network_failures_test.ts
+ * checks that a network failure reads the same on every runtime.)
  */
 import assert from "node:assert/strict";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -15,16 +17,33 @@ import { COMMANDS } from "../../lib/cli/commands/mod.ts";
 import { GLOBAL_OPTIONS } from "../../lib/cli/globals.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { buildBunBinary, BUN, clientIdOf, DENO, type Home, makeHome, ok, runCli } from "../_helpers/cli.ts";
-import { freePort } from "../_helpers/raw_http_server.ts";
+import {
+  bunBinary,
+  clientIdOf,
+  DENO,
+  type Home,
+  makeHome,
+  nodeRuntime,
+  ok,
+  runCli,
+  type Runtime,
+} from "../_helpers/cli.ts";
 
 let emulator: Emulator;
 let home: Home;
+let node: Runtime;
+let bun: Runtime;
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
 
 before(async () => {
   emulator = await startEmulator();
+  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "commands test passphrase" });
-  ok(await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }), "login --jwt");
+  ok(await runCli(bun, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }), "login --jwt");
 });
 
 after(async () => {
@@ -34,13 +53,13 @@ after(async () => {
 
 describe("plextv help", () => {
   it("lists every command", async () => {
-    const help = ok(await runCli(BUN, ["help"], home), "help").stdout;
+    const help = ok(await runCli(bun, ["help"], home), "help").stdout;
     for (const command of COMMANDS) assert.match(help, new RegExp(`^  ${command.name}  `, "m"), command.name);
   });
 
   it("shows each command's options and at least one example", async () => {
     for (const command of COMMANDS) {
-      const help = ok(await runCli(BUN, [...command.name.split(" "), "--help"], home), command.name).stdout;
+      const help = ok(await runCli(bun, [...command.name.split(" "), "--help"], home), command.name).stdout;
       for (const option of Object.keys({ ...command.options, ...GLOBAL_OPTIONS })) {
         assert.match(help, new RegExp(`--${option}\\b`), `${command.name} --help lists --${option}`);
       }
@@ -51,119 +70,121 @@ describe("plextv help", () => {
       );
     }
   });
-
-  it("prints the version as a command and as a flag", async () => {
-    assert.equal(ok(await runCli(BUN, ["version"], home), "version").stdout, `plextv ${VERSION}\n`);
-    assert.equal(ok(await runCli(BUN, ["--version"], home), "--version").stdout, `plextv ${VERSION}\n`);
-    assert.deepEqual(JSON.parse(ok(await runCli(BUN, ["version", "--json"], home), "json").stdout), {
-      version: VERSION,
-    });
-  });
-
-  it("suggests the command or option that was meant", async () => {
-    const command = await runCli(BUN, ["stauts"], home);
-    assert.equal(command.code, 2);
-    assert.equal(command.stderr, "error: Unknown command stauts. Did you mean plextv status?\n");
-    const sub = await runCli(BUN, ["home", "swtich", "Kid"], home);
-    assert.equal(sub.stderr, "error: Unknown command home swtich. Did you mean plextv home switch?\n");
-    const option = await runCli(BUN, ["status", "--jsno"], home);
-    assert.equal(option.code, 2);
-    assert.match(option.stderr, /^error: Unknown option --jsno for plextv status\. Did you mean --json\?/);
-    const far = await runCli(BUN, ["frobnicate"], home);
-    assert.equal(far.stderr, "error: Unknown command frobnicate. Run plextv help to see the commands\n");
-  });
 });
 
-describe("plextv data commands", () => {
-  it("token --refresh gets one new JWT (one nonce, one exchange), prints it and stores it", async () => {
-    const before = ok(await runCli(BUN, ["token"], home), "token").stdout;
-    emulator.resetRequests();
-    const refreshed = ok(await runCli(BUN, ["token", "--refresh"], home), "token --refresh");
-    assert.match(refreshed.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    assert.notEqual(refreshed.stdout, before, "a new JWT");
-    assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
-    assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
-    assert.equal(emulator.requests.length, 2, "nothing else");
-    assert.equal(ok(await runCli(BUN, ["token"], home), "token").stdout, refreshed.stdout, "it was stored");
-    const env = await runCli(BUN, ["token", "--refresh"], home, {
-      env: { PLEX_TOKEN: "abcdefghij0123456789" },
+for (const [name, rt] of Object.entries(RUNTIMES)) {
+  describe(`plextv commands under ${name}`, () => {
+    it("prints the version as a command and as a flag", async () => {
+      assert.equal(ok(await runCli(rt(), ["version"], home), "version").stdout, `plextv ${VERSION}\n`);
+      assert.equal(ok(await runCli(rt(), ["--version"], home), "--version").stdout, `plextv ${VERSION}\n`);
+      assert.deepEqual(JSON.parse(ok(await runCli(rt(), ["version", "--json"], home), "json").stdout), {
+        version: VERSION,
+      });
     });
-    assert.equal(env.code, 2);
-    assert.match(env.stderr, /PLEX_TOKEN cannot be refreshed/);
-  });
 
-  it("status --json prints one object, signed in or not (exit 4)", async () => {
-    const signedIn = JSON.parse(ok(await runCli(BUN, ["status", "--json"], home), "status").stdout);
-    assert.equal(signedIn.signedIn, true);
-    assert.equal(signedIn.username, "plexuser");
-    assert.equal(signedIn.storeFrom, "default");
-    assert.match(signedIn.storeReason, /vault/);
-    const other = makeHome({ PLEXTV_URL: emulator.url });
-    try {
-      const out = await runCli(BUN, ["status", "--json"], other);
-      assert.equal(out.code, 4);
-      const object = JSON.parse(out.stdout);
-      assert.equal(object.signedIn, false);
-      assert.equal(object.error.code, "not_signed_in");
-      assert.match(object.store, /^vault:/);
-      assert.match(out.stderr, /^error: Not signed in/);
-    } finally {
-      other.cleanup();
-    }
-  });
+    it("suggests the command or option that was meant", async () => {
+      const command = await runCli(rt(), ["stauts"], home);
+      assert.equal(command.code, 2);
+      assert.equal(command.stderr, "error: Unknown command stauts. Did you mean plextv status?\n");
+      const sub = await runCli(rt(), ["home", "swtich", "Kid"], home);
+      assert.equal(sub.stderr, "error: Unknown command home swtich. Did you mean plextv home switch?\n");
+      const option = await runCli(rt(), ["status", "--jsno"], home);
+      assert.equal(option.code, 2);
+      assert.match(option.stderr, /^error: Unknown option --jsno for plextv status\. Did you mean --json\?/);
+      const far = await runCli(rt(), ["frobnicate"], home);
+      assert.equal(far.stderr, "error: Unknown command frobnicate. Run plextv help to see the commands\n");
+    });
 
-  it("prints JSON on one line when piped, keeping the table's fields (devices: thisDevice)", async () => {
-    for (
-      const args of [["devices", "--json"], ["status", "--json"], ["token", "--json"], ["user", "--json"]]
-    ) {
-      const out = ok(await runCli(BUN, args, home), args.join(" ")).stdout;
-      assert.equal(out.split("\n").length, 2, `${args.join(" ")} is one line`);
-      JSON.parse(out);
-    }
-    const devices = JSON.parse(ok(await runCli(BUN, ["devices", "--json"], home), "devices").stdout);
-    const mine = devices.filter((d: { thisDevice: boolean }) => d.thisDevice);
-    assert.equal(mine.length, 1);
-    assert.equal(mine[0].clientIdentifier, clientIdOf(home));
-  });
-
-  it("keys export --output writes a 0600 file, and replaces one only with --force", async () => {
-    const file = join(home.root, "plextv.env");
-    writeFileSync(file, "old\n", { mode: 0o644 });
-    const refused = await runCli(BUN, ["keys", "export", "--output", file], home);
-    assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /exists\. Pass --force to replace it/);
-    assert.equal(readFileSync(file, "utf8"), "old\n");
-    const written = ok(await runCli(BUN, ["keys", "export", "--output", file, "--force"], home), "--force");
-    assert.equal(written.stdout, "", "no secret on stdout");
-    assert.equal(statSync(file).mode & 0o777, 0o600);
-    assert.match(
-      readFileSync(file, "utf8"),
-      /^PLEXTV_CLIENT_ID=.+\nPLEXTV_KEY_ID=.+\nPLEXTV_PRIVATE_KEY=.+\n/,
-    );
-    const help = ok(await runCli(BUN, ["keys", "export", "--help"], home), "help").stdout;
-    assert.doesNotMatch(help, /\$\(cat/, "the help suggests no secret on a command line");
-  });
-});
-
-describe("plextv network failures", () => {
-  it("are one sentence naming the host and the cause, the same on Deno and the Bun binary", async () => {
-    const bun = buildBunBinary();
-    try {
-      const env = { PLEXTV_URL: `http://127.0.0.1:${await freePort()}` };
-      const lines = [];
-      for (const rt of [DENO, bun.runtime]) {
-        const run = await runCli(rt, ["user"], home, { env });
-        assert.equal(run.code, 1);
-        lines.push(run.stderr);
-      }
-      assert.match(
-        lines[0],
-        /^error: Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network connection/,
+    it("token --refresh gets one new JWT (one nonce, one exchange), prints it and stores it", async () => {
+      const before = ok(await runCli(rt(), ["token"], home), "token").stdout;
+      emulator.resetRequests();
+      const refreshed = ok(await runCli(rt(), ["token", "--refresh"], home), "token --refresh");
+      assert.match(refreshed.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+      assert.notEqual(refreshed.stdout, before, "a new JWT");
+      assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
+      assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
+      assert.equal(emulator.requests.length, 2, "nothing else");
+      assert.equal(
+        ok(await runCli(rt(), ["token"], home), "token").stdout,
+        refreshed.stdout,
+        "it was stored",
       );
-      assert.equal(lines[0].split("\n").length, 2, "one line");
-      assert.equal(lines[1], lines[0]);
-    } finally {
-      bun.cleanup();
-    }
+      const env = await runCli(rt(), ["token", "--refresh"], home, {
+        env: { PLEX_TOKEN: "abcdefghij0123456789" },
+      });
+      assert.equal(env.code, 2);
+      assert.match(env.stderr, /PLEX_TOKEN cannot be refreshed/);
+    });
   });
-});
+}
+
+for (const [name, rt] of Object.entries(RUNTIMES)) {
+  describe(`plextv output under ${name}`, () => {
+    it("status --json prints one object, signed in or not (exit 4)", async () => {
+      const signedIn = JSON.parse(ok(await runCli(rt(), ["status", "--json"], home), "status").stdout);
+      assert.equal(signedIn.signedIn, true);
+      assert.equal(signedIn.username, "plexuser");
+      assert.equal(signedIn.storeFrom, "default");
+      assert.match(signedIn.storeReason, /vault/);
+      const other = makeHome({ PLEXTV_URL: emulator.url });
+      try {
+        const out = await runCli(rt(), ["status", "--json"], other);
+        assert.equal(out.code, 4);
+        const object = JSON.parse(out.stdout);
+        assert.equal(object.signedIn, false);
+        assert.equal(object.error.code, "not_signed_in");
+        assert.match(object.store, /^vault:/);
+        assert.match(out.stderr, /^error: Not signed in/);
+        const rejected = await runCli(rt(), ["status", "--json"], other, {
+          env: { PLEX_TOKEN: "not-a-token-plex-knows" },
+        });
+        assert.equal(rejected.code, 4);
+        const why = JSON.parse(rejected.stdout);
+        assert.equal(why.signedIn, false);
+        assert.equal(why.tokenSource, "PLEX_TOKEN");
+        assert.equal(why.error.code, "unauthorized", "plex.tv's reason, not not_signed_in");
+        assert.match(why.error.message, /plex\.tv rejects the PLEX_TOKEN token/);
+      } finally {
+        other.cleanup();
+      }
+    });
+
+    it("prints JSON on one line when piped, keeping the table's fields (devices: thisDevice)", async () => {
+      for (
+        const args of [["devices", "--json"], ["status", "--json"], ["token", "--json"], ["user", "--json"]]
+      ) {
+        const out = ok(await runCli(rt(), args, home), args.join(" ")).stdout;
+        assert.equal(out.split("\n").length, 2, `${args.join(" ")} is one line`);
+        JSON.parse(out);
+      }
+      const devices = JSON.parse(ok(await runCli(rt(), ["devices", "--json"], home), "devices").stdout);
+      const mine = devices.filter((d: { thisDevice: boolean }) => d.thisDevice);
+      assert.equal(mine.length, 1);
+      assert.equal(mine[0].clientIdentifier, clientIdOf(home));
+    });
+
+    it("keys export --output writes a 0600 file, and replaces one only with --force", async () => {
+      const fresh = join(home.root, `new-${name}.env`);
+      ok(await runCli(rt(), ["keys", "export", "--output", fresh], home), "keys export into a new file");
+      assert.equal(statSync(fresh).mode & 0o777, 0o600, "a new file is 0600");
+      const file = join(home.root, `plextv-${name}.env`);
+      writeFileSync(file, "old\n", { mode: 0o644 });
+      const refused = await runCli(rt(), ["keys", "export", "--output", file], home);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /exists\. Pass --force to replace it/);
+      assert.equal(readFileSync(file, "utf8"), "old\n");
+      const written = ok(
+        await runCli(rt(), ["keys", "export", "--output", file, "--force"], home),
+        "--force",
+      );
+      assert.equal(written.stdout, "", "no secret on stdout");
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.match(
+        readFileSync(file, "utf8"),
+        /^PLEXTV_CLIENT_ID=.+\nPLEXTV_KEY_ID=.+\nPLEXTV_PRIVATE_KEY=.+\n/,
+      );
+      const help = ok(await runCli(rt(), ["keys", "export", "--help"], home), "help").stdout;
+      assert.doesNotMatch(help, /\$\(cat/, "the help suggests no secret on a command line");
+    });
+  });
+}

@@ -52,6 +52,8 @@ const CASES: [string[], string[]][] = [
   [["plextv", "--store", "vault:/tmp/x", "tok"], ["token"]],
   [["plextv", "keys", "export", "--format", ""], ["env", "json"]],
   [["plextv", "completion", ""], ["bash", "fish", "zsh"]],
+  [["plextv", "webhooks", ""], ["add", "remove"]],
+  [["plextv", "watch"], ["watchlist"]],
   [["plextv", "connect", "X", "--show"], ["--show-token"]],
 ];
 

@@ -14,13 +14,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { jsonFixture } from "../_helpers/fixtures.ts";
-import { buildBunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime } from "../_helpers/cli.ts";
+import { bunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime } from "../_helpers/cli.ts";
 import { freePort } from "../_helpers/raw_http_server.ts";
 
 const OWNED_TOKEN = "ownedtokenownedtoken";
 const SHARED_TOKEN = "sharedtokensharedtok";
 let emulator: Emulator;
-let bun: ReturnType<typeof buildBunBinary>;
+let bun: Runtime;
 let home: Home;
 let payloads: string;
 const servers: Server[] = [];
@@ -66,14 +66,13 @@ before(async () => {
     ]),
   );
   emulator = await startEmulator({ payloads });
-  bun = buildBunBinary();
+  bun = await bunBinary();
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "connect test" });
   ok(await runCli(DENO, ["login", "-u", "plexuser"], home, { stdin: "plexpass\n" }), "login");
 });
 
 after(async () => {
   home?.cleanup();
-  bun?.cleanup();
   await emulator?.close();
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
   if (payloads) rmSync(payloads, { recursive: true, force: true });
@@ -81,7 +80,7 @@ after(async () => {
 
 for (const name of ["deno", "bun binary"]) {
   describe(`plextv connect under ${name}`, () => {
-    const rt = (): Runtime => (name === "deno" ? DENO : bun.runtime);
+    const rt = (): Runtime => (name === "deno" ? DENO : bun);
 
     it("reaches a shared server with its own access token, and prints it with --show-token", async () => {
       const plain = ok(await runCli(rt(), ["connect", "Friend Server"], home), "connect");

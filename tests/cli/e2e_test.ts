@@ -1,6 +1,7 @@
 /**
- * The `plextv` command end to end, under Deno (`deno run -A cli.ts`) and as
- * the Bun-compiled binary, against a plex.tv emulator serving the real
+ * The `plextv` command end to end, under Deno (`deno run -A cli.ts`), as
+ * the Bun-compiled binary and under Node (`node esm/bin/plextv.js` from the
+ * npm build), against a plex.tv emulator serving the real
  * payloads: every way to log in, then `token`, `user --json`,
  * `servers --json`, `logout`; a restarted `token` with a stored JWT makes no
  * request; a third-party store plugin.
@@ -13,10 +14,12 @@ import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
   approvePinFromScreen,
-  buildBunBinary,
+  bunBinary,
   DENO,
   type Home,
   makeHome,
+  nodeRuntime,
+  pluginFor,
   REPO,
   type Run,
   runCli,
@@ -31,16 +34,17 @@ const fixtureServers = (jsonFixture("resources.json") as {
 }[]).filter((r) => r.provides.split(",").includes("server")).map((r) => r.name).sort();
 
 let emulator: Emulator;
-let bun: ReturnType<typeof buildBunBinary>;
+let bun: Runtime;
+let node: Runtime;
 
 before(async () => {
   emulator = await startEmulator({ payloads: FIXTURES_DIR });
-  bun = buildBunBinary();
+  bun = await bunBinary();
+  node = await nodeRuntime();
 });
 
 after(async () => {
   await emulator?.close();
-  bun?.cleanup();
 });
 
 function ok(run: Run, what: string): Run {
@@ -105,9 +109,14 @@ function approveFromScreen(): (text: string, all: string) => void {
   return approvePinFromScreen((code) => emulator.approvePin(code));
 }
 
-for (const runtimeName of ["deno", "bun binary"]) {
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
+
+for (const [runtimeName, rt] of Object.entries(RUNTIMES)) {
   describe(`plextv under ${runtimeName}`, () => {
-    const rt = (): Runtime => (runtimeName === "deno" ? DENO : bun.runtime);
     const home = (): Home => makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
 
     it("logs in with credentials (password on stdin), then token, user, servers, logout", async () => {
@@ -181,7 +190,7 @@ for (const runtimeName of ["deno", "bun binary"]) {
     it("keeps the sign-in in a third-party store loaded with --plugin", async () => {
       const h = home();
       const file = join(h.root, "plextv.json");
-      const plugin = join(REPO, "examples", "plugin_store.ts");
+      const plugin = pluginFor(rt(), join(REPO, "examples", "plugin_store.ts"));
       try {
         ok(
           await runCli(

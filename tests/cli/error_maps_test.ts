@@ -12,6 +12,7 @@ import { EXIT, EXIT_CODES, exitCodeOf } from "../../lib/cli/exit.ts";
 import { CLI_HINTS } from "../../lib/cli/hints.ts";
 import { Output } from "../../lib/cli/output.ts";
 import { reportError } from "../../lib/cli/report.ts";
+import { main } from "../../lib/cli/main.ts";
 
 /** The members of `PlexErrorCode`, read from its declaration. */
 function plexErrorCodes(): PlexErrorCode[] {
@@ -89,5 +90,39 @@ describe("plextv reports a cancelled prompt as Cancelled", () => {
       1,
     );
     assert.match(lines[0]!, /^error: The sign-in could not be saved/);
+  });
+});
+
+describe("plextv hints", () => {
+  it("point an invalid value at the help of the command that got it", async () => {
+    let stderr = "";
+    const code = await main(["watchlist", "--filter", "soon"], {
+      env: { NO_COLOR: "1" },
+      stdout: { write: () => {} },
+      stderr: { write: (text: string) => void (stderr += text) },
+    });
+    assert.equal(code, EXIT.usage);
+    assert.match(
+      stderr,
+      /^error: A watchlist filter is all, available or released\. .*plextv help watchlist lists/,
+    );
+    assert.doesNotMatch(stderr, /COMMAND/);
+  });
+
+  it("with --verbose, label a server probe's finding as a probe, and plex.tv's words as its own", () => {
+    const lines: string[] = [];
+    const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true, verbose: true });
+    const probe = new PlexError("server_unreachable", "None of the 1 connections of Home answered", {
+      details: [{ message: "https://10.0.0.2:32400: refused", connection: "https://10.0.0.2:32400" }],
+    });
+    reportError(probe, out);
+    const plex = new PlexError("unauthorized", "plex.tv refused the token", {
+      details: [{ code: 1001, message: "User could not be authenticated" }],
+    });
+    reportError(plex, out);
+    const text = lines.join("");
+    assert.match(text, /^\s+probe: https:\/\/10\.0\.0\.2:32400: refused$/m);
+    assert.match(text, /^\s+plex\.tv said: User could not be authenticated$/m);
+    assert.doesNotMatch(text, /plex\.tv said: https/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The `plextv` command with bad input: each mistake is one line on stderr
  * ("error: ..." with a hint), the documented exit code, nothing on stdout,
- * and nothing written or lost (the vault file is byte for byte unchanged).
+ * and nothing written or lost (the vault file is byte for byte unchanged);
+ * under Node, a TypeScript plugin is refused with what to do instead.
  */
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -9,13 +10,30 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { BUN, DENO, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
+import {
+  BUN,
+  bunBinary,
+  DENO,
+  type Home,
+  makeHome,
+  nodeRuntime,
+  type Run,
+  runCli,
+  type Runtime,
+} from "../_helpers/cli.ts";
 
 const PASSPHRASE = "errors test passphrase";
 let emulator: Emulator;
 let home: Home;
 let vault: string;
 let closedPort: number;
+let node: Runtime;
+let bun: Runtime;
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
 
 function vaultBytes(): string {
   return readFileSync(vault).toString("base64");
@@ -33,6 +51,7 @@ function oneLineError(run: Run, code: number, pattern: RegExp): void {
 
 before(async () => {
   emulator = await startEmulator();
+  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
   vault = join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
   const login = await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" });
@@ -114,104 +133,122 @@ describe("plextv usage errors (exit 2)", () => {
   });
 });
 
-describe("plextv authentication errors (exit 4), nothing lost", () => {
-  it("fails without a passphrase when there is no terminal to ask", async () => {
-    const before = vaultBytes();
-    const run = await runCli(BUN, ["token"], home, { env: { PLEXTV_VAULT_PASSPHRASE: undefined } });
-    oneLineError(run, 4, /vault passphrase is missing\. Set PLEXTV_VAULT_PASSPHRASE/);
-    assert.equal(vaultBytes(), before);
-  });
+// Usage errors are the CLI's own parsing, the same code on every runtime: Bun runs them. Reading (or not)
+// a passphrase or password without a terminal, the vault's crypto, exit codes after output and the error
+// details are the runtime's: those run under Deno, as the Bun binary and under Node (the npm build).
+// tests/cli/network_failures_test.ts compares Deno, the Bun binary and Node on network failures.
+for (const [name, rt] of Object.entries(RUNTIMES)) {
+  describe(`plextv authentication errors (exit 4) under ${name}, nothing lost`, () => {
+    it("fails without a passphrase when there is no terminal to ask", async () => {
+      const before = vaultBytes();
+      const run = await runCli(rt(), ["token"], home, { env: { PLEXTV_VAULT_PASSPHRASE: undefined } });
+      oneLineError(run, 4, /vault passphrase is missing\. Set PLEXTV_VAULT_PASSPHRASE/);
+      assert.equal(vaultBytes(), before);
+    });
 
-  it("fails with a wrong passphrase, for token, login and logout alike", async () => {
-    const before = vaultBytes();
-    const env = { PLEXTV_VAULT_PASSPHRASE: "not the passphrase" };
-    oneLineError(await runCli(BUN, ["token"], home, { env }), 4, /passphrase does not open the vault/);
-    oneLineError(
-      await runCli(BUN, ["login", "-u", "plexuser"], home, { env, stdin: "plexpass\n" }),
-      4,
-      /passphrase does not open the vault/,
-    );
-    oneLineError(await runCli(BUN, ["logout"], home, { env }), 4, /passphrase does not open the vault/);
-    assert.equal(vaultBytes(), before, "the vault is untouched");
-    const token = await runCli(BUN, ["token"], home);
-    assert.equal(token.code, 0, "the right passphrase still opens it");
-  });
-
-  it("uses PLEX_TOKEN without opening the store, and rejects a revoked one with exit 4", async () => {
-    const stored = await runCli(BUN, ["token"], home);
-    assert.equal(stored.code, 0, stored.stderr);
-    const noPassphrase = { PLEXTV_VAULT_PASSPHRASE: undefined, PLEX_TOKEN: stored.stdout.trim() };
-    for (const command of ["status", "user", "token"]) {
-      const run = await runCli(BUN, [command], home, { env: noPassphrase });
-      assert.equal(run.code, 0, `${command} with PLEX_TOKEN needs no passphrase: ${run.stderr}`);
-    }
-    oneLineError(
-      await runCli(BUN, ["status"], home, { env: { PLEX_TOKEN: "revokedtokenrevoked0" } }),
-      4,
-      /plex\.tv rejects the PLEX_TOKEN token\. Unset PLEX_TOKEN or set a valid one/,
-    );
-  });
-
-  it("fails when not signed in, and with a wrong password, writing nothing", async () => {
-    const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
-    try {
-      oneLineError(await runCli(BUN, ["user"], h), 4, /Not signed in\. Run plextv login/);
+    it("fails with a wrong passphrase, for token, login and logout alike", async () => {
+      const before = vaultBytes();
+      const env = { PLEXTV_VAULT_PASSPHRASE: "not the passphrase" };
+      oneLineError(await runCli(rt(), ["token"], home, { env }), 4, /passphrase does not open the vault/);
       oneLineError(
-        await runCli(BUN, ["login", "-u", "plexuser"], h, { stdin: "wrong password\n" }),
+        await runCli(rt(), ["login", "-u", "plexuser"], home, { env, stdin: "plexpass\n" }),
         4,
-        /^error: [^\n]*$/,
+        /passphrase does not open the vault/,
       );
-      const data = join(h.env.XDG_DATA_HOME, "plextv");
-      assert.deepEqual(existsSync(data) ? readdirSync(data) : [], [], "no vault written");
-    } finally {
-      h.cleanup();
-    }
-  });
+      oneLineError(await runCli(rt(), ["logout"], home, { env }), 4, /passphrase does not open the vault/);
+      assert.equal(vaultBytes(), before, "the vault is untouched");
+      const token = await runCli(rt(), ["token"], home);
+      assert.equal(token.code, 0, "the right passphrase still opens it");
+    });
 
-  it("asks for --code when a two-factor account signs in without a terminal", async () => {
-    const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
-    try {
-      const { username, password, verificationCode } = emulator.users.twoFactor;
+    it("uses PLEX_TOKEN without opening the store, and rejects a revoked one with exit 4", async () => {
+      const stored = await runCli(rt(), ["token"], home);
+      assert.equal(stored.code, 0, stored.stderr);
+      const noPassphrase = { PLEXTV_VAULT_PASSPHRASE: undefined, PLEX_TOKEN: stored.stdout.trim() };
+      for (const command of ["status", "user", "token"]) {
+        const run = await runCli(rt(), [command], home, { env: noPassphrase });
+        assert.equal(run.code, 0, `${command} with PLEX_TOKEN needs no passphrase: ${run.stderr}`);
+      }
       oneLineError(
-        await runCli(BUN, ["login", "-u", username], h, { stdin: `${password}\n` }),
+        await runCli(rt(), ["status"], home, { env: { PLEX_TOKEN: "revokedtokenrevoked0" } }),
         4,
-        /two-factor authentication\. Pass the current code with --code CODE/,
+        /plex\.tv rejects the PLEX_TOKEN token\. Unset PLEX_TOKEN or set a valid one/,
       );
-      const run = await runCli(BUN, ["login", "-u", username, "--code", verificationCode!], h, {
-        stdin: `${password}\n`,
-      });
-      assert.equal(run.code, 0, run.stderr);
-    } finally {
-      h.cleanup();
-    }
-  });
-});
+    });
 
-describe("plextv failures (exit 1)", () => {
-  it("reports an unreachable plex.tv in one line, under Deno too, and keeps the vault", async () => {
-    const before = vaultBytes();
-    const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
-    oneLineError(
-      await runCli(BUN, ["user"], home, { env }),
-      1,
-      /Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network/,
-    );
-    oneLineError(
-      await runCli(DENO, ["servers"], home, { env }),
-      1,
-      /Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network/,
-    );
-    assert.equal(vaultBytes(), before);
+    it("fails when not signed in, and with a wrong password, writing nothing", async () => {
+      const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
+      try {
+        oneLineError(await runCli(rt(), ["user"], h), 4, /Not signed in\. Run plextv login/);
+        oneLineError(
+          await runCli(rt(), ["login", "-u", "plexuser"], h, { stdin: "wrong password\n" }),
+          4,
+          /^error: [^\n]*$/,
+        );
+        const data = join(h.env.XDG_DATA_HOME, "plextv");
+        assert.deepEqual(existsSync(data) ? readdirSync(data) : [], [], "no vault written");
+      } finally {
+        h.cleanup();
+      }
+    });
+
+    it("asks for --code when a two-factor account signs in without a terminal", async () => {
+      const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
+      try {
+        const { username, password, verificationCode } = emulator.users.twoFactor;
+        oneLineError(
+          await runCli(rt(), ["login", "-u", username], h, { stdin: `${password}\n` }),
+          4,
+          /two-factor authentication\. Pass the current code with --code CODE/,
+        );
+        const run = await runCli(rt(), ["login", "-u", username, "--code", verificationCode!], h, {
+          stdin: `${password}\n`,
+        });
+        assert.equal(run.code, 0, run.stderr);
+      } finally {
+        h.cleanup();
+      }
+    });
   });
 
-  it("gives details, never a secret, under --verbose", async () => {
-    const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
-    const run = await runCli(BUN, ["--verbose", "user"], home, { env });
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /\(code network_error\)/);
-    assert.match(run.stderr, /caused by: /);
-    assert.match(run.stderr, /→ GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/user/);
-    const stored = await runCli(BUN, ["token"], home);
-    assert.ok(!run.stderr.includes(stored.stdout.trim()), "the token is not in the details");
+  describe(`plextv failures (exit 1) under ${name}`, () => {
+    it("reports an unreachable plex.tv in one line and keeps the vault", async () => {
+      const before = vaultBytes();
+      const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
+      for (const command of ["user", "servers"]) {
+        oneLineError(
+          await runCli(rt(), [command], home, { env }),
+          1,
+          /Cannot reach 127\.0\.0\.1:\d+: the connection was refused\. Check the network/,
+        );
+      }
+      assert.equal(vaultBytes(), before);
+    });
+
+    it("gives details, never a secret, under --verbose", async () => {
+      const env = { PLEXTV_URL: `http://127.0.0.1:${closedPort}` };
+      const run = await runCli(rt(), ["--verbose", "user"], home, { env });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /\(code network_error\)/);
+      assert.match(run.stderr, /caused by: /);
+      assert.match(run.stderr, /→ GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/user/);
+      const stored = await runCli(rt(), ["token"], home);
+      assert.ok(!run.stderr.includes(stored.stdout.trim()), "the token is not in the details");
+    });
+  });
+}
+
+describe("plextv plugins under Node", () => {
+  it("refuses a TypeScript plugin under Node, saying what to do instead", async () => {
+    const plugin = "./examples/plugin_store.ts";
+    oneLineError(
+      await runCli(
+        node,
+        ["--plugin", plugin, "--store", `jsonfile:${join(home.root, "p.json")}`, "status"],
+        home,
+      ),
+      2,
+      /^error: Cannot load the plugin \.\/examples\/plugin_store\.ts: this Node does not run TypeScript\. Compile the plugin to JavaScript \(\.js or \.mjs\) and pass that to --plugin, or run plextv under Deno or Bun$/,
+    );
   });
 });

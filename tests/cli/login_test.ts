@@ -1,5 +1,5 @@
 /**
- * `plextv login` without a terminal, under Deno and as the Bun binary,
+ * `plextv login` without a terminal, under Deno, as the Bun binary and under Node,
  * against the emulator: it refuses to replace a signed-in account unless
  * `--force` (and then retires the old one at plex.tv, once the new one is
  * saved: a failed replacement leaves the stored sign-in working), stores a token read

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBunBinary, REPO } from "../_helpers/cli.ts";
+import { bunBinary, REPO } from "../_helpers/cli.ts";
 
 const rounds = Number(process.argv[2] ?? 40);
 const folder = mkdtempSync(join(tmpdir(), "plextv-figures-"));
@@ -25,7 +25,7 @@ const built = spawnSync(join(REPO, "node_modules/.bin/bun"), [
   empty,
 ], { encoding: "utf8" });
 if (built.status !== 0) throw new Error(built.stderr);
-const plextv = buildBunBinary();
+const plextv = await bunBinary();
 
 const home = {
   XDG_CONFIG_HOME: join(folder, "config"),
@@ -34,12 +34,12 @@ const home = {
 };
 const cases: [string, string, string[], Record<string, string | undefined>][] = [
   ["empty binary", empty, [], home],
-  ["plextv --version", plextv.runtime.command, ["--version"], home],
-  ["plextv token (PLEX_TOKEN)", plextv.runtime.command, ["token"], {
+  ["plextv --version", plextv.command, ["--version"], home],
+  ["plextv token (PLEX_TOKEN)", plextv.command, ["token"], {
     ...home,
     PLEX_TOKEN: "abcdefghij0123456789",
   }],
-  ["plextv token (env: store)", plextv.runtime.command, ["--store", "env:", "token"], {
+  ["plextv token (env: store)", plextv.command, ["--store", "env:", "token"], {
     ...home,
     PLEXTV_CLIENT_ID: "figures",
     PLEXTV_TOKEN: "abcdefghij0123456789",
@@ -64,5 +64,4 @@ cases.forEach(([label], i) => {
     `  ${label.padEnd(28)} ${ms.toFixed(1).padStart(6)} ms  ${(ms / floor).toFixed(2)}× the empty binary`,
   );
 });
-plextv.cleanup();
 rmSync(folder, { recursive: true, force: true });

@@ -5,7 +5,9 @@
  * before a new vault's passphrase, a mistyped password is asked again (and
  * the passphrase is not), and neither prompt echoes; `login` asks before
  * replacing a signed-in account and offers a fresh registration when plex.tv
- * forgot the device key; JSON is indented on a terminal.
+ * forgot the device key; JSON is indented on a terminal. Under Deno, Bun
+ * and Node (the npm build): raw mode, echo, Ctrl-C and terminal detection are
+ * each runtime's own.
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -16,12 +18,13 @@ import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
-  BUN,
+  bunBinary,
   clientIdOf,
   decodeTerminalQr,
   DENO,
   type Home,
   makeHome,
+  nodeRuntime,
   ok,
   REPO,
   runCli,
@@ -91,7 +94,9 @@ async function waitFor(session: string, pattern: RegExp, timeoutMs = 20_000): Pr
 }
 
 before(async () => {
-  if (!skip) emulator = await startEmulator();
+  if (skip) return;
+  emulator = await startEmulator();
+  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
 });
 
 after(async () => {
@@ -104,12 +109,20 @@ after(async () => {
   await emulator?.close();
 });
 
-for (const rt of [DENO, BUN]) {
-  describeNeeding(`plextv in a terminal under ${rt.name}`, skip, () => {
+let node: Runtime;
+let bun: Runtime;
+const RUNTIMES: Record<string, () => Runtime> = {
+  deno: () => DENO,
+  "bun binary": () => bun,
+  node: () => node,
+};
+
+for (const [name, runtime] of Object.entries(RUNTIMES)) {
+  describeNeeding(`plextv in a terminal under ${name}`, skip, () => {
     it("draws the PIN screen: code, link, QR code of the link, spinner with the time left", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
-        const session = startInTerminal(rt, ["login", "--pin"], home);
+        const session = startInTerminal(runtime(), ["login", "--pin"], home);
         const first = await waitFor(session, /Waiting for approval/);
         const code = /Code\s+(\w{4})/.exec(first)?.[1];
         assert.ok(code, `a code on the screen:\n${first}`);
@@ -141,7 +154,7 @@ for (const rt of [DENO, BUN]) {
     it("cancels cleanly on Ctrl-C while waiting for the PIN (exit 2, nothing stored)", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
-        const session = startInTerminal(rt, ["login"], home);
+        const session = startInTerminal(runtime(), ["login"], home);
         await waitFor(session, /Waiting for approval/);
         tmux("send-keys", "-t", session, "C-c");
         const done = await waitFor(session, /EXIT=\d+/);
@@ -158,7 +171,11 @@ for (const rt of [DENO, BUN]) {
       const home = makeHome({ PLEXTV_URL: emulator.url });
       const passphrase = "typed-passphrase-42";
       try {
-        const session = startInTerminal(rt, ["login", "--credentials", "--username", "plexuser"], home);
+        const session = startInTerminal(
+          runtime(),
+          ["login", "--credentials", "--username", "plexuser"],
+          home,
+        );
         const first = await waitFor(session, /^Password: *$/m);
         assert.doesNotMatch(first, /passphrase/i, "the password comes first");
         typeSecret(session, "plexpass-typo");
@@ -196,11 +213,11 @@ for (const rt of [DENO, BUN]) {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
         ok(
-          await runCli(rt, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }),
+          await runCli(runtime(), ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }),
           "login --jwt",
         );
         const clientId = clientIdOf(home);
-        const declined = startInTerminal(rt, ["login", "-u", "plexuser"], home);
+        const declined = startInTerminal(runtime(), ["login", "-u", "plexuser"], home);
         await waitFor(
           declined,
           /Already signed in to plex\.tv as plexuser[\s\S]*Sign in again and replace it\? \[y\/N\] *$/m,
@@ -211,7 +228,7 @@ for (const rt of [DENO, BUN]) {
         assert.match(kept, /EXIT=2/);
         assert.doesNotMatch(kept, /Password:/, "no password asked");
         assert.ok(emulator.registeredKey(clientId), "the signed-in device is untouched");
-        const accepted = startInTerminal(rt, ["login", "-u", "plexuser"], home);
+        const accepted = startInTerminal(runtime(), ["login", "-u", "plexuser"], home);
         await waitFor(accepted, /replace it\? \[y\/N\] *$/m);
         tmux("send-keys", "-t", accepted, "y", "Enter");
         await waitFor(accepted, /^Password: *$/m);
@@ -229,12 +246,12 @@ for (const rt of [DENO, BUN]) {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
         ok(
-          await runCli(rt, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }),
+          await runCli(runtime(), ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }),
           "login --jwt",
         );
         const before = clientIdOf(home);
         emulator.removeDevice(before);
-        const session = startInTerminal(rt, ["login", "-u", "plexuser", "--jwt"], home);
+        const session = startInTerminal(runtime(), ["login", "-u", "plexuser", "--jwt"], home);
         await waitFor(
           session,
           /no longer knows this device's key[\s\S]*new client identifier\? \[Y\/n\] *$/m,
@@ -256,7 +273,7 @@ for (const rt of [DENO, BUN]) {
       const home = makeHome({ PLEXTV_URL: emulator.url });
       try {
         const token = emulator.issueLegacyToken({ clientId: "terminal-json" });
-        const session = startInTerminal(rt, ["token", "--json"], home, { PLEX_TOKEN: token });
+        const session = startInTerminal(runtime(), ["token", "--json"], home, { PLEX_TOKEN: token });
         const done = await waitFor(session, /EXIT=\d+/);
         assert.match(done, /^\{\n {2}"token": "[\w-]+",\n {2}"type": "legacy",/m);
       } finally {

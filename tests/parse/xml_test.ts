@@ -172,7 +172,9 @@ describe("parseXml", () => {
     }
   });
 
-  it("refuses hostile 8 MiB bodies at once, and parses hostile 2 MiB ones within a second", () => {
+  // The bound is wide on purpose (a shared, loaded machine): a parse that is not linear in the body takes
+  // minutes on these shapes, a linear one well under a second on an idle machine.
+  it("refuses hostile 8 MiB bodies at once, and parses hostile 2 MiB ones in seconds, not minutes", () => {
     const size = (mib: number) => mib * 1024 * 1024 - 64;
     const fill = (unit: string, length: number, open = "<MediaContainer>", close = "</MediaContainer>") =>
       open + unit.repeat(Math.floor((length - open.length - close.length) / unit.length)) + close;
@@ -202,7 +204,10 @@ describe("parseXml", () => {
           outcome = err;
         }
         const blocked = performance.now() - started;
-        assert.ok(blocked < 1_000, `shape ${i}, ${mib} MiB: the parse blocked for ${Math.round(blocked)} ms`);
+        assert.ok(
+          blocked < 10_000,
+          `shape ${i}, ${mib} MiB: the parse blocked for ${Math.round(blocked)} ms`,
+        );
         if (mib === 8) assert.ok(isPlexError(outcome, "response_too_large"), `shape ${i}: ${outcome}`);
         else assert.ok(Array.isArray(outcome) || isPlexError(outcome), `shape ${i}: ${outcome}`);
       }

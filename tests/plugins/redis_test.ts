@@ -294,8 +294,11 @@ describeNeeding("Redis store", skip, () => {
   });
 
   it("Redis down: store_unavailable at once, with a hint, never showing the password", async () => {
+    // A refused connection fails at once: far sooner than the connect timeout, which is long here
+    // so that the wide bound below (a loaded machine) still tells "at once" from "timed out".
     const down = new RedisStore(`redis://app:${REDIS_PASSWORD}@127.0.0.1:1/0?key=k`, {
       passphrase: PASSPHRASE,
+      connectTimeoutMs: 30_000,
     });
     opened.push(down);
     for (
@@ -308,7 +311,7 @@ describeNeeding("Redis store", skip, () => {
       const started = Date.now();
       const err = await call().then(() => undefined, (e) => e);
       assert.ok(isPlexError(err, "store_unavailable"), `got ${err}`);
-      assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
       assert.ok(err.hint);
       assert.ok(!shown(err).includes(REDIS_PASSWORD), "the Redis password leaked");
     }

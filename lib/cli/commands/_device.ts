@@ -6,6 +6,7 @@
  * @module
  */
 import type { Client } from "../../client.ts";
+import { cliDevice } from "../config_resolver.ts";
 
 /** Where a user removes a device by hand: the account's Authorized Devices. */
 export const DEVICES_PAGE = "https://app.plex.tv/desktop/#!/settings/devices/all";
@@ -61,7 +62,7 @@ export async function removeDevice(
 /**
  * How to remove a device by hand.
  *
- * @param clientId The device's client identifier.
+ * @param clientId The device's client identifier, when known.
  * @returns One sentence for a hint.
  *
  * @example
@@ -71,6 +72,8 @@ export async function removeDevice(
  * assert.match(removeByHand("abc"), /client id abc/);
  * ```
  */
-export function removeByHand(clientId: string): string {
-  return `remove the device "plextv CLI" (client id ${clientId}) at ${DEVICES_PAGE}`;
+export function removeByHand(clientId?: string): string {
+  // plex.tv lists a device by its name (this host's), with the product under it.
+  const id = clientId ? `, client id ${clientId}` : "";
+  return `remove the device "${cliDevice().deviceName}" (plextv CLI${id}) at ${DEVICES_PAGE}`;
 }

@@ -11,7 +11,7 @@ import { isPlexError } from "../../errors.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT, exitCodeOf } from "../exit.ts";
-import { DEVICES_PAGE, removeByHand, removeDevice } from "./_device.ts";
+import { removeByHand, removeDevice } from "./_device.ts";
 
 const _REJECTED = ["unauthorized", "expired_token", "invalid_token", "jwk_missing"] as const;
 
@@ -44,7 +44,7 @@ const command: CommandModule = {
       await (await session.store()).clear();
       f.out.warn(
         `Could not open ${where} (${(err as Error).message}), so nothing was revoked at plex.tv: ` +
-          `remove the device "plextv CLI" at ${DEVICES_PAGE}`,
+          removeByHand(),
       );
       f.out.success(`Cleared ${where}`);
       return EXIT.ok;

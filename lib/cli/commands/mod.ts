@@ -36,7 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "login",
     summary: "Sign in to plex.tv and keep the token (and device key) in the store",
     usage:
-      "plextv login [--pin [--strong] | --credentials --username NAME [--code CODE] | --pin-jwt] [--jwt]",
+      "plextv login [--pin [--strong] | --credentials --username NAME [--code CODE] | --pin-jwt | --with-token] [--jwt] [--force]",
     options: {
       pin: { type: "boolean", help: "Sign in with a PIN at plex.tv/link (the default)" },
       strong: { type: "boolean", help: "Use a strong PIN, approved in the Plex web app" },
@@ -82,7 +82,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Sign out at plex.tv and clear the store",
     usage: "plextv logout [--force]",
     options: {
-      force: { type: "boolean", help: "Clear the store even when plex.tv cannot be reached" },
+      force: {
+        type: "boolean",
+        help: "Clear the store even when plex.tv cannot be reached or the store cannot be opened",
+      },
     },
     load: async () => (await import("./logout.ts")).default,
   },
@@ -173,7 +176,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: "plextv webhooks [add URL | remove URL] [--json]",
     options: {},
     args: { min: 0, max: 2 },
+    words: ["add", "remove"],
     load: async () => (await import("./webhooks.ts")).default,
+  },
+  {
+    name: "watchlist",
+    summary: "List the account's watchlist",
+    usage: "plextv watchlist [--filter all|available|released] [--sort FIELD[:asc|desc]] [--json]",
+    options: {
+      filter: {
+        type: "string",
+        value: "WHICH",
+        help: "all (the default), available (streamable) or released",
+      },
+      sort: {
+        type: "string",
+        value: "FIELD[:asc|desc]",
+        help: "The order, e.g. watchlistedAt:desc or titleSort",
+      },
+    },
+    load: async () => (await import("./watchlist.ts")).default,
   },
   {
     name: "keys export",

@@ -26,6 +26,8 @@ function _why(origin: unknown, reason: unknown): string {
 
 function _errorCode(err: unknown): string {
   if (err instanceof PlexError) return err.code;
+  // A token plex.tv rejects is reported with plex.tv's reason (unauthorized, expired_token, ...).
+  if (err instanceof CliError && err.cause instanceof PlexError) return err.cause.code;
   if (err instanceof CliError && err.exitCode === EXIT.auth) return "not_signed_in";
   return "failure";
 }
@@ -36,8 +38,9 @@ function _errorCode(err: unknown): string {
 const command: CommandModule = {
   description: [
     "Checks the token with plex.tv (refreshing a JWT when due), and shows the store in use and",
-    "why: --store, PLEXTV_STORE, or the default (the OS keychain when one is usable, else a",
-    "passphrase-protected vault in the data folder). Exit 4 when not signed in.",
+    "why: --store, PLEXTV_STORE, or the default (the vault in the data folder if it exists, else",
+    "the OS keychain when one is usable, else a new passphrase-protected vault there). Exit 4 when",
+    "not signed in.",
     'With --json, one object: {"signedIn": true, "username", ..., "store", "storeFrom",',
     '"storeReason"}, or {"signedIn": false, "error": {"code", "message"}, ...} (exit 4 when',
     "not signed in or the token is rejected).",

@@ -6,7 +6,8 @@
  */
 import type { CommandModule } from "../command_module.ts";
 import type { Factory } from "../factory.ts";
-import { EXIT, usageError } from "../exit.ts";
+import { isPlexError } from "../../errors.ts";
+import { CliError, EXIT, usageError } from "../exit.ts";
 import { table } from "../table.ts";
 
 function _print(f: Factory, urls: string[]): void {
@@ -52,7 +53,14 @@ const command: CommandModule = {
       _print(f, await client.addWebhook(url, { signal: f.signal }));
       f.out.success("The webhook is set");
     } else {
-      _print(f, await client.removeWebhook(url, { signal: f.signal }));
+      let rest: string[];
+      try {
+        rest = await client.removeWebhook(url, { signal: f.signal });
+      } catch (err) {
+        if (!isPlexError(err, "not_found")) throw err;
+        throw new CliError(err.message, { cause: err, hint: "plextv webhooks lists the account's webhooks" });
+      }
+      _print(f, rest);
       f.out.success("The webhook is removed");
     }
     return EXIT.ok;
