@@ -85,10 +85,10 @@ export class Client {
    * ```
    */
   user(options: CallOptions = {}): Promise<Account> {
-    return this.#call(options, async (context, token) => {
-      const { processUserResponse, userRequest } = await import("./endpoints/account.ts");
-      return processUserResponse(await userRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/account.ts")).user(context, token, options),
+    );
   }
 
   /**
@@ -103,12 +103,11 @@ export class Client {
    * ```
    */
   registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/registered_device.ts");
-      return endpoint.processRegisteredDevicesResponse(
-        await endpoint.registeredDevicesRequest(context, token, options),
-      );
-    });
+    return this.#call(
+      options,
+      async (context, token) =>
+        (await import("./endpoints/registered_device.ts")).registeredDevices(context, token, options),
+    );
   }
 
   /**
@@ -142,10 +141,10 @@ export class Client {
    * ```
    */
   resources(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return this.#call(options, async (context, token) => {
-      const { processResourcesResponse, resourcesRequest } = await import("./endpoints/resource.ts");
-      return processResourcesResponse(await resourcesRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/resource.ts")).resources(context, token, options),
+    );
   }
 
   /**
@@ -177,12 +176,11 @@ export class Client {
    * ```
    */
   devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/plex_tv_device.ts");
-      return endpoint.processPlexTvDevicesResponse(
-        await endpoint.plexTvDevicesRequest(context, token, options),
-      );
-    });
+    return this.#call(
+      options,
+      async (context, token) =>
+        (await import("./endpoints/plex_tv_device.ts")).devices(context, token, options),
+    );
   }
 
   /**
@@ -219,10 +217,10 @@ export class Client {
    * ```
    */
   ping(options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { pingRequest, processEmptyResponse } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await pingRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/upkeep.ts")).ping(context, token, options),
+    );
   }
 
   /**
@@ -238,10 +236,10 @@ export class Client {
    * ```
    */
   signOut(options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { processEmptyResponse, signOutRequest } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await signOutRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/upkeep.ts")).signOut(context, token, options),
+    );
   }
 
   /**
@@ -257,10 +255,11 @@ export class Client {
    * ```
    */
   removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { processEmptyResponse, removeDeviceRequest } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await removeDeviceRequest(context, token, device, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) =>
+        (await import("./endpoints/upkeep.ts")).removeDevice(context, token, device, options),
+    );
   }
 
   /**
@@ -275,10 +274,10 @@ export class Client {
    * ```
    */
   home(options: CallOptions = {}): Promise<Home> {
-    return this.#call(options, async (context, token) => {
-      const { homeUsersRequest, processHomeUsersResponse } = await import("./endpoints/home_user.ts");
-      return processHomeUsersResponse(await homeUsersRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/home_user.ts")).home(context, token, options),
+    );
   }
 
   /**
@@ -312,12 +311,11 @@ export class Client {
    * ```
    */
   switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/home_user.ts");
-      return endpoint.processSwitchHomeUserResponse(
-        await endpoint.switchHomeUserRequest(context, token, user, options),
-      );
-    });
+    return this.#call(
+      options,
+      async (context, token) =>
+        (await import("./endpoints/home_user.ts")).switchHomeUser(context, token, user, options),
+    );
   }
 
   /**
@@ -332,10 +330,11 @@ export class Client {
    * ```
    */
   claimToken(options: CallOptions = {}): Promise<string> {
-    return this.#call(options, async (context, token) => {
-      const { claimTokenRequest, processClaimTokenResponse } = await import("./endpoints/claim_token.ts");
-      return processClaimTokenResponse(await claimTokenRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) =>
+        (await import("./endpoints/claim_token.ts")).claimToken(context, token, options),
+    );
   }
 
   /**
@@ -350,10 +349,11 @@ export class Client {
    * ```
    */
   sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
-    return this.#call(options, async (context, token) => {
-      const { processSharedUsersResponse, sharedUsersRequest } = await import("./endpoints/shared_user.ts");
-      return processSharedUsersResponse(await sharedUsersRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) =>
+        (await import("./endpoints/shared_user.ts")).sharedUsers(context, token, options),
+    );
   }
 
   /**
@@ -369,10 +369,10 @@ export class Client {
    * ```
    */
   invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return this.#call(options, async (context, token) => {
-      const { invitesRequest, processInvitesResponse } = await import("./endpoints/invite.ts");
-      return processInvitesResponse(await invitesRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/invite.ts")).invites(context, token, options),
+    );
   }
 
   /**
@@ -396,9 +396,7 @@ export class Client {
   async linkPin(code: string, options: CallOptions = {}): Promise<void> {
     const endpoint = await import("./endpoints/pin_link.ts");
     endpoint.pinCode(code);
-    return this.#call(options, async (context, token) => {
-      endpoint.processLinkPinResponse(await endpoint.linkPinRequest(context, token, code, options));
-    });
+    return this.#call(options, (context, token) => endpoint.linkPin(context, token, code, options));
   }
 
   /**
@@ -413,10 +411,10 @@ export class Client {
    * ```
    */
   friends(options: CallOptions = {}): Promise<Friend[]> {
-    return this.#call(options, async (context, token) => {
-      const { friendsRequest, processFriendsResponse } = await import("./endpoints/friend.ts");
-      return processFriendsResponse(await friendsRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/friend.ts")).friends(context, token, options),
+    );
   }
 
   /**
@@ -438,9 +436,7 @@ export class Client {
   async removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
     const endpoint = await import("./endpoints/friend.ts");
     const id = endpoint.friendId(friend);
-    return this.#call(options, async (context, token) => {
-      endpoint.processRemoveFriendResponse(await endpoint.removeFriendRequest(context, token, id, options));
-    });
+    return this.#call(options, (context, token) => endpoint.removeFriend(context, token, id, options));
   }
 
   /**
@@ -462,10 +458,10 @@ export class Client {
   async sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
     const endpoint = await import("./endpoints/server_share.ts");
     endpoint.machineId(machineIdentifier);
-    return this.#call(options, async (context, token) =>
-      endpoint.processSharedServersResponse(
-        await endpoint.sharedServersRequest(context, token, machineIdentifier, options),
-      ));
+    return this.#call(
+      options,
+      (context, token) => endpoint.sharedServers(context, token, machineIdentifier, options),
+    );
   }
 
   /**
@@ -481,10 +477,10 @@ export class Client {
    * ```
    */
   webhooks(options: CallOptions = {}): Promise<string[]> {
-    return this.#call(options, async (context, token) => {
-      const { processWebhooksResponse, webhooksRequest } = await import("./endpoints/webhook.ts");
-      return processWebhooksResponse(await webhooksRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      async (context, token) => (await import("./endpoints/webhook.ts")).webhooks(context, token, options),
+    );
   }
 
   /**
@@ -549,11 +545,7 @@ export class Client {
   async geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
     const endpoint = await import("./endpoints/geoip.ts");
     if (ip !== undefined) endpoint.ipAddress(ip);
-    return this.#call(
-      options,
-      async (context, token) =>
-        endpoint.processGeoipResponse(await endpoint.geoipRequest(context, token, ip, options)),
-    );
+    return this.#call(options, (context, token) => endpoint.geoip(context, token, ip, options));
   }
 
   /**
