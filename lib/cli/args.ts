@@ -56,6 +56,11 @@ interface _Positional {
 const _dashed = (arg: string | undefined) => arg !== undefined && arg.startsWith("-") && arg !== "-";
 
 /** Splits the arguments into options (with their values) and positionals. */
+/** Whether an argument after an option that needs a value is that value: not an option, or a negative number. */
+function _valueLike(arg: string): boolean {
+  return !_dashed(arg) || /^-\d/.test(arg);
+}
+
 function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_Option | _Positional)[] {
   const shorts = new Map(
     Object.entries(specs).filter(([, s]) => s.short).map(([name, s]) => [s.short!, name]),
@@ -80,7 +85,7 @@ function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_
         index: i,
       };
       if (eq >= 0) token.value = arg.slice(eq + 1);
-      else if (specs[name]?.type === "string" && i + 1 < argv.length && !_dashed(argv[i + 1])) {
+      else if (specs[name]?.type === "string" && i + 1 < argv.length && _valueLike(argv[i + 1])) {
         token.value = argv[++i];
       }
       tokens.push(token);
@@ -98,7 +103,7 @@ function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_
         tokens.push(token);
         if (name !== undefined && specs[name].type === "string") {
           if (k + 1 < arg.length) token.value = arg.slice(k + 1);
-          else if (i + 1 < argv.length && !_dashed(argv[i + 1])) token.value = argv[++i];
+          else if (i + 1 < argv.length && _valueLike(argv[i + 1])) token.value = argv[++i];
           break;
         }
       }

@@ -72,7 +72,8 @@ export function reportError(err: unknown, out: Output, cancelled = false): numbe
   const primary = primaryError(err);
   if (
     cancelled || (primary instanceof PlexError && primary.code === "aborted") ||
-    (primary instanceof CliError && primary.cancelled)
+    // A prompt cancelled inside a store (the vault asks for its passphrase) comes back wrapped in its error.
+    _causes(err).some((e) => e instanceof CliError && e.cancelled)
   ) {
     out.stderr.write(`${out.style.yellow("Cancelled")}\n`);
     return EXIT.usage;

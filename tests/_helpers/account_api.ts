@@ -14,7 +14,6 @@
  */
 import type { Client } from "../../lib/client.ts";
 import { type Config, defaultConfig } from "../../lib/config.ts";
-import type { Emulator } from "../../lib/testing/mod.ts";
 import { Token } from "../../lib/token.ts";
 
 /** The token the recorded-fetch client sends. */
@@ -157,43 +156,4 @@ export function recordingConfig(fetchFn: typeof fetch): Config {
 /** A client of `config` with the fixed {@link TOKEN}. */
 export function clientOf(config: Config): Client {
   return config.client({ token: () => Promise.resolve(new Token(TOKEN)) });
-}
-
-/**
- * Which of these emulator routes do not exist yet (an unknown route answers
- * 404 without a Plex code, or with 1002, before any token check; a known
- * route answers a request without a token with something else).
- *
- * @param emulator A running emulator.
- * @param routes `"METHOD /path"` each.
- * @returns The missing ones.
- */
-export async function missingRoutes(emulator: Emulator, routes: string[]): Promise<string[]> {
-  const missing: string[] = [];
-  for (const route of routes) {
-    const [method, path] = route.split(" ") as [string, string];
-    const response = await fetch(emulator.url + path, {
-      method,
-      headers: { "X-Plex-Client-Identifier": "route-probe", Accept: "application/json" },
-    });
-    const text = await response.text();
-    const code = /"code"\s*:\s*(\d+)/.exec(text)?.[1];
-    if (response.status === 404 && (code === undefined || code === "1002")) missing.push(route);
-  }
-  return missing;
-}
-
-/**
- * The skip reason for tests that need emulator routes still being written
- * (issue 16, branch `emulator`), or `false` when all exist; prints one line when skipping.
- *
- * @param what The tests.
- * @param missing From {@linkcode missingRoutes}.
- * @returns The reason, or `false`.
- */
-export function waitingFor(what: string, missing: string[]): string | false {
-  if (missing.length === 0) return false;
-  const reason = `${what}: waiting for the emulator routes ${missing.join(", ")} (issue 16, branch emulator)`;
-  console.warn(`SKIP ${reason}`);
-  return reason;
 }

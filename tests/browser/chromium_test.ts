@@ -12,11 +12,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildBrowserExample } from "../../examples/browser/build.ts";
 import { serveBrowserExample, type ServedPage } from "../../examples/browser/serve.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -29,7 +30,7 @@ if (!HAVE_CHROMIUM && process.env.CI) {
 }
 if (!HAVE_CHROMIUM && !process.env.CI) console.warn(`Skipping the browser end-to-end tests: ${MISSING}`);
 
-describe("the browser example in headless Chromium", { skip: HAVE_CHROMIUM ? false : MISSING }, () => {
+describeNeeding("the browser example in headless Chromium", HAVE_CHROMIUM ? false : MISSING, () => {
   let emulator: Emulator;
   let site: ServedPage;
   let browser: Browser;

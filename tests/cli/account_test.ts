@@ -5,8 +5,7 @@
  * errors and exit codes, --help). The second part runs real CLI processes
  * against the emulator: one sandbox shows a PIN (`login --pin`, not a
  * terminal), a second signed-in sandbox approves it with `plextv link CODE`;
- * and a webhooks round trip. That part waits for the emulator routes of
- * issue 16 (branch emulator) and is skipped, with one line, until they exist.
+ * and a webhooks round trip.
  */
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -16,13 +15,7 @@ import { main } from "../../lib/cli/main.ts";
 import { startEmulator } from "../../lib/testing/mod.ts";
 import { fixture } from "../_helpers/fixtures.ts";
 import { BUN, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
-import {
-  FRIENDS_JSON,
-  missingRoutes,
-  SHARE_TOKEN,
-  SHARED_SERVERS_XML,
-  waitingFor,
-} from "../_helpers/account_api.ts";
+import { FRIENDS_JSON, SHARE_TOKEN, SHARED_SERVERS_XML } from "../_helpers/account_api.ts";
 
 const OWNED = "8276c3fa6bc24e44b347e19c71fbb98b9287c1e9"; // StreamMaster in resources.json
 const TOKEN = "clitoken0123456789ab";
@@ -262,16 +255,7 @@ describe("plextv link, friends, shares, webhooks (in process, against a stand-in
 
 const emulator = await startEmulator();
 after(() => emulator.close());
-const skip = waitingFor(
-  "plextv link and webhooks against the emulator",
-  await missingRoutes(emulator, [
-    "PUT /api/v2/pins/link",
-    "GET /api/v2/user/webhooks",
-    "POST /api/v2/user/webhooks",
-  ]),
-);
-
-describe("plextv link and webhooks against the emulator (two sandboxes)", { skip }, () => {
+describe("plextv link and webhooks against the emulator (two sandboxes)", () => {
   const passphrase = "account cli tests";
 
   function ok(run: Run, what: string): Run {

@@ -65,3 +65,29 @@ describe("plextv exit codes", () => {
     );
   });
 });
+
+describe("plextv reports a cancelled prompt as Cancelled", () => {
+  it("also when the prompt was asked inside a store and the store's save failed with it", async () => {
+    const { CliError } = await import("../../lib/cli/exit.ts");
+    const { cancelled } = await import("../../lib/cli/prompt.ts");
+    const lines: string[] = [];
+    const out = new Output({ stderr: { write: (t: string) => lines.push(t) }, noColor: true });
+    // What a Ctrl-C at the new vault's passphrase prompt becomes: the vault wraps the prompt's error,
+    // and login reports the failed save with it as the cause.
+    const inStore = new PlexError("store_error", "Could not get the passphrase of the vault", {
+      cause: cancelled(),
+    });
+    const lostSave = new CliError("The sign-in could not be saved", {
+      cause: inStore,
+      hint: "Fix the store",
+    });
+    assert.equal(reportError(lostSave, out), EXIT.usage);
+    assert.deepEqual(lines, ["Cancelled\n"]);
+    lines.length = 0;
+    assert.equal(
+      reportError(new CliError("The sign-in could not be saved", { cause: new Error("disk full") }), out),
+      1,
+    );
+    assert.match(lines[0]!, /^error: The sign-in could not be saved/);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * `plextv login` without a terminal, under Deno and as the Bun binary,
  * against the emulator: it refuses to replace a signed-in account unless
- * `--force` (and then retires the old one at plex.tv), stores a token read
+ * `--force` (and then retires the old one at plex.tv, once the new one is
+ * saved: a failed replacement leaves the stored sign-in working), stores a token read
  * from stdin once plex.tv accepts it, registers afresh with a new client
  * identifier when plex.tv forgot the device key (instead of a circle), and
  * says that the username or password is wrong.
@@ -40,9 +41,36 @@ for (const { name, runtime: rt } of world.runtimes) {
         undefined,
         "the old device key was removed at plex.tv",
       );
-      assert.equal(clientIdOf(h), clientId, "the same client identifier signed in again");
+      assert.notEqual(clientIdOf(h), clientId, "a device with a key is replaced by a new device");
       const status = JSON.parse(ok(await runCli(rt(), ["status", "--json"], h), "status").stdout);
       assert.equal(status.tokenType, "legacy");
+      assert.equal(status.clientId, clientIdOf(h));
+    });
+
+    it("leaves the stored sign-in working when a --force replacement fails (a rejected token, a wrong password)", async () => {
+      const h = home();
+      ok(await login(h, ["--jwt"]), "first login");
+      const clientId = clientIdOf(h);
+      const kid = world.emulator().registeredKey(clientId);
+      assert.ok(kid, "a key is registered");
+      const vault = readFileSync(vaultOf(h));
+      const rejected = await runCli(rt(), ["login", "--with-token", "--force"], h, {
+        stdin: "revokedtokenrevoked0\n",
+      });
+      assert.equal(rejected.code, 4, rejected.stderr);
+      const wrong = await login(h, ["--jwt", "--force"], "wrongpassword\n");
+      assert.notEqual(wrong.code, 0, wrong.stderr);
+      assert.match(wrong.stderr, /username or password is incorrect/);
+      assert.equal(
+        world.emulator().registeredKey(clientId),
+        kid,
+        "the device and its key are still registered",
+      );
+      assert.deepEqual(readFileSync(vaultOf(h)), vault, "the stored sign-in is untouched");
+      const status = JSON.parse(ok(await runCli(rt(), ["status", "--json"], h), "status").stdout);
+      assert.equal(status.signedIn, true);
+      assert.equal(status.tokenType, "jwt");
+      ok(await runCli(rt(), ["user"], h), "the stored sign-in still reads the account");
     });
 
     it("stores a token read from stdin once plex.tv accepts it, and refuses a rejected one", async () => {

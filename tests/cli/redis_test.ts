@@ -7,12 +7,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { Token } from "../../mod.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { REDIS_PASSPHRASE_ENV, RedisStore } from "../../plugins/redis.ts";
 import { DENO, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
 import { type RedisServer, redisSkipReason, startRedisServer } from "../_helpers/redis_server.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const skip = redisSkipReason();
 const PASSPHRASE = "cli fleet passphrase";
@@ -35,7 +36,7 @@ function ok(run: Run, what: string): Run {
   return run;
 }
 
-describe("plextv --store redis://", { skip }, () => {
+describeNeeding("plextv --store redis://", skip, () => {
   before(async () => {
     server = await startRedisServer({ users: [{ name: "fleet", password: ACL_PASSWORD }] });
     emulator = await startEmulator();

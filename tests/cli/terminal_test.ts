@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
@@ -27,6 +27,7 @@ import {
   runCli,
   type Runtime,
 } from "../_helpers/cli.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const SOCKET = `plextv-test-${process.pid}`;
 let emulator: Emulator;
@@ -104,7 +105,7 @@ after(async () => {
 });
 
 for (const rt of [DENO, BUN]) {
-  describe(`plextv in a terminal under ${rt.name}`, { skip }, () => {
+  describeNeeding(`plextv in a terminal under ${rt.name}`, skip, () => {
     it("draws the PIN screen: code, link, QR code of the link, spinner with the time left", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {

@@ -1,8 +1,6 @@
 // The account API against the plex.tv emulator: PIN link between two
 // clients, friends, shares, webhooks, geoip and the watchlist, with 401, 404
-// and malformed bodies as typed errors. The emulator routes are being written
-// on the emulator branch (issue 16): every group below is skipped, with one
-// line saying which routes it waits for, until the emulator serves them.
+// and malformed bodies as typed errors.
 import assert from "node:assert/strict";
 import { after, afterEach, describe, it } from "node:test";
 import type { Client } from "../../lib/client.ts";
@@ -10,21 +8,10 @@ import { type Config, defaultConfig } from "../../lib/config.ts";
 import { PlexError } from "../../lib/errors.ts";
 import { startEmulator } from "../../lib/testing/mod.ts";
 import { Token } from "../../lib/token.ts";
-import { missingRoutes, waitingFor } from "../_helpers/account_api.ts";
 
 const emulator = await startEmulator();
 after(() => emulator.close());
 afterEach(() => emulator.clearFaults());
-
-const routes = {
-  link: ["PUT /api/v2/pins/link"],
-  friends: ["GET /api/v2/friends", "DELETE /api/v2/sharings/1"],
-  shares: ["GET /api/servers/probe/shared_servers"],
-  webhooks: ["GET /api/v2/user/webhooks", "POST /api/v2/user/webhooks"],
-  geoip: ["GET /api/v2/geoip"],
-  watchlist: ["GET /library/sections/watchlist/all"],
-};
-const skipOf = async (what: string, list: string[]) => waitingFor(what, await missingRoutes(emulator, list));
 
 let n = 0;
 function configFor(): Config {
@@ -56,7 +43,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<Ple
   return err;
 }
 
-describe("linkPin against the emulator", { skip: await skipOf("linkPin", routes.link) }, () => {
+describe("linkPin against the emulator", () => {
   it("a PIN shown by one client, approved by another account, signs the first client in to that account", async () => {
     const approver = emulator.addUser({ username: "approver", password: "approverpass" });
     const { client: laptop } = await signedIn("approver", "approverpass");
@@ -82,7 +69,6 @@ describe("linkPin against the emulator", { skip: await skipOf("linkPin", routes.
 
 describe(
   "friends and removeFriend against the emulator",
-  { skip: await skipOf("friends", routes.friends) },
   () => {
     it("lists typed friends; a removed friend is gone; removing a stranger is not_found", async () => {
       const { client } = await signedIn();
@@ -109,7 +95,7 @@ describe(
   },
 );
 
-describe("sharedServers against the emulator", { skip: await skipOf("sharedServers", routes.shares) }, () => {
+describe("sharedServers against the emulator", () => {
   it("lists the shares of an owned server; an unknown server is not_found", async () => {
     const { client } = await signedIn();
     const owned = (await client.servers()).filter((s) => s.owned);
@@ -138,7 +124,7 @@ describe("sharedServers against the emulator", { skip: await skipOf("sharedServe
   });
 });
 
-describe("webhooks against the emulator", { skip: await skipOf("webhooks", routes.webhooks) }, () => {
+describe("webhooks against the emulator", () => {
   it("add, list, add again, remove, remove again", async () => {
     const { client } = await signedIn();
     const before = await client.webhooks();
@@ -174,7 +160,7 @@ describe("webhooks against the emulator", { skip: await skipOf("webhooks", route
   });
 });
 
-describe("geoip against the emulator", { skip: await skipOf("geoip", routes.geoip) }, () => {
+describe("geoip against the emulator", () => {
   it("places an address, and the caller without one", async () => {
     const { client } = await signedIn();
     const where = await client.geoip("203.0.113.7");
@@ -193,7 +179,7 @@ describe("geoip against the emulator", { skip: await skipOf("geoip", routes.geoi
   });
 });
 
-describe("watchlist against the emulator", { skip: await skipOf("watchlist", routes.watchlist) }, () => {
+describe("watchlist against the emulator", () => {
   it("reads the watchlist from the discover host", async () => {
     const { client } = await signedIn();
     const items = await client.watchlist();

@@ -14,12 +14,13 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { PlexError, type PlexErrorCode } from "../../lib/errors.ts";
 import type { SecureData } from "../../lib/store/store.ts";
 import { keychainStore, type KeychainStoreOptions, nodeSpawner } from "../../plugins/keychain.ts";
 import { workerRecord } from "../_helpers/keychain_save_worker.ts";
 import { runEnvironmentWorker, SECRETS_ENV } from "../_helpers/keychain_env.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const TOOLS = ["secret-tool", "dbus-daemon", "gnome-keyring-daemon"];
 const INSTALL = "apt-get install -y gnome-keyring libsecret-tools dbus-x11";
@@ -37,7 +38,7 @@ const KEYRING_PASSWORD = "plextv-test-keyring";
 let dir: string;
 let session: Session;
 
-describe("keychain store on a real Secret Service", { skip }, () => {
+describeNeeding("keychain store on a real Secret Service", skip, () => {
   before(async () => {
     if (missingTools.length > 0) {
       throw new Error(`CI must install ${missingTools.join(", ")} for the keychain tests: ${INSTALL}`);

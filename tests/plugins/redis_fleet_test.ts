@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, it } from "node:test";
+import { after, before, beforeEach, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
@@ -7,6 +7,7 @@ import { defaultConfig, type Logger, Token, withClock, withJwt, withLogger } fro
 import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
 import { REDIS_PASSPHRASE_ENV, RedisStore } from "../../plugins/redis.ts";
 import { type RedisServer, redisSkipReason, startRedisServer } from "../_helpers/redis_server.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const skip = redisSkipReason();
 const NONCE = "GET /api/v2/auth/nonce";
@@ -111,7 +112,7 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
   }
 }
 
-describe("a fleet sharing one Redis store", { skip }, () => {
+describeNeeding("a fleet sharing one Redis store", skip, () => {
   let keyNumber = 0;
   const freshKey = () => `fleet-${process.pid}-${++keyNumber}`;
 

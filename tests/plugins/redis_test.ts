@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Redis } from "ioredis";
@@ -7,6 +7,7 @@ import { REDIS_PASSPHRASE_ENV, redisScheme, RedisStore } from "../../plugins/red
 
 const stores = new StoreRegistry(redisScheme);
 import { type RedisServer, redisSkipReason, startRedisServer } from "../_helpers/redis_server.ts";
+import { describeNeeding } from "../_helpers/needs.ts";
 
 const skip = redisSkipReason();
 const REDIS_PASSWORD = "redis-Pa55word-secret";
@@ -55,7 +56,7 @@ function shown(err: unknown): string {
   return parts.join("\n");
 }
 
-describe("Redis store", { skip }, () => {
+describeNeeding("Redis store", skip, () => {
   before(async () => {
     server = await startRedisServer({ password: REDIS_PASSWORD });
     raw = new Redis({ host: "127.0.0.1", port: server.port, password: REDIS_PASSWORD, lazyConnect: true });

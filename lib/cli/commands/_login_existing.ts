@@ -10,13 +10,16 @@
  */
 import type { Config } from "../../config.ts";
 import { isPlexError } from "../../errors.ts";
+import { memoryStore } from "../../store/memory.ts";
 import type { SecureData } from "../../store/store.ts";
+import { Token } from "../../token.ts";
+import { withJwt } from "../../token_sources/options.ts";
 import type { ConfigResolver } from "../config_resolver.ts";
 import { CliError, EXIT } from "../exit.ts";
 import type { Factory } from "../factory.ts";
 import { cancelled } from "../prompt.ts";
 import type { StoreSession } from "../store_session.ts";
-import { removeDevice } from "./_device.ts";
+import { removeByHand, removeDevice } from "./_device.ts";
 
 /**
  * What plex.tv says of the stored sign-in.
@@ -84,12 +87,14 @@ export async function checkStoredSignIn(f: Factory, stored: SecureData): Promise
  * @param stored The stored data.
  * @param config The configuration for the stored client identifier.
  * @param force `--force`: replace without asking.
- * @returns The configuration to sign in with.
+ * @returns The configuration to sign in with, and what retires the old sign-in at plex.tv once the new
+ *   one is signed in and saved (nothing is undone before: a failed or cancelled login leaves the stored
+ *   sign-in working).
  * @throws {CliError} exit 2 when the user declines, or without a terminal and without `--force`.
  *
  * @example
  * ```ts ignore
- * config = await replaceStoredSignIn(f, session, configs, stored, config, force);
+ * const { config: next, retire } = await replaceStoredSignIn(f, session, configs, stored, config, force);
  * ```
  */
 export async function replaceStoredSignIn(
@@ -99,12 +104,12 @@ export async function replaceStoredSignIn(
   stored: SecureData,
   config: Config,
   force: boolean,
-): Promise<Config> {
+): Promise<Replacement> {
   const state = await checkStoredSignIn(f, stored);
   const where = session.described;
   if (state.kind === "rejected") {
     f.out.info(`The sign-in stored in ${where} is no longer accepted by plex.tv; signing in again`);
-    return config;
+    return { config };
   }
   if (state.kind === "key removed") {
     const question = "plex.tv no longer knows this device's key (was the device removed at plex.tv?)";
@@ -122,7 +127,7 @@ export async function replaceStoredSignIn(
     }
     const fresh = await configs.freshConfig();
     f.out.info(`Registering again as a new device (client id ${fresh.clientId})`);
-    return fresh;
+    return { config: fresh };
   }
   const who = state.kind === "valid"
     ? `Already signed in to plex.tv as ${state.username}`
@@ -137,33 +142,57 @@ export async function replaceStoredSignIn(
     f.out.info(state.kind === "valid" ? `${who} (kept in ${where})` : who);
     if (!await f.prompter.confirm("Sign in again and replace it?")) throw cancelled();
   }
-  return await _retire(f, configs, stored, config);
+  // A client identifier whose device key is registered cannot sign in with a password or PIN again:
+  // the new sign-in is a new device, and the old one is removed once the new one is saved.
+  const next = stored.keyId ? await configs.freshConfig() : config;
+  return { config: next, retire: (token) => _retire(f, stored, config, token) };
 }
 
-/** Signs the stored sign-in out at plex.tv (removing its device when it has a key), best effort. */
-async function _retire(
-  f: Factory,
-  configs: ConfigResolver,
-  stored: SecureData,
-  config: Config,
-): Promise<Config> {
+/**
+ * The configuration a replacing login signs in with, and what retires the
+ * old sign-in at plex.tv once the new one is saved.
+ */
+export interface Replacement {
+  /** The configuration to sign in with (a new client id when the old sign-in has a device key). */
+  config: Config;
+  /** Signs the old sign-in out (or removes its device), given the new token; best effort, warns on failure. */
+  retire?: (token: Token) => Promise<void>;
+}
+
+/**
+ * Signs the replaced sign-in out at plex.tv: its token revoked, or its device
+ * removed when it has a key. It works from the stored data as it was read
+ * (the store now holds the new sign-in), and never revokes the new token.
+ */
+async function _retire(f: Factory, stored: SecureData, config: Config, token: Token): Promise<void> {
+  const old = config.withClientId(stored.clientId);
   try {
-    const { client } = await f.signedIn({ envToken: false });
-    if (!stored.keyId) {
-      await client.signOut({ signal: f.signal });
-      return config;
+    if (!stored.keyId || !stored.privateKey) {
+      if (!stored.token || stored.token === token.value) return;
+      await old.client({ token: () => Promise.resolve(new Token(stored.token!)) }).signOut({
+        signal: f.signal,
+      })
+        .catch((err) => {
+          // plex.tv already ended it (a new sign-in of the same account and client replaces the old token).
+          if (!isPlexError(err, "unauthorized")) throw err;
+        });
+      return;
     }
-    const reclaim = async () =>
-      (await f.signedIn({ envToken: false, refresh: true })).source.token({ signal: f.signal });
-    if (await removeDevice(client, config.clientId, f.signal, reclaim) === "removed") return config;
+    const source = old.tokenSource(withJwt(memoryStore<SecureData>(stored)));
+    const reclaim = () =>
+      old.tokenSource(withJwt(memoryStore<SecureData>({ ...stored, token: undefined }))).token();
+    if (await removeDevice(old.client(source), stored.clientId, f.signal, reclaim) === "removed") return;
+    f.out.warn(
+      `The replaced device was not listed at plex.tv: ${removeByHand(stored.clientId)} if it remains`,
+    );
   } catch (err) {
     if (f.signal.aborted) throw err;
-    if (!stored.keyId) {
-      f.out.warn(`Could not revoke the old token at plex.tv (${(err as Error).message})`);
-      return config;
-    }
+    f.out.warn(
+      stored.keyId
+        ? `Could not remove the replaced device at plex.tv (${(err as Error).message}): ${
+          removeByHand(stored.clientId)
+        }`
+        : `Could not revoke the replaced token at plex.tv (${(err as Error).message})`,
+    );
   }
-  // A client identifier whose key stays registered cannot sign in with a password or PIN again.
-  f.out.warn("Could not remove the old device key at plex.tv; signing in as a new device instead");
-  return await configs.freshConfig();
 }

@@ -253,8 +253,9 @@ const command: CommandModule = {
     await session.checkPassphrase();
     const stored = await session.stored();
     let config = await configs.config(stored);
+    let retire: ((token: Token) => Promise<void>) | undefined;
     if (stored?.token || stored?.keyId) {
-      config = await replaceStoredSignIn(f, session, configs, stored, config, force);
+      ({ config, retire } = await replaceStoredSignIn(f, session, configs, stored, config, force));
     }
     const given = method === "token" ? await _givenToken(f) : undefined;
     const credentials: _Credentials | undefined = method === "credentials"
@@ -340,6 +341,7 @@ const command: CommandModule = {
       f.out.info(`  Device key ${saved.keyId} registered; the JWT is refreshed automatically`);
     }
     f.out.info(`  Saved in ${session.described}`);
+    await retire?.(token);
     return EXIT.ok;
   },
 };
