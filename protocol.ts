@@ -26,8 +26,8 @@
  *
  * @module
  */
-export { checkOk, readJson, send } from "./lib/http/send.ts";
-export { errorFromResponse, parseErrorBody } from "./lib/http/error_body.ts";
+export { readJson, send } from "./lib/http/send.ts";
+export { checkOk, errorFromResponse, parseErrorBody } from "./lib/http/error_body.ts";
 export { parseRetryAfter } from "./lib/http/retry_after.ts";
 export { processSignInResponse, signInRequest } from "./lib/flows/credentials.ts";
 export {

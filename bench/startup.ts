@@ -12,16 +12,16 @@
  * (`PLEXTV_VAULT_PASSPHRASE`): that row is reported apart, as it includes the
  * vault's key stretch (see the vault section).
  *
- * The binary is `dist/plextv`, built with `bun build --compile cli.ts` when it
- * is missing or older than the sources; a `dist/plextv` made by `deno compile`
- * is left alone and the Bun binary is built into `.tmp/bench/` instead.
+ * The binary is built for the run into `.tmp/bench/` with the flags of `deno
+ * task build:bun` (code splitting, bytecode), as the project ships it, and the
+ * empty script is compiled the same way; `dist/plextv` is left alone.
  *
  * Run: `deno run -A bench/startup.ts [--runs N]` (`--json` prints the rows as JSON).
  *
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -35,7 +35,6 @@ import { formatMs, formatRatio, median, type Table } from "./_table.ts";
 
 const EMPTY = join(ROOT, "bench/_empty.ts");
 const EMPTY_BINARY = join(ROOT, ".tmp/bench/empty");
-const DIST_BINARY = join(ROOT, "dist/plextv");
 const WARMUPS = 2;
 
 /** The goal of issue 19: `plextv --version` and `plextv token` at most this many times an empty binary. */
@@ -69,37 +68,20 @@ interface StartupResult {
   runs: number;
 }
 
-function _newestSource(): number {
-  let newest = 0;
-  const visit = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) visit(path);
-      else if (entry.name.endsWith(".ts")) {
-        newest = Math.max(newest, statSync(path).mtimeMs);
-      }
-    }
-  };
-  visit(join(ROOT, "lib"));
-  visit(join(ROOT, "plugins"));
-  for (const file of ["cli.ts", "mod.ts"]) {
-    newest = Math.max(newest, statSync(join(ROOT, file)).mtimeMs);
-  }
-  return newest;
+/**
+ * The flags of `deno task build:bun` (deno.json), the build the project ships: code splitting (each
+ * command and plugin a chunk loaded when it runs), bytecode, ESM. Both binaries are built with them.
+ */
+function _buildFlags(): string[] {
+  const tasks = (JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8")) as {
+    tasks: Record<string, string>;
+  }).tasks;
+  const words = tasks["build:bun"].split(/\s+/);
+  return words.slice(words.indexOf("build") + 1, words.indexOf("cli.ts"));
 }
 
-function _isBunBinary(path: string): boolean {
-  return readFileSync(path).includes("---- Bun! ----");
-}
-
-function _build(outfile: string, entry = "cli.ts"): void {
-  const result = spawnSync(BUN, [
-    "build",
-    "--compile",
-    entry,
-    "--outfile",
-    outfile,
-  ], {
+function _build(outfile: string, entry: string): void {
+  const result = spawnSync(BUN, ["build", ..._buildFlags(), entry, "--outfile", outfile], {
     cwd: ROOT,
     encoding: "utf8",
   });
@@ -111,35 +93,23 @@ function _build(outfile: string, entry = "cli.ts"): void {
 }
 
 /**
- * The Bun-compiled binary to measure: `dist/plextv` when it is missing or a
- * Bun binary, else `.tmp/bench/plextv`; (re)built when missing or older than
- * the sources.
+ * Builds the binaries of this run from the sources, into `.tmp/bench/`, the way `deno task build:bun`
+ * builds `dist/plextv` (which is left alone): plextv's, and the empty script's, its baseline.
  *
- * @returns Its path and a note on where it came from.
+ * @returns plextv's path and empty binary's, and a note on how they were built.
  */
-function ensureBunBinary(): { path: string; note: string } {
-  const useDist = !existsSync(DIST_BINARY) || _isBunBinary(DIST_BINARY);
-  const path = useDist ? DIST_BINARY : join(ROOT, ".tmp/bench/plextv");
-  const name = useDist ? "dist/plextv" : ".tmp/bench/plextv (dist/plextv is not a Bun binary)";
-  if (existsSync(path) && statSync(path).mtimeMs >= _newestSource()) {
-    return { path, note: `${name}, up to date with the sources` };
-  }
-  const why = existsSync(path) ? "rebuilt, it was older than the sources" : "built";
+function buildBunBinaries(): { path: string; empty: string; note: string } {
+  const path = join(ROOT, ".tmp/bench/plextv");
   mkdirSync(join(path, ".."), { recursive: true });
-  _build(path);
-  return { path, note: `${name}, ${why} (bun build --compile cli.ts)` };
-}
-
-/** The empty compiled Bun binary, the baseline of the Bun binary's rows; built when missing or stale. */
-function ensureEmptyBinary(): string {
-  if (
-    !existsSync(EMPTY_BINARY) ||
-    statSync(EMPTY_BINARY).mtimeMs < statSync(EMPTY).mtimeMs
-  ) {
-    mkdirSync(join(EMPTY_BINARY, ".."), { recursive: true });
-    _build(EMPTY_BINARY, "bench/_empty.ts");
-  }
-  return EMPTY_BINARY;
+  _build(path, "cli.ts");
+  _build(EMPTY_BINARY, "bench/_empty.ts");
+  return {
+    path,
+    empty: EMPTY_BINARY,
+    note: `.tmp/bench/plextv, built for this run (bun build ${
+      _buildFlags().join(" ")
+    } cli.ts, as deno task build:bun)`,
+  };
 }
 
 interface _Run {
@@ -200,7 +170,7 @@ function _baseEnv(home: string): Record<string, string> {
  * @throws {Error} when a command fails, prints something unexpected, or `token` makes a request.
  */
 async function measureStartup(runs = 15): Promise<StartupResult> {
-  const binary = ensureBunBinary();
+  const binary = buildBunBinaries();
   const emulator = await startEmulator();
   const home = mkdtempSync(join(tmpdir(), "plextv-startup-"));
   try {
@@ -228,7 +198,6 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
       PLEX_TOKEN: jwt.value,
     };
     const deno = [DENO, "run", "-A"];
-    const empty = ensureEmptyBinary();
     const script = (name: string) => join(ROOT, "bench/scripts", name);
     const commands: {
       runtime: string;
@@ -240,8 +209,8 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
     }[] = [
       {
         runtime: "bun binary",
-        command: "empty Bun binary (bun build --compile bench/_empty.ts)",
-        argv: [empty],
+        command: "empty Bun binary (bench/_empty.ts, built the same way)",
+        argv: [binary.empty],
         env: base,
       },
       {
@@ -338,7 +307,7 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
       runtime: command.runtime,
       command: command.command,
       bare: command.command.includes("bare runtime") ||
-        command.argv[0] === empty,
+        command.argv[0] === binary.empty,
       goal: command.goal,
       runsMs: [],
       requests: command.token ? 0 : undefined,
@@ -423,7 +392,7 @@ function startupTable(result: StartupResult): Table {
 }
 
 /**
- * Measures and tabulates the start-up times (builds the Bun binary when needed).
+ * Measures and tabulates the start-up times (builds the Bun binaries first).
  *
  * @param runs Measured runs per command.
  * @returns The table of the section.

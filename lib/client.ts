@@ -21,13 +21,69 @@ import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
 import type { Token } from "./token.ts";
 import type { TokenSource } from "./token_sources/token_source.ts";
 
+// What each method loads on its first call: the calls it needs of one endpoint module, named so that
+// a bundler keeps only those (and the module's request/process pairs, with the error reader they
+// import, out of the chunk). A client keeps what it loaded, so later calls load nothing.
+const ACCOUNT = () => import("./endpoints/account.ts").then(({ user }) => user);
+const REGISTERED_DEVICES = () =>
+  import("./endpoints/registered_device.ts").then(({ isMediaServer, registeredDevices }) => ({
+    isMediaServer,
+    registeredDevices,
+  }));
+const RESOURCES = () => import("./endpoints/resource.ts").then(({ resources }) => resources);
+const DEVICES = () => import("./endpoints/plex_tv_device.ts").then(({ devices }) => devices);
+const UPKEEP = () =>
+  import("./endpoints/upkeep.ts").then(({ ping, removeDevice, signOut }) => ({
+    ping,
+    removeDevice,
+    signOut,
+  }));
+const HOME = () =>
+  import("./endpoints/home_user.ts").then(({ home, switchHomeUser }) => ({ home, switchHomeUser }));
+const CLAIM_TOKEN = () => import("./endpoints/claim_token.ts").then(({ claimToken }) => claimToken);
+const SHARED_USERS = () => import("./endpoints/shared_user.ts").then(({ sharedUsers }) => sharedUsers);
+const INVITES = () => import("./endpoints/invite.ts").then(({ invites }) => invites);
+const PIN_LINK = () =>
+  import("./endpoints/pin_link.ts").then(({ linkPin, pinCode }) => ({ linkPin, pinCode }));
+const FRIENDS = () =>
+  import("./endpoints/friend.ts").then(({ friendId, friends, removeFriend }) => ({
+    friendId,
+    friends,
+    removeFriend,
+  }));
+const SHARED_SERVERS = () =>
+  import("./endpoints/server_share.ts").then(({ machineId, sharedServers }) => ({
+    machineId,
+    sharedServers,
+  }));
+const WEBHOOKS = () =>
+  import("./endpoints/webhook.ts").then((
+    { changeWebhooks, webhooks, webhookUrl, withoutWebhook, withWebhook },
+  ) => ({
+    changeWebhooks,
+    webhooks,
+    webhookUrl,
+    withoutWebhook,
+    withWebhook,
+  }));
+const GEOIP = () => import("./endpoints/geoip.ts").then(({ geoip, ipAddress }) => ({ geoip, ipAddress }));
+const WATCHLIST = () =>
+  import("./endpoints/watchlist.ts").then(({ checkWatchlistOptions, readWatchlist }) => ({
+    checkWatchlistOptions,
+    readWatchlist,
+  }));
+
+/** Loads what a method needs of an endpoint module. */
+type Loader<E> = () => Promise<E>;
+
 /**
  * A plex.tv client for one account (the seed's `Client`, and more). Every
  * call gets its token from the token source (passing the signal on), goes
  * through the one request helper, checks the status and validates the body:
  * failures are {@linkcode PlexError}s (`unauthorized`, `too_many_requests`,
  * `not_found`, `server_error`, `invalid_response`, ...). Each endpoint's code
- * is loaded on its first call, so an app ships only the endpoints it uses.
+ * is loaded on its first call (and kept by the client), so an app ships only
+ * the endpoints it uses.
  *
  * @example Sign in once, then call the account endpoints
  * ```ts
@@ -49,6 +105,7 @@ import type { TokenSource } from "./token_sources/token_source.ts";
 export class Client {
   readonly #base: RequestContext;
   readonly #source: TokenSource;
+  readonly #loaded = new Map<Loader<unknown>, unknown>();
 
   /**
    * Creates a client; prefer `config.client(tokenSource)`.
@@ -63,15 +120,31 @@ export class Client {
 
   /**
    * Runs one call: takes a token from the source (passing the signal on),
-   * then runs `call` with the context, whose client id follows the source's
+   * then runs `call` with what `load` gives (loaded on the first call, then
+   * kept by this client) and the context, whose client id follows the source's
    * (it changes when the device registered again while getting the token).
    */
-  async #call<T>(
+  async #call<E, T>(
     options: CallOptions,
-    call: (context: RequestContext, token: Token) => Promise<T>,
+    load: Loader<E>,
+    call: (endpoint: E, context: RequestContext, token: Token) => Promise<T>,
   ): Promise<T> {
     const token = await this.#source.token({ signal: options.signal });
-    return call(this.#context(), token);
+    // No await for what this client loaded already: a call that finds it costs no extra turn.
+    const endpoint = (this.#loaded.get(load) as E | undefined) ?? await this.#load(load);
+    return call(endpoint, this.#context(), token);
+  }
+
+  /** What a method needs of an endpoint module, loaded once per client. */
+  #endpoint<E>(load: Loader<E>): E | Promise<E> {
+    return (this.#loaded.get(load) as E | undefined) ?? this.#load(load);
+  }
+
+  /** Loads an endpoint module's calls once per client. */
+  async #load<E>(load: Loader<E>): Promise<E> {
+    const endpoint = await load();
+    this.#loaded.set(load, endpoint);
+    return endpoint;
   }
 
   /** The configuration, with the token source's client id when it changed. */
@@ -104,10 +177,7 @@ export class Client {
    * ```
    */
   user(options: CallOptions = {}): Promise<Account> {
-    return this.#call(options, async (context, token) => {
-      const { processUserResponse, userRequest } = await import("./endpoints/account.ts");
-      return processUserResponse(await userRequest(context, token, options));
-    });
+    return this.#call(options, ACCOUNT, (user, context, token) => user(context, token, options));
   }
 
   /**
@@ -133,12 +203,11 @@ export class Client {
    * ```
    */
   registeredDevices(options: CallOptions = {}): Promise<RegisteredDevice[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/registered_device.ts");
-      return endpoint.processRegisteredDevicesResponse(
-        await endpoint.registeredDevicesRequest(context, token, options),
-      );
-    });
+    return this.#call(
+      options,
+      REGISTERED_DEVICES,
+      (e, context, token) => e.registeredDevices(context, token, options),
+    );
   }
 
   /**
@@ -166,8 +235,7 @@ export class Client {
    */
   async mediaServers(options: CallOptions = {}): Promise<RegisteredDevice[]> {
     const devices = await this.registeredDevices(options);
-    const { isMediaServer } = await import("./endpoints/registered_device.ts");
-    return devices.filter(isMediaServer);
+    return devices.filter((await this.#endpoint(REGISTERED_DEVICES)).isMediaServer);
   }
 
   /**
@@ -194,10 +262,7 @@ export class Client {
    * ```
    */
   resources(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return this.#call(options, async (context, token) => {
-      const { processResourcesResponse, resourcesRequest } = await import("./endpoints/resource.ts");
-      return processResourcesResponse(await resourcesRequest(context, token, options));
-    });
+    return this.#call(options, RESOURCES, (resources, context, token) => resources(context, token, options));
   }
 
   /**
@@ -224,8 +289,7 @@ export class Client {
    */
   async servers(options: ResourcesOptions = {}): Promise<Resource[]> {
     const resources = await this.resources(options);
-    const { isMediaServer } = await import("./endpoints/registered_device.ts");
-    return resources.filter(isMediaServer);
+    return resources.filter((await this.#endpoint(REGISTERED_DEVICES)).isMediaServer);
   }
 
   /**
@@ -251,12 +315,7 @@ export class Client {
    * ```
    */
   devices(options: CallOptions = {}): Promise<PlexTvDevice[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/plex_tv_device.ts");
-      return endpoint.processPlexTvDevicesResponse(
-        await endpoint.plexTvDevicesRequest(context, token, options),
-      );
-    });
+    return this.#call(options, DEVICES, (devices, context, token) => devices(context, token, options));
   }
 
   /**
@@ -318,10 +377,7 @@ export class Client {
    * ```
    */
   ping(options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { pingRequest, processEmptyResponse } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await pingRequest(context, token, options));
-    });
+    return this.#call(options, UPKEEP, (e, context, token) => e.ping(context, token, options));
   }
 
   /**
@@ -348,10 +404,7 @@ export class Client {
    * ```
    */
   signOut(options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { processEmptyResponse, signOutRequest } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await signOutRequest(context, token, options));
-    });
+    return this.#call(options, UPKEEP, (e, context, token) => e.signOut(context, token, options));
   }
 
   /**
@@ -379,10 +432,11 @@ export class Client {
    * ```
    */
   removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
-    return this.#call(options, async (context, token) => {
-      const { processEmptyResponse, removeDeviceRequest } = await import("./endpoints/upkeep.ts");
-      processEmptyResponse(await removeDeviceRequest(context, token, device, options));
-    });
+    return this.#call(
+      options,
+      UPKEEP,
+      (e, context, token) => e.removeDevice(context, token, device, options),
+    );
   }
 
   /**
@@ -409,10 +463,7 @@ export class Client {
    * ```
    */
   home(options: CallOptions = {}): Promise<Home> {
-    return this.#call(options, async (context, token) => {
-      const { homeUsersRequest, processHomeUsersResponse } = await import("./endpoints/home_user.ts");
-      return processHomeUsersResponse(await homeUsersRequest(context, token, options));
-    });
+    return this.#call(options, HOME, (e, context, token) => e.home(context, token, options));
   }
 
   /**
@@ -470,12 +521,7 @@ export class Client {
    * ```
    */
   switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/home_user.ts");
-      return endpoint.processSwitchHomeUserResponse(
-        await endpoint.switchHomeUserRequest(context, token, user, options),
-      );
-    });
+    return this.#call(options, HOME, (e, context, token) => e.switchHomeUser(context, token, user, options));
   }
 
   /**
@@ -500,10 +546,11 @@ export class Client {
    * ```
    */
   claimToken(options: CallOptions = {}): Promise<string> {
-    return this.#call(options, async (context, token) => {
-      const { claimTokenRequest, processClaimTokenResponse } = await import("./endpoints/claim_token.ts");
-      return processClaimTokenResponse(await claimTokenRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      CLAIM_TOKEN,
+      (claimToken, context, token) => claimToken(context, token, options),
+    );
   }
 
   /**
@@ -529,10 +576,11 @@ export class Client {
    * ```
    */
   sharedUsers(options: CallOptions = {}): Promise<SharedUser[]> {
-    return this.#call(options, async (context, token) => {
-      const { processSharedUsersResponse, sharedUsersRequest } = await import("./endpoints/shared_user.ts");
-      return processSharedUsersResponse(await sharedUsersRequest(context, token, options));
-    });
+    return this.#call(
+      options,
+      SHARED_USERS,
+      (sharedUsers, context, token) => sharedUsers(context, token, options),
+    );
   }
 
   /**
@@ -559,10 +607,7 @@ export class Client {
    * ```
    */
   invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return this.#call(options, async (context, token) => {
-      const { invitesRequest, processInvitesResponse } = await import("./endpoints/invite.ts");
-      return processInvitesResponse(await invitesRequest(context, token, options));
-    });
+    return this.#call(options, INVITES, (invites, context, token) => invites(context, token, options));
   }
 
   /**
@@ -598,11 +643,8 @@ export class Client {
    * ```
    */
   async linkPin(code: string, options: CallOptions = {}): Promise<void> {
-    const endpoint = await import("./endpoints/pin_link.ts");
-    endpoint.pinCode(code);
-    return this.#call(options, async (context, token) => {
-      endpoint.processLinkPinResponse(await endpoint.linkPinRequest(context, token, code, options));
-    });
+    (await this.#endpoint(PIN_LINK)).pinCode(code);
+    return this.#call(options, PIN_LINK, (e, context, token) => e.linkPin(context, token, code, options));
   }
 
   /**
@@ -631,10 +673,7 @@ export class Client {
    * ```
    */
   friends(options: CallOptions = {}): Promise<Friend[]> {
-    return this.#call(options, async (context, token) => {
-      const { friendsRequest, processFriendsResponse } = await import("./endpoints/friend.ts");
-      return processFriendsResponse(await friendsRequest(context, token, options));
-    });
+    return this.#call(options, FRIENDS, (e, context, token) => e.friends(context, token, options));
   }
 
   /**
@@ -665,11 +704,8 @@ export class Client {
    * ```
    */
   async removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
-    const endpoint = await import("./endpoints/friend.ts");
-    const id = endpoint.friendId(friend);
-    return this.#call(options, async (context, token) => {
-      endpoint.processRemoveFriendResponse(await endpoint.removeFriendRequest(context, token, id, options));
-    });
+    const id = (await this.#endpoint(FRIENDS)).friendId(friend);
+    return this.#call(options, FRIENDS, (e, context, token) => e.removeFriend(context, token, id, options));
   }
 
   /**
@@ -702,12 +738,12 @@ export class Client {
    * ```
    */
   async sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
-    const endpoint = await import("./endpoints/server_share.ts");
-    endpoint.machineId(machineIdentifier);
-    return this.#call(options, async (context, token) =>
-      endpoint.processSharedServersResponse(
-        await endpoint.sharedServersRequest(context, token, machineIdentifier, options),
-      ));
+    (await this.#endpoint(SHARED_SERVERS)).machineId(machineIdentifier);
+    return this.#call(
+      options,
+      SHARED_SERVERS,
+      (e, context, token) => e.sharedServers(context, token, machineIdentifier, options),
+    );
   }
 
   /**
@@ -735,10 +771,7 @@ export class Client {
    * ```
    */
   webhooks(options: CallOptions = {}): Promise<string[]> {
-    return this.#call(options, async (context, token) => {
-      const { processWebhooksResponse, webhooksRequest } = await import("./endpoints/webhook.ts");
-      return processWebhooksResponse(await webhooksRequest(context, token, options));
-    });
+    return this.#call(options, WEBHOOKS, (e, context, token) => e.webhooks(context, token, options));
   }
 
   /**
@@ -769,12 +802,11 @@ export class Client {
    * ```
    */
   async addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
-    const endpoint = await import("./endpoints/webhook.ts");
-    const wanted = endpoint.webhookUrl(url);
+    const wanted = (await this.#endpoint(WEBHOOKS)).webhookUrl(url);
     return this.#call(
       options,
-      (context, token) =>
-        endpoint.changeWebhooks(context, token, (urls) => endpoint.withWebhook(urls, wanted), options),
+      WEBHOOKS,
+      (e, context, token) => e.changeWebhooks(context, token, (urls) => e.withWebhook(urls, wanted), options),
     );
   }
 
@@ -804,10 +836,11 @@ export class Client {
    * ```
    */
   removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
-    return this.#call(options, async (context, token) => {
-      const endpoint = await import("./endpoints/webhook.ts");
-      return endpoint.changeWebhooks(context, token, (urls) => endpoint.withoutWebhook(urls, url), options);
-    });
+    return this.#call(
+      options,
+      WEBHOOKS,
+      (e, context, token) => e.changeWebhooks(context, token, (urls) => e.withoutWebhook(urls, url), options),
+    );
   }
 
   /**
@@ -837,13 +870,8 @@ export class Client {
    * ```
    */
   async geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
-    const endpoint = await import("./endpoints/geoip.ts");
-    if (ip !== undefined) endpoint.ipAddress(ip);
-    return this.#call(
-      options,
-      async (context, token) =>
-        endpoint.processGeoipResponse(await endpoint.geoipRequest(context, token, ip, options)),
-    );
+    if (ip !== undefined) (await this.#endpoint(GEOIP)).ipAddress(ip);
+    return this.#call(options, GEOIP, (e, context, token) => e.geoip(context, token, ip, options));
   }
 
   /**
@@ -872,8 +900,7 @@ export class Client {
    * ```
    */
   async watchlist(options: WatchlistOptions = {}): Promise<WatchlistItem[]> {
-    const endpoint = await import("./endpoints/watchlist.ts");
-    endpoint.checkWatchlistOptions(options);
-    return this.#call(options, (context, token) => endpoint.readWatchlist(context, token, options));
+    (await this.#endpoint(WATCHLIST)).checkWatchlistOptions(options);
+    return this.#call(options, WATCHLIST, (e, context, token) => e.readWatchlist(context, token, options));
   }
 }

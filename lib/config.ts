@@ -6,7 +6,7 @@
  * @module
  */
 import { Client } from "./client.ts";
-import type { Device } from "./device.ts";
+import { type Device, frozenDevice } from "./device.ts";
 import { PlexError } from "./errors.ts";
 import type { CredentialsOptions } from "./flows/credentials.ts";
 import type {
@@ -128,7 +128,7 @@ export class Config implements RequestContext {
     this.discoverUrl = discoverUrl.replace(/\/+$/, "");
     this.authAppUrl = fields.authAppUrl;
     this.clientId = fields.clientId;
-    this.device = Object.freeze({ ...fields.device });
+    this.device = frozenDevice(fields.device);
     this.scopes = Object.freeze([...fields.scopes]);
     this.http = Object.freeze({
       ...fields.http,

@@ -104,3 +104,26 @@ export function deviceContextParams(device: Device): Record<string, string> {
   }
   return params;
 }
+
+/**
+ * A frozen copy of a device description that keeps a getter as a getter, so
+ * a value its owner computes on first use (the CLI's host name and OS
+ * release, which need `node:os`) is computed when a request first needs the
+ * headers, not when a `Config` is made.
+ *
+ * @param device The device fields, plain values or getters.
+ * @returns The frozen copy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frozenDevice } from "./device.ts";
+ * let reads = 0;
+ * const device = frozenDevice({ product: "My App", get deviceName() { reads++; return "host"; } });
+ * assert.ok(Object.isFrozen(device) && reads === 0);
+ * assert.equal(device.deviceName, "host");
+ * ```
+ */
+export function frozenDevice(device: Device): Device {
+  return Object.freeze(Object.defineProperties({}, Object.getOwnPropertyDescriptors(device)));
+}

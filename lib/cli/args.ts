@@ -56,9 +56,15 @@ function _valueLike(arg: string): boolean {
 }
 
 function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_Option | _Positional)[] {
-  const shorts = new Map(
-    Object.entries(specs).filter(([, s]) => s.short).map(([name, s]) => [s.short!, name]),
-  );
+  // The short flags are looked up only when a short option is on the line.
+  let shorts: Record<string, string> | undefined;
+  const shortName = (letter: string): string | undefined => {
+    if (!shorts) {
+      shorts = {};
+      for (const name in specs) if (specs[name]!.short) shorts[specs[name]!.short!] = name;
+    }
+    return Object.hasOwn(shorts, letter) ? shorts[letter] : undefined;
+  };
   const tokens: (_Option | _Positional)[] = [];
   let plain = false;
   for (let i = 0; i < argv.length; i++) {
@@ -74,7 +80,7 @@ function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_
         kind: "option",
         name,
         flag: `--${name}`,
-        known: name in specs,
+        known: Object.hasOwn(specs, name),
         inline: eq >= 0,
         index: i,
       };
@@ -85,7 +91,7 @@ function _tokens(argv: readonly string[], specs: Record<string, OptionSpec>): (_
       tokens.push(token);
     } else {
       for (let k = 1; k < arg.length; k++) {
-        const name = shorts.get(arg[k]);
+        const name = shortName(arg[k]!);
         const token: _Option = {
           kind: "option",
           name: name ?? arg[k],
@@ -144,29 +150,34 @@ export function parseCommandLine<C extends CommandInfo>(
   argv: string[],
   commands: readonly C[],
 ): Invocation<C> {
+  // Plain loops over the command table: this runs for every command, --version included, and each
+  // array helper's first use costs Bun's start-up a fraction of a millisecond.
   const loose: Record<string, OptionSpec> = {};
-  for (const specs of [GLOBAL_OPTIONS, ...commands.map((c) => c.options)]) {
-    for (const [name, spec] of Object.entries(specs)) {
-      if (loose[name]?.type !== "string") loose[name] = spec;
-    }
+  const merge = (specs: Readonly<Record<string, OptionSpec>>) => {
+    for (const name in specs) if (loose[name]?.type !== "string") loose[name] = specs[name]!;
+  };
+  merge(GLOBAL_OPTIONS);
+  for (let i = 0; i < commands.length; i++) merge(commands[i]!.options);
+  const words: _Positional[] = [];
+  const tokens = _tokens(argv, loose);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind === "positional") words.push(tokens[i] as _Positional);
   }
-  const words = _tokens(argv, loose).filter((t): t is _Positional => t.kind === "positional");
   let help = false;
   let start = 0;
   if (words[0]?.value === "help") {
     help = true;
     start = 1;
   }
-  const groups = commandGroups(commands);
   const first = words[start]?.value;
   const second = words[start + 1]?.value;
   let command: C | undefined;
   let used = start;
   let group: string | undefined;
   if (first !== undefined) {
-    command = commands.find((c) => c.name === `${first} ${second}`);
+    command = _named(commands, `${first} ${second}`);
     if (command) used = start + 2;
-    else if (groups.includes(first)) {
+    else if (_isGroup(commands, first)) {
       if (second !== undefined && !help) {
         const members = commands.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name);
         throw _unknownCommand(`${first} ${second}`, members, `Run plextv help ${first} to see its commands`);
@@ -174,13 +185,16 @@ export function parseCommandLine<C extends CommandInfo>(
       group = first;
       used = start + 1 + (second !== undefined ? 1 : 0);
     } else {
-      command = commands.find((c) => c.name === first);
+      command = _named(commands, first);
       if (!command) throw _unknownCommand(first, _commandWords(commands));
       used = start + 1;
     }
   }
-  const skip = new Set(words.slice(0, used).map((w) => w.index));
-  const rest = argv.filter((_, i) => !skip.has(i));
+  const rest: string[] = [];
+  for (let i = 0, w = 0; i < argv.length; i++) {
+    if (w < used && words[w]!.index === i) w++;
+    else rest.push(argv[i]!);
+  }
   const name = command?.name ?? group;
   const specs = { ...GLOBAL_OPTIONS, ...command?.options };
   const args: ParsedArgs = { values: {}, positionals: [] };
@@ -226,6 +240,18 @@ export function parseCommandLine<C extends CommandInfo>(
     throw _unknownCommand(args.positionals[0], _commandWords(commands));
   }
   return { command, help, group, args };
+}
+
+/** The command of that name. */
+function _named<C extends CommandInfo>(commands: readonly C[], name: string): C | undefined {
+  for (let i = 0; i < commands.length; i++) if (commands[i]!.name === name) return commands[i];
+  return undefined;
+}
+
+/** Whether `word` is the first word of two-word commands (`home`, `keys`). */
+function _isGroup(commands: readonly CommandInfo[], word: string): boolean {
+  for (let i = 0; i < commands.length; i++) if (commands[i]!.name.startsWith(`${word} `)) return true;
+  return false;
 }
 
 /** The first words of every command (`home` once for `home users` and `home switch`). */

@@ -35,22 +35,27 @@ export function cliDevice(): Config["device"] {
   const platform = { linux: "Linux", darwin: "macOS", win32: "Windows" }[process.platform as string] ??
     process.platform;
   // node:os is loaded when a request first needs the device's headers, not at start-up (it is
-  // a noticeable part of Bun's start-up); getBuiltinModule is in Node 20.16+, Bun and Deno.
-  const os = () =>
-    (process as { getBuiltinModule?: (id: string) => typeof import("node:os") | undefined })
-      .getBuiltinModule?.(
-        "node:os",
-      );
+  // a noticeable part of Bun's start-up): Config keeps these getters as getters (frozenDevice), and
+  // they read the system once. getBuiltinModule is in Node 20.16+, Bun and Deno.
+  let system: { release?: string; hostname: string } | undefined;
+  const read = () => {
+    if (!system) {
+      const os = (process as { getBuiltinModule?: (id: string) => typeof import("node:os") | undefined })
+        .getBuiltinModule?.("node:os");
+      system = { release: os?.release(), hostname: os?.hostname() ?? "plextv" };
+    }
+    return system;
+  };
   return {
     product: "plextv",
     version: VERSION,
     platform,
     get platformVersion() {
-      return os()?.release();
+      return read().release;
     },
     device: "plextv CLI",
     get deviceName() {
-      return os()?.hostname() ?? "plextv";
+      return read().hostname;
     },
     provides: "controller",
   };

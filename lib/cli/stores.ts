@@ -116,18 +116,18 @@ export async function storePlugin(registry: StoreRegistry, uri: string): Promise
  */
 export function checkStoreUri(registry: StoreRegistry, uri: string): void {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
-  const known = registry.schemes().map((s) => `${s}:`).join(", ");
+  const known = () => registry.schemes().map((s) => `${s}:`).join(", ");
   if (!match) {
     throw new CliError("A store URI must start with a scheme, such as vault:PATH or env:", {
       exitCode: EXIT.usage,
-      hint: `Pass --store with one of the known schemes: ${known}`,
+      hint: `Pass --store with one of the known schemes: ${known()}`,
     });
   }
   const scheme = match[1].toLowerCase();
-  if (!registry.schemes().includes(scheme)) {
+  if (!registry.has(scheme)) {
     throw new CliError(`No store is registered for the scheme ${scheme}`, {
       exitCode: EXIT.usage,
-      hint: `Known schemes: ${known}; load a plugin with --plugin MODULE`,
+      hint: `Known schemes: ${known()}; load a plugin with --plugin MODULE`,
     });
   }
 }

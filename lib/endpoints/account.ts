@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -335,6 +336,11 @@ export function userRequest(
   return send(context, { method: "GET", host: "url", path: "/api/v2/user", token }, options);
 }
 
+/** What {@linkcode processUserResponse} returns, from a response whose status was checked. */
+function readUserResponse(response: PlexResponse): Account {
+  return parseAccount(readJson(response));
+}
+
 /**
  * Checks a `/api/v2/user` response and returns the account.
  *
@@ -355,6 +361,28 @@ export function userRequest(
  * ```
  */
 export function processUserResponse(response: PlexResponse): Account {
-  checkOk(response);
-  return parseAccount(readJson(response));
+  return readUserResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode userRequest} and reads the answer as {@linkcode processUserResponse} does, with
+ * the error reader loaded when a response first fails (`Client.user()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The account.
+ * @throws {PlexError} what {@linkcode processUserResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await user(config, token);
+ * ```
+ */
+export async function user(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<Account> {
+  return readUserResponse(await ensureOk(await userRequest(context, token, options)));
 }

@@ -6,9 +6,10 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -49,6 +50,15 @@ export function claimTokenRequest(
   return send(context, { method: "GET", host: "url", path: "/api/claim/token.json", token }, options);
 }
 
+/** What {@linkcode processClaimTokenResponse} returns, from a response whose status was checked. */
+function readClaimTokenResponse(response: PlexResponse): string {
+  const claim = parse(object<{ token: string }>({ token: string }), readJson(response)).token;
+  if (!/^claim-[\x21-\x7e]+$/.test(claim)) {
+    throw new PlexError("invalid_response", "token should be a claim token starting with claim-");
+  }
+  return claim;
+}
+
 /**
  * Checks a claim-token response (`{"token":"claim-..."}`) and returns the claim token.
  *
@@ -65,10 +75,28 @@ export function claimTokenRequest(
  * ```
  */
 export function processClaimTokenResponse(response: PlexResponse): string {
-  checkOk(response);
-  const claim = parse(object<{ token: string }>({ token: string }), readJson(response)).token;
-  if (!/^claim-[\x21-\x7e]+$/.test(claim)) {
-    throw new PlexError("invalid_response", "token should be a claim token starting with claim-");
-  }
-  return claim;
+  return readClaimTokenResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode claimTokenRequest} and reads the answer as {@linkcode processClaimTokenResponse} does, with
+ * the error reader loaded when a response first fails (`Client.claimToken()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The claim token (`claim-…`).
+ * @throws {PlexError} what {@linkcode processClaimTokenResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await claimToken(config, token);
+ * ```
+ */
+export async function claimToken(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<string> {
+  return readClaimTokenResponse(await ensureOk(await claimTokenRequest(context, token, options)));
 }

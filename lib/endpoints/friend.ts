@@ -12,9 +12,10 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -131,6 +132,11 @@ export function friendsRequest(
   return send(context, { method: "GET", host: "url", path: "/api/v2/friends", token }, options);
 }
 
+/** What {@linkcode processFriendsResponse} returns, from a response whose status was checked. */
+function readFriendsResponse(response: PlexResponse): Friend[] {
+  return parseFriends(readJson(response));
+}
+
 /**
  * Checks a friends response and returns the friends.
  *
@@ -146,8 +152,30 @@ export function friendsRequest(
  * ```
  */
 export function processFriendsResponse(response: PlexResponse): Friend[] {
-  checkOk(response);
-  return parseFriends(readJson(response));
+  return readFriendsResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode friendsRequest} and reads the answer as {@linkcode processFriendsResponse} does, with
+ * the error reader loaded when a response first fails (`Client.friends()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The friends.
+ * @throws {PlexError} what {@linkcode processFriendsResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await friends(config, token);
+ * ```
+ */
+export async function friends(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<Friend[]> {
+  return readFriendsResponse(await ensureOk(await friendsRequest(context, token, options)));
 }
 
 /**
@@ -237,4 +265,29 @@ export async function removeFriendRequest(
  */
 export function processRemoveFriendResponse(response: PlexResponse): void {
   checkOk(response);
+}
+
+/**
+ * Sends {@linkcode removeFriendRequest} and reads the answer as {@linkcode processRemoveFriendResponse} does, with
+ * the error reader loaded when a response first fails (`Client.removeFriend()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param friend The friend or its id.
+ * @param options Call options.
+ * @returns Nothing, once removed.
+ * @throws {PlexError} what {@linkcode processRemoveFriendResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * await removeFriend(config, token, friend);
+ * ```
+ */
+export async function removeFriend(
+  context: RequestContext,
+  token: Token | string,
+  friend: number | string | { id: number },
+  options: CallOptions = {},
+): Promise<void> {
+  await ensureOk(await removeFriendRequest(context, token, friend, options));
 }

@@ -14,9 +14,10 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -184,6 +185,11 @@ export async function geoipRequest(
   return await send(context, { method: "GET", host: "url", path: "/api/v2/geoip", query, token }, options);
 }
 
+/** What {@linkcode processGeoipResponse} returns, from a response whose status was checked. */
+function readGeoipResponse(response: PlexResponse): GeoLocation {
+  return parseGeoLocation(readJson(response));
+}
+
 /**
  * Checks a geoip response and returns the location.
  *
@@ -200,6 +206,30 @@ export async function geoipRequest(
  * ```
  */
 export function processGeoipResponse(response: PlexResponse): GeoLocation {
-  checkOk(response);
-  return parseGeoLocation(readJson(response));
+  return readGeoipResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode geoipRequest} and reads the answer as {@linkcode processGeoipResponse} does, with
+ * the error reader loaded when a response first fails (`Client.geoip()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param ip The address, or `undefined` for the caller's own.
+ * @param options Call options.
+ * @returns The location.
+ * @throws {PlexError} what {@linkcode processGeoipResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await geoip(config, token, ip);
+ * ```
+ */
+export async function geoip(
+  context: RequestContext,
+  token: Token | string | undefined,
+  ip: string | undefined,
+  options: CallOptions = {},
+): Promise<GeoLocation> {
+  return readGeoipResponse(await ensureOk(await geoipRequest(context, token, ip, options)));
 }

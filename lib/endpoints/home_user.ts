@@ -5,9 +5,10 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -166,6 +167,11 @@ export function homeUsersRequest(
   return send(context, { method: "GET", host: "url", path: "/api/v2/home/users", token }, options);
 }
 
+/** What {@linkcode processHomeUsersResponse} returns, from a response whose status was checked. */
+function readHomeUsersResponse(response: PlexResponse): Home {
+  return parseHome(readJson(response));
+}
+
 /**
  * Checks a `/api/v2/home/users` response and returns the home.
  *
@@ -182,8 +188,30 @@ export function homeUsersRequest(
  * ```
  */
 export function processHomeUsersResponse(response: PlexResponse): Home {
-  checkOk(response);
-  return parseHome(readJson(response));
+  return readHomeUsersResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode homeUsersRequest} and reads the answer as {@linkcode processHomeUsersResponse} does, with
+ * the error reader loaded when a response first fails (`Client.home()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The home and its users.
+ * @throws {PlexError} what {@linkcode processHomeUsersResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await home(config, token);
+ * ```
+ */
+export async function home(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<Home> {
+  return readHomeUsersResponse(await ensureOk(await homeUsersRequest(context, token, options)));
 }
 
 /**
@@ -255,6 +283,11 @@ export function switchHomeUserRequest(
   }, options);
 }
 
+/** What {@linkcode processSwitchHomeUserResponse} returns, from a response whose status was checked. */
+function readSwitchHomeUserResponse(response: PlexResponse): Token {
+  return parse(object<{ authToken: Token }>({ authToken: requiredSecret }), readJson(response)).authToken;
+}
+
 /**
  * Checks a switch response (the home user's account with its `authToken`)
  * and returns that user's token.
@@ -277,6 +310,32 @@ export function switchHomeUserRequest(
  * ```
  */
 export function processSwitchHomeUserResponse(response: PlexResponse): Token {
-  checkOk(response);
-  return parse(object<{ authToken: Token }>({ authToken: requiredSecret }), readJson(response)).authToken;
+  return readSwitchHomeUserResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode switchHomeUserRequest} and reads the answer as {@linkcode processSwitchHomeUserResponse} does, with
+ * the error reader loaded when a response first fails (`Client.switchHomeUser()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param user The home user or its uuid.
+ * @param options Call options.
+ * @returns The home user's token.
+ * @throws {PlexError} what {@linkcode processSwitchHomeUserResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await switchHomeUser(config, token, user);
+ * ```
+ */
+export async function switchHomeUser(
+  context: RequestContext,
+  token: Token | string,
+  user: HomeUser | string,
+  options: SwitchHomeUserOptions = {},
+): Promise<Token> {
+  return readSwitchHomeUserResponse(
+    await ensureOk(await switchHomeUserRequest(context, token, user, options)),
+  );
 }

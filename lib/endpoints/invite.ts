@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
@@ -152,6 +153,11 @@ export function invitesRequest(
   return send(context, { method: "GET", host: "url", path, token, accept: "xml" }, options);
 }
 
+/** What {@linkcode processInvitesResponse} returns, from a response whose status was checked. */
+function readInvitesResponse(response: PlexResponse): Invite[] {
+  return parseInvites(response.body);
+}
+
 /**
  * Checks an invitations response and returns the invitations.
  *
@@ -167,6 +173,28 @@ export function invitesRequest(
  * ```
  */
 export function processInvitesResponse(response: PlexResponse): Invite[] {
-  checkOk(response);
-  return parseInvites(response.body);
+  return readInvitesResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode invitesRequest} and reads the answer as {@linkcode processInvitesResponse} does, with
+ * the error reader loaded when a response first fails (`Client.invites()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The invites.
+ * @throws {PlexError} what {@linkcode processInvitesResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await invites(config, token);
+ * ```
+ */
+export async function invites(
+  context: RequestContext,
+  token: Token | string,
+  options: InvitesOptions = {},
+): Promise<Invite[]> {
+  return readInvitesResponse(await ensureOk(await invitesRequest(context, token, options)));
 }

@@ -13,7 +13,8 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 
 /** The product plex.tv expects on a PIN link (python-plexapi's `MyPlexAccount.link`). */
@@ -111,4 +112,29 @@ export async function linkPinRequest(
  */
 export function processLinkPinResponse(response: PlexResponse): void {
   checkOk(response);
+}
+
+/**
+ * Sends {@linkcode linkPinRequest} and reads the answer as {@linkcode processLinkPinResponse} does, with
+ * the error reader loaded when a response first fails (`Client.linkPin()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param code The 4-character code the device shows.
+ * @param options Call options.
+ * @returns Nothing, once linked.
+ * @throws {PlexError} what {@linkcode processLinkPinResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * await linkPin(config, token, code);
+ * ```
+ */
+export async function linkPin(
+  context: RequestContext,
+  token: Token | string,
+  code: string,
+  options: CallOptions = {},
+): Promise<void> {
+  await ensureOk(await linkPinRequest(context, token, code, options));
 }

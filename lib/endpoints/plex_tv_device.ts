@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -153,6 +154,11 @@ export function plexTvDevicesRequest(
   return send(context, { method: "GET", host: "v2Url", path: "/api/v2/devices", token }, options);
 }
 
+/** What {@linkcode processPlexTvDevicesResponse} returns, from a response whose status was checked. */
+function readPlexTvDevicesResponse(response: PlexResponse): PlexTvDevice[] {
+  return parsePlexTvDevices(readJson(response));
+}
+
 /**
  * Checks a `/api/v2/devices` response and returns the devices.
  *
@@ -168,6 +174,28 @@ export function plexTvDevicesRequest(
  * ```
  */
 export function processPlexTvDevicesResponse(response: PlexResponse): PlexTvDevice[] {
-  checkOk(response);
-  return parsePlexTvDevices(readJson(response));
+  return readPlexTvDevicesResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode plexTvDevicesRequest} and reads the answer as {@linkcode processPlexTvDevicesResponse} does, with
+ * the error reader loaded when a response first fails (`Client.devices()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The devices.
+ * @throws {PlexError} what {@linkcode processPlexTvDevicesResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await devices(config, token);
+ * ```
+ */
+export async function devices(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<PlexTvDevice[]> {
+  return readPlexTvDevicesResponse(await ensureOk(await plexTvDevicesRequest(context, token, options)));
 }

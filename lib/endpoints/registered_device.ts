@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string, type Validator } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
@@ -224,6 +225,11 @@ export function registeredDevicesRequest(
   return send(context, { method: "GET", host: "url", path: "/devices.xml", token, accept: "xml" }, options);
 }
 
+/** What {@linkcode processRegisteredDevicesResponse} returns, from a response whose status was checked. */
+function readRegisteredDevicesResponse(response: PlexResponse): RegisteredDevice[] {
+  return parseRegisteredDevices(response.body);
+}
+
 /**
  * Checks a `/devices.xml` response and returns the devices.
  *
@@ -241,6 +247,30 @@ export function registeredDevicesRequest(
  * ```
  */
 export function processRegisteredDevicesResponse(response: PlexResponse): RegisteredDevice[] {
-  checkOk(response);
-  return parseRegisteredDevices(response.body);
+  return readRegisteredDevicesResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode registeredDevicesRequest} and reads the answer as {@linkcode processRegisteredDevicesResponse} does, with
+ * the error reader loaded when a response first fails (`Client.registeredDevices()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The devices.
+ * @throws {PlexError} what {@linkcode processRegisteredDevicesResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await registeredDevices(config, token);
+ * ```
+ */
+export async function registeredDevices(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<RegisteredDevice[]> {
+  return readRegisteredDevicesResponse(
+    await ensureOk(await registeredDevicesRequest(context, token, options)),
+  );
 }

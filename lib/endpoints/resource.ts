@@ -6,9 +6,10 @@
  *
  * @module
  */
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -266,6 +267,11 @@ export function resourcesRequest(
   }, options);
 }
 
+/** What {@linkcode processResourcesResponse} returns, from a response whose status was checked. */
+function readResourcesResponse(response: PlexResponse): Resource[] {
+  return parseResources(readJson(response));
+}
+
 /**
  * Checks a `/api/v2/resources` response and returns the resources.
  *
@@ -281,6 +287,28 @@ export function resourcesRequest(
  * ```
  */
 export function processResourcesResponse(response: PlexResponse): Resource[] {
-  checkOk(response);
-  return parseResources(readJson(response));
+  return readResourcesResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode resourcesRequest} and reads the answer as {@linkcode processResourcesResponse} does, with
+ * the error reader loaded when a response first fails (`Client.resources()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The resources.
+ * @throws {PlexError} what {@linkcode processResourcesResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await resources(config, token);
+ * ```
+ */
+export async function resources(
+  context: RequestContext,
+  token: Token | string,
+  options: ResourcesOptions = {},
+): Promise<Resource[]> {
+  return readResourcesResponse(await ensureOk(await resourcesRequest(context, token, options)));
 }

@@ -11,7 +11,8 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
 import { flag, required, secret, timestamp } from "../parse/fields.ts";
@@ -207,6 +208,11 @@ export async function sharedServersRequest(
   return await send(context, { method: "GET", host: "url", path, token, accept: "xml" }, options);
 }
 
+/** What {@linkcode processSharedServersResponse} returns, from a response whose status was checked. */
+function readSharedServersResponse(response: PlexResponse): ServerShare[] {
+  return parseSharedServers(response.body);
+}
+
 /**
  * Checks a `shared_servers` response and returns the shares.
  *
@@ -223,6 +229,32 @@ export async function sharedServersRequest(
  * ```
  */
 export function processSharedServersResponse(response: PlexResponse): ServerShare[] {
-  checkOk(response);
-  return parseSharedServers(response.body);
+  return readSharedServersResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode sharedServersRequest} and reads the answer as {@linkcode processSharedServersResponse} does, with
+ * the error reader loaded when a response first fails (`Client.sharedServers()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param machineIdentifier The server's machine identifier.
+ * @param options Call options.
+ * @returns The shares.
+ * @throws {PlexError} what {@linkcode processSharedServersResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await sharedServers(config, token, machineIdentifier);
+ * ```
+ */
+export async function sharedServers(
+  context: RequestContext,
+  token: Token | string,
+  machineIdentifier: string,
+  options: CallOptions = {},
+): Promise<ServerShare[]> {
+  return readSharedServersResponse(
+    await ensureOk(await sharedServersRequest(context, token, machineIdentifier, options)),
+  );
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
 import { flag, required, timestamp } from "../parse/fields.ts";
@@ -172,6 +173,11 @@ export function sharedUsersRequest(
   return send(context, { method: "GET", host: "url", path: "/api/users", token, accept: "xml" }, options);
 }
 
+/** What {@linkcode processSharedUsersResponse} returns, from a response whose status was checked. */
+function readSharedUsersResponse(response: PlexResponse): SharedUser[] {
+  return parseSharedUsers(response.body);
+}
+
 /**
  * Checks an `/api/users` response and returns the users.
  *
@@ -188,6 +194,28 @@ export function sharedUsersRequest(
  * ```
  */
 export function processSharedUsersResponse(response: PlexResponse): SharedUser[] {
-  checkOk(response);
-  return parseSharedUsers(response.body);
+  return readSharedUsersResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode sharedUsersRequest} and reads the answer as {@linkcode processSharedUsersResponse} does, with
+ * the error reader loaded when a response first fails (`Client.sharedUsers()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The users.
+ * @throws {PlexError} what {@linkcode processSharedUsersResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await sharedUsers(config, token);
+ * ```
+ */
+export async function sharedUsers(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<SharedUser[]> {
+  return readSharedUsersResponse(await ensureOk(await sharedUsersRequest(context, token, options)));
 }

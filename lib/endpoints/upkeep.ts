@@ -6,7 +6,8 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 
 /**
@@ -137,4 +138,75 @@ export function removeDeviceRequest(
  */
 export function processEmptyResponse(response: PlexResponse): void {
   checkOk(response);
+}
+
+/**
+ * Sends {@linkcode pingRequest} and reads the answer as {@linkcode processEmptyResponse} does, with
+ * the error reader loaded when a response first fails (`Client.ping()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns Nothing, once plex.tv answered.
+ * @throws {PlexError} what {@linkcode processEmptyResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * await ping(config, token);
+ * ```
+ */
+export async function ping(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<void> {
+  await ensureOk(await pingRequest(context, token, options));
+}
+
+/**
+ * Sends {@linkcode signOutRequest} and reads the answer as {@linkcode processEmptyResponse} does, with
+ * the error reader loaded when a response first fails (`Client.signOut()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns Nothing, once signed out.
+ * @throws {PlexError} what {@linkcode processEmptyResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * await signOut(config, token);
+ * ```
+ */
+export async function signOut(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<void> {
+  await ensureOk(await signOutRequest(context, token, options));
+}
+
+/**
+ * Sends {@linkcode removeDeviceRequest} and reads the answer as {@linkcode processEmptyResponse} does, with
+ * the error reader loaded when a response first fails (`Client.removeDevice()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param device The device or its id.
+ * @param options Call options.
+ * @returns Nothing, once removed.
+ * @throws {PlexError} what {@linkcode processEmptyResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * await removeDevice(config, token, device);
+ * ```
+ */
+export async function removeDevice(
+  context: RequestContext,
+  token: Token | string,
+  device: number | string | { id: number },
+  options: CallOptions = {},
+): Promise<void> {
+  await ensureOk(await removeDeviceRequest(context, token, device, options));
 }

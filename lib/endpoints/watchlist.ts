@@ -9,9 +9,10 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -224,6 +225,11 @@ export function checkWatchlistOptions(options: WatchlistOptions): void {
   }
 }
 
+/** What {@linkcode processWatchlistResponse} returns, from a response whose status was checked. */
+function readWatchlistResponse(response: PlexResponse): WatchlistPage {
+  return parseWatchlist(readJson(response));
+}
+
 /**
  * Checks a watchlist response and returns the page.
  *
@@ -241,8 +247,7 @@ export function checkWatchlistOptions(options: WatchlistOptions): void {
  * ```
  */
 export function processWatchlistResponse(response: PlexResponse): WatchlistPage {
-  checkOk(response);
-  return parseWatchlist(readJson(response));
+  return readWatchlistResponse(checkOk(response));
 }
 
 /**
@@ -281,7 +286,9 @@ export async function readWatchlist(
   const items: WatchlistItem[] = [];
   for (let pages = 0; pages < MAX_PAGES; pages++) {
     const start = items.length;
-    const page = processWatchlistResponse(await watchlistRequest(context, token, { ...options, start }));
+    const page = readWatchlistResponse(
+      await ensureOk(await watchlistRequest(context, token, { ...options, start })),
+    );
     if (page.offset !== undefined && page.offset !== start) {
       throw new PlexError(
         "invalid_response",

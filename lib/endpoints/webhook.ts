@@ -14,7 +14,8 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { type CallOptions, checkOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
+import { checkOk } from "../http/error_body.ts";
+import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { string } from "../parse/validate.ts";
 import { required } from "../parse/fields.ts";
@@ -173,6 +174,11 @@ export function webhooksRequest(
   return send(context, { method: "GET", host: "url", path: PATH, token, accept: "xml" }, options);
 }
 
+/** What {@linkcode processWebhooksResponse} returns, from a response whose status was checked. */
+function readWebhooksResponse(response: PlexResponse): string[] {
+  return parseWebhooks(response.body);
+}
+
 /**
  * Checks a webhooks response and returns the URLs.
  *
@@ -189,8 +195,30 @@ export function webhooksRequest(
  * ```
  */
 export function processWebhooksResponse(response: PlexResponse): string[] {
-  checkOk(response);
-  return parseWebhooks(response.body);
+  return readWebhooksResponse(checkOk(response));
+}
+
+/**
+ * Sends {@linkcode webhooksRequest} and reads the answer as {@linkcode processWebhooksResponse} does, with
+ * the error reader loaded when a response first fails (`Client.webhooks()` calls this).
+ *
+ * @param context The configuration.
+ * @param token The account's token.
+ * @param options Call options.
+ * @returns The webhook URLs.
+ * @throws {PlexError} what {@linkcode processWebhooksResponse} throws, and the request's errors.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await webhooks(config, token);
+ * ```
+ */
+export async function webhooks(
+  context: RequestContext,
+  token: Token | string,
+  options: CallOptions = {},
+): Promise<string[]> {
+  return readWebhooksResponse(await ensureOk(await webhooksRequest(context, token, options)));
 }
 
 /**
@@ -243,6 +271,11 @@ export async function setWebhooksRequest(
   );
 }
 
+/** What {@linkcode processSetWebhooksResponse} returns, from a response whose status was checked. */
+function readSetWebhooksResponse(response: PlexResponse): string[] | undefined {
+  return response.body.trim() === "" ? undefined : parseWebhooks(response.body);
+}
+
 /**
  * Checks the answer to a webhooks update and returns the list plex.tv now
  * keeps, or `undefined` when it answered without a body (the list is then
@@ -260,8 +293,7 @@ export async function setWebhooksRequest(
  * ```
  */
 export function processSetWebhooksResponse(response: PlexResponse): string[] | undefined {
-  checkOk(response);
-  return response.body.trim() === "" ? undefined : parseWebhooks(response.body);
+  return readSetWebhooksResponse(checkOk(response));
 }
 
 /**
@@ -300,8 +332,9 @@ export async function changeWebhooks(
   change: (urls: string[]) => string[] | undefined,
   options: CallOptions = {},
 ): Promise<string[]> {
-  const current = processWebhooksResponse(await webhooksRequest(context, token, options));
+  const current = readWebhooksResponse(await ensureOk(await webhooksRequest(context, token, options)));
   const next = change(current);
   if (!next) return current;
-  return processSetWebhooksResponse(await setWebhooksRequest(context, token, next, options)) ?? next;
+  return readSetWebhooksResponse(await ensureOk(await setWebhooksRequest(context, token, next, options))) ??
+    next;
 }

@@ -4,9 +4,10 @@
  * @module
  */
 import { isPlexError, PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -116,17 +117,29 @@ export function processSignInResponse(response: PlexResponse): SignInResult {
   try {
     checkOk(response);
   } catch (err) {
-    // plex.tv says "User could not be authenticated" (1001, 401): for a sign-in, that is the password or name.
-    if (isPlexError(err, "unauthorized") && (err.plexCode === 1001 || err.plexCode === undefined)) {
-      throw new PlexError("unauthorized", "The username or password is incorrect", {
-        status: err.status,
-        details: [...err.details],
-        hint: "Check the username (or email) and the password, and sign in again",
-        cause: err,
-      });
-    }
-    throw err;
+    throw signInFailure(err);
   }
+  return readSignIn(response);
+}
+
+/**
+ * The error of a failed sign-in: plex.tv says "User could not be authenticated" (1001, 401),
+ * which for a sign-in is the password or the name.
+ */
+function signInFailure(err: unknown): unknown {
+  if (isPlexError(err, "unauthorized") && (err.plexCode === 1001 || err.plexCode === undefined)) {
+    return new PlexError("unauthorized", "The username or password is incorrect", {
+      status: err.status,
+      details: [...err.details],
+      hint: "Check the username (or email) and the password, and sign in again",
+      cause: err,
+    });
+  }
+  return err;
+}
+
+/** The token and account of a sign-in response whose status was checked. */
+function readSignIn(response: PlexResponse): SignInResult {
   const doc = parse(
     object<{ authToken: string; username: string; email: string | null }>({
       authToken: string,
@@ -202,5 +215,11 @@ export async function registerWithCredentials(
   password: string,
   options: CredentialsOptions = {},
 ): Promise<Token> {
-  return processSignInResponse(await signInRequest(context, username, password, options)).token;
+  const response = await signInRequest(context, username, password, options);
+  try {
+    await ensureOk(response);
+  } catch (err) {
+    throw signInFailure(err);
+  }
+  return readSignIn(response).token;
 }

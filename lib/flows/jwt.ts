@@ -8,9 +8,10 @@
 import { SignJWT } from "jose/jwt/sign";
 import { exportJWK } from "jose/key/export";
 import { PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -179,7 +180,7 @@ export async function uploadPublicKey(
   options: CallOptions = {},
 ): Promise<string> {
   const jwk = await toPublicJwk(publicKey);
-  processUploadResponse(await uploadRequest(context, jwk, token, options));
+  await ensureOk(await uploadRequest(context, jwk, token, options));
   return jwk.kid!;
 }
 
@@ -228,7 +229,7 @@ export async function generateAndUploadPublicKey(
   options: CallOptions = {},
 ): Promise<DeviceKey> {
   const key = await generateDeviceKey();
-  processUploadResponse(await uploadRequest(context, key.publicJwk, token, options));
+  await ensureOk(await uploadRequest(context, key.publicJwk, token, options));
   return key;
 }
 
@@ -259,6 +260,11 @@ export function nonceRequest(context: RequestContext, options: CallOptions = {})
   return send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }, options);
 }
 
+/** What {@linkcode processNonceResponse} returns, from a response whose status was checked. */
+function readNonceResponse(response: PlexResponse): string {
+  return parse(object<{ nonce: string }>({ nonce: string }), readJson(response)).nonce;
+}
+
 /**
  * Checks a nonce response: `{"nonce":"<uuid>"}`.
  *
@@ -274,8 +280,7 @@ export function nonceRequest(context: RequestContext, options: CallOptions = {})
  * ```
  */
 export function processNonceResponse(response: PlexResponse): string {
-  checkOk(response);
-  return parse(object<{ nonce: string }>({ nonce: string }), readJson(response)).nonce;
+  return readNonceResponse(checkOk(response));
 }
 
 /**
@@ -325,6 +330,15 @@ export function tokenRequest(
   }, options);
 }
 
+/** What {@linkcode processTokenResponse} returns, from a response whose status was checked. */
+function readTokenResponse(response: PlexResponse): Token {
+  const token = new Token(
+    parse(object<{ auth_token: string }>({ auth_token: string }), readJson(response)).auth_token,
+  );
+  if (!token.isJwt()) throw new PlexError("invalid_response", "plex.tv answered a token that is not a JWT");
+  return token;
+}
+
 /**
  * Checks a token exchange response: `{"auth_token":"<Plex JWT>"}`.
  *
@@ -340,12 +354,7 @@ export function tokenRequest(
  * ```
  */
 export function processTokenResponse(response: PlexResponse): Token {
-  checkOk(response);
-  const token = new Token(
-    parse(object<{ auth_token: string }>({ auth_token: string }), readJson(response)).auth_token,
-  );
-  if (!token.isJwt()) throw new PlexError("invalid_response", "plex.tv answered a token that is not a JWT");
-  return token;
+  return readTokenResponse(checkOk(response));
 }
 
 /**
@@ -382,7 +391,7 @@ export async function jwtToken(
   keyId: string,
   options: CallOptions = {},
 ): Promise<Token> {
-  const nonce = processNonceResponse(await nonceRequest(context, options));
+  const nonce = readNonceResponse(await ensureOk(await nonceRequest(context, options)));
   const deviceJwt = await signDeviceJwt(context, privateKey, keyId, nonce);
-  return processTokenResponse(await tokenRequest(context, deviceJwt, options));
+  return readTokenResponse(await ensureOk(await tokenRequest(context, deviceJwt, options)));
 }

@@ -8,9 +8,10 @@
 import { systemClock } from "../clock.ts";
 import { deviceContextParams } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -175,6 +176,11 @@ export function createPinRequest(
   }, options);
 }
 
+/** What {@linkcode processPinResponse} returns, from a response whose status was checked. */
+function readPinResponse(response: PlexResponse): Pin {
+  return parse(pinValidator, readJson(response));
+}
+
 /**
  * Checks a PIN response (create: 201, poll: 200).
  *
@@ -193,8 +199,7 @@ export function createPinRequest(
  * ```
  */
 export function processPinResponse(response: PlexResponse): Pin {
-  checkOk(response);
-  return parse(pinValidator, readJson(response));
+  return readPinResponse(checkOk(response));
 }
 
 /**
@@ -255,7 +260,7 @@ export async function pinRequest(
   context: PinContext,
   options: PinRequestOptions = {},
 ): Promise<PinRequestResult> {
-  const pin = processPinResponse(await createPinRequest(context, options));
+  const pin = readPinResponse(await ensureOk(await createPinRequest(context, options)));
   return { pin, url: pinUrl(context, pin, Boolean(options.strong || options.jwk), options.forwardUrl) };
 }
 
@@ -349,16 +354,24 @@ export function validatePinRequest(
  * ```
  */
 export function processValidatePinResponse(response: PlexResponse): ValidatePinResult {
-  let pin: Pin;
   try {
-    pin = processPinResponse(response);
+    checkOk(response);
   } catch (err) {
-    if (!isPlexError(err, "not_found")) throw err;
-    throw new PlexError("pin_expired", "The PIN is unknown or expired", {
-      status: err.status,
-      details: [...err.details],
-    });
+    throw pinFailure(err);
   }
+  return validated(readPinResponse(response));
+}
+
+/** The error of a failed PIN check: plex.tv answers 404 for a PIN it no longer knows. */
+function pinFailure(err: unknown): unknown {
+  if (!isPlexError(err, "not_found")) return err;
+  return new PlexError("pin_expired", "The PIN is unknown or expired", {
+    status: err.status,
+    details: [...err.details],
+  });
+}
+
+function validated(pin: Pin): ValidatePinResult {
   return { pin, token: pin.authToken ?? undefined };
 }
 
@@ -393,7 +406,13 @@ export async function validatePin(
   id: number,
   options: ValidatePinOptions = {},
 ): Promise<ValidatePinResult> {
-  return processValidatePinResponse(await validatePinRequest(context, id, options));
+  const response = await validatePinRequest(context, id, options);
+  try {
+    await ensureOk(response);
+  } catch (err) {
+    throw pinFailure(err);
+  }
+  return validated(readPinResponse(response));
 }
 
 /**

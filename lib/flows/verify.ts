@@ -14,9 +14,10 @@ import { JOSEError, JWTExpired } from "jose/errors";
 import { jwtVerify, type JWTVerifyOptions } from "jose/jwt/verify";
 import { importJWK } from "jose/key/import";
 import { isPlexError, PlexError } from "../errors.ts";
+import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
-  checkOk,
+  ensureOk,
   type PlexResponse,
   readJson,
   type RequestContext,
@@ -31,6 +32,11 @@ import { pickKey, PlexKeySet, usableKeys } from "./plex_key_set.ts";
 export { PlexKeySet };
 
 const keySetValidator = object<{ keys: unknown[] }>({ keys: array(unknownValue) });
+
+/** What {@linkcode processPlexKeysResponse} returns, from a response whose status was checked. */
+function readPlexKeysResponse(response: PlexResponse): PublicJwk[] {
+  return usableKeys(parse(keySetValidator, readJson(response)).keys);
+}
 
 /**
  * Checks a key set response: `{"keys":[{kty,crv,x,use,alg,kid}]}`. Keys
@@ -52,8 +58,7 @@ const keySetValidator = object<{ keys: unknown[] }>({ keys: array(unknownValue) 
  * ```
  */
 export function processPlexKeysResponse(response: PlexResponse): PublicJwk[] {
-  checkOk(response);
-  return usableKeys(parse(keySetValidator, readJson(response)).keys);
+  return readPlexKeysResponse(checkOk(response));
 }
 
 /**
@@ -82,8 +87,8 @@ export async function plexPublicKeys(
   context: RequestContext,
   options: CallOptions = {},
 ): Promise<PublicJwk[]> {
-  return processPlexKeysResponse(
-    await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options),
+  return readPlexKeysResponse(
+    await ensureOk(await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options)),
   );
 }
 

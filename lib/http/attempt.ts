@@ -248,11 +248,11 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
     await response.body?.cancel().catch(() => {});
     throw tooLarge(maxBytes, response.status);
   }
-  if (!response.body) return "";
   const encoding = response.headers.get("content-encoding")?.trim().toLowerCase();
   if (declared !== undefined && (!encoding || encoding === "identity")) {
     // The runtime reads exactly the declared length (HTTP framing), so the cap holds without counting.
-    // A compressed body's declared length is not its decoded size: it is counted below.
+    // A compressed body's declared length is not its decoded size: it is counted below. `response.body`
+    // is not touched here: reading it makes a stream, and text() then takes the stream's slower path.
     try {
       return await response.text();
     } catch (cause) {
@@ -260,6 +260,7 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
       throw await cutOff(cause);
     }
   }
+  if (!response.body) return "";
   const reader = response.body.getReader();
   const cancel = () => reader.cancel().catch(() => {});
   deadline.signal.addEventListener("abort", cancel, { once: true });

@@ -1,10 +1,15 @@
 /**
  * Turns a plex.tv error response (JSON or XML body, or none) into a
  * {@linkcode PlexError}: mapped by the body's Plex code first, then by status.
+ * The process functions check with {@linkcode checkOk}; code that waits anyway
+ * (`Client`, `Config`'s flows) loads this module when a response first fails
+ * (`ensureOk` in `send.ts`), and so do the retries (`retry_loop.ts`).
  *
  * @module
  */
 import { PlexError, type PlexErrorCode, type PlexErrorDetail } from "../errors.ts";
+import { parseRetryAfter } from "./retry_after.ts";
+import type { PlexResponse } from "./types.ts";
 import { readXmlErrors } from "./xml_errors.ts";
 
 const BY_PLEX_CODE: Record<number, PlexErrorCode> = {
@@ -127,4 +132,33 @@ export function errorFromResponse(status: number, body: string, retryAfter?: num
   const said = _clip(details.map((d) => d.message).filter(Boolean).join("; "), 300);
   const message = said ? `plex.tv answered ${status}: ${said}` : `plex.tv answered ${status}`;
   return new PlexError(code, message, { status, details, retryAfter });
+}
+
+/**
+ * Throws the typed {@linkcode PlexError} for a non-2xx response (its `retryAfter` from `Retry-After`).
+ *
+ * @param response The response from `send`, or a recorded one.
+ * @returns The same response, when its status is 2xx.
+ * @throws {PlexError} mapped from the body's Plex code, then the status.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOk } from "./error_body.ts";
+ * assert.throws(
+ *   () =>
+ *     checkOk({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
+ *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' }),
+ *   { code: "unauthorized" },
+ * );
+ * ```
+ */
+export function checkOk(response: PlexResponse): PlexResponse {
+  if (response.status >= 200 && response.status < 300) return response;
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+  throw errorFromResponse(
+    response.status,
+    response.body,
+    retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+  );
 }

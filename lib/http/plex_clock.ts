@@ -54,6 +54,8 @@ export class PlexClock {
   /** How many responses the estimate is taken over. */
   readonly samples: number;
   readonly #offsets: number[] = [];
+  /** The last `Date` header and what it parsed to. */
+  #lastDate?: { date: string; ms: number | undefined };
 
   /**
    * Creates a clock with no observation: until the first response, plex.tv's time is this machine's.
@@ -87,7 +89,9 @@ export class PlexClock {
    */
   observe(date: string | null | undefined, localMs: number): void {
     if (typeof date !== "string" || !Number.isFinite(localMs)) return;
-    const serverMs = parseHttpDate(date.trim(), localMs);
+    // The header changes once a second: a repeated one is not parsed again.
+    if (date !== this.#lastDate?.date) this.#lastDate = { date, ms: parseHttpDate(date.trim(), localMs) };
+    const serverMs = this.#lastDate.ms;
     if (serverMs === undefined) return;
     // The header has whole seconds: plex.tv's time was within the second after it.
     this.#offsets.push(serverMs + 500 - localMs);

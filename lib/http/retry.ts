@@ -1,13 +1,13 @@
 /**
- * The retry rules of the request helper: the policy with its defaults and
- * checks, which responses are rate limiting and which outcomes may be retried.
- * The retries themselves (the wait, the budget) are in `retry_loop.ts`.
+ * The retry rules the request helper needs on every request: the policy with
+ * its defaults and checks, and whether an outcome may be worth a retry at all.
+ * The retries themselves (which outcomes are retried, the wait, the budget) are
+ * in `retry_loop.ts`, loaded when a request first fails.
  *
  * @module
  */
 import { PlexError } from "../errors.ts";
 import { MAX_TIMER_MS } from "./deadline.ts";
-import { parseErrorBody } from "./error_body.ts";
 import type { Outcome } from "./attempt.ts";
 import type { PlexResponse, RetryPolicy } from "./types.ts";
 
@@ -48,44 +48,29 @@ export function retryPolicy(settings: Partial<RetryPolicy> | undefined): Require
 }
 
 /**
- * Whether plex.tv is rate limiting: 429, or Plex code 1003 in an error body.
- *
- * @param response The response.
- * @returns `true` when rate limited.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isRateLimited } from "./retry.ts";
- * assert.ok(isRateLimited({ status: 429, headers: new Headers(), body: "", url: "" }));
- * ```
- */
-export function isRateLimited(response: PlexResponse): boolean {
-  if (response.status === 429) return true;
-  return response.status >= 400 && parseErrorBody(response.body).some((detail) => detail.code === 1003);
-}
-
-/**
- * Whether an attempt may be tried again: a failure of an idempotent request,
- * or of any request whose connection was refused (nothing reached plex.tv); an
- * idempotent request answered with a rate limit or a 5xx other than 501.
+ * Whether an attempt may be worth trying again, without reading its body: a
+ * failure of an idempotent request, or of any request whose connection was
+ * refused; an idempotent request answered with a 4xx (plex.tv may say 1003, rate
+ * limited, in the body) or a 5xx other than 501. `send` loads the retries
+ * (`retry_loop.ts`, which decides exactly) only when this says yes, so a
+ * request that succeeds never reads an error body or loads the retries.
  *
  * @param outcome The attempt's outcome.
  * @param idempotent Whether the request may be repeated safely.
- * @returns `true` when a retry is allowed.
+ * @returns `false` when no retry can be allowed.
  *
- * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isRetryable } from "./retry.ts";
- * const response = { status: 503, headers: new Headers(), body: "", url: "" };
- * assert.ok(isRetryable({ response }, true) && !isRetryable({ response }, false));
+ * import { mayRetry } from "./retry.ts";
+ * const response = (status: number) => ({ response: { status, headers: new Headers(), body: "", url: "" } });
+ * assert.ok(mayRetry(response(503), true) && mayRetry(response(400), true));
+ * assert.ok(!mayRetry(response(200), true) && !mayRetry(response(501), true) && !mayRetry(response(503), false));
  * ```
  */
-export function isRetryable(outcome: Outcome, idempotent: boolean): boolean {
+export function mayRetry(outcome: Outcome, idempotent: boolean): boolean {
   const { response, failure } = outcome;
   if (failure) return idempotent || outcome.refused;
-  return idempotent && (isRateLimited(response) || (response.status >= 500 && response.status !== 501));
+  return idempotent && response.status >= 400 && response.status !== 501;
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
- * The request helper's retries, loaded when a request first needs one (a
- * request that succeeds at once never loads them): `Retry-After` or backoff
- * with full jitter, the retry budget, and the wait, which the caller's signal
- * ends.
+ * The request helper's retries, loaded when a request first fails (a request
+ * that succeeds at once never loads them): which outcomes are retried (rate
+ * limits read from the error body), `Retry-After` or backoff with full jitter,
+ * the retry budget, and the wait, which the caller's signal ends.
  *
  * @module
  */
 import { systemClock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { Outcome } from "./attempt.ts";
-import { answer, isRateLimited, isRetryable } from "./retry.ts";
+import { parseErrorBody } from "./error_body.ts";
+import { answer } from "./retry.ts";
 import { parseRetryAfter } from "./retry_after.ts";
 import type { CallOptions, PlexRequest, PlexResponse, RequestContext, RetryPolicy } from "./types.ts";
 
@@ -29,6 +30,47 @@ export interface RetryPlan {
   logger: Logger;
   /** Makes one more attempt. */
   attempt(): Promise<Outcome>;
+}
+
+/**
+ * Whether plex.tv is rate limiting: 429, or Plex code 1003 in an error body.
+ *
+ * @param response The response.
+ * @returns `true` when rate limited.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isRateLimited } from "./retry_loop.ts";
+ * assert.ok(isRateLimited({ status: 429, headers: new Headers(), body: "", url: "" }));
+ * ```
+ */
+export function isRateLimited(response: PlexResponse): boolean {
+  if (response.status === 429) return true;
+  return response.status >= 400 && parseErrorBody(response.body).some((detail) => detail.code === 1003);
+}
+
+/**
+ * Whether an attempt may be tried again: a failure of an idempotent request,
+ * or of any request whose connection was refused (nothing reached plex.tv); an
+ * idempotent request answered with a rate limit or a 5xx other than 501.
+ *
+ * @param outcome The attempt's outcome.
+ * @param idempotent Whether the request may be repeated safely.
+ * @returns `true` when a retry is allowed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isRetryable } from "./retry_loop.ts";
+ * const response = { status: 503, headers: new Headers(), body: "", url: "" };
+ * assert.ok(isRetryable({ response }, true) && !isRetryable({ response }, false));
+ * ```
+ */
+export function isRetryable(outcome: Outcome, idempotent: boolean): boolean {
+  const { response, failure } = outcome;
+  if (failure) return idempotent || outcome.refused;
+  return idempotent && (isRateLimited(response) || (response.status >= 500 && response.status !== 501));
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * The one request helper: every call to plex.tv goes through {@linkcode send}.
- * It owns headers, timeouts, retries, the response size cap, the redirect
- * policy and error parsing ({@linkcode checkOk}). Only its own files (`attempt.ts`,
- * `lib/servers/probe.ts` for Plex Media Servers) call `fetch`. The retries
- * (`retry_loop.ts`) load when a request first needs one.
+ * It owns headers, timeouts, retries, the response size cap and the redirect
+ * policy; error bodies are read by `checkOk` (`error_body.ts`), or by
+ * {@linkcode ensureOk}, which loads that reader when a response first fails.
+ * Only its own files (`attempt.ts`, `lib/servers/probe.ts` for Plex Media
+ * Servers) call `fetch`. The retries (`retry_loop.ts`) load when a request
+ * first fails.
  *
  * @module
  */
@@ -12,9 +14,7 @@ import { PlexError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { attemptOnce, resolveTarget } from "./attempt.ts";
 import { MAX_TIMER_MS } from "./deadline.ts";
-import { errorFromResponse } from "./error_body.ts";
-import { answer, isRetryable, retryPolicy } from "./retry.ts";
-import { parseRetryAfter } from "./retry_after.ts";
+import { answer, mayRetry, retryPolicy } from "./retry.ts";
 import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 
 export type {
@@ -31,7 +31,7 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * Sends a request to plex.tv and reads the response body, whatever its status.
- * Pair it with {@linkcode checkOk}.
+ * Pair it with `checkOk`.
  *
  * - Each attempt has its own timeout (`timeoutMs`, default 15 s) composed with
  *   the caller's `signal` (`timeout`); an aborted call stops at once, also while
@@ -63,17 +63,17 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkOk, send } from "./send.ts";
+ * import { ensureOk, send } from "./send.ts";
  * import { defaultConfig } from "../config.ts";
  * import { createEmulator } from "../testing/mod.ts";
  *
  * const emulator = await createEmulator(); // plex.tv, in process
  * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
- * const res = checkOk(await send(config, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }));
+ * const res = await ensureOk(await send(config, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }));
  * assert.equal(res.status, 200);
  * assert.ok(JSON.parse(res.body).nonce);
  * const missing = await send(config, { method: "GET", host: "v2Url", path: "/api/v2/nothing-here" });
- * assert.throws(() => checkOk(missing), { code: "not_found" });
+ * await assert.rejects(ensureOk(missing), { code: "not_found" });
  * await emulator.close();
  * ```
  */
@@ -100,7 +100,7 @@ export async function send(
     return outcome;
   };
   const first = await attempt();
-  if (policy.retries < 1 || !isRetryable(first, idempotent)) return answer(first);
+  if (policy.retries < 1 || !mayRetry(first, idempotent)) return answer(first);
   let retries: typeof import("./retry_loop.ts");
   try {
     retries = await import("./retry_loop.ts");
@@ -130,32 +130,39 @@ function attemptLimits(context: RequestContext, options: CallOptions): AttemptLi
 }
 
 /**
- * Throws the typed {@linkcode PlexError} for a non-2xx response.
+ * `checkOk` for callers that wait anyway (`Client`, `Config`'s flows): a 2xx response is
+ * returned as it is; for any other, the error body reader (`error_body.ts`, JSON and XML) is loaded
+ * when a response first fails, so a path whose calls succeed does not carry it.
  *
  * @param response The response from {@linkcode send}.
  * @returns The same response, when its status is 2xx.
- * @throws {PlexError} mapped from the body's Plex code, then the status.
+ * @throws {PlexError} as `checkOk` throws it; `http_error` with the status when the
+ *   reader cannot be loaded (a browser that lost its network).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkOk } from "./send.ts";
- * assert.throws(
- *   () =>
- *     checkOk({ status: 401, headers: new Headers(), url: "https://plex.tv/api/v2/user",
- *     body: '{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}' }),
- *   { code: "unauthorized" },
+ * import { ensureOk } from "./send.ts";
+ * const ok = { status: 200, headers: new Headers(), url: "", body: "{}" };
+ * assert.equal(await ensureOk(ok), ok);
+ * await assert.rejects(
+ *   ensureOk({ ...ok, status: 401, body: '{"errors":[{"code":1029,"message":"Please enter the verification code"}]}' }),
+ *   { code: "verification_code_required", status: 401 },
  * );
  * ```
  */
-export function checkOk(response: PlexResponse): PlexResponse {
+export async function ensureOk(response: PlexResponse): Promise<PlexResponse> {
   if (response.status >= 200 && response.status < 300) return response;
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-  throw errorFromResponse(
-    response.status,
-    response.body,
-    retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
-  );
+  let reader: typeof import("./error_reader.ts");
+  try {
+    reader = await import("./error_reader.ts");
+  } catch (cause) {
+    throw new PlexError("http_error", `plex.tv answered ${response.status}`, {
+      status: response.status,
+      cause,
+    });
+  }
+  return reader.checkOk(response);
 }
 
 /**

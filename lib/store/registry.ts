@@ -226,6 +226,23 @@ export class StoreRegistry {
   }
 
   /**
+   * Whether a scheme is registered.
+   *
+   * @param scheme A scheme, without its colon, in any case (`vault`, `Redis`).
+   * @returns `true` when {@linkcode StoreRegistry.open} can open URIs of this scheme.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { StoreRegistry } from "./registry.ts";
+   * assert.ok(new StoreRegistry().has("memory") && !new StoreRegistry().has("vault"));
+   * ```
+   */
+  has(scheme: string): boolean {
+    return this.#factories.has(String(scheme).toLowerCase());
+  }
+
+  /**
    * The plugin registered for a URI's scheme, when it came from {@linkcode StoreRegistry.use}.
    *
    * @param uri A store URI, or a bare scheme.

@@ -314,6 +314,24 @@ export function decodeTerminalQr(lines: string[]): string | undefined {
   return (module.default ?? module)(pixels, width, height)?.data;
 }
 
+/**
+ * Deno, the Bun binary and Node (the npm build), by name, for a test file
+ * that runs plextv under each: the binary and the build are got in a
+ * `before` hook registered here, unless `skip` gives a reason.
+ *
+ * @param skip Why the file's tests cannot run here, or nothing.
+ * @returns Each runtime by name (ready once the hooks ran).
+ */
+export function everyRuntime(skip?: string | false): Readonly<Record<string, () => Runtime>> {
+  let bun: Runtime | undefined;
+  let node: Runtime | undefined;
+  before(async () => {
+    if (skip) return;
+    [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
+  });
+  return { deno: () => DENO, "bun binary": () => bun!, node: () => node! };
+}
+
 /** What {@linkcode useCliWorld} sets up for a test file. */
 export interface CliWorld {
   /** The emulator, started in `before`. */
@@ -333,12 +351,10 @@ export interface CliWorld {
  */
 export function useCliWorld(passphrase: string): CliWorld {
   let emulator: Emulator | undefined;
-  let bun: Runtime | undefined;
-  let node: Runtime | undefined;
   const homes: Home[] = [];
+  const runtimes = everyRuntime();
   before(async () => {
     emulator = await startEmulator();
-    [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   });
   after(async () => {
     for (const h of homes) h.cleanup();
@@ -351,10 +367,6 @@ export function useCliWorld(passphrase: string): CliWorld {
       homes.push(h);
       return h;
     },
-    runtimes: [
-      { name: "deno", runtime: () => DENO },
-      { name: "bun binary", runtime: () => bun! },
-      { name: "node", runtime: () => node! },
-    ],
+    runtimes: Object.entries(runtimes).map(([name, runtime]) => ({ name, runtime })),
   };
 }

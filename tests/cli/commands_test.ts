@@ -17,33 +17,21 @@ import { COMMANDS } from "../../lib/cli/commands/mod.ts";
 import { GLOBAL_OPTIONS } from "../../lib/cli/globals.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import {
-  bunBinary,
-  clientIdOf,
-  DENO,
-  type Home,
-  makeHome,
-  nodeRuntime,
-  ok,
-  runCli,
-  type Runtime,
-} from "../_helpers/cli.ts";
+import { clientIdOf, everyRuntime, type Home, makeHome, ok, runCli } from "../_helpers/cli.ts";
 
 let emulator: Emulator;
 let home: Home;
-let node: Runtime;
-let bun: Runtime;
-const RUNTIMES: Record<string, () => Runtime> = {
-  deno: () => DENO,
-  "bun binary": () => bun,
-  node: () => node,
-};
+const RUNTIMES = everyRuntime();
 
 before(async () => {
   emulator = await startEmulator();
-  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "commands test passphrase" });
-  ok(await runCli(bun, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" }), "login --jwt");
+  ok(
+    await runCli(RUNTIMES["bun binary"](), ["login", "-u", "plexuser", "--jwt"], home, {
+      stdin: "plexpass\n",
+    }),
+    "login --jwt",
+  );
 });
 
 after(async () => {
@@ -53,13 +41,15 @@ after(async () => {
 
 describe("plextv help", () => {
   it("lists every command", async () => {
-    const help = ok(await runCli(bun, ["help"], home), "help").stdout;
+    const help = ok(await runCli(RUNTIMES["bun binary"](), ["help"], home), "help").stdout;
     for (const command of COMMANDS) assert.match(help, new RegExp(`^  ${command.name}  `, "m"), command.name);
   });
 
   it("shows each command's options and at least one example", async () => {
     for (const command of COMMANDS) {
-      const help = ok(await runCli(bun, [...command.name.split(" "), "--help"], home), command.name).stdout;
+      const help =
+        ok(await runCli(RUNTIMES["bun binary"](), [...command.name.split(" "), "--help"], home), command.name)
+          .stdout;
       for (const option of Object.keys({ ...command.options, ...GLOBAL_OPTIONS })) {
         assert.match(help, new RegExp(`--${option}\\b`), `${command.name} --help lists --${option}`);
       }

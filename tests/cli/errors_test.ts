@@ -10,30 +10,14 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import {
-  BUN,
-  bunBinary,
-  DENO,
-  type Home,
-  makeHome,
-  nodeRuntime,
-  type Run,
-  runCli,
-  type Runtime,
-} from "../_helpers/cli.ts";
+import { BUN, everyRuntime, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
 
 const PASSPHRASE = "errors test passphrase";
 let emulator: Emulator;
 let home: Home;
 let vault: string;
 let closedPort: number;
-let node: Runtime;
-let bun: Runtime;
-const RUNTIMES: Record<string, () => Runtime> = {
-  deno: () => DENO,
-  "bun binary": () => bun,
-  node: () => node,
-};
+const RUNTIMES = everyRuntime();
 
 function vaultBytes(): string {
   return readFileSync(vault).toString("base64");
@@ -51,7 +35,6 @@ function oneLineError(run: Run, code: number, pattern: RegExp): void {
 
 before(async () => {
   emulator = await startEmulator();
-  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
   home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
   vault = join(home.env.XDG_DATA_HOME, "plextv", "plextv.vault");
   const login = await runCli(BUN, ["login", "-u", "plexuser", "--jwt"], home, { stdin: "plexpass\n" });
@@ -243,7 +226,7 @@ describe("plextv plugins under Node", () => {
     const plugin = "./examples/plugin_store.ts";
     oneLineError(
       await runCli(
-        node,
+        RUNTIMES.node!(),
         ["--plugin", plugin, "--store", `jsonfile:${join(home.root, "p.json")}`, "status"],
         home,
       ),

@@ -18,13 +18,11 @@ import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
-  bunBinary,
   clientIdOf,
   decodeTerminalQr,
-  DENO,
+  everyRuntime,
   type Home,
   makeHome,
-  nodeRuntime,
   ok,
   REPO,
   runCli,
@@ -96,7 +94,6 @@ async function waitFor(session: string, pattern: RegExp, timeoutMs = 20_000): Pr
 before(async () => {
   if (skip) return;
   emulator = await startEmulator();
-  [bun, node] = await Promise.all([bunBinary(), nodeRuntime()]);
 });
 
 after(async () => {
@@ -109,13 +106,7 @@ after(async () => {
   await emulator?.close();
 });
 
-let node: Runtime;
-let bun: Runtime;
-const RUNTIMES: Record<string, () => Runtime> = {
-  deno: () => DENO,
-  "bun binary": () => bun,
-  node: () => node,
-};
+const RUNTIMES = everyRuntime(skip);
 
 for (const [name, runtime] of Object.entries(RUNTIMES)) {
   describeNeeding(`plextv in a terminal under ${name}`, skip, () => {

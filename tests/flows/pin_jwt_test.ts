@@ -11,12 +11,19 @@ useEmulator({ nonceRateLimit: 1000 }, (started) => emulator = started);
 
 describe("registerWithPinJwt", () => {
   it("gets a Plex JWT and registers the device key without any legacy token", async () => {
-    const config = configFor(emulator).withDevice({ product: "PIN JWT Test" });
+    // The PIN is approved when the second poll arrives: two polls, whatever the machine's load.
+    let code = "";
+    let pollsSeen = 0;
+    const config = configFor(emulator).withDevice({ product: "PIN JWT Test" }).withFetch((input, init) => {
+      const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+      if (path.startsWith("/api/v2/pins/") && ++pollsSeen === 2) emulator.approvePin(code);
+      return emulator.fetch(input, init);
+    });
     let url = "";
     const { token, key } = await config.registerWithPinJwt((pin, u) => {
       url = u;
       assert.equal(pin.code.length, 25);
-      setTimeout(() => emulator.approvePin(pin.code), 80);
+      code = pin.code;
     }, { pollInterval: 40 });
     assert.ok(token.isJwt());
     assert.equal(token.claims?.thumbprint, key.keyId);
@@ -30,7 +37,7 @@ describe("registerWithPinJwt", () => {
     assert.equal(emulator.count("POST /api/v2/auth/jwk"), 0);
     const polls = emulator.requests.filter((r) => r.path.startsWith("/api/v2/pins/"));
     assert.ok(
-      polls.length >= 2 && polls.every((r) => r.query.deviceJWT === "***"),
+      polls.length === 2 && polls.every((r) => r.query.deviceJWT === "***"),
       "every poll signs a device JWT",
     );
     const refreshed = await config.jwtToken(key.privateKey, key.keyId);

@@ -8,13 +8,8 @@ import { gzipSync } from "node:zlib";
 import { after, describe, it } from "node:test";
 import { type Config, defaultConfig } from "../../lib/config.ts";
 import { isPlexError, type PlexError } from "../../lib/errors.ts";
-import {
-  type CallOptions,
-  checkOk,
-  type HttpSettings,
-  type PlexResponse,
-  send,
-} from "../../lib/http/send.ts";
+import { checkOk } from "../../lib/http/error_body.ts";
+import { type CallOptions, type HttpSettings, type PlexResponse, send } from "../../lib/http/send.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { RetryBudget } from "../../lib/http/retry_budget.ts";
 import { freePort, type RawExchange, type RawServer, startRawServer } from "../_helpers/raw_http_server.ts";
