@@ -375,8 +375,19 @@ export function processUserResponse(response: PlexResponse): Account {
  * @throws {PlexError} what {@linkcode processUserResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await user(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { user } from "./account.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * assert.equal((await user(config, token)).username, "plexuser");
+ * await assert.rejects(user(config, "not-a-token"), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export async function user(

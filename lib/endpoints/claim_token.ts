@@ -89,8 +89,18 @@ export function processClaimTokenResponse(response: PlexResponse): string {
  * @throws {PlexError} what {@linkcode processClaimTokenResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await claimToken(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { claimToken } from "./claim_token.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * assert.match(await claimToken(config, token), /^claim-/); // PLEX_CLAIM for a new server
+ * await emulator.close();
  * ```
  */
 export async function claimToken(

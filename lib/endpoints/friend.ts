@@ -166,8 +166,22 @@ export function processFriendsResponse(response: PlexResponse): Friend[] {
  * @throws {PlexError} what {@linkcode processFriendsResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await friends(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { friends } from "./friend.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const list = await friends(config, token);
+ * assert.deepEqual(list.map((friend) => [friend.title, friend.status]), [
+ *   ["Movie Buddy", "accepted"],
+ *   ["farcousin", "accepted"],
+ * ]);
+ * await emulator.close();
  * ```
  */
 export async function friends(
@@ -279,8 +293,21 @@ export function processRemoveFriendResponse(response: PlexResponse): void {
  * @throws {PlexError} what {@linkcode processRemoveFriendResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * await removeFriend(config, token, friend);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { friends, removeFriend } from "./friend.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const [buddy] = await friends(config, token);
+ * await removeFriend(config, token, buddy!);
+ * assert.deepEqual((await friends(config, token)).map((friend) => friend.username), ["farcousin"]);
+ * await assert.rejects(removeFriend(config, token, buddy!), { code: "not_found" }); // no longer a friend
+ * await emulator.close();
  * ```
  */
 export async function removeFriend(

@@ -221,8 +221,18 @@ export function processGeoipResponse(response: PlexResponse): GeoLocation {
  * @throws {PlexError} what {@linkcode processGeoipResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await geoip(config, token, ip);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { geoip } from "./geoip.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ *
+ * assert.equal((await geoip(config, undefined, "203.0.113.7")).country, "Netherlands"); // needs no token
+ * await assert.rejects(geoip(config, undefined, "not-an-ip"), { code: "invalid_argument" });
+ * await emulator.close();
  * ```
  */
 export async function geoip(

@@ -202,8 +202,20 @@ export function processHomeUsersResponse(response: PlexResponse): Home {
  * @throws {PlexError} what {@linkcode processHomeUsersResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await home(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { home } from "./home_user.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const { name, users } = await home(config, token);
+ * assert.equal(name, "Plex User's Home");
+ * assert.deepEqual(users.map((user) => user.title), ["Plex User", "Kid", "Partner"]);
+ * await emulator.close();
  * ```
  */
 export async function home(
@@ -325,8 +337,21 @@ export function processSwitchHomeUserResponse(response: PlexResponse): Token {
  * @throws {PlexError} what {@linkcode processSwitchHomeUserResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await switchHomeUser(config, token, user);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { home, switchHomeUser } from "./home_user.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const kid = (await home(config, token)).users.find((user) => user.restricted)!;
+ * assert.ok((await switchHomeUser(config, token, kid)).isLegacy()); // no PIN: a kid's token
+ * const partner = (await home(config, token)).users.find((user) => user.protected)!;
+ * await assert.rejects(switchHomeUser(config, token, partner), { code: "pin_required" });
+ * await emulator.close();
  * ```
  */
 export async function switchHomeUser(

@@ -187,8 +187,19 @@ export function processInvitesResponse(response: PlexResponse): Invite[] {
  * @throws {PlexError} what {@linkcode processInvitesResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await invites(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { invites } from "./invite.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * assert.deepEqual(await invites(config, token), []); // none sent
+ * await assert.rejects(invites(config, "not-a-token"), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export async function invites(

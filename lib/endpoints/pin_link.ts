@@ -126,8 +126,22 @@ export function processLinkPinResponse(response: PlexResponse): void {
  * @throws {PlexError} what {@linkcode processLinkPinResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * await linkPin(config, token, code);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { linkPin } from "./pin_link.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const tv = config.withClientId("living-room-tv"); // another device, showing a PIN
+ * const { pin } = await tv.pinRequest();
+ * await linkPin(config, token, pin.code);
+ * assert.ok((await tv.validatePin(pin.id)).token?.isLegacy()); // the TV is signed in
+ * await assert.rejects(linkPin(config, token, "ZZZZ"), { code: "pin_expired" });
+ * await emulator.close();
  * ```
  */
 export async function linkPin(

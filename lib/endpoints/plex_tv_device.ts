@@ -188,8 +188,19 @@ export function processPlexTvDevicesResponse(response: PlexResponse): PlexTvDevi
  * @throws {PlexError} what {@linkcode processPlexTvDevicesResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await devices(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { devices } from "./plex_tv_device.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const list = await devices(config, token);
+ * assert.ok(list.some((device) => device.name === "Living Room TV" && !device.presence));
+ * await emulator.close();
  * ```
  */
 export async function devices(

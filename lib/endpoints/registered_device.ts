@@ -261,8 +261,19 @@ export function processRegisteredDevicesResponse(response: PlexResponse): Regist
  * @throws {PlexError} what {@linkcode processRegisteredDevicesResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await registeredDevices(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { registeredDevices } from "./registered_device.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const list = await registeredDevices(config, token);
+ * assert.ok(list.some((device) => device.clientIdentifier === "doc-example")); // this client
+ * await emulator.close();
  * ```
  */
 export async function registeredDevices(

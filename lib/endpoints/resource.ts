@@ -301,8 +301,20 @@ export function processResourcesResponse(response: PlexResponse): Resource[] {
  * @throws {PlexError} what {@linkcode processResourcesResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await resources(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { resources } from "./resource.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const list = await resources(config, token, { includeRelay: false });
+ * assert.ok(list.some((resource) => resource.name === "Emulated Server" && resource.accessToken));
+ * assert.ok(list.every((resource) => resource.connections.every((connection) => !connection.relay)));
+ * await emulator.close();
  * ```
  */
 export async function resources(

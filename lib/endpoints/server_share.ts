@@ -244,8 +244,23 @@ export function processSharedServersResponse(response: PlexResponse): ServerShar
  * @throws {PlexError} what {@linkcode processSharedServersResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await sharedServers(config, token, machineIdentifier);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { sharedServers } from "./server_share.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const server = "5f0e3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f"; // the emulated server's clientIdentifier
+ * assert.deepEqual((await sharedServers(config, token, server)).map((share) => share.username), [
+ *   "moviebuddy",
+ *   "farcousin",
+ * ]);
+ * await assert.rejects(sharedServers(config, token, "0123abcd"), { code: "not_found" }); // not the account's
+ * await emulator.close();
  * ```
  */
 export async function sharedServers(

@@ -208,8 +208,18 @@ export function processSharedUsersResponse(response: PlexResponse): SharedUser[]
  * @throws {PlexError} what {@linkcode processSharedUsersResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await sharedUsers(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { sharedUsers } from "./shared_user.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * assert.deepEqual((await sharedUsers(config, token)).map((user) => user.username), ["moviebuddy", "farcousin"]);
+ * await emulator.close();
  * ```
  */
 export async function sharedUsers(

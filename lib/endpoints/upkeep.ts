@@ -151,8 +151,19 @@ export function processEmptyResponse(response: PlexResponse): void {
  * @throws {PlexError} what {@linkcode processEmptyResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * await ping(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { ping } from "./upkeep.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * await ping(config, token); // resolves: plex.tv accepts the token
+ * await assert.rejects(ping(config, "not-a-token"), { code: "unauthorized" });
+ * await emulator.close();
  * ```
  */
 export async function ping(
@@ -174,8 +185,19 @@ export async function ping(
  * @throws {PlexError} what {@linkcode processEmptyResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { ping, signOut } from "./upkeep.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
  * await signOut(config, token);
+ * await assert.rejects(ping(config, token), { code: "unauthorized" }); // the token is revoked
+ * await emulator.close();
  * ```
  */
 export async function signOut(
@@ -198,8 +220,21 @@ export async function signOut(
  * @throws {PlexError} what {@linkcode processEmptyResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * await removeDevice(config, token, device);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { registeredDevices } from "./registered_device.ts";
+ * import { removeDevice } from "./upkeep.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * const tv = (await registeredDevices(config, token)).find((device) => device.name === "Living Room TV")!;
+ * await removeDevice(config, token, tv);
+ * assert.ok(!(await registeredDevices(config, token)).some((device) => device.id === tv.id));
+ * await emulator.close();
  * ```
  */
 export async function removeDevice(

@@ -209,8 +209,20 @@ export function processWebhooksResponse(response: PlexResponse): string[] {
  * @throws {PlexError} what {@linkcode processWebhooksResponse} throws, and the request's errors.
  *
  * @example
- * ```ts ignore
- * const result = await webhooks(config, token);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { changeWebhooks, webhooks, withWebhook } from "./webhook.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const token = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ *
+ * assert.deepEqual(await webhooks(config, token), []);
+ * await changeWebhooks(config, token, (urls) => withWebhook(urls, "https://hooks.example/plex"));
+ * assert.deepEqual(await webhooks(config, token), ["https://hooks.example/plex"]);
+ * await emulator.close();
  * ```
  */
 export async function webhooks(
