@@ -176,6 +176,21 @@ describe("PUT /api/v2/pins/link", () => {
     assert.equal(unknown.status, 404);
     assert.equal((await plexErrorOf(unknown)).code, 1020);
   });
+
+  it("finds a code made only of digits by its code, and never takes a PIN's id for a code", async () => {
+    const token = await signIn(emulator);
+    const link = (code: string) =>
+      raw(emulator, "/api/v2/pins/link", { method: "PUT", token, form: { code } });
+    // About 1 code in 130 is all digits (10^4 of 34^4): make PINs until one is.
+    let digits: Pin | undefined;
+    for (let i = 0; i < 3000 && !digits; i++) {
+      const pin = await createPin(uniqueClient("digits"));
+      if (/^\d{4}$/.test(pin.code)) digits = pin;
+    }
+    assert.ok(digits, "no all-digit code in 3000 PINs");
+    assert.equal((await link(String(digits.id))).status, 404, "an id is not a code");
+    assert.equal((await link(digits.code)).status, 204);
+  });
 });
 
 describe("PINs with a JWK", () => {

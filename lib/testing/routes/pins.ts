@@ -156,8 +156,11 @@ async function linkPin(ctx: RouteContext): Promise<Reply> {
   const { user } = await requireToken(ctx);
   const code = stringParam(ctx, "code")?.trim();
   if (!code) throw new HttpFailure(400, undefined, "code is required");
-  const pin = /^\d+$/.test(code) ? undefined : ctx.state.findPin(code);
-  if (!pin) throw new HttpFailure(404, 1020, "Code not found or expired");
+  // By its code only: a PIN's id is not a code (a code may be all digits, such as 1480).
+  const pin = ctx.state.findPin(code);
+  if (!pin || pin.code.toUpperCase() !== code.toUpperCase()) {
+    throw new HttpFailure(404, 1020, "Code not found or expired");
+  }
   ctx.state.approvePin(pin, user);
   return { status: 204 };
 }
