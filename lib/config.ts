@@ -21,6 +21,7 @@ import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
 import type { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
+import { RequestChecks } from "./http/checked_hosts.ts";
 import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
@@ -94,6 +95,8 @@ export class Config implements RequestContext {
    * estimate that every `with*` copy shares.
    */
   readonly http: HttpSettings;
+  /** What the request helper checked of this configuration (hosts, device headers), kept so it checks once. */
+  readonly checks: RequestChecks = new RequestChecks();
   /**
    * Where {@linkcode Config.verifyPlexToken} caches plex.tv's signing keys: made on the first
    * verification and shared by the `with*` copies, except copies with other hosts (`withUrls`).
