@@ -44,6 +44,11 @@ export const ALL_SCOPES: readonly string[] = [
   "joinedAt",
 ];
 
+/** Whether a value is a frozen plain object, as `Config` makes its device and HTTP settings. */
+function plainFrozen(value: object): boolean {
+  return Object.isFrozen(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
 /** The discover host's default base URL (the watchlist). */
 const DISCOVER_URL = "https://discover.provider.plex.tv";
 
@@ -124,12 +129,15 @@ export class Config implements RequestContext {
     this.discoverUrl = discoverUrl.replace(/\/+$/, "");
     this.authAppUrl = fields.authAppUrl;
     this.clientId = fields.clientId;
-    this.device = frozenDevice(fields.device);
-    this.scopes = Object.freeze([...fields.scopes]);
-    this.http = Object.freeze({
-      ...fields.http,
-      retryBudget: fields.http.retryBudget ?? new RetryBudget(),
-      plexClock: fields.http.plexClock ?? new PlexClock(),
+    // A copy (`with*`) takes its parent's frozen parts as they are (plain frozen objects, as this
+    // constructor makes them): freezing is a noticeable part of a CLI's start-up.
+    const { device, scopes, http } = fields;
+    this.device = plainFrozen(device) ? device : frozenDevice(device);
+    this.scopes = Array.isArray(scopes) && Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]);
+    this.http = plainFrozen(http) && http.retryBudget && http.plexClock ? http : Object.freeze({
+      ...http,
+      retryBudget: http.retryBudget ?? new RetryBudget(),
+      plexClock: http.plexClock ?? new PlexClock(),
     });
     this.#keys = fields.keys ?? {};
     Object.freeze(this);
