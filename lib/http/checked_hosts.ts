@@ -13,7 +13,16 @@ import { allowedBaseUrl } from "./base_url.ts";
 import { type Device, deviceHeaders } from "../device.ts";
 import { PlexError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
-import type { RequestContext } from "./types.ts";
+
+/** The base URLs of a configuration (a `RequestContext`'s). */
+export interface BaseUrls {
+  /** The legacy host. */
+  readonly url: string;
+  /** The v2 host. */
+  readonly v2Url: string;
+  /** The discover host, when configured. */
+  readonly discoverUrl?: string;
+}
 
 /** A configured host: its base URL without trailing slashes, and its origin. */
 export interface Host {
@@ -47,7 +56,7 @@ const MAX_KEPT_URLS = 64;
  * import assert from "node:assert/strict";
  * import { RequestChecks } from "./checked_hosts.ts";
  * const checks = new RequestChecks();
- * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv", clientId: "c", device: {}, http: {} };
+ * const context = { url: "https://plex.tv", v2Url: "https://clients.plex.tv" };
  * assert.equal(checks.hosts(context).url.origin, "https://plex.tv");
  * assert.equal(checks.hosts(context), checks.hosts(context));
  * ```
@@ -64,7 +73,7 @@ export class RequestChecks {
    * @returns The hosts.
    * @throws {PlexError} `insecure_url` for a host that is not https (http only for loopback).
    */
-  hosts(context: RequestContext): Hosts {
+  hosts(context: BaseUrls): Hosts {
     const kept = this.#hosts;
     if (
       kept && kept.url === context.url && kept.v2Url === context.v2Url &&
@@ -120,7 +129,7 @@ export class RequestChecks {
  * @returns The hosts with their origins.
  * @throws {PlexError} `insecure_url`.
  */
-export function checkHosts(context: RequestContext): Hosts {
+export function checkHosts(context: BaseUrls): Hosts {
   const url = checkHost(context.url);
   const v2Url = checkHost(context.v2Url);
   const discoverUrl = context.discoverUrl === undefined ? undefined : checkHost(context.discoverUrl);

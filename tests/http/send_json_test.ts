@@ -12,7 +12,6 @@ import { readJson, sendJson } from "../../lib/http/send.ts";
 import { RetryBudget } from "../../lib/http/retry_budget.ts";
 import { withToken } from "../../lib/token_sources/options.ts";
 import { type RawExchange, type RawServer, startRawServer } from "../_helpers/raw_http_server.ts";
-import { rejection } from "../_helpers/emulator.ts";
 
 const TOKEN = "sendJsonTestToken123";
 const USER = readFileSync(new URL("../fixtures/plex.tv/user.json", import.meta.url), "utf8");

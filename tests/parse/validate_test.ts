@@ -56,7 +56,8 @@ describe("parseOwned", () => {
 
   it("reports a wrong account field with the message parse gives (processUserResponse validates in place)", () => {
     const base = JSON.parse(USER);
-    const wrong: [string, (doc: Record<string, any>) => void][] = [
+    // deno-lint-ignore no-explicit-any -- the document is spoiled field by field, whatever its type
+    const wrong: [string, (doc: any) => void][] = [
       ["id", (d) => (d.id = "x")],
       ["a field after converted ones", (d) => (d.rememberExpiresAt = "never")],
       ["subscription.features[10]", (d) => (d.subscription.features[10] = 5)],
