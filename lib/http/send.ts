@@ -208,7 +208,7 @@ export async function ensureOk(response: PlexResponse): Promise<PlexResponse> {
  * assert.equal((doc as { nonce: string }).nonce, "n");
  * ```
  */
-export function readJson(response: PlexResponse | JsonResponse): unknown {
+export function readJson(response: PlexResponse): unknown {
   // A body parsed as it was read (sendJson); JSON is never `undefined`.
   const { parsed } = response as JsonResponse;
   if (parsed !== undefined) return parsed;
