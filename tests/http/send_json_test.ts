@@ -3,28 +3,18 @@
 // size cap, the same errors for a body that is not JSON, is cut off, or carries a plex.tv error.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { type Config, defaultConfig } from "../../lib/config.ts";
-import type { Account } from "../../lib/endpoints/account.ts";
-import { processUserResponse, userRequest } from "../../lib/endpoints/account.ts";
+import { type Account, processUserResponse, userRequest } from "../../lib/endpoints/account.ts";
 import type { PlexError } from "../../lib/errors.ts";
 import { readJson, sendJson } from "../../lib/http/send.ts";
 import { RetryBudget } from "../../lib/http/retry_budget.ts";
 import { withToken } from "../../lib/token_sources/options.ts";
-import { type RawExchange, type RawServer, startRawServer } from "../_helpers/raw_http_server.ts";
+import { type RawExchange, type RawServer, rawServers } from "../_helpers/raw_http_server.ts";
 
 const TOKEN = "sendJsonTestToken123";
 const USER = readFileSync(new URL("../fixtures/plex.tv/user.json", import.meta.url), "utf8");
-const servers: RawServer[] = [];
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function serve(handler: (exchange: RawExchange) => unknown): Promise<RawServer> {
-  const server = await startRawServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = rawServers();
 
 function configFor(url: string, maxResponseBytes?: number): Config {
   return defaultConfig().withClientId("send-json-test").withUrls(url).withHttp({

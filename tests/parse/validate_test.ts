@@ -4,8 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { parseAccount } from "../../lib/endpoints/account.ts";
-import { processUserResponse } from "../../lib/endpoints/account.ts";
+import { parseAccount, processUserResponse } from "../../lib/endpoints/account.ts";
 import {
   array,
   integer,
