@@ -74,6 +74,7 @@ export type { Logger } from "./lib/logger.ts";
 export type { CallOptions, HttpSettings, RetryPolicy } from "./lib/http/types.ts";
 export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";
 export type { PlexClockOptions } from "./lib/http/plex_clock.ts";
+export type { BaseUrls, Host, Hosts, RequestChecks } from "./lib/http/checked_hosts.ts";
 export type { CredentialsOptions, SignInResult } from "./lib/flows/credentials.ts";
 export type {
   OnPin,

@@ -119,6 +119,7 @@ export type {
   RequestContext,
   RetryPolicy,
 } from "./lib/http/types.ts";
+export type { BaseUrls, Host, Hosts, RequestChecks } from "./lib/http/checked_hosts.ts";
 export type { PinContext } from "./lib/flows/pin.ts";
 export type { JwtContext } from "./lib/flows/jwt.ts";
 export type { ProbeOptions, ProbeResult } from "./lib/servers/probe.ts";

@@ -21,6 +21,7 @@ import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
 import type { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
 import { isAllowedBaseUrl } from "./http/base_url.ts";
+import { RequestChecks } from "./http/checked_hosts.ts";
 import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
@@ -42,6 +43,11 @@ export const ALL_SCOPES: readonly string[] = [
   "anonymous",
   "joinedAt",
 ];
+
+/** Whether a value is a frozen plain object, as `Config` makes its device and HTTP settings. */
+function plainFrozen(value: object): boolean {
+  return Object.isFrozen(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
 
 /** The discover host's default base URL (the watchlist). */
 const DISCOVER_URL = "https://discover.provider.plex.tv";
@@ -101,6 +107,8 @@ export class Config implements RequestContext {
    * estimate that every `with*` copy shares.
    */
   readonly http: HttpSettings;
+  /** What the request helper checked of this configuration (hosts, device headers), kept so it checks once. */
+  readonly checks: RequestChecks = new RequestChecks();
   /**
    * Where {@linkcode Config.verifyPlexToken} caches plex.tv's signing keys: made on the first
    * verification and shared by the `with*` copies, except copies with other hosts (`withUrls`).
@@ -128,12 +136,15 @@ export class Config implements RequestContext {
     this.discoverUrl = discoverUrl.replace(/\/+$/, "");
     this.authAppUrl = fields.authAppUrl;
     this.clientId = fields.clientId;
-    this.device = frozenDevice(fields.device);
-    this.scopes = Object.freeze([...fields.scopes]);
-    this.http = Object.freeze({
-      ...fields.http,
-      retryBudget: fields.http.retryBudget ?? new RetryBudget(),
-      plexClock: fields.http.plexClock ?? new PlexClock(),
+    // A copy (`with*`) takes its parent's frozen parts as they are (plain frozen objects, as this
+    // constructor makes them): freezing is a noticeable part of a CLI's start-up.
+    const { device, scopes, http } = fields;
+    this.device = plainFrozen(device) ? device : frozenDevice(device);
+    this.scopes = Array.isArray(scopes) && Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]);
+    this.http = plainFrozen(http) && http.retryBudget && http.plexClock ? http : Object.freeze({
+      ...http,
+      retryBudget: http.retryBudget ?? new RetryBudget(),
+      plexClock: http.plexClock ?? new PlexClock(),
     });
     this.#keys = fields.keys ?? {};
     Object.freeze(this);

@@ -6,7 +6,6 @@
  */
 import { decodeBase64Url, encodeBase64Url } from "../lib/parse/base64url.ts";
 import { PlexError } from "../lib/errors.ts";
-import { importPrivateJwk, jwkThumbprint } from "../lib/keys.ts";
 import type { SecureData } from "../lib/store/store.ts";
 
 /** The prefix used when none is given. */
@@ -129,7 +128,11 @@ export async function fromEnvVariables(
   if (privateKey !== undefined) {
     data.privateKey = await _privateKey(`${p}PRIVATE_KEY`, privateKey);
     data.keyId = keyId === undefined
-      ? await jwkThumbprint({ kty: "OKP", crv: "Ed25519", x: data.privateKey.x! })
+      ? await (await import("../lib/keys.ts")).jwkThumbprint({
+        kty: "OKP",
+        crv: "Ed25519",
+        x: data.privateKey.x!,
+      })
       : _printable(`${p}KEY_ID`, keyId);
   } else if (keyId !== undefined) {
     throw _corrupt(`${p}PRIVATE_KEY`, `is not set, but ${p}KEY_ID is`, {
@@ -202,6 +205,8 @@ function _is32Bytes(text: string): boolean {
 
 async function _pairMatches(jwk: JsonWebKey): Promise<boolean> {
   try {
+    // The key code (and jose) loads only for a key: a token alone does not need it.
+    const { importPrivateJwk } = await import("../lib/keys.ts");
     const privateKey = await importPrivateJwk(jwk);
     const publicKey = await crypto.subtle.importKey(
       "jwk",

@@ -9,10 +9,12 @@ import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
   ensureOk,
+  type PlexRequest,
   type PlexResponse,
   readJson,
   type RequestContext,
   send,
+  sendJson,
 } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import {
@@ -23,6 +25,7 @@ import {
   object,
   optional,
   parse,
+  parseOwned,
   string,
   unknownValue,
 } from "../parse/validate.ts";
@@ -333,12 +336,20 @@ export function userRequest(
   token: Token | string,
   options: CallOptions = {},
 ): Promise<PlexResponse> {
-  return send(context, { method: "GET", host: "url", path: "/api/v2/user", token }, options);
+  return send(context, accountRequest(token), options);
 }
+
+const accountRequest = (token: Token | string): PlexRequest => ({
+  method: "GET",
+  host: "url",
+  path: "/api/v2/user",
+  token,
+});
 
 /** What {@linkcode processUserResponse} returns, from a response whose status was checked. */
 function readUserResponse(response: PlexResponse): Account {
-  return parseAccount(readJson(response));
+  // The document was just parsed from the body: it is validated in place.
+  return parseOwned(accountValidator, readJson(response));
 }
 
 /**
@@ -395,5 +406,5 @@ export async function user(
   token: Token | string,
   options: CallOptions = {},
 ): Promise<Account> {
-  return readUserResponse(await ensureOk(await userRequest(context, token, options)));
+  return readUserResponse(await ensureOk(await sendJson(context, accountRequest(token), options)));
 }

@@ -6,10 +6,10 @@
  * @module
  */
 import { allowedBaseUrl } from "./base_url.ts";
+import { checkedDeviceHeaders, checkHeaderValue, checkHosts, type Host } from "./checked_hosts.ts";
 import { type Deadline, startDeadline } from "./deadline.ts";
-import { deviceHeaders } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
+import type { CallOptions, JsonResponse, PlexRequest, RequestContext } from "./types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { redactError, redactUrl } from "../redact.ts";
 import { Token } from "../token.ts";
@@ -17,20 +17,33 @@ import { Token } from "../token.ts";
 const MAX_REDIRECTS = 5;
 
 /**
+ * The limits of each attempt, and `json`: a 2xx body whose declared length is within the cap (and
+ * not compressed) is parsed as it is read (`response.json()`, faster than text then `JSON.parse` on
+ * some runtimes) instead of kept as text; any other body is read as text, as always.
+ */
+export interface AttemptLimits {
+  /** The attempt's timeout. */
+  timeoutMs: number;
+  /** The size cap of a body. */
+  maxBytes: number;
+  /** Parse a 2xx JSON body while reading it. */
+  json?: boolean;
+}
+
+/**
  * What one attempt ended with: a response, or a failure that may be retried
  * (`network_error`, `timeout`). `refused` says the connection was refused, so
  * nothing reached the server and even a non-idempotent request may be repeated.
  */
 export type Outcome =
-  | { response: PlexResponse; failure?: undefined; refused?: undefined }
+  | { response: JsonResponse; failure?: undefined; refused?: undefined }
   | { response?: undefined; failure: PlexError; refused: boolean };
 
 /**
  * Checks the configured hosts and builds the request URL. Every configured
  * host must be allowed (a bad one stops every request of the context); the
- * request's own host, when it is only an origin (`https://plex.tv`), is
- * checked by parsing the request URL itself, else it is parsed apart and the
- * request must stay on its origin.
+ * request URL must stay on its host's origin. The checks are kept by the
+ * context's {@linkcode RequestChecks} when it has one (every `Config` does).
  *
  * @param context The configuration.
  * @param request The request.
@@ -39,73 +52,53 @@ export type Outcome =
  *   that leaves the host.
  */
 export function resolveTarget(context: RequestContext, request: PlexRequest): string {
-  const base = request.host === "url"
-    ? context.url
+  const hosts = context.checks?.hosts(context) ?? checkHosts(context);
+  const host = request.host === "url"
+    ? hosts.url
     : request.host === "v2Url"
-    ? context.v2Url
+    ? hosts.v2Url
     : request.host === "discoverUrl"
-    ? context.discoverUrl
+    ? hosts.discoverUrl
     : undefined;
-  for (const other of configuredBases(context)) if (other !== base) allowedBase(other);
-  if (base === undefined) {
+  if (host === undefined) {
     throw new PlexError("invalid_argument", `No base URL is configured for the host ${String(request.host)}`);
   }
   if (typeof request.path !== "string" || !request.path.startsWith("/")) {
     throw new PlexError("invalid_argument", "A request path must start with /");
   }
-  const root = String(base).replace(/\/+$/, "");
-  const url = allowedBaseUrl(root + request.path);
-  if (url?.origin !== root && url?.origin !== allowedBase(base).origin) {
+  const build = () => onHost(host, request.path).href;
+  if (!request.query) return context.checks?.url(host.root + request.path, build) ?? build();
+  const url = onHost(host, request.path);
+  for (const [name, value] of Object.entries(request.query)) {
+    if (value !== undefined) url.searchParams.set(name, String(value));
+  }
+  return url.href;
+}
+
+/** The URL of a path on a host, which must stay on the host's origin. */
+function onHost(host: Host, path: string): URL {
+  const url = allowedBaseUrl(host.root + path);
+  if (url?.origin !== host.root && url?.origin !== host.origin) {
     throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
   }
-  if (request.query) {
-    for (const [name, value] of Object.entries(request.query)) {
-      if (value !== undefined) url!.searchParams.set(name, String(value));
-    }
-  }
-  return url!.href;
+  return url;
 }
-
-/** The base URLs of the configured hosts. */
-function configuredBases(context: RequestContext): string[] {
-  return context.discoverUrl === undefined
-    ? [context.url, context.v2Url]
-    : [context.url, context.v2Url, context.discoverUrl];
-}
-
-function allowedBase(base: string): URL {
-  const parsed = allowedBaseUrl(base);
-  if (!parsed) {
-    throw new PlexError(
-      "insecure_url",
-      `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
-    );
-  }
-  return parsed;
-}
-
-/** Header values fetch accepts: no line breaks or other control characters, Latin-1 only. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * The headers and body of a request. The headers are a plain record, which
- * `fetch` takes as it is; their values are checked here, so a bad one is an
- * `invalid_argument` rather than a failure of the request.
+ * `fetch` takes as it is; their values are checked here (the device's once per
+ * configuration), so a bad one is an `invalid_argument` rather than a failure
+ * of the request.
  */
 function buildInit(
   context: RequestContext,
   request: PlexRequest,
 ): { headers: Record<string, string>; body?: string } {
-  const headers = deviceHeaders(context.device);
+  const headers: Record<string, string> = {
+    ...(context.checks?.deviceHeaders(context.device) ?? checkedDeviceHeaders(context.device)),
+  };
+  checkHeaderValue("X-Plex-Client-Identifier", context.clientId);
   headers["X-Plex-Client-Identifier"] = context.clientId;
-  for (const name in headers) {
-    if (!HEADER_VALUE.test(headers[name]!)) {
-      throw new PlexError(
-        "invalid_argument",
-        `The ${name} header must be Latin-1 text without control characters or line breaks`,
-      );
-    }
-  }
   headers.Accept = request.accept === "xml" ? "application/xml" : "application/json";
   if (request.token !== undefined) {
     // Token.from rejects whitespace and control characters without quoting the value.
@@ -126,11 +119,6 @@ function buildInit(
   return { headers, body };
 }
 
-/** The origins redirects may go to: those of the configured hosts. */
-function allowedOrigins(context: RequestContext): string[] {
-  return configuredBases(context).map((base) => allowedBase(base).origin);
-}
-
 /**
  * Sends one attempt: fetch with its own deadline, redirects followed only
  * within `target.origins`, the body read within `maxBytes`. Network failures
@@ -141,7 +129,7 @@ function allowedOrigins(context: RequestContext): string[] {
  * @param options The caller's signal, fetch and timeout.
  * @param logger Where requests are logged (URLs redacted).
  * @param target The URL, from {@linkcode resolveTarget}.
- * @param limits The attempt's timeout and size cap.
+ * @param limits The attempt's timeout, size cap and how to read a 2xx body.
  * @returns The response with its body, or the failure.
  */
 export async function attemptOnce(
@@ -150,7 +138,7 @@ export async function attemptOnce(
   options: CallOptions,
   logger: Logger,
   target: string,
-  limits: { timeoutMs: number; maxBytes: number },
+  limits: AttemptLimits,
 ): Promise<Outcome> {
   try {
     return await attemptResponse(context, request, options, logger, target, limits);
@@ -166,7 +154,7 @@ async function attemptResponse(
   options: CallOptions,
   logger: Logger,
   target: string,
-  limits: { timeoutMs: number; maxBytes: number },
+  limits: AttemptLimits,
 ): Promise<Outcome> {
   const doFetch = options.fetch ?? context.http.fetch ?? globalThis.fetch;
   let { headers, body } = buildInit(context, request);
@@ -195,7 +183,7 @@ async function attemptResponse(
         const next = redirectTarget(location, url);
         const refused = !next
           ? "plex.tv redirected to a hidden or invalid location"
-          : !allowedOrigins(context).includes(next.origin)
+          : !(context.checks?.hosts(context) ?? checkHosts(context)).origins.includes(next.origin)
           ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
           : redirects >= MAX_REDIRECTS
           ? `plex.tv redirected more than ${MAX_REDIRECTS} times`
@@ -216,10 +204,15 @@ async function attemptResponse(
         url = next.href;
         continue;
       }
-      const text = await readCapped(response, limits.maxBytes, deadline);
+      const read = await readCapped(response, limits, deadline);
       const shown = redactUrl(url);
       if (logging) logger.debug(`← ${response.status} ${shown} (${Date.now() - started} ms)`);
-      return { response: { status: response.status, headers: response.headers, body: text, url: shown } };
+      const { status, headers: answered } = response;
+      if (typeof read === "string") {
+        return { response: { status, headers: answered, body: read, url: shown } };
+      }
+      if (read.notJson) throw notJson(status);
+      return { response: { status, headers: answered, body: "", url: shown, parsed: read.parsed } };
     }
   } finally {
     deadline.dispose();
@@ -241,7 +234,12 @@ function redirectTarget(location: string | null, base: string): URL | undefined 
  * out, aborted) the stream is cancelled, so the connection is closed rather
  * than left half-read; an abort cancels a read in progress.
  */
-async function readCapped(response: Response, maxBytes: number, deadline: Deadline): Promise<string> {
+async function readCapped(
+  response: Response,
+  limits: AttemptLimits,
+  deadline: Deadline,
+): Promise<string | { parsed: unknown; notJson?: boolean }> {
+  const { maxBytes } = limits;
   const length = response.headers.get("content-length")?.trim();
   const declared = length && /^\d+$/.test(length) ? Number(length) : undefined;
   if (declared !== undefined && declared > maxBytes) {
@@ -253,6 +251,9 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
     // The runtime reads exactly the declared length (HTTP framing), so the cap holds without counting.
     // A compressed body's declared length is not its decoded size: it is counted below. `response.body`
     // is not touched here: reading it makes a stream, and text() then takes the stream's slower path.
+    if (limits.json && response.status >= 200 && response.status < 300) {
+      return await readParsed(response, deadline);
+    }
     try {
       return await response.text();
     } catch (cause) {
@@ -296,6 +297,39 @@ async function readCapped(response: Response, maxBytes: number, deadline: Deadli
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * A 2xx body of declared length, parsed as it is read. A body cut off before its end is a
+ * `network_error`, as with text (the runtimes reject with a `TypeError`); a complete body that is
+ * not JSON (a `SyntaxError`) is reported as `readJson` reports it.
+ */
+async function readParsed(
+  response: Response,
+  deadline: Deadline,
+): Promise<{ parsed: unknown; notJson?: boolean }> {
+  let parsed: unknown;
+  try {
+    parsed = await response.json();
+  } catch (cause) {
+    deadline.check(cause);
+    if (cause instanceof SyntaxError) return { parsed: undefined, notJson: true };
+    throw await cutOff(cause);
+  }
+  return { parsed };
+}
+
+/**
+ * The `invalid_response` of a body that is not JSON. No `cause`: a JSON SyntaxError quotes the
+ * body, and a body may carry a token.
+ *
+ * @param status The response's status.
+ * @returns The error.
+ */
+export function notJson(status: number): PlexError {
+  return new PlexError("invalid_response", `plex.tv answered ${status} with a body that is not JSON`, {
+    status,
+  });
 }
 
 function tooLarge(maxBytes: number, status: number): PlexError {

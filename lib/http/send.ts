@@ -12,14 +12,15 @@
 import { systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
-import { attemptOnce, resolveTarget } from "./attempt.ts";
+import { type AttemptLimits, attemptOnce, notJson, resolveTarget } from "./attempt.ts";
 import { MAX_TIMER_MS } from "./deadline.ts";
 import { answer, mayRetry, retryPolicy } from "./retry.ts";
-import type { CallOptions, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
+import type { CallOptions, JsonResponse, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 
 export type {
   CallOptions,
   HttpSettings,
+  JsonResponse,
   PlexRequest,
   PlexResponse,
   RequestContext,
@@ -77,11 +78,52 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
  * await emulator.close();
  * ```
  */
-export async function send(
+export function send(
   context: RequestContext,
   request: PlexRequest,
   options: CallOptions = {},
 ): Promise<PlexResponse> {
+  return sendAndRead(context, request, options, false);
+}
+
+/**
+ * {@linkcode send} for a caller that parses a JSON answer at once (the `Client` and `Config`
+ * calls): a 2xx body of declared length within the size cap, not compressed, is parsed as it is
+ * read (`parsed`), which is faster than its text then `JSON.parse` on some runtimes; every other
+ * body (errors, compressed or chunked ones) is read as text, as {@linkcode send} reads it, with
+ * the same checks. Read the answer with {@linkcode readJson}.
+ *
+ * @param context The configuration.
+ * @param request The request.
+ * @param options Signal, fetch and timeout for this call.
+ * @returns The response, its body parsed or as text.
+ * @throws {PlexError} as {@linkcode send}, and `invalid_response` for a 2xx body that is not JSON.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readJson, sendJson } from "./send.ts";
+ * import { defaultConfig } from "../config.ts";
+ * const fetch = () => Promise.resolve(Response.json({ nonce: "n" }, { headers: { "content-length": "13" } }));
+ * const config = defaultConfig().withClientId("example").withHttp({ fetch });
+ * const response = await sendJson(config, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" });
+ * assert.deepEqual(readJson(response), { nonce: "n" });
+ * ```
+ */
+export function sendJson(
+  context: RequestContext,
+  request: PlexRequest,
+  options: CallOptions = {},
+): Promise<JsonResponse> {
+  return sendAndRead(context, request, options, true);
+}
+
+async function sendAndRead(
+  context: RequestContext,
+  request: PlexRequest,
+  options: CallOptions,
+  json: boolean,
+): Promise<JsonResponse> {
   if (!context.clientId) {
     throw new PlexError("client_id_missing", "No client identifier is configured");
   }
@@ -89,7 +131,7 @@ export async function send(
   const idempotent = request.idempotent ?? request.method !== "POST";
   const logger = context.http.logger ?? silentLogger;
   const target = resolveTarget(context, request);
-  const limits = attemptLimits(context, options);
+  const limits = attemptLimits(context, options, json);
   const clock = context.http.clock ?? systemClock;
   const attempt = async () => {
     const sentAt = clock.now();
@@ -112,12 +154,7 @@ export async function send(
   return retries.retryLoop({ context, request, options, policy, idempotent, logger, attempt }, first);
 }
 
-interface AttemptLimits {
-  timeoutMs: number;
-  maxBytes: number;
-}
-
-function attemptLimits(context: RequestContext, options: CallOptions): AttemptLimits {
+function attemptLimits(context: RequestContext, options: CallOptions, json: boolean): AttemptLimits {
   const timeoutMs = options.timeoutMs ?? context.http.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
     throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
@@ -126,7 +163,7 @@ function attemptLimits(context: RequestContext, options: CallOptions): AttemptLi
   if (typeof maxBytes !== "number" || !(maxBytes >= 0)) {
     throw new PlexError("invalid_argument", "The response size cap must be a number of bytes, 0 or more");
   }
-  return { timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS), maxBytes };
+  return { timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS), maxBytes, json };
 }
 
 /**
@@ -166,7 +203,8 @@ export async function ensureOk(response: PlexResponse): Promise<PlexResponse> {
 }
 
 /**
- * Parses a successful response's JSON body.
+ * Parses a successful response's JSON body (or returns it, when {@linkcode sendJson} parsed it
+ * as it was read).
  *
  * @param response A 2xx response.
  * @returns The parsed JSON.
@@ -181,11 +219,12 @@ export async function ensureOk(response: PlexResponse): Promise<PlexResponse> {
  * ```
  */
 export function readJson(response: PlexResponse): unknown {
+  // A body parsed as it was read (sendJson); JSON is never `undefined`.
+  const { parsed } = response as JsonResponse;
+  if (parsed !== undefined) return parsed;
   try {
     return JSON.parse(response.body);
   } catch {
-    // No `cause`: a JSON SyntaxError quotes the body, and a body may carry a token.
-    const message = `plex.tv answered ${response.status} with a body that is not JSON`;
-    throw new PlexError("invalid_response", message, { status: response.status });
+    throw notJson(response.status);
   }
 }

@@ -9,6 +9,7 @@ import type { Clock } from "../clock.ts";
 import type { Device } from "../device.ts";
 import type { Logger } from "../logger.ts";
 import type { Token } from "../token.ts";
+import type { RequestChecks } from "./checked_hosts.ts";
 import type { PlexClock } from "./plex_clock.ts";
 import type { RetryBudget } from "./retry_budget.ts";
 
@@ -104,6 +105,11 @@ export interface RequestContext {
   readonly device: Device;
   /** HTTP settings. */
   readonly http: HttpSettings;
+  /**
+   * Where the request helper keeps what it checked of this context (hosts, device headers, request
+   * URLs), so that it checks them once; every `Config` has one. Without it, each request checks again.
+   */
+  readonly checks?: RequestChecks;
 }
 
 /**
@@ -176,4 +182,22 @@ export interface PlexResponse {
   body: string;
   /** The final URL (after same-origin redirects). */
   url: string;
+}
+
+/**
+ * A response from `sendJson`: a 2xx JSON body read within the size cap may come parsed already
+ * (`parsed`, with `body` left empty); any other response has its body text, as from `send`.
+ * Read it with `readJson`, which takes either.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { JsonResponse } from "./types.ts";
+ * const response: JsonResponse = { status: 200, headers: new Headers(), body: "", url: "", parsed: { id: 1 } };
+ * assert.deepEqual(response.parsed, { id: 1 });
+ * ```
+ */
+export interface JsonResponse extends PlexResponse {
+  /** The parsed body, when it was parsed as it was read. */
+  parsed?: unknown;
 }

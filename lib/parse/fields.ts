@@ -160,7 +160,11 @@ export function commaList(value: unknown, path: string): string[] {
  */
 export function list<T>(item: Validator<T>): Validator<T[]> {
   const validate = array(item);
-  return (value, path) => (value === undefined || value === null ? [] : validate(value, path));
+  return (
+    value,
+    path,
+    writes,
+  ) => (value === undefined || value === null ? [] : validate(value, path, writes));
 }
 
 /**
@@ -202,10 +206,10 @@ export function decimal(value: unknown, path: string): number {
  * ```
  */
 export function required<T>(inner: Validator<T>): Validator<T> {
-  return (value, path) => {
+  return (value, path, writes) => {
     if (value === undefined) {
       throw new PlexError("invalid_response", `${path} is missing`);
     }
-    return inner(value, path);
+    return inner(value, path, writes);
   };
 }

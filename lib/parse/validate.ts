@@ -19,7 +19,14 @@ import { PlexError } from "../errors.ts";
  * assert.equal(nonce({ nonce: "n" }, "").nonce, "n");
  * ```
  */
-export type Validator<T> = (value: unknown, path: string) => T;
+export type Validator<T> = (value: unknown, path: string, writes?: Writes) => T;
+
+/**
+ * The undo log of {@linkcode parseOwned}: when it is given, containers validate in place (no copy)
+ * and record each value they replace as `target, key, old value, whether the key was there`, so a
+ * failed pass can be undone. A validator that does not pass it on just copies, as without it.
+ */
+export type Writes = unknown[];
 
 /**
  * The path given in {@linkcode parse}'s first pass: containers build no child
@@ -219,7 +226,7 @@ export function unknownValue(value: unknown): unknown {
  * ```
  */
 export function nullable<T>(inner: Validator<T>): Validator<T | null> {
-  return (value, path) => (value === null || value === undefined ? null : inner(value, path));
+  return (value, path, writes) => (value === null || value === undefined ? null : inner(value, path, writes));
 }
 
 /**
@@ -239,7 +246,8 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
   return (
     value,
     path,
-  ) => (value === undefined || value === null || value === "" ? undefined : inner(value, path));
+    writes,
+  ) => (value === undefined || value === null || value === "" ? undefined : inner(value, path, writes));
 }
 
 /**
@@ -256,8 +264,19 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
  * ```
  */
 export function array<T>(item: Validator<T>): Validator<T[]> {
-  return (value, path) => {
+  return (value, path, writes) => {
     if (!Array.isArray(value)) return fail(path, "an array", value);
+    if (writes) {
+      for (let i = 0; i < value.length; i++) {
+        const old: unknown = value[i];
+        const result = item(old, path === UNNAMED ? path : `${path}[${i}]`, writes);
+        if (result !== old) {
+          writes.push(value, i, old, true);
+          value[i] = result;
+        }
+      }
+      return value as T[];
+    }
     const out = new Array<T>(value.length);
     for (let i = 0; i < value.length; i++) out[i] = item(value[i], path === UNNAMED ? path : `${path}[${i}]`);
     return out;
@@ -287,17 +306,28 @@ export function object<T extends object>(shape: Shape<T>): Validator<T> {
   // Compiled once: the checked keys and their validators, in the shape's order.
   const keys = Object.keys(shape);
   const validators = Object.values(shape) as Validator<unknown>[];
-  return (value, path) => {
+  return (value, path, writes) => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       return fail(path, "an object", value);
     }
     const input = value as Record<string, unknown>;
-    const out: Record<string, unknown> = { ...input };
+    // In place when the caller owns the value (parseOwned), else on a copy.
+    const out: Record<string, unknown> = writes ? input : { ...input };
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const result = validators[i]!(input[key], path === UNNAMED ? path : path ? `${path}.${key}` : key);
-      if (result !== undefined) out[key] = result;
-      else if (Object.hasOwn(out, key)) delete out[key];
+      const old = input[key];
+      const result = validators[i]!(old, path === UNNAMED ? path : path ? `${path}.${key}` : key, writes);
+      if (result !== undefined) {
+        if (writes) {
+          // A value kept as it is stays where it is (a JSON document has no inherited fields).
+          if (result === old) continue;
+          writes.push(input, key, old, old !== undefined || Object.hasOwn(input, key));
+        }
+        out[key] = result;
+      } else if (Object.hasOwn(out, key)) {
+        writes?.push(input, key, old, true);
+        delete out[key];
+      }
     }
     return out as T;
   };
@@ -324,6 +354,46 @@ export function parse<T>(validator: Validator<T>, value: unknown): T {
   try {
     return validator(value, UNNAMED);
   } catch {
+    return validator(value, "");
+  }
+}
+
+/**
+ * {@linkcode parse} for a value nobody else holds (just parsed from a response body): it is
+ * validated and converted in place instead of copied. A value that fails is put back as it was
+ * (every replaced field restored), then checked again with field paths, so the error is the same
+ * as {@linkcode parse}'s.
+ *
+ * @param validator The validator.
+ * @param value The freshly parsed response; it becomes the result.
+ * @returns The validated value.
+ * @throws {PlexError} `invalid_response` naming the first wrong field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { array, integer, object, parseOwned, string } from "./validate.ts";
+ * const doc = JSON.parse('{"id":"7","tags":["a"]}');
+ * assert.equal(parseOwned(object({ id: integer, tags: array(string) }), doc), doc);
+ * assert.equal(doc.id, 7);
+ * const bad = JSON.parse('{"id":"7","tags":[1]}');
+ * assert.throws(() => parseOwned(object({ id: integer, tags: array(string) }), bad), {
+ *   message: "tags[0] should be a string, got number",
+ * });
+ * assert.equal(bad.id, "7");
+ * ```
+ */
+export function parseOwned<T>(validator: Validator<T>, value: unknown): T {
+  const writes: Writes = [];
+  try {
+    return validator(value, UNNAMED, writes);
+  } catch {
+    for (let i = writes.length - 4; i >= 0; i -= 4) {
+      const target = writes[i] as Record<PropertyKey, unknown>;
+      const key = writes[i + 1] as PropertyKey;
+      if (writes[i + 3]) target[key] = writes[i + 2];
+      else delete target[key];
+    }
     return validator(value, "");
   }
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import { createServer, type Server, type Socket } from "node:net";
+import { after } from "node:test";
 
 /** A parsed request. */
 export interface RawRequest {
@@ -175,4 +176,21 @@ export async function freePort(): Promise<number> {
   const port = typeof address === "object" && address ? address.port : 0;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * Raw servers for one test file: each server `serve` starts is closed after the file's tests.
+ *
+ * @returns `serve`, which starts a raw server with a handler.
+ */
+export function rawServers(): (handler: (exchange: RawExchange) => unknown) => Promise<RawServer> {
+  const servers: RawServer[] = [];
+  after(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  return async (handler) => {
+    const server = await startRawServer(handler);
+    servers.push(server);
+    return server;
+  };
 }
