@@ -290,7 +290,7 @@ function weightTable(weights: readonly Weight[]): Table {
       "installed them (plextv's: jose, and uqr for the CLI's QR code; ioredis, the Redis plugin's optional peer, is counted when installed).",
       "@lukehagar/plexjs 0.39.0 is its last release with plex.tv sign-in; zod 3 is its peer dependency; " +
       "its npm build is CommonJS, which esbuild cannot tree-shake.",
-      "@ctrl/plex imports node:os and node:url, so it does not run in browsers.",
+      "@ctrl/plex imports node:os, node:url and node:timers/promises, so it does not run in browsers (the first one esbuild meets is named in the table).",
       ...weights.filter((w) => w.library === "plextv").slice(0, 1).map((w) =>
         `plextv's bundled packages: ${w.bundled.join(", ") || "none"}.`
       ),
