@@ -71,7 +71,7 @@ export type { PlexErrorCode, PlexErrorDetail, PlexErrorOptions } from "./lib/err
 export type { PlexJwtClaims } from "./lib/token.ts";
 export type { DeviceKey, PublicJwk } from "./lib/keys.ts";
 export type { Logger } from "./lib/logger.ts";
-export type { CallOptions, HttpSettings, RetryPolicy } from "./lib/http/types.ts";
+export type { CallOptions, HttpSettings, RequestContext, RetryPolicy } from "./lib/http/types.ts";
 export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";
 export type { PlexClockOptions } from "./lib/http/plex_clock.ts";
 export type { BaseUrls, Host, Hosts, RequestChecks } from "./lib/http/checked_hosts.ts";
@@ -79,6 +79,7 @@ export type { CredentialsOptions, SignInResult } from "./lib/flows/credentials.t
 export type {
   OnPin,
   Pin,
+  PinContext,
   PinRequestOptions,
   PinRequestResult,
   PinSignInOptions,
@@ -86,6 +87,7 @@ export type {
   ValidatePinResult,
 } from "./lib/flows/pin.ts";
 export type { PinJwtOptions, PinJwtResult } from "./lib/flows/pin_jwt.ts";
+export type { JwtContext } from "./lib/flows/jwt.ts";
 export type { VerifyOptions } from "./lib/flows/verify.ts";
 export type { KeySetLoader, PlexKeySetOptions } from "./lib/flows/plex_key_set.ts";
 export type { SourceContext, TokenOptions, TokenSource } from "./lib/token_sources/token_source.ts";
