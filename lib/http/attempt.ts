@@ -6,7 +6,13 @@
  * @module
  */
 import { allowedBaseUrl } from "./base_url.ts";
-import { checkedDeviceHeaders, checkHeaderValue, checkHosts, type Host } from "./checked_hosts.ts";
+import {
+  checkedDeviceHeaders,
+  checkHeaderValue,
+  checkHosts,
+  type Host,
+  type Hosts,
+} from "./checked_hosts.ts";
 import { type Deadline, startDeadline } from "./deadline.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import type { CallOptions, JsonResponse, PlexRequest, RequestContext } from "./types.ts";
@@ -52,7 +58,7 @@ export type Outcome =
  *   that leaves the host.
  */
 export function resolveTarget(context: RequestContext, request: PlexRequest): string {
-  const hosts = context.checks?.hosts(context) ?? checkHosts(context);
+  const hosts = hostsOf(context);
   const host = request.host === "url"
     ? hosts.url
     : request.host === "v2Url"
@@ -73,6 +79,11 @@ export function resolveTarget(context: RequestContext, request: PlexRequest): st
     if (value !== undefined) url.searchParams.set(name, String(value));
   }
   return url.href;
+}
+
+/** The context's checked hosts: kept by its {@linkcode RequestChecks}, or checked now for a plain context. */
+function hostsOf(context: RequestContext): Hosts {
+  return context.checks?.hosts(context) ?? checkHosts(context);
 }
 
 /** The URL of a path on a host, which must stay on the host's origin. */
@@ -183,7 +194,7 @@ async function attemptResponse(
         const next = redirectTarget(location, url);
         const refused = !next
           ? "plex.tv redirected to a hidden or invalid location"
-          : !(context.checks?.hosts(context) ?? checkHosts(context)).origins.includes(next.origin)
+          : !hostsOf(context).origins.includes(next.origin)
           ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
           : redirects >= MAX_REDIRECTS
           ? `plex.tv redirected more than ${MAX_REDIRECTS} times`

@@ -81,7 +81,7 @@ export async function bunBinary(): Promise<Runtime> {
   const bun = join(REPO, "node_modules/.bin/bun");
   const folder = await sharedBuild({
     name: "bun-binary",
-    sources: ["cli.ts", "lib", "plugins", "package.json"],
+    sources: ["cli.ts", "lib", "plugins", "package.json", "package-lock.json"],
     salt: spawnSync(bun, ["--revision"], { encoding: "utf8" }).stdout,
     marker: "plextv",
     build(folder) {
