@@ -12,6 +12,7 @@ import type { SecureData } from "../store/store.ts";
 import { VERSION } from "../version.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Folders } from "./folders.ts";
+import { namedClientId } from "./globals.ts";
 import type { Output } from "./output.ts";
 
 /**
@@ -114,7 +115,7 @@ export class ConfigResolver {
 
   /** Whether the user named the client identifier (`--client-id` or `PLEXTV_CLIENT_ID`): plextv may not replace it. */
   get clientIdPinned(): boolean {
-    return this.#flagClientId() !== undefined || !!this.#init.env.PLEXTV_CLIENT_ID;
+    return namedClientId(this.#init.globals, this.#init.env) !== undefined;
   }
 
   /**
@@ -148,14 +149,10 @@ export class ConfigResolver {
    */
   async config(stored?: SecureData): Promise<Config> {
     const base = this.base();
-    const flag = this.#flagClientId();
-    if (flag) {
-      this.#origin = "--client-id";
-      return base.withClientId(flag);
-    }
-    if (this.#init.env.PLEXTV_CLIENT_ID) {
-      this.#origin = "PLEXTV_CLIENT_ID";
-      return base.withClientId(this.#init.env.PLEXTV_CLIENT_ID);
+    const named = namedClientId(this.#init.globals, this.#init.env);
+    if (named) {
+      this.#origin = named.origin;
+      return base.withClientId(named.clientId);
     }
     if (stored?.clientId) {
       this.#origin = "store";
@@ -212,10 +209,5 @@ export class ConfigResolver {
       this.#init.folders(),
     ]);
     await saveClientId(folders.config, clientId);
-  }
-
-  #flagClientId(): string | undefined {
-    const flag = this.#init.globals["client-id"];
-    return typeof flag === "string" && flag ? flag : undefined;
   }
 }

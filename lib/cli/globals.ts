@@ -55,3 +55,28 @@ export const ENVIRONMENT: readonly [string, string][] = [
   ["NO_COLOR", "No colours"],
   ["XDG_CONFIG_HOME, XDG_DATA_HOME", "Where the config and data folders are"],
 ];
+
+/**
+ * The client identifier the user named, and where: `--client-id`, else
+ * `PLEXTV_CLIENT_ID` (an empty value counts as unset).
+ *
+ * @param globals The global options.
+ * @param env The environment.
+ * @returns The identifier and its origin, or `undefined` when the user named none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { namedClientId } from "./globals.ts";
+ * assert.deepEqual(namedClientId({}, { PLEXTV_CLIENT_ID: "abc" }), { clientId: "abc", origin: "PLEXTV_CLIENT_ID" });
+ * assert.equal(namedClientId({ "client-id": "" }, {}), undefined);
+ * ```
+ */
+export function namedClientId(
+  globals: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): { clientId: string; origin: "--client-id" | "PLEXTV_CLIENT_ID" } | undefined {
+  const flag = globals["client-id"];
+  if (typeof flag === "string" && flag) return { clientId: flag, origin: "--client-id" };
+  return env.PLEXTV_CLIENT_ID ? { clientId: env.PLEXTV_CLIENT_ID, origin: "PLEXTV_CLIENT_ID" } : undefined;
+}

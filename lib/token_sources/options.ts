@@ -14,6 +14,7 @@ import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
+import { DEFAULT_REFRESH_MARGIN_MS } from "./freshness.ts";
 import { jwtMode } from "./jwt_mode.ts";
 import type { JwkMissingPolicy, TokenSourceSettings } from "./settings.ts";
 
@@ -44,7 +45,7 @@ export type TokenSourceOption = (settings: TokenSourceSettings) => void;
  */
 export function defaultTokenSourceSettings(): TokenSourceSettings {
   return {
-    refreshMarginMs: 24 * 60 * 60 * 1000,
+    refreshMarginMs: DEFAULT_REFRESH_MARGIN_MS,
     onJwkMissing: "fail",
     lockTtlMs: 30_000,
   };

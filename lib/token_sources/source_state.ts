@@ -8,6 +8,7 @@
  */
 import { PlexError } from "../errors.ts";
 import type { Token } from "../token.ts";
+import { jwtIsFresh } from "./freshness.ts";
 import { plexNow } from "./plex_now.ts";
 import type { Registrar, SourceState } from "./settings.ts";
 
@@ -34,15 +35,10 @@ import type { Registrar, SourceState } from "./settings.ts";
 export function isFresh(state: SourceState, token: Token): boolean {
   const { settings } = state;
   if (token.isLegacy()) return !settings.jwt;
-  const expiresAt = token.expiresAt?.getTime();
-  if (expiresAt === undefined) return false;
   const now = plexNow(state).getTime();
-  // The margin never takes more than half a token's lifetime: a short-lived JWT is still reused.
-  const issuedAt = token.claims?.iat;
-  const lifetime = typeof issuedAt === "number" ? expiresAt - issuedAt * 1000 : Infinity;
-  const margin = Math.min(settings.refreshMarginMs, Math.max(0, lifetime / 2));
-  if (expiresAt - margin > now) return true;
-  return expiresAt > now && now < state.retryRefreshAt;
+  if (jwtIsFresh(token, now, settings.refreshMarginMs)) return true;
+  const expiresAt = token.expiresAt?.getTime();
+  return expiresAt !== undefined && expiresAt > now && now < state.retryRefreshAt;
 }
 
 /**

@@ -24,7 +24,6 @@ import { plexNow } from "./plex_now.ts";
  * import assert from "node:assert/strict";
  * import { defaultTokenSourceSettings } from "./options.ts";
  * import type { SourceState } from "./settings.ts";
-import { plexNow } from "./plex_now.ts";
  * import { loadState } from "./stored.ts";
  * import { defaultConfig } from "../config.ts";
  * import { memoryStore } from "../store/memory.ts";

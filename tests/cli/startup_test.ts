@@ -4,7 +4,8 @@
  * `onLoad` hook records every TypeScript file), and checked: `--version`
  * loads no command module and no store plugin, `version` loads its own
  * command module only, `token` with `PLEX_TOKEN` loads the token command and
- * no store plugin, `token --store env:` loads the env plugin and no other.
+ * no store plugin, `token --store env:` loads the env plugin and no other
+ * (and, its stored token fresh, no configuration, token source or client).
  * The static import graph of cli.ts (from `deno info`) holds no command
  * module either, so this holds on every runtime.
  */
@@ -97,13 +98,15 @@ describe("plextv start-up", () => {
     assert.deepEqual(storePlugins(files), []);
   });
 
-  it("token --store env: loads the env plugin and no other", async () => {
+  it("token --store env: loads the env plugin and no other; a fresh stored token needs no token source", async () => {
     const files = await loaded(["token", "--store", "env:"], {
       PLEXTV_CLIENT_ID: "startup-test",
       PLEXTV_TOKEN: "abcdefghij0123456789",
     });
     assert.deepEqual(commandModules(files), ["lib/cli/commands/token.ts"]);
     assert.deepEqual(storePlugins(files).filter((f) => !f.startsWith("plugins/_env")), ["plugins/env.ts"]);
+    const signedInPath = ["lib/config.ts", "lib/client.ts", "lib/token_sources/plex_token_source.ts"];
+    assert.deepEqual(files.filter((f) => signedInPath.includes(f)), []);
   });
 
   it("cli.ts imports no command module statically", () => {

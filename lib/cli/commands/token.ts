@@ -38,8 +38,9 @@ const command: CommandModule = {
     if (fromEnv && !refresh) {
       token = (await import("../../token.ts")).Token.from(fromEnv);
     } else {
-      const { source } = await f.signedIn({ refresh });
-      token = await source.token({ signal: f.signal });
+      // A fresh stored token is printed without building the token source that would refresh it.
+      const fresh = refresh ? undefined : await (await import("../fresh_token.ts")).freshStoredToken(f);
+      token = fresh ?? await (await f.signedIn({ refresh })).source.token({ signal: f.signal });
       if (refresh) {
         f.out.success(`Refreshed the JWT; it expires ${token.expiresAt?.toISOString() ?? "when revoked"}`);
       }

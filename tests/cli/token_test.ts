@@ -1,0 +1,119 @@
+/**
+ * `plextv token` with a stored device, in process through `main()` with the
+ * `env:` store and a served emulator: a fresh stored token is printed as it
+ * is, with no request and without building a token source; a JWT inside its
+ * refresh margin, or a legacy token stored beside a device key, goes to the
+ * token source and is refreshed; and what the token source checks is still
+ * checked when it is skipped (another client identifier named, a key id that
+ * does not match the key).
+ */
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { main } from "../../lib/cli/main.ts";
+import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
+import type { SecureData } from "../../mod.ts";
+import { toEnvVariables } from "../../plugins/env.ts";
+import { makeHome } from "../_helpers/cli.ts";
+
+const DAY = 86_400;
+const home = makeHome();
+let emulator: Emulator;
+
+before(async () => {
+  emulator = await startEmulator();
+});
+after(async () => {
+  await emulator.close();
+  home.cleanup();
+});
+beforeEach(() => emulator.resetRequests());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `plextv ARGS` with `data` in the env: store. */
+async function token(data: SecureData, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["token", ...args], {
+    env: { ...home.env, PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(data), ...env },
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+/** The routes the emulator was asked for since the last reset. */
+const routes = () => emulator.requests.map((r) => `${r.method} ${r.path}`);
+
+describe("plextv token with a stored device", () => {
+  it("prints a fresh stored JWT as it is, with no request", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    emulator.resetRequests();
+    const run = await token(device.data, ["--verbose"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, `${device.jwt.value}\n`);
+    assert.deepEqual(routes(), []);
+    assert.match(run.stderr, /The stored token is fresh/);
+    assert.ok(!run.stderr.includes(device.jwt.value), "the token is not logged");
+    const json = JSON.parse((await token(device.data, ["--json"])).stdout);
+    assert.deepEqual(json, {
+      token: device.jwt.value,
+      type: "jwt",
+      expiresAt: device.jwt.expiresAt?.toISOString(),
+    });
+  });
+
+  it("prints a legacy token stored without a device key, with no request", async () => {
+    const run = await token({ version: 1, clientId: "token-test-legacy", token: "abcdefghij0123456789" });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "abcdefghij0123456789\n");
+    assert.deepEqual(routes(), []);
+  });
+
+  it("refreshes a JWT inside its refresh margin (one hour left of seven days)", async () => {
+    const device = await registerDevice(emulator, {
+      expiresInSeconds: 3600,
+      issuedAt: Date.now() / 1000 - 7 * DAY,
+    });
+    emulator.resetRequests();
+    const run = await token(device.data);
+    assert.equal(run.code, 0, run.stderr);
+    assert.notEqual(run.stdout, `${device.jwt.value}\n`);
+    assert.match(run.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    assert.deepEqual(routes().sort(), ["GET /api/v2/auth/nonce", "POST /api/v2/auth/token"]);
+  });
+
+  it("exchanges a legacy token stored beside a device key for a JWT", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    emulator.resetRequests();
+    const run = await token({ ...device.data, token: "abcdefghij0123456789", tokenExpiresAt: undefined });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    assert.deepEqual(routes().sort(), ["GET /api/v2/auth/nonce", "POST /api/v2/auth/token"]);
+  });
+
+  it("still refuses another client identifier than the stored one", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    emulator.resetRequests();
+    const run = await token(device.data, ["--client-id", "another-client"]);
+    assert.equal(run.code, 4);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /another client identifier/);
+    assert.deepEqual(routes(), []);
+  });
+
+  it("still refuses a key id that does not match the stored key", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    const other = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    emulator.resetRequests();
+    const run = await token({ ...device.data, keyId: other.data.keyId });
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /key id does not match/);
+    assert.ok(!run.stderr.includes(device.jwt.value), "the token is not in the error");
+  });
+});
