@@ -29,7 +29,7 @@ export interface ThroughputOptions {
   calls?: number;
   /** Calls in flight at once (default 50). */
   concurrency?: number;
-  /** Measured rounds per client (default 7). */
+  /** Measured rounds per client (default 15). */
   rounds?: number;
 }
 
@@ -233,7 +233,7 @@ export async function measureThroughput(
 ): Promise<ThroughputResult> {
   const calls = options.calls ?? 1_000;
   const concurrency = options.concurrency ?? 50;
-  const rounds = options.rounds ?? 7;
+  const rounds = options.rounds ?? 15;
   const server = await spawnServer<{ url: string }>("bench/_static_server.ts");
   try {
     const clients = await _clients(server.url);
@@ -252,7 +252,7 @@ export async function measureThroughput(
       ]),
     );
     for (const [, call] of measured) {
-      await _pool(Math.min(300, calls), concurrency, call);
+      await _pool(calls, concurrency, call);
     }
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < measured.length; i++) {

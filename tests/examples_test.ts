@@ -4,6 +4,7 @@
 // as the reader sees it: preloaded examples/_emulated.ts sends plex.tv's
 // requests to the emulator (PLEXTV_URL), so no sample carries a test-only line.
 import { after, before, describe, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "./_helpers/needs.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -123,7 +124,7 @@ describe("the docs' samples", () => {
   });
 });
 
-describe("examples", () => {
+describeNeeding("examples", RUN_BY_DENO_PASS, () => {
   it("type-check (deno check)", async () => {
     const checked = await run(DENO, ["check", "examples/"]);
     assert.equal(checked.code, 0, checked.stderr);

@@ -1,4 +1,5 @@
-import { after, describe, it } from "node:test";
+import { after, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "./_helpers/needs.ts";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,7 +11,7 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const out = mkdtempSync(join(tmpdir(), "plextv-node-"));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-describe("the library under Node", () => {
+describeNeeding("the library under Node", RUN_BY_DENO_PASS, () => {
   it("signs in, registers a device key, refreshes a JWT and reads the account", () => {
     const bundle = join(out, "entry.mjs");
     execFileSync(join(root, "node_modules/.bin/esbuild"), [

@@ -2,7 +2,8 @@
 // tsc), installed into a new project, imported by name under Node and run as
 // `plextv` from its bin. .ci/package.sh does the same at length (Deno and Bun
 // from node_modules, tsc on the declarations, npx with node alone, the login).
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "./_helpers/needs.ts";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import {
@@ -34,6 +35,7 @@ const app = join(work, "app");
 let files: string[] = [];
 
 before(() => {
+  if (RUN_BY_DENO_PASS) return;
   execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" });
   const tarball = readdirSync(work).find((name) => name.endsWith(".tgz"));
   assert.ok(tarball, "npm pack wrote a tarball");
@@ -55,7 +57,7 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-describe("the npm package", () => {
+describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
   it("has one version everywhere: package.json, deno.json (JSR) and VERSION", () => {
     const versionOf = (file: string) => JSON.parse(readFileSync(join(root, file), "utf8")).version;
     assert.equal(versionOf("package.json"), VERSION);

@@ -311,7 +311,14 @@ async function readCapped(
 }
 
 /**
- * A 2xx body of declared length, parsed as it is read. A body cut off before its end is a
+ * Whether a body is read as text and then parsed: on Deno, `response.json()` costs more than
+ * `text()` and `JSON.parse`; on Bun, less (`deno task bench --only throughput` shows both ways of
+ * reading beside plextv's).
+ */
+const PARSE_TEXT = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+
+/**
+ * A 2xx body of declared length, parsed as it is read (or, on Deno, read and then parsed). A body cut off before its end is a
  * `network_error`, as with text (the runtimes reject with a `TypeError`); a complete body that is
  * not JSON (a `SyntaxError`) is reported as `readJson` reports it.
  */
@@ -321,7 +328,7 @@ async function readParsed(
 ): Promise<{ parsed: unknown; notJson?: boolean }> {
   let parsed: unknown;
   try {
-    parsed = await response.json();
+    parsed = PARSE_TEXT ? JSON.parse(await response.text()) : await response.json();
   } catch (cause) {
     deadline.check(cause);
     if (cause instanceof SyntaxError) return { parsed: undefined, notJson: true };

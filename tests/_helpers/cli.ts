@@ -16,6 +16,7 @@ import jsqr from "jsqr";
 import { after, before } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { compiledForNode, nodeBuild } from "./node_build.ts";
+import { BUN_RUNNER } from "./needs.ts";
 import { sharedBuild } from "./shared_build.ts";
 
 /** The repository root. */
@@ -181,6 +182,8 @@ const _CLEARED = [
   "DBUS_SESSION_BUS_ADDRESS",
   "DISPLAY",
   "WAYLAND_DISPLAY",
+  // Node reads this file of CA certificates at every start (40 ms here); the CLI under test talks to loopback only.
+  "NODE_EXTRA_CA_CERTS",
 ];
 
 /**
@@ -332,14 +335,36 @@ export function everyRuntime(skip?: string | false): Readonly<Record<string, () 
   return { deno: () => DENO, "bun binary": () => bun!, node: () => node! };
 }
 
+/**
+ * The runtimes of `runtimes` this pass runs plextv under: Deno and Node
+ * under `deno test`, the Bun binary under `bun test`. A CLI run is a child
+ * process that does the same whichever runner spawned it, so each runtime's
+ * runs are made once in the suite; the Bun pass still serves them from Bun
+ * (the emulator and the other servers run in the runner).
+ *
+ * @param runtimes Runtimes by name, as {@linkcode everyRuntime} gives them.
+ * @returns The name and runtime of each one this pass runs.
+ */
+export function thisPass<T>(runtimes: Readonly<Record<string, T>>): [string, T][] {
+  const names = BUN_RUNNER ? ["bun binary"] : ["deno", "node"];
+  return Object.entries(runtimes).filter(([name]) => names.includes(name));
+}
+
 /** What {@linkcode useCliWorld} sets up for a test file. */
 export interface CliWorld {
   /** The emulator, started in `before`. */
   emulator(): Emulator;
   /** A new home pointed at the emulator, with a vault passphrase; removed in `after`. */
   home(): Home;
-  /** Deno, the Bun binary and Node (built in `before`), by name. */
+  /** The runtimes of this pass ({@linkcode thisPass}; built in `before`), by name. */
   runtimes: readonly { name: string; runtime(): Runtime }[];
+  /**
+   * The runtimes for scenarios of plextv's own logic (the same JavaScript on
+   * every runtime): this pass's, less Node, whose processes, stdin, files,
+   * errors and terminal are checked by the end-to-end, lost-save, errors,
+   * commands and terminal tests.
+   */
+  scenarioRuntimes: readonly { name: string; runtime(): Runtime }[];
 }
 
 /**
@@ -352,7 +377,7 @@ export interface CliWorld {
 export function useCliWorld(passphrase: string): CliWorld {
   let emulator: Emulator | undefined;
   const homes: Home[] = [];
-  const runtimes = everyRuntime();
+  const passRuntimes = thisPass(everyRuntime()).map(([name, runtime]) => ({ name, runtime }));
   before(async () => {
     emulator = await startEmulator();
   });
@@ -367,6 +392,7 @@ export function useCliWorld(passphrase: string): CliWorld {
       homes.push(h);
       return h;
     },
-    runtimes: Object.entries(runtimes).map(([name, runtime]) => ({ name, runtime })),
+    runtimes: passRuntimes,
+    scenarioRuntimes: passRuntimes.filter(({ name }) => name !== "node"),
   };
 }

@@ -25,3 +25,15 @@ export function describeNeeding(name: string, skip: string | false | undefined, 
     it(`is skipped: ${skip}`, { skip }, () => {});
   });
 }
+
+/** Whether this process is `bun test` (else `deno test`). */
+export const BUN_RUNNER = "Bun" in globalThis;
+
+/**
+ * Why a test whose work is all done by child processes (plextv, Chromium,
+ * npm, another runtime) is skipped under `bun test`: the suite runs every
+ * file under `deno test` and then under `bun test`, and such a child does
+ * the same whichever runner spawned it, so the Deno pass runs it once.
+ */
+export const RUN_BY_DENO_PASS: string | false = BUN_RUNNER &&
+  "the suite's deno test pass runs it (its child processes do not depend on the runner)";

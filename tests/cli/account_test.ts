@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import { main } from "../../lib/cli/main.ts";
 import { startEmulator } from "../../lib/testing/mod.ts";
 import { fixture } from "../_helpers/fixtures.ts";
@@ -259,7 +260,7 @@ describe("plextv link, friends, shares, webhooks (in process, against a stand-in
 const emulator = await startEmulator();
 after(() => emulator.close());
 const bun = await bunBinary();
-describe("plextv link and webhooks against the emulator (two sandboxes)", () => {
+describeNeeding("plextv link and webhooks against the emulator (two sandboxes)", RUN_BY_DENO_PASS, () => {
   const passphrase = "account cli tests";
 
   function ok(run: Run, what: string): Run {

@@ -17,7 +17,7 @@ import { COMMANDS } from "../../lib/cli/commands/mod.ts";
 import { GLOBAL_OPTIONS } from "../../lib/cli/globals.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { clientIdOf, everyRuntime, type Home, makeHome, ok, runCli } from "../_helpers/cli.ts";
+import { clientIdOf, everyRuntime, type Home, makeHome, ok, runCli, thisPass } from "../_helpers/cli.ts";
 
 let emulator: Emulator;
 let home: Home;
@@ -62,7 +62,7 @@ describe("plextv help", () => {
   });
 });
 
-for (const [name, rt] of Object.entries(RUNTIMES)) {
+for (const [name, rt] of thisPass(RUNTIMES)) {
   describe(`plextv commands under ${name}`, () => {
     it("prints the version as a command and as a flag", async () => {
       assert.equal(ok(await runCli(rt(), ["version"], home), "version").stdout, `plextv ${VERSION}\n`);
@@ -108,7 +108,7 @@ for (const [name, rt] of Object.entries(RUNTIMES)) {
   });
 }
 
-for (const [name, rt] of Object.entries(RUNTIMES)) {
+for (const [name, rt] of thisPass(RUNTIMES)) {
   describe(`plextv output under ${name}`, () => {
     it("status --json prints one object, signed in or not (exit 4)", async () => {
       const signedIn = JSON.parse(ok(await runCli(rt(), ["status", "--json"], home), "status").stdout);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { jsonFixture } from "../_helpers/fixtures.ts";
-import { bunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime } from "../_helpers/cli.ts";
+import { bunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime, thisPass } from "../_helpers/cli.ts";
 import { freePort } from "../_helpers/raw_http_server.ts";
 
 const OWNED_TOKEN = "ownedtokenownedtoken";
@@ -78,10 +78,8 @@ after(async () => {
   if (payloads) rmSync(payloads, { recursive: true, force: true });
 });
 
-for (const name of ["deno", "bun binary"]) {
+for (const [name, rt] of thisPass({ deno: () => DENO, "bun binary": () => bun })) {
   describe(`plextv connect under ${name}`, () => {
-    const rt = (): Runtime => (name === "deno" ? DENO : bun);
-
     it("reaches a shared server with its own access token, and prints it with --show-token", async () => {
       const plain = ok(await runCli(rt(), ["connect", "Friend Server"], home), "connect");
       assert.match(plain.stdout, /^http:\/\/127\.0\.0\.1:\d+\n$/);

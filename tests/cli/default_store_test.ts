@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { BUN, type Home, makeHome, ok, runCli, vaultOf } from "../_helpers/cli.ts";
 
@@ -84,7 +85,7 @@ async function keyringSession(home: Home): Promise<Record<string, string>> {
   }
 }
 
-describe("plextv default store", () => {
+describeNeeding("plextv default store", RUN_BY_DENO_PASS, () => {
   it("is a vault when no keychain is usable, and status says why", async () => {
     const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "default store" });
     try {

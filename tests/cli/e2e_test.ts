@@ -24,6 +24,7 @@ import {
   type Run,
   runCli,
   type Runtime,
+  thisPass,
 } from "../_helpers/cli.ts";
 
 const PASSPHRASE = "e2e vault passphrase";
@@ -115,7 +116,7 @@ const RUNTIMES: Record<string, () => Runtime> = {
   node: () => node,
 };
 
-for (const [runtimeName, rt] of Object.entries(RUNTIMES)) {
+for (const [runtimeName, rt] of thisPass(RUNTIMES)) {
   describe(`plextv under ${runtimeName}`, () => {
     const home = (): Home => makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
 

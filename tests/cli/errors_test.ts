@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { BUN, everyRuntime, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
+import { BUN, everyRuntime, type Home, makeHome, type Run, runCli, thisPass } from "../_helpers/cli.ts";
 
 const PASSPHRASE = "errors test passphrase";
 let emulator: Emulator;
@@ -120,7 +120,7 @@ describe("plextv usage errors (exit 2)", () => {
 // a passphrase or password without a terminal, the vault's crypto, exit codes after output and the error
 // details are the runtime's: those run under Deno, as the Bun binary and under Node (the npm build).
 // tests/cli/network_failures_test.ts compares Deno, the Bun binary and Node on network failures.
-for (const [name, rt] of Object.entries(RUNTIMES)) {
+for (const [name, rt] of thisPass(RUNTIMES)) {
   describe(`plextv authentication errors (exit 4) under ${name}, nothing lost`, () => {
     it("fails without a passphrase when there is no terminal to ask", async () => {
       const before = vaultBytes();

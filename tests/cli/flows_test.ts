@@ -3,7 +3,8 @@
  * a two-factor sign-in with --code, a strong PIN, --quiet, the env: store fed
  * by `keys export`, and the `emulator` command itself.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
@@ -23,7 +24,7 @@ function ok(run: Run, what: string): Run {
   return run;
 }
 
-describe("plextv sign-in paths", () => {
+describeNeeding("plextv sign-in paths", RUN_BY_DENO_PASS, () => {
   it("signs in a two-factor account with --code (password on stdin)", async () => {
     const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "cli flows" });
     try {
@@ -86,7 +87,7 @@ describe("plextv sign-in paths", () => {
   });
 });
 
-describe("the env: store fed by keys export", () => {
+describeNeeding("the env: store fed by keys export", RUN_BY_DENO_PASS, () => {
   it("runs a container-style token call with no vault and no request", async () => {
     const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "cli flows" });
     try {
@@ -121,7 +122,7 @@ describe("the env: store fed by keys export", () => {
   });
 });
 
-describe("plextv emulator", () => {
+describeNeeding("plextv emulator", RUN_BY_DENO_PASS, () => {
   it("serves plex.tv on the given loopback port until Ctrl-C", async () => {
     const port = await freePort();
     const child = spawn(BUN.command, [...BUN.prefix, "emulator", "--port", String(port)], { cwd: REPO });

@@ -1,5 +1,5 @@
 /**
- * `plextv login` without a terminal, under Deno, as the Bun binary and under Node,
+ * `plextv login` without a terminal, under Deno and as the Bun binary,
  * against the emulator: it refuses to replace a signed-in account unless
  * `--force` (and then retires the old one at plex.tv, once the new one is
  * saved: a failed replacement leaves the stored sign-in working), stores a token read
@@ -15,7 +15,7 @@ import { clientIdOf, type Home, ok, runCli, useCliWorld, vaultOf } from "../_hel
 const world = useCliWorld("login test passphrase");
 const home = world.home;
 
-for (const { name, runtime: rt } of world.runtimes) {
+for (const { name, runtime: rt } of world.scenarioRuntimes) {
   describe(`plextv login under ${name}`, () => {
     const login = (h: Home, args: string[], stdin = "plexpass\n") =>
       runCli(rt(), ["login", "-u", "plexuser", ...args], h, { stdin });

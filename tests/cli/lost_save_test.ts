@@ -1,12 +1,12 @@
 /**
  * No success after a lost save, and nothing left registered at plex.tv, under
- * Deno, as the Bun binary and under Node: `login` into a store that refuses writes (a
- * plugin loaded with `--plugin` that fails like a full disk) fails with a
- * clear error and no "Saved" line, and takes back what it registered, so the
- * next `login` with the same client identifier works; `logout` after `home
- * switch` removes the device key too; `logout --force` clears the store when
- * it cannot be opened or plex.tv cannot be reached, and says what it could not
- * do at plex.tv.
+ * Deno, as the Bun binary and under Node: `login` into a store that refuses
+ * writes (a plugin loaded with `--plugin` that fails like a full disk) fails
+ * with a clear error and no "Saved" line, and takes back what it registered,
+ * so the next `login` with the same client identifier works. Under Deno and
+ * as the Bun binary: `logout` after `home switch` removes the device key too;
+ * `logout --force` clears the store when it cannot be opened or plex.tv cannot
+ * be reached, and says what it could not do at plex.tv.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -94,7 +94,9 @@ for (const { name, runtime: rt } of world.runtimes) {
       assert.equal(world.emulator().registeredKey(clientIdOf(h)), undefined);
     });
   });
+}
 
+for (const { name, runtime: rt } of world.scenarioRuntimes) {
   describe(`plextv logout under ${name}`, () => {
     it("removes the device key after home switch, so the same client identifier can sign in again", async () => {
       const h = home();

@@ -13,7 +13,7 @@ import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { REDIS_PASSPHRASE_ENV, RedisStore } from "../../plugins/redis.ts";
 import { DENO, type Home, makeHome, type Run, runCli } from "../_helpers/cli.ts";
 import { type RedisServer, redisSkipReason, startRedisServer } from "../_helpers/redis_server.ts";
-import { describeNeeding } from "../_helpers/needs.ts";
+import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 
 const skip = redisSkipReason();
 const PASSPHRASE = "cli fleet passphrase";
@@ -36,7 +36,7 @@ function ok(run: Run, what: string): Run {
   return run;
 }
 
-describeNeeding("plextv --store redis://", skip, () => {
+describeNeeding("plextv --store redis://", skip || RUN_BY_DENO_PASS, () => {
   before(async () => {
     server = await startRedisServer({ users: [{ name: "fleet", password: ACL_PASSWORD }] });
     emulator = await startEmulator();

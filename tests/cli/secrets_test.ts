@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
   approvePinFromScreen,
@@ -155,7 +156,7 @@ after(async () => {
   if (payloads) rmSync(payloads, { recursive: true, force: true });
 });
 
-describe("plextv --verbose never prints a secret", () => {
+describeNeeding("plextv --verbose never prints a secret", RUN_BY_DENO_PASS, () => {
   it("signs in with a password and runs every command with --verbose", async () => {
     await ok("login credentials", ["login", "--credentials", "-u", "secretadmin"], {
       stdin: `${PASSWORD}\n`,

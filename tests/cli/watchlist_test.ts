@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { bunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime } from "../_helpers/cli.ts";
+import { bunBinary, DENO, type Home, makeHome, ok, runCli, type Runtime, thisPass } from "../_helpers/cli.ts";
 
 let emulator: Emulator;
 let home: Home;
@@ -31,7 +31,7 @@ after(async () => {
 const watchlistRequests = () =>
   emulator.requests.filter((r) => r.path.startsWith("/library/sections/watchlist/"));
 
-for (const [name, rt] of [["deno", () => DENO], ["bun binary", () => bun]] as const) {
+for (const [name, rt] of thisPass({ deno: () => DENO, "bun binary": () => bun })) {
   describe(`plextv watchlist under ${name}`, () => {
     it("prints a table of the items, and every item with --json", async () => {
       const table = ok(await runCli(rt(), ["watchlist"], home), "watchlist").stdout.split("\n");

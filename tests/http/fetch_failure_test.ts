@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import { describe as describeFailure, networkError } from "../../lib/http/fetch_failure.ts";
 import { type FailingServers, opensslSkipReason, startFailingServers } from "../_helpers/failing_servers.ts";
 import { nodeBuild } from "../_helpers/node_build.ts";
@@ -84,7 +85,7 @@ describe(`fetch failures under ${IS_BUN ? "Bun" : "Deno"} (this process)`, () =>
   });
 });
 
-describe("fetch failures under Node (undici), through the npm build", () => {
+describeNeeding("fetch failures under Node (undici), through the npm build", RUN_BY_DENO_PASS, () => {
   it("are worded as on Deno and Bun, and a handshake that never ends is a timed-out connection", async () => {
     const cases = Object.fromEntries(Object.entries(sameEverywhere()).map(([name, [url]]) => [name, url]));
     const worded = await underNode({ ...cases, silentTls: servers.silentTls });
