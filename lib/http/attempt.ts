@@ -318,9 +318,9 @@ async function readCapped(
 const PARSE_TEXT = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 
 /**
- * A 2xx body of declared length, parsed as it is read (or, on Deno, read and then parsed). A body cut off before its end is a
- * `network_error`, as with text (the runtimes reject with a `TypeError`); a complete body that is
- * not JSON (a `SyntaxError`) is reported as `readJson` reports it.
+ * A 2xx body of declared length, parsed as it is read (on Deno, read and then parsed). A body cut
+ * off before its end is a `network_error`, as with text (the runtimes reject with a `TypeError`); a
+ * complete body that is not JSON (a `SyntaxError`) is reported as `readJson` reports it.
  */
 async function readParsed(
   response: Response,
