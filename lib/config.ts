@@ -20,14 +20,13 @@ import type {
 import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
 import type { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
-import { isAllowedBaseUrl } from "./http/base_url.ts";
+import { checkBaseUrl } from "./http/base_url.ts";
 import { RequestChecks } from "./http/checked_hosts.ts";
 import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
-import { redactUrl } from "./redact.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
 import type { TokenSourceOption } from "./token_sources/options.ts";
 import { PlexTokenSource } from "./token_sources/plex_token_source.ts";
@@ -123,14 +122,7 @@ export class Config implements RequestContext {
    */
   constructor(fields: ConfigFields) {
     const discoverUrl = fields.discoverUrl ?? DISCOVER_URL;
-    for (const base of [fields.url, fields.v2Url, discoverUrl]) {
-      if (!isAllowedBaseUrl(base)) {
-        throw new PlexError(
-          "insecure_url",
-          `The URL ${redactUrl(String(base))} must use https (http is accepted only for loopback hosts)`,
-        );
-      }
-    }
+    for (const base of [fields.url, fields.v2Url, discoverUrl]) checkBaseUrl(base);
     this.url = fields.url.replace(/\/+$/, "");
     this.v2Url = fields.v2Url.replace(/\/+$/, "");
     this.discoverUrl = discoverUrl.replace(/\/+$/, "");

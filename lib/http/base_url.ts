@@ -4,26 +4,33 @@
  *
  * @module
  */
+import { PlexError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 
 /**
- * Whether `url` may be used as a plex.tv base URL: `https:`, or `http:` on a loopback host.
+ * Throws unless `url` may be used as a plex.tv base URL: `https:`, or `http:` on a loopback host.
  *
  * @param url The URL.
- * @returns `true` when allowed.
+ * @throws {PlexError} `insecure_url` otherwise (the message shows the URL without credentials).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isAllowedBaseUrl } from "./base_url.ts";
- * assert.ok(isAllowedBaseUrl("http://127.0.0.1:8080") && !isAllowedBaseUrl("http://plex.tv"));
+ * import { checkBaseUrl } from "./base_url.ts";
+ * checkBaseUrl("http://127.0.0.1:8080");
+ * assert.throws(() => checkBaseUrl("http://plex.tv"), { code: "insecure_url" });
  * ```
  */
-export function isAllowedBaseUrl(url: string): boolean {
-  return allowedBaseUrl(url) !== undefined;
+export function checkBaseUrl(url: string): void {
+  if (allowedBaseUrl(url) !== undefined) return;
+  throw new PlexError(
+    "insecure_url",
+    `The URL ${redactUrl(String(url))} must use https (http is accepted only for loopback hosts)`,
+  );
 }
 
 /**
- * Parses `url` when it may be used as a plex.tv base URL (see {@linkcode isAllowedBaseUrl}).
+ * Parses `url` when it may be used as a plex.tv base URL (see {@linkcode checkBaseUrl}).
  *
  * @param url The URL.
  * @returns The parsed URL, or `undefined` when it is not a URL or not allowed.

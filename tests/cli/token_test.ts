@@ -5,7 +5,7 @@
  * refresh margin, or a legacy token stored beside a device key, goes to the
  * token source and is refreshed; and what the token source checks is still
  * checked when it is skipped (another client identifier named, a key id that
- * does not match the key).
+ * does not match the key, a plex.tv URL that is not https).
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
@@ -115,5 +115,20 @@ describe("plextv token with a stored device", () => {
     assert.equal(run.stdout, "");
     assert.match(run.stderr, /key id does not match/);
     assert.ok(!run.stderr.includes(device.jwt.value), "the token is not in the error");
+  });
+
+  it("refuses a plex.tv URL it could not use, even when it would make no request", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    const urls: Record<string, string>[] = [{ PLEXTV_URL: "http://plex.example" }, {
+      PLEXTV_V2_URL: "http://clients.example",
+    }];
+    for (const env of urls) {
+      for (const extra of [{}, { PLEX_TOKEN: "abcdefghij0123456789" }] as Record<string, string>[]) {
+        const run = await token(device.data, [], { ...env, ...extra });
+        assert.equal(run.code, 2, run.stderr);
+        assert.equal(run.stdout, "");
+        assert.match(run.stderr, /must use https \(http is accepted only for loopback hosts\)/);
+      }
+    }
   });
 });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkBaseUrl } from "../../http/base_url.ts";
 import type { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
@@ -28,6 +29,10 @@ const command: CommandModule = {
   ],
   async run(f, args) {
     const refresh = flagOption(args, "refresh");
+    // Printing a token may make no request: a plex.tv URL that could not be used is refused all the same.
+    for (const name of ["PLEXTV_URL", "PLEXTV_V2_URL", "PLEXTV_DISCOVER_URL"]) {
+      if (f.env[name]) checkBaseUrl(f.env[name]);
+    }
     const fromEnv = f.env.PLEX_TOKEN;
     if (fromEnv && !refresh && !f.out.json) {
       // PLEX_TOKEN as it is, without loading the token parser: what a script runs most often.
