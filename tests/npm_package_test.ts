@@ -30,34 +30,35 @@ function headingSlugs(markdown: string): string[] {
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const work = mkdtempSync(join(tmpdir(), "plextv-package-"));
-const app = join(work, "app");
+let work: string;
+let app: string;
 let files: string[] = [];
 
-before(() => {
-  if (RUN_BY_DENO_PASS) return;
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" });
-  const tarball = readdirSync(work).find((name) => name.endsWith(".tgz"));
-  assert.ok(tarball, "npm pack wrote a tarball");
-  files = execFileSync("tar", ["tzf", join(work, tarball)], { encoding: "utf8" }).trim().split("\n")
-    .map((path) => path.replace(/^package\//, ""));
-  mkdirSync(app);
-  writeFileSync(join(app, "package.json"), '{ "name": "app", "private": true, "type": "module" }\n');
-  copyFileSync(join(root, "tests/_helpers/npm_consumer/main.mjs"), join(app, "main.mjs"));
-  execFileSync("npm", [
-    "install",
-    "--prefer-offline",
-    "--no-audit",
-    "--no-fund",
-    "--silent",
-    join(work, tarball),
-  ], {
-    cwd: app,
-  });
-});
-after(() => rmSync(work, { recursive: true, force: true }));
-
 describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), "plextv-package-"));
+    app = join(work, "app");
+    execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" });
+    const tarball = readdirSync(work).find((name) => name.endsWith(".tgz"));
+    assert.ok(tarball, "npm pack wrote a tarball");
+    files = execFileSync("tar", ["tzf", join(work, tarball)], { encoding: "utf8" }).trim().split("\n")
+      .map((path) => path.replace(/^package\//, ""));
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), '{ "name": "app", "private": true, "type": "module" }\n');
+    copyFileSync(join(root, "tests/_helpers/npm_consumer/main.mjs"), join(app, "main.mjs"));
+    execFileSync("npm", [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--silent",
+      join(work, tarball),
+    ], {
+      cwd: app,
+    });
+  });
+  after(() => work && rmSync(work, { recursive: true, force: true }));
+
   it("has one version everywhere: package.json, deno.json (JSR) and VERSION", () => {
     const versionOf = (file: string) => JSON.parse(readFileSync(join(root, file), "utf8")).version;
     assert.equal(versionOf("package.json"), VERSION);

@@ -167,7 +167,12 @@ export function makeHome(env: Record<string, string> = {}): Home {
   };
 }
 
-const _CLEARED = [
+/**
+ * The variables a CLI under test never inherits from the test process: the
+ * user's own plextv settings and secrets, the session bus and display, and
+ * Node's extra CA file.
+ */
+export const CLEARED_VARIABLES: readonly string[] = [
   "PLEX_TOKEN",
   "PLEX_PASSWORD",
   "PLEXTV_STORE",
@@ -198,7 +203,7 @@ const _CLEARED = [
 export function runCli(runtime: Runtime, args: string[], home: Home, options: RunOptions = {}): Promise<Run> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !_CLEARED.includes(name)) env[name] = value;
+    if (value !== undefined && !CLEARED_VARIABLES.includes(name)) env[name] = value;
   }
   for (const [name, value] of Object.entries({ ...home.env, ...options.env })) {
     if (value === undefined) delete env[name];

@@ -19,20 +19,6 @@ let bun: Runtime;
 let runtimes: Runtime[];
 let home: Home;
 
-before(async () => {
-  if (RUN_BY_DENO_PASS) return;
-  servers = await startFailingServers(!noOpenssl);
-  bun = await bunBinary();
-  runtimes = [DENO, bun, await nodeRuntime()];
-  // A token of its own: `user` goes straight to plex.tv, with no store to open.
-  home = makeHome({ PLEX_TOKEN: "abcdefghij0123456789" });
-});
-
-after(async () => {
-  home?.cleanup();
-  await servers?.close();
-});
-
 /** Runs `plextv user` against `url` on every runtime and checks they all print `cause` in the same line. */
 async function sameLineEverywhere(url: string, cause: string): Promise<void> {
   const host = new URL(url).host;
@@ -48,6 +34,19 @@ describeNeeding(
   "plextv network failures, under Deno, as the Bun binary and under Node",
   RUN_BY_DENO_PASS,
   () => {
+    before(async () => {
+      servers = await startFailingServers(!noOpenssl);
+      bun = await bunBinary();
+      runtimes = [DENO, bun, await nodeRuntime()];
+      // A token of its own: `user` goes straight to plex.tv, with no store to open.
+      home = makeHome({ PLEX_TOKEN: "abcdefghij0123456789" });
+    });
+
+    after(async () => {
+      home?.cleanup();
+      await servers?.close();
+    });
+
     it("a refused connection", async () => {
       await sameLineEverywhere(servers.refused, "the connection was refused");
     });

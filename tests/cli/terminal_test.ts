@@ -18,6 +18,7 @@ import { drawQr } from "../../lib/cli/qr.ts";
 import { qrLink } from "../../lib/cli/pin_screen.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import {
+  CLEARED_VARIABLES,
   clientIdOf,
   decodeTerminalQr,
   everyRuntime,
@@ -71,9 +72,7 @@ function startInTerminal(rt: Runtime, args: string[], home: Home, env: Record<st
   const lines = Object.entries({ ...home.env, ...env }).map(([k, v]) => `export ${k}=${quote(v)}\n`);
   writeFileSync(envFile, lines.join(""), { mode: 0o600 });
   const command = [rt.command, ...rt.prefix, ...args].map(quote).join(" ");
-  // No session bus or display (the vault is the default store); Node reads no extra CA file at start.
-  const cleared = "PLEX_TOKEN PLEXTV_STORE DBUS_SESSION_BUS_ADDRESS DISPLAY NODE_EXTRA_CA_CERTS";
-  const script = `cd ${quote(REPO)} && unset ${cleared} && ` +
+  const script = `cd ${quote(REPO)} && unset ${CLEARED_VARIABLES.join(" ")} && ` +
     `. ${quote(envFile)} && ${command}; ` +
     `echo EXIT=$?; sleep 60`;
   tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "50", script);

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
+import { BUN_RUNNER, describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import { describe as describeFailure, networkError } from "../../lib/http/fetch_failure.ts";
 import { type FailingServers, opensslSkipReason, startFailingServers } from "../_helpers/failing_servers.ts";
 import { nodeBuild } from "../_helpers/node_build.ts";
@@ -23,7 +23,6 @@ const CLOSED = "the connection was closed unexpectedly";
 const UNTRUSTED = "its TLS certificate is not trusted";
 const UNRESOLVED = "the host name could not be resolved";
 const NOT_HTTP = "the server's answer is not HTTP";
-const IS_BUN = typeof process.versions.bun === "string";
 
 const noOpenssl = opensslSkipReason();
 let servers: FailingServers;
@@ -71,7 +70,7 @@ async function underNode(cases: Record<string, string>): Promise<Record<string, 
   return JSON.parse(stdout);
 }
 
-describe(`fetch failures under ${IS_BUN ? "Bun" : "Deno"} (this process)`, () => {
+describe(`fetch failures under ${BUN_RUNNER ? "Bun" : "Deno"} (this process)`, () => {
   it("are worded the same as on every runtime", async () => {
     for (const [name, [url, clause]] of Object.entries(sameEverywhere())) {
       assert.equal(describeFailure(await failureOf(url)), clause, name);
