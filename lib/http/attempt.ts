@@ -22,6 +22,9 @@ import { Token } from "../token.ts";
 
 const MAX_REDIRECTS = 5;
 
+/** The statuses that redirect (Fetch's redirect statuses); a 300 or 304 with a `Location` is an answer. */
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
 /**
  * The limits of each attempt, and `json`: a 2xx body whose declared length is within the cap (and
  * not compressed) is parsed as it is read (`response.json()`, faster than text then `JSON.parse` on
@@ -188,12 +191,12 @@ async function attemptResponse(
       }
       const location = response.headers.get("location");
       if (
-        response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400 && location)
+        response.type === "opaqueredirect" || (REDIRECT_STATUSES.has(response.status) && location)
       ) {
         await response.body?.cancel().catch(() => {});
         const next = redirectTarget(location, url);
         const refused = !next
-          ? "plex.tv redirected to a hidden or invalid location"
+          ? "plex.tv redirected to a hidden or invalid location, or one with a user name or password"
           : !hostsOf(context).origins.includes(next.origin)
           ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
           : redirects >= MAX_REDIRECTS
@@ -230,14 +233,20 @@ async function attemptResponse(
   }
 }
 
-/** The URL a `Location` header points to, or `undefined` when absent or not a URL. */
+/**
+ * The URL a `Location` header points to; `undefined` when absent, not a URL, not http(s), or
+ * carrying a user name or password (which the runtime would send on as an `Authorization` header).
+ */
 function redirectTarget(location: string | null, base: string): URL | undefined {
   if (!location) return undefined;
+  let url: URL;
   try {
-    return new URL(location, base);
+    url = new URL(location, base);
   } catch {
     return undefined;
   }
+  const web = url.protocol === "https:" || url.protocol === "http:";
+  return web && !url.username && !url.password ? url : undefined;
 }
 
 /**
@@ -258,7 +267,10 @@ async function readCapped(
     throw tooLarge(maxBytes, response.status);
   }
   const encoding = response.headers.get("content-encoding")?.trim().toLowerCase();
-  if (declared !== undefined && (!encoding || encoding === "identity")) {
+  // A Transfer-Encoding overrides the declared length (RFC 9112 §6.3): the runtime reads to the last
+  // chunk, however long, so such a body is counted like one without a length.
+  const framed = declared !== undefined && !response.headers.has("transfer-encoding");
+  if (framed && (!encoding || encoding === "identity")) {
     // The runtime reads exactly the declared length (HTTP framing), so the cap holds without counting.
     // A compressed body's declared length is not its decoded size: it is counted below. `response.body`
     // is not touched here: reading it makes a stream, and text() then takes the stream's slower path.

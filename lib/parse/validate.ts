@@ -360,9 +360,9 @@ export function parse<T>(validator: Validator<T>, value: unknown): T {
 
 /**
  * {@linkcode parse} for a value nobody else holds (just parsed from a response body): it is
- * validated and converted in place instead of copied. A value that fails is put back as it was
- * (every replaced field restored), then checked again with field paths, so the error is the same
- * as {@linkcode parse}'s.
+ * validated and converted in place instead of copied. A value that fails gets its fields back
+ * (every replaced or dropped field restored to its value; a dropped one comes back after the
+ * others), then is checked again with field paths, so the error is the same as {@linkcode parse}'s.
  *
  * @param validator The validator.
  * @param value The freshly parsed response; it becomes the result.

@@ -360,6 +360,17 @@ describe("response size cap", () => {
     assert.ok(bomb.length < MiB, "the compressed body itself is under the cap");
   });
 
+  it("counts a chunked body whose Content-Length lies: Transfer-Encoding decides where it ends", async () => {
+    const chunk = "x".repeat(64 * 1024);
+    const server = await serve((x) => {
+      x.head(200, { "Content-Type": "application/json", "Content-Length": "2", "Transfer-Encoding": "chunked" });
+      for (let i = 0; i < 32; i++) x.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      x.socket.end("0\r\n\r\n");
+    });
+    const err = await rejection(get(configFor(server.url, { maxResponseBytes: MiB })));
+    assert.equal(err.code, "response_too_large", "2 MiB of chunks against a 1 MiB cap");
+  });
+
   it("honours a smaller maxResponseBytes", async () => {
     const server = await serve((x) => x.reply(200, JSON.stringify({ pad: "x".repeat(2_000) })));
     const err = await rejection(get(configFor(server.url, { maxResponseBytes: 1_000 })));
@@ -402,6 +413,31 @@ describe("redirects that cannot be followed", () => {
     assert.equal(err.code, "redirect_refused");
     assert.match(err.message, /more than 5 times/);
     assert.equal(loop.requests.length, 6);
+  });
+
+  it("refuses a Location with a user name or password, or one that is not http(s), on the same origin too", async () => {
+    const server = await serve((x) => {
+      const port = x.socket.localPort;
+      if (x.request.path === "/creds") x.reply(302, "", { Location: `http://user:pw@127.0.0.1:${port}/final` });
+      else if (x.request.path === "/script") x.reply(302, "", { Location: "javascript:alert(1)" });
+      else x.reply(200, "{}");
+    });
+    for (const path of ["/creds", "/script"]) {
+      const err = await rejection(get(configFor(server.url), path));
+      assert.equal(err.code, "redirect_refused", path);
+      assert.match(err.message, /invalid location, or one with a user name or password/);
+    }
+    assert.deepEqual(server.requests.map((r) => r.path), ["/creds", "/script"], "nothing was followed");
+  });
+
+  it("answers a 300 or 304 with a Location as it is: only 301, 302, 303, 307 and 308 redirect", async () => {
+    const server = await serve((x) => {
+      if (x.request.path === "/final") x.reply(200, "{}");
+      else x.reply(Number(x.request.path.slice(1)), "", { Location: "/final" });
+    });
+    assert.equal((await get(configFor(server.url), "/300")).status, 300);
+    assert.equal((await get(configFor(server.url), "/304")).status, 304);
+    assert.deepEqual(server.requests.map((r) => r.path), ["/300", "/304"]);
   });
 });
 
