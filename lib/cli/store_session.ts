@@ -52,6 +52,11 @@ interface _Choice {
   probed?: { store: SecureStore<SecureData>; data: SecureData | undefined };
 }
 
+/** Whether a store URI names a vault file: schemes are case-insensitive, so `VAULT:PATH` is one too. */
+function isVaultUri(uri: string): boolean {
+  return /^vault:/i.test(uri);
+}
+
 /**
  * The store of one run.
  *
@@ -167,7 +172,7 @@ export class StoreSession {
    * @returns `true` for a vault to be created.
    */
   async isNewVault(): Promise<boolean> {
-    return this.uri.startsWith("vault:") && !(await import("./vault_file.ts")).vaultExists(this.uri);
+    return isVaultUri(this.uri) && !(await import("./vault_file.ts")).vaultExists(this.uri);
   }
 
   /**
@@ -248,7 +253,7 @@ export class StoreSession {
 
   async #openUri(): Promise<SecureStore<SecureData>> {
     const { registry, folders, env, out } = this.#init;
-    if (this.uri.startsWith("vault:")) {
+    if (isVaultUri(this.uri)) {
       const [{ prepareVaultFolder }, known] = await Promise.all([import("./vault_file.ts"), folders()]);
       await prepareVaultFolder(this.uri, known);
     }

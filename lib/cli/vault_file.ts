@@ -42,7 +42,7 @@ export function defaultVaultUri(folders: Folders): string {
  * ```
  */
 export function vaultPath(uri: string): string {
-  const rest = uri.slice("vault:".length);
+  const rest = uri.slice(uri.indexOf(":") + 1);
   return rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
 }
 
