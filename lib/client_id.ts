@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { PlexError } from "./errors.ts";
 
 /**
  * Creates a new random client identifier (a UUID v4).
@@ -23,4 +24,44 @@
  */
 export function newClientId(): string {
   return crypto.randomUUID();
+}
+
+/**
+ * Whether a value is a usable client identifier: 1 to 255 printable ASCII
+ * characters, no spaces (what `Config.withClientId` accepts).
+ *
+ * @param value The value.
+ * @returns `true` for a usable identifier.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isClientId } from "./client_id.ts";
+ * assert.ok(isClientId("my-app-1") && !isClientId("") && !isClientId("a".repeat(256)));
+ * ```
+ */
+export function isClientId(value: unknown): value is string {
+  return typeof value === "string" && /^[\x21-\x7e]{1,255}$/.test(value);
+}
+
+/**
+ * Checks a client identifier (see {@linkcode isClientId}).
+ *
+ * @param clientId The identifier.
+ * @returns It, unchanged.
+ * @throws {PlexError} `invalid_argument` otherwise (the value is not repeated).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkClientId } from "./client_id.ts";
+ * assert.equal(checkClientId("my-app-1"), "my-app-1");
+ * assert.throws(() => checkClientId("has space"), { code: "invalid_argument" });
+ * ```
+ */
+export function checkClientId(clientId: string): string {
+  if (!isClientId(clientId)) {
+    throw new PlexError("invalid_argument", "A client identifier is 1 to 255 printable ASCII characters");
+  }
+  return clientId;
 }

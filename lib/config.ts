@@ -6,6 +6,7 @@
  * @module
  */
 import { Client } from "./client.ts";
+import { checkClientId } from "./client_id.ts";
 import { type Device, frozenDevice } from "./device.ts";
 import { PlexError } from "./errors.ts";
 import type { CredentialsOptions } from "./flows/credentials.ts";
@@ -178,10 +179,7 @@ export class Config implements RequestContext {
    * ```
    */
   withClientId(clientId: string): Config {
-    if (typeof clientId !== "string" || !/^[\x21-\x7e]{1,255}$/.test(clientId)) {
-      throw new PlexError("invalid_argument", "A client identifier is 1 to 255 printable ASCII characters");
-    }
-    return this.#with({ clientId });
+    return this.#with({ clientId: checkClientId(clientId) });
   }
 
   /**

@@ -2,9 +2,10 @@
  * The stored token when it can be printed as it is: what `plextv token` asks
  * first, so a script that runs it often builds no configuration, token
  * source or client while the stored token is fresh. It judges by the token
- * source's rules (the refresh margin of `freshness.ts`, the stored device
- * key checked against its id); when it cannot answer (nothing stored, a
- * refresh due, another client identifier named), the command takes the
+ * source's rules (the refresh margin of `freshness.ts`, a usable stored
+ * client identifier, the stored device key checked against its id); when it
+ * cannot answer (nothing stored, a refresh due, another client identifier
+ * named, stored data the signed-in path would refuse), the command takes the
  * signed-in path, which refreshes the token or says what is wrong.
  *
  * @module
@@ -41,10 +42,13 @@ export async function freshStoredToken(f: Factory): Promise<Token | undefined> {
   if (!stored?.token) return undefined;
   const named = namedClientId(f.globals, f.env);
   if (named && named.clientId !== stored.clientId) return undefined;
-  const [{ Token }, { DEFAULT_REFRESH_MARGIN_MS, jwtIsFresh }] = await Promise.all([
+  const [{ Token }, { DEFAULT_REFRESH_MARGIN_MS, jwtIsFresh }, { isClientId }] = await Promise.all([
     import("../token.ts"),
     import("../token_sources/freshness.ts"),
+    import("../client_id.ts"),
   ]);
+  // The signed-in path refuses data without a usable client identifier, and says why.
+  if (!isClientId(stored.clientId)) return undefined;
   const token = new Token(stored.token);
   const withKey = !!(stored.keyId && stored.privateKey);
   // A legacy token with a device key is the JWT mode's to replace; a JWT is due within its margin.

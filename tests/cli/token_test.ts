@@ -5,14 +5,18 @@
  * refresh margin, or a legacy token stored beside a device key, goes to the
  * token source and is refreshed; and what the token source checks is still
  * checked when it is skipped (another client identifier named, a key id that
- * does not match the key, a plex.tv URL that is not https).
+ * does not match the key, a stored or named client identifier that is not
+ * usable, a plex.tv URL that is not https). `PLEX_TOKEN` is checked as the
+ * signed-in path checks it: its form, a JWT's expiry, the named client id.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { main } from "../../lib/cli/main.ts";
 import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
 import type { SecureData } from "../../mod.ts";
 import { toEnvVariables } from "../../plugins/env.ts";
+import { Vault } from "../../plugins/vault.ts";
 import { makeHome } from "../_helpers/cli.ts";
 
 const DAY = 86_400;
@@ -115,6 +119,63 @@ describe("plextv token with a stored device", () => {
     assert.equal(run.stdout, "");
     assert.match(run.stderr, /key id does not match/);
     assert.ok(!run.stderr.includes(device.jwt.value), "the token is not in the error");
+  });
+
+  it("refuses stored data whose client identifier the signed-in path refuses, as it does", async () => {
+    const legacy = "abcdefghij0123456789";
+    const vault = (name: string, data: Record<string, unknown>) => {
+      const path = join(home.root, `${name}.vault`);
+      return new Vault(path, "token test").save(data).then(() => ({
+        PLEXTV_STORE: `vault:${path}`,
+        PLEXTV_VAULT_PASSPHRASE: "token test",
+      }));
+    };
+    const cases: [Record<string, string>, number, RegExp][] = [
+      [{ PLEXTV_CLIENT_ID: "a".repeat(256), PLEXTV_TOKEN: legacy }, 2, /1 to 255 printable ASCII/],
+      [await vault("no-id", { version: 1, token: legacy }), 4, /another client identifier/],
+      [
+        await vault("bad-id", { version: 1, clientId: "has space", token: legacy }),
+        2,
+        /1 to 255 printable ASCII/,
+      ],
+    ];
+    for (const [env, code, message] of cases) {
+      for (const command of ["token", "user"]) {
+        let stderr = "";
+        const exit = await main([command], {
+          env: { ...home.env, PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...env },
+          stdout: { write: () => true },
+          stderr: { write: (text: string) => (stderr += text) },
+        });
+        assert.equal(exit, code, `${command}: ${stderr}`);
+        assert.match(stderr, message, command);
+        assert.ok(!stderr.includes(legacy), "the token is not in the error");
+      }
+    }
+  });
+
+  it("checks PLEX_TOKEN as the signed-in path does: its form, a JWT's expiry, the named client id", async () => {
+    const expired = await emulator.issueJwt({ clientId: "token-test-env", expiresInSeconds: -60 });
+    const cases: [Record<string, string>, number, RegExp][] = [
+      [{ PLEX_TOKEN: expired }, 4, /expired/],
+      [{ PLEX_TOKEN: "abc def ghi" }, 4, /token/i],
+      [{ PLEX_TOKEN: "abcdefghij0123456789", PLEXTV_CLIENT_ID: "has space" }, 2, /1 to 255 printable ASCII/],
+    ];
+    for (const [env, code, message] of cases) {
+      for (const args of [[], ["--json"]]) {
+        const run = await token({ version: 1, clientId: "token-test-env" }, args, env);
+        assert.equal(run.code, code, `${JSON.stringify(env)} ${args}: ${run.stderr}`);
+        assert.equal(run.stdout, "");
+        assert.match(run.stderr, message);
+        assert.ok(!run.stderr.includes(env.PLEX_TOKEN), "the token is not in the error");
+      }
+    }
+    const fine = await token({ version: 1, clientId: "token-test-env" }, [], {
+      PLEX_TOKEN: "abcdefghij0123456789",
+    });
+    assert.equal(fine.code, 0, fine.stderr);
+    assert.equal(fine.stdout, "abcdefghij0123456789\n");
+    assert.deepEqual(routes(), []);
   });
 
   it("refuses a plex.tv URL it could not use, even when it would make no request", async () => {

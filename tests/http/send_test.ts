@@ -363,7 +363,11 @@ describe("response size cap", () => {
   it("counts a chunked body whose Content-Length lies: Transfer-Encoding decides where it ends", async () => {
     const chunk = "x".repeat(64 * 1024);
     const server = await serve((x) => {
-      x.head(200, { "Content-Type": "application/json", "Content-Length": "2", "Transfer-Encoding": "chunked" });
+      x.head(200, {
+        "Content-Type": "application/json",
+        "Content-Length": "2",
+        "Transfer-Encoding": "chunked",
+      });
       for (let i = 0; i < 32; i++) x.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
       x.socket.end("0\r\n\r\n");
     });
@@ -418,8 +422,9 @@ describe("redirects that cannot be followed", () => {
   it("refuses a Location with a user name or password, or one that is not http(s), on the same origin too", async () => {
     const server = await serve((x) => {
       const port = x.socket.localPort;
-      if (x.request.path === "/creds") x.reply(302, "", { Location: `http://user:pw@127.0.0.1:${port}/final` });
-      else if (x.request.path === "/script") x.reply(302, "", { Location: "javascript:alert(1)" });
+      if (x.request.path === "/creds") {
+        x.reply(302, "", { Location: `http://user:pw@127.0.0.1:${port}/final` });
+      } else if (x.request.path === "/script") x.reply(302, "", { Location: "javascript:alert(1)" });
       else x.reply(200, "{}");
     });
     for (const path of ["/creds", "/script"]) {

@@ -10,6 +10,7 @@ import type { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
+import { namedClientId } from "../globals.ts";
 
 /**
  * The `token` command's help and what it runs.
@@ -34,14 +35,19 @@ const command: CommandModule = {
       if (f.env[name]) checkBaseUrl(f.env[name]);
     }
     const fromEnv = f.env.PLEX_TOKEN;
-    if (fromEnv && !refresh && !f.out.json) {
-      // PLEX_TOKEN as it is, without loading the token parser: what a script runs most often.
-      f.out.secret(fromEnv);
-      return EXIT.ok;
-    }
     let token: Token;
     if (fromEnv && !refresh) {
-      token = (await import("../../token.ts")).Token.from(fromEnv);
+      // PLEX_TOKEN needs no store and no request, and is checked as the signed-in path checks it: the
+      // client identifier the user named, the token's form and a JWT's expiry.
+      f.out.addSecret(fromEnv);
+      const [{ Token }, { checkClientId }] = await Promise.all([
+        import("../../token.ts"),
+        import("../../client_id.ts"),
+      ]);
+      const named = namedClientId(f.globals, f.env);
+      if (named) checkClientId(named.clientId);
+      token = Token.from(fromEnv);
+      token.validate();
     } else {
       // A fresh stored token is printed without building the token source that would refresh it.
       const fresh = refresh ? undefined : await (await import("../fresh_token.ts")).freshStoredToken(f);
