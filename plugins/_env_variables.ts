@@ -13,7 +13,8 @@ export const DEFAULT_ENV_PREFIX = "PLEXTV_";
 
 const _NAMES = ["CLIENT_ID", "KEY_ID", "PRIVATE_KEY", "TOKEN", "TOKEN_EXPIRES_AT"] as const;
 const _PRINTABLE = /^[\x21-\x7e]+$/;
-const _ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const _ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /**
  * Checks and completes a variable prefix: letters, digits and `_`, not
@@ -157,8 +158,20 @@ function _printable(name: string, value: string): string {
 
 function _time(name: string, value: string): string {
   if (/^\d{1,12}$/.test(value)) return new Date(Number(value) * 1000).toISOString();
-  if (_ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return value;
+  const parts = _ISO_DATE.exec(value);
+  if (parts && _isCalendarTime(parts.slice(1).map((part) => Number(part ?? 0)))) return value;
   throw _corrupt(name, "is not an ISO-8601 time or unix seconds");
+}
+
+/** Whether the fields of an ISO-8601 time name a real one: `Date.parse` rolls 30 February over to March. */
+function _isCalendarTime(
+  [year, month, day, hour, minute, second, offsetHours, offsetMinutes]: number[],
+): boolean {
+  const lastOfMonth = new Date(0);
+  lastOfMonth.setUTCFullYear(year!, month!, 0); // day 0 of the next month (setUTCFullYear keeps years below 100)
+  const daysInMonth = lastOfMonth.getUTCDate();
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 && minute! <= 59 &&
+    second! <= 59 && offsetHours! <= 23 && offsetMinutes! <= 59;
 }
 
 async function _privateKey(name: string, value: string): Promise<JsonWebKey> {

@@ -237,6 +237,26 @@ describe("env store rejects bad values without leaking them", () => {
     );
   });
 
+  it("rejects an expiry that names no real time, which Date.parse would roll over", async () => {
+    for (
+      const time of [
+        "2026-02-30T00:00Z",
+        "2026-04-31T12:00:00Z",
+        "2026-13-01T00:00Z",
+        "2026-01-01T24:00Z",
+        "2026-01-01T00:60Z",
+        "2026-01-01T00:00:60Z",
+        "2026-01-01T00:00+24:00",
+      ]
+    ) {
+      await expectCorrupt({ ...base(), PLEXTV_TOKEN_EXPIRES_AT: time }, "PLEXTV_TOKEN_EXPIRES_AT", []);
+    }
+    for (const time of ["2024-02-29T12:00:00.5+02:00", "2026-12-31T23:59:59Z", "2026-06-30T00:00-05:30"]) {
+      const data = await fromEnvVariables({ ...base(), PLEXTV_TOKEN_EXPIRES_AT: time });
+      assert.equal(data?.tokenExpiresAt, time);
+    }
+  });
+
   it("rejects incomplete sets: data without a client id, a key id without a key", async () => {
     await expectCorrupt({ PLEXTV_TOKEN: JWT }, "PLEXTV_CLIENT_ID", [JWT]);
     await expectCorrupt({ ...base(), PLEXTV_KEY_ID: keyId }, "PLEXTV_PRIVATE_KEY", []);
