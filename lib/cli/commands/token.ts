@@ -40,13 +40,9 @@ const command: CommandModule = {
       // PLEX_TOKEN needs no store and no request, and is checked as the signed-in path checks it: the
       // client identifier the user named, the token's form and a JWT's expiry.
       f.out.addSecret(fromEnv);
-      const [{ Token }, { checkClientId }] = await Promise.all([
-        import("../../token.ts"),
-        import("../../client_id.ts"),
-      ]);
       const named = namedClientId(f.globals, f.env);
-      if (named) checkClientId(named.clientId);
-      token = Token.from(fromEnv);
+      if (named) (await import("../../client_id.ts")).checkClientId(named.clientId);
+      token = (await import("../../token.ts")).Token.from(fromEnv);
       token.validate();
     } else {
       // A fresh stored token is printed without building the token source that would refresh it.
