@@ -7,8 +7,13 @@
 /** A secret query parameter's value ends at `&`, `#`, whitespace, a quote, a bracket or a parenthesis (URLs inside messages). */
 const SECRET_PARAMS =
   /([?&](?:X-Plex-Token|token|authToken|auth_token|accessToken|access_token|deviceJWT|password|jwt)=)[^&#\s"'`<>()[\]{}]*/gi;
-/** `scheme://user:password@` or `scheme://user@`: the credentials of a URL. */
-const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'`<>()]*@/gi;
+/**
+ * `scheme://user:password@` or `scheme://user@`: the credentials of a URL, up to the last `@` before
+ * the host (a URL parser splits there, so a password may hold an `@`).
+ */
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'`<>()]*@/gi;
+/** Secrets this long are hidden wherever they appear; a shorter one only where it is not part of a longer word. */
+const ANYWHERE_LENGTH = 16;
 
 /**
  * Replaces the values of token-bearing query parameters (`X-Plex-Token`,
@@ -33,7 +38,10 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Replaces every occurrence of each secret (4 characters or longer) in `text` with `***`.
+ * Replaces each secret (4 characters or longer) in `text` with `***`: a secret of 16 characters or
+ * more (a token, a key) wherever it appears, a shorter one (a PIN, a short passphrase) where it
+ * stands on its own, not inside a longer word or number, so `4100` does not eat into `41000001`
+ * and a passphrase `wrong` does not turn `wrong_passphrase` into a hint of itself.
  *
  * @param text The text to clean.
  * @param secrets The secrets to hide.
@@ -44,12 +52,19 @@ export function redactUrl(url: string): string {
  * import assert from "node:assert/strict";
  * import { redactSecrets } from "./redact.ts";
  * assert.equal(redactSecrets("token s3cr3t!", ["s3cr3t"]), "token ***!");
+ * assert.equal(redactSecrets("id 41000001, PIN 4100", ["4100"]), "id 41000001, PIN ***");
  * ```
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join("***");
+    if (!secret || secret.length < 4) continue;
+    if (secret.length >= ANYWHERE_LENGTH) {
+      out = out.split(secret).join("***");
+    } else {
+      const escaped = secret.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`, "g"), "***");
+    }
   }
   return out;
 }

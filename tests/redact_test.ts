@@ -62,4 +62,23 @@ describe("redactSecrets", () => {
   it("hides exact secrets of 4 characters or more", () => {
     assert.equal(redactSecrets("pw=hunter2 id=abc", ["hunter2", "abc"]), "pw=*** id=abc");
   });
+
+  it("hides a long secret wherever it is, a short one only where it stands on its own", () => {
+    const token = "abcdefghij0123456789";
+    assert.equal(redactSecrets(`x${token}y and ${token}`, [token]), "x***y and ***");
+    const short = ["4100", "wrong", "a.b*c"];
+    assert.equal(
+      redactSecrets("id 41000001, PIN 4100; code wrong_passphrase, typed wrong. a.b*c!", short),
+      "id 41000001, PIN ***; code wrong_passphrase, typed ***. ***!",
+    );
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides a password that holds an @, up to the last @ before the host", () => {
+    assert.equal(
+      redactUrl("redis://:p@ssw0rd-secret@127.0.0.1:6391/0?key=k"),
+      "redis://***@127.0.0.1:6391/0?key=k",
+    );
+  });
 });

@@ -242,22 +242,27 @@ export class Output {
    * one line when piped (for `jq`, logs and `read`).
    *
    * @param value The data.
+   * @param replacer Changes each field on the way (as `JSON.stringify`'s).
    * @returns The JSON text, without a trailing newline.
    */
-  jsonText(value: unknown): string {
-    return JSON.stringify(value, null, this.stdout.isTTY ? 2 : undefined);
+  jsonText(value: unknown, replacer?: (key: string, field: unknown) => unknown): string {
+    const indent = this.stdout.isTTY ? 2 : undefined;
+    return replacer ? JSON.stringify(value, replacer, indent) : JSON.stringify(value, null, indent);
   }
 
   /**
-   * Prints a command's data on stdout: `value` as JSON with `--json`, else `text()`.
+   * Prints a command's data on stdout: `value` as JSON with `--json`, else `text()`. Known secrets
+   * are hidden: in JSON inside string values only, so the document stays valid JSON.
    *
    * @param value The data, for `--json`.
    * @param text Renders the data for people.
    */
   data(value: unknown, text: () => string): void {
-    const rendered = this.json ? this.jsonText(value) : text();
+    const rendered = this.json
+      ? this.jsonText(value, (_key, field) => typeof field === "string" ? this.redact(field) : field)
+      : this.redact(text());
     if (rendered === "") return;
-    this.stdout.write(this.redact(rendered.endsWith("\n") ? rendered : rendered + "\n"));
+    this.stdout.write(rendered.endsWith("\n") ? rendered : rendered + "\n");
   }
 
   /**

@@ -313,7 +313,8 @@ export class StoreSession {
 }
 
 /**
- * The store URI without the password of a URL-style URI.
+ * The store URI without the credentials of a URL-style URI: everything up to the last `@` before the
+ * host, where a URL parser ends them (a password may hold an `@`).
  *
  * @param uri The store URI.
  * @returns The URI, safe to print.
@@ -323,8 +324,9 @@ export class StoreSession {
  * import assert from "node:assert/strict";
  * import { describeStore } from "./store_session.ts";
  * assert.equal(describeStore("redis://:secret@127.0.0.1:6379/0"), "redis://***@127.0.0.1:6379/0");
+ * assert.equal(describeStore("redis://:p@ss@127.0.0.1:6379/0"), "redis://***@127.0.0.1:6379/0");
  * ```
  */
 export function describeStore(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1***@");
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
 }

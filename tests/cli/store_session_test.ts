@@ -1,5 +1,6 @@
 // The CLI's store session, in process: a vault file that does not exist yet gets a new passphrase asked
-// twice, whatever the case of its scheme (`vault:` or `VAULT:`), and is then created with it.
+// twice, whatever the case of its scheme (`vault:` or `VAULT:`), and is then created with it; a store
+// URI is printed without its credentials.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +8,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Output } from "../../lib/cli/output.ts";
 import type { Prompter } from "../../lib/cli/prompt.ts";
-import { StoreSession } from "../../lib/cli/store_session.ts";
+import { describeStore, StoreSession } from "../../lib/cli/store_session.ts";
 import { cliStores } from "../../lib/cli/stores.ts";
 import type { SecureData } from "../../lib/store/store.ts";
 import { Vault } from "../../plugins/vault.ts";
@@ -59,4 +60,16 @@ describe("a new vault", () => {
       assert.equal(await session.isNewVault(), false);
     });
   }
+});
+
+describe("the store, as printed", () => {
+  it("hides a URI's credentials up to the last @ before the host, as a URL parser reads them", () => {
+    const uris = [
+      ["redis://:p@ssw0rd-secret@127.0.0.1:6391/0?key=review", "redis://***@127.0.0.1:6391/0?key=review"],
+      ["rediss://app:s3cret@db.local:6380", "rediss://***@db.local:6380"],
+      ["redis://db.local:6379/0?key=a@b", "redis://db.local:6379/0?key=a@b"],
+      ["vault:/home/me/a@b.vault", "vault:/home/me/a@b.vault"],
+    ];
+    for (const [uri, shown] of uris) assert.equal(describeStore(uri), shown);
+  });
 });
