@@ -76,9 +76,20 @@ async function registerKey(state: SourceState, signal: AbortSignal): Promise<Tok
   state.key = key;
   settings.logger?.info("Registered a device key with plex.tv");
   await persist(state, undefined);
-  const token = await jwtToken(state.config, key.privateKey, key.keyId, { signal });
+  const token = usableJwt(state, await jwtToken(state.config, key.privateKey, key.keyId, { signal }));
   state.current = token;
   await persist(state, token);
+  return token;
+}
+
+/** A JWT plex.tv issued, checked before it is kept: one already expired, or without `exp`, is no answer. */
+function usableJwt(state: SourceState, token: Token): Token {
+  if (!token.isJwt() || !token.isValid(plexNow(state))) {
+    throw new PlexError(
+      "invalid_response",
+      "plex.tv answered the token exchange with a JWT that is expired or has no exp",
+    );
+  }
   return token;
 }
 
@@ -89,7 +100,7 @@ async function refresh(state: SourceState, signal: AbortSignal): Promise<Token> 
   const old = state.current;
   const store = settings.store;
   const exchange = async () => {
-    const token = await jwtToken(state.config, key.privateKey, key.keyId, { signal });
+    const token = usableJwt(state, await jwtToken(state.config, key.privateKey, key.keyId, { signal }));
     settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
     await persist(state, token);
     return token;
@@ -113,7 +124,7 @@ async function refresh(state: SourceState, signal: AbortSignal): Promise<Token> 
     const now = plexNow(state);
     if (
       old?.isJwt() && old.isValid(now) &&
-      isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests")
+      isPlexError(err, "network_error", "timeout", "server_error", "too_many_requests", "invalid_response")
     ) {
       settings.logger?.warn(
         `Refreshing the JWT failed (${err.message}); using the current one until ${old.expiresAt?.toISOString()}`,
@@ -154,8 +165,8 @@ async function onJwkMissing(state: SourceState, err: PlexError, signal: AbortSig
     settings.logger?.warn(
       "plex.tv no longer knows this device's key; registering again with a new client id",
     );
-    // Told first: the old id's data is dead, and the app must not keep it once the store holds the new one.
-    await settings.onReregister?.(clientId);
+    // The app is told when the store first holds the new id (persist): not before the new device exists.
+    state.announceClientId = clientId;
     state.config = state.config.withClientId(clientId);
     state.key = undefined;
     state.current = undefined;

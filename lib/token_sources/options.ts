@@ -13,6 +13,7 @@ import type { PinJwtOptions } from "../flows/pin_jwt.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
+import { MAX_TIMER_MS } from "../http/deadline.ts";
 import { Token } from "../token.ts";
 import { DEFAULT_REFRESH_MARGIN_MS } from "./freshness.ts";
 import { jwtMode } from "./jwt_mode.ts";
@@ -208,7 +209,10 @@ export interface JwtSourceOptions {
   refreshMarginMs?: number;
   /** On 1097 (key no longer registered): `fail` (default) or `reregister` with a new client id. */
   onJwkMissing?: JwkMissingPolicy;
-  /** Called with the new client id after a re-registration. */
+  /**
+   * Called with the new client id of a re-registration, just before the store first holds it (a
+   * registration that fails earlier changes nothing): persist it where the app reads its client id.
+   */
   onReregister?: (clientId: string) => void | Promise<void>;
   /**
    * With a store that can lock (Redis): how long a replica's refresh lock
@@ -225,6 +229,7 @@ export interface JwtSourceOptions {
  * @param store Where the client id, key and token are kept.
  * @param options Refresh margin and the 1097 policy.
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` for an option that is not a usable value.
  *
  * @example
  * ```ts
@@ -244,8 +249,23 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
       "refreshMarginMs must be a finite number of milliseconds, 0 or more",
     );
   }
-  if (lockTtlMs !== undefined && !(Number.isFinite(lockTtlMs) && lockTtlMs > 0)) {
-    throw new PlexError("invalid_argument", "lockTtlMs must be a finite number of milliseconds above 0");
+  if (
+    lockTtlMs !== undefined &&
+    !(Number.isSafeInteger(lockTtlMs) && lockTtlMs > 0 && lockTtlMs <= MAX_TIMER_MS)
+  ) {
+    throw new PlexError(
+      "invalid_argument",
+      `lockTtlMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
+    );
+  }
+  if (
+    options.onJwkMissing !== undefined && options.onJwkMissing !== "fail" &&
+    options.onJwkMissing !== "reregister"
+  ) {
+    throw new PlexError("invalid_argument", 'onJwkMissing must be "fail" or "reregister"');
+  }
+  if (options.onReregister !== undefined && typeof options.onReregister !== "function") {
+    throw new PlexError("invalid_argument", "onReregister must be a function");
   }
   return (settings) => {
     settings.jwt = jwtMode;
@@ -308,6 +328,7 @@ export function withLogger(logger: Logger): TokenSourceOption {
  *
  * @param now Returns the current time.
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` when `now` is not a function.
  *
  * @example
  * ```ts
@@ -317,6 +338,9 @@ export function withLogger(logger: Logger): TokenSourceOption {
  * ```
  */
 export function withClock(now: () => Date): TokenSourceOption {
+  if (typeof now !== "function") {
+    throw new PlexError("invalid_argument", "withClock takes a function that returns a Date");
+  }
   return (settings) => {
     settings.now = now;
   };

@@ -13,7 +13,7 @@ import { defaultTokenSourceSettings, type TokenSourceOption } from "./options.ts
 import type { SourceState } from "./settings.ts";
 import { SingleFlight } from "./single_flight.ts";
 import { plexNow } from "./plex_now.ts";
-import { isFresh, persist, registrarOf } from "./source_state.ts";
+import { isFresh, persist, registrarOf, saveDue } from "./source_state.ts";
 import type { SourceContext, TokenOptions, TokenSource } from "./token_source.ts";
 
 /**
@@ -76,7 +76,7 @@ export class PlexTokenSource implements TokenSource {
    */
   token(options: TokenOptions = {}): Promise<Token> {
     const cached = this.#state.current;
-    if (cached && isFresh(this.#state, cached)) return Promise.resolve(cached);
+    if (cached && isFresh(this.#state, cached) && !saveDue(this.#state)) return Promise.resolve(cached);
     return this.#flight.run((signal) => this.#obtain(signal), options.signal);
   }
 
@@ -91,7 +91,12 @@ export class PlexTokenSource implements TokenSource {
     if (!this.#loaded) {
       if (state.settings.store) await (await import("./stored.ts")).loadState(state);
       this.#loaded = true;
-      if (state.current && isFresh(state, state.current)) return state.current;
+    }
+    const current = state.current;
+    if (current && isFresh(state, current)) {
+      // In hand but not in the store (its save failed or was declined): saved again now.
+      if (saveDue(state)) await persist(state, undefined);
+      return current;
     }
     return state.settings.jwt ? state.settings.jwt.obtain(state, signal) : this.#signIn(signal);
   }

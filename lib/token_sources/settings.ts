@@ -92,6 +92,12 @@ export interface SourceState {
   keptKey?: Pick<SecureData, "keyId" | "privateKey">;
   /** After a failed refresh answered with the still-valid old JWT, no new try before this time (ms). */
   retryRefreshAt: number;
+  /** The last save did not reach the store: `token()` saves again, not before `saveAgainAt` (ms). */
+  unsaved?: boolean;
+  /** When a save that did not reach the store is tried again (ms). */
+  saveAgainAt?: number;
+  /** A re-registration's new client id, told to `onReregister` just before the store first holds it. */
+  announceClientId?: string;
 }
 
 /**

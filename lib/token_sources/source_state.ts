@@ -71,13 +71,15 @@ export function registrarOf(state: SourceState): Registrar {
 /**
  * Saves the client id, the device key (JWT mode, or a kept one) and `token`
  * (else the token in hand) to the store, if there is one (`stored.ts`, loaded
- * only then). A store that cannot be reached is logged: the token stays in
- * memory and is saved next time.
+ * only then). A store that cannot be reached, or declines the save, is
+ * logged: the token stays in memory and `token()` saves it again (see
+ * {@linkcode saveDue}). A re-registration's new client id is told to
+ * `onReregister` first.
  *
  * @param state The source's state.
  * @param token The token to save; `undefined` saves the one in hand.
  * @returns When saved (or logged).
- * @throws {PlexError} any store error other than `store_unavailable` and `store_error`.
+ * @throws {PlexError} any store error other than `store_unavailable` and `store_error`, and `onReregister`'s.
  *
  * @example
  * ```ts
@@ -94,7 +96,35 @@ export function registrarOf(state: SourceState): Registrar {
  * ```
  */
 export async function persist(state: SourceState, token: Token | undefined): Promise<void> {
+  const clientId = state.announceClientId;
+  if (clientId !== undefined) {
+    // The app learns the new id when the store is about to hold it, not before: a registration that
+    // fails earlier leaves the app and the store on the old id, which re-registers at the next start.
+    await state.settings.onReregister?.(clientId);
+    state.announceClientId = undefined;
+  }
   if (!state.settings.store) return;
   const { saveState } = await import("./stored.ts");
   await saveState(state, token);
+}
+
+/**
+ * Whether a save that did not reach the store is due again.
+ *
+ * @param state The source's state.
+ * @returns `true` when the last save failed or was declined and its wait is over.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config.ts";
+ * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { saveDue } from "./source_state.ts";
+ * const state = { config: defaultConfig().withClientId("id"), settings: defaultTokenSourceSettings(), retryRefreshAt: 0 };
+ * assert.equal(saveDue(state), false);
+ * assert.equal(saveDue({ ...state, unsaved: true, saveAgainAt: 0 }), true);
+ * ```
+ */
+export function saveDue(state: SourceState): boolean {
+  return state.unsaved === true && plexNow(state).getTime() >= (state.saveAgainAt ?? 0);
 }

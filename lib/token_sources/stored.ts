@@ -6,10 +6,13 @@
  * @module
  */
 import { isPlexError, PlexError } from "../errors.ts";
-import type { SecureData } from "../store/store.ts";
+import type { SaveOutcome, SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
 import type { SourceState } from "./settings.ts";
 import { plexNow } from "./plex_now.ts";
+
+/** A save that did not reach the store is tried again by `token()` after this long. */
+const SAVE_AGAIN_AFTER_MS = 30_000;
 
 /**
  * Loads the stored token and device key into `state`.
@@ -64,8 +67,10 @@ export async function loadState(state: SourceState): Promise<void> {
 
 /**
  * Saves the client id, the device key (JWT mode, or a kept one) and `token`
- * (else the token in hand). A store that cannot be reached is logged: the
- * token stays in memory and is saved next time.
+ * (else the token in hand). A store that cannot be reached, or that declines
+ * the save for a reason other than holding a newer record, is logged and the
+ * state marked unsaved: the token stays in memory and is saved again by a
+ * later `token()`, at most every 30 seconds.
  *
  * @param state The source's state, with a store.
  * @param token The token to save; `undefined` saves the one in hand.
@@ -87,17 +92,28 @@ export async function loadState(state: SourceState): Promise<void> {
  * ```
  */
 export async function saveState(state: SourceState, token: Token | undefined): Promise<void> {
+  const { logger } = state.settings;
+  let outcome: void | SaveOutcome;
   try {
-    await save(state, token);
+    outcome = await save(state, token);
   } catch (err) {
     if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
-    state.settings.logger?.warn(
-      `Could not save the token to the store (${err.message}); keeping it in memory`,
-    );
+    return unsaved(state, `Could not save the token to the store (${err.message})`);
   }
+  if (outcome && !outcome.saved && outcome.reason !== "newer_record") {
+    return unsaved(state, `The store did not save the token (${outcome.reason ?? "no reason given"})`);
+  }
+  if (outcome && !outcome.saved) logger?.debug("The store holds a newer record: it was kept");
+  state.unsaved = false;
 }
 
-async function save(state: SourceState, token: Token | undefined): Promise<void> {
+function unsaved(state: SourceState, problem: string): void {
+  state.unsaved = true;
+  state.saveAgainAt = plexNow(state).getTime() + SAVE_AGAIN_AFTER_MS;
+  state.settings.logger?.warn(`${problem}; keeping it in memory and saving it again later`);
+}
+
+async function save(state: SourceState, token: Token | undefined): Promise<void | SaveOutcome> {
   const { settings, key } = state;
   const store = settings.store;
   if (!store) return;
@@ -118,5 +134,5 @@ async function save(state: SourceState, token: Token | undefined): Promise<void>
     const expiresAt = current.expiresAt;
     if (expiresAt) data.tokenExpiresAt = expiresAt.toISOString();
   }
-  await store.save(data);
+  return await store.save(data);
 }

@@ -5,6 +5,7 @@ import {
   exportPrivateJwk,
   generateDeviceKey,
   isPlexError,
+  type JwtSourceOptions,
   type Logger,
   memoryStore,
   newClientId,
@@ -373,17 +374,32 @@ describe("token source edge cases", () => {
     assert.equal(emulator.requests.length, 0);
   });
 
-  it("rejects a refresh margin or lock lifetime that is not a usable number", () => {
+  it("rejects a refresh margin, lock lifetime, 1097 policy, callback or clock that is not a usable value", () => {
     for (const refreshMarginMs of [-1, Number.NaN, Infinity]) {
       assert.throws(
         () => withJwt(memoryStore(), { refreshMarginMs }),
         (err) => isPlexError(err, "invalid_argument"),
       );
     }
+    for (const lockTtlMs of [0, 1500.5, -1, 2 ** 31, Number.NaN]) {
+      assert.throws(
+        () => withJwt(memoryStore(), { lockTtlMs }),
+        (err) => isPlexError(err, "invalid_argument"),
+        String(lockTtlMs),
+      );
+    }
+    const wrong = [
+      { onJwkMissing: "re-register" },
+      { onReregister: "not a function" },
+    ] as unknown as JwtSourceOptions[];
+    for (const options of wrong) {
+      assert.throws(() => withJwt(memoryStore(), options), (err) => isPlexError(err, "invalid_argument"));
+    }
     assert.throws(
-      () => withJwt(memoryStore(), { lockTtlMs: 0 }),
+      () => withClock("soon" as unknown as () => Date),
       (err) => isPlexError(err, "invalid_argument"),
     );
+    assert.doesNotThrow(() => withJwt(memoryStore(), { lockTtlMs: 1500, onJwkMissing: "reregister" }));
   });
 
   it("keeps a sign-in in memory when the store cannot save it, instead of signing in again", async () => {

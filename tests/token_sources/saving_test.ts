@@ -1,0 +1,181 @@
+// What the token source keeps when the store fails it, and what it accepts from plex.tv: a save that did
+// not reach the store (an error, or a save the store declined) is made again by a later token(), at most
+// every 30 seconds, so a device key registered during an outage is not lost; a refresh answered with an
+// expired JWT, or one without exp, is no token; and a re-registration tells the app its new client id only
+// when the store is about to hold it.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  defaultConfig,
+  PlexError,
+  type SecureData,
+  type SecureStore,
+  withClock,
+  withCredentials,
+  withJwt,
+  withLogger,
+  withStore,
+} from "../../mod.ts";
+import { memoryStore } from "../../lib/store/memory.ts";
+import type { SaveOutcome } from "../../lib/store/store.ts";
+import { createEmulator, registerDevice } from "../../lib/testing/mod.ts";
+import type { Logger } from "../../lib/logger.ts";
+
+/** A store over memory whose saves answer `answer(n)` for the n-th save (undefined: saved). */
+function flakyStore(
+  answer: (n: number) => "throw" | SaveOutcome | undefined,
+  initial?: SecureData,
+): SecureStore<SecureData> & { saves: number; inner: SecureStore<SecureData> } {
+  const inner = memoryStore<SecureData>(initial);
+  const store = {
+    saves: 0,
+    inner,
+    load: () => inner.load(),
+    clear: () => inner.clear(),
+    async save(data: SecureData) {
+      const outcome = answer(++store.saves);
+      if (outcome === "throw") throw new PlexError("store_unavailable", "The store is busy");
+      if (outcome) return outcome;
+      await inner.save(data);
+    },
+  };
+  return store;
+}
+
+function warnings(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (message: string) => void lines.push(message);
+  return { lines, debug: () => {}, info: () => {}, warn: keep, error: keep };
+}
+
+describe("a save that did not reach the store", () => {
+  it("is made again by a later token(), not before 30 s, so the device key of a sign-in survives an outage", async () => {
+    const emulator = await createEmulator();
+    try {
+      let now = Date.parse("2026-12-02T10:00:00Z");
+      const config = defaultConfig().withClientId("saving-test").withUrls(emulator.url).withFetch(
+        emulator.fetch,
+      );
+      const store = flakyStore((n) => (n <= 3 ? "throw" : undefined));
+      const source = config.tokenSource(
+        withCredentials("plexuser", "plexpass"),
+        withJwt(store),
+        withClock(() => new Date(now)),
+      );
+      const token = await source.token();
+      assert.equal(store.saves, 3, "sign-in, key and JWT saves all failed");
+      assert.equal(await store.inner.load(), undefined);
+      now += 10_000;
+      assert.equal(await source.token(), token);
+      assert.equal(store.saves, 3, "not again within 30 s");
+      now += 25_000;
+      assert.equal(await source.token(), token);
+      assert.equal(store.saves, 4, "saved again after 30 s");
+      const saved = await store.inner.load();
+      assert.ok(saved?.privateKey && saved.keyId && saved.token === token.value, "key and JWT are stored");
+      assert.equal(await source.token(), token);
+      assert.equal(store.saves, 4, "nothing more to save");
+      const restarted = config.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store.inner));
+      assert.equal((await restarted.token()).value, token.value);
+      assert.equal(emulator.count("POST /api/v2/users/signin"), 1, "the restart signed in no more");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("is made again when the store declined it, but not when it kept a newer record", async () => {
+    const emulator = await createEmulator();
+    try {
+      let now = Date.parse("2026-12-02T10:00:00Z");
+      const logger = warnings();
+      const config = defaultConfig().withClientId("saving-test-2").withUrls(emulator.url).withFetch(
+        emulator.fetch,
+      )
+        .withLogger(logger);
+      for (const [reason, again] of [["contended", true], ["newer_record", false]] as const) {
+        const store = flakyStore((n) => (n === 1 ? { saved: false, reason } : undefined));
+        const legacy = config.tokenSource(
+          withCredentials("plexuser", "plexpass"),
+          withStore(store),
+          withClock(() => new Date(now)),
+          withLogger(logger),
+        );
+        await legacy.token();
+        now += 31_000;
+        await legacy.token();
+        assert.equal(store.saves, again ? 2 : 1, reason);
+        assert.equal(logger.lines.some((line) => line.includes(`(${reason})`)), again, reason);
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe("a JWT from the token exchange", () => {
+  it("is refused when it is already expired or has no exp: invalid_response, and no token is kept", async () => {
+    const emulator = await createEmulator();
+    try {
+      const config = defaultConfig().withClientId("exchange-test").withUrls(emulator.url).withFetch(
+        emulator.fetch,
+      )
+        .withHttp({ retry: { retries: 0 } });
+      const device = await registerDevice(emulator, { clientId: "exchange-test", expiresInSeconds: -10 });
+      for (const expiresInSeconds of [-60, null]) {
+        const bad = await emulator.issueJwt({ clientId: "exchange-test", expiresInSeconds });
+        emulator.inject({
+          match: "POST /api/v2/auth/token",
+          kind: "status",
+          status: 200,
+          body: JSON.stringify({ auth_token: bad }),
+          contentType: "application/json",
+        });
+        const store = memoryStore<SecureData>(device.data);
+        await assert.rejects(config.tokenSource(withJwt(store)).token(), { code: "invalid_response" });
+        assert.equal((await store.load())?.token, device.data.token, "the store keeps what it had");
+        emulator.clearFaults();
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe("a re-registration", () => {
+  it("tells the app its new client id only when the store is about to hold it", async () => {
+    const emulator = await createEmulator();
+    try {
+      const base = defaultConfig().withUrls(emulator.url).withFetch(emulator.fetch).withHttp({
+        retry: { retries: 0 },
+      });
+      const device = await registerDevice(emulator, { clientId: "forgotten", expiresInSeconds: -10 });
+      emulator.forgetKey("forgotten");
+      const store = memoryStore<SecureData>(device.data);
+      let appClientId = "forgotten";
+      const told: string[] = [];
+      const open = () =>
+        base.withClientId(appClientId).tokenSource(
+          withCredentials("plexuser", "plexpass"),
+          withJwt(store, {
+            onJwkMissing: "reregister",
+            onReregister: async (id) => {
+              told.push(id);
+              assert.equal((await store.load())?.clientId, "forgotten", "told before the store holds it");
+              appClientId = id;
+            },
+          }),
+        );
+      emulator.inject({ match: "POST /api/v2/users/signin", kind: "status", status: 503 });
+      await assert.rejects(open().token(), { code: "server_error" });
+      assert.deepEqual(told, [], "a registration that failed tells nothing");
+      assert.equal(appClientId, "forgotten");
+      const token = await open().token();
+      assert.equal(told.length, 1);
+      assert.equal(appClientId, told[0]);
+      assert.equal((await store.load())?.clientId, appClientId);
+      assert.equal((await open().token()).value, token.value, "the next start uses the new device");
+    } finally {
+      await emulator.close();
+    }
+  });
+});
