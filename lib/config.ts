@@ -8,7 +8,6 @@
 import { Client } from "./client.ts";
 import { checkClientId } from "./client_id.ts";
 import { type Device, frozenDevice } from "./device.ts";
-import { PlexError } from "./errors.ts";
 import type { CredentialsOptions } from "./flows/credentials.ts";
 import type {
   OnPin,

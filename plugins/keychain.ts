@@ -62,6 +62,7 @@
  */
 import process from "node:process";
 import { PlexError } from "../lib/errors.ts";
+import { timerMs } from "../lib/http/deadline.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import type { BackendFactory, KeychainBackend, KeychainBackendName } from "./_keychain_backend.ts";
@@ -197,10 +198,7 @@ export function keychainStore<T = SecureData>(options: KeychainStoreOptions): Ke
   const service = _name(options?.service, "service");
   const account = _name(options.account ?? DEFAULT_KEYCHAIN_ACCOUNT, "account");
   const label = options.label === undefined ? `${service} (${account})` : _name(options.label, "label");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new PlexError("invalid_argument", "The keychain timeout must be a positive number of milliseconds");
-  }
+  const timeoutMs = timerMs(options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS, "The keychain's timeoutMs");
   const backendName = keychainBackendFor(options.platform ?? process.platform);
   const backend: KeychainBackend = _BACKENDS[backendName]({ service, account, label }, {
     spawn: options.spawn ?? nodeSpawner(),

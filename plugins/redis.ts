@@ -67,6 +67,7 @@ import { Buffer } from "node:buffer";
 import process from "node:process";
 import type { ConnectionOptions } from "node:tls";
 import { PlexError } from "../lib/errors.ts";
+import { timerMs } from "../lib/http/deadline.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore, StoreLock } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
@@ -193,9 +194,13 @@ export class RedisStore implements SecureStore<SecureData> {
    *
    * @param uri `redis://[user:password@]host:port/db?key=NAME` or `rediss://...`.
    * @param options Passphrase, environment, logger, timeouts, TLS.
-   * @throws {PlexError} `invalid_argument` for a malformed URI or when no passphrase is given or set.
+   * @throws {PlexError} `invalid_argument` for a malformed URI, a timeout that is not a whole number of
+   * milliseconds from 1 to 2^31 − 1, or when no passphrase is given or set.
    */
   constructor(uri: string, options: RedisStoreOptions = {}) {
+    for (const name of ["connectTimeoutMs", "commandTimeoutMs"] as const) {
+      if (options[name] !== undefined) timerMs(options[name], name);
+    }
     this.#address = parseRedisUri(uri);
     this.#logger = options.logger;
     this.#connection = new RedisConnection(this.#address, {
@@ -406,7 +411,17 @@ export class RedisStore implements SecureStore<SecureData> {
     const plain = new TextEncoder().encode(JSON.stringify(envelope));
     const salt = this.#keyring.writeSalt();
     const keys = await this.#keyring.keysFor(salt, MIN_ITERATIONS);
-    return Buffer.from(await sealVault(plain, keys, salt, MIN_ITERATIONS, this.#context)).toString("base64");
+    const sealed = Buffer.from(await sealVault(plain, keys, salt, MIN_ITERATIONS, this.#context)).toString(
+      "base64",
+    );
+    // Refused before it is written: a record over the cap could never be read back.
+    if (sealed.length > _MAX_STORED_LENGTH) {
+      throw new PlexError(
+        "invalid_argument",
+        `The data is too large for the Redis store: ${sealed.length} bytes sealed, at most ${_MAX_STORED_LENGTH}`,
+      );
+    }
+    return sealed;
   }
 
   /** Decodes and opens a stored record; for a save, errors say the record was left untouched. */
@@ -517,13 +532,13 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  * ```
  */
 export function redisStoreFactory(uri: string, options: OpenStoreOptions): RedisStore {
-  const number = (value: unknown) => typeof value === "number" ? value : undefined;
   return new RedisStore(uri, {
     passphrase: options.passphrase,
     env: options.env,
     logger: options.logger,
-    connectTimeoutMs: number(options.connectTimeoutMs),
-    commandTimeoutMs: number(options.commandTimeoutMs),
+    // Checked by the RedisStore: a value that is not a usable timer is refused, not replaced by the default.
+    connectTimeoutMs: options.connectTimeoutMs as number | undefined,
+    commandTimeoutMs: options.commandTimeoutMs as number | undefined,
     tls: typeof options.tls === "object" && options.tls !== null
       ? options.tls as ConnectionOptions
       : undefined,

@@ -405,8 +405,8 @@ export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vaul
       hint: "Pass { passphrase } when opening the store: a string or a function that asks for it",
     });
   }
-  const iterations = typeof options.iterations === "number" ? options.iterations : undefined;
-  return new Vault<SecureData>(path, passphrase, { iterations });
+  // Checked by the Vault: a value that is not a whole number is refused, not replaced by the default.
+  return new Vault<SecureData>(path, passphrase, { iterations: options.iterations as number | undefined });
 }
 
 /**

@@ -65,3 +65,30 @@ export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): De
     },
   };
 }
+
+/**
+ * Checks a timer option: a whole number of milliseconds from 1 to {@linkcode MAX_TIMER_MS} (a
+ * longer one would fire at once, a fraction is refused by some backends).
+ *
+ * @param value The option's value.
+ * @param what The option, for the message (`connectTimeoutMs`).
+ * @returns The value.
+ * @throws {PlexError} `invalid_argument` otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timerMs } from "./deadline.ts";
+ * assert.equal(timerMs(1_500, "lockTtlMs"), 1_500);
+ * assert.throws(() => timerMs(1500.5, "lockTtlMs"), { code: "invalid_argument" });
+ * ```
+ */
+export function timerMs(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+    throw new PlexError(
+      "invalid_argument",
+      `${what} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
+    );
+  }
+  return value;
+}

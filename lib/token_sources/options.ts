@@ -13,7 +13,7 @@ import type { PinJwtOptions } from "../flows/pin_jwt.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
-import { MAX_TIMER_MS } from "../http/deadline.ts";
+import { timerMs } from "../http/deadline.ts";
 import { Token } from "../token.ts";
 import { DEFAULT_REFRESH_MARGIN_MS } from "./freshness.ts";
 import { jwtMode } from "./jwt_mode.ts";
@@ -249,15 +249,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
       "refreshMarginMs must be a finite number of milliseconds, 0 or more",
     );
   }
-  if (
-    lockTtlMs !== undefined &&
-    !(Number.isSafeInteger(lockTtlMs) && lockTtlMs > 0 && lockTtlMs <= MAX_TIMER_MS)
-  ) {
-    throw new PlexError(
-      "invalid_argument",
-      `lockTtlMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
-    );
-  }
+  if (lockTtlMs !== undefined) timerMs(lockTtlMs, "lockTtlMs");
   if (
     options.onJwkMissing !== undefined && options.onJwkMissing !== "fail" &&
     options.onJwkMissing !== "reregister"

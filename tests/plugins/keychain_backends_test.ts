@@ -132,6 +132,8 @@ describe("keychain store options and URIs", () => {
         { service: "x".repeat(257) },
         { service: "my-app", timeoutMs: 0 },
         { service: "my-app", timeoutMs: Number.NaN },
+        { service: "my-app", timeoutMs: 3e9 },
+        { service: "my-app", timeoutMs: 2.5 },
       ]
     ) {
       assert.throws(

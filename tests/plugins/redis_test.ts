@@ -347,6 +347,26 @@ describeNeeding("Redis store", skip, () => {
     assert.match(String(store), /^RedisStore\(redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0\?key=k\)$/);
   });
 
+  it("refuses data too large to be read back, before writing it: the record stays as it was", async () => {
+    const key = freshKey();
+    const store = storeFor(key);
+    const data = record("2026-01-01T00:00:00.000Z");
+    await store.save(data);
+    const huge = { ...data, savedAt: "2026-01-02T00:00:00.000Z", token: "x".repeat(17 * 1024 * 1024) };
+    await assert.rejects(store.save(huge), (err: unknown) => isPlexError(err, "invalid_argument"));
+    assert.deepEqual(await store.load(), data);
+  });
+
+  it("rejects timeouts that are not a whole number of milliseconds a timer can wait", async () => {
+    for (const value of [-5, 0, 1.5, Number.NaN, Infinity, 2 ** 31, "abc"]) {
+      for (const name of ["connectTimeoutMs", "commandTimeoutMs"]) {
+        const err = await stores.open(server.uri(freshKey()), { passphrase: PASSPHRASE, [name]: value })
+          .then(() => undefined, (e) => e);
+        assert.ok(isPlexError(err, "invalid_argument"), `${name} ${String(value)}: got ${err}`);
+      }
+    }
+  });
+
   it("rejects malformed URIs with invalid_argument, without echoing them", async () => {
     for (
       const uri of [

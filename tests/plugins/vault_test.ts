@@ -13,7 +13,8 @@ import { Buffer } from "node:buffer";
 import { after, before, describe, it } from "node:test";
 import { isPlexError, PlexError, type PlexErrorCode } from "../../lib/errors.ts";
 import type { SecureData } from "../../lib/store/store.ts";
-import { Vault } from "../../plugins/vault.ts";
+import { StoreRegistry } from "../../lib/store/registry.ts";
+import { Vault, vaultScheme } from "../../plugins/vault.ts";
 import { encodeHeader, parseVault } from "../../plugins/_vault_format.ts";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -224,6 +225,14 @@ describe("Vault file safety", () => {
     ) {
       assert.throws(make, (err: unknown) => isPlexError(err, "invalid_argument"));
     }
+  });
+
+  it("a vault: URI refuses iterations that are not a number, instead of using the default", async () => {
+    const registry = new StoreRegistry(vaultScheme);
+    await assert.rejects(
+      registry.open(`vault:${freshPath()}`, { passphrase: PASSPHRASE, iterations: "2000000" }),
+      (err: unknown) => isPlexError(err, "invalid_argument"),
+    );
   });
 });
 
