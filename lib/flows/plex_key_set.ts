@@ -29,7 +29,8 @@ import { SingleFlight } from "../token_sources/single_flight.ts";
 export interface PlexKeySetOptions {
   /**
    * How long a loaded set is trusted, in milliseconds; after it the set is loaded again before use,
-   * so a key plex.tv retires stops verifying. Default one hour (`Infinity`: until an unknown kid).
+   * so a key plex.tv retires stops verifying. At least `cooldownMs`. Default one hour (`Infinity`:
+   * until an unknown kid).
    */
   cacheMaxAgeMs?: number;
   /**
@@ -105,6 +106,13 @@ export class PlexKeySet {
       throw new PlexError(
         "invalid_argument",
         "A key set's cooldownMs is a finite number of milliseconds, 0 or more",
+      );
+    }
+    if (maxAge < cooldown) {
+      // A set past its age waits for the cooldown to reload: every token would be refused meanwhile.
+      throw new PlexError(
+        "invalid_argument",
+        "A key set's cacheMaxAgeMs must be at least its cooldownMs, or tokens are refused while a reload waits",
       );
     }
     if (options.now !== undefined && typeof options.now !== "function") {

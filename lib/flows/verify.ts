@@ -209,6 +209,11 @@ export async function verifyPlexToken(
   } catch (err) {
     throw verdict(err);
   }
+  // jose checks iat only with maxTokenAge: a token issued after now (beyond the tolerance) is refused here.
+  const nowSeconds = Math.floor(checked.jose.currentDate!.getTime() / 1000);
+  if ((claims.iat ?? 0) > nowSeconds + (checked.jose.clockTolerance as number)) {
+    throw new PlexError("invalid_token", "The token's iat is in the future");
+  }
   if (typeof claims.thumbprint !== "string") {
     throw new PlexError("invalid_token", "The token's thumbprint claim is not a string");
   }
@@ -257,6 +262,11 @@ function checkOptions(
   }
   if (keys !== undefined && !Array.isArray(keys)) {
     throw new PlexError("invalid_argument", "keys must be an array of public JWKs");
+  }
+  const { timeoutMs } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) {
+    // Checked here, not by the key set's load: a failed load is remembered for the cooldown.
+    throw new PlexError("invalid_argument", "timeoutMs must be a number of milliseconds above 0");
   }
   let usable: PublicJwk[] = [];
   try {

@@ -5,7 +5,7 @@
 // the whole set.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type DeviceKey, generateDeviceKey, type PlexKeySet, type PublicJwk } from "../../mod.ts";
+import { type DeviceKey, generateDeviceKey, PlexKeySet, type PublicJwk } from "../../mod.ts";
 import { processPlexKeysResponse } from "../../protocol.ts";
 import type { Emulator } from "../../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
@@ -75,6 +75,25 @@ describe("verifyPlexToken refuses options it cannot use", () => {
     await rejectsWith(config.verifyPlexToken(good, null as unknown as undefined), "invalid_argument");
     assert.equal((await config.verifyPlexToken(good, { keys, audience: "client" })).thumbprint, "device");
   });
+
+  it("a timeout that is not a number above 0: invalid_argument before any request, and later calls still verify", async () => {
+    const config = configFor(emulator);
+    const good = await emulator.issueJwt({ clientId: "client" });
+    emulator.resetRequests();
+    for (const timeoutMs of [Number.NaN, -1, 0, "5000"]) {
+      await rejectsWith(config.verifyPlexToken(good, { timeoutMs: timeoutMs as number }), "invalid_argument");
+    }
+    assert.equal(emulator.count(KEYS), 0, "nothing was asked of plex.tv");
+    assert.equal((await config.verifyPlexToken(good)).iss, "plex.tv", "the key set was not poisoned");
+  });
+
+  it("a key set trusted for less than its cooldown: invalid_argument, since every token would be refused while it waits", () => {
+    assert.throws(() => new PlexKeySet({ cacheMaxAgeMs: 10_000, cooldownMs: 30_000 }), {
+      code: "invalid_argument",
+    });
+    assert.throws(() => new PlexKeySet({ cacheMaxAgeMs: 0 }), { code: "invalid_argument" });
+    assert.equal(new PlexKeySet({ cacheMaxAgeMs: 0, cooldownMs: 0 }).cacheMaxAgeMs, 0);
+  });
 });
 
 describe("verifyPlexToken refuses what RFC 7515 and 7519 make invalid", () => {
@@ -128,6 +147,20 @@ describe("verifyPlexToken refuses what RFC 7515 and 7519 make invalid", () => {
     );
     const past = await token(key, { nbf: now() - 20 });
     assert.equal((await config.verifyPlexToken(past, { keys })).thumbprint, "device");
+  });
+
+  it("iat in the future beyond the clock tolerance: invalid_token", async () => {
+    const config = configFor(emulator);
+    const key = await generateDeviceKey();
+    const keys = [key.publicJwk];
+    const later = await token(key, { iat: now() + 365 * 86_400, exp: now() + 366 * 86_400 });
+    await rejectsWith(config.verifyPlexToken(later, { keys }), "invalid_token");
+    const soon = await token(key, { iat: now() + 20 });
+    await rejectsWith(config.verifyPlexToken(soon, { keys }), "invalid_token");
+    assert.equal(
+      (await config.verifyPlexToken(soon, { keys, clockToleranceSeconds: 60 })).thumbprint,
+      "device",
+    );
   });
 
   it("checks aud against the audience option", async () => {
