@@ -7,7 +7,7 @@
  * @module
  */
 import { constants } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -84,6 +84,8 @@ const _READ_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * @param path The file to replace or create.
  * @param bytes The new content.
  * @param mode The file mode (default 0600: owner read and write only).
+ * @param createOnly Create `path` only if nothing is there (linked into place, not renamed over): a
+ * file that appeared meanwhile is left as it is and the error's `code` is `EEXIST`.
  * @throws The file system's error.
  *
  * @example
@@ -100,7 +102,12 @@ const _READ_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * await rm(dir, { recursive: true });
  * ```
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+  mode = 0o600,
+  createOnly = false,
+): Promise<void> {
   const folder = dirname(path);
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const random = Array.from(
@@ -116,13 +123,26 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, mode = 0o
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await rename(temporary, path);
+    if (createOnly) await linkIntoPlace(temporary, path);
+    else await rename(temporary, path);
   } catch (err) {
     await handle?.close().catch(() => {});
     await rm(temporary, { force: true }).catch(() => {});
     throw err;
   }
   await _syncFolder(folder);
+}
+
+/** Links `temporary` to `path`, failing with `EEXIST` when `path` exists; renames where links are not supported. */
+async function linkIntoPlace(temporary: string, path: string): Promise<void> {
+  try {
+    await link(temporary, path);
+  } catch (err) {
+    if ((err as { code?: unknown })?.code === "EEXIST") throw err;
+    await rename(temporary, path); // a file system without hard links (FAT): as a plain replace
+    return;
+  }
+  await rm(temporary, { force: true });
 }
 
 /** Flushes a folder's entries (the rename) to disk; not possible on every system, so failures are ignored. */

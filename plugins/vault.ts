@@ -209,20 +209,27 @@ export class Vault<T> implements SecureStore<T> {
    */
   async save(data: T): Promise<void> {
     const plain = this.#serialise(data);
-    let salt: Uint8Array<ArrayBuffer> | undefined;
-    const existing = await this.#read();
-    if (existing !== undefined) {
-      const { header } = await this.#open(existing, "save");
-      if (header.iterations === this.#iterations) salt = header.salt;
-    }
-    salt ??= this.#keyring.writeSalt();
-    const keys = await this.#keyring.keysFor(salt, this.#iterations);
-    this.#keyring.useSalt(salt);
-    const file = await sealVault(plain, keys, salt, this.#iterations);
-    try {
-      await writeFileAtomic(this.path, file, 0o600);
-    } catch (err) {
-      throw this.#fileError("write", err);
+    for (;;) {
+      let salt: Uint8Array<ArrayBuffer> | undefined;
+      const existing = await this.#read();
+      if (existing !== undefined) {
+        const { header } = await this.#open(existing, "save");
+        if (header.iterations === this.#iterations) salt = header.salt;
+      }
+      salt ??= this.#keyring.writeSalt();
+      const keys = await this.#keyring.keysFor(salt, this.#iterations);
+      this.#keyring.useSalt(salt);
+      const file = await sealVault(plain, keys, salt, this.#iterations);
+      try {
+        // A new vault is created only where no file appeared during the key stretch: another process
+        // that created it first (perhaps with another passphrase) keeps its file, and this save starts
+        // over against it.
+        await writeFileAtomic(this.path, file, 0o600, existing === undefined);
+        return;
+      } catch (err) {
+        if (existing === undefined && (err as { code?: unknown })?.code === "EEXIST") continue;
+        throw this.#fileError("write", err);
+      }
     }
   }
 

@@ -227,6 +227,21 @@ describe("Vault file safety", () => {
     }
   });
 
+  it("two first saves racing on one new path: one creates the vault, the other gets wrong_passphrase", async () => {
+    const path = freshPath();
+    const [a, b] = await Promise.allSettled([
+      new Vault<{ who: string }>(path, "passphrase A").save({ who: "A" }),
+      new Vault<{ who: string }>(path, "passphrase B").save({ who: "B" }),
+    ]);
+    const outcomes = [a.status, b.status].sort();
+    assert.deepEqual(outcomes, ["fulfilled", "rejected"], "exactly one save reports success");
+    const lost = [a, b].find((outcome) => outcome.status === "rejected") as PromiseRejectedResult;
+    assert.ok(isPlexError(lost.reason, "wrong_passphrase"), String(lost.reason));
+    const winner = a.status === "fulfilled" ? "A" : "B";
+    assert.deepEqual(await new Vault<{ who: string }>(path, `passphrase ${winner}`).load(), { who: winner });
+    assert.deepEqual((await readdir(join(path, ".."))).filter((name) => name.endsWith(".tmp")), []);
+  });
+
   it("a vault: URI refuses iterations that are not a number, instead of using the default", async () => {
     const registry = new StoreRegistry(vaultScheme);
     await assert.rejects(
