@@ -178,7 +178,7 @@ export function parseCommandLine<C extends CommandInfo>(
     command = _named(commands, `${first} ${second}`);
     if (command) used = start + 2;
     else if (_isGroup(commands, first)) {
-      if (second !== undefined && !help) {
+      if (second !== undefined) {
         const members = commands.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name);
         throw _unknownCommand(`${first} ${second}`, members, `Run plextv help ${first} to see its commands`);
       }
@@ -208,10 +208,13 @@ export function parseCommandLine<C extends CommandInfo>(
     if (spec.type === "boolean") {
       if (token.inline) throw usageError(`Option --${token.name} takes no value`, _optionsHint(name));
       args.values[token.name] = true;
-    } else if (token.value === undefined) {
+    } else if (token.value === undefined || token.value === "") {
+      // An empty value (`--store=`) is no value: it would quietly stand for the default.
       throw usageError(`Option --${token.name} needs a value`, _optionsHint(name));
     } else if (spec.multiple) {
       args.values[token.name] = [...(args.values[token.name] as string[] | undefined ?? []), token.value];
+    } else if (args.values[token.name] !== undefined && args.values[token.name] !== token.value) {
+      throw usageError(`Option --${token.name} is given twice, with different values`, _optionsHint(name));
     } else {
       args.values[token.name] = token.value;
     }

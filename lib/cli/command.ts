@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { usageError } from "./exit.ts";
 
 /**
  * One option of a command, for the command-line parser, the help text and shell completion.
@@ -68,6 +69,34 @@ export interface CommandInfo {
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Reads a whole-number option, or `undefined` when it is not given.
+ *
+ * @param args The parsed arguments.
+ * @param name The option's long name.
+ * @param min The least value.
+ * @param max The greatest value.
+ * @returns The value.
+ * @throws {CliError} exit 2 naming the option when the value is not a whole number from `min` to `max`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integerOption } from "./command.ts";
+ * assert.equal(integerOption({ values: { port: "8080" }, positionals: [] }, "port", 0, 65535), 8080);
+ * assert.throws(() => integerOption({ values: { port: "http" }, positionals: [] }, "port", 0, 65535), { exitCode: 2 });
+ * ```
+ */
+export function integerOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw usageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { VERSION } from "../version.ts";
 import { parseCommandLine } from "./args.ts";
 import { COMMANDS } from "./commands/mod.ts";
-import { EXIT } from "./exit.ts";
+import { EXIT, usageError } from "./exit.ts";
 import { Output, type Sink } from "./output.ts";
 import type { Source } from "./prompt.ts";
 import { reportError } from "./report.ts";
@@ -71,11 +71,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       verbose: values.verbose === true,
     });
     const command = invocation.command;
-    if (values.version && !command) {
+    if (values.version && !command && !invocation.help && !invocation.group) {
       out.data({ version: VERSION }, () => `plextv ${VERSION}`);
       return EXIT.ok;
     }
+    if (values.version) throw usageError("--version is used alone", "Run plextv --version");
     if (invocation.help || !command) {
+      if (values.json) throw usageError("Help is text only: --json does not apply", "Leave out --json");
       const help = await import("./help.ts");
       const text = command
         ? help.commandHelp({ ...command, ...await command.load() }, out.dataStyle)

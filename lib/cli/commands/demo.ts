@@ -13,6 +13,7 @@ import { memoryStore } from "../../store/memory.ts";
 import { Token } from "../../token.ts";
 import { withJwt } from "../../token_sources/options.ts";
 import { VERSION } from "../../version.ts";
+import { integerOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { cliDevice } from "../config_resolver.ts";
 import { EXIT } from "../exit.ts";
@@ -31,7 +32,7 @@ const command: CommandModule = {
     "automatically), and reading the account. Nothing is stored and no secret is printed.",
   ].join("\n"),
   async run(f, args) {
-    const approveAfter = Number(args.values["approve-after"] ?? 2500);
+    const approveAfter = integerOption(args, "approve-after", 0, 3_600_000) ?? 2500;
     const out = f.out;
     const { bold, cyan, dim, green } = out.dataStyle;
     const say = (text = "") => void out.stdout.write(out.redact(text) + "\n");
@@ -41,7 +42,7 @@ const command: CommandModule = {
 
     const { startEmulator } = await import("../../testing/mod.ts");
     const emulator = await startEmulator({
-      autoApprovePins: Number.isFinite(approveAfter) ? approveAfter : 2500,
+      autoApprovePins: approveAfter,
     });
     try {
       const { username, password } = emulator.users.default;

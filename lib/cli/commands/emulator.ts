@@ -4,19 +4,10 @@
  *
  * @module
  */
-import { stringOption } from "../command.ts";
+import { integerOption, stringOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
-import { EXIT, usageError } from "../exit.ts";
+import { EXIT } from "../exit.ts";
 import { fields } from "../table.ts";
-
-function _integer(text: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw usageError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
 
 /**
  * The `emulator` command's help and what it runs.
@@ -37,10 +28,10 @@ const command: CommandModule = {
     ],
   ],
   async run(f, args) {
-    const port = _integer(stringOption(args, "port"), "--port", 0, 65535) ?? 0;
-    const autoApprove = _integer(stringOption(args, "auto-approve"), "--auto-approve", 0, 3_600_000);
-    const offset = _integer(stringOption(args, "clock-offset"), "--clock-offset", -31_536_000, 31_536_000);
-    const logSize = _integer(stringOption(args, "log-size"), "--log-size", 0, 1_000_000);
+    const port = integerOption(args, "port", 0, 65535) ?? 0;
+    const autoApprove = integerOption(args, "auto-approve", 0, 3_600_000);
+    const offset = integerOption(args, "clock-offset", -31_536_000, 31_536_000);
+    const logSize = integerOption(args, "log-size", 0, 1_000_000);
     const list = (name: string) => {
       const value = args.values[name];
       return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
