@@ -145,12 +145,28 @@ export class Factory {
   }
 
   /**
+   * Checks the store and the plugins the user named (`--store`, `PLEXTV_STORE`, `--plugin`,
+   * `PLEXTV_PLUGINS`), for a command that opens no store (`PLEX_TOKEN` in use): a URI without a
+   * known scheme, or a plugin that does not load, is exit 2 as when the store is used.
+   *
+   * @returns When they are usable, or none is named.
+   * @throws {CliError} exit 2 for a bad store URI or plugin.
+   */
+  async checkNamedStores(): Promise<void> {
+    const uri = typeof this.globals.store === "string" ? this.globals.store : this.env.PLEXTV_STORE;
+    if (!uri && this.globals.plugin === undefined && !this.env.PLEXTV_PLUGINS) return;
+    const registry = await this.stores();
+    if (uri) (await import("./stores.ts")).checkStoreUri(registry, uri);
+  }
+
+  /**
    * The signed-in account: `PLEX_TOKEN`, else the stored token.
    *
    * @param options `envToken: false` for the store only; `refresh` to force a JWT refresh.
    * @returns The configuration, token source and client.
    */
   async signedIn(options: SignedInOptions = {}): Promise<SignedIn> {
+    if (options.envToken !== false && this.env.PLEX_TOKEN) await this.checkNamedStores();
     const [{ signIn }, configs] = await Promise.all([import("./signed_in.ts"), this.configs()]);
     return signIn({ env: this.env, out: this.out, configs, session: () => this.session() }, options);
   }

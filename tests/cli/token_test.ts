@@ -154,7 +154,7 @@ describe("plextv token with a stored device", () => {
     }
   });
 
-  it("checks PLEX_TOKEN as the signed-in path does: its form, a JWT's expiry, the named client id", async () => {
+  it("checks PLEX_TOKEN as the signed-in path does: its form, a JWT's expiry, the named client id and store", async () => {
     const expired = await emulator.issueJwt({ clientId: "token-test-env", expiresInSeconds: -60 });
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ PLEX_TOKEN: expired }, 4, /expired/],
@@ -168,6 +168,24 @@ describe("plextv token with a stored device", () => {
         assert.equal(run.stdout, "");
         assert.match(run.stderr, message);
         assert.ok(!run.stderr.includes(env.PLEX_TOKEN), "the token is not in the error");
+      }
+    }
+    for (
+      const [args, message] of [
+        [["--store", "nonsense"], /must start with a scheme/],
+        [["--store", "bogus:"], /No store is registered for the scheme bogus/],
+        [["--plugin", "./missing-plugin.ts"], /Cannot load the plugin/],
+      ] as const
+    ) {
+      for (const command of ["token", "user"]) {
+        let stderr = "";
+        const exit = await main([command, ...args], {
+          env: { ...home.env, PLEXTV_URL: emulator.url, PLEX_TOKEN: "abcdefghij0123456789" },
+          stdout: { write: () => true },
+          stderr: { write: (text: string) => (stderr += text) },
+        });
+        assert.equal(exit, 2, `${command} ${args.join(" ")}: ${stderr}`);
+        assert.match(stderr, message);
       }
     }
     const fine = await token({ version: 1, clientId: "token-test-env" }, [], {

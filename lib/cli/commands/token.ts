@@ -38,8 +38,10 @@ const command: CommandModule = {
     let token: Token;
     if (fromEnv && !refresh) {
       // PLEX_TOKEN needs no store and no request, and is checked as the signed-in path checks it: the
-      // client identifier the user named, the token's form and a JWT's expiry.
+      // store and plugins the user named, the client identifier the user named, the token's form and a
+      // JWT's expiry.
       f.out.addSecret(fromEnv);
+      await f.checkNamedStores();
       const named = namedClientId(f.globals, f.env);
       if (named) (await import("../../client_id.ts")).checkClientId(named.clientId);
       token = (await import("../../token.ts")).Token.from(fromEnv);
