@@ -96,6 +96,10 @@ describe("main", () => {
       assert.equal(result.code, 2, argv.join(" "));
       assert.match(result.stderr, /Help is text only/);
     }
+    const demo = await run(["demo", "--json"]);
+    assert.equal(demo.code, 2);
+    assert.match(demo.stderr, /The demo is a tour in text/);
+    assert.equal(demo.stdout, "");
     assert.deepEqual(JSON.parse((await run(["--version", "--json"])).stdout), {
       version: (await import("../../lib/version.ts")).VERSION,
     });

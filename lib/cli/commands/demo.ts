@@ -16,7 +16,7 @@ import { VERSION } from "../../version.ts";
 import { integerOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { cliDevice } from "../config_resolver.ts";
-import { EXIT } from "../exit.ts";
+import { EXIT, usageError } from "../exit.ts";
 import { PinScreen } from "../pin_screen.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
@@ -32,6 +32,7 @@ const command: CommandModule = {
     "automatically), and reading the account. Nothing is stored and no secret is printed.",
   ].join("\n"),
   async run(f, args) {
+    if (f.out.json) throw usageError("The demo is a tour in text: --json does not apply", "Leave out --json");
     const approveAfter = integerOption(args, "approve-after", 0, 3_600_000) ?? 2500;
     const out = f.out;
     const { bold, cyan, dim, green } = out.dataStyle;
