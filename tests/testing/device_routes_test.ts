@@ -39,6 +39,23 @@ describe("GET /devices.xml and /api/v2/devices", () => {
     assert.deepEqual(v2.map((d) => d.clientIdentifier), devices.map((d) => d.attributes.clientIdentifier));
   });
 
+  it("/api/v2/devices types id and screenDensity as the Go seed's PlexTVDevice does: numbers, screenDensity nullable", async () => {
+    const token = await signIn(emulator, uniqueClient());
+    const v2 = await (await raw(emulator, "/api/v2/devices", { token, clientId: null })).json() as {
+      id: unknown;
+      screenDensity: unknown;
+    }[];
+    assert.ok(v2.length > 0);
+    for (const device of v2) {
+      assert.equal(typeof device.id, "number");
+      assert.ok(
+        device.screenDensity === null || Number.isInteger(device.screenDensity),
+        String(device.screenDensity),
+      );
+    }
+    assert.ok(v2.some((device) => device.screenDensity === 2), "a density the XML gives is kept");
+  });
+
   it("remove a device by id (its token stops working) and a built-in one", async () => {
     const token = await signIn(emulator);
     const other = uniqueClient();

@@ -172,7 +172,9 @@ export function devicesXml(
 }
 
 /**
- * The v2 device list (`GET /api/v2/devices`): the same devices as JSON, dates ISO.
+ * The v2 device list (`GET /api/v2/devices`): the same devices as JSON, typed as the Go seed's
+ * `PlexTVDevice` documents this answer: `id` and `screenDensity` numbers (`screenDensity` null when
+ * the XML has none), dates ISO.
  *
  * @param devices The devices.
  * @returns The JSON array.
@@ -182,6 +184,7 @@ export function devicesXml(
  * import assert from "node:assert/strict";
  * import { BUILTIN_DEVICES, devicesJson } from "./devices.ts";
  * assert.equal(devicesJson(BUILTIN_DEVICES)[0]?.product, "Plex Media Server");
+ * assert.equal(devicesJson(BUILTIN_DEVICES)[1]?.screenDensity, 2);
  * ```
  */
 export function devicesJson(devices: readonly BuiltinDevice[]): Record<string, unknown>[] {
@@ -190,6 +193,7 @@ export function devicesJson(devices: readonly BuiltinDevice[]): Record<string, u
   return devices.map((d) => ({
     ...d.attributes,
     id: Number(d.attributes.id),
+    screenDensity: d.attributes.screenDensity ? Number(d.attributes.screenDensity) : null,
     createdAt: iso(d.attributes.createdAt),
     lastSeenAt: iso(d.attributes.lastSeenAt),
     connections: d.connections.map((uri) => ({ uri })),
