@@ -19,6 +19,8 @@
  *   signature, wrong `iss`/`aud`, missing `iat`/`exp`, `exp` > `iat` + 3600,
  *   bad, reused, expired or foreign nonce, algorithm other than EdDSA → 422;
  *   expired device JWT → 498.
+ * - An expired Plex JWT as `X-Plex-Token` → 498 (it needs a refresh); an unknown, foreign-signed
+ *   or revoked token → 401/1001.
  * - Nonce requests above `nonceRateLimit` per second per client → 429/1003 with `Retry-After: 1`.
  * - Sign-in failures are counted per client identifier (the emulator sees one IP): after
  *   `signinFailureLimit` of them, even the right password gets 401/1031 for `signinLockoutSeconds`.

@@ -159,9 +159,11 @@ export function deviceInfo(ctx: RouteContext): Record<string, string> {
  * ```
  */
 export async function requireToken(ctx: RouteContext): Promise<Principal> {
-  const principal = await ctx.state.resolveToken(ctx.plexHeader("X-Plex-Token"));
-  if (!principal) throw unauthorized();
-  return principal;
+  const token = ctx.plexHeader("X-Plex-Token");
+  const principal = await ctx.state.resolveToken(token);
+  if (principal) return principal;
+  if (await ctx.state.isExpiredJwt(token)) throw new HttpFailure(498, undefined, "The JWT has expired");
+  throw unauthorized();
 }
 
 /**

@@ -46,10 +46,10 @@ describe("tokens", () => {
     }
   });
 
-  it("takes a Plex JWT it issued; refuses expired, foreign-signed and revoked ones", async () => {
+  it("takes a Plex JWT it issued; refuses expired (498, plex-doc: it needs a refresh), foreign-signed and revoked ones (401)", async () => {
     const clientId = uniqueClient();
     const expired = await emulator.issueJwt({ clientId, expiresInSeconds: -60 });
-    assert.equal((await raw(emulator, "/api/v2/user", { token: expired })).status, 401);
+    assert.equal((await raw(emulator, "/api/v2/user", { token: expired })).status, 498);
     const stranger = await generateDeviceKey();
     const foreign = await new SignJWT({ iss: "plex.tv", exp: 4_000_000_000, user: { id: 1 } })
       .setProtectedHeader({ alg: "EdDSA", kid: "x" }).sign(stranger.privateKey);

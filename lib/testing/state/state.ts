@@ -254,6 +254,31 @@ export class EmulatorState {
   }
 
   /**
+   * Whether a token is a Plex JWT this emulator signed, issued by `plex.tv` and not revoked, whose
+   * `exp` has passed: plex.tv answers it 498 ("Your JWT has expired and needs refresh"), not 401.
+   *
+   * @param token The token.
+   * @returns `true` for such an expired Plex JWT.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { stateSettings } from "../options.ts";
+   * import { EmulatorState } from "./state.ts";
+   * const state = await EmulatorState.create(stateSettings({}));
+   * const user = state.accounts.users.default;
+   * const expired = await state.issuePlexJwt(user, "client-1", { thumbprint: null, expiresInSeconds: -60 });
+   * assert.equal(await state.isExpiredJwt(expired), true);
+   * assert.equal(await state.isExpiredJwt(await state.issuePlexJwt(user, "client-1", { thumbprint: null })), false);
+   * ```
+   */
+  async isExpiredJwt(token: string | undefined): Promise<boolean> {
+    if (!token || this.tokens.isRevoked(token) || token.split(".").length !== 3) return false;
+    const claims = await this.signingKeys.verify(token);
+    return claims?.iss === "plex.tv" && typeof claims.exp === "number" && claims.exp <= this.nowSeconds();
+  }
+
+  /**
    * Revokes a token of either kind.
    *
    * @param token The token.
