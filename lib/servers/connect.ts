@@ -123,7 +123,8 @@ export interface ServerConnection {
  * @param resource A resource from `resources()`.
  * @param options Per-probe timeout, signal, fetch and the client's context.
  * @returns The connection that answered, with the token to use.
- * @throws {PlexError} `invalid_argument` when the resource has no access token;
+ * @throws {PlexError} `invalid_argument` when the resource has no access token, or an option is not a usable
+ *   value (a `path` that does not start with a single `/`, a `timeout` not above 0, a `waitForBetterMs` below 0);
  *   `unauthorized` when every connection that answered refused the token;
  *   `server_unreachable` when no connection answered (each failure in `details`);
  *   `aborted` when `signal` fired.
@@ -148,6 +149,7 @@ export interface ServerConnection {
  * ```
  */
 export async function connect(resource: Resource, options: ConnectOptions = {}): Promise<ServerConnection> {
+  const path = _checkedOptions(options);
   const accessToken = resource.accessToken;
   if (!accessToken) {
     throw new PlexError("invalid_argument", `The resource ${resource.name} has no access token`, {
@@ -173,7 +175,7 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
   ): Promise<string | undefined> => {
     const uri = connection.uri.replace(/\/+$/, "");
     try {
-      const result = await probe(uri + (options.path ?? "/identity"), {
+      const result = await probe(uri + path, {
         token: accessToken,
         fetch: options.fetch ?? options.context?.http.fetch,
         timeoutMs: options.timeout,
@@ -200,6 +202,36 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
     if (options.signal?.aborted) break;
   }
   throw _noneAnswered(resource, failures, options.signal);
+}
+
+/**
+ * Checks the options before any probe: an option that is not a usable value is `invalid_argument`, not a
+ * connection that failed. The path must be one on the server (`/` then not `/`): anything else could
+ * turn the server's address into a user name and send its token to another host.
+ *
+ * @returns The path to probe.
+ */
+function _checkedOptions(options: ConnectOptions): string {
+  const { path = "/identity", timeout, waitForBetterMs } = options;
+  if (typeof path !== "string" || !/^\/(?![/\\])[^\s#]*$/.test(path)) {
+    throw new PlexError(
+      "invalid_argument",
+      "The probe path must start with a single / and stay on the server",
+    );
+  }
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) {
+    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
+  }
+  if (
+    waitForBetterMs !== undefined &&
+    !(typeof waitForBetterMs === "number" && Number.isFinite(waitForBetterMs) && waitForBetterMs >= 0)
+  ) {
+    throw new PlexError(
+      "invalid_argument",
+      "waitForBetterMs must be a finite number of milliseconds, 0 or more",
+    );
+  }
+  return path;
 }
 
 /**

@@ -217,6 +217,30 @@ describe("connect", () => {
     assert.ok(!err.message.includes(ACCESS_TOKEN));
   });
 
+  it("refuses options it cannot use before any probe: a path off the server never carries the token away", async () => {
+    const server = resource([conn(answering.uri, true)]);
+    const before = answering.seen.length;
+    const attacker = answering.uri.replace("http://", "");
+    const bad = [
+      { path: `@${attacker}/identity` },
+      { path: "identity" },
+      { path: "//evil.example/identity" },
+      { path: "/identity#x" },
+      { timeout: -1 },
+      { timeout: Number.NaN },
+      { waitForBetterMs: Number.NaN },
+      { waitForBetterMs: -5 },
+    ];
+    for (const options of bad) {
+      await assert.rejects(connect(server, options), (err: unknown) => {
+        assert.ok(err instanceof PlexError && err.code === "invalid_argument", JSON.stringify(options));
+        return true;
+      });
+    }
+    assert.equal(answering.seen.length, before, "no probe was sent");
+    assert.equal((await connect(server, { path: "/identity", timeout: 2_000 })).uri, answering.uri);
+  });
+
   it("says unauthorized when the server refuses the access token", async () => {
     const server = resource([conn(unauthorized.uri, true), conn(refusingUri, false)]);
     await assert.rejects(connect(server, { timeout: 2_000 }), (err: unknown) => {
