@@ -33,13 +33,18 @@ const REGISTERED_DEVICES = () =>
 const RESOURCES = () => import("./endpoints/resource.ts").then(({ resources }) => resources);
 const DEVICES = () => import("./endpoints/plex_tv_device.ts").then(({ devices }) => devices);
 const UPKEEP = () =>
-  import("./endpoints/upkeep.ts").then(({ ping, removeDevice, signOut }) => ({
+  import("./endpoints/upkeep.ts").then(({ deviceId, ping, removeDevice, signOut }) => ({
+    deviceId,
     ping,
     removeDevice,
     signOut,
   }));
 const HOME = () =>
-  import("./endpoints/home_user.ts").then(({ home, switchHomeUser }) => ({ home, switchHomeUser }));
+  import("./endpoints/home_user.ts").then(({ home, switchHomeUser, switchTarget }) => ({
+    home,
+    switchHomeUser,
+    switchTarget,
+  }));
 const CLAIM_TOKEN = () => import("./endpoints/claim_token.ts").then(({ claimToken }) => claimToken);
 const SHARED_USERS = () => import("./endpoints/shared_user.ts").then(({ sharedUsers }) => sharedUsers);
 const INVITES = () => import("./endpoints/invite.ts").then(({ invites }) => invites);
@@ -58,9 +63,10 @@ const SHARED_SERVERS = () =>
   }));
 const WEBHOOKS = () =>
   import("./endpoints/webhook.ts").then((
-    { changeWebhooks, webhooks, webhookUrl, withoutWebhook, withWebhook },
+    { changeWebhooks, removableUrl, webhooks, webhookUrl, withoutWebhook, withWebhook },
   ) => ({
     changeWebhooks,
+    removableUrl,
     webhooks,
     webhookUrl,
     withoutWebhook,
@@ -431,7 +437,8 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
+  async removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
+    (await this.#endpoint(UPKEEP)).deviceId(device);
     return this.#call(
       options,
       UPKEEP,
@@ -520,7 +527,8 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
+  async switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
+    (await this.#endpoint(HOME)).switchTarget(user, options);
     return this.#call(options, HOME, (e, context, token) => e.switchHomeUser(context, token, user, options));
   }
 
@@ -835,7 +843,8 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
+  async removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
+    (await this.#endpoint(WEBHOOKS)).removableUrl(url);
     return this.#call(
       options,
       WEBHOOKS,

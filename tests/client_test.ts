@@ -181,6 +181,21 @@ describe("Client against the plex.tv emulator", () => {
     await assertPlexError(client.switchHomeUser(""), "invalid_argument");
   });
 
+  it("refuses bad input before anything is sent: not even the token is asked for", async () => {
+    const calls = source.calls;
+    emulator.resetRequests();
+    await assertPlexError(client.removeDevice("abc"), "invalid_argument");
+    await assertPlexError(client.switchHomeUser(""), "invalid_argument");
+    await assertPlexError(
+      client.switchHomeUser("some-uuid", { pin: 1234 as unknown as string }),
+      "invalid_argument",
+    );
+    await assertPlexError(client.switchHomeUser("some-uuid", { pin: "12 34" }), "invalid_argument");
+    await assertPlexError(client.removeWebhook(42 as unknown as string), "invalid_argument");
+    assert.equal(source.calls, calls, "no token was asked for");
+    assert.deepEqual(emulator.requests, [], "nothing was sent");
+  });
+
   it("removeDevice() removes a device and revokes its token", async () => {
     const doomedToken = emulator.issueLegacyToken({ clientId: "doomed-device" });
     const doomed = (await client.registeredDevices()).find((d) => d.clientIdentifier === "doomed-device");

@@ -241,6 +241,37 @@ export interface SwitchHomeUserOptions extends CallOptions {
 }
 
 /**
+ * Checks a switch: the home user (or its UUID) and, when given, the PIN, a string of digits.
+ *
+ * @param user The home user, or its UUID.
+ * @param options The switch's options.
+ * @returns The UUID and the PIN.
+ * @throws {PlexError} `invalid_argument` for a missing user or a PIN that is not a string of digits.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { switchTarget } from "./home_user.ts";
+ * assert.deepEqual(switchTarget("u-1", { pin: "1234" }), { uuid: "u-1", pin: "1234" });
+ * assert.throws(() => switchTarget("u-1", { pin: 1234 as unknown as string }), { code: "invalid_argument" });
+ * ```
+ */
+export function switchTarget(
+  user: HomeUser | string,
+  options: SwitchHomeUserOptions = {},
+): { uuid: string; pin?: string } {
+  const uuid = typeof user === "string" ? user : user?.uuid;
+  if (typeof uuid !== "string" || uuid === "") {
+    throw new PlexError("invalid_argument", "A home user or its UUID is required");
+  }
+  const { pin } = options;
+  if (pin !== undefined && !(typeof pin === "string" && /^\d{1,16}$/.test(pin))) {
+    throw new PlexError("invalid_argument", "A home user's PIN is a string of digits");
+  }
+  return pin === undefined ? { uuid } : { uuid, pin };
+}
+
+/**
  * Sends `POST {url}/api/v2/home/users/{uuid}/switch` (with the `pin` as a form field when given).
  *
  * @param context The configuration.
@@ -282,15 +313,12 @@ export function switchHomeUserRequest(
   user: HomeUser | string,
   options: SwitchHomeUserOptions = {},
 ): Promise<PlexResponse> {
-  const uuid = typeof user === "string" ? user : user?.uuid;
-  if (typeof uuid !== "string" || uuid === "") {
-    throw new PlexError("invalid_argument", "A home user or its UUID is required");
-  }
+  const { uuid, pin } = switchTarget(user, options);
   return send(context, {
     method: "POST",
     host: "url",
     path: `/api/v2/home/users/${encodeURIComponent(uuid)}/switch`,
-    form: { pin: options.pin || undefined },
+    form: { pin },
     token,
   }, options);
 }

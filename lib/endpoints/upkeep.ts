@@ -77,6 +77,29 @@ export function signOutRequest(
 }
 
 /**
+ * Checks a device to remove: a positive integer id, or a device with one.
+ *
+ * @param device The device, or its id.
+ * @returns The id.
+ * @throws {PlexError} `invalid_argument` otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deviceId } from "./upkeep.ts";
+ * assert.equal(deviceId({ id: 7 }), 7);
+ * assert.throws(() => deviceId("abc"), { code: "invalid_argument" });
+ * ```
+ */
+export function deviceId(device: number | string | { id: number }): number | string {
+  const id = typeof device === "object" && device !== null ? device.id : device;
+  if (!/^[1-9]\d*$/.test(String(id)) || !Number.isSafeInteger(Number(id))) {
+    throw new PlexError("invalid_argument", "A device id is a positive integer");
+  }
+  return id;
+}
+
+/**
  * Sends `DELETE {url}/devices/{id}.xml`, which removes a registered device
  * (and revokes its token).
  *
@@ -113,10 +136,7 @@ export function removeDeviceRequest(
   device: number | string | { id: number },
   options: CallOptions = {},
 ): Promise<PlexResponse> {
-  const id = typeof device === "object" && device !== null ? device.id : device;
-  if (!/^[1-9]\d*$/.test(String(id)) || !Number.isSafeInteger(Number(id))) {
-    throw new PlexError("invalid_argument", "A device id is a positive integer");
-  }
+  const id = deviceId(device);
   return send(
     context,
     { method: "DELETE", host: "url", path: `/devices/${id}.xml`, token, accept: "xml" },

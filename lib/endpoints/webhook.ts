@@ -91,6 +91,25 @@ export function withWebhook(urls: readonly string[], url: string): string[] | un
 }
 
 /**
+ * Checks a webhook URL to remove: a string (any listed URL, as plex.tv stored it).
+ *
+ * @param url The URL.
+ * @returns It.
+ * @throws {PlexError} `invalid_argument` when it is not a string.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { removableUrl } from "./webhook.ts";
+ * assert.throws(() => removableUrl(42 as unknown as string), { code: "invalid_argument" });
+ * ```
+ */
+export function removableUrl(url: string): string {
+  if (typeof url !== "string") throw new PlexError("invalid_argument", "A webhook URL is a string");
+  return url;
+}
+
+/**
  * The list without `url` (compared as URLs). Removing a webhook the account
  * does not have is an error, so a mistyped URL does not pass for a removal.
  *
@@ -108,8 +127,7 @@ export function withWebhook(urls: readonly string[], url: string): string[] | un
  * ```
  */
 export function withoutWebhook(urls: readonly string[], url: string): string[] {
-  if (typeof url !== "string") throw new PlexError("invalid_argument", "A webhook URL is a string");
-  const unwanted = normal(url);
+  const unwanted = normal(removableUrl(url));
   const rest = urls.filter((u) => normal(u) !== unwanted);
   if (rest.length === urls.length) {
     throw new PlexError("not_found", `The account has no such webhook (it has ${urls.length})`, {
