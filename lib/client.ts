@@ -134,10 +134,13 @@ export class Client {
     options: CallOptions,
     load: Loader<E>,
     call: (endpoint: E, context: RequestContext, token: Token) => Promise<T>,
+    check?: (endpoint: E) => unknown,
   ): Promise<T> {
-    const token = await this.#source.token({ signal: options.signal });
     // No await for what this client loaded already: a call that finds it costs no extra turn.
     const endpoint = (this.#loaded.get(load) as E | undefined) ?? await this.#load(load);
+    // Bad input fails here, before the token is asked for and anything is sent.
+    check?.(endpoint);
+    const token = await this.#source.token({ signal: options.signal });
     return call(endpoint, this.#context(), token);
   }
 
@@ -437,12 +440,12 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
-    (await this.#endpoint(UPKEEP)).deviceId(device);
+  removeDevice(device: number | string | { id: number }, options: CallOptions = {}): Promise<void> {
     return this.#call(
       options,
       UPKEEP,
       (e, context, token) => e.removeDevice(context, token, device, options),
+      (e) => e.deviceId(device),
     );
   }
 
@@ -527,9 +530,13 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
-    (await this.#endpoint(HOME)).switchTarget(user, options);
-    return this.#call(options, HOME, (e, context, token) => e.switchHomeUser(context, token, user, options));
+  switchHomeUser(user: HomeUser | string, options: SwitchHomeUserOptions = {}): Promise<Token> {
+    return this.#call(
+      options,
+      HOME,
+      (e, context, token) => e.switchHomeUser(context, token, user, options),
+      (e) => e.switchTarget(user, options),
+    );
   }
 
   /**
@@ -650,9 +657,13 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async linkPin(code: string, options: CallOptions = {}): Promise<void> {
-    (await this.#endpoint(PIN_LINK)).pinCode(code);
-    return this.#call(options, PIN_LINK, (e, context, token) => e.linkPin(context, token, code, options));
+  linkPin(code: string, options: CallOptions = {}): Promise<void> {
+    return this.#call(
+      options,
+      PIN_LINK,
+      (e, context, token) => e.linkPin(context, token, code, options),
+      (e) => e.pinCode(code),
+    );
   }
 
   /**
@@ -711,9 +722,13 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
-    const id = (await this.#endpoint(FRIENDS)).friendId(friend);
-    return this.#call(options, FRIENDS, (e, context, token) => e.removeFriend(context, token, id, options));
+  removeFriend(friend: Friend | number | string, options: CallOptions = {}): Promise<void> {
+    return this.#call(
+      options,
+      FRIENDS,
+      (e, context, token) => e.removeFriend(context, token, e.friendId(friend), options),
+      (e) => e.friendId(friend),
+    );
   }
 
   /**
@@ -745,12 +760,12 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
-    (await this.#endpoint(SHARED_SERVERS)).machineId(machineIdentifier);
+  sharedServers(machineIdentifier: string, options: CallOptions = {}): Promise<ServerShare[]> {
     return this.#call(
       options,
       SHARED_SERVERS,
       (e, context, token) => e.sharedServers(context, token, machineIdentifier, options),
+      (e) => e.machineId(machineIdentifier),
     );
   }
 
@@ -809,12 +824,13 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
-    const wanted = (await this.#endpoint(WEBHOOKS)).webhookUrl(url);
+  addWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
     return this.#call(
       options,
       WEBHOOKS,
-      (e, context, token) => e.changeWebhooks(context, token, (urls) => e.withWebhook(urls, wanted), options),
+      (e, context, token) =>
+        e.changeWebhooks(context, token, (urls) => e.withWebhook(urls, e.webhookUrl(url)), options),
+      (e) => e.webhookUrl(url),
     );
   }
 
@@ -843,12 +859,12 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
-    (await this.#endpoint(WEBHOOKS)).removableUrl(url);
+  removeWebhook(url: string, options: CallOptions = {}): Promise<string[]> {
     return this.#call(
       options,
       WEBHOOKS,
       (e, context, token) => e.changeWebhooks(context, token, (urls) => e.withoutWebhook(urls, url), options),
+      (e) => e.removableUrl(url),
     );
   }
 
@@ -878,9 +894,13 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
-    if (ip !== undefined) (await this.#endpoint(GEOIP)).ipAddress(ip);
-    return this.#call(options, GEOIP, (e, context, token) => e.geoip(context, token, ip, options));
+  geoip(ip?: string, options: CallOptions = {}): Promise<GeoLocation> {
+    return this.#call(
+      options,
+      GEOIP,
+      (e, context, token) => e.geoip(context, token, ip, options),
+      (e) => ip === undefined || e.ipAddress(ip),
+    );
   }
 
   /**
@@ -908,8 +928,12 @@ export class Client {
    * await emulator.close();
    * ```
    */
-  async watchlist(options: WatchlistOptions = {}): Promise<WatchlistItem[]> {
-    (await this.#endpoint(WATCHLIST)).checkWatchlistOptions(options);
-    return this.#call(options, WATCHLIST, (e, context, token) => e.readWatchlist(context, token, options));
+  watchlist(options: WatchlistOptions = {}): Promise<WatchlistItem[]> {
+    return this.#call(
+      options,
+      WATCHLIST,
+      (e, context, token) => e.readWatchlist(context, token, options),
+      (e) => e.checkWatchlistOptions(options),
+    );
   }
 }

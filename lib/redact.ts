@@ -14,6 +14,7 @@ const SECRET_PARAMS =
 const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'`<>()]*@/gi;
 /** Secrets this long are hidden wherever they appear; a shorter one only where it is not part of a longer word. */
 const ANYWHERE_LENGTH = 16;
+const WORD = /\w/;
 
 /**
  * Replaces the values of token-bearing query parameters (`X-Plex-Token`,
@@ -59,12 +60,11 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   let out = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    if (secret.length >= ANYWHERE_LENGTH) {
-      out = out.split(secret).join("***");
-    } else {
-      const escaped = secret.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
-      out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`, "g"), "***");
-    }
+    const anywhere = secret.length >= ANYWHERE_LENGTH;
+    // Between each two pieces around the secret: hidden, unless a short one touches a letter or digit.
+    out = out.split(secret).reduce((done, next) =>
+      done + (anywhere || !(WORD.test(done.at(-1) ?? "") || WORD.test(next[0] ?? "")) ? "***" : secret) + next
+    );
   }
   return out;
 }

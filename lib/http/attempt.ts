@@ -196,7 +196,7 @@ async function attemptResponse(
         await response.body?.cancel().catch(() => {});
         const next = redirectTarget(location, url);
         const refused = !next
-          ? "plex.tv redirected to a hidden or invalid location, or one with a user name or password"
+          ? "plex.tv redirected to a hidden or invalid location"
           : !hostsOf(context).origins.includes(next.origin)
           ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
           : redirects >= MAX_REDIRECTS

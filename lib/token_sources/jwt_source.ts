@@ -65,20 +65,20 @@ async function registerKey(state: SourceState, signal: AbortSignal): Promise<Tok
     if (result.key) {
       state.key = result.key;
       state.current = result.token;
-      await persist(state, result.token);
+      await persistRegistration(state, result.token);
       return result.token;
     }
     legacy = result.token;
     state.current = legacy;
-    await persist(state, legacy);
+    await persistRegistration(state, legacy);
   }
   const key = await generateAndUploadPublicKey(state.config, legacy, { signal });
   state.key = key;
   settings.logger?.info("Registered a device key with plex.tv");
-  await persist(state, undefined);
+  await persistRegistration(state, undefined);
   const token = usableJwt(state, await jwtToken(state.config, key.privateKey, key.keyId, { signal }));
   state.current = token;
-  await persist(state, token);
+  await persistRegistration(state, token);
   return token;
 }
 
@@ -91,6 +91,20 @@ function usableJwt(state: SourceState, token: Token): Token {
     );
   }
   return token;
+}
+
+/**
+ * Saves a step of a registration. A re-registration's new client id is told to `onReregister` first,
+ * when the store is about to hold it: a registration that fails earlier leaves the app and the store
+ * on the old id, which registers again at the next start.
+ */
+async function persistRegistration(state: SourceState, token: Token | undefined): Promise<void> {
+  const clientId = state.announceClientId;
+  if (clientId !== undefined) {
+    await state.settings.onReregister?.(clientId);
+    state.announceClientId = undefined;
+  }
+  await persist(state, token);
 }
 
 /** JWT mode with a key: nonce + token exchange, under the store's lock when it has one. */
@@ -165,7 +179,7 @@ async function onJwkMissing(state: SourceState, err: PlexError, signal: AbortSig
     settings.logger?.warn(
       "plex.tv no longer knows this device's key; registering again with a new client id",
     );
-    // The app is told when the store first holds the new id (persist): not before the new device exists.
+    // The app is told when the store first holds the new id (persistRegistration), not before.
     state.announceClientId = clientId;
     state.config = state.config.withClientId(clientId);
     state.key = undefined;

@@ -73,13 +73,12 @@ export function registrarOf(state: SourceState): Registrar {
  * (else the token in hand) to the store, if there is one (`stored.ts`, loaded
  * only then). A store that cannot be reached, or declines the save, is
  * logged: the token stays in memory and `token()` saves it again (see
- * {@linkcode saveDue}). A re-registration's new client id is told to
- * `onReregister` first.
+ * {@linkcode saveDue}).
  *
  * @param state The source's state.
  * @param token The token to save; `undefined` saves the one in hand.
  * @returns When saved (or logged).
- * @throws {PlexError} any store error other than `store_unavailable` and `store_error`, and `onReregister`'s.
+ * @throws {PlexError} any store error other than `store_unavailable` and `store_error`.
  *
  * @example
  * ```ts
@@ -96,13 +95,6 @@ export function registrarOf(state: SourceState): Registrar {
  * ```
  */
 export async function persist(state: SourceState, token: Token | undefined): Promise<void> {
-  const clientId = state.announceClientId;
-  if (clientId !== undefined) {
-    // The app learns the new id when the store is about to hold it, not before: a registration that
-    // fails earlier leaves the app and the store on the old id, which re-registers at the next start.
-    await state.settings.onReregister?.(clientId);
-    state.announceClientId = undefined;
-  }
   if (!state.settings.store) return;
   const { saveState } = await import("./stored.ts");
   await saveState(state, token);
