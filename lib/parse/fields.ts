@@ -98,11 +98,15 @@ export function flag(value: unknown, path: string): boolean {
 }
 
 const SPACED_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: UTC)?$/;
+/** ISO-8601 with a date, a time and a zone (`Z` or an offset): a time without a zone would be read in the local one. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Accepts a timestamp in any form plex.tv uses: ISO-8601 (`2024-09-05T03:15:45Z`),
  * unix seconds (a number or a digit string, as in XML attributes) or
- * `2023-03-24 00:00:00 UTC` (XML accounts), and returns a `Date`.
+ * `2023-03-24 00:00:00 UTC` (XML accounts), and returns a `Date`. Any other text (a date
+ * without a time, a time without a zone, `Date`'s other forms) is refused: its meaning would
+ * depend on the engine and the local time zone.
  *
  * @param value The value.
  * @param path Its path.
@@ -113,13 +117,16 @@ const SPACED_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: UTC)?$/;
  * import assert from "node:assert/strict";
  * import { timestamp } from "./fields.ts";
  * assert.equal(timestamp("1633194400", "createdAt").getTime(), timestamp("2021-10-02T17:06:40Z", "x").getTime());
+ * assert.throws(() => timestamp("Oct 2 2021", "createdAt"), { message: "createdAt should be a timestamp, got string" });
  * ```
  */
 export function timestamp(value: unknown, path: string): Date {
   let date: Date | undefined;
   if (typeof value === "number" && Number.isFinite(value)) date = new Date(value * 1000);
   else if (typeof value === "string" && /^\d+$/.test(value)) date = new Date(Number(value) * 1000);
-  else if (typeof value === "string") date = new Date(value.replace(SPACED_UTC, "$1T$2Z"));
+  else if (typeof value === "string" && SPACED_UTC.test(value)) {
+    date = new Date(value.replace(SPACED_UTC, "$1T$2Z"));
+  } else if (typeof value === "string" && ISO_WITH_ZONE.test(value)) date = new Date(value);
   return date && !Number.isNaN(date.getTime()) ? date : fail(path, "a timestamp", value);
 }
 

@@ -100,3 +100,42 @@ describe("parseOwned", () => {
     assert.equal(messageOf(() => parseOwned(shape, docs[0])), "items[1].n should be an integer, got string");
   });
 });
+
+describe("timestamps", () => {
+  const withJoinedAt = (joinedAt: unknown) => ({ ...JSON.parse(USER), joinedAt });
+
+  it("reads plex.tv's forms: unix seconds, ISO-8601 with a zone, and the spaced UTC form", () => {
+    const instant = Date.UTC(2021, 9, 2, 17, 6, 40);
+    for (
+      const form of [
+        1633194400,
+        "1633194400",
+        "2021-10-02T17:06:40Z",
+        "2021-10-02T19:06:40+02:00",
+        "2021-10-02T17:06:40.000Z",
+        "2021-10-02 17:06:40 UTC",
+      ]
+    ) {
+      assert.equal(parseAccount(withJoinedAt(form)).joinedAt.getTime(), instant, String(form));
+    }
+  });
+
+  it("refuses text whose meaning depends on the engine or the local time zone", () => {
+    for (
+      const form of [
+        "2021-10-02T17:06:40",
+        "2021-10-02",
+        "Oct 2 2021 17:06:40",
+        "Sat, 02 Oct 2021 17:06:40 GMT",
+        "2021-10-02T17:06:40 +0200",
+        "soon",
+      ]
+    ) {
+      assert.throws(() => parseAccount(withJoinedAt(form)), {
+        name: "PlexError",
+        code: "invalid_response",
+        message: "joinedAt should be a timestamp, got string",
+      }, form);
+    }
+  });
+});
