@@ -237,6 +237,23 @@ describe("Client against the plex.tv emulator", () => {
     assert.equal(emulator.requests.at(-1)?.path, "/api/invites/requests");
   });
 
+  it("refuses a switch that is not true or false, before anything is sent", async () => {
+    const before = emulator.requests.length;
+    for (const value of ["false", 0, null, 1]) {
+      await assertPlexError(
+        client.resources({ includeRelay: value as never }),
+        "invalid_argument",
+        (err) => assert.equal(err.message, "includeRelay must be true or false"),
+      );
+      await assertPlexError(
+        client.invites({ received: value as never }),
+        "invalid_argument",
+        (err) => assert.equal(err.message, "received must be true or false"),
+      );
+    }
+    assert.equal(emulator.requests.length, before);
+  });
+
   it("passes the signal on: an aborted call fails with aborted, a hanging one can be cancelled", async () => {
     await assertPlexError(client.user({ signal: AbortSignal.abort() }), "aborted");
     emulator.inject({ match: "GET /api/v2/resources", kind: "hang" });

@@ -7,6 +7,7 @@
  * @module
  */
 import { checkOk } from "../http/error_body.ts";
+import { optionalFlag } from "../http/options.ts";
 import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
@@ -149,7 +150,9 @@ export function invitesRequest(
   token: Token | string,
   options: InvitesOptions = {},
 ): Promise<PlexResponse> {
-  const path = options.received ? "/api/invites/requests" : "/api/invites/requested";
+  const path = optionalFlag(options.received, "received", false)
+    ? "/api/invites/requests"
+    : "/api/invites/requested";
   return send(context, { method: "GET", host: "url", path, token, accept: "xml" }, options);
 }
 

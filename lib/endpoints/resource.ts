@@ -7,6 +7,7 @@
  * @module
  */
 import { checkOk } from "../http/error_body.ts";
+import { optionalFlag } from "../http/options.ts";
 import {
   type CallOptions,
   ensureOk,
@@ -253,15 +254,14 @@ export function resourcesRequest(
   token: Token | string,
   options: ResourcesOptions = {},
 ): Promise<PlexResponse> {
-  const bit = (value: boolean | undefined): string => (value ?? true) ? "1" : "0";
   return send(context, {
     method: "GET",
     host: "v2Url",
     path: "/api/v2/resources",
     query: {
-      includeHttps: bit(options.includeHttps),
-      includeRelay: bit(options.includeRelay),
-      includeIPv6: bit(options.includeIPv6),
+      includeHttps: optionalFlag(options.includeHttps, "includeHttps", true) ? "1" : "0",
+      includeRelay: optionalFlag(options.includeRelay, "includeRelay", true) ? "1" : "0",
+      includeIPv6: optionalFlag(options.includeIPv6, "includeIPv6", true) ? "1" : "0",
     },
     token,
   }, options);
