@@ -97,9 +97,8 @@ export function flag(value: unknown, path: string): boolean {
   return fail(path, "a boolean", value);
 }
 
-const SPACED_UTC = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?: UTC)?$/;
 /** ISO-8601 with a date, a time and a zone (`Z` or an offset): a time without a zone would be read in the local one. */
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 /**
  * Accepts a timestamp in any form plex.tv uses: ISO-8601 (`2024-09-05T03:15:45Z`),
@@ -121,12 +120,14 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?
  * ```
  */
 export function timestamp(value: unknown, path: string): Date {
-  let date: Date | undefined;
-  if (typeof value === "number" && Number.isFinite(value)) date = new Date(value * 1000);
-  else if (typeof value === "string" && /^\d+$/.test(value)) date = new Date(Number(value) * 1000);
-  else if (typeof value === "string" && SPACED_UTC.test(value)) {
-    date = new Date(value.replace(SPACED_UTC, "$1T$2Z"));
-  } else if (typeof value === "string" && ISO_WITH_ZONE.test(value)) date = new Date(value);
+  const text = typeof value === "string" ? value : "";
+  // The spaced UTC form, written as ISO-8601, then checked as ISO-8601 is.
+  const iso = text.replace(" UTC", "Z").replace(" ", "T");
+  const date = typeof value === "number" || /^\d+$/.test(text)
+    ? new Date(Number(value) * 1000)
+    : ISO_WITH_ZONE.test(iso)
+    ? new Date(iso)
+    : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : fail(path, "a timestamp", value);
 }
 
