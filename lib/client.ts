@@ -125,23 +125,24 @@ export class Client {
   }
 
   /**
-   * Runs one call: takes a token from the source (passing the signal on),
-   * then runs `call` with what `load` gives (loaded on the first call, then
-   * kept by this client) and the context, whose client id follows the source's
-   * (it changes when the device registered again while getting the token).
+   * Runs one call: gets what `load` gives (loaded on the first call, then
+   * kept by this client), runs `check` on the input with it, takes a token
+   * from the source (passing the signal on), then runs `call` with the
+   * context, whose client id follows the source's (it changes when the device
+   * registered again while getting the token), and what `check` returned.
    */
-  async #call<E, T>(
+  async #call<E, T, I = unknown>(
     options: CallOptions,
     load: Loader<E>,
-    call: (endpoint: E, context: RequestContext, token: Token) => Promise<T>,
-    check?: (endpoint: E) => unknown,
+    call: (endpoint: E, context: RequestContext, token: Token, input: I) => Promise<T>,
+    check?: (endpoint: E) => I,
   ): Promise<T> {
     // No await for what this client loaded already: a call that finds it costs no extra turn.
     const endpoint = (this.#loaded.get(load) as E | undefined) ?? await this.#load(load);
     // Bad input fails here, before the token is asked for and anything is sent.
-    check?.(endpoint);
+    const input = check?.(endpoint) as I;
     const token = await this.#source.token({ signal: options.signal });
-    return call(endpoint, this.#context(), token);
+    return call(endpoint, this.#context(), token, input);
   }
 
   /** What a method needs of an endpoint module, loaded once per client. */
@@ -726,7 +727,7 @@ export class Client {
     return this.#call(
       options,
       FRIENDS,
-      (e, context, token) => e.removeFriend(context, token, e.friendId(friend), options),
+      (e, context, token, id: number) => e.removeFriend(context, token, id, options),
       (e) => e.friendId(friend),
     );
   }
@@ -828,8 +829,8 @@ export class Client {
     return this.#call(
       options,
       WEBHOOKS,
-      (e, context, token) =>
-        e.changeWebhooks(context, token, (urls) => e.withWebhook(urls, e.webhookUrl(url)), options),
+      (e, context, token, wanted: string) =>
+        e.changeWebhooks(context, token, (urls) => e.withWebhook(urls, wanted), options),
       (e) => e.webhookUrl(url),
     );
   }
