@@ -9,6 +9,7 @@ import { systemClock } from "../clock.ts";
 import { deviceContextParams } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import { checkOk } from "../http/error_body.ts";
+import { optionalFlag } from "../http/options.ts";
 import {
   type CallOptions,
   ensureOk,
@@ -172,7 +173,7 @@ export function createPinRequest(
     method: "POST",
     host: "v2Url",
     path: "/api/v2/pins",
-    query: { strong: options.strong ? "true" : undefined },
+    query: { strong: optionalFlag(options.strong, "strong", false) ? "true" : undefined },
   }, options);
 }
 

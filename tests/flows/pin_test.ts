@@ -19,6 +19,18 @@ describe("pinRequest", () => {
     assert.equal(pin.authToken, null);
   });
 
+  it("refuses a strong that is not true or false, before anything is sent", async () => {
+    const before = emulator.requests.length;
+    for (const strong of ["false", 0, null]) {
+      await assert.rejects(configFor(emulator).pinRequest({ strong: strong as never }), {
+        name: "PlexError",
+        code: "invalid_argument",
+        message: "strong must be true or false",
+      });
+    }
+    assert.equal(emulator.requests.length, before);
+  });
+
   it("gives a strong PIN and an auth app URL with every parameter URL-encoded, and forwardUrl", async () => {
     const config = configFor(emulator, "client/id+with?odd&chars=1").withDevice({
       product: "My App & Co",
