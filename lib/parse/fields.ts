@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { PlexError } from "../errors.ts";
+import type { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
-import { array, fail, type Validator } from "./validate.ts";
+import { array, fail, type Validator, wrong } from "./validate.ts";
 
 /**
  * Accepts a secret string (a device token, a server access token) and wraps it
@@ -33,7 +33,7 @@ export function secret(value: unknown, path: string): Token | undefined {
   try {
     return new Token(value);
   } catch {
-    throw new PlexError("invalid_response", `${path} should be printable ASCII without spaces`);
+    return wrong(path, "should be printable ASCII without spaces");
   }
 }
 
@@ -171,8 +171,8 @@ export function list<T>(item: Validator<T>): Validator<T[]> {
   return (
     value,
     path,
-    writes,
-  ) => (value === undefined || value === null ? [] : validate(value, path, writes));
+    owned,
+  ) => (value === undefined || value === null ? [] : validate(value, path, owned));
 }
 
 /**
@@ -214,10 +214,9 @@ export function decimal(value: unknown, path: string): number {
  * ```
  */
 export function required<T>(inner: Validator<T>): Validator<T> {
-  return (value, path, writes) => {
-    if (value === undefined) {
-      throw new PlexError("invalid_response", `${path} is missing`);
-    }
-    return inner(value, path, writes);
-  };
+  return (
+    value,
+    path,
+    owned,
+  ) => (value === undefined ? wrong(path, "is missing") : inner(value, path, owned));
 }

@@ -1,7 +1,10 @@
 /**
  * Small, typed validators for plex.tv responses. Unknown fields are kept
  * (passthrough); a wrong type fails with the field's path, e.g.
- * `subscription.features[3] should be a string, got number`.
+ * `subscription.features[3] should be a string, got number`. A container
+ * gives each field only its own key, and puts its own path before the key
+ * of a field that failed, as the failure passes through it: a value that
+ * passes builds no path at all, and is checked once.
  *
  * @module
  */
@@ -19,21 +22,10 @@ import { PlexError } from "../errors.ts";
  * assert.equal(nonce({ nonce: "n" }, "").nonce, "n");
  * ```
  */
-export type Validator<T> = (value: unknown, path: string, writes?: Writes) => T;
+export type Validator<T> = (value: unknown, path: string, owned?: boolean) => T;
 
-/**
- * The undo log of {@linkcode parseOwned}: when it is given, containers validate in place (no copy)
- * and record each value they replace as `target, key, old value, whether the key was there`, so a
- * failed pass can be undone. A validator that does not pass it on just copies, as without it.
- */
-export type Writes = unknown[];
-
-/**
- * The path given in {@linkcode parse}'s first pass: containers build no child
- * paths for it. Validation is pure, so only when that pass fails is it run
- * again with real paths, for the message.
- */
-const UNNAMED = "\u0000";
+/** Each failure's path and problem, for the containers it passes through to name the field. */
+const problems = new WeakMap<PlexError, [path: string, problem: string]>();
 
 /**
  * Throws the `invalid_response` of a value that is not what a validator expects.
@@ -53,7 +45,38 @@ const UNNAMED = "\u0000";
  */
 export function fail(path: string, expected: string, value: unknown): never {
   const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-  throw new PlexError("invalid_response", `${path || "the response"} should be ${expected}, got ${got}`);
+  return wrong(path, `should be ${expected}, got ${got}`);
+}
+
+/**
+ * Throws the `invalid_response` of a value with a problem, which the containers it is in name by
+ * its whole path.
+ *
+ * @param path Where the value is (empty for the whole response).
+ * @param problem What is wrong, after the path, e.g. `is missing`.
+ * @returns Never.
+ * @throws {PlexError} `invalid_response`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { object, parse, wrong } from "./validate.ts";
+ * const odd = object({ id: (value, path) => value === 1 ? 1 : wrong(path, "is not 1") });
+ * assert.throws(() => parse(object({ pin: odd }), { pin: { id: 2 } }), { message: "pin.id is not 1" });
+ * ```
+ */
+export function wrong(path: string, problem: string): never {
+  const error = new PlexError("invalid_response", `${path || "the response"} ${problem}`);
+  problems.set(error, [path, problem]);
+  throw error;
+}
+
+/** Throws a failure from inside a container again, with the container's `path` before its own. */
+function within(path: string, err: unknown): never {
+  const found = err instanceof PlexError && problems.get(err);
+  if (!found) throw err;
+  const [inner, problem] = found;
+  return wrong(!inner ? path : !path || inner[0] === "[" ? path + inner : `${path}.${inner}`, problem);
 }
 
 /**
@@ -226,7 +249,7 @@ export function unknownValue(value: unknown): unknown {
  * ```
  */
 export function nullable<T>(inner: Validator<T>): Validator<T | null> {
-  return (value, path, writes) => (value === null || value === undefined ? null : inner(value, path, writes));
+  return (value, path, owned) => (value === null || value === undefined ? null : inner(value, path, owned));
 }
 
 /**
@@ -246,8 +269,8 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
   return (
     value,
     path,
-    writes,
-  ) => (value === undefined || value === null || value === "" ? undefined : inner(value, path, writes));
+    owned,
+  ) => (value === undefined || value === null || value === "" ? undefined : inner(value, path, owned));
 }
 
 /**
@@ -264,22 +287,17 @@ export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
  * ```
  */
 export function array<T>(item: Validator<T>): Validator<T[]> {
-  return (value, path, writes) => {
+  return (value, path, owned) => {
     if (!Array.isArray(value)) return fail(path, "an array", value);
-    if (writes) {
-      for (let i = 0; i < value.length; i++) {
-        const old: unknown = value[i];
-        const result = item(old, path === UNNAMED ? path : `${path}[${i}]`, writes);
-        if (result !== old) {
-          writes.push(value, i, old, true);
-          value[i] = result;
-        }
-      }
-      return value as T[];
+    // In place when the caller owns the value (parseOwned), else on a copy.
+    const out: unknown[] = owned ? value : new Array(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) out[i] = item(value[i], "", owned);
+    } catch (err) {
+      return within(`${path}[${i}]`, err);
     }
-    const out = new Array<T>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = item(value[i], path === UNNAMED ? path : `${path}[${i}]`);
-    return out;
+    return out as T[];
   };
 }
 
@@ -306,37 +324,33 @@ export function object<T extends object>(shape: Shape<T>): Validator<T> {
   // Compiled once: the checked keys and their validators, in the shape's order.
   const keys = Object.keys(shape);
   const validators = Object.values(shape) as Validator<unknown>[];
-  return (value, path, writes) => {
+  return (value, path, owned) => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       return fail(path, "an object", value);
     }
     const input = value as Record<string, unknown>;
     // In place when the caller owns the value (parseOwned), else on a copy.
-    const out: Record<string, unknown> = writes ? input : { ...input };
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const old = input[key];
-      const result = validators[i]!(old, path === UNNAMED ? path : path ? `${path}.${key}` : key, writes);
-      if (result !== undefined) {
-        if (writes) {
-          // A value kept as it is stays where it is (a JSON document has no inherited fields).
-          if (result === old) continue;
-          writes.push(input, key, old, old !== undefined || Object.hasOwn(input, key));
-        }
-        out[key] = result;
-      } else if (Object.hasOwn(out, key)) {
-        writes?.push(input, key, old, true);
-        delete out[key];
+    const out = owned ? input : { ...input };
+    let i = 0;
+    try {
+      for (; i < keys.length; i++) {
+        const key = keys[i]!;
+        const old = input[key];
+        const result = validators[i]!(old, key, owned);
+        // A value kept as it is stays where it is (a JSON document has no inherited fields).
+        if (result === undefined) {
+          if (Object.hasOwn(out, key)) delete out[key];
+        } else if (result !== old) out[key] = result;
       }
+    } catch (err) {
+      return within(path, err);
     }
     return out as T;
   };
 }
 
 /**
- * Runs a validator on a whole response value, with an empty root path. The
- * first pass builds no field paths (they cost more than the checks); a value
- * that fails is checked again with them, so the error names the field.
+ * Runs a validator on a whole response value, with an empty root path.
  *
  * @param validator The validator.
  * @param value The parsed response.
@@ -351,18 +365,13 @@ export function object<T extends object>(shape: Shape<T>): Validator<T> {
  * ```
  */
 export function parse<T>(validator: Validator<T>, value: unknown): T {
-  try {
-    return validator(value, UNNAMED);
-  } catch {
-    return validator(value, "");
-  }
+  return validator(value, "");
 }
 
 /**
  * {@linkcode parse} for a value nobody else holds (just parsed from a response body): it is
- * validated and converted in place instead of copied. A value that fails gets its fields back
- * (every replaced or dropped field restored to its value; a dropped one comes back after the
- * others), then is checked again with field paths, so the error is the same as {@linkcode parse}'s.
+ * validated and converted in place instead of copied. A value that fails is left part-converted:
+ * it is to be thrown away with the error, which is {@linkcode parse}'s.
  *
  * @param validator The validator.
  * @param value The freshly parsed response; it becomes the result.
@@ -380,20 +389,8 @@ export function parse<T>(validator: Validator<T>, value: unknown): T {
  * assert.throws(() => parseOwned(object({ id: integer, tags: array(string) }), bad), {
  *   message: "tags[0] should be a string, got number",
  * });
- * assert.equal(bad.id, "7");
  * ```
  */
 export function parseOwned<T>(validator: Validator<T>, value: unknown): T {
-  const writes: Writes = [];
-  try {
-    return validator(value, UNNAMED, writes);
-  } catch {
-    for (let i = writes.length - 4; i >= 0; i -= 4) {
-      const target = writes[i] as Record<PropertyKey, unknown>;
-      const key = writes[i + 1] as PropertyKey;
-      if (writes[i + 3]) target[key] = writes[i + 2];
-      else delete target[key];
-    }
-    return validator(value, "");
-  }
+  return validator(value, "", true);
 }
