@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { PlexError } from "../errors.ts";
 import { Token } from "../token.ts";
 import { array, fail, type Validator, wrong } from "./validate.ts";
 
