@@ -5,6 +5,7 @@
  */
 import { isPlexError, PlexError } from "../errors.ts";
 import { checkOk } from "../http/error_body.ts";
+import { optionalFlag } from "../http/options.ts";
 import {
   type CallOptions,
   ensureOk,
@@ -90,7 +91,7 @@ export function signInRequest(
     form: {
       login: username,
       password,
-      rememberMe: String(options.rememberMe ?? true),
+      rememberMe: String(optionalFlag(options.rememberMe, "rememberMe", true)),
       verificationCode: options.verificationCode || undefined,
     },
   }, options);

@@ -369,35 +369,32 @@ function tooLarge(maxBytes: number, status: number): PlexError {
 }
 
 /**
- * The failure of a fetch that rejected. The wording of network failures
- * (lib/http/fetch_failure.ts, a table of every runtime's codes and texts) is
- * loaded when a request first fails, so a path that never fails does not carry it.
+ * The wording of network failures (lib/http/fetch_failure.ts, a table of every runtime's codes and
+ * texts), loaded when a request first fails, so a path that never fails does not carry it; `undefined`
+ * when it cannot be loaded (a browser that went offline): the failure is then reported without it.
  */
+const wording = (): Promise<typeof import("./fetch_failure.ts") | undefined> =>
+  import("./fetch_failure.ts").catch(() => undefined);
+
+/** The failure of a fetch that rejected. */
 async function fetchFailure(origin: string, cause: unknown): Promise<Outcome> {
-  try {
-    const { isRefused, networkError } = await import("./fetch_failure.ts");
-    return { failure: networkError(origin, cause), refused: isRefused(cause) };
-  } catch {
-    // The wording could not be loaded (a browser that went offline): the failure is reported without it.
-    return {
-      failure: new PlexError("network_error", `Cannot reach ${redactUrl(origin)}`, {
-        cause: redactError(cause),
-      }),
-      refused: false,
-    };
-  }
+  const words = await wording();
+  return words ? { failure: words.networkError(origin, cause), refused: words.isRefused(cause) } : {
+    failure: new PlexError("network_error", `Cannot reach ${redactUrl(origin)}`, {
+      cause: redactError(cause),
+    }),
+    refused: false,
+  };
 }
 
 /** The `network_error` of a body that stopped before its end. */
 async function cutOff(cause: unknown): Promise<PlexError> {
-  let reason = "";
-  try {
-    const { describe } = await import("./fetch_failure.ts");
-    reason = `: ${describe(cause)}`;
-  } catch {
-    // As in fetchFailure: reported without the wording.
-  }
-  return new PlexError("network_error", `The response body was cut off${reason}`, {
-    cause: redactError(cause),
-  });
+  const words = await wording();
+  return new PlexError(
+    "network_error",
+    `The response body was cut off${words ? `: ${words.describe(cause)}` : ""}`,
+    {
+      cause: redactError(cause),
+    },
+  );
 }

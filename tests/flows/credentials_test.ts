@@ -32,6 +32,21 @@ describe("registerWithCredentials", () => {
     assert.ok(token.isLegacy());
   });
 
+  it("refuses a rememberMe that is not true or false, before anything is sent", async () => {
+    const config = configFor(emulator);
+    const before = emulator.count("POST /api/v2/users/signin");
+    for (const rememberMe of ["false", 0, 1, null, "yes"]) {
+      const err = await rejectsWith(
+        config.registerWithCredentials("plexuser", "plexpass", {
+          rememberMe: rememberMe as unknown as boolean,
+        }),
+        "invalid_argument",
+      );
+      assert.equal(err.message, "rememberMe must be true or false");
+    }
+    assert.equal(emulator.count("POST /api/v2/users/signin"), before, "no sign-in was sent");
+  });
+
   it("keeps the account with the request/process pair", async () => {
     const config = configFor(emulator);
     const result = processSignInResponse(await signInRequest(config, "plexuser", "plexpass"));
