@@ -15,7 +15,8 @@ import {
   send,
 } from "../http/send.ts";
 import { Token } from "../token.ts";
-import { nullable, object, parse, string } from "../parse/validate.ts";
+import { array, nullable, object, optional, parse, string } from "../parse/validate.ts";
+import { nullableSecret } from "../parse/fields.ts";
 
 /**
  * Options of a credentials sign-in.
@@ -139,42 +140,25 @@ function signInFailure(err: unknown): unknown {
   return err;
 }
 
+/** A service of the account: its `token` and `secret` wrapped in {@linkcode Token}, so printing hides them. */
+const serviceSecrets = object<{ token: Token | null; secret: Token | null }>({
+  token: nullableSecret,
+  secret: nullableSecret,
+});
+
 /** The token and account of a sign-in response whose status was checked. */
 function readSignIn(response: PlexResponse): SignInResult {
   const doc = parse(
-    object<{ authToken: string; username: string; email: string | null }>({
+    object<{ authToken: string; username: string; email: string | null; services?: unknown[] }>({
       authToken: string,
       username: string,
       email: nullable(string),
+      services: optional(array(serviceSecrets)),
     }),
     readJson(response),
   );
   const { authToken, ...account } = doc;
-  return {
-    token: new Token(authToken),
-    account: _withServiceTokensHidden(account) as SignInResult["account"],
-  };
-}
-
-/** The account with its services' `token` and `secret` strings wrapped in {@linkcode Token}, so printing hides them. */
-function _withServiceTokensHidden(account: Record<string, unknown>): Record<string, unknown> {
-  if (!Array.isArray(account.services)) return account;
-  const services = account.services.map((service: unknown) => {
-    if (service === null || typeof service !== "object") return service;
-    const copy: Record<string, unknown> = { ...(service as Record<string, unknown>) };
-    for (const field of ["token", "secret"]) {
-      const value = copy[field];
-      if (typeof value === "string" && value !== "") {
-        try {
-          copy[field] = new Token(value);
-        } catch {
-          delete copy[field];
-        }
-      }
-    }
-    return copy;
-  });
-  return { ...account, services };
+  return { token: new Token(authToken), account: account as SignInResult["account"] };
 }
 
 /**

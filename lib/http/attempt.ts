@@ -122,7 +122,12 @@ function buildInit(
   if (request.form) {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(request.form)) {
-      for (const item of typeof value === "string" ? [value] : value ?? []) form.append(name, item);
+      const items: unknown = typeof value === "string" ? [value] : value ?? [];
+      // A value from JavaScript may be anything: a number is not sent as some text of it.
+      if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) {
+        throw new PlexError("invalid_argument", `${name} must be a string`);
+      }
+      for (const item of items) form.append(name, item);
     }
     headers["Content-Type"] = "application/x-www-form-urlencoded";
     body = form.toString();

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../mod.ts";
+import { defaultConfig, Token } from "../../mod.ts";
 import { processSignInResponse, signInRequest } from "../../protocol.ts";
 import type { Emulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
@@ -47,12 +47,77 @@ describe("registerWithCredentials", () => {
     assert.equal(emulator.count("POST /api/v2/users/signin"), before, "no sign-in was sent");
   });
 
+  it("refuses a form value that is not a string (a numeric 2FA code or password), before anything is sent", async () => {
+    const config = configFor(emulator);
+    const before = emulator.count("POST /api/v2/users/signin");
+    const cases: [string, unknown, { verificationCode?: unknown }, string][] = [
+      ["plexuser", 1234, {}, "password must be a string"],
+      ["twofactor", "twofactorpass", { verificationCode: 123456 }, "verificationCode must be a string"],
+      [
+        "twofactor",
+        "twofactorpass",
+        { verificationCode: { code: "123456" } },
+        "verificationCode must be a string",
+      ],
+    ];
+    for (const [username, password, options, message] of cases) {
+      const err = await rejectsWith(
+        config.registerWithCredentials(
+          username,
+          password as string,
+          options as { verificationCode?: string },
+        ),
+        "invalid_argument",
+      );
+      assert.equal(err.message, message);
+    }
+    assert.equal(emulator.count("POST /api/v2/users/signin"), before, "no sign-in was sent");
+  });
+
   it("keeps the account with the request/process pair", async () => {
     const config = configFor(emulator);
     const result = processSignInResponse(await signInRequest(config, "plexuser", "plexpass"));
     assert.equal(result.account.username, "plexuser");
     assert.equal(result.account.email, "plexuser@example.com");
     assert.equal("authToken" in result.account, false);
+  });
+
+  it("wraps the services' tokens and refuses one that is not a token, rather than dropping it", () => {
+    const service = (token: unknown) => ({
+      identifier: "metadata",
+      endpoint: "https://x",
+      token,
+      secret: null,
+    });
+    const body = (services: unknown[]) =>
+      JSON.stringify({ id: 1, username: "me", email: null, authToken: "abcdefghij0123456789", services });
+    const ok = processSignInResponse({
+      status: 201,
+      headers: new Headers(),
+      url: "",
+      body: body([service("servicetoken0123"), service(null)]),
+    });
+    const [first, second] = ok.account.services as { token: unknown; secret: unknown }[];
+    assert.ok(first?.token instanceof Token && first.token.value === "servicetoken0123");
+    assert.equal(String(first.token).includes("servicetoken0123"), false);
+    assert.deepEqual([second?.token, second?.secret], [null, null]);
+    for (
+      const [token, problem] of [["two words", "should be printable ASCII without spaces"], [
+        7,
+        "should be a string, got number",
+      ]]
+    ) {
+      assert.throws(
+        () =>
+          processSignInResponse({
+            status: 201,
+            headers: new Headers(),
+            url: "",
+            body: body([service("a"), service(token)]),
+          }),
+        { code: "invalid_response", message: `services[1].token ${problem}` },
+      );
+    }
   });
 
   it("fails with unauthorized (1001) for a wrong password", async () => {
