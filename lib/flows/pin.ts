@@ -22,7 +22,6 @@ import type { PublicJwk } from "../keys.ts";
 import { Token } from "../token.ts";
 import {
   boolean,
-  isoDate,
   nullable,
   number,
   object,
@@ -31,6 +30,7 @@ import {
   string,
   unknownValue,
 } from "../parse/validate.ts";
+import { timestamp } from "../parse/fields.ts";
 
 /**
  * A PIN as plex.tv returns it from `POST` and `GET /api/v2/pins`.
@@ -80,8 +80,8 @@ const pinValidator = object<Pin>({
   clientIdentifier: optional(string),
   location: optional(object<Record<string, unknown>>({})),
   expiresIn: number,
-  createdAt: isoDate,
-  expiresAt: isoDate,
+  createdAt: timestamp,
+  expiresAt: timestamp,
   authToken: nullable((value, path) => new Token(string(value, path))),
   newRegistration: unknownValue,
 });

@@ -14,6 +14,7 @@ import { JOSEError, JWTExpired } from "jose/errors";
 import { jwtVerify, type JWTVerifyOptions } from "jose/jwt/verify";
 import { importJWK } from "jose/key/import";
 import { isPlexError, PlexError } from "../errors.ts";
+import { timeoutMs } from "../http/deadline.ts";
 import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
@@ -263,11 +264,8 @@ function checkOptions(
   if (keys !== undefined && !Array.isArray(keys)) {
     throw new PlexError("invalid_argument", "keys must be an array of public JWKs");
   }
-  const { timeoutMs } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) {
-    // Checked here, not by the key set's load: a failed load is remembered for the cooldown.
-    throw new PlexError("invalid_argument", "timeoutMs must be a number of milliseconds above 0");
-  }
+  // Checked here, not by the key set's load: a failed load is remembered for the cooldown.
+  timeoutMs(options.timeoutMs, "timeoutMs");
   let usable: PublicJwk[] = [];
   try {
     usable = usableKeys(keys ?? []);

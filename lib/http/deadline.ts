@@ -92,3 +92,26 @@ export function timerMs(value: unknown, what: string): number {
   }
   return value;
 }
+
+/**
+ * Checks a timeout option: absent (`undefined`), or a number of milliseconds above 0. A longer one
+ * than a timer can wait is kept: {@linkcode startDeadline} waits as long as a timer can.
+ *
+ * @param value The option's value.
+ * @param what The option, for the message (`timeoutMs`, or `The timeout`).
+ * @returns The value.
+ * @throws {PlexError} `invalid_argument` otherwise (`null`, `NaN`, 0, a string, ...).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeoutMs } from "./deadline.ts";
+ * assert.equal(timeoutMs(undefined, "timeoutMs") ?? 10_000, 10_000);
+ * assert.equal(timeoutMs(2.5, "timeoutMs"), 2.5);
+ * assert.throws(() => timeoutMs(0, "timeoutMs"), { message: "timeoutMs must be a number of milliseconds above 0" });
+ * ```
+ */
+export function timeoutMs(value: unknown, what: string): number | undefined {
+  if (value === undefined || (typeof value === "number" && value > 0)) return value;
+  throw new PlexError("invalid_argument", `${what} must be a number of milliseconds above 0`);
+}

@@ -13,7 +13,7 @@ import { systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { type AttemptLimits, attemptOnce, notJson, resolveTarget } from "./attempt.ts";
-import { MAX_TIMER_MS } from "./deadline.ts";
+import { MAX_TIMER_MS, timeoutMs } from "./deadline.ts";
 import { answer, mayRetry, retryPolicy } from "./retry.ts";
 import type { CallOptions, JsonResponse, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 
@@ -155,15 +155,12 @@ async function sendAndRead(
 }
 
 function attemptLimits(context: RequestContext, options: CallOptions, json: boolean): AttemptLimits {
-  const timeoutMs = options.timeoutMs ?? context.http.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
-    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
-  }
+  const timeout = timeoutMs(options.timeoutMs ?? context.http.timeoutMs, "The timeout") ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = context.http.maxResponseBytes ?? DEFAULT_MAX_BYTES;
   if (typeof maxBytes !== "number" || !(maxBytes >= 0)) {
     throw new PlexError("invalid_argument", "The response size cap must be a number of bytes, 0 or more");
   }
-  return { timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS), maxBytes, json };
+  return { timeoutMs: Math.min(timeout, MAX_TIMER_MS), maxBytes, json };
 }
 
 /**

@@ -137,48 +137,6 @@ export function boolean(value: unknown, path: string): boolean {
 }
 
 /**
- * Accepts an ISO-8601 date string and returns a `Date`.
- *
- * @param value The value.
- * @param path Its path.
- * @returns The date.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isoDate } from "./validate.ts";
- * assert.equal(isoDate("2019-03-16T15:20:12Z", "subscribedAt").getUTCFullYear(), 2019);
- * ```
- */
-export function isoDate(value: unknown, path: string): Date {
-  const date = typeof value === "string" ? new Date(value) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? date : fail(path, "an ISO-8601 date", value);
-}
-
-/**
- * Accepts unix seconds (a number or a digit string) and returns a `Date`.
- *
- * @param value The value.
- * @param path Its path.
- * @returns The date.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { unixSeconds } from "./validate.ts";
- * assert.equal(unixSeconds("1633194400", "createdAt").getUTCFullYear(), 2021);
- * ```
- */
-export function unixSeconds(value: unknown, path: string): Date {
-  const n = typeof value === "number"
-    ? value
-    : typeof value === "string" && /^\d+$/.test(value)
-    ? Number(value)
-    : NaN;
-  return Number.isFinite(n) ? new Date(n * 1000) : fail(path, "unix seconds", value);
-}
-
-/**
  * Accepts an integer, also written as a digit string (XML attributes).
  *
  * @param value The value.
@@ -199,23 +157,6 @@ export function integer(value: unknown, path: string): number {
     ? Number(value)
     : NaN;
   return Number.isSafeInteger(n) ? n : fail(path, "an integer", value);
-}
-
-/**
- * Accepts exactly one string value.
- *
- * @param expected The only accepted value.
- * @returns A validator of that value.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { literal } from "./validate.ts";
- * assert.equal(literal("OKP")("OKP", "kty"), "OKP");
- * ```
- */
-export function literal<T extends string>(expected: T): Validator<T> {
-  return (value, path) => (value === expected ? expected : fail(path, JSON.stringify(expected), value));
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { deviceHeaders } from "../device.ts";
 import { PlexError, type PlexErrorDetail } from "../errors.ts";
+import { timeoutMs } from "../http/deadline.ts";
 import type { RequestContext } from "../http/send.ts";
 import { probe } from "./probe.ts";
 import { redactUrl } from "../redact.ts";
@@ -219,9 +220,7 @@ function _checkedOptions(options: ConnectOptions): string {
       "The probe path must start with a single / and stay on the server",
     );
   }
-  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) {
-    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
-  }
+  timeoutMs(timeout, "The timeout");
   if (
     waitForBetterMs !== undefined &&
     !(typeof waitForBetterMs === "number" && Number.isFinite(waitForBetterMs) && waitForBetterMs >= 0)

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { startDeadline } from "../http/deadline.ts";
+import { startDeadline, timeoutMs } from "../http/deadline.ts";
 import { PlexError } from "../errors.ts";
 import { networkError } from "../http/fetch_failure.ts";
 import { redactUrl } from "../redact.ts";
@@ -82,17 +82,14 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
   if (target.protocol !== "https:" && target.protocol !== "http:") {
     throw new PlexError("invalid_argument", `A server URL must use http or https: ${redactUrl(url)}`);
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
-    throw new PlexError("invalid_argument", "The timeout must be a number of milliseconds above 0");
-  }
+  const timeout = timeoutMs(options.timeoutMs, "The timeout") ?? 10_000;
   const headers = new Headers(options.headers);
   headers.set("Accept", "application/json");
   if (options.token !== undefined) {
     // Token.from rejects whitespace and control characters without quoting the value, as Headers would.
     headers.set("X-Plex-Token", Token.from(options.token).value);
   }
-  const deadline = startDeadline(timeoutMs, options.signal);
+  const deadline = startDeadline(timeout, options.signal);
   try {
     deadline.check();
     let response: Response;

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import type { Pin } from "../../mod.ts";
 import { createPinRequest } from "../../protocol.ts";
 import { processPinResponse } from "../../protocol.ts";
@@ -56,6 +57,21 @@ describe("pinRequest", () => {
     const pin: Pin = processPinResponse(await createPinRequest(configFor(emulator), { strong: true }));
     assert.equal(pin.expiresIn, 1800);
     assert.equal(typeof pin.location, "object");
+  });
+
+  it("reads the recorded PIN's dates as UTC, and refuses a date whose zone is not given", () => {
+    const recorded = readFileSync(new URL("../fixtures/plex.tv/pin_create.json", import.meta.url), "utf8");
+    const response = (body: string) => ({ status: 201, headers: new Headers(), url: "", body });
+    const pin = processPinResponse(response(recorded));
+    assert.equal(pin.expiresAt.toISOString(), "2025-03-07T16:52:05.000Z");
+    assert.equal(pin.expiresAt.getTime() - pin.createdAt.getTime(), 15 * 60_000);
+    for (const expiresAt of ["2025-03-07T16:52:05", "Mar 7 2025 16:52:05", "soon"]) {
+      const body = JSON.stringify({ ...JSON.parse(recorded), expiresAt });
+      assert.throws(() => processPinResponse(response(body)), {
+        code: "invalid_response",
+        message: "expiresAt should be a timestamp, got string",
+      });
+    }
   });
 });
 
