@@ -202,8 +202,9 @@ export function nullable<T>(inner: Validator<T>): Validator<T | null> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { optional, unixSeconds } from "./validate.ts";
- * assert.equal(optional(unixSeconds)("", "lastSeenAt"), undefined);
+ * import { integer, optional } from "./validate.ts";
+ * assert.equal(optional(integer)("", "homeSize"), undefined);
+ * assert.equal(optional(integer)("4", "homeSize"), 4);
  * ```
  */
 export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
