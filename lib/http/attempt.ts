@@ -22,6 +22,9 @@ import { Token } from "../token.ts";
 
 const MAX_REDIRECTS = 5;
 
+/** The hosts a request may name. */
+const HOST_NAMES: readonly string[] = ["url", "v2Url", "discoverUrl"];
+
 /** The statuses that redirect (Fetch's redirect statuses); a 300 or 304 with a `Location` is an answer. */
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
@@ -62,13 +65,8 @@ export type Outcome =
  */
 export function resolveTarget(context: RequestContext, request: PlexRequest): string {
   const hosts = hostsOf(context);
-  const host = request.host === "url"
-    ? hosts.url
-    : request.host === "v2Url"
-    ? hosts.v2Url
-    : request.host === "discoverUrl"
-    ? hosts.discoverUrl
-    : undefined;
+  // The name is checked: a request built in JavaScript may name anything (`constructor`, ...).
+  const host = HOST_NAMES.includes(request.host) ? hosts[request.host] : undefined;
   if (host === undefined) {
     throw new PlexError("invalid_argument", `No base URL is configured for the host ${String(request.host)}`);
   }

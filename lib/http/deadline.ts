@@ -1,6 +1,10 @@
 /**
- * The time limit of one request: a timer composed with the caller's signal,
- * telling a timeout (`timeout`) from the caller giving up (`aborted`).
+ * The time limit of one request, composed with the caller's signal, telling a
+ * timeout (`timeout`) from the caller giving up (`aborted`). One timer serves
+ * every running limit: it waits for the soonest, and a limit that ends takes
+ * its entry out of the set. On Deno a timer set and cleared per request cost
+ * more than the rest of the request helper; a process with no request
+ * running has no timer, so it can exit.
  *
  * @module
  */
@@ -15,15 +19,42 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** Throws `aborted` or `timeout` if either happened (with `cause` as the cause of a timeout). */
   check(cause?: unknown): void;
-  /** Stops the timer and removes the listeners on the caller's signal. */
+  /** Ends the limit (its timer no longer waits for it) and removes the listener on the caller's signal. */
   dispose(): void;
+}
+
+/** Every running time limit of this process: its controller, and when it ends (`performance.now()` time). */
+const running = new Map<AbortController, number>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+/** When the timer fires (`Infinity` when there is none). */
+let timerAt = Infinity;
+
+/** Sets the one timer to fire at `at`, or stops it (`Infinity`). */
+function wake(at: number): void {
+  clearTimeout(timer);
+  timerAt = at;
+  timer = at < Infinity ? setTimeout(expire, at - performance.now()) : undefined;
+}
+
+/** Ends every limit that ran out, then waits for the soonest of the others. */
+function expire(): void {
+  const now = performance.now();
+  let next = Infinity;
+  for (const [controller, at] of running) {
+    if (at > now) next = Math.min(next, at);
+    else {
+      running.delete(controller);
+      controller.abort();
+    }
+  }
+  wake(next);
 }
 
 /**
  * Starts a time limit of `timeoutMs`, linked to `callerSignal`. Call
- * `dispose()` when the request is over, so a long-lived caller signal does not
- * collect one listener per request. One controller and one timer per attempt;
- * a listener on the caller's signal only when there is one.
+ * `dispose()` when the request is over: it takes the limit out of the timer's
+ * set, and removes the listener on a long-lived caller signal. One controller
+ * per attempt; a listener on the caller's signal only when there is one.
  *
  * @param timeoutMs The limit.
  * @param callerSignal The caller's signal, if any.
@@ -43,11 +74,9 @@ export interface Deadline {
  */
 export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): Deadline {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, Math.min(timeoutMs, MAX_TIMER_MS));
+  const at = performance.now() + Math.min(timeoutMs, MAX_TIMER_MS);
+  running.set(controller, at);
+  if (at < timerAt) wake(at);
   const onCallerAbort = () => controller.abort(callerSignal!.reason);
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -57,10 +86,14 @@ export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): De
       if (callerSignal?.aborted) {
         throw new PlexError("aborted", "The request was aborted", { cause: callerSignal.reason });
       }
-      if (timedOut) throw new PlexError("timeout", `The request timed out after ${timeoutMs} ms`, { cause });
+      // Aborted, not by the caller: by the timer.
+      if (controller.signal.aborted) {
+        throw new PlexError("timeout", `The request timed out after ${timeoutMs} ms`, { cause });
+      }
     },
     dispose(): void {
-      clearTimeout(timer);
+      running.delete(controller);
+      if (!running.size) wake(Infinity);
       callerSignal?.removeEventListener("abort", onCallerAbort);
     },
   };

@@ -10,7 +10,7 @@
  */
 import { type Clock, systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
-import { parseHttpDate } from "./retry_after.ts";
+import { parseHttpDate } from "./http_date.ts";
 
 /**
  * Options of a {@linkcode PlexClock}.
@@ -122,10 +122,12 @@ export class PlexClock {
 
 /**
  * plex.tv's current time for a configuration's HTTP settings: its clock (the
- * system's by default) corrected by its {@linkcode PlexClock}, when it has one.
+ * system's by default), or the local time given, corrected by its
+ * {@linkcode PlexClock}, when it has one.
  *
  * @param http The HTTP settings (`HttpSettings`), or anything with their `clock` and `plexClock`.
- * @returns plex.tv's time now.
+ * @param localMs This machine's time (default: the settings' clock's).
+ * @returns plex.tv's time then.
  *
  * @example
  * ```ts
@@ -134,7 +136,9 @@ export class PlexClock {
  * assert.ok(Math.abs(plexTime({}).getTime() - Date.now()) < 1_000);
  * ```
  */
-export function plexTime(http: { clock?: Clock; plexClock?: PlexClock }): Date {
-  const local = (http.clock ?? systemClock).now();
-  return new Date(http.plexClock ? http.plexClock.now(local) : local);
+export function plexTime(
+  http: { clock?: Clock; plexClock?: PlexClock },
+  localMs: number = (http.clock ?? systemClock).now(),
+): Date {
+  return new Date(http.plexClock ? http.plexClock.now(localMs) : localMs);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { systemClock } from "../clock.ts";
+import { plexTime } from "../http/plex_clock.ts";
 import type { SourceState } from "./settings.ts";
 
 /**
@@ -27,7 +27,5 @@ import type { SourceState } from "./settings.ts";
  * ```
  */
 export function plexNow(state: SourceState): Date {
-  const { clock, plexClock } = state.config.http;
-  const local = state.settings.now?.().getTime() ?? (clock ?? systemClock).now();
-  return new Date(plexClock?.now(local) ?? local);
+  return plexTime(state.config.http, state.settings.now?.().getTime());
 }
