@@ -29,7 +29,7 @@ import {
   string,
   unknownValue,
 } from "../parse/validate.ts";
-import { nullableSecret, requiredSecret, timestamp } from "../parse/fields.ts";
+import { list, nullableSecret, requiredSecret, timestamp } from "../parse/fields.ts";
 
 /**
  * The account's Plex Pass subscription.
@@ -51,7 +51,7 @@ export interface Subscription {
   paymentService: string | null;
   /** The plan, e.g. `lifetime`. */
   plan: string | null;
-  /** Feature flags of the account. */
+  /** Feature flags of the account (empty when plex.tv sends none). */
   features: string[];
   /** Any other field. */
   [field: string]: unknown;
@@ -186,7 +186,7 @@ export interface Account {
   entitlements: unknown[];
   /** Roles, e.g. `plexpass` (XML form only). */
   roles?: string[];
-  /** Subscriptions. */
+  /** Subscriptions (empty when plex.tv sends none: the field is optional in plex-api-spec). */
   subscriptions: unknown[];
   /** Service endpoints with their tokens. */
   services: AccountService[];
@@ -214,7 +214,7 @@ const subscriptionValidator = object<Subscription>({
   status: string,
   paymentService: nullable(string),
   plan: nullable(string),
-  features: array(string),
+  features: list(string),
 });
 
 const profileValidator = object<Profile>({
@@ -271,7 +271,7 @@ const accountValidator = object<Account>({
   profile: profileValidator,
   entitlements: array(unknownValue),
   roles: optional(array(string)),
-  subscriptions: array(unknownValue),
+  subscriptions: list(unknownValue),
   services: array(serviceValidator),
   adsConsent: nullable(boolean),
   adsConsentSetAt: nullable(timestamp),

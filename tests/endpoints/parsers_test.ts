@@ -91,6 +91,15 @@ describe("Account (GET /api/v2/user)", () => {
     assert.ok(Array.isArray(full.pastSubscriptions));
   });
 
+  it("reads the lists plex-api-spec leaves optional (subscriptions, the features) as empty when absent", async () => {
+    const { subscriptions: _, ...doc } = await json("user.json");
+    const { features: __, ...subscription } = doc.subscription as Record<string, unknown>;
+    const account = processUserResponse(response(200, JSON.stringify({ ...doc, subscription })));
+    assert.deepEqual(account.subscriptions, []);
+    assert.deepEqual(account.subscription.features, []);
+    assertInvalid(() => parseAccount({ ...doc, subscriptions: "none" }), "subscriptions");
+  });
+
   it("keeps unknown fields, nested ones too", async () => {
     const doc = await json("user.json");
     const account = parseAccount({
