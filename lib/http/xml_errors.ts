@@ -65,7 +65,8 @@ export function readXmlErrors(text: string): XmlError[] | undefined {
       const [, attribute, double, single] = match;
       if (Object.hasOwn(attributes, attribute!)) refuse();
       Object.defineProperty(attributes, attribute!, {
-        value: decodeXmlReferences(double ?? single ?? "", refuse),
+        // As the parser reads it: a line end, tab or newline written in the value is a space.
+        value: decodeXmlReferences((double ?? single ?? "").replace(/\r\n?|[\t\n]/g, " "), refuse),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -85,7 +86,7 @@ export function readXmlErrors(text: string): XmlError[] | undefined {
     if (end < 0) refuse();
     const raw = text.slice(at, end);
     if (raw.includes("]]>")) refuse();
-    const content = decodeXmlReferences(raw, refuse).trim();
+    const content = decodeXmlReferences(raw.replace(/\r\n?/g, "\n"), refuse).trim();
     at = end;
     endTag("error");
     return { attributes, text: content };

@@ -9,7 +9,9 @@
  * attributes, valid character references, only characters XML allows, no
  * `]]>` in text, no `--` in comments, an XML declaration only at the very
  * start), decodes XML's five entities and character references, keeps CDATA
- * as text, and skips comments and processing instructions. It refuses a
+ * as text, and skips comments and processing instructions. Line ends read as
+ * `\n`, and a tab or line end written in an attribute value as a space, as
+ * XML 1.0 says. It refuses a
  * DOCTYPE: plex.tv never sends one, and refusing it rules out entity-expansion
  * and external-entity attacks. Errors name the problem and its line and
  * column, never the document's text (which may carry tokens).
@@ -80,7 +82,8 @@ export function parseXml(text: string): XmlElement {
   if (text.length > MAX_XML_LENGTH) {
     throw new PlexError("response_too_large", `The XML response is longer than ${MAX_XML_LENGTH} characters`);
   }
-  return new _XmlReader(text).document();
+  // Line ends are read as one `\n` (XML 1.0 §2.11), in text and in attribute values alike.
+  return new _XmlReader(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text).document();
 }
 
 interface OpenElement {
@@ -228,7 +231,8 @@ class _XmlReader {
       if (lt >= 0 && lt < end) this.#fail("InvalidAttribute");
       const raw = this.#text.slice(this.#at + 1, end);
       if (Object.hasOwn(into, name)) this.#fail("DuplicateAttribute");
-      setOwn(into, name, this.#decode(raw, this.#at + 1));
+      // Each whitespace character written in the value reads as a space; one from a reference stays (§3.3.3).
+      setOwn(into, name, this.#decode(raw.replace(/[\t\n]/g, " "), this.#at + 1));
       this.#at = end + 1;
     }
   }

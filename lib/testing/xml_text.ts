@@ -4,8 +4,19 @@
  * @module
  */
 
+/** XML's escapes of the characters an attribute value cannot hold as they are (a tab or line end would read as a space). */
+const ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
+
 /**
- * Escapes text for an XML attribute value.
+ * Escapes text for an XML attribute value (tabs and line ends as character references, so they read back as they were).
  *
  * @param value The value (`null`/`undefined` become empty).
  * @returns The escaped text.
@@ -15,14 +26,12 @@
  * import assert from "node:assert/strict";
  * import { escapeXml } from "./xml_text.ts";
  * assert.equal(escapeXml('a<"b">&'), "a&lt;&quot;b&quot;&gt;&amp;");
+ * assert.equal(escapeXml("two\nlines"), "two&#10;lines");
  * ```
  */
 export function escapeXml(value: unknown): string {
   if (value === null || value === undefined) return "";
-  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
+  return String(value).replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]!);
 }
 
 /**

@@ -68,7 +68,22 @@ describe("XML error bodies", () => {
 
   it("reads exactly what the parser reads from any error document", () => {
     const text = fc.string({
-      unit: fc.constantFrom("a", " ", "&amp;", "&#65;", "&", "<", ">", '"', "'", "\n"),
+      unit: fc.constantFrom(
+        "a",
+        " ",
+        "&amp;",
+        "&#65;",
+        "&#10;",
+        "&",
+        "<",
+        ">",
+        '"',
+        "'",
+        "\n",
+        "\r\n",
+        "\r",
+        "\t",
+      ),
     });
     const element = fc.record({
       attributes: fc.array(fc.tuple(fc.constantFrom("code", "message", "status", "__proto__"), text), {
@@ -76,7 +91,7 @@ describe("XML error bodies", () => {
       }),
       selfClosing: fc.boolean(),
       text,
-      space: fc.constantFrom("", " ", "\n"),
+      space: fc.constantFrom("", " ", "\n", "\r\n"),
     });
     const render = (
       e: { attributes: [string, string][]; selfClosing: boolean; text: string; space: string },

@@ -35,6 +35,15 @@ describe("parseXml", () => {
     assert.equal(parseXml("<a>&#x000000041;&#00000066;</a>").text, "AB");
   });
 
+  it("reads line ends as \\n, and a tab or line end written in an attribute as a space (XML 1.0 §2.11, §3.3.3)", () => {
+    const root = parseXml('<a x="1\r\n2\t3\n4\r5" y="a&#10;b&#9;c&#13;d">l1\r\nl2\rl3\n<b z="\r\n"/></a>');
+    assert.equal(root.attributes.x, "1 2 3 4 5");
+    assert.equal(root.attributes.y, "a\nb\tc\rd", "whitespace from a reference is kept");
+    assert.equal(root.children.b?.[0]?.attributes.z, " ");
+    assert.equal(root.text, "l1\nl2\nl3");
+    rejects('<a>\r\n\r\n<b x="&bad;"/></a>', /InvalidEntity at line 3, column 7/);
+  });
+
   it("keeps names like __proto__ as plain own properties", () => {
     const root = parseXml('<a __proto__="x" constructor="y"><__proto__/></a>');
     assert.equal(Object.getPrototypeOf(root.attributes), Object.prototype);
