@@ -19,18 +19,9 @@ import {
   send,
 } from "../http/send.ts";
 import type { PublicJwk } from "../keys.ts";
-import { Token } from "../token.ts";
-import {
-  boolean,
-  nullable,
-  number,
-  object,
-  optional,
-  parse,
-  string,
-  unknownValue,
-} from "../parse/validate.ts";
-import { timestamp } from "../parse/fields.ts";
+import type { Token } from "../token.ts";
+import { boolean, number, object, optional, parse, string, unknownValue } from "../parse/validate.ts";
+import { nullableSecret, timestamp } from "../parse/fields.ts";
 
 /**
  * A PIN as plex.tv returns it from `POST` and `GET /api/v2/pins`.
@@ -82,7 +73,7 @@ const pinValidator = object<Pin>({
   expiresIn: number,
   createdAt: timestamp,
   expiresAt: timestamp,
-  authToken: nullable((value, path) => new Token(string(value, path))),
+  authToken: nullableSecret,
   newRegistration: unknownValue,
 });
 

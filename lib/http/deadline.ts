@@ -33,10 +33,14 @@ let timerAt = Infinity;
 function wake(at: number): void {
   clearTimeout(timer);
   timerAt = at;
-  timer = at < Infinity ? setTimeout(expire, at - performance.now()) : undefined;
+  // Never below 0: Deno and Node warn about a negative delay.
+  timer = at < Infinity ? setTimeout(expire, Math.max(0, at - performance.now())) : undefined;
 }
 
-/** Ends every limit that ran out, then waits for the soonest of the others. */
+/**
+ * Ends every limit that ran out, then waits for the soonest of the others. An abort listener may
+ * end others: when none is left, no timer; when some are, one that ended may wake it early, to no effect.
+ */
 function expire(): void {
   const now = performance.now();
   let next = Infinity;
@@ -47,7 +51,7 @@ function expire(): void {
       controller.abort();
     }
   }
-  wake(next);
+  wake(running.size ? next : Infinity);
 }
 
 /**

@@ -84,6 +84,15 @@ const _REASONS: [RegExp, string][] = [
  * ```
  */
 export function describe(cause: unknown): string {
+  try {
+    return describeReadable(cause);
+  } catch {
+    // A cause that throws when read (no toString, a throwing getter): the failure is still reported.
+    return "an error that cannot be read";
+  }
+}
+
+function describeReadable(cause: unknown): string {
   const parts: string[] = [];
   let current: unknown = cause;
   for (let depth = 0; current && depth < 4; depth++) {

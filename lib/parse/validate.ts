@@ -73,7 +73,8 @@ export function wrong(path: string, problem: string): never {
 
 /** Throws a failure from inside a container again, with the container's `path` before its own. */
 function within(path: string, err: unknown): never {
-  const found = err instanceof PlexError && problems.get(err);
+  // A WeakMap answers undefined for any other value, an object or not.
+  const found = problems.get(err as PlexError);
   if (!found) throw err;
   const [inner, problem] = found;
   return wrong(!inner ? path : !path || inner[0] === "[" ? path + inner : `${path}.${inner}`, problem);

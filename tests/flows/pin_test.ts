@@ -59,6 +59,30 @@ describe("pinRequest", () => {
     assert.equal(typeof pin.location, "object");
   });
 
+  it("reads the PIN's authToken as a token, empty as none, and refuses one that is not a token by its name", () => {
+    const recorded = JSON.parse(
+      readFileSync(new URL("../fixtures/plex.tv/pin_create.json", import.meta.url), "utf8"),
+    );
+    const read = (authToken: unknown) =>
+      processPinResponse({
+        status: 201,
+        headers: new Headers(),
+        url: "",
+        body: JSON.stringify({ ...recorded, authToken }),
+      });
+    assert.equal(read("abcdefghij0123456789").authToken?.value, "abcdefghij0123456789");
+    assert.equal(read("").authToken, null);
+    assert.equal(read(null).authToken, null);
+    for (
+      const [authToken, problem] of [["two words", "should be printable ASCII without spaces"], [
+        5,
+        "should be a string, got number",
+      ]]
+    ) {
+      assert.throws(() => read(authToken), { code: "invalid_response", message: `authToken ${problem}` });
+    }
+  });
+
   it("reads the recorded PIN's dates as UTC, and refuses a date whose zone is not given", () => {
     const recorded = readFileSync(new URL("../fixtures/plex.tv/pin_create.json", import.meta.url), "utf8");
     const response = (body: string) => ({ status: 201, headers: new Headers(), url: "", body });

@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { BUN_RUNNER, describeNeeding, RUN_BY_DENO_PASS } from "../_helpers/needs.ts";
 import { describe as describeFailure, networkError } from "../../lib/http/fetch_failure.ts";
+import { defaultConfig } from "../../lib/config.ts";
+import { send } from "../../lib/http/send.ts";
 import { type FailingServers, opensslSkipReason, startFailingServers } from "../_helpers/failing_servers.ts";
 import { nodeBuild } from "../_helpers/node_build.ts";
 import { REPO } from "../_helpers/cli.ts";
@@ -115,5 +117,25 @@ describe("fetch failure texts that loopback cannot produce quickly", () => {
       describeFailure(undici("UND_ERR_SOMETHING_NEW", "Something new")),
       "fetch failed: UND_ERR_SOMETHING_NEW: Something new",
     );
+  });
+
+  it("a cause that cannot be read (no toString, a throwing getter) is still a network_error", async () => {
+    const throwing = Object.defineProperty({}, "message", {
+      get() {
+        throw new Error("unreadable");
+      },
+    });
+    for (const cause of [Object.create(null), throwing]) {
+      assert.equal(describeFailure(cause), "an error that cannot be read");
+      const err = networkError("http://127.0.0.1:9", cause);
+      assert.equal(err.code, "network_error");
+      assert.equal(err.message, "Cannot reach 127.0.0.1:9: an error that cannot be read");
+    }
+    const config = defaultConfig().withClientId("fetch-failure-test").withUrls("http://127.0.0.1:9")
+      .withFetch(() => Promise.reject(Object.create(null))).withHttp({ retry: { retries: 0 } });
+    await assert.rejects(send(config, { method: "GET", host: "url", path: "/api/v2/user" }), {
+      code: "network_error",
+      message: "Cannot reach 127.0.0.1:9: an error that cannot be read",
+    });
   });
 });
