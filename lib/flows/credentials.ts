@@ -47,8 +47,8 @@ export interface CredentialsOptions extends CallOptions {
 export interface SignInResult {
   /** The legacy token. */
   token: Token;
-  /** The account fields (without `authToken`). */
-  account: { id?: number; uuid?: string; username: string; email?: string; [field: string]: unknown };
+  /** The account fields (without `authToken`); `email` is `null` for an account without one. */
+  account: { id?: number; uuid?: string; username: string; email: string | null; [field: string]: unknown };
 }
 
 /**
@@ -158,7 +158,7 @@ function readSignIn(response: PlexResponse): SignInResult {
     readJson(response),
   );
   const { authToken, ...account } = doc;
-  return { token: new Token(authToken), account: account as SignInResult["account"] };
+  return { token: new Token(authToken), account };
 }
 
 /**

@@ -97,6 +97,7 @@ describe("registerWithCredentials", () => {
       url: "",
       body: body([service("servicetoken0123"), service(null)]),
     });
+    assert.equal(ok.account.email, null, "an account without an email reads as null, as its type says");
     const [first, second] = ok.account.services as { token: unknown; secret: unknown }[];
     assert.ok(first?.token instanceof Token && first.token.value === "servicetoken0123");
     assert.equal(String(first.token).includes("servicetoken0123"), false);
