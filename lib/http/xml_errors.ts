@@ -10,7 +10,13 @@
  *
  * @module
  */
-import { decodeXmlReferences, XML_FORBIDDEN, XML_NAME } from "../parse/xml_references.ts";
+import {
+  decodeXmlReferences,
+  normalizeAttributeSpaces,
+  normalizeLineEnds,
+  XML_FORBIDDEN,
+  XML_NAME,
+} from "../parse/xml_references.ts";
 
 /** One `<error>` element: its attributes and its text, trimmed. */
 export interface XmlError {
@@ -65,8 +71,7 @@ export function readXmlErrors(text: string): XmlError[] | undefined {
       const [, attribute, double, single] = match;
       if (Object.hasOwn(attributes, attribute!)) refuse();
       Object.defineProperty(attributes, attribute!, {
-        // As the parser reads it: a line end, tab or newline written in the value is a space.
-        value: decodeXmlReferences((double ?? single ?? "").replace(/\r\n?|[\t\n]/g, " "), refuse),
+        value: decodeXmlReferences(normalizeAttributeSpaces(double ?? single ?? ""), refuse),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -86,7 +91,7 @@ export function readXmlErrors(text: string): XmlError[] | undefined {
     if (end < 0) refuse();
     const raw = text.slice(at, end);
     if (raw.includes("]]>")) refuse();
-    const content = decodeXmlReferences(raw.replace(/\r\n?/g, "\n"), refuse).trim();
+    const content = decodeXmlReferences(normalizeLineEnds(raw), refuse).trim();
     at = end;
     endTag("error");
     return { attributes, text: content };

@@ -24,7 +24,13 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { decodeXmlReferences, XML_FORBIDDEN, XML_NAME } from "./xml_references.ts";
+import {
+  decodeXmlReferences,
+  normalizeAttributeSpaces,
+  normalizeLineEnds,
+  XML_FORBIDDEN,
+  XML_NAME,
+} from "./xml_references.ts";
 
 /**
  * An XML element: its attributes (without prefix), its children by tag name
@@ -83,7 +89,7 @@ export function parseXml(text: string): XmlElement {
     throw new PlexError("response_too_large", `The XML response is longer than ${MAX_XML_LENGTH} characters`);
   }
   // Line ends are read as one `\n` (XML 1.0 §2.11), in text and in attribute values alike.
-  return new _XmlReader(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text).document();
+  return new _XmlReader(normalizeLineEnds(text)).document();
 }
 
 interface OpenElement {
@@ -231,8 +237,7 @@ class _XmlReader {
       if (lt >= 0 && lt < end) this.#fail("InvalidAttribute");
       const raw = this.#text.slice(this.#at + 1, end);
       if (Object.hasOwn(into, name)) this.#fail("DuplicateAttribute");
-      // Each whitespace character written in the value reads as a space; one from a reference stays (§3.3.3).
-      setOwn(into, name, this.#decode(raw.replace(/[\t\n]/g, " "), this.#at + 1));
+      setOwn(into, name, this.#decode(normalizeAttributeSpaces(raw), this.#at + 1));
       this.#at = end + 1;
     }
   }

@@ -1,7 +1,7 @@
 /**
  * What XML's text and attribute values share: the name rule, the characters
- * XML does not allow, and the decoding of the five entities and character
- * references. The XML parser (`xml.ts`) and the reader of plex.tv's XML error
+ * XML does not allow, the reading of line ends and of an attribute's written
+ * whitespace, and the decoding of the five entities and character references. The XML parser (`xml.ts`) and the reader of plex.tv's XML error
  * bodies (`lib/http/xml_errors.ts`) both use it.
  *
  * @module
@@ -34,6 +34,42 @@ export const XML_NAME = "[A-Za-z_:\\u00C0-\\uFFFF][\\w.:\\u00B7\\u00C0-\\uFFFF-]
 export const XML_FORBIDDEN: RegExp = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
 
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
+/**
+ * Reads every line end (`\r\n`, or a `\r` alone) as one `\n` (XML 1.0 §2.11).
+ *
+ * @param text The text as written.
+ * @returns The text with `\n` line ends.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeLineEnds } from "./xml_references.ts";
+ * assert.equal(normalizeLineEnds("a\r\nb\rc"), "a\nb\nc");
+ * ```
+ */
+export function normalizeLineEnds(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
+/**
+ * Reads each tab or line end written in an attribute value as a space (XML 1.0 §3.3.3), before its
+ * references are decoded: one that a character reference stands for stays. Without a `\r`, the
+ * value keeps its length, so positions in it stay those of the document.
+ *
+ * @param raw The attribute value as written.
+ * @returns The value with its written whitespace as spaces.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeAttributeSpaces } from "./xml_references.ts";
+ * assert.equal(normalizeAttributeSpaces("a\r\nb\tc&#10;"), "a b c&#10;");
+ * ```
+ */
+export function normalizeAttributeSpaces(raw: string): string {
+  return normalizeLineEnds(raw).replace(/[\t\n]/g, " ");
+}
 
 /**
  * Decodes entity and character references in text or an attribute value,
