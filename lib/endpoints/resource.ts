@@ -223,6 +223,9 @@ export interface ResourcesOptions extends CallOptions {
   includeIPv6?: boolean;
 }
 
+/** A switch of the resources query: `1` unless it is `false` (anything but a boolean is refused). */
+const bit = (value: unknown, name: string): string => optionalFlag(value, name, true) ? "1" : "0";
+
 /**
  * Sends `GET {v2}/api/v2/resources?includeHttps=1&includeRelay=1&includeIPv6=1`
  * (each `1` or `0` from the options; all `1` by default).
@@ -259,9 +262,9 @@ export function resourcesRequest(
     host: "v2Url",
     path: "/api/v2/resources",
     query: {
-      includeHttps: optionalFlag(options.includeHttps, "includeHttps", true) ? "1" : "0",
-      includeRelay: optionalFlag(options.includeRelay, "includeRelay", true) ? "1" : "0",
-      includeIPv6: optionalFlag(options.includeIPv6, "includeIPv6", true) ? "1" : "0",
+      includeHttps: bit(options.includeHttps, "includeHttps"),
+      includeRelay: bit(options.includeRelay, "includeRelay"),
+      includeIPv6: bit(options.includeIPv6, "includeIPv6"),
     },
     token,
   }, options);
