@@ -4,19 +4,15 @@
 // already past is set to wait 0 ms, not a negative delay, which Deno and Node warn about).
 import { defaultConfig } from "../../lib/config.ts";
 import { send } from "../../lib/http/send.ts";
+import { never, recordingFetch, reply } from "./account_api.ts";
 
-const answer = () =>
-  Promise.resolve(new Response('{"ok":true}', { headers: { "Content-Type": "application/json" } }));
+const answer = recordingFetch(() => reply(200, '{"ok":true}')).fetch;
 const config = defaultConfig().withClientId("deadline-exit").withUrls("http://127.0.0.1:9")
   .withFetch(answer).withHttp({ timeoutMs: 600_000 });
 const request = { method: "GET", host: "url", path: "/api/v2/user" } as const;
 await send(config, request);
 await Promise.all(Array.from({ length: 20 }, () => send(config, request)));
-const hanging = ((_url: unknown, init?: RequestInit) =>
-  new Promise<Response>((_resolve, reject) => {
-    init?.signal?.addEventListener("abort", () => reject(init.signal!.reason), { once: true });
-  })) as typeof fetch;
-const timingOut = config.withFetch(hanging).withHttp({ retry: { retries: 0 } });
+const timingOut = config.withFetch(recordingFetch(never).fetch).withHttp({ retry: { retries: 0 } });
 const codes = new Set<string>();
 for (let round = 0; round < 10; round++) {
   await Promise.all(

@@ -8,12 +8,10 @@ import { fileURLToPath } from "node:url";
 import { defaultConfig } from "../../lib/config.ts";
 import type { PlexError } from "../../lib/errors.ts";
 import { send } from "../../lib/http/send.ts";
+import { never, recordingFetch } from "../_helpers/account_api.ts";
 
 /** A fetch that never answers: it rejects only when its signal aborts, as a real one does. */
-const hanging = ((_url: unknown, init?: RequestInit) =>
-  new Promise<Response>((_resolve, reject) => {
-    init?.signal?.addEventListener("abort", () => reject(init.signal!.reason), { once: true });
-  })) as typeof fetch;
+const hanging = recordingFetch(never).fetch;
 
 const config = defaultConfig().withClientId("deadline-test").withUrls("http://127.0.0.1:9")
   .withFetch(hanging).withHttp({ retry: { retries: 0 } });
