@@ -1,9 +1,10 @@
 /**
- * Ed25519 device keys: generation, JWK import and export, and the RFC 7638
- * thumbprint used as the key id, all through jose (Web Crypto underneath).
- * Each function loads its jose module when first called: this module is on
- * every app's main path (`mod.ts`), and an app that signs in without device
- * keys does not ship jose's key code.
+ * Ed25519 device keys: generation, JWK import and export through jose (Web
+ * Crypto underneath), and the RFC 7638 thumbprint used as the key id
+ * (`key_thumbprint.ts`, which says why it is not jose's). Each function loads
+ * its module when first called: this module is on every app's main path
+ * (`mod.ts`), and an app that signs in without device keys does not ship
+ * jose's key code.
  *
  * @module
  */
@@ -58,6 +59,7 @@ export interface DeviceKey {
  *
  * @param jwk The public key (only `crv`, `kty` and `x` count).
  * @returns The thumbprint.
+ * @throws {PlexError} `invalid_argument` when the JWK is not an Ed25519 public key (`x` 32 bytes, base64url).
  *
  * @example
  * ```ts
@@ -68,11 +70,7 @@ export interface DeviceKey {
  * ```
  */
 export async function jwkThumbprint(jwk: Pick<PublicJwk, "crv" | "kty" | "x">): Promise<string> {
-  if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string" || jwk.x === "") {
-    throw new PlexError("invalid_argument", "A thumbprint is taken of an Ed25519 public JWK (kty OKP, x)");
-  }
-  const { calculateJwkThumbprint } = await import("jose/jwk/thumbprint");
-  return await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "sha256");
+  return (await import("./key_thumbprint.ts")).thumbprint(jwk);
 }
 
 /**

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { decodeBase64Url, encodeBase64Url } from "../lib/parse/base64url.ts";
+import { decodeBase64Url } from "../lib/parse/base64url.ts";
+import { encodeBase64Url } from "../lib/parse/base64url_encode.ts";
 import { PlexError } from "../lib/errors.ts";
 import type { SecureData } from "../lib/store/store.ts";
 
@@ -221,8 +222,7 @@ async function _pairMatches(jwk: JsonWebKey): Promise<boolean> {
     // The key code (and jose) loads only for a key: a token alone does not need it. Node refuses to
     // import a pair whose x is not d's public key; Deno and Bun import it and export the x derived
     // from d. (Signing a probe and verifying it checks the same, at some forty times the cost in Bun.)
-    const { exportPrivateJwk, importPrivateJwk } = await import("../lib/keys.ts");
-    return (await exportPrivateJwk(await importPrivateJwk(jwk))).x === jwk.x;
+    return (await (await import("../lib/store/key_id.ts")).privateKeyId(jwk)).x === jwk.x;
   } catch {
     return false;
   }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { encodeBase64Url } from "../lib/parse/base64url.ts";
+import { encodeBase64Url } from "../lib/parse/base64url_encode.ts";
 import { errorFromResponse, parseErrorBody } from "../lib/http/error_body.ts";
 import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
 import { processSignInResponse } from "../lib/flows/credentials.ts";

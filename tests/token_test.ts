@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { encodeBase64Url } from "../lib/parse/base64url.ts";
+import { encodeBase64Url } from "../lib/parse/base64url_encode.ts";
 import { isPlexError, Token } from "../mod.ts";
 
 function jwt(claims: Record<string, unknown>): string {

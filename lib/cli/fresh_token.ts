@@ -55,8 +55,8 @@ export async function freshStoredToken(f: Factory): Promise<Token | undefined> {
   const due = token.isLegacy() ? withKey : !jwtIsFresh(token, Date.now(), DEFAULT_REFRESH_MARGIN_MS);
   if (due) return undefined;
   if (withKey) {
-    const { jwtMode } = await import("../token_sources/jwt_mode.ts");
-    if ((await jwtMode.readKey(stored.privateKey!)).keyId !== stored.keyId) return undefined;
+    const { privateKeyId } = await import("../store/key_id.ts");
+    if ((await privateKeyId(stored.privateKey!)).keyId !== stored.keyId) return undefined;
   }
   f.out.logger.debug("The stored token is fresh: no refresh and no request");
   return token;

@@ -1,31 +1,11 @@
 /**
- * Base64url (RFC 4648 §5, no padding) encoding on bytes, web-standard only.
+ * Base64url (RFC 4648 §5) decoding to bytes, web-standard only. Encoding is
+ * in `base64url_encode.ts`: a token is only ever decoded, so the sign-in path
+ * does not carry the encoder.
  *
  * @module
  */
 import { PlexError } from "../errors.ts";
-
-/**
- * Encodes bytes (or a string, as UTF-8) as base64url without padding.
- *
- * @param input Bytes or text.
- * @returns The base64url text.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { encodeBase64Url } from "./base64url.ts";
- * assert.equal(encodeBase64Url("hi?"), "aGk_");
- * ```
- */
-export function encodeBase64Url(input: Uint8Array | string): string {
-  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 /**
  * Decodes base64url text (padding optional) to bytes.

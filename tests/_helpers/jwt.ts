@@ -7,7 +7,7 @@
  * @module
  */
 import { compactVerify, decodeJwt as decodeClaims, decodeProtectedHeader } from "jose";
-import { encodeBase64Url } from "../../lib/parse/base64url.ts";
+import { encodeBase64Url } from "../../lib/parse/base64url_encode.ts";
 
 /** A compact JWT's header and claims, not verified. */
 export function decodeJwt(
