@@ -139,8 +139,9 @@ export class Token {
    */
   get expiresAt(): Date | undefined {
     const exp = this.claims?.exp;
-    if (typeof exp !== "number" || !Number.isFinite(exp)) return undefined;
-    return new Date(Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, exp * 1000)));
+    // Number.isFinite is false for anything but a finite number.
+    if (!Number.isFinite(exp)) return undefined;
+    return new Date(Math.max(-MAX_DATE_MS, Math.min(MAX_DATE_MS, (exp as number) * 1000)));
   }
 
   /**

@@ -113,7 +113,8 @@ export function string(value: unknown, path: string): string {
  * ```
  */
 export function number(value: unknown, path: string): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : fail(path, "a number", value);
+  // Number.isFinite is false for anything but a finite number.
+  return Number.isFinite(value) ? value as number : fail(path, "a number", value);
 }
 
 /**
