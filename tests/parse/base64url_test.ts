@@ -20,6 +20,12 @@ describe("base64url", () => {
     }
   });
 
+  it("ignores the unused low bits of the last character, as node:buffer does", () => {
+    for (const text of ["aGl", "aGk", "aB", "aA", "_-8"]) {
+      assert.deepEqual([...decodeBase64Url(text)], [...Buffer.from(text, "base64url")], text);
+    }
+  });
+
   it("encodes text as its UTF-8 bytes", () => {
     assert.equal(encodeBase64Url("é?~"), Buffer.from("é?~").toString("base64url"));
   });
