@@ -192,10 +192,9 @@ async function attemptResponse(
         deadline.check(cause);
         return await fetchFailure(new URL(url).origin, cause);
       }
-      const location = response.headers.get("location");
-      if (
-        response.type === "opaqueredirect" || (REDIRECT_STATUSES.has(response.status) && location)
-      ) {
+      // Only a redirect's Location is read: each header read costs (about 1 µs in Deno).
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+      if (response.type === "opaqueredirect" || location) {
         await response.body?.cancel().catch(() => {});
         const next = redirectTarget(location, url);
         const refused = !next
