@@ -10,7 +10,10 @@
  *
  * @module
  */
-import type { Token } from "../token.ts";
+import { isClientId } from "../client_id.ts";
+import { privateKeyId } from "../store/key_id.ts";
+import { Token } from "../token.ts";
+import { DEFAULT_REFRESH_MARGIN_MS, jwtIsFresh } from "../token_sources/freshness.ts";
 import type { Factory } from "./factory.ts";
 import { namedClientId } from "./globals.ts";
 
@@ -42,11 +45,6 @@ export async function freshStoredToken(f: Factory): Promise<Token | undefined> {
   if (!stored?.token) return undefined;
   const named = namedClientId(f.globals, f.env);
   if (named && named.clientId !== stored.clientId) return undefined;
-  const [{ Token }, { DEFAULT_REFRESH_MARGIN_MS, jwtIsFresh }, { isClientId }] = await Promise.all([
-    import("../token.ts"),
-    import("../token_sources/freshness.ts"),
-    import("../client_id.ts"),
-  ]);
   // The signed-in path refuses data without a usable client identifier, and says why.
   if (!isClientId(stored.clientId)) return undefined;
   const token = new Token(stored.token);
@@ -55,7 +53,6 @@ export async function freshStoredToken(f: Factory): Promise<Token | undefined> {
   const due = token.isLegacy() ? withKey : !jwtIsFresh(token, Date.now(), DEFAULT_REFRESH_MARGIN_MS);
   if (due) return undefined;
   if (withKey) {
-    const { privateKeyId } = await import("../store/key_id.ts");
     if ((await privateKeyId(stored.privateKey!)).keyId !== stored.keyId) return undefined;
   }
   f.out.logger.debug("The stored token is fresh: no refresh and no request");

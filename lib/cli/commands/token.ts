@@ -6,7 +6,7 @@
  * @module
  */
 import { checkBaseUrl } from "../../http/base_url.ts";
-import type { Token } from "../../token.ts";
+import { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
@@ -44,7 +44,7 @@ const command: CommandModule = {
       await f.checkNamedStores();
       const named = namedClientId(f.globals, f.env);
       if (named) (await import("../../client_id.ts")).checkClientId(named.clientId);
-      token = (await import("../../token.ts")).Token.from(fromEnv);
+      token = Token.from(fromEnv);
       token.validate();
     } else {
       // A fresh stored token is printed without building the token source that would refresh it.
