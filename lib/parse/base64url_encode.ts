@@ -21,6 +21,7 @@ export function encodeBase64Url(input: Uint8Array | string): string {
   const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
+    // apply takes the bytes as they are; a spread would run an iterator step per byte.
     binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
   }
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -14,7 +14,8 @@ let _last: { d: string; x: string; derived: string } | undefined;
  * The key id of an Ed25519 private JWK: the thumbprint of the public key its
  * private part (`d`) derives to, and that public key. The last JWK read is
  * remembered, so a key read twice in one process (by the env store, then by
- * `plextv token`) is derived once.
+ * `plextv token`) is derived once; what is remembered is that JWK's own
+ * fields, which its caller holds anyway.
  *
  * @param jwk The private JWK.
  * @returns The key id and the public key `d` derives to (unlike the JWK's `x`, when the two differ).
