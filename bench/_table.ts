@@ -178,3 +178,26 @@ export function median(values: readonly number[]): number {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/**
+ * How many times `base` a measure is, from runs taken in pairs: the median of
+ * the ratios of runs measured in the same round (run `i` of each), so a change
+ * in the machine's load from one round to the next cancels out of each ratio.
+ *
+ * @param runs The measure's runs, round by round.
+ * @param base The baseline's runs, in the same rounds.
+ * @returns The median of the per-round ratios; `NaN` without a full pair.
+ *
+ * @example
+ * ```ts
+ * import { pairedRatio } from "./_table.ts";
+ * // A slow second round (a neighbour's load) slows both alike.
+ * console.assert(pairedRatio([11, 22, 11.5], [10, 20, 10]) === 1.1);
+ * ```
+ */
+export function pairedRatio(runs: readonly number[], base: readonly number[]): number {
+  const pairs = Math.min(runs.length, base.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) if (base[i]! > 0) ratios.push(runs[i]! / base[i]!);
+  return median(ratios);
+}

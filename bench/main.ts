@@ -6,7 +6,7 @@
  * section could not be measured (its error is printed in its place).
  *
  * Run: `deno task bench` (or `npm run bench`); `--only requests,weight` runs
- * some sections; `--runs N` sets the start-up runs (default 15).
+ * some sections; `--runs N` sets the start-up runs (default 21).
  *
  * @module
  */
@@ -157,7 +157,7 @@ function _option(name: string): string | undefined {
 }
 
 function _runs(): number {
-  const runs = Number(_option("--runs") ?? 15);
+  const runs = Number(_option("--runs") ?? 21);
   if (!Number.isInteger(runs) || runs < 1) {
     throw new Error("--runs takes a whole number of at least 1");
   }

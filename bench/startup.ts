@@ -31,7 +31,7 @@ import { toEnvVariables } from "../plugins/env.ts";
 import { Vault } from "../plugins/vault.ts";
 import { registeredDevice } from "./_device.ts";
 import { BUN, DENO, ROOT } from "./_paths.ts";
-import { formatMs, formatRatio, median, type Table } from "./_table.ts";
+import { formatMs, median, pairedRatio, type Table } from "./_table.ts";
 
 const EMPTY = join(ROOT, "bench/_empty.ts");
 const EMPTY_BINARY = join(ROOT, ".tmp/bench/empty");
@@ -169,7 +169,7 @@ function _baseEnv(home: string): Record<string, string> {
  * @returns The rows and what was measured.
  * @throws {Error} when a command fails, prints something unexpected, or `token` makes a request.
  */
-async function measureStartup(runs = 15): Promise<StartupResult> {
+async function measureStartup(runs = 21): Promise<StartupResult> {
   const binary = buildBunBinaries();
   const emulator = await startEmulator();
   const home = mkdtempSync(join(tmpdir(), "plextv-startup-"));
@@ -352,9 +352,7 @@ async function measureStartup(runs = 15): Promise<StartupResult> {
  * @returns The table of the section.
  */
 function startupTable(result: StartupResult): Table {
-  const bare = new Map(
-    result.rows.filter((r) => r.bare).map((r) => [r.runtime, median(r.runsMs)]),
-  );
+  const bare = new Map(result.rows.filter((r) => r.bare).map((r) => [r.runtime, r.runsMs]));
   return {
     title: `Start-up (median of ${result.runs} runs after ${WARMUPS} unmeasured)`,
     columns: [
@@ -366,12 +364,12 @@ function startupTable(result: StartupResult): Table {
       { header: "requests to plex.tv", align: "right" },
     ],
     rows: result.rows.map((r) => {
-      const ratio = median(r.runsMs) / (bare.get(r.runtime) ?? NaN);
+      const ratio = pairedRatio(r.runsMs, bare.get(r.runtime) ?? []);
       return [
         r.command,
         formatMs(median(r.runsMs)),
         formatMs(Math.min(...r.runsMs)),
-        r.bare ? "1.00×" : formatRatio(median(r.runsMs), bare.get(r.runtime) ?? 0),
+        r.bare ? "1.00×" : `${ratio.toFixed(2)}×`,
         r.goal ? `≤ ${GOAL_RATIO.toFixed(2)}×: ${ratio <= GOAL_RATIO ? "met" : "not met"}` : "",
         r.requests === undefined ? "" : r.requests,
       ];
@@ -386,7 +384,9 @@ function startupTable(result: StartupResult): Table {
       "emulator counted the requests of all runs.",
       "Scripts (bun script rows): each imports its library and gets ready for an account call, without " +
       "making it; the peers come from bench/node_modules.",
-      "Times are wall-clock from spawn to exit, measured by the bench process.",
+      "Times are wall-clock from spawn to exit, measured by the bench process. × bare runtime: the median of " +
+      "the ratios of the runs made in the same round (every command runs once a round, in turn), so a " +
+      "change in the machine's load between rounds cancels out.",
     ],
   };
 }
@@ -405,7 +405,7 @@ function startupTable(result: StartupResult): Table {
  * console.log(formatTable(await startupSection(5)));
  * ```
  */
-export async function startupSection(runs = 15): Promise<Table> {
+export async function startupSection(runs = 21): Promise<Table> {
   return startupTable(await measureStartup(runs));
 }
 

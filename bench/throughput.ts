@@ -18,7 +18,7 @@ import process from "node:process";
 import { defaultConfig, withToken } from "../mod.ts";
 import { deviceHeaders } from "../lib/device.ts";
 import { spawnServer } from "./_emulator_spawn.ts";
-import { formatMs, formatRatio, median, type Table } from "./_table.ts";
+import { formatMs, median, pairedRatio, type Table } from "./_table.ts";
 
 /** The goal of issue 19: `client.user()` at most this many times raw fetch + `JSON.parse`. */
 export const GOAL_RATIO = 1.15;
@@ -29,7 +29,7 @@ export interface ThroughputOptions {
   calls?: number;
   /** Calls in flight at once (default 50). */
   concurrency?: number;
-  /** Measured rounds per client (default 15). */
+  /** Measured rounds per client (default 21). */
   rounds?: number;
 }
 
@@ -233,7 +233,7 @@ export async function measureThroughput(
 ): Promise<ThroughputResult> {
   const calls = options.calls ?? 1_000;
   const concurrency = options.concurrency ?? 50;
-  const rounds = options.rounds ?? 15;
+  const rounds = options.rounds ?? 21;
   const server = await spawnServer<{ url: string }>("bench/_static_server.ts");
   try {
     const clients = await _clients(server.url);
@@ -295,16 +295,12 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
   const first = results[0];
   const rows = results.flatMap((r) => {
     const base = r.clients.find((c) => c.client === BASELINE);
-    const [baseWall, baseCpu] = [
-      median(base?.wallMs ?? []),
-      median(base?.cpuMs ?? []),
-    ];
     return r.clients.map((c) => {
       if (c.skipped) {
         return [c.client, r.runtime, "", "", "", c.skipped, "", ""];
       }
       const wall = median(c.wallMs);
-      const ratio = wall / baseWall;
+      const ratio = pairedRatio(c.wallMs, base?.wallMs ?? []);
       const goal = c.client.startsWith("plextv")
         ? `≤ ${GOAL_RATIO.toFixed(2)}×: ${ratio <= GOAL_RATIO ? "met" : "not met"}`
         : "";
@@ -314,9 +310,11 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
         formatMs(wall),
         formatMs(Math.min(...c.wallMs)),
         Math.round(r.calls / (wall / 1000)),
-        formatRatio(wall, baseWall),
+        `${ratio.toFixed(2)}×`,
         goal,
-        `${((median(c.cpuMs) * 1000) / r.calls).toFixed(0)} µs, ${formatRatio(median(c.cpuMs), baseCpu)}`,
+        `${((median(c.cpuMs) * 1000) / r.calls).toFixed(0)} µs, ${
+          pairedRatio(c.cpuMs, base?.cpuMs ?? []).toFixed(2)
+        }×`,
       ];
     });
   });
@@ -346,6 +344,9 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
       "redirect check), the status check and the validation of the account's fields.",
       "@ctrl/plex's hosts are fixed: its fetch is sent to the local server by a small rewrite that counts " +
       "against it.",
+      "Each round measures every client once, in an order that rotates; a × column is the median of the " +
+      "ratios of the rounds (a client's round over the baseline's), so a change in the machine's load between " +
+      "rounds cancels out.",
     ],
   };
 }
