@@ -15,6 +15,8 @@ import type { ConfigResolver } from "./config_resolver.ts";
 import type { Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
 import type { Prompter } from "./prompt.ts";
+// main builds the prompter it passes in from here: one module loaded for both, not two.
+export { Prompter } from "./prompt.ts";
 import type { SignedIn, SignedInOptions } from "./signed_in.ts";
 import type { StoreSession } from "./store_session.ts";
 

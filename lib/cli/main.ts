@@ -87,11 +87,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       out.stdout.write(text + "\n");
       return EXIT.ok;
     }
-    const [{ Factory }, { Prompter }, module] = await Promise.all([
-      import("./factory.ts"),
-      import("./prompt.ts"),
-      command.load(),
-    ]);
+    const [{ Factory, Prompter }, module] = await Promise.all([import("./factory.ts"), command.load()]);
     const factory = new Factory({
       out,
       prompter: new Prompter(options.stdin, out.stderr),
