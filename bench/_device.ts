@@ -35,12 +35,13 @@ export interface RegisteredDevice {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { registeredDevice } from "./_device.ts";
  * import { startEmulator } from "../lib/testing/mod.ts";
  * const emulator = await startEmulator();
  * try {
  *   const { data, jwt } = await registeredDevice(emulator, -60);
- *   console.assert(data.token === jwt.value && !jwt.isValid());
+ *   assert.ok(data.token === jwt.value && !jwt.isValid());
  * } finally {
  *   await emulator.close();
  * }

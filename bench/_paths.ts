@@ -11,8 +11,9 @@ import { fileURLToPath } from "node:url";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ROOT } from "./_paths.ts";
- * console.assert(ROOT.endsWith("/") || ROOT.endsWith("\\"));
+ * assert.ok(ROOT.endsWith("/") || ROOT.endsWith("\\"));
  * ```
  */
 export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
@@ -21,8 +22,9 @@ export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BUN } from "./_paths.ts";
- * console.assert(BUN.includes("node_modules"));
+ * assert.ok(BUN.includes("node_modules"));
  * ```
  */
 export const BUN: string = join(ROOT, "node_modules/.bin/bun");
@@ -31,8 +33,9 @@ export const BUN: string = join(ROOT, "node_modules/.bin/bun");
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DENO } from "./_paths.ts";
- * console.assert(DENO.includes("node_modules"));
+ * assert.ok(DENO.includes("node_modules"));
  * ```
  */
 export const DENO: string = join(ROOT, "node_modules/.bin/deno");
@@ -41,8 +44,9 @@ export const DENO: string = join(ROOT, "node_modules/.bin/deno");
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ESBUILD } from "./_paths.ts";
- * console.assert(ESBUILD.includes("node_modules"));
+ * assert.ok(ESBUILD.includes("node_modules"));
  * ```
  */
 export const ESBUILD: string = join(ROOT, "node_modules/.bin/esbuild");

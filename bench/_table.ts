@@ -63,9 +63,10 @@ export interface Table {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTable } from "./_table.ts";
  * const text = formatTable({ title: "Sizes", columns: [{ header: "file" }, { header: "bytes", align: "right" }], rows: [["a", 12]] });
- * console.assert(text.includes("| a    |    12 |"));
+ * assert.ok(text.includes("| a    |    12 |"));
  * ```
  */
 export function formatTable(table: Table): string {
@@ -116,8 +117,9 @@ export function formatTable(table: Table): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMs } from "./_table.ts";
- * console.assert(formatMs(12.345) === "12.3 ms");
+ * assert.ok(formatMs(12.345) === "12.3 ms");
  * ```
  */
 export function formatMs(ms: number): string {
@@ -135,8 +137,9 @@ export function formatMs(ms: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatBytes } from "./_table.ts";
- * console.assert(formatBytes(2048) === "2.0 KiB");
+ * assert.ok(formatBytes(2048) === "2.0 KiB");
  * ```
  */
 export function formatBytes(bytes: number): string {
@@ -152,8 +155,9 @@ export function formatBytes(bytes: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRatio } from "./_table.ts";
- * console.assert(formatRatio(3, 2) === "1.50×");
+ * assert.ok(formatRatio(3, 2) === "1.50×");
  * ```
  */
 export function formatRatio(value: number, base: number): string {
@@ -168,8 +172,9 @@ export function formatRatio(value: number, base: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./_table.ts";
- * console.assert(median([5, 1, 3, 2]) === 2.5);
+ * assert.ok(median([5, 1, 3, 2]) === 2.5);
  * ```
  */
 export function median(values: readonly number[]): number {
@@ -190,9 +195,10 @@ export function median(values: readonly number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pairedRatio } from "./_table.ts";
  * // A slow second round (a neighbour's load) slows both alike.
- * console.assert(pairedRatio([11, 22, 11.5], [10, 20, 10]) === 1.1);
+ * assert.ok(pairedRatio([11, 22, 11.5], [10, 20, 10]) === 1.1);
  * ```
  */
 export function pairedRatio(runs: readonly number[], base: readonly number[]): number {
@@ -200,4 +206,26 @@ export function pairedRatio(runs: readonly number[], base: readonly number[]): n
   const ratios: number[] = [];
   for (let i = 0; i < pairs; i++) if (base[i]! > 0) ratios.push(runs[i]! / base[i]!);
   return median(ratios);
+}
+
+/**
+ * A ratio's verdict against its goal. A ratio that rounds to the goal's two
+ * decimals is shown with three, so `1.30×` never reads as not meeting `≤ 1.30×`
+ * without the reason beside it.
+ *
+ * @param ratio The measured ratio.
+ * @param goal The largest ratio that meets the goal.
+ * @returns `≤ 1.30×: met`, `≤ 1.30×: not met (1.304×)`, ...
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ratioVerdict } from "./_table.ts";
+ * assert.ok(ratioVerdict(1.2, 1.3) === "≤ 1.30×: met");
+ * assert.ok(ratioVerdict(1.304, 1.3) === "≤ 1.30×: not met (1.304×)");
+ * ```
+ */
+export function ratioVerdict(ratio: number, goal: number): string {
+  const verdict = `≤ ${goal.toFixed(2)}×: ${ratio <= goal ? "met" : "not met"}`;
+  return ratio.toFixed(2) === goal.toFixed(2) ? `${verdict} (${ratio.toFixed(3)}×)` : verdict;
 }

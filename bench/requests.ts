@@ -60,8 +60,9 @@ interface _Scenario {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SCENARIOS } from "./requests.ts";
- * console.assert(SCENARIOS.includes("restart-valid"));
+ * assert.ok(SCENARIOS.includes("restart-valid"));
  * ```
  */
 export const SCENARIOS: readonly string[] = [
@@ -279,12 +280,13 @@ function _endpoints(records: readonly RequestRecord[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countRequests } from "./requests.ts";
  * import { startEmulator } from "../lib/testing/mod.ts";
  * const emulator = await startEmulator();
  * try {
  *   const [restart] = await countRequests(emulator, ["restart-valid"]);
- *   console.assert(restart.requests === 0);
+ *   assert.ok(restart.requests === 0);
  * } finally {
  *   await emulator.close();
  * }
@@ -321,9 +323,10 @@ export async function countRequests(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { requestCountsTable } from "./requests.ts";
  * const table = requestCountsTable([{ operation: "restart", requests: 3, polls: 0, minimum: 2, endpoints: "" }]);
- * console.assert(table.rows[0][4] === 1);
+ * assert.ok(table.rows[0][4] === 1);
  * ```
  */
 export function requestCountsTable(counts: readonly RequestCount[]): Table {

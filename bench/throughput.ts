@@ -18,7 +18,7 @@ import process from "node:process";
 import { defaultConfig, withToken } from "../mod.ts";
 import { deviceHeaders } from "../lib/device.ts";
 import { spawnServer } from "./_emulator_spawn.ts";
-import { formatMs, median, pairedRatio, type Table } from "./_table.ts";
+import { formatMs, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
 
 /** The goal of issue 19: `client.user()` at most this many times raw fetch + `JSON.parse`. */
 export const GOAL_RATIO = 1.15;
@@ -301,9 +301,7 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
       }
       const wall = median(c.wallMs);
       const ratio = pairedRatio(c.wallMs, base?.wallMs ?? []);
-      const goal = c.client.startsWith("plextv")
-        ? `≤ ${GOAL_RATIO.toFixed(2)}×: ${ratio <= GOAL_RATIO ? "met" : "not met"}`
-        : "";
+      const goal = c.client.startsWith("plextv") ? ratioVerdict(ratio, GOAL_RATIO) : "";
       return [
         c.client,
         r.runtime,
