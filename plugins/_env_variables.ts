@@ -129,12 +129,9 @@ export async function fromEnvVariables(
   const keyId = read("KEY_ID");
   if (privateKey !== undefined) {
     data.privateKey = await _privateKey(`${p}PRIVATE_KEY`, privateKey);
+    // The key was just read to check its x: its id is remembered from that.
     data.keyId = keyId === undefined
-      ? await (await import("../lib/keys.ts")).jwkThumbprint({
-        kty: "OKP",
-        crv: "Ed25519",
-        x: data.privateKey.x!,
-      })
+      ? (await (await import("../lib/store/key_id.ts")).privateKeyId(data.privateKey)).keyId
       : _printable(`${p}KEY_ID`, keyId);
   } else if (keyId !== undefined) {
     throw _corrupt(`${p}PRIVATE_KEY`, `is not set, but ${p}KEY_ID is`, {

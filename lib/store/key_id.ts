@@ -5,17 +5,24 @@
  *
  * @module
  */
-import { exportPrivateJwk, importPrivateJwk } from "../keys.ts";
-import { thumbprint } from "../key_thumbprint.ts";
+import { deviceKeyFromPrivate, importPrivateJwk } from "../keys.ts";
 
-let _last: { d: string; x: string; derived: string } | undefined;
+/** The key id of an Ed25519 private JWK, and the public key its private part derives to. */
+export interface PrivateKeyId {
+  /** The RFC 7638 thumbprint of the derived public key. */
+  keyId: string;
+  /** The public key `d` derives to. */
+  x: string;
+}
+
+let _last: { d: string; x: string; read: PrivateKeyId } | undefined;
 
 /**
  * The key id of an Ed25519 private JWK: the thumbprint of the public key its
  * private part (`d`) derives to, and that public key. The last JWK read is
- * remembered, so a key read twice in one process (by the env store, then by
- * `plextv token`) is derived once; what is remembered is that JWK's own
- * fields, which its caller holds anyway.
+ * remembered with what it read, so a key read twice in one process (by the
+ * env store, then by `plextv token`) is derived once; what is remembered is
+ * that JWK's own fields, which its caller holds anyway.
  *
  * @param jwk The private JWK.
  * @returns The key id and the public key `d` derives to (unlike the JWK's `x`, when the two differ).
@@ -32,10 +39,10 @@ let _last: { d: string; x: string; derived: string } | undefined;
  * assert.deepEqual(await privateKeyId(jwk), { keyId: key.keyId, x: jwk.x });
  * ```
  */
-export async function privateKeyId(jwk: JsonWebKey): Promise<{ keyId: string; x: string }> {
-  const derived = _last && _last.d === jwk?.d && _last.x === jwk.x
-    ? _last.derived
-    : (await exportPrivateJwk(await importPrivateJwk(jwk))).x!;
-  _last = { d: jwk.d!, x: jwk.x!, derived };
-  return { keyId: await thumbprint({ kty: "OKP", crv: "Ed25519", x: derived }), x: derived };
+export async function privateKeyId(jwk: JsonWebKey): Promise<PrivateKeyId> {
+  if (_last && _last.d === jwk?.d && _last.x === jwk.x) return { ..._last.read };
+  // The signed-in path reads a stored key the same way (the JWT mode's readKey).
+  const { keyId, publicJwk } = await deviceKeyFromPrivate(await importPrivateJwk(jwk));
+  _last = { d: jwk.d!, x: jwk.x!, read: { keyId, x: publicJwk.x } };
+  return { keyId, x: publicJwk.x };
 }
