@@ -11,9 +11,8 @@
  * start), decodes XML's five entities and character references, keeps CDATA
  * as text, and skips comments and processing instructions. Line ends read as
  * `\n`, and a tab or line end written in an attribute value as a space, as
- * XML 1.0 says. It refuses a
- * DOCTYPE: plex.tv never sends one, and refusing it rules out entity-expansion
- * and external-entity attacks. Errors name the problem and its line and
+ * XML 1.0 says. It refuses a DOCTYPE: plex.tv never sends one, and refusing
+ * it rules out entity-expansion and external-entity attacks. Errors name the problem and its line and
  * column, never the document's text (which may carry tokens).
  *
  * Hostile documents cannot block the event loop for long: documents over

@@ -1,8 +1,9 @@
 /**
  * What XML's text and attribute values share: the name rule, the characters
  * XML does not allow, the reading of line ends and of an attribute's written
- * whitespace, and the decoding of the five entities and character references. The XML parser (`xml.ts`) and the reader of plex.tv's XML error
- * bodies (`lib/http/xml_errors.ts`) both use it.
+ * whitespace, and the decoding of the five entities and character
+ * references. The XML parser (`xml.ts`) and the reader of plex.tv's XML
+ * error bodies (`lib/http/xml_errors.ts`) both use it.
  *
  * @module
  */
