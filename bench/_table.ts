@@ -149,19 +149,19 @@ export function formatBytes(bytes: number): string {
 /**
  * A ratio such as `1.23×`.
  *
- * @param value The measured value.
- * @param base The value it is compared with.
- * @returns The ratio with two decimals, or `n/a` when the base is zero.
+ * @param ratio The ratio (such as {@linkcode pairedRatio}'s).
+ * @returns The ratio with two decimals, or `n/a` when there is none (no baseline, a zero one).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { formatRatio } from "./_table.ts";
- * assert.ok(formatRatio(3, 2) === "1.50×");
+ * assert.ok(formatRatio(3 / 2) === "1.50×");
+ * assert.ok(formatRatio(Number.NaN) === "n/a");
  * ```
  */
-export function formatRatio(value: number, base: number): string {
-  return base > 0 && Number.isFinite(value) ? `${(value / base).toFixed(2)}×` : "n/a";
+export function formatRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "n/a";
 }
 
 /**

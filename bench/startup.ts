@@ -31,7 +31,7 @@ import { toEnvVariables } from "../plugins/env.ts";
 import { Vault } from "../plugins/vault.ts";
 import { registeredDevice } from "./_device.ts";
 import { BUN, DENO, ROOT } from "./_paths.ts";
-import { formatMs, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
+import { formatMs, formatRatio, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
 
 const EMPTY = join(ROOT, "bench/_empty.ts");
 const EMPTY_BINARY = join(ROOT, ".tmp/bench/empty");
@@ -369,7 +369,7 @@ function startupTable(result: StartupResult): Table {
         r.command,
         formatMs(median(r.runsMs)),
         formatMs(Math.min(...r.runsMs)),
-        r.bare ? "1.00×" : `${ratio.toFixed(2)}×`,
+        r.bare ? "1.00×" : formatRatio(ratio),
         r.goal ? ratioVerdict(ratio, GOAL_RATIO) : "",
         r.requests === undefined ? "" : r.requests,
       ];

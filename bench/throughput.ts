@@ -18,7 +18,7 @@ import process from "node:process";
 import { defaultConfig, withToken } from "../mod.ts";
 import { deviceHeaders } from "../lib/device.ts";
 import { spawnServer } from "./_emulator_spawn.ts";
-import { formatMs, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
+import { formatMs, formatRatio, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
 
 /** The goal of issue 19: `client.user()` at most this many times raw fetch + `JSON.parse`. */
 export const GOAL_RATIO = 1.15;
@@ -308,11 +308,11 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
         formatMs(wall),
         formatMs(Math.min(...c.wallMs)),
         Math.round(r.calls / (wall / 1000)),
-        `${ratio.toFixed(2)}×`,
+        formatRatio(ratio),
         goal,
         `${((median(c.cpuMs) * 1000) / r.calls).toFixed(0)} µs, ${
-          pairedRatio(c.cpuMs, base?.cpuMs ?? []).toFixed(2)
-        }×`,
+          formatRatio(pairedRatio(c.cpuMs, base?.cpuMs ?? []))
+        }`,
       ];
     });
   });

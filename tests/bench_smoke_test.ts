@@ -89,8 +89,8 @@ describe("bench: table printer", () => {
     assert.equal(formatMs(1234.4), "1,234 ms");
     assert.equal(formatBytes(100), "100 B");
     assert.equal(formatBytes(15_360), "15.0 KiB");
-    assert.equal(formatRatio(30, 20), "1.50×");
-    assert.equal(formatRatio(1, 0), "n/a");
+    assert.equal(formatRatio(30 / 20), "1.50×");
+    assert.equal(formatRatio(1 / 0), "n/a");
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 3, 2]), 2.5);
     assert.ok(Number.isNaN(median([])));
