@@ -3,6 +3,11 @@
  * command times, no silent offline queue, and errors translated to typed
  * {@linkcode PlexError}s that never carry the password or command arguments.
  *
+ * The URI's database is selected by this module on every (re)connection, not
+ * by ioredis's `db` option: ioredis reports a SELECT the server refuses only
+ * as an `error` event and goes on in database 0. A refused SELECT fails the
+ * operation instead, so nothing is ever read or written in another database.
+ *
  * ioredis is an optional peer dependency of the npm package: it is imported
  * on the first connection, so the Redis plugin (and the CLI that offers it)
  * loads without it, and a missing ioredis is a `store_unavailable` error that
@@ -132,7 +137,8 @@ export class RedisConnection {
     const client = new Redis({
       host: address.host,
       port: address.port,
-      db: address.db,
+      // Selected below, where a refusal fails the connection (ioredis would go on in database 0).
+      db: 0,
       username: address.username,
       password: address.password,
       tls: address.tls
@@ -170,6 +176,12 @@ export class RedisConnection {
     } finally {
       clearTimeout(timer);
     }
+    try {
+      if (address.db !== 0) await this.#select(client, what);
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
     if (closes !== this.#closes) {
       // close() was called while this connection was opening.
       client.disconnect();
@@ -179,6 +191,39 @@ export class RedisConnection {
     (client as unknown as { stream?: { unref?: () => void } }).stream?.unref?.();
     this.#client = client;
     return client;
+  }
+
+  /**
+   * Selects the URI's database on a new client.
+   *
+   * @throws {PlexError} `store_unavailable` when the server has no such database (or refuses it otherwise),
+   * `access_denied` when the user's ACL forbids SELECT, as {@linkcode RedisConnection.run} for the rest.
+   */
+  async #select(client: Redis, what: string): Promise<void> {
+    const db = this.#address.db;
+    try {
+      await client.select(db);
+      return;
+    } catch (err) {
+      const error = this.#translate(err, `select database ${db} to ${what}`);
+      if (error.code !== "store_error") throw error;
+      const count = await client.config("GET", "databases").then(
+        (reply) => Number((reply as unknown[])[1]),
+        () => NaN,
+      );
+      throw new PlexError(
+        "store_unavailable",
+        `Could not ${what}: Redis at ${this.description} refused database ${db} (${
+          (error.cause as Error).message
+        })`,
+        {
+          cause: error.cause,
+          hint: Number.isSafeInteger(count) && count > 0
+            ? `The server has ${count} databases (0 to ${count - 1}): check the /DB in the store URI`
+            : "Check the /DB in the store URI against the server's databases setting",
+        },
+      );
+    }
   }
 
   #translate(err: unknown, what: string): PlexError {
