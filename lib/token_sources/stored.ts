@@ -70,7 +70,8 @@ export async function loadState(state: SourceState): Promise<void> {
  * (else the token in hand). A store that cannot be reached, or that declines
  * the save for a reason other than holding a newer record, is logged and the
  * state marked unsaved: the token stays in memory and is saved again by a
- * later `token()`, at most every 30 seconds.
+ * later `token()`, at most every 30 seconds. Any other store error is thrown,
+ * and the next `token()` saves again before it answers.
  *
  * @param state The source's state, with a store.
  * @param token The token to save; `undefined` saves the one in hand.
@@ -97,7 +98,13 @@ export async function saveState(state: SourceState, token: Token | undefined): P
   try {
     outcome = await save(state, token);
   } catch (err) {
-    if (!isPlexError(err, "store_unavailable", "store_error")) throw err;
+    if (!isPlexError(err, "store_unavailable", "store_error")) {
+      // Not a passing failure: the caller is told now, and the next token() saves again before it
+      // answers, so no call succeeds while the token in hand is not stored.
+      state.unsaved = true;
+      state.saveAgainAt = 0;
+      throw err;
+    }
     return unsaved(state, `Could not save the token to the store (${err.message})`);
   }
   if (outcome && !outcome.saved && outcome.reason !== "newer_record") {

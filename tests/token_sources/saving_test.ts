@@ -110,6 +110,51 @@ describe("a save that did not reach the store", () => {
       await emulator.close();
     }
   });
+
+  it("fails each token() while a store error that is not passing stands, and is saved by the first that succeeds", async () => {
+    const emulator = await createEmulator();
+    try {
+      const config = defaultConfig().withClientId("saving-test-3").withUrls(emulator.url).withFetch(
+        emulator.fetch,
+      );
+      for (const mode of ["legacy", "jwt"] as const) {
+        let denied = true;
+        const inner = memoryStore<SecureData>();
+        let saves = 0;
+        const store: SecureStore<SecureData> = {
+          load: () => inner.load(),
+          clear: () => inner.clear(),
+          async save(data) {
+            saves++;
+            if (denied) throw new PlexError("access_denied", "The store refused access");
+            await inner.save(data);
+          },
+        };
+        const source = config.tokenSource(
+          withCredentials("plexuser", "plexpass"),
+          mode === "jwt" ? withJwt(store) : withStore(store),
+        );
+        await assert.rejects(source.token(), { code: "access_denied" }, mode);
+        await assert.rejects(
+          source.token(),
+          { code: "access_denied" },
+          `${mode}: not a success while unsaved`,
+        );
+        const failedSaves = saves;
+        denied = false;
+        const token = await source.token();
+        assert.equal(saves, failedSaves + 1, `${mode}: saved once more`);
+        const saved = await inner.load();
+        assert.equal(saved?.token, token.value, `${mode}: the token is stored`);
+        assert.equal(mode === "jwt", !!saved?.privateKey, `${mode}: the device key is stored in JWT mode`);
+        assert.equal(await source.token(), token);
+        assert.equal(saves, failedSaves + 1, `${mode}: nothing more to save`);
+      }
+      assert.equal(emulator.count("POST /api/v2/users/signin"), 2, "one sign-in per mode, none again");
+    } finally {
+      await emulator.close();
+    }
+  });
 });
 
 describe("a JWT from the token exchange", () => {
