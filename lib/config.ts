@@ -7,7 +7,7 @@
  */
 import { Client } from "./client.ts";
 import { checkClientId } from "./client_id.ts";
-import { type Device, frozenDevice } from "./device.ts";
+import { checkDevice, type Device, frozenDevice } from "./device.ts";
 import type { CredentialsOptions } from "./flows/credentials.ts";
 import type {
   OnPin,
@@ -20,7 +20,9 @@ import type {
 import type { PinJwtOptions, PinJwtResult } from "./flows/pin_jwt.ts";
 import type { PlexKeySet } from "./flows/plex_key_set.ts";
 import type { VerifyOptions } from "./flows/verify.ts";
+import { PlexError } from "./errors.ts";
 import { checkBaseUrl } from "./http/base_url.ts";
+import { checkHttpSettings } from "./http/http_settings.ts";
 import { RequestChecks } from "./http/checked_hosts.ts";
 import { PlexClock } from "./http/plex_clock.ts";
 import { RetryBudget } from "./http/retry_budget.ts";
@@ -186,6 +188,7 @@ export class Config implements RequestContext {
    *
    * @param device The device fields.
    * @returns The new Config.
+   * @throws {PlexError} `invalid_argument` for a field that is no device field, or a value that is not a string.
    *
    * @example
    * ```ts
@@ -195,14 +198,15 @@ export class Config implements RequestContext {
    * ```
    */
   withDevice(device: Device): Config {
-    return this.#with({ device });
+    return this.#with({ device: checkDevice(device) });
   }
 
   /**
    * Returns a copy asking for these scopes in device JWTs.
    *
-   * @param scopes Scope names from {@linkcode ALL_SCOPES}.
+   * @param scopes Scope names from {@linkcode ALL_SCOPES}, at least one.
    * @returns The new Config.
+   * @throws {PlexError} `invalid_argument` for no scope, or a name that is not in {@linkcode ALL_SCOPES}.
    *
    * @example
    * ```ts
@@ -212,6 +216,14 @@ export class Config implements RequestContext {
    * ```
    */
   withScopes(...scopes: string[]): Config {
+    const unknown = scopes.find((scope) => !ALL_SCOPES.includes(scope));
+    if (scopes.length === 0 || unknown !== undefined) {
+      throw new PlexError(
+        "invalid_argument",
+        scopes.length ? `There is no scope ${String(unknown)}` : "A device JWT asks for one scope or more",
+        { hint: `The scopes are ${ALL_SCOPES.join(", ")}` },
+      );
+    }
     return this.#with({ scopes });
   }
 
@@ -263,6 +275,7 @@ export class Config implements RequestContext {
    *
    * @param authAppUrl The auth app URL, e.g. the emulator's `/auth`.
    * @returns The new Config.
+   * @throws {PlexError} `insecure_url` for a URL that is not https (http only for loopback hosts).
    *
    * @example
    * ```ts
@@ -272,6 +285,7 @@ export class Config implements RequestContext {
    * ```
    */
   withAuthAppUrl(authAppUrl: string): Config {
+    checkBaseUrl(authAppUrl);
     return this.#with({ authAppUrl });
   }
 
@@ -280,6 +294,7 @@ export class Config implements RequestContext {
    *
    * @param http The settings to change.
    * @returns The new Config.
+   * @throws {PlexError} `invalid_argument` for a setting that is unknown or not a usable value.
    *
    * @example
    * ```ts
@@ -289,7 +304,7 @@ export class Config implements RequestContext {
    * ```
    */
   withHttp(http: HttpSettings): Config {
-    return this.#with({ http: { ...this.http, ...http } });
+    return this.#with({ http: { ...this.http, ...checkHttpSettings(http) } });
   }
 
   /**

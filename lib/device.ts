@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { PlexError } from "./errors.ts";
 
 /**
  * Identifies the client to plex.tv. Only non-empty fields are sent.
@@ -103,6 +104,45 @@ export function deviceContextParams(device: Device): Record<string, string> {
     if (value) params[`context[device][${field === "deviceVendor" ? "vendor" : field}]`] = value;
   }
   return params;
+}
+
+/**
+ * Checks a device description before a configuration takes it: every field
+ * is one of {@linkcode DEVICE_HEADER_NAMES}, and a plain value is a string
+ * (an empty one leaves its header out). A getter is read, and its value
+ * checked, when a request first needs the headers.
+ *
+ * @param device The device fields.
+ * @returns The same fields.
+ * @throws {PlexError} `invalid_argument` for a field that is no device field, or a value that is not a string.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkDevice } from "./device.ts";
+ * checkDevice({ product: "My App", version: "1.0" });
+ * assert.throws(() => checkDevice({ product: 5 } as never), { code: "invalid_argument" });
+ * assert.throws(() => checkDevice({ name: "My App" } as never), { code: "invalid_argument" });
+ * ```
+ */
+export function checkDevice(device: Device): Device {
+  if (typeof device !== "object" || device === null) {
+    throw new PlexError(
+      "invalid_argument",
+      'A device description is an object, such as { product: "My App" }',
+    );
+  }
+  for (const [field, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(device))) {
+    if (!Object.hasOwn(DEVICE_HEADER_NAMES, field)) {
+      throw new PlexError("invalid_argument", `There is no device field ${field}`, {
+        hint: `The fields are ${Object.keys(DEVICE_HEADER_NAMES).join(", ")}`,
+      });
+    }
+    if ("value" in descriptor && descriptor.value !== undefined && typeof descriptor.value !== "string") {
+      throw new PlexError("invalid_argument", `The device field ${field} must be a string`);
+    }
+  }
+  return device;
 }
 
 /**

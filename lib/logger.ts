@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { PlexError } from "./errors.ts";
 
 /**
  * Where plextv writes what it does. Messages never contain secrets.
@@ -41,3 +42,26 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+/**
+ * Checks that `logger` is a {@linkcode Logger}: an object with `debug`, `info`,
+ * `warn` and `error` functions (`console` is one).
+ *
+ * @param logger The logger.
+ * @throws {PlexError} `invalid_argument` when it is not.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkLogger } from "./logger.ts";
+ * checkLogger(console);
+ * assert.throws(() => checkLogger({} as Console), { code: "invalid_argument" });
+ * ```
+ */
+export function checkLogger(logger: Logger): void {
+  for (const level of ["debug", "info", "warn", "error"] as const) {
+    if (typeof logger?.[level] !== "function") {
+      throw new PlexError("invalid_argument", "A logger has debug, info, warn and error functions");
+    }
+  }
+}

@@ -159,7 +159,7 @@ export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * @throws {PlexError} `invalid_argument` for a value fetch would refuse.
  */
 export function checkHeaderValue(name: string, value: string): void {
-  if (!HEADER_VALUE.test(value)) {
+  if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
     throw new PlexError(
       "invalid_argument",
       `The ${name} header must be Latin-1 text without control characters or line breaks`,

@@ -24,7 +24,7 @@ const DEFAULT_RETRY: Required<RetryPolicy> = {
  *
  * @param settings The configured policy, partial or absent.
  * @returns The complete policy.
- * @throws {PlexError} `invalid_argument` for a value that is not a number of 0 or more.
+ * @throws {PlexError} `invalid_argument` for a value that is not a number of 0 or more (`retries`: a whole one).
  *
  * @example
  * ```ts
@@ -39,10 +39,16 @@ export function retryPolicy(settings: Partial<RetryPolicy> | undefined): Require
     const value = settings?.[name];
     if (value === undefined) continue;
     const finite = name !== "retries" && name !== "maxRetryAfterMs";
-    if (typeof value !== "number" || !(value >= 0) || (finite && !Number.isFinite(value))) {
-      throw new PlexError("invalid_argument", `The retry policy's ${name} must be a number, 0 or more`);
+    if (
+      typeof value !== "number" || !(value >= 0) || (finite && !Number.isFinite(value)) ||
+      (name === "retries" && value !== Infinity && !Number.isInteger(value))
+    ) {
+      throw new PlexError(
+        "invalid_argument",
+        `The retry policy's ${name} must be a ${name === "retries" ? "whole number" : "number"}, 0 or more`,
+      );
     }
-    policy[name] = name === "retries" ? Math.floor(value) : Math.min(value, MAX_TIMER_MS);
+    policy[name] = name === "retries" ? value : Math.min(value, MAX_TIMER_MS);
   }
   return policy;
 }

@@ -10,7 +10,7 @@
 import type { CredentialsOptions } from "../flows/credentials.ts";
 import type { OnPin, PinSignInOptions } from "../flows/pin.ts";
 import type { PinJwtOptions } from "../flows/pin_jwt.ts";
-import type { Logger } from "../logger.ts";
+import { checkLogger, type Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
 import { timerMs } from "../http/deadline.ts";
@@ -229,7 +229,7 @@ export interface JwtSourceOptions {
  * @param store Where the client id, key and token are kept.
  * @param options Refresh margin and the 1097 policy.
  * @returns The option.
- * @throws {PlexError} `invalid_argument` for an option that is not a usable value.
+ * @throws {PlexError} `invalid_argument` for a `store` that is not one, or an option that is not a usable value.
  *
  * @example
  * ```ts
@@ -259,6 +259,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
   if (options.onReregister !== undefined && typeof options.onReregister !== "function") {
     throw new PlexError("invalid_argument", "onReregister must be a function");
   }
+  checkStore(store, "withJwt");
   return (settings) => {
     settings.jwt = jwtMode;
     settings.store = store;
@@ -275,6 +276,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
  *
  * @param store Where the client id and token are kept.
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` when `store` is not a store (`load`, `save`, `clear`).
  *
  * @example
  * ```ts
@@ -288,6 +290,7 @@ export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOption
  * ```
  */
 export function withStore(store: SecureStore<SecureData>): TokenSourceOption {
+  checkStore(store, "withStore");
   return (settings) => {
     settings.store = store;
   };
@@ -298,6 +301,7 @@ export function withStore(store: SecureStore<SecureData>): TokenSourceOption {
  *
  * @param logger The logger, e.g. `console`.
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` when `logger` lacks one of `debug`, `info`, `warn`, `error`.
  *
  * @example
  * ```ts
@@ -307,6 +311,7 @@ export function withStore(store: SecureStore<SecureData>): TokenSourceOption {
  * ```
  */
 export function withLogger(logger: Logger): TokenSourceOption {
+  checkLogger(logger);
   return (settings) => {
     settings.logger = logger;
   };
@@ -336,4 +341,13 @@ export function withClock(now: () => Date): TokenSourceOption {
   return (settings) => {
     settings.now = now;
   };
+}
+
+/** A store is an object with `load`, `save` and `clear`: anything else would keep nothing, silently. */
+function checkStore(store: SecureStore<SecureData>, option: string): void {
+  if (
+    typeof store?.load !== "function" || typeof store.save !== "function" || typeof store.clear !== "function"
+  ) {
+    throw new PlexError("invalid_argument", `${option} takes a store: an object with load, save and clear`);
+  }
 }

@@ -493,14 +493,21 @@ describe("retry budget", () => {
     assert.equal(server.requests.length, 2 + 3);
   });
 
-  it("rejects a nonsensical retry policy or timeout with invalid_argument", async () => {
+  it("rejects a nonsensical retry policy or timeout with invalid_argument: in a Config, and in a context of its own", async () => {
     const server = await serve((x) => x.reply(200, "{}"));
     for (
       const http of [{ retry: { retries: -1 } }, { retry: { baseDelayMs: NaN } }, {
         timeoutMs: 0,
       }] as HttpSettings[]
     ) {
-      const err = await rejection(get(configFor(server.url, http)));
+      assert.throws(() => configFor(server.url, http), { code: "invalid_argument" });
+      // A RequestContext that is no Config is checked when it sends.
+      const context = {
+        ...configFor(server.url),
+        checks: undefined,
+        http: { ...configFor(server.url).http, ...http },
+      };
+      const err = await rejection(send(context, { method: "GET", host: "url", path: "/api/v2/user" }));
       assert.equal(err.code, "invalid_argument");
     }
     assert.equal(server.requests.length, 0);

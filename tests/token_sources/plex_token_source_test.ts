@@ -453,3 +453,23 @@ describe("token source edge cases", () => {
     assert.deepEqual(emulator.requests.map((r) => r.clientId), [a.clientId]);
   });
 });
+
+describe("token source options", () => {
+  it("refuse a store that is not one and a logger that is not one, when the option is made", () => {
+    for (const store of [undefined, null, {}, { load() {}, save() {} }, "vault:/tmp/x"]) {
+      assert.throws(() => withJwt(store as never), {
+        code: "invalid_argument",
+        message: /withJwt takes a store/,
+      });
+      assert.throws(() => withStore(store as never), {
+        code: "invalid_argument",
+        message: /withStore takes a store/,
+      });
+    }
+    for (const logger of [undefined, {}, 5, { ...console, warn: "no" }]) {
+      assert.throws(() => withLogger(logger as never), { code: "invalid_argument", message: /logger/ });
+    }
+    assert.doesNotThrow(() => withStore(memoryStore()));
+    assert.doesNotThrow(() => withLogger(console));
+  });
+});
