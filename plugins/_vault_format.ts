@@ -95,6 +95,27 @@ export async function encodeHeader(header: VaultHeader): Promise<Uint8Array<Arra
 }
 
 /**
+ * Whether a file's bytes may be a vault, whole or cut short: empty, or
+ * starting with {@linkcode VAULT_MAGIC} (or with the part of it they hold).
+ * A vault may be deleted (`clear()`); any other file is left alone.
+ *
+ * @param bytes The file's bytes.
+ * @returns `true` when they start as a vault does.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startsAsVault } from "./_vault_format.ts";
+ * assert.ok(startsAsVault(new TextEncoder().encode("PLXVAULT\x01")) && startsAsVault(new Uint8Array(0)));
+ * assert.ok(!startsAsVault(new TextEncoder().encode("my notes")));
+ * ```
+ */
+export function startsAsVault(bytes: Uint8Array): boolean {
+  const magicSeen = bytes.subarray(0, VAULT_MAGIC.length);
+  return bytesEqual(magicSeen, VAULT_MAGIC.subarray(0, magicSeen.length));
+}
+
+/**
  * Parses a vault file's bytes. Every problem is answered, never thrown.
  *
  * @param bytes The whole file.
@@ -110,9 +131,12 @@ export async function encodeHeader(header: VaultHeader): Promise<Uint8Array<Arra
  */
 export async function parseVault(bytes: Uint8Array<ArrayBuffer>): Promise<ParsedVault> {
   if (bytes.length === 0) return { ok: false, problem: "is empty" };
-  const magicSeen = bytes.subarray(0, VAULT_MAGIC.length);
-  if (!bytesEqual(magicSeen, VAULT_MAGIC.subarray(0, magicSeen.length))) {
-    return { ok: false, problem: "is not a plextv vault" };
+  if (!startsAsVault(bytes)) {
+    return {
+      ok: false,
+      problem: "is not a plextv vault",
+      hint: "Check the path: plextv neither replaces nor deletes a file that is not one of its vaults",
+    };
   }
   const truncated: ParsedVault = { ok: false, problem: "is truncated" };
   const damaged: ParsedVault = { ok: false, problem: "has a damaged header" };

@@ -22,7 +22,8 @@
  * - A save refuses to replace a file that the passphrase does not open
  *   (`wrong_passphrase`) or that is not an intact vault (`store_corrupt`), so a
  *   mistyped passphrase or path cannot destroy data. `clear()` deletes the
- *   file without asking for the passphrase.
+ *   file without asking for the passphrase, but only a vault (intact or
+ *   damaged): any other file is left in place (`store_corrupt`).
  *
  * Errors ({@linkcode PlexError}, the message names the file, the file is left
  * untouched):
@@ -89,6 +90,7 @@ import {
   MAX_ITERATIONS,
   MAX_SEALED_LENGTH,
   MIN_ITERATIONS,
+  startsAsVault,
   TAG_LENGTH,
   type VaultHeader,
 } from "./_vault_format.ts";
@@ -234,11 +236,25 @@ export class Vault<T> implements SecureStore<T> {
   }
 
   /**
-   * Deletes the vault file (no passphrase needed). Clearing a missing vault does nothing.
+   * Deletes the vault file (no passphrase needed), intact or damaged. A file
+   * that is not a vault (a mistyped path) is left in place. Clearing a
+   * missing vault does nothing.
    *
-   * @throws {PlexError} `store_error` or `access_denied` when the file cannot be deleted.
+   * @throws {PlexError} `store_corrupt` when the file is not a plextv vault (it is not deleted);
+   *   `store_error` or `access_denied` when it cannot be read or deleted, or is not a regular file.
    */
   async clear(): Promise<void> {
+    const bytes = await this.#read();
+    if (bytes === undefined) return;
+    if (!startsAsVault(bytes)) {
+      throw new PlexError(
+        "store_corrupt",
+        `The file ${this.path} is not a plextv vault, so it was not deleted`,
+        {
+          hint: "Check the path; a file that is no vault is left for you to move or delete",
+        },
+      );
+    }
     try {
       await rm(this.path, { force: true });
     } catch (err) {
@@ -278,7 +294,7 @@ export class Vault<T> implements SecureStore<T> {
           "store_corrupt",
           `Could not save the vault ${this.path}: the existing file ${problem}`,
           {
-            hint: "The file was left untouched; move it away, clear the store or choose another path",
+            hint: hint ?? "The file was left untouched; move it away, clear the store or choose another path",
           },
         );
     const opened = await openVault(bytes, this.#keyring);

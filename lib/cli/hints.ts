@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { PlexErrorCode } from "../errors.ts";
+import type { PlexError, PlexErrorCode } from "../errors.ts";
 
 /**
  * Where a hint points at the help of the command that failed; the error
@@ -77,3 +77,30 @@ export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
   store_locked: "Unlock the keychain and try again, or choose another store with --store vault:PATH",
   access_denied: "Check the store's permissions, or choose another store with --store vault:PATH",
 };
+
+/**
+ * The CLI's hint for a plextv error: its code's, or a more precise one where
+ * the error names what is at fault (a store path holding a file that is no
+ * vault, which `logout --force` leaves alone; an `env:` store's variable).
+ *
+ * @param err The error.
+ * @returns The hint, with {@linkcode COMMAND_HELP} where the command's help belongs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlexError } from "../errors.ts";
+ * import { CLI_HINTS, hintFor } from "./hints.ts";
+ * assert.equal(hintFor(new PlexError("unauthorized", "Signed out")), CLI_HINTS.unauthorized);
+ * assert.match(hintFor(new PlexError("store_corrupt", "The vault file /x is not a plextv vault")), /path/);
+ * ```
+ */
+export function hintFor(err: PlexError): string {
+  if (err.code === "store_corrupt" && / is not a plextv vault\b/.test(err.message)) {
+    return "Check the store's path (--store or PLEXTV_STORE): plextv neither replaces nor deletes a file that is not its vault";
+  }
+  if (err.code === "store_corrupt" && /^The environment variable [A-Z0-9_]+ /.test(err.message)) {
+    return "Fix the variable named (plextv keys export --format env prints a device's variables)";
+  }
+  return CLI_HINTS[err.code];
+}

@@ -9,7 +9,7 @@
  */
 import { PlexError } from "../errors.ts";
 import { CliError, EXIT, exitCodeOf } from "./exit.ts";
-import { CLI_HINTS, COMMAND_HELP } from "./hints.ts";
+import { COMMAND_HELP, hintFor } from "./hints.ts";
 import type { Output } from "./output.ts";
 
 function _oneLine(text: string): string {
@@ -84,7 +84,7 @@ export function reportError(err: unknown, out: Output, cancelled = false, comman
   if (primary instanceof CliError || primary instanceof PlexError) {
     message = primary.message;
     hint = primary instanceof PlexError
-      ? CLI_HINTS[primary.code].replace(COMMAND_HELP, command ? `plextv help ${command}` : "plextv help")
+      ? hintFor(primary).replace(COMMAND_HELP, command ? `plextv help ${command}` : "plextv help")
       : primary.hint;
   } else {
     message = `Unexpected failure: ${primary instanceof Error ? primary.message : String(primary)}`;

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { PlexError, type PlexErrorCode } from "../../lib/errors.ts";
 import { EXIT, EXIT_CODES, exitCodeOf } from "../../lib/cli/exit.ts";
-import { CLI_HINTS } from "../../lib/cli/hints.ts";
+import { CLI_HINTS, hintFor } from "../../lib/cli/hints.ts";
 import { Output } from "../../lib/cli/output.ts";
 import { reportError } from "../../lib/cli/report.ts";
 import { main } from "../../lib/cli/main.ts";
@@ -52,6 +52,18 @@ describe("plextv exit codes", () => {
         `${code}: ${hint}`,
       );
     }
+  });
+
+  it("name the store at fault for a store_corrupt: a file that is no vault, an env: variable", async () => {
+    const { fromEnvVariables } = await import("../../plugins/env.ts");
+    const fromEnv = await fromEnvVariables({ PLEXTV_TOKEN: "abcdefghij0123456789" }).catch((err) => err);
+    assert.match(hintFor(fromEnv), /^Fix the variable named \(plextv keys export --format env/);
+    const notVault = new PlexError("store_corrupt", "The vault file /x/notes.txt is not a plextv vault");
+    assert.match(hintFor(notVault), /^Check the store's path \(--store or PLEXTV_STORE\)/);
+    assert.equal(
+      hintFor(new PlexError("store_corrupt", "The vault file /x has a damaged header")),
+      CLI_HINTS.store_corrupt,
+    );
   });
 
   it("report a PlexError with the CLI's hint, not the library's", () => {

@@ -9,7 +9,7 @@
  * be reached, and says what it could not do at plex.tv.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -133,6 +133,22 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
         ),
       );
       assert.match(forced.stderr, /✓ Cleared vault:/);
+    });
+
+    it("--force leaves a file that is not a vault in place, and says to check the path", async () => {
+      const h = home();
+      const notes = join(h.root, "notes.txt");
+      writeFileSync(notes, "my important notes");
+      for (const args of [["logout"], ["logout", "--force"]]) {
+        const run = await runCli(rt(), ["--store", `vault:${notes}`, ...args], h);
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(
+          run.stderr,
+          /^error: The (vault )?file \S+notes\.txt is not a plextv vault(, so it was not deleted)?\. Check the store's path \(--store or PLEXTV_STORE\)/m,
+        );
+        assert.doesNotMatch(run.stderr, /Cleared|logout --force/);
+        assert.equal(readFileSync(notes, "utf8"), "my important notes", args.join(" "));
+      }
     });
 
     it("keeps the store when plex.tv cannot be reached, unless --force, which says what is left to do", async () => {

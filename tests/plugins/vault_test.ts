@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
@@ -146,6 +146,38 @@ describe("Vault round trip", () => {
     await vault.clear();
     assert.equal(await vault.load(), undefined);
     assert.deepEqual(asked, []);
+  });
+
+  it("clears a vault it cannot open (wrong passphrase, damaged, cut short, empty), but no file that is not a vault", async () => {
+    const freshFile = async () => {
+      const path = freshPath();
+      await mkdir(dirname(path));
+      return path;
+    };
+    const intact = await freshFile();
+    await new Vault<SecureData>(intact, PASSPHRASE).save(DATA);
+    const bytes = await readFile(intact);
+    const damaged = await freshFile();
+    await writeFile(damaged, Buffer.concat([bytes.subarray(0, 40), Buffer.from("xx"), bytes.subarray(42)]));
+    const cutShort = await freshFile();
+    await writeFile(cutShort, bytes.subarray(0, 5));
+    const empty = await freshFile();
+    await writeFile(empty, "");
+    for (const path of [intact, damaged, cutShort, empty]) {
+      await new Vault<SecureData>(path, "not the passphrase").clear();
+      await assert.rejects(stat(path), { code: "ENOENT" }, path);
+    }
+    const notes = await freshFile();
+    await writeFile(notes, "my important notes");
+    const err = await expectPlexError(() => new Vault<SecureData>(notes, PASSPHRASE).clear(), [
+      "store_corrupt",
+    ], notes);
+    assert.match(err.message, /is not a plextv vault, so it was not deleted/);
+    assert.equal(await readFile(notes, "utf8"), "my important notes");
+    const folder = freshPath();
+    await mkdir(folder, { recursive: true });
+    await expectPlexError(() => new Vault<SecureData>(folder, PASSPHRASE).clear(), ["store_error"], folder);
+    assert.ok((await stat(folder)).isDirectory());
   });
 
   it("asks for the passphrase once per instance, and again after a failed ask", async () => {
