@@ -46,7 +46,9 @@ export interface MainOptions {
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
-  const secrets = [env.PLEX_TOKEN, env.PLEX_PASSWORD, env.PLEXTV_HOME_PIN];
+  // PLEX_PASSWORD and PLEXTV_HOME_PIN are masked by the commands that read them (login, home switch):
+  // masked everywhere, a PIN such as 2026 would hide every year in every command's data.
+  const secrets = [env.PLEX_TOKEN];
   let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
   const controller = new AbortController();
   let interrupts = 0;

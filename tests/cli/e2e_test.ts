@@ -83,6 +83,16 @@ async function useThenLogout(rt: Runtime, home: Home, jwt: boolean): Promise<voi
   assert.ok([fixtureUser.username, "plexuser"].includes(account.username));
   assert.equal(account.authToken, undefined, "no token in user --json");
   assert.ok(!user.stdout.includes(value));
+  // A password or home PIN in the environment is for the command that reads it (login, home switch):
+  // it does not mask matching words and years in another command's data.
+  const year = /"(\d{4})-\d{2}-\d{2}T/.exec(user.stdout)![1]!;
+  const withSecrets = ok(
+    await runCli(rt, ["user", "--json"], home, {
+      env: { PLEX_PASSWORD: account.username, PLEXTV_HOME_PIN: year },
+    }),
+    "user --json, with PLEX_PASSWORD and PLEXTV_HOME_PIN set",
+  );
+  assert.equal(withSecrets.stdout, user.stdout);
 
   emulator.resetRequests();
   const servers = ok(await runCli(rt, ["servers", "--json"], home), "servers --json");
