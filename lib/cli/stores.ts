@@ -140,7 +140,7 @@ export function checkStoreUri(registry: StoreRegistry, uri: string): void {
  * @param modules The module specifiers.
  * @param cwd The working folder.
  * @returns Nothing.
- * @throws {CliError} exit 2 when a module cannot be imported or its registration fails.
+ * @throws {CliError} exit 2 when a module cannot be imported, has no default export, or its registration fails.
  *
  * @example
  * ```ts
@@ -191,24 +191,30 @@ export async function loadPlugins(
       });
     }
     const plugin = loaded.default as StoreScheme | ((api: PluginApi) => unknown) | undefined;
-    if (plugin !== undefined) {
-      try {
-        if (typeof plugin === "function") {
-          await plugin(
-            {
-              registerStore: (...args) => registry.register(...args),
-              openStore: (...args) => registry.open(...args),
-            } satisfies PluginApi,
-          );
-        } else registry.use(plugin, { replace: true });
-      } catch (cause) {
-        throw new CliError(`The plugin ${module} failed to register its store`, {
-          exitCode: EXIT.usage,
-          cause,
-          hint:
-            "Check the plugin: its default export is a store scheme, or a function that registers one (plextv --verbose shows why)",
-        });
-      }
+    // A module without a default export adds no scheme: refused, so a wrong file is not taken for a plugin.
+    if (plugin === undefined) {
+      throw new CliError(`The plugin ${module} exports no store scheme`, {
+        exitCode: EXIT.usage,
+        hint:
+          "Check the plugin: its default export is a store scheme, or a function that registers one (export default { schemes, open })",
+      });
+    }
+    try {
+      if (typeof plugin === "function") {
+        await plugin(
+          {
+            registerStore: (...args) => registry.register(...args),
+            openStore: (...args) => registry.open(...args),
+          } satisfies PluginApi,
+        );
+      } else registry.use(plugin, { replace: true });
+    } catch (cause) {
+      throw new CliError(`The plugin ${module} failed to register its store`, {
+        exitCode: EXIT.usage,
+        cause,
+        hint:
+          "Check the plugin: its default export is a store scheme, or a function that registers one (plextv --verbose shows why)",
+      });
     }
   }
 }

@@ -5,7 +5,7 @@
  * under Node, a TypeScript plugin is refused with what to do instead.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -103,6 +103,24 @@ describe("plextv usage errors (exit 2)", () => {
       2,
       /must use https/,
     );
+  });
+
+  it("refuses a plugin module that exports no store scheme", async () => {
+    const modules: [string, RegExp][] = [
+      [
+        "export const x = 1;",
+        /exports no store scheme\. Check the plugin: its default export is a store scheme/,
+      ],
+      ["export default 42;", /failed to register its store/],
+      ["export default {};", /failed to register its store/],
+    ];
+    for (const [index, [source, pattern]] of modules.entries()) {
+      const file = join(home.root, `plugin-${index}.mjs`);
+      writeFileSync(file, source);
+      const run = await runCli(BUN, ["--plugin", file, "--store", "memory:", "status"], home);
+      oneLineError(run, 2, pattern);
+      assert.ok(run.stderr.includes(`The plugin ${file} `), run.stderr);
+    }
   });
 
   it("shows help for a command and refuses help for an unknown one", async () => {
