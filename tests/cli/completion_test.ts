@@ -107,4 +107,16 @@ describe("plextv completion", () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Did you mean plextv completion bash\?/);
   });
+
+  it("is text only: --json is refused, as for help and the demo", async () => {
+    for (const args of [["completion", "bash", "--json"], ["--json", "completion", "zsh"]]) {
+      const run = await runCli(BUN, args, home);
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(
+        run.stderr,
+        /^error: A completion script is text only: --json does not apply\. Leave out --json\n$/,
+      );
+    }
+  });
 });

@@ -27,6 +27,9 @@ const command: CommandModule = {
     ["plextv completion fish > ~/.config/fish/completions/plextv.fish", "fish: install it"],
   ],
   run(f, args) {
+    if (f.out.json) {
+      throw usageError("A completion script is text only: --json does not apply", "Leave out --json");
+    }
     const shell = args.positionals[0];
     const script = shell === "bash"
       ? bashCompletion(f.commands)
