@@ -37,7 +37,14 @@ import { AccessPolicy } from "./access.ts";
 import { type Fault, type FaultHandle, FaultList } from "./faults.ts";
 import { handle, type Pipeline } from "./handler.ts";
 import { fetchThrough } from "./network_fetch.ts";
-import { checkOptions, type EmulatorOptions, type IssueJwtOptions, stateSettings } from "./options.ts";
+import { checkFields, invalid, is } from "./check.ts";
+import {
+  checkIssueOptions,
+  checkOptions,
+  type EmulatorOptions,
+  type IssueJwtOptions,
+  stateSettings,
+} from "./options.ts";
 import { loadPayloads, type Payloads } from "./payloads/folder.ts";
 import { countRequests, RequestLog, type RequestRecord } from "./request_log.ts";
 import type { AddUserOptions, EmulatorUser, EmulatorUsers } from "./state/accounts.ts";
@@ -95,6 +102,7 @@ export interface Emulator {
    *
    * @param options Its fields.
    * @returns The account.
+   * @throws {PlexError} `invalid_argument` for an unusable or unknown field, a taken username or an unknown `homeOf`.
    */
   addUser(options: AddUserOptions): EmulatorUser;
   /**
@@ -102,7 +110,7 @@ export interface Emulator {
    *
    * @param codeOrId The PIN code or id.
    * @param username The approving account; default the default user.
-   * @throws {Error} when the PIN or the user is unknown.
+   * @throws {PlexError} `invalid_argument` when the PIN or the user is unknown.
    */
   approvePin(codeOrId: string | number, username?: string): void;
   /**
@@ -119,6 +127,7 @@ export interface Emulator {
    *
    * @param options `retirePrevious`: stop publishing and accepting the previous keys.
    * @returns The new key's `kid`.
+   * @throws {PlexError} `invalid_argument` when `retirePrevious` is not a boolean or another option is given.
    */
   rotateKeys(options?: { retirePrevious?: boolean }): Promise<string>;
   /**
@@ -153,6 +162,7 @@ export interface Emulator {
    *
    * @param options `clientId`, and `username` (default the default user).
    * @returns The 20-character token.
+   * @throws {PlexError} `invalid_argument` for an unusable or unknown option, or an unknown user.
    */
   issueLegacyToken(options: { clientId: string; username?: string }): string;
   /**
@@ -160,6 +170,7 @@ export interface Emulator {
    *
    * @param options Claims to set.
    * @returns The compact JWT.
+   * @throws {PlexError} `invalid_argument` for an unusable or unknown option, or an unknown user.
    */
   issueJwt(options: IssueJwtOptions): Promise<string>;
   /**
@@ -174,6 +185,7 @@ export interface Emulator {
    *
    * @param fault What, where and how many times.
    * @returns A handle (hits, remaining, remove).
+   * @throws {PlexError} `invalid_argument` for an unknown kind, a field its kind does not have, or an unusable value.
    */
   inject(fault: Fault): FaultHandle;
   /** Removes every injected fault. */
@@ -214,7 +226,7 @@ export interface EmulatorCore extends Emulator {
  *
  * @param options Clock, host and CORS rules, log size, lifetimes, rate limits, payload folder, extra users.
  * @returns The emulator; `close()` it when done (it stops its timers).
- * @throws {PlexError} `invalid_argument` for an unusable option.
+ * @throws {PlexError} `invalid_argument` for an unusable or unknown option.
  *
  * @example Credentials sign-in with no port
  * ```ts
@@ -237,8 +249,9 @@ export function createEmulator(options: EmulatorOptions = {}): Promise<Emulator>
  * Creates the emulator with the parts a server needs ({@linkcode EmulatorCore}).
  *
  * @param options As for {@linkcode createEmulator}.
+ * @param caller The function the options were given to, for their check.
  * @returns The emulator.
- * @throws {PlexError} `invalid_argument` for an unusable option.
+ * @throws {PlexError} `invalid_argument` for an unusable or unknown option.
  *
  * @example
  * ```ts
@@ -249,8 +262,11 @@ export function createEmulator(options: EmulatorOptions = {}): Promise<Emulator>
  * assert.equal(response.status, 200);
  * ```
  */
-export async function buildEmulator(options: EmulatorOptions = {}): Promise<EmulatorCore> {
-  checkOptions(options);
+export async function buildEmulator(
+  options: EmulatorOptions = {},
+  caller: "createEmulator" | "startEmulator" = "createEmulator",
+): Promise<EmulatorCore> {
+  checkOptions(options, caller);
   const state = await EmulatorState.create(stateSettings(options));
   for (const user of options.users ?? []) state.accounts.add(user);
   return new InProcessEmulator(state, await loadPayloads(options.payloads), options);
@@ -339,7 +355,7 @@ class InProcessEmulator implements EmulatorCore {
 
   approvePin(codeOrId: string | number, username?: string): void {
     const pin = this.#state.findPin(codeOrId);
-    if (!pin) throw new Error(`No live PIN ${codeOrId}`);
+    if (!pin) throw invalid(`No live PIN ${codeOrId}`);
     this.#state.approvePin(pin, this.#user(username));
   }
 
@@ -351,8 +367,9 @@ class InProcessEmulator implements EmulatorCore {
     this.#log.clear();
   }
 
-  rotateKeys(options: { retirePrevious?: boolean } = {}): Promise<string> {
-    return this.#state.signingKeys.rotate(options.retirePrevious ?? false);
+  async rotateKeys(options: { retirePrevious?: boolean } = {}): Promise<string> {
+    checkFields(options, { retirePrevious: { is: is.boolean, must: "true or false" } }, "rotateKeys option");
+    return await this.#state.signingKeys.rotate(options.retirePrevious ?? false);
   }
 
   signingKeys(): PublicJwk[] {
@@ -372,11 +389,13 @@ class InProcessEmulator implements EmulatorCore {
   }
 
   issueLegacyToken(options: { clientId: string; username?: string }): string {
+    checkIssueOptions(options, "issueLegacyToken");
     return this.#state.issueLegacyToken(this.#user(options.username), options.clientId, {});
   }
 
-  issueJwt(options: IssueJwtOptions): Promise<string> {
-    return this.#state.issuePlexJwt(this.#user(options.username), options.clientId, {
+  async issueJwt(options: IssueJwtOptions): Promise<string> {
+    checkIssueOptions(options, "issueJwt");
+    return await this.#state.issuePlexJwt(this.#user(options.username), options.clientId, {
       thumbprint: options.thumbprint === null
         ? null
         : options.thumbprint ?? this.#state.devices.keyOf(options.clientId)?.kid ?? "unregistered",
@@ -407,8 +426,12 @@ class InProcessEmulator implements EmulatorCore {
   }
 
   #user(username: string | undefined): EmulatorUser {
-    const user = username === undefined ? this.users.default : this.#state.accounts.find(username);
-    if (!user) throw new Error(`No account ${username}`);
+    const user = username === undefined
+      ? this.users.default
+      : is.string(username)
+      ? this.#state.accounts.find(username)
+      : undefined;
+    if (!user) throw invalid(`No account ${JSON.stringify(username)}`);
     return user;
   }
 }

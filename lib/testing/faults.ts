@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkFields, type FieldRule, is } from "./check.ts";
 
 /**
  * The request a fault is matched against.
@@ -72,6 +73,86 @@ export type FaultAction =
   | { kind: "hang" }
   | { kind: "huge"; bytes?: number; declareLength?: boolean }
   | { kind: "redirect"; location: string; status?: number };
+
+const httpStatus = (min: number, max: number): FieldRule => ({
+  is: is.whole(min, max),
+  must: `an HTTP status from ${min} to ${max}`,
+});
+const text: FieldRule = { is: is.string, must: "a string" };
+
+const ACTION_RULES: { readonly [kind in FaultAction["kind"]]: Readonly<Record<string, FieldRule>> } = {
+  status: {
+    status: { ...httpStatus(200, 599), required: true },
+    plexCode: { is: is.whole(0), must: "a whole number" },
+    message: text,
+    retryAfter: {
+      is: is.either(
+        (v) => is.finite(v) && (v as number) >= 0,
+        is.string,
+        (v) => v instanceof Date && !isNaN(+v),
+      ),
+      must: "seconds, a valid Date or a string",
+    },
+    body: text,
+    contentType: { is: is.text, must: "a media type" },
+  },
+  delay: {
+    ms: { is: (v) => is.finite(v) && (v as number) >= 0, must: "a finite number of ms", required: true },
+  },
+  malformed: {
+    body: {
+      is: is.oneOf("html", "truncated_json", "xml_missing_attributes"),
+      must: "html, truncated_json or xml_missing_attributes",
+      required: true,
+    },
+    status: httpStatus(200, 599),
+  },
+  reset: { afterBytes: { is: is.whole(0), must: "a whole number of bytes" } },
+  hang: {},
+  huge: {
+    bytes: { is: is.whole(0), must: "a whole number of bytes" },
+    declareLength: { is: is.boolean, must: "true or false" },
+  },
+  redirect: { location: { ...text, required: true }, status: httpStatus(300, 399) },
+};
+
+const MATCH_RULES: Readonly<Record<string, FieldRule>> = {
+  match: {
+    is: is.either(is.string, (v) => v instanceof RegExp, is.function),
+    must: "a path pattern, a RegExp or a predicate",
+    required: true,
+  },
+  times: { is: (v) => v === Infinity || is.whole(1)(v), must: "a whole number of at least 1, or Infinity" },
+  kind: {
+    is: is.oneOf(...Object.keys(ACTION_RULES)),
+    must: `one of ${Object.keys(ACTION_RULES).join(", ")}`,
+    required: true,
+  },
+};
+
+/**
+ * Refuses a fault that cannot be injected: an unknown `kind`, a field its kind
+ * does not have, a bad `match` or `times`, or an unusable value.
+ *
+ * @param fault The fault as given.
+ * @throws {PlexError} `invalid_argument` naming the field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkFault } from "./faults.ts";
+ * checkFault({ match: "/x", kind: "delay", ms: 10 });
+ * assert.throws(() => checkFault({ match: "/x", kind: "delay", ms: Number.NaN }), /The fault field ms must be/);
+ * assert.throws(() => checkFault({ match: "/x", kind: "hang", ms: 10 }), /Unknown fault field ms/);
+ * ```
+ */
+export function checkFault(fault: unknown): void {
+  const kind = is.object(fault) ? (fault as { kind?: unknown }).kind : undefined;
+  const action = typeof kind === "string" && Object.hasOwn(ACTION_RULES, kind)
+    ? ACTION_RULES[kind as FaultAction["kind"]]
+    : {};
+  checkFields(fault, { ...MATCH_RULES, ...action }, "fault field");
+}
 
 /**
  * A fault: which requests, how many times, and what happens.
@@ -176,10 +257,11 @@ export class FaultList {
    *
    * @param fault The fault.
    * @returns Its handle.
+   * @throws {PlexError} `invalid_argument` for a fault that cannot be injected ({@linkcode checkFault}).
    */
   add(fault: Fault): FaultHandle {
+    checkFault(fault);
     const times = fault.times ?? 1;
-    if (!(times > 0)) throw new Error("A fault's times must be positive");
     const active: ActiveFault = { fault, test: compileMatch(fault.match), hits: 0, remaining: times };
     this.#active.push(active);
     return {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PlexError } from "../errors.ts";
+import { checkFields, type FieldRule, invalid, is } from "./check.ts";
 import type { AddUserOptions } from "./state/accounts.ts";
 import type { StateSettings } from "./state/state.ts";
 
@@ -84,14 +84,48 @@ export interface IssueJwtOptions {
   nonce?: string;
 }
 
-function invalid(message: string): PlexError {
-  return new PlexError("invalid_argument", message);
-}
+const positive: FieldRule = { is: is.positive, must: "a positive number" };
+
+const OPTION_RULES: { readonly [name in keyof EmulatorOptions]-?: FieldRule } = {
+  port: { is: is.whole(0, 65_535), must: "a whole number from 0 to 65535" },
+  url: {
+    is: (v) => is.string(v) && URL.canParse(v as string) && /^https?:$/.test(new URL(v as string).protocol),
+    must: "an http or https URL",
+  },
+  hosts: {
+    is: is.listOf((v) => is.string(v) && /^[a-z0-9.-]+(:\d+)?$|^\[[0-9a-f:]+\](:\d+)?$/i.test(v as string)),
+    must: "a list of host names (name or name:port)",
+  },
+  corsOrigins: {
+    is: is.listOf((v) => v === "*" || (is.string(v) && URL.canParse(v as string))),
+    must: 'a list of origins (URLs) or "*"',
+  },
+  requestLogSize: { is: is.whole(0), must: "a whole number of at least 0" },
+  now: { is: is.function, must: "a function returning ms since the epoch" },
+  clockOffsetMs: { is: is.finite, must: "a finite number" },
+  autoApprovePins: {
+    is: (v) => v === false || (is.finite(v) && (v as number) >= 0),
+    must: "false or a number of ms",
+  },
+  jwtLifetimeSeconds: positive,
+  pinLifetimeSeconds: positive,
+  strongPinLifetimeSeconds: positive,
+  nonceLifetimeSeconds: positive,
+  nonceRateLimit: positive,
+  signinFailureLimit: positive,
+  signinLockoutSeconds: positive,
+  keyRegistrationEndsLegacyToken: { is: is.boolean, must: "true or false" },
+  payloads: { is: is.text, must: "the path of a folder" },
+  users: { is: is.listOf(is.object), must: "a list of accounts (addUser options)" },
+};
 
 /**
- * Refuses unusable options.
+ * Refuses unusable options, unknown ones, and the option of the other mode
+ * (`port` is `startEmulator()`'s, `url` is `createEmulator()`'s). The fields of
+ * each account in `users` are checked when it is added.
  *
  * @param options The options.
+ * @param caller The function they were given to; default `createEmulator`.
  * @throws {PlexError} `invalid_argument` naming the option.
  *
  * @example
@@ -99,57 +133,54 @@ function invalid(message: string): PlexError {
  * import assert from "node:assert/strict";
  * import { checkOptions } from "./options.ts";
  * assert.throws(() => checkOptions({ requestLogSize: -1 }), /requestLogSize/);
+ * assert.throws(() => checkOptions({ port: 8080 }), /port is for startEmulator only/);
+ * checkOptions({ port: 8080 }, "startEmulator");
  * ```
  */
-export function checkOptions(options: EmulatorOptions): void {
-  const seconds = [
-    "jwtLifetimeSeconds",
-    "pinLifetimeSeconds",
-    "strongPinLifetimeSeconds",
-    "nonceLifetimeSeconds",
-    "nonceRateLimit",
-    "signinFailureLimit",
-    "signinLockoutSeconds",
-  ] as const;
-  for (const name of seconds) {
-    const value = options[name];
-    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
-      throw invalid(`The emulator option ${name} must be a positive number`);
-    }
+export function checkOptions(
+  options: EmulatorOptions,
+  caller: "createEmulator" | "startEmulator" = "createEmulator",
+): void {
+  checkFields(options, OPTION_RULES, "emulator option");
+  if (caller === "createEmulator" && options.port !== undefined) {
+    throw invalid("The emulator option port is for startEmulator only: createEmulator listens on no port");
   }
-  const size = options.requestLogSize;
-  if (size !== undefined && !(Number.isInteger(size) && size >= 0)) {
-    throw invalid("The emulator option requestLogSize must be a whole number of at least 0");
-  }
-  if (options.clockOffsetMs !== undefined && !Number.isFinite(options.clockOffsetMs)) {
-    throw invalid("The emulator option clockOffsetMs must be a finite number");
-  }
-  if (options.now !== undefined && typeof options.now !== "function") {
-    throw invalid("The emulator option now must be a function returning ms since the epoch");
-  }
-  const delay = options.autoApprovePins;
-  if (
-    delay !== undefined && delay !== false &&
-    !(typeof delay === "number" && delay >= 0 && Number.isFinite(delay))
-  ) {
-    throw invalid("The emulator option autoApprovePins must be false or a number of ms");
-  }
-  if (options.url !== undefined) {
-    if (!URL.canParse(options.url) || !/^https?:$/.test(new URL(options.url).protocol)) {
-      throw invalid("The emulator option url must be an http or https URL");
-    }
-  }
-  for (const origin of options.corsOrigins ?? []) {
-    if (origin !== "*" && !URL.canParse(origin)) throw invalid(`The CORS origin ${origin} is not a URL`);
-  }
-  for (const host of options.hosts ?? []) {
-    if (!/^[a-z0-9.-]+(:\d+)?$|^\[[0-9a-f:]+\](:\d+)?$/i.test(host)) {
-      throw invalid(`The host ${host} is not a host name`);
-    }
+  if (caller === "startEmulator" && options.url !== undefined) {
+    throw invalid("The emulator option url is for createEmulator only: startEmulator's url is its server's");
   }
 }
 
-/** The emulator's parts that `startEmulator()` needs to put a server around it. */
+const JWT_RULES: { readonly [name in keyof IssueJwtOptions]-?: FieldRule } = {
+  clientId: { is: is.text, must: "a client identifier", required: true },
+  username: { is: is.string, must: "a username" },
+  thumbprint: { is: (v) => v === null || is.string(v), must: "a string or null" },
+  expiresInSeconds: { is: (v) => v === null || is.finite(v), must: "a finite number of seconds or null" },
+  issuedAt: { is: is.finite, must: "a finite number of unix seconds" },
+  issuer: { is: is.string, must: "a string" },
+  audience: { is: is.either(is.string, is.listOf(is.string)), must: "a string or a list of strings" },
+  nonce: { is: is.string, must: "a string" },
+};
+
+/**
+ * Refuses unusable options of `issueJwt()` or `issueLegacyToken()` (which takes `clientId` and `username`).
+ *
+ * @param options The options.
+ * @param helper The helper they were given to.
+ * @throws {PlexError} `invalid_argument` naming the option.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkIssueOptions } from "./options.ts";
+ * checkIssueOptions({ clientId: "c1", expiresInSeconds: -60 }, "issueJwt");
+ * assert.throws(() => checkIssueOptions({ clientId: "c1", expiresInSeconds: Number.NaN }, "issueJwt"), /expiresInSeconds/);
+ * assert.throws(() => checkIssueOptions({ clientId: "c1", nonce: "n" }, "issueLegacyToken"), /Unknown issueLegacyToken option nonce/);
+ * ```
+ */
+export function checkIssueOptions(options: IssueJwtOptions, helper: "issueJwt" | "issueLegacyToken"): void {
+  const { clientId, username } = JWT_RULES;
+  checkFields(options, helper === "issueJwt" ? JWT_RULES : { clientId, username }, `${helper} option`);
+}
 
 /**
  * The state settings for a set of options, defaults filled in and the clock skewed.

@@ -10,6 +10,7 @@ import { newClientId } from "../client_id.ts";
 import { type DeviceKey, exportPrivateJwk } from "../keys.ts";
 import type { SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
+import { checkFields, type FieldRule, is } from "./check.ts";
 import type { Emulator } from "./emulator.ts";
 
 /**
@@ -33,6 +34,14 @@ export interface RegisterDeviceOptions {
   /** The JWT's `iat`, unix seconds. Default: now. */
   issuedAt?: number;
 }
+
+const OPTION_RULES: { readonly [name in keyof RegisterDeviceOptions]-?: FieldRule } = {
+  clientId: { is: is.text, must: "a client identifier" },
+  username: { is: is.text, must: "a username" },
+  password: { is: is.string, must: "a string" },
+  expiresInSeconds: { is: is.finite, must: "a finite number of seconds" },
+  issuedAt: { is: is.finite, must: "a finite number of unix seconds" },
+};
 
 /**
  * A device registered at the emulator.
@@ -64,6 +73,7 @@ export interface EmulatorDevice {
  * @param emulator The emulator (in process or served).
  * @param options Client id, account and the JWT's remaining lifetime.
  * @returns The device, its key, its JWT and the store data.
+ * @throws {PlexError} `invalid_argument` for an unusable or unknown option.
  *
  * @example A restart with an expired JWT
  * ```ts
@@ -87,6 +97,7 @@ export async function registerDevice(
   emulator: Emulator,
   options: RegisterDeviceOptions = {},
 ): Promise<EmulatorDevice> {
+  checkFields(options, OPTION_RULES, "registerDevice option");
   const clientId = options.clientId ?? newClientId();
   const account = emulator.users.default;
   const config = defaultConfig().withClientId(clientId).withUrls(emulator.url).withFetch(emulator.fetch);

@@ -17,10 +17,10 @@ import { MAX_REQUEST_BODY_BYTES } from "./handler.ts";
 /**
  * Starts a plex.tv emulator on 127.0.0.1.
  *
- * @param options Port, and everything `createEmulator()` takes.
+ * @param options Port, and everything `createEmulator()` takes but `url`.
  * @returns The running emulator (its `url` is the server's; its `fetch` still answers in process);
  *   `close()` it when done.
- * @throws {PlexError} `invalid_argument` for an unusable option.
+ * @throws {PlexError} `invalid_argument` for an unusable or unknown option.
  *
  * @example Credentials sign-in against the emulator's server
  * ```ts
@@ -39,8 +39,7 @@ import { MAX_REQUEST_BODY_BYTES } from "./handler.ts";
  * ```
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const { url: _ignored, ...rest } = options;
-  const core = await buildEmulator(rest);
+  const core = await buildEmulator(options, "startEmulator");
   const server = new LoopbackServer(core);
   await server.listen(options.port ?? 0);
   return server.emulator;

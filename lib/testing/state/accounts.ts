@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkFields, type FieldRule, invalid, is } from "../check.ts";
 
 /**
  * An account of the emulator. Plain data: read it, do not change it.
@@ -88,6 +89,18 @@ export interface AddUserOptions {
   /** A restricted (managed) user. */
   restricted?: boolean;
 }
+
+const text: FieldRule = { is: is.text, must: "a non-empty string" };
+const USER_RULES: { readonly [name in keyof AddUserOptions]-?: FieldRule } = {
+  username: { ...text, required: true },
+  password: { is: is.string, must: "a string" },
+  email: text,
+  friendlyName: { is: is.string, must: "a string" },
+  verificationCode: text,
+  homeOf: { is: is.text, must: "a username" },
+  pin: text,
+  restricted: { is: is.boolean, must: "true or false" },
+};
 
 /**
  * The seeded accounts, plus lookups over all accounts.
@@ -189,17 +202,18 @@ export class Accounts {
    *
    * @param options Its fields.
    * @returns The account.
-   * @throws {Error} when the username is taken or `homeOf` names no account.
+   * @throws {PlexError} `invalid_argument` for an unusable or unknown field, a taken username or an unknown `homeOf`.
    */
   add(options: AddUserOptions): EmulatorUser {
-    if (!options.username || this.find(options.username)) {
-      throw new Error(`The username ${JSON.stringify(options.username)} is empty or taken`);
+    checkFields(options, USER_RULES, "user field");
+    if (this.find(options.username)) {
+      throw invalid(`The username ${JSON.stringify(options.username)} is taken`);
     }
     const id = this.#nextId++;
     let homeId: number | undefined;
     if (options.homeOf !== undefined) {
       const admin = this.find(options.homeOf);
-      if (!admin) throw new Error(`No account ${JSON.stringify(options.homeOf)} to join`);
+      if (!admin) throw invalid(`No account ${JSON.stringify(options.homeOf)} to join`);
       homeId = admin.id;
       if (admin.homeId === undefined) {
         this.#byId.set(admin.id, Object.freeze({ ...admin, homeId: admin.id, homeAdmin: true }));
