@@ -7,7 +7,7 @@
  */
 import { sleep } from "../clock.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import { pinRequest } from "../flows/pin.ts";
+import { checkForwardUrl, pinRequest } from "../flows/pin.ts";
 import type { DeviceKey } from "../keys.ts";
 import { number, object, optional, parse, string } from "../parse/validate.ts";
 import type { Token } from "../token.ts";
@@ -130,9 +130,9 @@ export interface ForwardedSignInStartOptions {
 export async function startForwardedSignIn(options: ForwardedSignInStartOptions): Promise<void> {
   const { config, key, signal } = options;
   const location = pageLocation();
-  const forwardUrl = options.forwardUrl ?? location?.href;
-  if (!forwardUrl || !isWebUrl(forwardUrl)) {
-    throw new PlexError("invalid_argument", "The forward URL must be an absolute http or https URL");
+  const forwardUrl = checkForwardUrl(options.forwardUrl === undefined ? location?.href : options.forwardUrl);
+  if (forwardUrl === undefined) {
+    throw new PlexError("invalid_argument", "There is no page to come back to here: pass forwardUrl");
   }
   const navigate = options.navigate ?? (location ? (target: string) => location.assign(target) : undefined);
   if (!navigate) throw new PlexError("invalid_argument", "There is no page to navigate here: pass navigate");
@@ -320,14 +320,5 @@ function pageLocation(): PageLocation | undefined {
     return (globalThis as { location?: PageLocation }).location;
   } catch {
     return undefined; // Deno without --location throws on access
-  }
-}
-
-function isWebUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
   }
 }

@@ -91,7 +91,10 @@ export interface PinRequestOptions extends CallOptions {
   strong?: boolean;
   /** A public key to register with the PIN (the JWT flow without a legacy token); implies `strong`. */
   jwk?: PublicJwk;
-  /** Where the auth app sends the browser after approval (strong PINs only). */
+  /**
+   * Where the auth app sends the browser after approval: an absolute http or https URL. Strong PINs
+   * only (`strong: true` or a `jwk`): a short PIN is entered at plex.tv/link, which forwards nowhere.
+   */
   forwardUrl?: string;
 }
 
@@ -195,13 +198,59 @@ export function processPinResponse(response: PlexResponse): Pin {
 }
 
 /**
+ * Checks a forward URL, the page the Plex auth app sends the browser to after approval: an
+ * absolute http or https URL (`javascript:`, relative and empty URLs are refused).
+ *
+ * @param forwardUrl The forward URL as given, or `undefined` for none.
+ * @returns The forward URL, or `undefined`.
+ * @throws {PlexError} `invalid_argument` for anything but `undefined` or an absolute http(s) URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkForwardUrl } from "./pin.ts";
+ * assert.equal(checkForwardUrl("https://app.example/back"), "https://app.example/back");
+ * assert.equal(checkForwardUrl(undefined), undefined);
+ * assert.throws(() => checkForwardUrl("javascript:alert(1)"), {
+ *   code: "invalid_argument",
+ *   message: "forwardUrl must be an absolute http or https URL",
+ * });
+ * ```
+ */
+export function checkForwardUrl(forwardUrl: unknown): string | undefined {
+  if (forwardUrl === undefined) return undefined;
+  let protocol = "";
+  try {
+    if (typeof forwardUrl === "string") protocol = new URL(forwardUrl).protocol;
+  } catch {
+    // Not a URL: refused below.
+  }
+  if (protocol === "https:" || protocol === "http:") return forwardUrl as string;
+  throw new PlexError("invalid_argument", "forwardUrl must be an absolute http or https URL");
+}
+
+/** The checked forward URL of a PIN, refused for a short PIN: plex.tv/link forwards nowhere. */
+function pinForwardUrl(forwardUrl: unknown, strong: boolean): string | undefined {
+  const checked = checkForwardUrl(forwardUrl);
+  if (checked !== undefined && !strong) {
+    throw new PlexError(
+      "invalid_argument",
+      "forwardUrl needs strong: true: a short PIN is entered at plex.tv/link, which forwards nowhere",
+    );
+  }
+  return checked;
+}
+
+/**
  * The URL to send the user to for a PIN.
  *
  * @param context The configuration (client id, device, hosts, auth app).
  * @param pin The PIN.
  * @param strong Whether it is a strong PIN (auth app) or a short one (plex.tv/link).
- * @param forwardUrl Where the auth app returns to (strong only).
+ * @param forwardUrl Where the auth app returns to: an absolute http(s) URL, strong only.
  * @returns The URL, its parameters URL-encoded.
+ * @throws {PlexError} `invalid_argument` for a forward URL that is not an absolute http(s) URL, or
+ *   one given for a short PIN.
  *
  * @example
  * ```ts
@@ -218,10 +267,11 @@ export function pinUrl(
   strong: boolean,
   forwardUrl?: string,
 ): string {
+  const forward = pinForwardUrl(forwardUrl, strong);
   if (!strong) return `${context.url.replace(/\/+$/, "")}/link/?pin=${encodeURIComponent(pin.code)}`;
   const params = new URLSearchParams({ clientID: context.clientId, code: pin.code });
   for (const [name, value] of Object.entries(deviceContextParams(context.device))) params.set(name, value);
-  if (forwardUrl) params.set("forwardUrl", forwardUrl);
+  if (forward !== undefined) params.set("forwardUrl", forward);
   return `${context.authAppUrl}#?${params.toString()}`;
 }
 
@@ -232,6 +282,9 @@ export function pinUrl(
  * @param context The configuration.
  * @param options Strong, JWK, forward URL and call options.
  * @returns The PIN and its URL.
+ * @throws {PlexError} `invalid_argument`, before anything is sent, for a `strong` that is not a
+ *   boolean, a `forwardUrl` that is not an absolute http(s) URL, or a `forwardUrl` without
+ *   `strong: true` (or a `jwk`); `invalid_response` for a PIN plex.tv should not have answered.
  *
  * @example
  * ```ts
@@ -252,8 +305,10 @@ export async function pinRequest(
   context: PinContext,
   options: PinRequestOptions = {},
 ): Promise<PinRequestResult> {
+  const strong = optionalFlag(options.strong, "strong", false) || Boolean(options.jwk);
+  const forwardUrl = pinForwardUrl(options.forwardUrl, strong);
   const pin = readPinResponse(await ensureOk(await createPinRequest(context, options)));
-  return { pin, url: pinUrl(context, pin, Boolean(options.strong || options.jwk), options.forwardUrl) };
+  return { pin, url: pinUrl(context, pin, strong, forwardUrl) };
 }
 
 /**

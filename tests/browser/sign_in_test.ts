@@ -328,10 +328,19 @@ describe("startForwardedSignIn and finishForwardedSignIn", () => {
 
   it("rejects a forward URL that is not an absolute http(s) URL, without requesting a PIN", async () => {
     const config = configFor(emulator);
-    for (const forwardUrl of ["/relative", "javascript:alert(1)", "not a url"]) {
-      await rejectsWith(
-        startForwardedSignIn({ config, forwardUrl, storage: new MemoryStorage(), navigate: () => {} }),
-        "invalid_argument",
+    for (const forwardUrl of ["/relative", "javascript:alert(1)", "not a url", "", 5, null]) {
+      await assert.rejects(
+        startForwardedSignIn({
+          config,
+          forwardUrl: forwardUrl as string,
+          storage: new MemoryStorage(),
+          navigate: () => {},
+        }),
+        {
+          name: "PlexError",
+          code: "invalid_argument",
+          message: "forwardUrl must be an absolute http or https URL",
+        },
       );
     }
     assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
@@ -350,6 +359,23 @@ describe("startForwardedSignIn outside a page", () => {
       );
       assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
       assert.equal(storage.items.size, 0);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("rejects invalid_argument naming forwardUrl when there is no page to come back to", async () => {
+    const emulator = await startEmulator();
+    try {
+      const config = configFor(emulator);
+      await assert.rejects(
+        startForwardedSignIn({ config, storage: new MemoryStorage(), navigate: () => {} }),
+        {
+          code: "invalid_argument",
+          message: "There is no page to come back to here: pass forwardUrl",
+        },
+      );
+      assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
     } finally {
       await emulator.close();
     }

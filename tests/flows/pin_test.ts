@@ -1,9 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { Pin } from "../../mod.ts";
+import { generateDeviceKey, type Pin } from "../../mod.ts";
 import { createPinRequest } from "../../protocol.ts";
-import { processPinResponse } from "../../protocol.ts";
+import { pinUrl, processPinResponse } from "../../protocol.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 import { fakeClock } from "../_helpers/clock.ts";
@@ -30,6 +30,61 @@ describe("pinRequest", () => {
       });
     }
     assert.equal(emulator.requests.length, before);
+  });
+
+  it("refuses a forwardUrl that is not an absolute http(s) URL, before anything is sent", async () => {
+    const before = emulator.requests.length;
+    for (
+      const forwardUrl of [5, "", "javascript:alert(1)", "/relative", "not a url", "ftp://app.example/", null]
+    ) {
+      await assert.rejects(
+        configFor(emulator).pinRequest({ strong: true, forwardUrl: forwardUrl as never }),
+        {
+          name: "PlexError",
+          code: "invalid_argument",
+          message: "forwardUrl must be an absolute http or https URL",
+        },
+      );
+    }
+    assert.equal(emulator.requests.length, before);
+  });
+
+  it("refuses a forwardUrl for a short PIN, which plex.tv/link cannot forward, before anything is sent", async () => {
+    const before = emulator.requests.length;
+    const config = configFor(emulator);
+    const refusal = {
+      name: "PlexError",
+      code: "invalid_argument",
+      message:
+        "forwardUrl needs strong: true: a short PIN is entered at plex.tv/link, which forwards nowhere",
+    };
+    await assert.rejects(config.pinRequest({ forwardUrl: "https://app.example/back" }), refusal);
+    await assert.rejects(
+      config.pinRequest({ strong: false, forwardUrl: "https://app.example/back" }),
+      refusal,
+    );
+    await assert.rejects(
+      config.registerWithPin(() => {}, { forwardUrl: "https://app.example/back" }),
+      refusal,
+    );
+    assert.throws(() => pinUrl(config, { code: "7RQZ" }, false, "https://app.example/back"), refusal);
+    await assert.rejects(config.pinRequest({ strong: 0 as never, forwardUrl: "https://app.example/back" }), {
+      code: "invalid_argument",
+      message: "strong must be true or false",
+    });
+    assert.equal(emulator.requests.length, before);
+  });
+
+  it("applies a forwardUrl to a PIN with a JWK, which is strong", async () => {
+    const key = await generateDeviceKey();
+    const { url } = await configFor(emulator).pinRequest({
+      jwk: key.publicJwk,
+      forwardUrl: "https://app.example/",
+    });
+    assert.equal(
+      new URLSearchParams(url.slice(url.indexOf("#?") + 2)).get("forwardUrl"),
+      "https://app.example/",
+    );
   });
 
   it("gives a strong PIN and an auth app URL with every parameter URL-encoded, and forwardUrl", async () => {
