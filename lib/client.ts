@@ -16,6 +16,7 @@ import type { Resource, ResourcesOptions } from "./endpoints/resource.ts";
 import type { ServerShare } from "./endpoints/server_share.ts";
 import type { SharedUser } from "./endpoints/shared_user.ts";
 import type { WatchlistItem, WatchlistOptions } from "./endpoints/watchlist.ts";
+import { checkCallOptions } from "./http/deadline.ts";
 import type { CallOptions, RequestContext } from "./http/types.ts";
 import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
 import type { Token } from "./token.ts";
@@ -140,6 +141,7 @@ export class Client {
     // No await for what this client loaded already: a call that finds it costs no extra turn.
     const endpoint = (this.#loaded.get(load) as E | undefined) ?? await this.#load(load);
     // Bad input fails here, before the token is asked for and anything is sent.
+    checkCallOptions(options);
     const input = check?.(endpoint) as I;
     const token = await this.#source.token({ signal: options.signal });
     return call(endpoint, this.#context(), token, input);

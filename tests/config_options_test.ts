@@ -141,3 +141,33 @@ describe("Config.withDevice, withScopes and withAuthAppUrl", () => {
     }
   });
 });
+
+describe("a call's options", () => {
+  it("refuse a signal that is not an AbortSignal and a fetch that is not a function, before anything is sent", async () => {
+    const emulator = await createEmulator();
+    try {
+      const token = emulator.issueLegacyToken({ clientId: "config-options-test" });
+      const sending = config.withUrls(emulator.url).withFetch(emulator.fetch);
+      const { withCredentials } = await import("../mod.ts");
+      const signedIn = sending.client(sending.tokenSource(withCredentials("plexuser", "plexpass")));
+      const fixed = sending.client(sending.tokenSource(withToken(token)));
+      await fixed.user();
+      const before = emulator.requests.length;
+      for (const options of [{ signal: 5 }, { signal: {} }, { fetch: 5 }]) {
+        await assert.rejects(
+          signedIn.user(options as never),
+          { code: "invalid_argument" },
+          JSON.stringify(options),
+        );
+        await assert.rejects(
+          fixed.user(options as never),
+          { code: "invalid_argument" },
+          JSON.stringify(options),
+        );
+      }
+      assert.equal(emulator.requests.length, before, "nothing was sent");
+    } finally {
+      await emulator.close();
+    }
+  });
+});

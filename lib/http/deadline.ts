@@ -9,6 +9,7 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import type { CallOptions } from "./types.ts";
 
 /** The longest delay a timer can wait (about 24.8 days); longer ones would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -151,4 +152,28 @@ export function timerMs(value: unknown, what: string): number {
 export function timeoutMs(value: unknown, what: string): number | undefined {
   if (value === undefined || (typeof value === "number" && value > 0)) return value;
   throw new PlexError("invalid_argument", `${what} must be a number of milliseconds above 0`);
+}
+
+/**
+ * Checks a call's signal and fetch (its timeout is checked with the
+ * configuration's): a call refuses them before it asks for a token or sends.
+ *
+ * @param options The call's options.
+ * @throws {PlexError} `invalid_argument` for a signal that is not an AbortSignal, or a fetch that is not a function.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkCallOptions } from "./deadline.ts";
+ * checkCallOptions({ signal: AbortSignal.timeout(1_000) });
+ * assert.throws(() => checkCallOptions({ signal: 5 as never }), { code: "invalid_argument" });
+ * ```
+ */
+export function checkCallOptions({ signal, fetch }: CallOptions): void {
+  if (
+    (signal !== undefined && typeof signal?.addEventListener !== "function") ||
+    (fetch !== undefined && typeof fetch !== "function")
+  ) {
+    throw new PlexError("invalid_argument", "A call's signal is an AbortSignal, and its fetch a function");
+  }
 }

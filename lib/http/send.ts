@@ -13,7 +13,7 @@ import { systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
 import { type AttemptLimits, attemptOnce, notJson, resolveTarget } from "./attempt.ts";
-import { MAX_TIMER_MS, timeoutMs } from "./deadline.ts";
+import { checkCallOptions, MAX_TIMER_MS, timeoutMs } from "./deadline.ts";
 import { answer, mayRetry, retryPolicy } from "./retry.ts";
 import type { CallOptions, JsonResponse, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 
@@ -155,6 +155,7 @@ async function sendAndRead(
 }
 
 function attemptLimits(context: RequestContext, options: CallOptions, json: boolean): AttemptLimits {
+  checkCallOptions(options);
   const timeout = timeoutMs(options.timeoutMs ?? context.http.timeoutMs, "The timeout") ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = context.http.maxResponseBytes ?? DEFAULT_MAX_BYTES;
   if (typeof maxBytes !== "number" || !(maxBytes >= 0)) {
