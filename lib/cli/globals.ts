@@ -57,6 +57,20 @@ export const ENVIRONMENT: readonly [string, string][] = [
 ];
 
 /**
+ * What a client identifier is, in the words of the CLI's errors: what
+ * `isClientId` accepts (characters 0x21 to 0x7e), a space being ASCII but not one of them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CLIENT_ID_RULE } from "./globals.ts";
+ * assert.match(CLIENT_ID_RULE, /no spaces/);
+ * ```
+ */
+export const CLIENT_ID_RULE =
+  "a client identifier is 1 to 255 visible ASCII characters (letters, digits and punctuation, no spaces)";
+
+/**
  * The client identifier the user named, and where: `--client-id`, else
  * `PLEXTV_CLIENT_ID` (an empty value counts as unset).
  *

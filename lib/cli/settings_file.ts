@@ -7,8 +7,9 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { newClientId } from "../client_id.ts";
-import { CliError } from "./exit.ts";
+import { isClientId, newClientId } from "../client_id.ts";
+import { CliError, EXIT } from "./exit.ts";
+import { CLIENT_ID_RULE } from "./globals.ts";
 
 /**
  * What `config.json` holds.
@@ -83,10 +84,11 @@ export async function writeSettings(folder: string, settings: Settings): Promise
 
 /**
  * The installation's client identifier: read from `config.json`, or created
- * once and saved there.
+ * once and saved there when the file has none.
  *
  * @param folder The config folder.
  * @returns The client identifier.
+ * @throws {CliError} exit 2 when `clientId` is there but is not a client identifier (it is not replaced).
  *
  * @example
  * ```ts
@@ -98,7 +100,16 @@ export async function writeSettings(folder: string, settings: Settings): Promise
  */
 export async function installationClientId(folder: string): Promise<string> {
   const settings = await readSettings(folder);
-  if (typeof settings.clientId === "string" && settings.clientId) return settings.clientId;
+  if (isClientId(settings.clientId)) return settings.clientId;
+  // Only an absent clientId is created: replacing a damaged one would make this installation a new
+  // device at plex.tv (and orphan a device key registered for the old one), so it is refused.
+  if (settings.clientId !== undefined) {
+    throw new CliError(`The clientId in ${join(folder, "config.json")} is not usable: ${CLIENT_ID_RULE}`, {
+      exitCode: EXIT.usage,
+      hint:
+        "Fix clientId in that file, or pass a client identifier with --client-id ID (deleting the file makes a new one, a new device at plex.tv)",
+    });
+  }
   const clientId = newClientId();
   await writeSettings(folder, { ...settings, clientId });
   return clientId;

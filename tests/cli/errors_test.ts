@@ -5,7 +5,7 @@
  * under Node, a TypeScript plugin is refused with what to do instead.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -120,6 +120,39 @@ describe("plextv usage errors (exit 2)", () => {
       const run = await runCli(BUN, ["--plugin", file, "--store", "memory:", "status"], home);
       oneLineError(run, 2, pattern);
       assert.ok(run.stderr.includes(`The plugin ${file} `), run.stderr);
+    }
+  });
+
+  it("refuses a config.json client identifier that is not one, keeping the file", async () => {
+    const h = makeHome({ PLEXTV_URL: emulator.url });
+    try {
+      const folder = join(h.env.XDG_CONFIG_HOME, "plextv");
+      const file = join(folder, "config.json");
+      mkdirSync(folder, { recursive: true });
+      const signIns = () => emulator.requests.filter((r) => r.path === "/api/v2/users/signin").length;
+      const before = signIns();
+      for (const value of [5, "", null, "x y", ["a"]]) {
+        const text = JSON.stringify({ clientId: value });
+        writeFileSync(file, text);
+        const run = await runCli(BUN, ["--store", "memory:", "login", "-u", "plexuser"], h, {
+          stdin: "plexpass\n",
+        });
+        oneLineError(
+          run,
+          2,
+          /no spaces\)\. Fix clientId in that file, or pass a client identifier with --client-id ID/,
+        );
+        assert.ok(
+          run.stderr.startsWith(
+            `error: The clientId in ${file} is not usable: a client identifier is 1 to 255`,
+          ),
+          run.stderr,
+        );
+        assert.equal(readFileSync(file, "utf8"), text, "config.json is not rewritten");
+      }
+      assert.equal(signIns(), before, "no sign-in");
+    } finally {
+      h.cleanup();
     }
   });
 
