@@ -9,7 +9,6 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import type { CallOptions } from "./types.ts";
 
 /** The longest delay a timer can wait (about 24.8 days); longer ones would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -169,7 +168,9 @@ export function timeoutMs(value: unknown, what: string): number | undefined {
  * assert.throws(() => checkCallOptions({ signal: 5 as never }), { code: "invalid_argument" });
  * ```
  */
-export function checkCallOptions({ signal, fetch }: CallOptions): void {
+export function checkCallOptions(
+  { signal, fetch }: { signal?: AbortSignal; fetch?: typeof globalThis.fetch },
+): void {
   if (
     (signal !== undefined && typeof signal?.addEventListener !== "function") ||
     (fetch !== undefined && typeof fetch !== "function")
