@@ -20,7 +20,7 @@ import {
 } from "../http/send.ts";
 import type { PublicJwk } from "../keys.ts";
 import type { Token } from "../token.ts";
-import { boolean, number, object, optional, parse, string, unknownValue } from "../parse/validate.ts";
+import { boolean, fail, object, optional, parse, string, unknownValue, wrong } from "../parse/validate.ts";
 import { nullableSecret, timestamp } from "../parse/fields.ts";
 
 /**
@@ -62,15 +62,37 @@ export interface Pin {
   [field: string]: unknown;
 }
 
+/** A PIN id: a positive integer, which validatePinRequest can poll. */
+function pinId(value: unknown, path: string): number {
+  if (typeof value !== "number") return fail(path, "a positive integer", value);
+  return Number.isSafeInteger(value) && value > 0 ? value : wrong(path, "should be a positive integer");
+}
+
+/** A PIN code: printable ASCII without spaces, never empty (an empty code can never be approved). */
+function pinCode(value: unknown, path: string): string {
+  const code = string(value, path);
+  return /^[\x21-\x7e]+$/.test(code)
+    ? code
+    : wrong(path, "should be printable ASCII without spaces, not empty");
+}
+
+/** Seconds until a PIN expires: a whole number, 0 or more. */
+function seconds(value: unknown, path: string): number {
+  if (typeof value !== "number") return fail(path, "a number of seconds", value);
+  return Number.isSafeInteger(value) && value >= 0
+    ? value
+    : wrong(path, "should be a whole number of seconds, 0 or more");
+}
+
 const pinValidator = object<Pin>({
-  id: number,
-  code: string,
+  id: pinId,
+  code: pinCode,
   product: optional(string),
   trusted: optional(boolean),
   qr: optional(string),
   clientIdentifier: optional(string),
   location: optional(object<Record<string, unknown>>({})),
-  expiresIn: number,
+  expiresIn: seconds,
   createdAt: timestamp,
   expiresAt: timestamp,
   authToken: nullableSecret,
@@ -181,7 +203,9 @@ function readPinResponse(response: PlexResponse): Pin {
  *
  * @param response The response, or a recorded one.
  * @returns The PIN.
- * @throws {PlexError} `pin_expired` (404/1020), `invalid_response`, ...
+ * @throws {PlexError} `pin_expired` (404/1020), `invalid_response` naming the field for a PIN
+ *   whose `id` is not a positive integer, whose `code` is empty, whose `expiresIn` is not a whole
+ *   number of seconds (0 or more), or any other field of the wrong type, ...
  *
  * @example
  * ```ts

@@ -154,6 +154,73 @@ describe("pinRequest", () => {
   });
 });
 
+describe("PIN answers", () => {
+  const recorded = () =>
+    JSON.parse(readFileSync(new URL("../fixtures/plex.tv/pin_create.json", import.meta.url), "utf8"));
+  const answer = (fields: Record<string, unknown>) =>
+    JSON.stringify({ ...recorded(), authToken: null, ...fields });
+  const refusals: [Record<string, unknown>, string][] = [
+    [{ id: 1.5 }, "id should be a positive integer"],
+    [{ id: -3 }, "id should be a positive integer"],
+    [{ id: 0 }, "id should be a positive integer"],
+    [{ id: "12" }, "id should be a positive integer, got string"],
+    [{ code: "" }, "code should be printable ASCII without spaces, not empty"],
+    [{ code: "7R QZ" }, "code should be printable ASCII without spaces, not empty"],
+    [{ expiresIn: -5 }, "expiresIn should be a whole number of seconds, 0 or more"],
+    [{ expiresIn: 1.5 }, "expiresIn should be a whole number of seconds, 0 or more"],
+    [{ expiresIn: "900" }, "expiresIn should be a number of seconds, got string"],
+  ];
+
+  it("reads every recorded PIN", () => {
+    for (const name of ["pin_create.json", "pin_spec_example.json"]) {
+      const body = readFileSync(new URL(`../fixtures/plex.tv/${name}`, import.meta.url), "utf8");
+      const pin = processPinResponse({ status: 201, headers: new Headers(), url: "", body });
+      assert.ok(pin.id > 0 && pin.code.length === 4 && pin.expiresIn > 0, name);
+    }
+    assert.equal(
+      processPinResponse({ status: 200, headers: new Headers(), url: "", body: answer({ expiresIn: 0 }) })
+        .expiresIn,
+      0,
+    );
+  });
+
+  it("refuses an id, code or expiresIn that no PIN has, naming the field", () => {
+    for (const [fields, message] of refusals) {
+      assert.throws(
+        () => processPinResponse({ status: 201, headers: new Headers(), url: "", body: answer(fields) }),
+        { name: "PlexError", code: "invalid_response", message },
+        message,
+      );
+    }
+  });
+
+  it("refuses such a PIN from plex.tv before anything is shown or polled", async () => {
+    for (const [fields, message] of refusals) {
+      emulator.inject({ match: "POST /api/v2/pins", kind: "status", status: 201, body: answer(fields) });
+      const shown: string[] = [];
+      await assert.rejects(
+        configFor(emulator).registerWithPin((_pin, url) => void shown.push(url), {
+          pollInterval: 50,
+          signal: AbortSignal.timeout(5_000),
+        }),
+        { code: "invalid_response", message },
+      );
+      assert.deepEqual(shown, [], message);
+    }
+    assert.equal(emulator.count("GET /api/v2/pins/*"), 0);
+  });
+
+  it("refuses such a PIN in a poll answer", async () => {
+    const config = configFor(emulator);
+    const { pin } = await config.pinRequest();
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "status", status: 200, body: answer({ id: -1 }) });
+    await assert.rejects(config.validatePin(pin.id), {
+      code: "invalid_response",
+      message: "id should be a positive integer",
+    });
+  });
+});
+
 describe("validatePin", () => {
   it("has no token before approval and the token after", async () => {
     const config = configFor(emulator);
