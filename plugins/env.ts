@@ -32,7 +32,7 @@
  */
 import process from "node:process";
 import { PlexError } from "../lib/errors.ts";
-import type { Logger } from "../lib/logger.ts";
+import { checkLogger, type Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { envPrefix, fromEnvVariables } from "./_env_variables.ts";
@@ -83,7 +83,9 @@ export interface EnvStore extends SecureStore<SecureData> {
  *
  * @param options Prefix, environment and logger.
  * @returns The store.
- * @throws {PlexError} `invalid_argument` for a malformed prefix; its `load` throws `store_corrupt`
+ * @throws {PlexError} `invalid_argument` for options that are not an object (`envStore("MYAPP_")`
+ * instead of `envStore({ prefix: "MYAPP_" })`), an unknown option, a malformed prefix, an `env` that
+ * is not an object or a `logger` that is not a logger; its `load` throws `store_corrupt`
  * naming the variable whose value is unusable (never showing the value), or `access_denied` when Deno
  * runs without `--allow-env`.
  *
@@ -104,6 +106,7 @@ export interface EnvStore extends SecureStore<SecureData> {
  * ```
  */
 export function envStore(options: EnvStoreOptions = {}): EnvStore {
+  _checkOptions(options);
   const prefix = envPrefix(options.prefix);
   let kept: { data: SecureData | undefined } | undefined;
   const warned = new Set<string>();
@@ -151,6 +154,31 @@ export function envStore(options: EnvStoreOptions = {}): EnvStore {
       return Promise.resolve();
     },
   };
+}
+
+const _OPTION_NAMES = ["prefix", "env", "logger"];
+
+/** Refuses options that are not {@linkcode EnvStoreOptions}, so a mistake never reads `PLEXTV_*` instead. */
+function _checkOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new PlexError("invalid_argument", "The env store's options must be an object", {
+      hint: 'For another prefix, pass { prefix: "MYAPP_" }',
+    });
+  }
+  const unknown = Object.keys(options).find((name) => !_OPTION_NAMES.includes(name));
+  if (unknown !== undefined) {
+    throw new PlexError("invalid_argument", `The env store has no option ${unknown}`, {
+      hint: "Its options are prefix, env and logger",
+    });
+  }
+  const { env, logger } = options as EnvStoreOptions;
+  if (env !== undefined && (typeof env !== "object" || env === null || Array.isArray(env))) {
+    throw new PlexError(
+      "invalid_argument",
+      "The env store's env must be an object of variable names and values",
+    );
+  }
+  if (logger !== undefined) checkLogger(logger);
 }
 
 /**

@@ -175,7 +175,9 @@ export function keychainBackendFor(platform: string): KeychainBackendName {
  *
  * @param options The item's names, and optionally the platform, spawner, timeout and environment.
  * @returns The store.
- * @throws {PlexError} `invalid_argument` for an empty or malformed name or a bad timeout. Its
+ * @throws {PlexError} `invalid_argument` for options that are not an object, an unknown option,
+ * an empty or malformed name, a bad timeout, a platform that is not a string, a spawner that is not
+ * a function or an environment that is not an object of strings. Its
  * methods throw `store_unavailable`, `store_locked`, `access_denied`, `timeout`, `store_error`
  * or `store_corrupt` (see the module documentation).
  *
@@ -195,7 +197,8 @@ export function keychainBackendFor(platform: string): KeychainBackendName {
  * ```
  */
 export function keychainStore<T = SecureData>(options: KeychainStoreOptions): KeychainStore<T> {
-  const service = _name(options?.service, "service");
+  _checkOptions(options);
+  const service = _name(options.service, "service");
   const account = _name(options.account ?? DEFAULT_KEYCHAIN_ACCOUNT, "account");
   const label = options.label === undefined ? `${service} (${account})` : _name(options.label, "label");
   const timeoutMs = timerMs(options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS, "The keychain's timeoutMs");
@@ -257,6 +260,34 @@ export function parseKeychainUri(
     );
   }
   return { service, account };
+}
+
+const _OPTION_NAMES = ["service", "account", "label", "platform", "spawn", "timeoutMs", "env"];
+
+/** Refuses options that are not {@linkcode KeychainStoreOptions}, before any name is read. */
+function _checkOptions(options: unknown): void {
+  if (!_isRecord(options)) {
+    throw new PlexError("invalid_argument", "A keychain store's options must be an object", {
+      hint: 'Pass at least a service name: keychainStore({ service: "my-app" })',
+    });
+  }
+  const unknown = Object.keys(options).find((name) => !_OPTION_NAMES.includes(name));
+  if (unknown !== undefined) {
+    throw new PlexError("invalid_argument", `A keychain store has no option ${unknown}`, {
+      hint: `Its options are ${_OPTION_NAMES.join(", ")}`,
+    });
+  }
+  const { platform, spawn } = options as Partial<KeychainStoreOptions>;
+  if (platform !== undefined && typeof platform !== "string") {
+    throw new PlexError("invalid_argument", "The keychain's platform must be a process.platform string");
+  }
+  if (spawn !== undefined && typeof spawn !== "function") {
+    throw new PlexError("invalid_argument", "The keychain's spawn must be a function");
+  }
+}
+
+function _isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function _name(value: unknown, what: string): string {
@@ -330,6 +361,8 @@ const _TOOL_ENVIRONMENT = [
  *
  * @param extra Variables to set (or, `undefined`, remove) over the allowed ones.
  * @returns The tools' complete environment.
+ * @throws {PlexError} `invalid_argument` when `extra` is not an object or one of its values is
+ *   neither a string nor `undefined` (the error names the variable, never its value).
  *
  * @example
  * ```ts
@@ -343,11 +376,21 @@ const _TOOL_ENVIRONMENT = [
 export function keychainToolEnvironment(
   extra: Record<string, string | undefined> = {},
 ): Record<string, string> {
+  if (!_isRecord(extra)) {
+    throw new PlexError(
+      "invalid_argument",
+      "The keychain's env must be an object of variable names and values",
+    );
+  }
   const env: Record<string, string> = {};
   for (const [name, value] of _allowedVariables()) env[name] = value;
-  for (const [name, value] of Object.entries(extra ?? {})) {
+  for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
-    else env[name] = String(value);
+    else if (typeof value === "string") env[name] = value;
+    else {throw new PlexError(
+        "invalid_argument",
+        `The keychain's env variable ${name} must be a string or undefined`,
+      );}
   }
   return env;
 }
@@ -396,6 +439,15 @@ export const keychainScheme: StoreScheme = Object.freeze({
   schemes: Object.freeze(["keychain"]),
   open: (rest: string, options: OpenStoreOptions) => {
     const extra = (options.keychain ?? {}) as Partial<KeychainStoreOptions>;
+    if (!_isRecord(extra)) {
+      throw new PlexError(
+        "invalid_argument",
+        "The keychain option must be an object of keychain store options",
+        {
+          hint: "For example { keychain: { timeoutMs: 60_000 } }",
+        },
+      );
+    }
     return keychainStore<SecureData>({ ...extra, ...parseKeychainUri(rest, extra.account) });
   },
 });

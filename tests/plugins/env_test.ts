@@ -121,6 +121,30 @@ describe("env store loads every variable form", () => {
     );
   });
 
+  it("refuses options that are not an object of its options, instead of reading PLEXTV_*", () => {
+    const env = { AUD_CLIENT_ID: "client-b", ...base() };
+    const refusals: [unknown, string][] = [
+      ["AUD_", "The env store's options must be an object"],
+      [null, "The env store's options must be an object"],
+      [["AUD_"], "The env store's options must be an object"],
+      [{ prefx: "AUD_", env }, "The env store has no option prefx"],
+      [
+        { prefix: "AUD_", env: "AUD_CLIENT_ID=client-b" },
+        "The env store's env must be an object of variable names and values",
+      ],
+      [{ env, logger: {} }, "A logger has debug, info, warn and error functions"],
+    ];
+    for (const [options, message] of refusals) {
+      assert.throws(() => envStore(options as never), {
+        name: "PlexError",
+        code: "invalid_argument",
+        message,
+      });
+    }
+    assert.equal(envStore(undefined).prefix, "PLEXTV_");
+    assert.equal(envStore({ prefix: undefined, env: undefined, logger: undefined }).prefix, "PLEXTV_");
+  });
+
   it("reads the process environment by default, at each load", async () => {
     const prefix = `PLEXTV_TEST_${crypto.randomUUID().slice(0, 8).toUpperCase()}_`;
     const store = envStore({ prefix });

@@ -144,6 +144,47 @@ describe("keychain store options and URIs", () => {
     }
   });
 
+  it("refuses options that are not an object of its options, before running anything", async () => {
+    const spawn = recorder(() => ({ exitCode: 1 }));
+    const refusals: [unknown, string][] = [
+      [undefined, "A keychain store's options must be an object"],
+      [null, "A keychain store's options must be an object"],
+      ["my-app", "A keychain store's options must be an object"],
+      [{ service: "my-app", acount: "work", spawn }, "A keychain store has no option acount"],
+      [
+        { service: "my-app", platform: 5, spawn },
+        "The keychain's platform must be a process.platform string",
+      ],
+      [{ service: "my-app", spawn: "secret-tool" }, "The keychain's spawn must be a function"],
+      [
+        { service: "my-app", env: "HOME=/tmp", spawn },
+        "The keychain's env must be an object of variable names and values",
+      ],
+      [
+        { service: "my-app", env: { HOME: 5 }, spawn },
+        "The keychain's env variable HOME must be a string or undefined",
+      ],
+    ];
+    for (const [options, message] of refusals) {
+      assert.throws(() => keychainStore(options as never), {
+        name: "PlexError",
+        code: "invalid_argument",
+        message,
+      });
+    }
+    await assert.rejects(new StoreRegistry(keychainScheme).open("keychain:my-app", { keychain: "linux" }), {
+      code: "invalid_argument",
+      message: "The keychain option must be an object of keychain store options",
+    });
+    await assert.rejects(
+      new StoreRegistry(keychainScheme).open("keychain:my-app", {
+        keychain: { platform: "linux", spwan: spawn },
+      }),
+      { code: "invalid_argument", message: "A keychain store has no option spwan" },
+    );
+    assert.equal(spawn.calls.length, 0);
+  });
+
   it("refuses to save undefined and reports foreign item contents as store_corrupt", async () => {
     const spawn = recorder(() => ({ stdout: "not base64 json!" }));
     const linux = store("linux", spawn);
