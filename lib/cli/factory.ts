@@ -71,6 +71,7 @@ export class Factory {
   #configs?: Promise<ConfigResolver>;
   #registry?: Promise<StoreRegistry>;
   #session?: Promise<StoreSession>;
+  #envToken = false;
 
   /**
    * Creates the factory; nothing is built yet.
@@ -162,13 +163,31 @@ export class Factory {
   }
 
   /**
+   * Whether the command signed in with `PLEX_TOKEN` (or marked it with {@linkcode Factory.useEnvToken}):
+   * a token error is then that variable's.
+   */
+  get usesEnvToken(): boolean {
+    return this.#envToken;
+  }
+
+  /**
+   * Marks the command as using `PLEX_TOKEN` without {@linkcode Factory.signedIn} (`token` prints it as it is).
+   */
+  useEnvToken(): void {
+    this.#envToken = true;
+  }
+
+  /**
    * The signed-in account: `PLEX_TOKEN`, else the stored token.
    *
    * @param options `envToken: false` for the store only; `refresh` to force a JWT refresh.
    * @returns The configuration, token source and client.
    */
   async signedIn(options: SignedInOptions = {}): Promise<SignedIn> {
-    if (options.envToken !== false && this.env.PLEX_TOKEN) await this.checkNamedStores();
+    if (options.envToken !== false && this.env.PLEX_TOKEN) {
+      this.#envToken = true;
+      await this.checkNamedStores();
+    }
     const [{ signIn }, configs] = await Promise.all([import("./signed_in.ts"), this.configs()]);
     return signIn({ env: this.env, out: this.out, configs, session: () => this.session() }, options);
   }

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { PlexError, PlexErrorCode } from "../errors.ts";
+import { PlexError, type PlexErrorCode } from "../errors.ts";
+import { CliError, EXIT_CODES } from "./exit.ts";
 
 /**
  * Where a hint points at the help of the command that failed; the error
@@ -103,4 +104,37 @@ export function hintFor(err: PlexError): string {
     return "Fix the variable named (plextv keys export --format env prints a device's variables)";
   }
   return CLI_HINTS[err.code];
+}
+
+/**
+ * What to do about a `PLEX_TOKEN` that is malformed, expired or rejected:
+ * it wins over the store, so signing in again would not help.
+ */
+export const ENV_TOKEN_HINT = "Unset PLEX_TOKEN or set a valid one (plextv login --with-token stores one)";
+
+const _TOKEN_CODES: readonly PlexErrorCode[] = ["unauthorized", "expired_token", "invalid_token"];
+
+/**
+ * The error to report when the command's token is `PLEX_TOKEN`: a token
+ * error (malformed, expired, rejected by plex.tv) gets
+ * {@linkcode ENV_TOKEN_HINT}, with the same message and exit code and the
+ * error as its cause; any other error is returned as it is.
+ *
+ * @param err Anything caught.
+ * @returns The error to report.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlexError } from "../errors.ts";
+ * import { blameEnvToken, ENV_TOKEN_HINT } from "./hints.ts";
+ * const reported = blameEnvToken(new PlexError("invalid_token", "A malformed token"));
+ * assert.ok(reported instanceof Error && "hint" in reported && reported.hint === ENV_TOKEN_HINT);
+ * const other = new PlexError("network_error", "Cannot reach plex.tv");
+ * assert.equal(blameEnvToken(other), other);
+ * ```
+ */
+export function blameEnvToken(err: unknown): unknown {
+  if (!(err instanceof PlexError) || !_TOKEN_CODES.includes(err.code)) return err;
+  return new CliError(err.message, { exitCode: EXIT_CODES[err.code], cause: err, hint: ENV_TOKEN_HINT });
 }

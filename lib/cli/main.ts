@@ -8,6 +8,8 @@ import { VERSION } from "../version.ts";
 import { parseCommandLine } from "./args.ts";
 import { COMMANDS } from "./commands/mod.ts";
 import { EXIT, usageError } from "./exit.ts";
+import type { Factory } from "./factory.ts";
+import { blameEnvToken } from "./hints.ts";
 import { Output, type Sink } from "./output.ts";
 import type { Source } from "./prompt.ts";
 import { reportError } from "./report.ts";
@@ -59,6 +61,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   };
   process.on("SIGINT", onInterrupt);
   let commandName: string | undefined;
+  let factory: Factory | undefined;
   try {
     const invocation = parseCommandLine(argv, COMMANDS);
     commandName = invocation.command?.name;
@@ -90,7 +93,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return EXIT.ok;
     }
     const [{ Factory, Prompter }, module] = await Promise.all([import("./factory.ts"), command.load()]);
-    const factory = new Factory({
+    factory = new Factory({
       out,
       prompter: new Prompter(options.stdin, out.stderr),
       env,
@@ -100,7 +103,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     });
     return await module.run(factory, invocation.args);
   } catch (err) {
-    return reportError(err, out, controller.signal.aborted, commandName);
+    // PLEX_TOKEN wins over the store: a token error is then the variable's to fix, not a reason to sign in.
+    return reportError(
+      factory?.usesEnvToken ? blameEnvToken(err) : err,
+      out,
+      controller.signal.aborted,
+      commandName,
+    );
   } finally {
     process.off("SIGINT", onInterrupt);
     await out.flush();

@@ -167,6 +167,29 @@ describe("plextv usage errors (exit 2)", () => {
   });
 });
 
+describe("plextv with a bad PLEX_TOKEN (exit 4)", () => {
+  it("says to fix or unset PLEX_TOKEN, not to sign in again, when PLEX_TOKEN is malformed, expired or rejected", async () => {
+    const expired = await emulator.issueJwt({ clientId: "errors-test-env", expiresInSeconds: -60 });
+    const cases: [string, string[], RegExp][] = [
+      ["abc def", ["token", "user", "status"], /^error: A token must be/],
+      [expired, ["token", "user", "status"], /^error: The JWT expired at /],
+      ["revokedtokenrevoked0", ["user", "devices"], /^error: plex\.tv answered 401/],
+    ];
+    for (const [token, commands, message] of cases) {
+      for (const command of commands) {
+        const run = await runCli(BUN, [command], home, { env: { PLEX_TOKEN: token } });
+        oneLineError(
+          run,
+          4,
+          /\. Unset PLEX_TOKEN or set a valid one \(plextv login --with-token stores one\)$/,
+        );
+        assert.match(run.stderr, message, command);
+        assert.ok(!run.stderr.includes(token), "the token is not printed");
+      }
+    }
+  });
+});
+
 // Usage errors are the CLI's own parsing, the same code on every runtime: Bun runs them. Reading (or not)
 // a passphrase or password without a terminal, the vault's crypto, exit codes after output and the error
 // details are the runtime's: those run under Deno, as the Bun binary and under Node (the npm build).

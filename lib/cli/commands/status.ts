@@ -10,6 +10,7 @@ import { isPlexError, PlexError } from "../../errors.ts";
 import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT } from "../exit.ts";
 import type { Factory } from "../factory.ts";
+import { ENV_TOKEN_HINT } from "../hints.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
@@ -64,9 +65,7 @@ const command: CommandModule = {
         throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
           exitCode: EXIT.auth,
           cause: err,
-          hint: fromEnv
-            ? "Unset PLEX_TOKEN or set a valid one (plextv login --with-token stores one)"
-            : "Run plextv login",
+          hint: fromEnv ? ENV_TOKEN_HINT : "Run plextv login",
         });
       }
       const expiresAt = token.expiresAt;

@@ -41,6 +41,7 @@ const command: CommandModule = {
       // store and plugins the user named, the client identifier the user named, the token's form and a
       // JWT's expiry.
       f.out.addSecret(fromEnv);
+      f.useEnvToken();
       await f.checkNamedStores();
       const named = namedClientId(f.globals, f.env);
       if (named) (await import("../../client_id.ts")).checkClientId(named.clientId);
