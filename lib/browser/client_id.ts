@@ -4,7 +4,7 @@
  * @module
  */
 import { newClientId } from "../client_id.ts";
-import { type BrowserStorage, getItem, setItem, webStorage } from "./storage.ts";
+import { type BrowserStorage, getItem, setItem, storageKeyOption, storageOption } from "./storage.ts";
 
 /** The `localStorage` key of {@linkcode browserClientId}. */
 const CLIENT_ID_KEY = "plextv:client-id";
@@ -17,7 +17,9 @@ const CLIENT_ID_KEY = "plextv:client-id";
  * @param storageKey The `localStorage` key. Default `plextv:client-id`.
  * @param storage Where to keep it. Default `localStorage`.
  * @returns The client identifier.
- * @throws {PlexError} `store_unavailable` when there is no usable storage, `store_error` when it cannot be written.
+ * @throws {PlexError} `invalid_argument` for a storage key that is not a non-empty string or a storage
+ *   without `getItem`, `setItem` and `removeItem`; `store_unavailable` when there is no usable storage,
+ *   `store_error` when it cannot be written.
  *
  * @example In a page
  * Not run by `deno test --doc`: it needs a page's `localStorage` (the next example runs).
@@ -41,11 +43,12 @@ const CLIENT_ID_KEY = "plextv:client-id";
  * assert.equal(browserClientId("my-app:client-id", storage), id);
  * ```
  */
-export function browserClientId(storageKey: string = CLIENT_ID_KEY, storage?: BrowserStorage): string {
-  const store = storage ?? webStorage("localStorage");
-  const existing = getItem(store, storageKey);
+export function browserClientId(storageKey?: string, storage?: BrowserStorage): string {
+  const key = storageKeyOption(storageKey, CLIENT_ID_KEY);
+  const store = storageOption(storage, "localStorage");
+  const existing = getItem(store, key);
   if (existing !== null && /^[\x21-\x7e]{1,255}$/.test(existing)) return existing;
   const id = newClientId();
-  setItem(store, storageKey, id);
+  setItem(store, key, id);
   return id;
 }

@@ -12,7 +12,14 @@ import type { DeviceKey } from "../keys.ts";
 import { number, object, optional, parse, string } from "../parse/validate.ts";
 import type { Token } from "../token.ts";
 import { type BrowserSignInContext, checkPin } from "./context.ts";
-import { type BrowserStorage, getItem, removeItem, setItem, webStorage } from "./storage.ts";
+import {
+  type BrowserStorage,
+  getItem,
+  removeItem,
+  setItem,
+  storageKeyOption,
+  storageOption,
+} from "./storage.ts";
 
 /** The `sessionStorage` key of the pending forwarded sign-in. */
 const PENDING_KEY = "plextv:pending-sign-in";
@@ -80,8 +87,10 @@ export interface ForwardedSignInStartOptions {
  *
  * @param options The configuration, the forward URL, a signal, an optional device key, storage and navigation.
  * @returns Once the navigation has started.
- * @throws {PlexError} `invalid_argument` for a forward URL that is not an absolute http(s) URL,
- *   `store_unavailable`/`store_error` when the storage cannot be used, and any request error.
+ * @throws {PlexError} `invalid_argument`, before anything is sent, for a forward URL that is not an
+ *   absolute http(s) URL, a `navigate` that is not a function, an empty `storageKey` or a `storage`
+ *   without `getItem`, `setItem` and `removeItem`; `store_unavailable`/`store_error` when the storage
+ *   cannot be used, and any request error.
  *
  * @example The round trip against the plex.tv emulator, with an in-memory storage
  * ```ts
@@ -134,9 +143,13 @@ export async function startForwardedSignIn(options: ForwardedSignInStartOptions)
   if (forwardUrl === undefined) {
     throw new PlexError("invalid_argument", "There is no page to come back to here: pass forwardUrl");
   }
+  if (options.navigate !== undefined && typeof options.navigate !== "function") {
+    throw new PlexError("invalid_argument", "navigate must be a function that goes to the URL it is given");
+  }
   const navigate = options.navigate ?? (location ? (target: string) => location.assign(target) : undefined);
   if (!navigate) throw new PlexError("invalid_argument", "There is no page to navigate here: pass navigate");
-  const storage = options.storage ?? webStorage("sessionStorage");
+  const storageKey = storageKeyOption(options.storageKey, PENDING_KEY);
+  const storage = storageOption(options.storage, "sessionStorage");
   const { pin, url } = await pinRequest(config, { strong: true, forwardUrl, jwk: key?.publicJwk, signal });
   const pending: PendingSignIn = {
     id: pin.id,
@@ -145,7 +158,7 @@ export async function startForwardedSignIn(options: ForwardedSignInStartOptions)
     expiresAt: pin.expiresAt.toISOString(),
     keyId: key?.keyId,
   };
-  setItem(storage, options.storageKey ?? PENDING_KEY, JSON.stringify(pending));
+  setItem(storage, storageKey, JSON.stringify(pending));
   navigate(url);
 }
 
@@ -208,7 +221,10 @@ export interface ForwardedSignInFinishOptions {
  * @throws {PlexError} `pin_expired` when the PIN expired, `pin_not_approved` when the user
  *   came back without approving it, `invalid_client_id` when the sign-in was started with
  *   another client id, `store_corrupt` when the pending data is unreadable, `invalid_argument`
- *   when the sign-in registered a device key and `key` is not that key, and any request error.
+ *   when the sign-in registered a device key and `key` is not that key (and, before storage is read,
+ *   for an empty `storageKey`, a `storage` without its three methods, a `waitMs` that is not a
+ *   finite number of milliseconds, 0 or more, or a `pollInterval` that is not one above 0), and any
+ *   request error.
  *
  * @example On page load
  * Not run by `deno test --doc`: it needs a page that the auth app sent back (`sessionStorage`).
@@ -225,8 +241,16 @@ export async function finishForwardedSignIn(
   options: ForwardedSignInFinishOptions,
 ): Promise<Token | undefined> {
   const { config, key } = options;
-  const storage = options.storage ?? webStorage("sessionStorage");
-  const storageKey = options.storageKey ?? PENDING_KEY;
+  const storageKey = storageKeyOption(options.storageKey, PENDING_KEY);
+  const storage = storageOption(options.storage, "sessionStorage");
+  const waitMs = options.waitMs ?? 5_000;
+  if (!(Number.isFinite(waitMs) && waitMs >= 0)) {
+    throw new PlexError("invalid_argument", "waitMs must be a finite number of milliseconds, 0 or more");
+  }
+  const { pollInterval } = options;
+  if (pollInterval !== undefined && !(Number.isFinite(pollInterval) && pollInterval > 0)) {
+    throw new PlexError("invalid_argument", "pollInterval must be a finite number of milliseconds above 0");
+  }
   const raw = getItem(storage, storageKey);
   if (raw === null) return undefined;
   let pending: PendingSignIn;
@@ -296,7 +320,7 @@ async function awaitApproval(
     );
   }
   const expiresAt = Date.parse(pending.expiresAt);
-  const deadline = Date.now() + Math.max(0, options.waitMs ?? 5_000);
+  const deadline = Date.now() + (options.waitMs ?? 5_000);
   const interval = Math.max(50, options.pollInterval ?? 1_000);
   for (;;) {
     if (Date.now() >= expiresAt) {

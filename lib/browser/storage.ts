@@ -57,6 +57,39 @@ export function webStorage(name: "localStorage" | "sessionStorage"): BrowserStor
 }
 
 /**
+ * The storage a helper was given, checked, or the page's own when none was.
+ *
+ * @param storage The `storage` option as given.
+ * @param name The page's storage to use when it is `undefined`.
+ * @returns The storage.
+ * @throws {PlexError} `invalid_argument` when it lacks `getItem`, `setItem` or `removeItem`;
+ *   `store_unavailable` when there is no page storage to default to.
+ */
+export function storageOption(storage: unknown, name: "localStorage" | "sessionStorage"): BrowserStorage {
+  if (storage === undefined) return webStorage(name);
+  for (const method of ["getItem", "setItem", "removeItem"]) {
+    if (typeof (storage as Record<string, unknown> | null)?.[method] !== "function") {
+      throw new PlexError("invalid_argument", "storage must have getItem, setItem and removeItem functions");
+    }
+  }
+  return storage as BrowserStorage;
+}
+
+/**
+ * The storage key a helper was given, checked, or its default when none was.
+ *
+ * @param key The `storageKey` as given.
+ * @param fallback The key when it is `undefined`.
+ * @returns The key.
+ * @throws {PlexError} `invalid_argument` for anything but `undefined` or a non-empty string.
+ */
+export function storageKeyOption(key: unknown, fallback: string): string {
+  if (key === undefined) return fallback;
+  if (typeof key === "string" && key !== "") return key;
+  throw new PlexError("invalid_argument", "storageKey must be a non-empty string");
+}
+
+/**
  * Reads `key`.
  *
  * @param storage The storage.

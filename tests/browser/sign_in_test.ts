@@ -382,6 +382,67 @@ describe("startForwardedSignIn outside a page", () => {
   });
 });
 
+describe("forwarded sign-in options", () => {
+  it("rejects a navigate that is not a function, an empty storageKey or a storage that is none, before requesting a PIN", async () => {
+    const emulator = await startEmulator();
+    try {
+      const config = configFor(emulator);
+      const base = {
+        config,
+        forwardUrl: "https://app.example/",
+        storage: new MemoryStorage(),
+        navigate: () => {},
+      };
+      const refusals: [Record<string, unknown>, string][] = [
+        [{ navigate: 5 }, "navigate must be a function that goes to the URL it is given"],
+        [{ storageKey: "" }, "storageKey must be a non-empty string"],
+        [{ storageKey: 5 }, "storageKey must be a non-empty string"],
+        [{ storage: {} }, "storage must have getItem, setItem and removeItem functions"],
+        [{ storage: null }, "storage must have getItem, setItem and removeItem functions"],
+      ];
+      for (const [options, message] of refusals) {
+        await assert.rejects(startForwardedSignIn({ ...base, ...options } as never), {
+          name: "PlexError",
+          code: "invalid_argument",
+          message,
+        });
+      }
+      assert.equal(emulator.count((r) => r.clientId === config.clientId), 0);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("finishForwardedSignIn rejects unusable options before reading the storage", async () => {
+    const emulator = await startEmulator();
+    try {
+      const config = configFor(emulator);
+      const storage = new MemoryStorage();
+      await startForwardedSignIn({ config, forwardUrl: "https://app.example/", storage, navigate: () => {} });
+      const refusals: [Record<string, unknown>, string][] = [
+        [{ storageKey: "" }, "storageKey must be a non-empty string"],
+        [{ storage: "sessionStorage" }, "storage must have getItem, setItem and removeItem functions"],
+        [{ waitMs: Number.NaN }, "waitMs must be a finite number of milliseconds, 0 or more"],
+        [{ waitMs: -1 }, "waitMs must be a finite number of milliseconds, 0 or more"],
+        [{ waitMs: "5000" }, "waitMs must be a finite number of milliseconds, 0 or more"],
+        [{ pollInterval: 0 }, "pollInterval must be a finite number of milliseconds above 0"],
+        [{ pollInterval: Number.NaN }, "pollInterval must be a finite number of milliseconds above 0"],
+      ];
+      for (const [options, message] of refusals) {
+        await assert.rejects(finishForwardedSignIn({ config, storage, ...options } as never), {
+          name: "PlexError",
+          code: "invalid_argument",
+          message,
+        });
+      }
+      assert.equal(storage.items.size, 1, "the pending sign-in is kept");
+      assert.equal(emulator.count("GET /api/v2/pins/*"), 0);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe("browserClientId", () => {
   it("creates a client id once and returns the same one afterwards", () => {
     const storage = new MemoryStorage();
@@ -398,6 +459,22 @@ describe("browserClientId", () => {
     const id = browserClientId(undefined, storage);
     assert.match(id, /^[0-9a-f-]{36}$/);
     assert.equal(storage.getItem("plextv:client-id"), id);
+  });
+
+  it("rejects a storage key that is not a non-empty string, and a storage that is none", () => {
+    const storage = new MemoryStorage();
+    for (const storageKey of ["", 5, null]) {
+      assert.throws(() => browserClientId(storageKey as string, storage), {
+        name: "PlexError",
+        code: "invalid_argument",
+        message: "storageKey must be a non-empty string",
+      });
+    }
+    assert.throws(() => browserClientId("my-app:client-id", { getItem: () => null } as never), {
+      code: "invalid_argument",
+      message: "storage must have getItem, setItem and removeItem functions",
+    });
+    assert.equal(storage.items.size, 0);
   });
 
   it("reports store_error when the storage refuses to save", () => {
