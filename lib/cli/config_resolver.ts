@@ -12,7 +12,7 @@ import type { SecureData } from "../store/store.ts";
 import { VERSION } from "../version.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Folders } from "./folders.ts";
-import { namedClientId } from "./globals.ts";
+import { checkNamedClientId, CLIENT_ID_RULE, namedClientId } from "./globals.ts";
 import type { Output } from "./output.ts";
 
 /**
@@ -152,10 +152,18 @@ export class ConfigResolver {
     const named = namedClientId(this.#init.globals, this.#init.env);
     if (named) {
       this.#origin = named.origin;
-      return base.withClientId(named.clientId);
+      return base.withClientId(await checkNamedClientId(named));
     }
     if (stored?.clientId) {
       this.#origin = "store";
+      const { isClientId } = await import("../client_id.ts");
+      if (!isClientId(stored.clientId)) {
+        throw new CliError(`The client identifier in the store is not usable: ${CLIENT_ID_RULE}`, {
+          exitCode: EXIT.usage,
+          hint:
+            "Clear the store with plextv logout --force and sign in again, or pass one with --client-id ID",
+        });
+      }
       return base.withClientId(stored.clientId);
     }
     this.#origin = "config folder";

@@ -4,6 +4,7 @@
  * @module
  */
 import type { OptionSpec } from "./command.ts";
+import { CliError, EXIT } from "./exit.ts";
 
 /**
  * The global options.
@@ -93,4 +94,39 @@ export function namedClientId(
   const flag = globals["client-id"];
   if (typeof flag === "string" && flag) return { clientId: flag, origin: "--client-id" };
   return env.PLEXTV_CLIENT_ID ? { clientId: env.PLEXTV_CLIENT_ID, origin: "PLEXTV_CLIENT_ID" } : undefined;
+}
+
+/**
+ * Checks the client identifier the user named, so that a bad one is refused
+ * with where it came from and what a client identifier is.
+ *
+ * @param named What {@linkcode namedClientId} found.
+ * @returns The identifier, unchanged.
+ * @throws {CliError} exit 2 when it is not a client identifier.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkNamedClientId } from "./globals.ts";
+ * assert.equal(await checkNamedClientId({ clientId: "abc", origin: "--client-id" }), "abc");
+ * await assert.rejects(checkNamedClientId({ clientId: "a b", origin: "PLEXTV_CLIENT_ID" }), /PLEXTV_CLIENT_ID/);
+ * ```
+ */
+export async function checkNamedClientId(
+  named: { clientId: string; origin: "--client-id" | "PLEXTV_CLIENT_ID" },
+): Promise<string> {
+  const { isClientId } = await import("../client_id.ts");
+  if (isClientId(named.clientId)) return named.clientId;
+  const fromFlag = named.origin === "--client-id";
+  throw new CliError(
+    `The client identifier ${
+      fromFlag ? "given with --client-id" : "in PLEXTV_CLIENT_ID"
+    } is not usable: ${CLIENT_ID_RULE}`,
+    {
+      exitCode: EXIT.usage,
+      hint: fromFlag
+        ? "Pass another with --client-id ID, or leave it out to use the stored one"
+        : "Fix or unset PLEXTV_CLIENT_ID",
+    },
+  );
 }

@@ -156,6 +156,34 @@ describe("plextv usage errors (exit 2)", () => {
     }
   });
 
+  it("refuses a named client identifier that is not one, saying where it came from and what one is", async () => {
+    const rule =
+      "a client identifier is 1 to 255 visible ASCII characters \\(letters, digits and punctuation, no spaces\\)";
+    oneLineError(
+      await runCli(
+        BUN,
+        ["--client-id", "bad id with spaces", "--store", "memory:", "login", "-u", "plexuser"],
+        home,
+        {
+          stdin: "plexpass\n",
+        },
+      ),
+      2,
+      new RegExp(
+        `^error: The client identifier given with --client-id is not usable: ${rule}\\. Pass another`,
+      ),
+    );
+    oneLineError(
+      await runCli(BUN, ["user"], home, {
+        env: { PLEXTV_CLIENT_ID: "é", PLEX_TOKEN: "abcdefghij0123456789" },
+      }),
+      2,
+      new RegExp(
+        `^error: The client identifier in PLEXTV_CLIENT_ID is not usable: ${rule}\\. Fix or unset PLEXTV_CLIENT_ID$`,
+      ),
+    );
+  });
+
   it("shows help for a command and refuses help for an unknown one", async () => {
     const help = await runCli(BUN, ["help", "login"], home);
     assert.equal(help.code, 0);

@@ -131,12 +131,16 @@ describe("plextv token with a stored device", () => {
       }));
     };
     const cases: [Record<string, string>, number, RegExp][] = [
-      [{ PLEXTV_CLIENT_ID: "a".repeat(256), PLEXTV_TOKEN: legacy }, 2, /1 to 255 printable ASCII/],
+      [
+        { PLEXTV_CLIENT_ID: "a".repeat(256), PLEXTV_TOKEN: legacy },
+        2,
+        /in PLEXTV_CLIENT_ID is not usable: a client identifier is 1 to 255 visible ASCII characters/,
+      ],
       [await vault("no-id", { version: 1, token: legacy }), 4, /another client identifier/],
       [
         await vault("bad-id", { version: 1, clientId: "has space", token: legacy }),
         2,
-        /1 to 255 printable ASCII/,
+        /in the store is not usable: a client identifier is 1 to 255 visible ASCII characters \(letters, digits and punctuation, no spaces\)/,
       ],
     ];
     for (const [env, code, message] of cases) {
@@ -159,7 +163,11 @@ describe("plextv token with a stored device", () => {
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ PLEX_TOKEN: expired }, 4, /expired/],
       [{ PLEX_TOKEN: "abc def ghi" }, 4, /token/i],
-      [{ PLEX_TOKEN: "abcdefghij0123456789", PLEXTV_CLIENT_ID: "has space" }, 2, /1 to 255 printable ASCII/],
+      [
+        { PLEX_TOKEN: "abcdefghij0123456789", PLEXTV_CLIENT_ID: "has space" },
+        2,
+        /in PLEXTV_CLIENT_ID is not usable: .* no spaces\)\. Fix or unset PLEXTV_CLIENT_ID/,
+      ],
     ];
     for (const [env, code, message] of cases) {
       for (const args of [[], ["--json"]]) {

@@ -10,7 +10,7 @@ import { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
-import { namedClientId } from "../globals.ts";
+import { checkNamedClientId, namedClientId } from "../globals.ts";
 
 /**
  * The `token` command's help and what it runs.
@@ -44,7 +44,7 @@ const command: CommandModule = {
       f.useEnvToken();
       await f.checkNamedStores();
       const named = namedClientId(f.globals, f.env);
-      if (named) (await import("../../client_id.ts")).checkClientId(named.clientId);
+      if (named) await checkNamedClientId(named);
       token = Token.from(fromEnv);
       token.validate();
     } else {
