@@ -37,8 +37,8 @@ export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
   pin_expired: "Run plextv login again and approve the new code before it expires",
   pin_required:
     "Give the home user's PIN at the prompt, on stdin or in PLEXTV_HOME_PIN (plextv help home switch)",
-  jwk_missing:
-    "plex.tv no longer knows this device's key (was the device removed?): run plextv login --force to register again",
+  // The error already says that plex.tv no longer knows the key: the hint says why and what to do.
+  jwk_missing: "Was the device removed at plex.tv? Run plextv login --force to register again",
   thumbprint_taken:
     "The device key belongs to another device: run plextv login --force to register a new one",
   invalid_client_id:

@@ -98,6 +98,13 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       world.emulator().removeDevice(before);
       const status = await runCli(rt(), ["status"], h);
       assert.equal(status.code, 4, status.stderr);
+      const refresh = await runCli(rt(), ["token", "--refresh"], h);
+      assert.equal(refresh.code, 4, refresh.stderr);
+      assert.equal(refresh.stdout, "");
+      assert.match(
+        refresh.stderr,
+        /^error: plex\.tv no longer knows this device's key\. Was the device removed at plex\.tv\? Run plextv login --force to register again\n$/,
+      );
       const circle = await login(h, ["--jwt"]);
       assert.equal(circle.code, 2, circle.stderr);
       assert.match(circle.stderr, /no longer knows this device's key.*plextv login --force/);
