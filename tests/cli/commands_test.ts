@@ -18,6 +18,7 @@ import { GLOBAL_OPTIONS } from "../../lib/cli/globals.ts";
 import { VERSION } from "../../lib/version.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { clientIdOf, everyRuntime, type Home, makeHome, ok, runCli, thisPass } from "../_helpers/cli.ts";
+import { freePort } from "../_helpers/raw_http_server.ts";
 
 let emulator: Emulator;
 let home: Home;
@@ -136,6 +137,25 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
         assert.match(why.error.message, /plex\.tv rejects the PLEX_TOKEN token/);
       } finally {
         other.cleanup();
+      }
+    });
+
+    it("status --json says signedIn null when it could not check (exit 1), and code usage for a usage error", async () => {
+      const closed = await freePort();
+      const unreachable = await runCli(rt(), ["status", "--json"], home, {
+        env: { PLEXTV_URL: `http://127.0.0.1:${closed}` },
+      });
+      assert.equal(unreachable.code, 1, unreachable.stderr);
+      const outage = JSON.parse(unreachable.stdout);
+      assert.equal(outage.signedIn, null, "not taken for a sign-out");
+      assert.equal(outage.error.code, "network_error");
+      assert.match(unreachable.stderr, /^error: Cannot reach 127\.0\.0\.1:\d+/);
+      for (const store of ["bogus", "bogus:"]) {
+        const usage = await runCli(rt(), ["--store", store, "status", "--json"], home);
+        assert.equal(usage.code, 2, usage.stderr);
+        const object = JSON.parse(usage.stdout);
+        assert.equal(object.signedIn, null);
+        assert.equal(object.error.code, "usage", store);
       }
     });
 

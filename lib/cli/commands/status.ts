@@ -2,15 +2,16 @@
  * `plextv status`: who is signed in, with which kind of token, until when,
  * which store keeps it and why that one, and whether plex.tv still accepts
  * it. With `--json` it always prints one object: `signedIn: false` (and the
- * error) when it cannot confirm a sign-in.
+ * error) when a sign-in is needed, `signedIn: null` when it could not be checked.
  *
  * @module
  */
 import { isPlexError, PlexError } from "../../errors.ts";
 import type { CommandModule } from "../command_module.ts";
-import { CliError, EXIT } from "../exit.ts";
+import { CliError, EXIT, exitCodeOf } from "../exit.ts";
 import type { Factory } from "../factory.ts";
 import { ENV_TOKEN_HINT } from "../hints.ts";
+import { primaryError } from "../report.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
@@ -30,6 +31,7 @@ function _errorCode(err: unknown): string {
   // A token plex.tv rejects is reported with plex.tv's reason (unauthorized, expired_token, ...).
   if (err instanceof CliError && err.cause instanceof PlexError) return err.cause.code;
   if (err instanceof CliError && err.exitCode === EXIT.auth) return "not_signed_in";
+  if (err instanceof CliError && err.exitCode === EXIT.usage) return "usage";
   return "failure";
 }
 
@@ -44,7 +46,8 @@ const command: CommandModule = {
     "not signed in.",
     'With --json, one object: {"signedIn": true, "username", ..., "store", "storeFrom",',
     '"storeReason"}, or {"signedIn": false, "error": {"code", "message"}, ...} (exit 4 when',
-    "not signed in or the token is rejected).",
+    'not signed in or the token is rejected), or {"signedIn": null, "error": ...} when it could',
+    'not be checked (exit 1: plex.tv unreachable, a failing store; exit 2: a usage error, code "usage").',
   ].join("\n"),
   examples: [
     ["plextv status", "who is signed in, and where the token is kept"],
@@ -105,7 +108,11 @@ const command: CommandModule = {
       return EXIT.ok;
     } catch (err) {
       if (f.out.json && !f.signal.aborted) {
-        f.out.data({ ...known, error: { code: _errorCode(err), message: (err as Error).message } }, () => "");
+        // false when a sign-in is needed (exit 4); null when it could not be checked (plex.tv unreachable,
+        // a failing store, a usage error), so a script does not take an outage for a sign-out.
+        const signedIn = exitCodeOf(primaryError(err)) === EXIT.auth ? false : null;
+        const error = { code: _errorCode(err), message: (err as Error).message };
+        f.out.data({ ...known, signedIn, error }, () => "");
       }
       throw err;
     }
