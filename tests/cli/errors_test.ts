@@ -184,6 +184,26 @@ describe("plextv usage errors (exit 2)", () => {
     );
   });
 
+  it("refuses an emulator payload folder that is missing, not a folder or holds no payload", async () => {
+    const empty = join(home.root, "no-payloads");
+    mkdirSync(empty, { recursive: true });
+    const cases: [string, RegExp][] = [
+      [
+        join(home.root, "nonexistent"),
+        /does not exist\. Pass a folder of recorded plex\.tv payloads with --payloads DIR$/,
+      ],
+      [vault, /is not a folder\. Pass a folder/],
+      [empty, /has none of user\.json, .*\. Pass a folder/],
+    ];
+    for (const [folder, pattern] of cases) {
+      const run = await runCli(BUN, ["emulator", "--port", "0", "--payloads", folder], home, {
+        timeoutMs: 10_000,
+      });
+      oneLineError(run, 2, pattern);
+      assert.ok(run.stderr.startsWith(`error: The payload folder ${folder} `), run.stderr);
+    }
+  });
+
   it("shows help for a command and refuses help for an unknown one", async () => {
     const help = await runCli(BUN, ["help", "login"], home);
     assert.equal(help.code, 0);
@@ -308,6 +328,23 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
         );
       }
       assert.equal(vaultBytes(), before);
+    });
+
+    it("says which port is in use when the emulator cannot listen", async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+      const port = (taken.address() as { port: number }).port;
+      try {
+        oneLineError(
+          await runCli(rt(), ["emulator", "--port", String(port)], home, { timeoutMs: 10_000 }),
+          1,
+          new RegExp(
+            `^error: Port ${port} is in use\\. Choose another with --port N \\(--port 0 takes a free one\\)$`,
+          ),
+        );
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
     });
 
     it("gives details, never a secret, under --verbose", async () => {

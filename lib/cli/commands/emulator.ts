@@ -6,8 +6,46 @@
  */
 import { integerOption, stringOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
-import { EXIT } from "../exit.ts";
+import { CliError, EXIT } from "../exit.ts";
 import { fields } from "../table.ts";
+
+/** A `--payloads` folder that is not there, or is not a folder, is a usage error (exit 2). */
+async function _checkPayloadFolder(folder: string): Promise<void> {
+  const { stat } = await import("node:fs/promises");
+  const found = await stat(folder).catch((err: { code?: unknown }) => {
+    if (err?.code === "ENOENT" || err?.code === "ENOTDIR") return undefined;
+    throw new CliError(`Cannot read the payload folder ${folder}`, {
+      exitCode: EXIT.usage,
+      cause: err,
+      hint: "Check its permissions, or pass another folder with --payloads DIR",
+    });
+  });
+  if (!found?.isDirectory()) {
+    throw new CliError(`The payload folder ${folder} ${found ? "is not a folder" : "does not exist"}`, {
+      exitCode: EXIT.usage,
+      hint: "Pass a folder of recorded plex.tv payloads with --payloads DIR",
+    });
+  }
+}
+
+/** What a failed start means for the user: a port in use (each runtime words it its own way), a payload folder. */
+function _startFailure(err: unknown, port: number, payloads: string | undefined): unknown {
+  if ((err as { code?: unknown })?.code === "EADDRINUSE") {
+    return new CliError(`Port ${port} is in use`, {
+      exitCode: EXIT.failure,
+      cause: err,
+      hint: "Choose another with --port N (--port 0 takes a free one)",
+    });
+  }
+  if (payloads !== undefined && err instanceof Error && err.message.startsWith("The payload folder ")) {
+    return new CliError(err.message, {
+      exitCode: EXIT.usage,
+      cause: err,
+      hint: "Pass a folder of recorded plex.tv payloads with --payloads DIR",
+    });
+  }
+  return err;
+}
 
 /**
  * The `emulator` command's help and what it runs.
@@ -36,16 +74,23 @@ const command: CommandModule = {
       const value = args.values[name];
       return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
     };
+    const payloads = stringOption(args, "payloads");
+    if (payloads !== undefined) await _checkPayloadFolder(payloads);
     const { startEmulator } = await import("../../testing/mod.ts");
-    const server = await startEmulator({
-      port,
-      payloads: stringOption(args, "payloads"),
-      autoApprovePins: autoApprove ?? false,
-      hosts: list("host"),
-      corsOrigins: list("cors-origin"),
-      clockOffsetMs: (offset ?? 0) * 1000,
-      requestLogSize: logSize,
-    });
+    let server;
+    try {
+      server = await startEmulator({
+        port,
+        payloads,
+        autoApprovePins: autoApprove ?? false,
+        hosts: list("host"),
+        corsOrigins: list("cors-origin"),
+        clockOffsetMs: (offset ?? 0) * 1000,
+        requestLogSize: logSize,
+      });
+    } catch (err) {
+      throw _startFailure(err, port, payloads);
+    }
     const users = server.users;
     const { bold, cyan, dim } = f.out.dataStyle;
     f.out.data({
