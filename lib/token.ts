@@ -77,7 +77,7 @@ export class Token {
     if (typeof value !== "string" || value.length === 0 || !/^[\x21-\x7e]+$/.test(value)) {
       throw new PlexError(
         "invalid_token",
-        "A token must be a non-empty string of printable ASCII characters",
+        "A token must be a non-empty string of visible ASCII characters (no spaces)",
       );
     }
     this.#value = value;
