@@ -61,7 +61,10 @@ export function isClientId(value: unknown): value is string {
  */
 export function checkClientId(clientId: string): string {
   if (!isClientId(clientId)) {
-    throw new PlexError("invalid_argument", "A client identifier is 1 to 255 visible ASCII characters (no spaces)");
+    throw new PlexError(
+      "invalid_argument",
+      "A client identifier is 1 to 255 visible ASCII characters (no spaces)",
+    );
   }
   return clientId;
 }
