@@ -372,7 +372,7 @@ export interface ValidatePinResult {
  * @param id The PIN id.
  * @param options Device JWT and call options.
  * @returns The raw response; pass it to {@linkcode processValidatePinResponse}.
- * @throws {PlexError} `invalid_argument` for an id that is not a non-negative integer.
+ * @throws {PlexError} `invalid_argument` for an id that is not a positive integer.
  *
  * @example
  * ```ts
@@ -396,7 +396,7 @@ export function validatePinRequest(
   id: number,
   options: ValidatePinOptions = {},
 ): Promise<PlexResponse> {
-  if (!Number.isSafeInteger(id) || id < 0) {
+  if (!Number.isSafeInteger(id) || id < 1) {
     throw new PlexError("invalid_argument", "A PIN id is a positive integer");
   }
   return send(context, {

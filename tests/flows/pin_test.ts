@@ -3,13 +3,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { generateDeviceKey, type Pin } from "../../mod.ts";
 import { createPinRequest } from "../../protocol.ts";
-import { pinUrl, processPinResponse } from "../../protocol.ts";
+import { pinUrl, processPinResponse, validatePinRequest } from "../../protocol.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 import { fakeClock } from "../_helpers/clock.ts";
 
 let emulator: Emulator;
 useEmulator({}, (started) => emulator = started);
+
+describe("validatePinRequest", () => {
+  it("refuses an id that is not a positive integer, before anything is sent", () => {
+    const before = emulator.requests.length;
+    for (const id of [0, -1, 1.5, NaN, "5"]) {
+      assert.throws(() => validatePinRequest(configFor(emulator), id as never), {
+        code: "invalid_argument",
+        message: "A PIN id is a positive integer",
+      }, String(id));
+    }
+    assert.equal(emulator.requests.length, before);
+  });
+});
 
 describe("pinRequest", () => {
   it("gives a 4-character PIN and the /link URL", async () => {
