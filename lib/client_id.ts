@@ -27,7 +27,7 @@ export function newClientId(): string {
 }
 
 /**
- * Whether a value is a usable client identifier: 1 to 255 printable ASCII
+ * Whether a value is a usable client identifier: 1 to 255 visible ASCII
  * characters, no spaces (what `Config.withClientId` accepts).
  *
  * @param value The value.

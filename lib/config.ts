@@ -50,6 +50,19 @@ function plainFrozen(value: object): boolean {
   return Object.isFrozen(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+/** Scopes a device JWT can ask for: one or more, each from {@linkcode ALL_SCOPES}. */
+function checkScopes(scopes: readonly string[]): readonly string[] {
+  const unknown = scopes.find((scope) => !ALL_SCOPES.includes(scope));
+  if (scopes.length === 0 || unknown !== undefined) {
+    throw new PlexError(
+      "invalid_argument",
+      scopes.length ? `There is no scope ${String(unknown)}` : "A device JWT asks for one scope or more",
+      { hint: `The scopes are ${ALL_SCOPES.join(", ")}` },
+    );
+  }
+  return scopes;
+}
+
 /** The discover host's default base URL (the watchlist). */
 const DISCOVER_URL = "https://discover.provider.plex.tv";
 
@@ -119,12 +132,15 @@ export class Config implements RequestContext {
 
   /**
    * Creates a Config; prefer {@linkcode defaultConfig} and the `with*` methods.
+   * Every field is checked as its `with*` method checks it.
    *
    * @param fields All fields.
+   * @throws {PlexError} `insecure_url` for a URL that is not https (http only for loopback hosts),
+   *   `invalid_argument` for a device, scope or HTTP setting that is not usable.
    */
   constructor(fields: ConfigFields) {
     const discoverUrl = fields.discoverUrl ?? DISCOVER_URL;
-    for (const base of [fields.url, fields.v2Url, discoverUrl]) checkBaseUrl(base);
+    for (const base of [fields.url, fields.v2Url, discoverUrl, fields.authAppUrl]) checkBaseUrl(base);
     this.url = fields.url.replace(/\/+$/, "");
     this.v2Url = fields.v2Url.replace(/\/+$/, "");
     this.discoverUrl = discoverUrl.replace(/\/+$/, "");
@@ -133,10 +149,12 @@ export class Config implements RequestContext {
     // A copy (`with*`) takes its parent's frozen parts as they are (plain frozen objects, as this
     // constructor makes them): freezing is a noticeable part of a CLI's start-up.
     const { device, scopes, http } = fields;
-    this.device = plainFrozen(device) ? device : frozenDevice(device);
-    this.scopes = Array.isArray(scopes) && Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]);
+    this.device = plainFrozen(device) ? device : frozenDevice(checkDevice(device));
+    this.scopes = Array.isArray(scopes) && Object.isFrozen(scopes)
+      ? scopes
+      : Object.freeze([...checkScopes(scopes)]);
     this.http = plainFrozen(http) && http.retryBudget && http.plexClock ? http : Object.freeze({
-      ...http,
+      ...checkHttpSettings(http),
       retryBudget: http.retryBudget ?? new RetryBudget(),
       plexClock: http.plexClock ?? new PlexClock(),
     });
@@ -216,14 +234,6 @@ export class Config implements RequestContext {
    * ```
    */
   withScopes(...scopes: string[]): Config {
-    const unknown = scopes.find((scope) => !ALL_SCOPES.includes(scope));
-    if (scopes.length === 0 || unknown !== undefined) {
-      throw new PlexError(
-        "invalid_argument",
-        scopes.length ? `There is no scope ${String(unknown)}` : "A device JWT asks for one scope or more",
-        { hint: `The scopes are ${ALL_SCOPES.join(", ")}` },
-      );
-    }
     return this.#with({ scopes });
   }
 
@@ -285,7 +295,6 @@ export class Config implements RequestContext {
    * ```
    */
   withAuthAppUrl(authAppUrl: string): Config {
-    checkBaseUrl(authAppUrl);
     return this.#with({ authAppUrl });
   }
 

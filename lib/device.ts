@@ -109,7 +109,7 @@ export function deviceContextParams(device: Device): Record<string, string> {
 /**
  * Checks a device description before a configuration takes it: every field
  * is one of {@linkcode DEVICE_HEADER_NAMES}, and a plain value is a string
- * (an empty one leaves its header out). A getter is read, and its value
+ * (an empty one, `null` or `undefined` leaves its header out). A getter is read, and its value
  * checked, when a request first needs the headers.
  *
  * @param device The device fields.
@@ -138,7 +138,7 @@ export function checkDevice(device: Device): Device {
         hint: `The fields are ${Object.keys(DEVICE_HEADER_NAMES).join(", ")}`,
       });
     }
-    if ("value" in descriptor && descriptor.value !== undefined && typeof descriptor.value !== "string") {
+    if ("value" in descriptor && descriptor.value != null && typeof descriptor.value !== "string") {
       throw new PlexError("invalid_argument", `The device field ${field} must be a string`);
     }
   }

@@ -22,8 +22,9 @@
  * - A save refuses to replace a file that the passphrase does not open
  *   (`wrong_passphrase`) or that is not an intact vault (`store_corrupt`), so a
  *   mistyped passphrase or path cannot destroy data. `clear()` deletes the
- *   file without asking for the passphrase, but only a vault (intact or
- *   damaged): any other file is left in place (`store_corrupt`).
+ *   file without asking for the passphrase, but only a vault (intact,
+ *   damaged, cut short or empty): any other file, or one too large to be a
+ *   vault, is left in place (`store_corrupt`).
  *
  * Errors ({@linkcode PlexError}, the message names the file, the file is left
  * untouched):

@@ -171,3 +171,43 @@ describe("a call's options", () => {
     }
   });
 });
+
+describe("checks that hold however a Config or a call is made", () => {
+  it("the Config constructor checks its fields as the with* methods do", async () => {
+    const { Config } = await import("../mod.ts");
+    const fields = {
+      url: "https://plex.tv",
+      v2Url: "https://clients.plex.tv",
+      authAppUrl: "https://app.plex.tv/auth",
+      clientId: "config-options-test",
+      device: { product: "Options Test" },
+      scopes: ["username"],
+      http: {},
+    };
+    assert.equal(new Config(fields).device.product, "Options Test");
+    assert.throws(() => new Config({ ...fields, authAppUrl: "javascript:alert(1)" }), {
+      code: "insecure_url",
+    });
+    refused(() => new Config({ ...fields, device: { product: 5 } as never }), /product must be a string/);
+    refused(() => new Config({ ...fields, scopes: ["nope"] }), /no scope nope/);
+    refused(() => new Config({ ...fields, http: { timeout: 1 } as never }), /no HTTP setting timeout/);
+  });
+
+  it("a null device field leaves its header out, as an empty one does", () => {
+    assert.equal(config.withDevice({ product: "Options Test", model: null } as never).device.model, null);
+  });
+
+  it("a signal given as null is no signal; a token source refuses one that is not a signal, cached token or not", async () => {
+    const emulator = await createEmulator();
+    try {
+      const token = emulator.issueLegacyToken({ clientId: "config-options-test" });
+      const sending = config.withUrls(emulator.url).withFetch(emulator.fetch);
+      const source = sending.tokenSource(withToken(token));
+      assert.equal((await sending.client(source).user({ signal: null } as never)).username, "plexuser");
+      assert.equal((await source.token({ signal: null } as never)).value, token);
+      await assert.rejects(source.token({ signal: 5 } as never), { code: "invalid_argument" });
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { sleep } from "../clock.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import { checkForwardUrl, pinRequest } from "../flows/pin.ts";
+import { checkForwardUrl, checkPollInterval, pinRequest } from "../flows/pin.ts";
 import type { DeviceKey } from "../keys.ts";
 import { number, object, optional, parse, string } from "../parse/validate.ts";
 import type { Token } from "../token.ts";
@@ -199,7 +199,7 @@ export interface ForwardedSignInFinishOptions {
   storage?: BrowserStorage;
   /** The storage key. Default `plextv:pending-sign-in`. */
   storageKey?: string;
-  /** How long to keep checking a PIN that is not approved yet. Default 5 000 ms. */
+  /** How long to keep checking a PIN that is not approved yet (`Infinity`: while it lives). Default 5 000 ms. */
   waitMs?: number;
   /** Milliseconds between checks. Default 1 000. */
   pollInterval?: number;
@@ -223,7 +223,7 @@ export interface ForwardedSignInFinishOptions {
  *   another client id, `store_corrupt` when the pending data is unreadable, `invalid_argument`
  *   when the sign-in registered a device key and `key` is not that key (and, before storage is read,
  *   for an empty `storageKey`, a `storage` without its three methods, a `waitMs` that is not a
- *   finite number of milliseconds, 0 or more, or a `pollInterval` that is not one above 0), and any
+ *   number of milliseconds, 0 or more (Infinity included), or a `pollInterval` that is not a finite one above 0), and any
  *   request error.
  *
  * @example On page load
@@ -244,13 +244,11 @@ export async function finishForwardedSignIn(
   const storageKey = storageKeyOption(options.storageKey, PENDING_KEY);
   const storage = storageOption(options.storage, "sessionStorage");
   const waitMs = options.waitMs ?? 5_000;
-  if (!(Number.isFinite(waitMs) && waitMs >= 0)) {
-    throw new PlexError("invalid_argument", "waitMs must be a finite number of milliseconds, 0 or more");
+  // Infinity waits as long as the PIN lives.
+  if (typeof waitMs !== "number" || !(waitMs >= 0)) {
+    throw new PlexError("invalid_argument", "waitMs must be a number of milliseconds, 0 or more");
   }
-  const { pollInterval } = options;
-  if (pollInterval !== undefined && !(Number.isFinite(pollInterval) && pollInterval > 0)) {
-    throw new PlexError("invalid_argument", "pollInterval must be a finite number of milliseconds above 0");
-  }
+  checkPollInterval(options.pollInterval);
   const raw = getItem(storage, storageKey);
   if (raw === null) return undefined;
   let pending: PendingSignIn;

@@ -82,7 +82,8 @@ export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
 /**
  * The CLI's hint for a plextv error: its code's, or a more precise one where
  * the error names what is at fault (a store path holding a file that is no
- * vault, which `logout --force` leaves alone; an `env:` store's variable).
+ * vault, which `logout --force` leaves alone; an `env:` store's variable; a
+ * store backend's own hint, such as the databases a Redis server has).
  *
  * @param err The error.
  * @returns The hint, with {@linkcode COMMAND_HELP} where the command's help belongs.
@@ -97,11 +98,15 @@ export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
  * ```
  */
 export function hintFor(err: PlexError): string {
-  if (err.code === "store_corrupt" && / is not a plextv vault\b/.test(err.message)) {
+  if (err.code === "store_corrupt" && / is (not|too large to be) a plextv vault\b/.test(err.message)) {
     return "Check the store's path (--store or PLEXTV_STORE): plextv neither replaces nor deletes a file that is not its vault";
   }
   if (err.code === "store_corrupt" && /^The environment variable [A-Z0-9_]+ /.test(err.message)) {
     return "Fix the variable named (plextv keys export --format env prints a device's variables)";
+  }
+  // A store that cannot be reached says what its backend needs (a Redis database the server has, ...).
+  if (err.code === "store_unavailable" && err.hint) {
+    return `${err.hint.replace(/[.\s]+$/, "")}; or choose another store with --store vault:PATH`;
   }
   return CLI_HINTS[err.code];
 }

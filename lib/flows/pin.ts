@@ -514,6 +514,27 @@ export interface PinSignInOptions extends PinRequestOptions {
 }
 
 /**
+ * Checks a PIN poll interval: `undefined` (the default) or a finite number of
+ * milliseconds above 0.
+ *
+ * @param pollInterval The interval.
+ * @throws {PlexError} `invalid_argument` for any other value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPollInterval } from "./pin.ts";
+ * checkPollInterval(1_000);
+ * assert.throws(() => checkPollInterval(0), { code: "invalid_argument" });
+ * ```
+ */
+export function checkPollInterval(pollInterval: unknown): void {
+  if (pollInterval !== undefined && !(Number.isFinite(pollInterval) && (pollInterval as number) > 0)) {
+    throw new PlexError("invalid_argument", "pollInterval must be a finite number of milliseconds above 0");
+  }
+}
+
+/**
  * Requests a PIN, hands it to `onPin`, and polls until the user approves it
  * (the seed's `RegisterWithPIN`). Rate limited, it polls half as often, and
  * waits out plex.tv's `Retry-After` before the next poll. Stops at `expiresAt` and on 404/1020
@@ -546,16 +567,13 @@ export async function registerWithPin(
   onPin: OnPin,
   options: PinSignInOptions = {},
 ): Promise<Token> {
-  const { pollInterval } = options;
-  if (pollInterval !== undefined && !(Number.isFinite(pollInterval) && pollInterval > 0)) {
-    throw new PlexError("invalid_argument", "pollInterval must be a finite number of milliseconds above 0");
-  }
+  checkPollInterval(options.pollInterval);
   const clock = context.http.clock ?? systemClock;
   const { pin, url } = await pinRequest(context, options);
   // The deadline is counted on this machine's clock from expiresIn, so a skewed clock cannot end polling early.
   const deadline = clock.now() + pin.expiresIn * 1000;
   await onPin(pin, url);
-  let interval = Math.max(50, pollInterval ?? 1_000);
+  let interval = Math.max(50, options.pollInterval ?? 1_000);
   let pause = interval;
   for (;;) {
     const left = deadline - clock.now();

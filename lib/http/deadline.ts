@@ -172,8 +172,8 @@ export function checkCallOptions(
   { signal, fetch }: { signal?: AbortSignal; fetch?: typeof globalThis.fetch },
 ): void {
   if (
-    (signal !== undefined && typeof signal?.addEventListener !== "function") ||
-    (fetch !== undefined && typeof fetch !== "function")
+    (signal != null && typeof signal.addEventListener !== "function") ||
+    (fetch != null && typeof fetch !== "function")
   ) {
     throw new PlexError("invalid_argument", "A call's signal is an AbortSignal, and its fetch a function");
   }

@@ -158,8 +158,11 @@ function attemptLimits(context: RequestContext, options: CallOptions, json: bool
   checkCallOptions(options);
   const timeout = timeoutMs(options.timeoutMs ?? context.http.timeoutMs, "The timeout") ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = context.http.maxResponseBytes ?? DEFAULT_MAX_BYTES;
-  if (typeof maxBytes !== "number" || !(maxBytes >= 0)) {
-    throw new PlexError("invalid_argument", "The response size cap must be a number of bytes, 0 or more");
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new PlexError(
+      "invalid_argument",
+      "The response size cap must be a whole number of bytes, 0 or more",
+    );
   }
   return { timeoutMs: Math.min(timeout, MAX_TIMER_MS), maxBytes, json };
 }

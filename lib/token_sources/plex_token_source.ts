@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkCallOptions } from "../http/deadline.ts";
 import type { Token } from "../token.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption } from "./options.ts";
 import type { SourceState } from "./settings.ts";
@@ -72,9 +73,14 @@ export class PlexTokenSource implements TokenSource {
    * or signed in — once, however many callers wait.
    *
    * @param options `signal` stops this caller waiting.
-   * @returns The token.
+   * @returns The token; rejected with `invalid_argument` for a signal that is not an AbortSignal.
    */
   token(options: TokenOptions = {}): Promise<Token> {
+    try {
+      checkCallOptions(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const cached = this.#state.current;
     if (cached && isFresh(this.#state, cached) && !saveDue(this.#state)) return Promise.resolve(cached);
     return this.#flight.run((signal) => this.#obtain(signal), options.signal);

@@ -39,12 +39,9 @@ export class SingleFlight<T> {
    *
    * @param operation The work; it receives a signal that fires when all waiters left.
    * @param signal This caller's signal.
-   * @returns The operation's result; rejected with `invalid_argument` when `signal` is not an AbortSignal.
+   * @returns The operation's result.
    */
   run(operation: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal !== undefined && typeof signal?.addEventListener !== "function") {
-      return Promise.reject(new PlexError("invalid_argument", "A signal is an AbortSignal"));
-    }
     if (signal?.aborted) return Promise.reject(this.#aborted(signal));
     // A flight every waiter left is being aborted: a new caller starts afresh instead of joining it.
     if (!this.#current || this.#current.controller.signal.aborted) {

@@ -422,9 +422,9 @@ describe("forwarded sign-in options", () => {
       const refusals: [Record<string, unknown>, string][] = [
         [{ storageKey: "" }, "storageKey must be a non-empty string"],
         [{ storage: "sessionStorage" }, "storage must have getItem, setItem and removeItem functions"],
-        [{ waitMs: Number.NaN }, "waitMs must be a finite number of milliseconds, 0 or more"],
-        [{ waitMs: -1 }, "waitMs must be a finite number of milliseconds, 0 or more"],
-        [{ waitMs: "5000" }, "waitMs must be a finite number of milliseconds, 0 or more"],
+        [{ waitMs: Number.NaN }, "waitMs must be a number of milliseconds, 0 or more"],
+        [{ waitMs: -1 }, "waitMs must be a number of milliseconds, 0 or more"],
+        [{ waitMs: "5000" }, "waitMs must be a number of milliseconds, 0 or more"],
         [{ pollInterval: 0 }, "pollInterval must be a finite number of milliseconds above 0"],
         [{ pollInterval: Number.NaN }, "pollInterval must be a finite number of milliseconds above 0"],
       ];

@@ -64,6 +64,20 @@ describe("plextv exit codes", () => {
       hintFor(new PlexError("store_corrupt", "The vault file /x has a damaged header")),
       CLI_HINTS.store_corrupt,
     );
+    const tooLarge = new PlexError("store_corrupt", "The file /x/big.bin is too large to be a plextv vault");
+    assert.match(hintFor(tooLarge), /^Check the store's path/);
+    const redis = new PlexError(
+      "store_unavailable",
+      "Redis at redis://127.0.0.1:6379/99 refused database 99",
+      {
+        hint: "The server has 16 databases (0 to 15): check the /DB in the store URI.",
+      },
+    );
+    assert.equal(
+      hintFor(redis),
+      "The server has 16 databases (0 to 15): check the /DB in the store URI; or choose another store with --store vault:PATH",
+    );
+    assert.equal(hintFor(new PlexError("store_unavailable", "No keychain")), CLI_HINTS.store_unavailable);
   });
 
   it("report a PlexError with the CLI's hint, not the library's", () => {
