@@ -8,14 +8,12 @@
 import { PlexError } from "../errors.ts";
 import { checkLogger, type Logger } from "../logger.ts";
 import { timeoutMs } from "./deadline.ts";
-import { retryPolicy } from "./retry.ts";
+import { RETRY_SETTINGS, retryPolicy } from "./retry.ts";
 import type { HttpSettings } from "./types.ts";
 
 /** Whether `value` has each of `methods` as a function. */
 const has = (...methods: string[]) => (value: unknown): boolean =>
   methods.every((method) => typeof (value as Record<string, unknown>)?.[method] === "function");
-
-const RETRY_NAMES = ["retries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs", "rateLimitDelayMs"];
 
 /** Each setting's check: `true` when usable; `timeoutMs`, `retry` and `logger` throw their own, more precise error. */
 const CHECKS: Record<keyof HttpSettings, (value: unknown) => boolean> = {
@@ -24,10 +22,10 @@ const CHECKS: Record<keyof HttpSettings, (value: unknown) => boolean> = {
   maxResponseBytes: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
   retry: (value) => {
     if (typeof value !== "object" || value === null) return false;
-    const unknown = Object.keys(value).find((name) => !RETRY_NAMES.includes(name));
+    const unknown = Object.keys(value).find((name) => !RETRY_SETTINGS.includes(name));
     if (unknown !== undefined) {
       throw new PlexError("invalid_argument", `The retry policy has no setting ${unknown}`, {
-        hint: `Its settings are ${RETRY_NAMES.join(", ")}`,
+        hint: `Its settings are ${RETRY_SETTINGS.join(", ")}`,
       });
     }
     retryPolicy(value);

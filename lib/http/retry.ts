@@ -20,6 +20,18 @@ const DEFAULT_RETRY: Required<RetryPolicy> = {
 };
 
 /**
+ * The names of a retry policy's settings, read from its defaults.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RETRY_SETTINGS } from "./retry.ts";
+ * assert.ok(RETRY_SETTINGS.includes("retries"));
+ * ```
+ */
+export const RETRY_SETTINGS: readonly string[] = Object.keys(DEFAULT_RETRY);
+
+/**
  * The policy with its defaults filled in.
  *
  * @param settings The configured policy, partial or absent.
@@ -35,7 +47,7 @@ const DEFAULT_RETRY: Required<RetryPolicy> = {
  */
 export function retryPolicy(settings: Partial<RetryPolicy> | undefined): Required<RetryPolicy> {
   const policy = { ...DEFAULT_RETRY };
-  for (const name of Object.keys(DEFAULT_RETRY) as (keyof RetryPolicy)[]) {
+  for (const name of RETRY_SETTINGS as (keyof RetryPolicy)[]) {
     const value = settings?.[name];
     if (value === undefined) continue;
     const finite = name !== "retries" && name !== "maxRetryAfterMs";
