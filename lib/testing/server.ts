@@ -41,7 +41,13 @@ import { MAX_REQUEST_BODY_BYTES } from "./handler.ts";
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const core = await buildEmulator(options, "startEmulator");
   const server = new LoopbackServer(core);
-  await server.listen(options.port ?? 0);
+  try {
+    await server.listen(options.port ?? 0);
+  } catch (err) {
+    // A port in use, say: what was built is closed, so a failed start leaves nothing running.
+    await core.close();
+    throw err;
+  }
   return server.emulator;
 }
 
