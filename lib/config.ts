@@ -24,8 +24,7 @@ import { PlexError } from "./errors.ts";
 import { checkBaseUrl } from "./http/base_url.ts";
 import { checkHttpSettings } from "./http/http_settings.ts";
 import { RequestChecks } from "./http/checked_hosts.ts";
-import { PlexClock } from "./http/plex_clock.ts";
-import { RetryBudget } from "./http/retry_budget.ts";
+import { SHARED_STATE, sharedState } from "./http/shared_state.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
 import type { DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
@@ -153,10 +152,11 @@ export class Config implements RequestContext {
     this.scopes = Array.isArray(scopes) && Object.isFrozen(scopes)
       ? scopes
       : Object.freeze([...checkScopes(scopes)]);
-    this.http = plainFrozen(http) && http.retryBudget && http.plexClock ? http : Object.freeze({
+    // The holder of what requests share (the retry budget, plex.tv's clock) is carried to every copy.
+    const shared = sharedState(http);
+    this.http = plainFrozen(http) && shared ? http : Object.freeze({
       ...checkHttpSettings(http),
-      retryBudget: http.retryBudget ?? new RetryBudget(),
-      plexClock: http.plexClock ?? new PlexClock(),
+      [SHARED_STATE]: shared ?? {},
     });
     this.#keys = fields.keys ?? {};
     Object.freeze(this);

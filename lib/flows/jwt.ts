@@ -24,7 +24,8 @@ import {
   jwkThumbprint,
   type PublicJwk,
 } from "../keys.ts";
-import { plexTime } from "../http/plex_clock.ts";
+import { startPlexClock } from "../http/plex_clock_start.ts";
+import { plexTime } from "../http/shared_state.ts";
 import { Token } from "../token.ts";
 import { object, parse, string } from "../parse/validate.ts";
 
@@ -257,6 +258,8 @@ export async function generateAndUploadPublicKey(
  * ```
  */
 export function nonceRequest(context: RequestContext, options: CallOptions = {}): Promise<PlexResponse> {
+  // A device JWT is signed on plex.tv's time: this response, and every one after it, feed its clock.
+  startPlexClock(context.http);
   return send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/nonce" }, options);
 }
 

@@ -24,7 +24,8 @@ import {
   type RequestContext,
   send,
 } from "../http/send.ts";
-import { plexTime } from "../http/plex_clock.ts";
+import { startPlexClock } from "../http/plex_clock_start.ts";
+import { plexTime } from "../http/shared_state.ts";
 import type { PublicJwk } from "../keys.ts";
 import { type PlexJwtClaims, Token } from "../token.ts";
 import { array, object, parse, unknownValue } from "../parse/validate.ts";
@@ -181,6 +182,7 @@ export async function verifyPlexToken(
   token: Token | string,
   options: VerifyOptions = {},
 ): Promise<PlexJwtClaims> {
+  startPlexClock(context.http);
   const checked = checkOptions(options, context);
   const compact = Token.from(token).value;
   checkHeader(compact);

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { type Clock, systemClock } from "../clock.ts";
 import { PlexError } from "../errors.ts";
 import { parseHttpDate } from "./http_date.ts";
 
@@ -33,9 +32,11 @@ export interface PlexClockOptions {
 const RESOLUTION_MS = 2_000;
 
 /**
- * The estimated offset from this machine's clock to plex.tv's. `Config`
- * creates one (its `with*` copies share it) and the request helper feeds it
- * the `Date` header of every response from plex.tv. The estimate is the median
+ * The estimated offset from this machine's clock to plex.tv's. A `Config`
+ * starts one when plex.tv's time is first needed (see
+ * `startPlexClock`; its `with*` copies share it), or is given one
+ * (`withHttp({ plexClock })`), and the request helper feeds it the `Date`
+ * header of every response from plex.tv. The estimate is the median
  * of the latest responses, so one odd header (a cache, a proxy) does not move
  * it; with two, the one nearer this machine's clock wins.
  *
@@ -118,27 +119,4 @@ export class PlexClock {
   now(localMs: number): number {
     return localMs + this.offsetMs;
   }
-}
-
-/**
- * plex.tv's current time for a configuration's HTTP settings: its clock (the
- * system's by default), or the local time given, corrected by its
- * {@linkcode PlexClock}, when it has one.
- *
- * @param http The HTTP settings (`HttpSettings`), or anything with their `clock` and `plexClock`.
- * @param localMs This machine's time (default: the settings' clock's).
- * @returns plex.tv's time then.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { plexTime } from "./plex_clock.ts";
- * assert.ok(Math.abs(plexTime({}).getTime() - Date.now()) < 1_000);
- * ```
- */
-export function plexTime(
-  http: { clock?: Clock; plexClock?: PlexClock },
-  localMs: number = (http.clock ?? systemClock).now(),
-): Date {
-  return new Date(http.plexClock ? http.plexClock.now(localMs) : localMs);
 }

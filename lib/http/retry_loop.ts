@@ -12,6 +12,8 @@ import type { Outcome } from "./attempt.ts";
 import { parseErrorBody } from "./error_body.ts";
 import { answer } from "./retry.ts";
 import { parseRetryAfter } from "./retry_after.ts";
+import { RetryBudget } from "./retry_budget.ts";
+import { sharedState } from "./shared_state.ts";
 import type { CallOptions, PlexRequest, PlexResponse, RequestContext, RetryPolicy } from "./types.ts";
 
 /** What the retries of one request need from `send`. */
@@ -107,7 +109,9 @@ export function isRetryable(outcome: Outcome, idempotent: boolean): boolean {
 export async function retryLoop(plan: RetryPlan, first: Outcome): Promise<PlexResponse> {
   const { context, request, options, policy, idempotent, logger } = plan;
   const clock = context.http.clock ?? systemClock;
-  const budget = context.http.retryBudget;
+  // A configuration given no budget draws from the one its copies share, made at its first retry.
+  const shared = sharedState(context.http);
+  const budget = context.http.retryBudget ?? (shared ? shared.retryBudget ??= new RetryBudget() : undefined);
   let outcome = first;
   for (let attempt = 0;; attempt++) {
     if (!isRetryable(outcome, idempotent) || attempt >= policy.retries) return answer(outcome);

@@ -15,6 +15,7 @@ import { silentLogger } from "../logger.ts";
 import { type AttemptLimits, attemptOnce, notJson, resolveTarget } from "./attempt.ts";
 import { checkCallOptions, MAX_TIMER_MS, timeoutMs } from "./deadline.ts";
 import { answer, mayRetry, retryPolicy } from "./retry.ts";
+import { runningPlexClock } from "./shared_state.ts";
 import type { CallOptions, JsonResponse, PlexRequest, PlexResponse, RequestContext } from "./types.ts";
 
 export type {
@@ -138,7 +139,9 @@ async function sendAndRead(
     const outcome = await attemptOnce(context, request, options, logger, target, limits);
     // plex.tv's Date header, against this machine's clock halfway through the attempt.
     const { response } = outcome;
-    if (response) context.http.plexClock?.observe(response.headers.get("date"), (sentAt + clock.now()) / 2);
+    if (response) {
+      runningPlexClock(context.http)?.observe(response.headers.get("date"), (sentAt + clock.now()) / 2);
+    }
     return outcome;
   };
   const first = await attempt();

@@ -62,7 +62,8 @@ export interface HttpSettings {
   retry?: Partial<RetryPolicy>;
   /**
    * The retry budget every request of this configuration draws from (see {@linkcode RetryBudget}).
-   * `Config` creates one (20 retries, 1 more per second) that its `with*` copies share.
+   * Default: one (20 retries, 1 more per second) that `Config` makes at the first retry and its `with*`
+   * copies share.
    */
   retryBudget?: RetryBudget;
   /** Where requests are logged (without secrets). */
@@ -74,8 +75,9 @@ export interface HttpSettings {
   clock?: Clock;
   /**
    * plex.tv's clock as estimated from the `Date` header of its responses (see {@linkcode PlexClock}):
-   * device JWTs are signed and token freshness is judged on it. `Config` creates one that its `with*`
-   * copies share.
+   * device JWTs are signed, JWTs judged and saves stamped on it. Default: one that `Config` starts
+   * when plex.tv's time is first needed (a device JWT signed or verified, a token source with a store
+   * or in JWT mode) and its `with*` copies share; a configuration that needs none reads no `Date` header.
    */
   plexClock?: PlexClock;
 }

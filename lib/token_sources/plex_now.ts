@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { plexTime } from "../http/plex_clock.ts";
+import { plexTime } from "../http/shared_state.ts";
 import type { SourceState } from "./settings.ts";
 
 /**

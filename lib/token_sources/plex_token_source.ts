@@ -95,6 +95,8 @@ export class PlexTokenSource implements TokenSource {
   async #obtain(signal: AbortSignal): Promise<Token> {
     const state = this.#state;
     if (!this.#loaded) {
+      // Saves are stamped and JWTs judged on plex.tv's time: its clock starts before the first request.
+      if (state.settings.store || state.settings.jwt) await startPlexClock(state);
       if (state.settings.store) await (await import("./stored.ts")).loadState(state);
       this.#loaded = true;
     }
@@ -112,11 +114,19 @@ export class PlexTokenSource implements TokenSource {
     const state = this.#state;
     const registrar = registrarOf(state);
     const { token, key } = await registrar.register(state.config, signal);
-    if (token.isJwt()) token.validate(plexNow(state));
+    if (token.isJwt()) {
+      await startPlexClock(state);
+      token.validate(plexNow(state));
+    }
     if (key) state.key = key;
     state.current = token;
     state.settings.logger?.info(`Signed in with ${registrar.name}`);
     await persist(state, token);
     return token;
   }
+}
+
+/** Starts plex.tv's clock of the source's configuration; loaded only by sources that save or hold a JWT. */
+async function startPlexClock(state: SourceState): Promise<void> {
+  (await import("../http/plex_clock_start.ts")).startPlexClock(state.config.http);
 }

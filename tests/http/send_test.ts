@@ -493,6 +493,19 @@ describe("retry budget", () => {
     assert.equal(server.requests.length, 2 + 3);
   });
 
+  it("a Config given none makes one at its first retry (20 retries), which its copies share", async () => {
+    const server = await serve((x) => x.reply(503));
+    const base = defaultConfig().withClientId("faults-test-client").withUrls(server.url)
+      .withHttp({ retry: { retries: 100, baseDelayMs: 1, maxDelayMs: 2 } });
+    assert.equal(base.http.retryBudget, undefined, "nothing is made before a retry");
+    await rejection(get(base).then(checkOk));
+    assert.equal(server.requests.length, 1 + 20, "the first attempt and the budget's 20 retries");
+    // One more retry a second comes back: the copy's call finds the budget (nearly) spent.
+    await rejection(get(base.withClientId("another-client").withHttp({ timeoutMs: 1_000 })).then(checkOk));
+    const retried = server.requests.length - 21 - 1;
+    assert.ok(retried >= 0 && retried <= 2, `the copy retried ${retried} times, not 20`);
+  });
+
   it("rejects a nonsensical retry policy or timeout with invalid_argument: in a Config, and in a context of its own", async () => {
     const server = await serve((x) => x.reply(200, "{}"));
     for (

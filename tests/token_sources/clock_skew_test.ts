@@ -16,6 +16,7 @@ import {
   withClock,
   withCredentials,
   withJwt,
+  withStore,
 } from "../../mod.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
@@ -99,6 +100,40 @@ describe("clock skew", () => {
     const claims = JSON.parse(atob(sent[0]!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
     assert.ok(Math.abs(claims.iat * 1000 - Date.now()) < 10_000, `iat ${claims.iat}`);
     assert.equal(claims.exp - claims.iat, 300);
+  });
+
+  it("a password sign-in and account calls start no plex.tv clock and read no Date header; a store starts one", async () => {
+    let dateReads = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const get = response.headers.get.bind(response.headers);
+      response.headers.get = (name: string) => {
+        if (name.toLowerCase() === "date") dateReads++;
+        return get(name);
+      };
+      return response;
+    };
+    const config = defaultConfig().withClientId(newClientId()).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, fetch: counting, clock: machineClock(2 * HOUR) });
+    const client = config.client(config.tokenSource(withCredentials("plexuser", "plexpass")));
+    assert.equal((await client.user()).username, "plexuser");
+    await client.user();
+    assert.equal(dateReads, 0, "no Date header read without a JWT or a store");
+    assert.equal(config.http.plexClock, undefined);
+
+    // A legacy token kept in a store: the clock starts before the sign-in, so the save carries plex.tv's time,
+    // and a copy of the configuration shares it (its responses feed it too).
+    const store = memoryStore<SecureData>();
+    const copy = config.withClientId(newClientId()).withHttp({ timeoutMs: 10_000 });
+    await copy.tokenSource(withCredentials("plexuser", "plexpass"), withStore(store)).token();
+    assert.equal(dateReads, 1, "the sign-in's Date header");
+    const savedAt = Date.parse((await store.load())!.savedAt!);
+    assert.ok(
+      Math.abs(savedAt - Date.now()) < 60_000,
+      `savedAt ${new Date(savedAt).toISOString()} is plex.tv's time`,
+    );
+    await client.user();
+    assert.equal(dateReads, 2, "the first configuration feeds the clock its copy started");
   });
 
   it("the estimate is the median of the latest Date headers: one odd header does not move it", () => {
