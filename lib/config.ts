@@ -116,8 +116,8 @@ export class Config implements RequestContext {
   /** Scopes asked for in device JWTs. */
   readonly scopes: readonly string[];
   /**
-   * HTTP settings: fetch, timeout, retries, size cap, logger, and the retry budget and plex.tv clock
-   * estimate that every `with*` copy shares.
+   * HTTP settings: fetch, timeout, retries, size cap, logger; the retry budget and plex.tv clock estimate
+   * that every `with*` copy shares, when given, or else made when first needed (and shared all the same).
    */
   readonly http: HttpSettings;
   /** What the request helper checked of this configuration (hosts, device headers), kept so it checks once. */

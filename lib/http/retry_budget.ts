@@ -28,6 +28,7 @@ export interface RetryBudgetOptions {
 /**
  * A token bucket of retries, shared by every request made with one `Config`
  * (and the configs derived from it with `with*`, which keep its HTTP settings).
+ * A `Config` given none makes one with the defaults at its first retry.
  *
  * Each retry — after a network error, a 5xx, a 429 or Plex code 1003 — takes
  * one token; first attempts are free. When the bucket is empty the failure is
