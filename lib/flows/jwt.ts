@@ -76,9 +76,10 @@ export async function signDeviceJwt(
   privateKey: CryptoKey,
   keyId: string,
   nonce?: string,
-  now: Date = plexTime(context.http),
+  now?: Date,
 ): Promise<string> {
-  const iat = Math.floor(now.getTime() / 1000);
+  startPlexClock(context.http);
+  const iat = Math.floor((now ?? plexTime(context.http)).getTime() / 1000);
   if (!Number.isFinite(iat)) throw new PlexError("invalid_argument", "The signing time is not a valid date");
   return await new SignJWT({ ...(nonce === undefined ? {} : { nonce }), scope: context.scopes.join(",") })
     .setProtectedHeader({ alg: "EdDSA", kid: keyId, typ: "JWT" })
