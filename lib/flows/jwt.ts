@@ -69,6 +69,8 @@ const DEVICE_JWT_SECONDS = 300;
  * const jwt = await signDeviceJwt(context, key.privateKey, key.keyId, "n1");
  * const claims = decodeJwt(jwt);
  * assert.ok(claims.exp === claims.iat! + 300 && decodeProtectedHeader(jwt).kid === key.keyId);
+ * const notADate = "2026-01-01" as unknown as Date;
+ * await assert.rejects(signDeviceJwt(context, key.privateKey, key.keyId, "n1", notADate), { code: "invalid_argument" });
  * ```
  */
 export async function signDeviceJwt(
@@ -79,7 +81,8 @@ export async function signDeviceJwt(
   now?: Date,
 ): Promise<string> {
   startPlexClock(context.http);
-  const iat = Math.floor((now ?? plexTime(context.http)).getTime() / 1000);
+  const at = now === undefined ? plexTime(context.http) : now instanceof Date ? now : new Date(NaN);
+  const iat = Math.floor(at.getTime() / 1000);
   if (!Number.isFinite(iat)) throw new PlexError("invalid_argument", "The signing time is not a valid date");
   return await new SignJWT({ ...(nonce === undefined ? {} : { nonce }), scope: context.scopes.join(",") })
     .setProtectedHeader({ alg: "EdDSA", kid: keyId, typ: "JWT" })

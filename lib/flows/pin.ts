@@ -569,6 +569,8 @@ export async function registerWithPin(
 ): Promise<Token> {
   checkPollInterval(options.pollInterval);
   const clock = context.http.clock ?? systemClock;
+  // Device JWTs are signed on plex.tv's time: the PIN's own response is the clock's first sample.
+  if (options.deviceJwt) (await import("../http/plex_clock_start.ts")).startPlexClock(context.http);
   const { pin, url } = await pinRequest(context, options);
   // The deadline is counted on this machine's clock from expiresIn, so a skewed clock cannot end polling early.
   const deadline = clock.now() + pin.expiresIn * 1000;

@@ -197,6 +197,8 @@ export async function verifyPlexToken(
   const getKey = async ({ kid }: { kid?: string }) => {
     const jwk = pickKey(keys, kid) ?? await keySet.key(kid, load, options.signal);
     if (!jwk) throw noKey(keySet.failure);
+    // plex.tv's time is read once the key is in hand: the key set's answer may be the clock's first sample.
+    if (options.now === undefined) checked.jose.currentDate = plexTime(context.http);
     try {
       return await importJWK(jwk, "EdDSA");
     } catch {

@@ -9,10 +9,10 @@ import { runningPlexClock, sharedState } from "./shared_state.ts";
 
 /**
  * Starts the plex.tv clock of a configuration that was given none: from now
- * on its requests feed it. Called by what needs plex.tv's time (device JWTs
- * signed or verified, token sources with a store or in JWT mode) before their
- * first request. Settings no `Config` made, or that were given a clock, are
- * left as they are.
+ * on its requests feed it. Called by what needs plex.tv's time (a device JWT
+ * signed, a PIN sign-in with a device key, a JWT verified, a token source with
+ * a store or in JWT mode) before its first request. Settings no `Config`
+ * made, or that were given a clock, are left as they are.
  *
  * @param http The HTTP settings (`HttpSettings`).
  *

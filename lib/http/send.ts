@@ -46,9 +46,10 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
  *   without it waits `rateLimitDelayMs` plus the backoff. A non-idempotent request
  *   (sign-in, key upload) is retried only when the connection was refused.
  *   A timed-out non-idempotent request is never retried: it may have reached plex.tv.
- * - Every retry draws from the configuration's retry budget (`http.retryBudget`,
- *   which every `Config` has): when it is spent, the failure is answered without
- *   retrying. A plain context without a budget retries as its policy says.
+ * - Every retry draws from the configuration's retry budget (`http.retryBudget`, or
+ *   the one a `Config` given none makes at its first retry and shares with its
+ *   copies): when it is spent, the failure is answered without retrying. A plain
+ *   context without a budget retries as its policy says.
  * - Bodies are read up to `maxResponseBytes` (default 8 MiB); a body is always
  *   read to the end or cancelled, so no connection is left hanging.
  * - Redirects are followed by hand, only within the configured plex.tv origins,

@@ -1,10 +1,10 @@
 /**
  * What every request of one configuration shares, made when first needed:
  * the retry budget (at the first retry) and plex.tv's clock (when something
- * first needs plex.tv's time: a device JWT signed or verified, a token source
- * with a store or in JWT mode). `Config` puts one holder in its HTTP settings,
- * under a symbol, and its `with*` copies carry it along, so they share what it
- * holds. A configuration that only signs in with a password and calls the
+ * first needs plex.tv's time: a device JWT signed, a PIN sign-in with a device
+ * key, a JWT verified, a token source with a store or in JWT mode). `Config`
+ * puts one holder in its HTTP settings, under a symbol, and its `with*` copies
+ * carry it along, so they share what it holds. A configuration that only signs in with a password and calls the
  * account endpoints makes neither, and reads no `Date` header.
  *
  * @module

@@ -76,8 +76,8 @@ export interface HttpSettings {
   /**
    * plex.tv's clock as estimated from the `Date` header of its responses (see {@linkcode PlexClock}):
    * device JWTs are signed, JWTs judged and saves stamped on it. Default: one that `Config` starts
-   * when plex.tv's time is first needed (a device JWT signed or verified, a token source with a store
-   * or in JWT mode) and its `with*` copies share; a configuration that needs none reads no `Date` header.
+   * when plex.tv's time is first needed (a device JWT signed, a PIN sign-in with a device key, a JWT
+   * verified, a token source with a store or in JWT mode) and its `with*` copies share; a configuration that needs none reads no `Date` header.
    */
   plexClock?: PlexClock;
 }

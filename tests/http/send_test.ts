@@ -9,6 +9,7 @@ import { after, describe, it } from "node:test";
 import { type Config, defaultConfig } from "../../lib/config.ts";
 import { isPlexError, type PlexError } from "../../lib/errors.ts";
 import { checkOk } from "../../lib/http/error_body.ts";
+import { sharedState } from "../../lib/http/shared_state.ts";
 import { type CallOptions, type HttpSettings, type PlexResponse, send } from "../../lib/http/send.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { RetryBudget } from "../../lib/http/retry_budget.ts";
@@ -497,8 +498,9 @@ describe("retry budget", () => {
     const server = await serve((x) => x.reply(503));
     const base = defaultConfig().withClientId("faults-test-client").withUrls(server.url)
       .withHttp({ retry: { retries: 100, baseDelayMs: 1, maxDelayMs: 2 } });
-    assert.equal(base.http.retryBudget, undefined, "nothing is made before a retry");
+    assert.equal(sharedState(base.http)?.retryBudget, undefined, "nothing is made before a retry");
     await rejection(get(base).then(checkOk));
+    assert.ok(sharedState(base.http)?.retryBudget instanceof RetryBudget);
     assert.equal(server.requests.length, 1 + 20, "the first attempt and the budget's 20 retries");
     // One more retry a second comes back: the copy's call finds the budget (nearly) spent.
     await rejection(get(base.withClientId("another-client").withHttp({ timeoutMs: 1_000 })).then(checkOk));

@@ -19,6 +19,7 @@ import {
   withStore,
 } from "../../mod.ts";
 import { systemClock } from "../../lib/clock.ts";
+import { runningPlexClock } from "../../lib/http/shared_state.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 
 const HOUR = 3_600_000;
@@ -119,7 +120,7 @@ describe("clock skew", () => {
     assert.equal((await client.user()).username, "plexuser");
     await client.user();
     assert.equal(dateReads, 0, "no Date header read without a JWT or a store");
-    assert.equal(config.http.plexClock, undefined);
+    assert.equal(runningPlexClock(config.http), undefined, "no clock was started");
 
     // A legacy token kept in a store: the clock starts before the sign-in, so the save carries plex.tv's time,
     // and a copy of the configuration shares it (its responses feed it too).
@@ -134,6 +135,27 @@ describe("clock skew", () => {
     );
     await client.user();
     assert.equal(dateReads, 2, "the first configuration feeds the clock its copy started");
+  });
+
+  it("a PIN sign-in with a device key on a machine 2 hours off signs its device JWTs on plex.tv's time", async () => {
+    for (const offset of [2 * HOUR, -2 * HOUR]) {
+      const config = defaultConfig().withClientId(newClientId()).withUrls(emulator.url)
+        .withHttp({ retry: { retries: 0 }, clock: machineClock(offset) });
+      const { token } = await config.registerWithPinJwt((pin) => emulator.approvePin(pin.code), {
+        pollInterval: 50,
+      });
+      assert.ok(token.isJwt(), `a machine ${offset / HOUR} h off gets its JWT`);
+    }
+  });
+
+  it("a first verification after other requests judges the token on plex.tv's time", async () => {
+    const clientId = newClientId();
+    const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(-2 * HOUR) });
+    await config.client(config.tokenSource(withCredentials("plexuser", "plexpass"))).user();
+    const jwt = await emulator.issueJwt({ clientId, thumbprint: "device-key" });
+    const claims = await config.verifyPlexToken(jwt);
+    assert.equal(claims.iss, "plex.tv", "a token just issued is not in the future");
   });
 
   it("the estimate is the median of the latest Date headers: one odd header does not move it", () => {
