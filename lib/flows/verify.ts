@@ -24,6 +24,7 @@ import {
   type RequestContext,
   send,
 } from "../http/send.ts";
+import { PLEX_CLOCK_RESOLUTION_MS } from "../http/plex_clock.ts";
 import { startPlexClock } from "../http/plex_clock_start.ts";
 import { plexTime } from "../http/shared_state.ts";
 import type { PublicJwk } from "../keys.ts";
@@ -115,7 +116,12 @@ export interface VerifyOptions extends CallOptions {
   thumbprint?: string;
   /** The token's `aud` must contain this value (or one of these), e.g. the client identifier. */
   audience?: string | string[];
-  /** Allowed clock skew for `exp` and `nbf`, in seconds: a finite number, 0 or more. Default 0. */
+  /**
+   * Allowed clock skew for `exp`, `nbf` and a future `iat`, in seconds: a finite number, 0 or more.
+   * Default 0. Without `now`, the claims are judged on plex.tv's time as this configuration estimates
+   * it, which is good to 2 s either way (the plex.tv clock's resolution): that much is allowed on top,
+   * so a token plex.tv has just issued is never "in the future".
+   */
   clockToleranceSeconds?: number;
   /** The current time the claims are judged at. Default: plex.tv's time as this configuration sees it. */
   now?: Date;
@@ -282,7 +288,8 @@ function checkOptions(
       issuer: "plex.tv",
       audience: audiences,
       requiredClaims: REQUIRED_CLAIMS,
-      clockTolerance: tolerance ?? 0,
+      // An estimate of plex.tv's time is only as good as the clock's resolution; a given `now` is exact.
+      clockTolerance: (tolerance ?? 0) + (now === undefined ? PLEX_CLOCK_RESOLUTION_MS / 1000 : 0),
       currentDate: now ?? plexTime(context.http),
     },
     keys: usable,

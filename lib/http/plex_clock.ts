@@ -27,9 +27,17 @@ export interface PlexClockOptions {
 
 /**
  * Offsets under this are within what a `Date` header (whole seconds) and the
- * network delay can tell: this machine's clock is taken as plex.tv's.
+ * network delay can tell: this machine's clock is taken as plex.tv's. So
+ * plex.tv's time as a configuration sees it is good to this much, either way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PLEX_CLOCK_RESOLUTION_MS } from "./plex_clock.ts";
+ * assert.equal(PLEX_CLOCK_RESOLUTION_MS, 2_000);
+ * ```
  */
-const RESOLUTION_MS = 2_000;
+export const PLEX_CLOCK_RESOLUTION_MS = 2_000;
 
 /**
  * The estimated offset from this machine's clock to plex.tv's. A `Config`
@@ -107,7 +115,7 @@ export class PlexClock {
     const median = Number.isInteger(half)
       ? [sorted[half - 1]!, sorted[half]!].sort((a, b) => Math.abs(a) - Math.abs(b))[0]!
       : sorted[Math.floor(half)]!;
-    return Math.abs(median) < RESOLUTION_MS ? 0 : median;
+    return Math.abs(median) < PLEX_CLOCK_RESOLUTION_MS ? 0 : median;
   }
 
   /**

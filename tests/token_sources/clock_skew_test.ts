@@ -12,7 +12,7 @@ import {
   newClientId,
   PlexClock,
   type SecureData,
-  type Token,
+  Token,
   withClock,
   withCredentials,
   withJwt,
@@ -156,6 +156,21 @@ describe("clock skew", () => {
     const jwt = await emulator.issueJwt({ clientId, thumbprint: "device-key" });
     const claims = await config.verifyPlexToken(jwt);
     assert.equal(claims.iss, "plex.tv", "a token just issued is not in the future");
+  });
+
+  it("a token plex.tv has just issued verifies on a machine 1.5 s behind (within the clock's resolution)", async () => {
+    const clientId = newClientId();
+    // An offset under 2 s counts as none: the claims are judged on this machine's clock, 1.5 s late.
+    const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(-1_500) });
+    const jwt = await emulator.issueJwt({ clientId, thumbprint: "device-key" });
+    assert.equal((await config.verifyPlexToken(jwt)).iss, "plex.tv");
+    // A time given is exact: a second before the token's iat, the token is in the future.
+    const iat = new Token(jwt).claims!.iat!;
+    await assert.rejects(config.verifyPlexToken(jwt, { now: new Date((iat - 1) * 1000) }), {
+      code: "invalid_token",
+      message: /iat is in the future/,
+    });
   });
 
   it("the estimate is the median of the latest Date headers: one odd header does not move it", () => {
