@@ -16,6 +16,7 @@ import type { Resource, ResourcesOptions } from "./endpoints/resource.ts";
 import type { ServerShare } from "./endpoints/server_share.ts";
 import type { SharedUser } from "./endpoints/shared_user.ts";
 import type { WatchlistItem, WatchlistOptions } from "./endpoints/watchlist.ts";
+import { isPlexError } from "./errors.ts";
 import { checkCallOptions } from "./http/deadline.ts";
 import type { CallOptions, RequestContext } from "./http/types.ts";
 import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
@@ -131,6 +132,11 @@ export class Client {
    * from the source (passing the signal on), then runs `call` with the
    * context, whose client id follows the source's (it changes when the device
    * registered again while getting the token), and what `check` returned.
+   * When plex.tv answers that the token expired (498) though the source
+   * judged it fresh, this machine's clock was behind plex.tv's, and the
+   * answer's `Date` header has just corrected the source's view of it: the
+   * source is asked again, and the call is made once more with a token it
+   * renewed (never with the same one).
    */
   async #call<E, T, I = unknown>(
     options: CallOptions,
@@ -144,7 +150,14 @@ export class Client {
     checkCallOptions(options);
     const input = check?.(endpoint) as I;
     const token = await this.#source.token({ signal: options.signal });
-    return call(endpoint, this.#context(), token, input);
+    try {
+      return await call(endpoint, this.#context(), token, input);
+    } catch (err) {
+      if (!isPlexError(err, "expired_token")) throw err;
+      const renewed = await this.#source.token({ signal: options.signal });
+      if (renewed.value === token.value) throw err;
+      return call(endpoint, this.#context(), renewed, input);
+    }
   }
 
   /** What a method needs of an endpoint module, loaded once per client. */

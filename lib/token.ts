@@ -165,9 +165,14 @@ export class Token {
       throw new PlexError("invalid_token", "The JWT has no numeric exp claim");
     }
     if (expiresAt.getTime() <= now.getTime()) {
-      throw new PlexError("expired_token", `The JWT expired at ${expiresAt.toISOString()}`, {
-        hint: "Refresh the token or sign in again",
-      });
+      // The time it was judged at is named: a machine whose clock is wrong shows it here.
+      throw new PlexError(
+        "expired_token",
+        `The JWT expired at ${expiresAt.toISOString()} (checked at ${now.toISOString()})`,
+        {
+          hint: "Refresh the token or sign in again",
+        },
+      );
     }
   }
 

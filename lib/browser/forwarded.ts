@@ -155,7 +155,8 @@ export async function startForwardedSignIn(options: ForwardedSignInStartOptions)
     id: pin.id,
     code: pin.code,
     clientId: config.clientId,
-    expiresAt: pin.expiresAt.toISOString(),
+    // On this browser's clock, which reads it back: plex.tv's expiresAt is on plex.tv's.
+    expiresAt: new Date(Date.now() + pin.expiresIn * 1000).toISOString(),
     keyId: key?.keyId,
   };
   setItem(storage, storageKey, JSON.stringify(pending));

@@ -70,9 +70,12 @@ export function qrLink(url: string): string {
  * const written: string[] = [];
  * const out = new Output({ stderr: { write: (text: string) => written.push(text) }, noColor: true });
  * const screen = new PinScreen(out);
- * await screen.show({ id: 1, code: "7RQZ", expiresIn: 900, createdAt: new Date(), expiresAt: new Date(Date.now() + 900_000), authToken: null }, "https://plex.tv/link/?pin=7RQZ");
+ * const plexNow = new Date(Date.now() - 7_200_000); // plex.tv's clock, two hours behind this machine's
+ * const expiresAt = new Date(plexNow.getTime() + 900_000);
+ * await screen.show({ id: 1, code: "7RQZ", expiresIn: 900, createdAt: plexNow, expiresAt, authToken: null }, "https://plex.tv/link/?pin=7RQZ");
  * screen.stop("approved");
  * assert.ok(written.join("").includes("7RQZ"));
+ * assert.ok(written.join("").includes("the code expires in 15 min"), "counted from expiresIn");
  * ```
  */
 export class PinScreen {
@@ -105,7 +108,8 @@ export class PinScreen {
     const { bold, cyan, dim } = out.style;
     const terminal = out.stderr.isTTY === true;
     const strong = pin.code.length > 8;
-    this.#expiresAt = pin.expiresAt.getTime();
+    // Counted from now on this machine's clock, as the polling is: expiresAt is on plex.tv's clock.
+    this.#expiresAt = Date.now() + pin.expiresIn * 1000;
     out.raw(
       `\n${bold("Sign in to plex.tv")}: open the link ${terminal ? "(or scan the QR code) " : ""}` +
         `${strong ? "and approve this device" : "and enter the code"}\n\n` +

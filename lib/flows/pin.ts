@@ -30,7 +30,8 @@ import { nullableSecret, timestamp } from "../parse/fields.ts";
  * @example
  * ```ts
  * import type { Pin } from "./pin.ts";
- * function secondsLeft(pin: Pin): number { return (pin.expiresAt.getTime() - Date.now()) / 1000; }
+ * // expiresAt is on plex.tv's clock; expiresIn, counted from the answer, holds on a machine whose clock is off.
+ * function expiresOnThisClock(pin: Pin, receivedAt: number): number { return receivedAt + pin.expiresIn * 1000; }
  * ```
  */
 export interface Pin {
@@ -52,7 +53,7 @@ export interface Pin {
   expiresIn: number;
   /** When the PIN was created. */
   createdAt: Date;
-  /** When the PIN expires. */
+  /** When the PIN expires, on plex.tv's clock (a machine whose clock is off counts from `expiresIn`). */
   expiresAt: Date;
   /** The token, once the user approved; `null` before. Printing it shows no secret. */
   authToken: Token | null;

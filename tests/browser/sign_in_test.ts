@@ -244,6 +244,25 @@ describe("startForwardedSignIn and finishForwardedSignIn", () => {
     assert.equal(await finishForwardedSignIn({ config, storage }), undefined, "and not finished twice");
   });
 
+  it("finishes on a browser whose clock is 2 hours ahead of plex.tv's (the PIN's life counts from its answer)", async () => {
+    // plex.tv's answers, as a browser two hours ahead sees them: expiresAt is two hours in its past.
+    const behindPlex: typeof fetch = async (input, init) => {
+      const response = await emulator.fetch(input, init);
+      if (init?.method !== "POST" || !String(input).endsWith("/api/v2/pins?strong=true")) return response;
+      const pin = await response.json();
+      for (const field of ["createdAt", "expiresAt"]) {
+        pin[field] = new Date(Date.parse(pin[field]) - 7_200_000).toISOString();
+      }
+      return new Response(JSON.stringify(pin), { status: response.status, headers: response.headers });
+    };
+    const config = configFor(emulator).withFetch(behindPlex);
+    const storage = new MemoryStorage();
+    const { code } = await start(config, storage);
+    emulator.approvePin(code);
+    const token = await finishForwardedSignIn({ config, storage });
+    assert.ok(token?.isLegacy(), "not pin_expired");
+  });
+
   it("resolves undefined without any request when no sign-in is pending", async () => {
     const config = configFor(emulator);
     assert.equal(await finishForwardedSignIn({ config, storage: new MemoryStorage() }), undefined);

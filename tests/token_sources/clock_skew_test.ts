@@ -173,6 +173,52 @@ describe("clock skew", () => {
     });
   });
 
+  it("a restart on a machine 2 hours behind: a stored JWT plex.tv calls expired is refreshed at the first call", async () => {
+    const clientId = newClientId();
+    const store = memoryStore<SecureData>();
+    const onTime = defaultConfig().withClientId(clientId).withUrls(emulator.url).withHttp({
+      retry: { retries: 0 },
+    });
+    await onTime.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store)).token();
+    // The stored JWT expired an hour ago; on this machine's clock, two hours behind, it has half its life left.
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await emulator.issueJwt({ clientId, issuedAt: now - 2 * 3600, expiresInSeconds: 3600 });
+    await store.save({ ...(await store.load())!, token: expired, tokenExpiresAt: undefined });
+    const before = emulator.requests.length;
+
+    const behind = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(-2 * HOUR) });
+    const client = behind.client(behind.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store)));
+    assert.equal((await client.user()).username, "plexuser");
+    assert.deepEqual(
+      emulator.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`),
+      [
+        "GET /api/v2/user 498",
+        "GET /api/v2/auth/nonce 200",
+        "POST /api/v2/auth/token 200",
+        "GET /api/v2/user 200",
+      ],
+      "plex.tv's answer sets the clock; the source refreshes once and the call is made again",
+    );
+    assert.notEqual((await store.load())!.token, expired, "the refreshed JWT is saved");
+    await client.user();
+    assert.equal(emulator.requests.length - before, 5, "the next call uses the refreshed JWT");
+  });
+
+  it("a token plex.tv calls expired is not sent again when the source has no other", async () => {
+    const clientId = newClientId();
+    const config = defaultConfig().withClientId(clientId).withUrls(emulator.url).withHttp({
+      retry: { retries: 0 },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await emulator.issueJwt({ clientId, issuedAt: now - 2 * 3600, expiresInSeconds: 3600 });
+    let asked = 0;
+    const client = config.client({ token: () => (asked++, Promise.resolve(new Token(expired))) });
+    await assert.rejects(client.user(), { code: "expired_token" });
+    assert.equal(asked, 2, "asked again once");
+    assert.equal(emulator.requests.filter((r) => r.clientId === clientId).length, 1, "sent once");
+  });
+
   it("the estimate is the median of the latest Date headers: one odd header does not move it", () => {
     const clock = new PlexClock();
     const local = Date.UTC(2026, 5, 1, 12, 0, 0);

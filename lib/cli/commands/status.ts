@@ -7,6 +7,7 @@
  * @module
  */
 import { isPlexError, PlexError } from "../../errors.ts";
+import { plexTime } from "../../http/shared_state.ts";
 import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT, exitCodeOf } from "../exit.ts";
 import type { Factory } from "../factory.ts";
@@ -59,7 +60,7 @@ const command: CommandModule = {
     try {
       known = { ...known, ...await _store(f, fromEnv) };
       const { config, source, stored } = await f.signedIn();
-      const token = await source.token({ signal: f.signal });
+      let token = await source.token({ signal: f.signal });
       let account;
       try {
         account = await config.client(source).user({ signal: f.signal });
@@ -71,6 +72,8 @@ const command: CommandModule = {
           hint: fromEnv ? ENV_TOKEN_HINT : "Run plextv login",
         });
       }
+      // The token the call used: plex.tv may have called the first one expired (a clock behind its own).
+      token = await source.token({ signal: f.signal });
       const expiresAt = token.expiresAt;
       const clientIdFrom = (await f.configs()).clientIdOrigin;
       const summary = {
@@ -95,7 +98,12 @@ const command: CommandModule = {
           }`,
           fields([
             ["Token", `${token.isJwt() ? "JWT" : "legacy token"}${fromEnv ? ", from PLEX_TOKEN" : ""}`],
-            ["Expires", expiresAt ? `${shortDate(expiresAt)} (${relative(expiresAt)})` : "when revoked"],
+            [
+              "Expires",
+              expiresAt
+                ? `${shortDate(expiresAt)} (${relative(expiresAt, plexTime(config.http))})`
+                : "when revoked",
+            ],
             ["Device key", summary.keyId ? `${summary.keyId} (refreshes the JWT)` : undefined],
             ["Client id", `${config.clientId} (from ${clientIdFrom})`],
             [

@@ -1,0 +1,101 @@
+/**
+ * `plextv` on a machine whose clock is days behind (a Raspberry Pi without a
+ * real-time clock after a reboot), for real: the command runs under
+ * libfaketime (Debian's `faketime`, which shifts the clock of the process
+ * and its runtime), against an emulator in this process on the true time,
+ * as plex.tv is. A stored JWT that expired an hour ago looks a week from
+ * expiry on that clock: plex.tv's 498 sets plextv's idea of plex.tv's time,
+ * the JWT is refreshed with the device key, the call is made again, and
+ * `status` gives the new token's expiry counted on plex.tv's time.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import process from "node:process";
+import { after, before, describe, it } from "node:test";
+import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
+import { toEnvVariables } from "../../plugins/env.ts";
+import { bunBinary, DENO, makeHome, runCli, type Runtime, thisPass } from "../_helpers/cli.ts";
+
+const FAKETIME = "/usr/bin/faketime";
+const home = makeHome();
+let emulator: Emulator;
+
+before(async () => {
+  emulator = await startEmulator();
+});
+after(async () => {
+  await emulator.close();
+  home.cleanup();
+});
+
+/** A runtime running the CLI with its clock 8 days behind. */
+function behind(runtime: Runtime): Runtime {
+  return {
+    name: `${runtime.name}, 8 days behind`,
+    command: FAKETIME,
+    prefix: ["-f", "-8d", runtime.command, ...runtime.prefix],
+  };
+}
+
+let bun: Runtime | undefined;
+const RUNTIMES = { deno: () => DENO, "bun binary": () => bun! };
+
+/** Why the tests cannot run here, or `false`; with `CI` set, a missing faketime is an error. */
+function skipReason(): string | false {
+  if (existsSync(FAKETIME)) return false;
+  const message = "faketime is not installed (apt-get install -y faketime)";
+  if (process.env.CI) throw new Error(`${message}: CI must install it`);
+  console.warn(`${message}; skipping the clock skew tests of the CLI`);
+  return message;
+}
+
+describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason() }, () => {
+  before(async () => {
+    if (thisPass(RUNTIMES).some(([name]) => name === "bun binary")) bun = await bunBinary();
+  });
+
+  it("runs under a clock that really is 8 days behind", async () => {
+    const run = await runCli(
+      { name: "date", command: FAKETIME, prefix: ["-f", "-8d", "date", "+%s"] },
+      [],
+      home,
+    );
+    const days = (Date.now() / 1000 - Number(run.stdout)) / 86_400;
+    assert.ok(days > 7.9 && days < 8.1, `faketime moved the clock by ${days} days`);
+  });
+
+  for (const [name, runtime] of thisPass(RUNTIMES)) {
+    it(`${name}: refreshes a stored JWT plex.tv calls expired at the first call, and counts its expiry on plex.tv's time`, async () => {
+      const skewed = behind(runtime());
+      const device = await registerDevice(emulator, { expiresInSeconds: -3_600 });
+      const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
+      emulator.resetRequests();
+
+      const user = await runCli(skewed, ["user", "--json"], home, { env });
+      assert.equal(user.code, 0, user.stderr);
+      assert.equal(JSON.parse(user.stdout).username, emulator.users.default.username);
+      assert.deepEqual(
+        emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
+          `${r.method} ${r.path} ${r.status}`
+        ),
+        [
+          "GET /api/v2/user 498",
+          "GET /api/v2/auth/nonce 200",
+          "POST /api/v2/auth/token 200",
+          "GET /api/v2/user 200",
+        ],
+      );
+
+      const status = await runCli(skewed, ["status"], home, { env });
+      assert.equal(status.code, 0, status.stderr);
+      // The JWT just issued, 7 days on plex.tv's time (on this machine's own clock it would be 15 days;
+      // the stored one, which plex.tv called expired, 7).
+      const [, at, left] = /Expires:\s+(\S+ \S+) UTC \((.*)\)/.exec(status.stdout) ?? [];
+      assert.ok(
+        Math.abs(Date.parse(`${at}Z`) - (Date.now() + 7 * 86_400_000)) < 10 * 60_000,
+        `expires ${at}`,
+      );
+      assert.equal(left, "in 6 days");
+    });
+  }
+});
