@@ -365,6 +365,69 @@ export function processTokenResponse(response: PlexResponse): Token {
 }
 
 /**
+ * Asks plex.tv for a nonce and reads it: the first half of {@linkcode jwtToken},
+ * for a caller that decides between the halves (the answer has set plex.tv's
+ * clock, see `startPlexClock`).
+ *
+ * @param context The configuration.
+ * @param options Call options.
+ * @returns The nonce (single use, valid 5 minutes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { fetchNonce } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * assert.ok((await fetchNonce(config)).length > 0);
+ * await emulator.close();
+ * ```
+ */
+export async function fetchNonce(context: RequestContext, options: CallOptions = {}): Promise<string> {
+  return readNonceResponse(await ensureOk(await nonceRequest(context, options)));
+}
+
+/**
+ * Signs a device JWT with a nonce and exchanges it for a Plex JWT: the second
+ * half of {@linkcode jwtToken}.
+ *
+ * @param context The configuration.
+ * @param privateKey The device's private key.
+ * @param keyId The registered key id.
+ * @param nonce The nonce from {@linkcode fetchNonce}.
+ * @param options Call options.
+ * @returns The Plex JWT.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "@plexkit/plextv";
+ * import { createEmulator } from "@plexkit/plextv/testing";
+ * import { exchangeNonce, fetchNonce, generateAndUploadPublicKey } from "./jwt.ts";
+ *
+ * const emulator = await createEmulator(); // plex.tv, in process
+ * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch);
+ * const legacy = emulator.issueLegacyToken({ clientId: "doc-example" }); // as a sign-in would
+ * const { privateKey, keyId } = await generateAndUploadPublicKey(config, legacy);
+ * assert.ok((await exchangeNonce(config, privateKey, keyId, await fetchNonce(config))).isJwt());
+ * await emulator.close();
+ * ```
+ */
+export async function exchangeNonce(
+  context: JwtContext,
+  privateKey: CryptoKey,
+  keyId: string,
+  nonce: string,
+  options: CallOptions = {},
+): Promise<Token> {
+  const deviceJwt = await signDeviceJwt(context, privateKey, keyId, nonce);
+  return readTokenResponse(await ensureOk(await tokenRequest(context, deviceJwt, options)));
+}
+
+/**
  * Gets a fresh 7-day Plex JWT with the device key: nonce, signed device JWT,
  * token exchange (the seed's `JWTToken`, with `iat` and `exp` in the device JWT).
  *
@@ -398,7 +461,5 @@ export async function jwtToken(
   keyId: string,
   options: CallOptions = {},
 ): Promise<Token> {
-  const nonce = readNonceResponse(await ensureOk(await nonceRequest(context, options)));
-  const deviceJwt = await signDeviceJwt(context, privateKey, keyId, nonce);
-  return readTokenResponse(await ensureOk(await tokenRequest(context, deviceJwt, options)));
+  return await exchangeNonce(context, privateKey, keyId, await fetchNonce(context, options), options);
 }

@@ -8,7 +8,7 @@
  */
 import { newClientId } from "../client_id.ts";
 import { isPlexError, PlexError } from "../errors.ts";
-import { generateAndUploadPublicKey, jwtToken } from "../flows/jwt.ts";
+import { exchangeNonce, fetchNonce, generateAndUploadPublicKey, jwtToken } from "../flows/jwt.ts";
 import { Token } from "../token.ts";
 import { refreshUnderLock } from "./refresh_lock.ts";
 import type { SourceState } from "./settings.ts";
@@ -114,7 +114,17 @@ async function refresh(state: SourceState, signal: AbortSignal): Promise<Token> 
   const old = state.current;
   const store = settings.store;
   const exchange = async () => {
-    const token = usableJwt(state, await jwtToken(state.config, key.privateKey, key.keyId, { signal }));
+    const nonce = await fetchNonce(state.config, { signal });
+    // The nonce's answer may be this process's first from plex.tv: on a clock ahead of plex.tv's, the JWT
+    // looked due and is not. It is kept, and the nonce is left to lapse (one request instead of two).
+    if (old && isFresh(state, old)) {
+      settings.logger?.info("The JWT is fresh on plex.tv's time: kept");
+      return old;
+    }
+    const token = usableJwt(
+      state,
+      await exchangeNonce(state.config, key.privateKey, key.keyId, nonce, { signal }),
+    );
     settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
     await persist(state, token);
     return token;

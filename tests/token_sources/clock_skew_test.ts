@@ -205,6 +205,29 @@ describe("clock skew", () => {
     assert.equal(emulator.requests.length - before, 5, "the next call uses the refreshed JWT");
   });
 
+  it("a restart on a machine 2 hours ahead: a stored JWT that only looks due costs a nonce, not a refresh", async () => {
+    const clientId = newClientId();
+    const store = memoryStore<SecureData>();
+    const onTime = defaultConfig().withClientId(clientId).withUrls(emulator.url).withHttp({
+      retry: { retries: 0 },
+    });
+    const issued = await onTime.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store)).token();
+    const before = emulator.requests.length;
+
+    // Three-hour JWTs are due within 90 minutes of expiry: two hours ahead, a JWT just issued looks due.
+    const ahead = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(2 * HOUR) });
+    const client = ahead.client(ahead.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store)));
+    assert.equal((await client.user()).username, "plexuser");
+    await client.user();
+    assert.deepEqual(
+      emulator.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`),
+      ["GET /api/v2/auth/nonce 200", "GET /api/v2/user 200", "GET /api/v2/user 200"],
+      "the nonce's answer sets plex.tv's clock, on which the JWT is fresh: no token exchange",
+    );
+    assert.equal((await store.load())!.token, issued.value, "the stored JWT is kept");
+  });
+
   it("a token plex.tv calls expired is not sent again when the source has no other", async () => {
     const clientId = newClientId();
     const config = defaultConfig().withClientId(clientId).withUrls(emulator.url).withHttp({
