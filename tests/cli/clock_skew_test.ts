@@ -95,7 +95,8 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
         Math.abs(Date.parse(`${at}Z`) - (Date.now() + 7 * 86_400_000)) < 10 * 60_000,
         `expires ${at}`,
       );
-      assert.equal(left, "in 6 days");
+      // Counted on plex.tv's time, within its estimate's half second: 6 or 7 days, never 15.
+      assert.match(left ?? "", /^in [67] days$/);
     });
   }
 });
