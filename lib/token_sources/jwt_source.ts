@@ -19,7 +19,9 @@ import { isFresh, persist, registrarOf } from "./source_state.ts";
 const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
 
 /**
- * Gets a JWT: refreshes with the device key in hand, else registers one.
+ * Gets a JWT: refreshes with the device key in hand (keeping the JWT in hand
+ * when plex.tv's time, learnt from the nonce's answer, finds it fresh), else
+ * registers one.
  *
  * @param state The source's state (updated: token, key, client id).
  * @param signal Stops the work.
@@ -44,7 +46,10 @@ const RETRY_AFTER_FAILED_REFRESH_MS = 30_000;
  * const signal = new AbortController().signal;
  * assert.ok((await obtainJwt(state, signal)).isJwt()); // no key yet: signs in and registers one
  * assert.ok(state.key);
- * await obtainJwt(state, signal); // with the key: a refresh, no sign-in
+ * await obtainJwt(state, signal); // a JWT fresh on plex.tv's time (learnt from the nonce's answer) is kept
+ * assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
+ * state.current = undefined;
+ * await obtainJwt(state, signal); // with the key and no JWT in hand: a refresh, no sign-in
  * assert.equal(emulator.count("POST /api/v2/users/signin"), 1);
  * assert.equal(emulator.count("POST /api/v2/auth/token"), 2);
  * await emulator.close();
