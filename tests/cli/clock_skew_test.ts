@@ -3,10 +3,12 @@
  * real-time clock after a reboot), for real: the command runs under
  * libfaketime (Debian's `faketime`, which shifts the clock of the process
  * and its runtime), against an emulator in this process on the true time,
- * as plex.tv is. A stored JWT that expired an hour ago looks a week from
- * expiry on that clock: plex.tv's 498 sets plextv's idea of plex.tv's time,
- * the JWT is refreshed with the device key, the call is made again, and
- * `status` gives the new token's expiry counted on plex.tv's time.
+ * as plex.tv is. A stored JWT issued after that clock's time is not judged
+ * by it: plex.tv's time is asked first (the nonce), and the JWT refreshed.
+ * One issued before it that expired an hour ago looks a week from expiry
+ * there: plex.tv's 498 sets plextv's idea of plex.tv's time, the JWT is
+ * refreshed with the device key, and the call is made again. `status` gives
+ * the new token's expiry counted on plex.tv's time.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -65,7 +67,7 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
   });
 
   for (const [name, runtime] of thisPass(RUNTIMES)) {
-    it(`${name}: refreshes a stored JWT plex.tv calls expired at the first call, and counts its expiry on plex.tv's time`, async () => {
+    it(`${name}: refreshes a stored JWT issued after its own clock's time before the first call, and counts its expiry on plex.tv's time`, async () => {
       const skewed = behind(runtime());
       const device = await registerDevice(emulator, { expiresInSeconds: -3_600 });
       const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
@@ -78,8 +80,9 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
         emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
           `${r.method} ${r.path} ${r.status}`
         ),
+        // The stored JWT was issued after this machine's time: its clock is behind, so the JWT's age is
+        // unknown, and plex.tv's time is asked (the nonce) before it is used; on it, the JWT has expired.
         [
-          "GET /api/v2/user 498",
           "GET /api/v2/auth/nonce 200",
           "POST /api/v2/auth/token 200",
           "GET /api/v2/user 200",
@@ -97,6 +100,47 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
       );
       // Counted on plex.tv's time, within its estimate's half second: 6 or 7 days, never 15.
       assert.match(left ?? "", /^in [67] days$/);
+    });
+
+    it(`${name}: token prints a JWT plex.tv accepts, not a stored one issued after its clock's time`, async () => {
+      const skewed = behind(runtime());
+      const device = await registerDevice(emulator, { expiresInSeconds: -3_600 });
+      const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
+      emulator.resetRequests();
+
+      const run = await runCli(skewed, ["token", "--json"], home, { env });
+      assert.equal(run.code, 0, run.stderr);
+      const printed = JSON.parse(run.stdout) as { token: string; expiresAt: string };
+      assert.notEqual(printed.token, device.data.token);
+      assert.ok(Math.abs(Date.parse(printed.expiresAt) - (Date.now() + 7 * 86_400_000)) < 10 * 60_000);
+      assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
+      assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
+    });
+
+    it(`${name}: makes the call again with a refreshed JWT when plex.tv calls the stored one expired (498)`, async () => {
+      const skewed = behind(runtime());
+      // Issued 9 days ago for 9 days less an hour: before this machine's time, and a week from expiry on it.
+      const device = await registerDevice(emulator, {
+        issuedAt: Math.floor(Date.now() / 1000) - 9 * 86_400,
+        expiresInSeconds: 9 * 86_400 - 3_600,
+      });
+      const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
+      emulator.resetRequests();
+
+      const user = await runCli(skewed, ["user", "--json"], home, { env });
+      assert.equal(user.code, 0, user.stderr);
+      assert.equal(JSON.parse(user.stdout).username, emulator.users.default.username);
+      assert.deepEqual(
+        emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
+          `${r.method} ${r.path} ${r.status}`
+        ),
+        [
+          "GET /api/v2/user 498",
+          "GET /api/v2/auth/nonce 200",
+          "POST /api/v2/auth/token 200",
+          "GET /api/v2/user 200",
+        ],
+      );
     });
   }
 });
