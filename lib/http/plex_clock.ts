@@ -107,6 +107,24 @@ export class PlexClock {
     if (this.#offsets.length > this.samples) this.#offsets.shift();
   }
 
+  /**
+   * Whether a response's `Date` header has been taken in: until then, plex.tv's time is only this
+   * machine's, which may be days off.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PlexClock } from "./plex_clock.ts";
+   * const clock = new PlexClock();
+   * assert.equal(clock.sampled, false);
+   * clock.observe(new Date().toUTCString(), Date.now());
+   * assert.equal(clock.sampled, true);
+   * ```
+   */
+  get sampled(): boolean {
+    return this.#offsets.length > 0;
+  }
+
   /** plex.tv's clock minus this machine's, in ms (0 until a response came, and within 2 s). */
   get offsetMs(): number {
     const sorted = [...this.#offsets].sort((a, b) => a - b);

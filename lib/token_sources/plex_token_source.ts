@@ -114,10 +114,7 @@ export class PlexTokenSource implements TokenSource {
     const state = this.#state;
     const registrar = registrarOf(state);
     const { token, key } = await registrar.register(state.config, signal);
-    if (token.isJwt()) {
-      await startPlexClock(state);
-      token.validate(plexNow(state));
-    }
+    if (token.isJwt()) await (await import("./given_jwt.ts")).checkGivenJwt(state, token, signal);
     if (key) state.key = key;
     state.current = token;
     state.settings.logger?.info(`Signed in with ${registrar.name}`);

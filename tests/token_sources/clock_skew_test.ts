@@ -17,6 +17,7 @@ import {
   withCredentials,
   withJwt,
   withStore,
+  withToken,
 } from "../../mod.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { runningPlexClock } from "../../lib/http/shared_state.ts";
@@ -240,6 +241,34 @@ describe("clock skew", () => {
     await assert.rejects(client.user(), { code: "expired_token" });
     assert.equal(asked, 2, "asked again once");
     assert.equal(emulator.requests.filter((r) => r.clientId === clientId).length, 1, "sent once");
+  });
+
+  it("a JWT given on a machine 8 days ahead is used once plex.tv's time is known; one expired there is refused", async () => {
+    const clientId = newClientId();
+    const config = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(8 * 24 * HOUR) });
+    const fresh = await emulator.issueJwt({ clientId });
+    const client = config.client(config.tokenSource(withToken(fresh)));
+    assert.equal((await client.user()).username, "plexuser");
+    await client.user();
+    assert.deepEqual(
+      emulator.requests.filter((r) => r.clientId === clientId).map((r) =>
+        `${r.method} ${r.path} ${r.status}`
+      ),
+      ["GET /api/v2/auth/nonce 200", "GET /api/v2/user 200", "GET /api/v2/user 200"],
+      "on this machine's clock the JWT expired a day ago: plex.tv's time is asked once, before the first call",
+    );
+
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await emulator.issueJwt({ clientId, issuedAt: now - 2 * 3600, expiresInSeconds: 3600 });
+    const again = defaultConfig().withClientId(clientId).withUrls(emulator.url)
+      .withHttp({ retry: { retries: 0 }, clock: machineClock(8 * 24 * HOUR) });
+    emulator.resetRequests();
+    await assert.rejects(again.client(again.tokenSource(withToken(expired))).user(), {
+      code: "expired_token",
+      message: /checked at/,
+    });
+    assert.deepEqual(emulator.requests.map((r) => `${r.method} ${r.path}`), ["GET /api/v2/auth/nonce"]);
   });
 
   it("the estimate is the median of the latest Date headers: one odd header does not move it", () => {
