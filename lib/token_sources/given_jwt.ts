@@ -28,14 +28,14 @@ import type { SourceState } from "./settings.ts";
  * import { createEmulator } from "../testing/mod.ts";
  * import { checkGivenJwt } from "./given_jwt.ts";
  * import { defaultTokenSourceSettings } from "./options.ts";
+ * import { Token } from "../token.ts";
  *
  * const emulator = await createEmulator(); // plex.tv, in process, on the true time
- * const week = 7 * 86_400_000;
+ * const eightDaysAhead = { now: () => Date.now() + 8 * 86_400_000, sleep: () => Promise.resolve(), random: () => 0 };
  * const config = defaultConfig().withClientId("doc-example").withUrls(emulator.url).withFetch(emulator.fetch)
- *   .withHttp({ clock: { now: () => Date.now() + week + 86_400_000, sleep: () => Promise.resolve(), random: () => 0 } });
+ *   .withHttp({ clock: eightDaysAhead });
  * const state = { config, settings: defaultTokenSourceSettings(), retryRefreshAt: 0 };
- * const jwt = await emulator.issueJwt({ clientId: "doc-example" }); // 7 days; this machine is 8 days ahead
- * const { Token } = await import("../token.ts");
+ * const jwt = await emulator.issueJwt({ clientId: "doc-example" }); // valid 7 days: expired on this machine's clock
  * await checkGivenJwt(state, new Token(jwt), new AbortController().signal);
  * assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1); // plex.tv's time, asked once
  * await emulator.close();
