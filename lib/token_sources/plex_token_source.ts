@@ -13,7 +13,6 @@ import type { Token } from "../token.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption } from "./options.ts";
 import type { SourceState } from "./settings.ts";
 import { SingleFlight } from "./single_flight.ts";
-import { plexNow } from "./plex_now.ts";
 import { isFresh, persist, registrarOf, saveDue } from "./source_state.ts";
 import type { SourceContext, TokenOptions, TokenSource } from "./token_source.ts";
 
