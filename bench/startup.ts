@@ -13,7 +13,7 @@
  * vault's key stretch (see the vault section).
  *
  * The binary is built for the run into `.tmp/bench/` with the flags of `deno
- * task build:bun` (code splitting, bytecode), as the project ships it, and the
+ * task build:bun` (code splitting, bytecode, minified syntax), as the project ships it, and the
  * empty script is compiled the same way; `dist/plextv` is left alone.
  *
  * Run: `deno run -A bench/startup.ts [--runs N]` (`--json` prints the rows as JSON).
@@ -21,7 +21,7 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -29,6 +29,7 @@ import { newClientId, type SecureData } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { toEnvVariables } from "../plugins/env.ts";
 import { Vault } from "../plugins/vault.ts";
+import { bunBuildFlags } from "../tests/_helpers/cli.ts";
 import { registeredDevice } from "./_device.ts";
 import { BUN, DENO, ROOT } from "./_paths.ts";
 import { formatMs, formatRatio, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
@@ -68,20 +69,8 @@ interface StartupResult {
   runs: number;
 }
 
-/**
- * The flags of `deno task build:bun` (deno.json), the build the project ships: code splitting (each
- * command and plugin a chunk loaded when it runs), bytecode, ESM. Both binaries are built with them.
- */
-function _buildFlags(): string[] {
-  const tasks = (JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8")) as {
-    tasks: Record<string, string>;
-  }).tasks;
-  const words = tasks["build:bun"].split(/\s+/);
-  return words.slice(words.indexOf("build") + 1, words.indexOf("cli.ts"));
-}
-
 function _build(outfile: string, entry: string): void {
-  const result = spawnSync(BUN, ["build", ..._buildFlags(), entry, "--outfile", outfile], {
+  const result = spawnSync(BUN, ["build", ...bunBuildFlags(), entry, "--outfile", outfile], {
     cwd: ROOT,
     encoding: "utf8",
   });
@@ -107,7 +96,7 @@ function buildBunBinaries(): { path: string; empty: string; note: string } {
     path,
     empty: EMPTY_BINARY,
     note: `.tmp/bench/plextv, built for this run (bun build ${
-      _buildFlags().join(" ")
+      bunBuildFlags().join(" ")
     } cli.ts, as deno task build:bun)`,
   };
 }

@@ -71,10 +71,25 @@ export const BUN: Runtime = {
 };
 
 /**
- * The CLI compiled with `bun build --compile --splitting --bytecode` (as
- * `deno task build:bun` does: each command and plugin in its own chunk, parsed
- * only when it runs), once per state of the sources and Bun's version, shared
- * by every test file of a run (see shared_build.ts).
+ * The flags of `deno task build:bun` (deno.json), the build the project
+ * ships: between `build` and the entry `cli.ts` (`--compile --splitting
+ * --bytecode --minify-syntax --minify-whitespace --format esm`).
+ *
+ * @returns The flags.
+ */
+export function bunBuildFlags(): string[] {
+  const tasks = (JSON.parse(readFileSync(join(REPO, "deno.json"), "utf8")) as {
+    tasks: Record<string, string>;
+  }).tasks;
+  const words = tasks["build:bun"]!.split(/\s+/);
+  return words.slice(words.indexOf("build") + 1, words.indexOf("cli.ts"));
+}
+
+/**
+ * The CLI compiled as `deno task build:bun` compiles it ({@linkcode
+ * bunBuildFlags}: each command and plugin in its own chunk, loaded only when
+ * it runs), once per state of the sources, deno.json and Bun's version,
+ * shared by every test file of a run (see shared_build.ts).
  *
  * @returns The runtime of the binary.
  */
@@ -82,19 +97,11 @@ export async function bunBinary(): Promise<Runtime> {
   const bun = join(REPO, "node_modules/.bin/bun");
   const folder = await sharedBuild({
     name: "bun-binary",
-    sources: ["cli.ts", "lib", "plugins", "package.json", "package-lock.json"],
+    sources: ["cli.ts", "lib", "plugins", "package.json", "package-lock.json", "deno.json"],
     salt: spawnSync(bun, ["--revision"], { encoding: "utf8" }).stdout,
     marker: "plextv",
     build(folder) {
-      const args = [
-        "build",
-        "--compile",
-        "--splitting",
-        "--bytecode",
-        "--format",
-        "esm",
-        join(REPO, "cli.ts"),
-      ];
+      const args = ["build", ...bunBuildFlags(), join(REPO, "cli.ts")];
       const result = spawnSync(bun, [...args, "--outfile", join(folder, "plextv")], {
         cwd: REPO,
         encoding: "utf8",
