@@ -36,6 +36,7 @@ import { formatMs, formatRatio, median, pairedRatio, ratioVerdict, type Table } 
 
 const EMPTY = join(ROOT, "bench/_empty.ts");
 const EMPTY_BINARY = join(ROOT, ".tmp/bench/empty");
+const FLOOR_BINARY = join(ROOT, ".tmp/bench/env_token_floor");
 const WARMUPS = 2;
 
 /** The goal of issue 19: `plextv --version` and `plextv token` at most this many times an empty binary. */
@@ -83,18 +84,21 @@ function _build(outfile: string, entry: string): void {
 
 /**
  * Builds the binaries of this run from the sources, into `.tmp/bench/`, the way `deno task build:bun`
- * builds `dist/plextv` (which is left alone): plextv's, and the empty script's, its baseline.
+ * builds `dist/plextv` (which is left alone): plextv's, the empty script's (its baseline), and the
+ * env: store's work written out alone (bench/_env_token_floor.ts).
  *
- * @returns plextv's path and empty binary's, and a note on how they were built.
+ * @returns The three paths, and a note on how they were built.
  */
-function buildBunBinaries(): { path: string; empty: string; note: string } {
+function buildBunBinaries(): { path: string; empty: string; floor: string; note: string } {
   const path = join(ROOT, ".tmp/bench/plextv");
   mkdirSync(join(path, ".."), { recursive: true });
   _build(path, "cli.ts");
   _build(EMPTY_BINARY, "bench/_empty.ts");
+  _build(FLOOR_BINARY, "bench/_env_token_floor.ts");
   return {
     path,
     empty: EMPTY_BINARY,
+    floor: FLOOR_BINARY,
     note: `.tmp/bench/plextv, built for this run (bun build ${
       bunBuildFlags().join(" ")
     } cli.ts, as deno task build:bun)`,
@@ -224,6 +228,13 @@ async function measureStartup(runs = 21): Promise<StartupResult> {
         env: withEnv,
         token: true,
         goal: true,
+      },
+      {
+        runtime: "bun binary",
+        command: "the env: store's work alone, hand-written (bench/_env_token_floor.ts, built the same way)",
+        argv: [binary.floor],
+        env: withEnv,
+        token: true,
       },
       {
         runtime: "bun binary",
@@ -371,6 +382,9 @@ function startupTable(result: StartupResult): Table {
       "iterations) and are reported apart.",
       "token: a valid JWT minted by the plex.tv emulator (PLEXTV_URL) is given in PLEX_TOKEN or stored; the " +
       "emulator counted the requests of all runs.",
+      "The env: store's work alone: the one file that reads the same variables, checks the key pair through " +
+      "jose and its id, checks the JWT's expiry and prints it, with nothing else (no store session, option " +
+      "checks or typed errors): what the job costs, so the gap to plextv's row is plextv's own start-up.",
       "Scripts (bun script rows): each imports its library and gets ready for an account call, without " +
       "making it; the peers come from bench/node_modules.",
       "Times are wall-clock from spawn to exit, measured by the bench process. × bare runtime: the median of " +

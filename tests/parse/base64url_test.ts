@@ -1,6 +1,7 @@
 // Base64url both ways, checked against node:buffer's base64url (each
 // runtime's own implementation): every length from 0 to 70 bytes of random
-// data, with and without padding, and the texts that are not base64url.
+// data, with and without padding, with and without the runtime's own encoder,
+// and the texts that are not base64url.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
@@ -17,6 +18,16 @@ describe("base64url", () => {
       assert.deepEqual([...decodeBase64Url(text)], [...bytes], text);
       const padded = text + "=".repeat((4 - (text.length % 4)) % 4);
       assert.deepEqual([...decodeBase64Url(padded)], [...bytes], padded);
+    }
+  });
+
+  it("encodes the same without the runtime's toBase64 (as on Node 20), across its 32 KiB steps", () => {
+    for (const length of [0, 1, 2, 3, 31, 32, 33, 0x8000 - 1, 0x8000, 0x8000 + 1, 65_536]) {
+      const bytes = crypto.getRandomValues(new Uint8Array(length));
+      const expected = Buffer.from(bytes).toString("base64url");
+      // An own property shadows Uint8Array.prototype.toBase64, so the portable encoder runs.
+      Object.defineProperty(bytes, "toBase64", { value: undefined });
+      assert.equal(encodeBase64Url(bytes), expected, `${length} bytes`);
     }
   });
 
