@@ -1,7 +1,8 @@
 /**
  * Start-up: `plextv --version` and `plextv token` (with `PLEX_TOKEN`, or a
  * stored valid JWT, so no request is due) as the Bun-compiled binary next to
- * an empty compiled Bun binary (the goal: at most 1.3× it), and via `deno run
+ * an empty compiled Bun binary (the goal: at most 1.3× it) and to the `env:`
+ * store's work written out alone (`bench/_env_token_floor.ts`), and via `deno run
  * -A cli.ts` next to `deno run` of an empty script; and the start-up of a
  * script that gets ready for an account call with plextv, @ctrl/plex and
  * @lukehagar/plexjs under Bun, next to `bun` of an empty script. Every
