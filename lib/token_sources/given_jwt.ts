@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { startPlexClock } from "../http/plex_clock_start.ts";
 import { runningPlexClock } from "../http/shared_state.ts";
 import type { Token } from "../token.ts";
 import { plexNow } from "./plex_now.ts";
@@ -43,7 +44,7 @@ import type { SourceState } from "./settings.ts";
  */
 export async function checkGivenJwt(state: SourceState, token: Token, signal: AbortSignal): Promise<void> {
   const http = state.config.http;
-  (await import("../http/plex_clock_start.ts")).startPlexClock(http);
+  startPlexClock(http);
   if (!token.isValid(plexNow(state)) && !runningPlexClock(http)?.sampled) {
     await (await import("../flows/jwt.ts")).fetchNonce(state.config, { signal });
   }

@@ -39,6 +39,32 @@ function behind(runtime: Runtime): Runtime {
   };
 }
 
+/** A device registered at the emulator and kept in `env:` variables, with the emulator's requests reset. */
+async function storedDevice(options: Parameters<typeof registerDevice>[1]) {
+  const device = await registerDevice(emulator, options);
+  const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
+  emulator.resetRequests();
+  return { device, env };
+}
+
+/** Runs `plextv user --json`, checks that it printed the account, and returns the device's requests. */
+async function userRequests(
+  runtime: Runtime,
+  { device, env }: Awaited<ReturnType<typeof storedDevice>>,
+): Promise<string[]> {
+  const user = await runCli(runtime, ["user", "--json"], home, { env });
+  assert.equal(user.code, 0, user.stderr);
+  assert.equal(JSON.parse(user.stdout).username, emulator.users.default.username);
+  return emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
+    `${r.method} ${r.path} ${r.status}`
+  );
+}
+
+/** Whether an expiry is 7 days from now, as a JWT plex.tv has just issued (within 10 minutes). */
+function sevenDaysFromNow(expiresAtMs: number): boolean {
+  return Math.abs(expiresAtMs - (Date.now() + 7 * 86_400_000)) < 10 * 60_000;
+}
+
 let bun: Runtime | undefined;
 const RUNTIMES = { deno: () => DENO, "bun binary": () => bun! };
 
@@ -69,17 +95,11 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
   for (const [name, runtime] of thisPass(RUNTIMES)) {
     it(`${name}: refreshes a stored JWT issued after its own clock's time before the first call, and counts its expiry on plex.tv's time`, async () => {
       const skewed = behind(runtime());
-      const device = await registerDevice(emulator, { expiresInSeconds: -3_600 });
-      const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
-      emulator.resetRequests();
+      const stored = await storedDevice({ expiresInSeconds: -3_600 });
+      const { env } = stored;
 
-      const user = await runCli(skewed, ["user", "--json"], home, { env });
-      assert.equal(user.code, 0, user.stderr);
-      assert.equal(JSON.parse(user.stdout).username, emulator.users.default.username);
       assert.deepEqual(
-        emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
-          `${r.method} ${r.path} ${r.status}`
-        ),
+        await userRequests(skewed, stored),
         // The stored JWT was issued after this machine's time: its clock is behind, so the JWT's age is
         // unknown, and plex.tv's time is asked (the nonce) before it is used; on it, the JWT has expired.
         [
@@ -94,25 +114,20 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
       // The JWT just issued, 7 days on plex.tv's time (on this machine's own clock it would be 15 days;
       // the stored one, which plex.tv called expired, 7).
       const [, at, left] = /Expires:\s+(\S+ \S+) UTC \((.*)\)/.exec(status.stdout) ?? [];
-      assert.ok(
-        Math.abs(Date.parse(`${at}Z`) - (Date.now() + 7 * 86_400_000)) < 10 * 60_000,
-        `expires ${at}`,
-      );
+      assert.ok(sevenDaysFromNow(Date.parse(`${at}Z`)), `expires ${at}`);
       // Counted on plex.tv's time, within its estimate's half second: 6 or 7 days, never 15.
       assert.match(left ?? "", /^in [67] days$/);
     });
 
     it(`${name}: token prints a JWT plex.tv accepts, not a stored one issued after its clock's time`, async () => {
       const skewed = behind(runtime());
-      const device = await registerDevice(emulator, { expiresInSeconds: -3_600 });
-      const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
-      emulator.resetRequests();
+      const { device, env } = await storedDevice({ expiresInSeconds: -3_600 });
 
       const run = await runCli(skewed, ["token", "--json"], home, { env });
       assert.equal(run.code, 0, run.stderr);
       const printed = JSON.parse(run.stdout) as { token: string; expiresAt: string };
       assert.notEqual(printed.token, device.data.token);
-      assert.ok(Math.abs(Date.parse(printed.expiresAt) - (Date.now() + 7 * 86_400_000)) < 10 * 60_000);
+      assert.ok(sevenDaysFromNow(Date.parse(printed.expiresAt)), `expires ${printed.expiresAt}`);
       assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
       assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
     });
@@ -120,20 +135,13 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
     it(`${name}: makes the call again with a refreshed JWT when plex.tv calls the stored one expired (498)`, async () => {
       const skewed = behind(runtime());
       // Issued 9 days ago for 9 days less an hour: before this machine's time, and a week from expiry on it.
-      const device = await registerDevice(emulator, {
+      const stored = await storedDevice({
         issuedAt: Math.floor(Date.now() / 1000) - 9 * 86_400,
         expiresInSeconds: 9 * 86_400 - 3_600,
       });
-      const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
-      emulator.resetRequests();
 
-      const user = await runCli(skewed, ["user", "--json"], home, { env });
-      assert.equal(user.code, 0, user.stderr);
-      assert.equal(JSON.parse(user.stdout).username, emulator.users.default.username);
       assert.deepEqual(
-        emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
-          `${r.method} ${r.path} ${r.status}`
-        ),
+        await userRequests(skewed, stored),
         [
           "GET /api/v2/user 498",
           "GET /api/v2/auth/nonce 200",
