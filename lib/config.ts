@@ -135,7 +135,8 @@ export class Config implements RequestContext {
    *
    * @param fields All fields.
    * @throws {PlexError} `insecure_url` for a URL that is not https (http only for loopback hosts),
-   *   `invalid_argument` for a device, scope or HTTP setting that is not usable.
+   *   `invalid_argument` for a URL that is not a base URL (see `checkBaseUrl`), or a device, scope or
+   *   HTTP setting that is not usable.
    */
   constructor(fields: ConfigFields) {
     const discoverUrl = fields.discoverUrl ?? DISCOVER_URL;
@@ -239,11 +240,15 @@ export class Config implements RequestContext {
 
   /**
    * Returns a copy talking to other plex.tv hosts (the emulator, a proxy).
-   * `http:` is accepted only for loopback hosts.
+   * `http:` is accepted only for loopback hosts. A base URL is a scheme, host,
+   * port and path: the request paths are appended to it.
    *
    * @param url The legacy host's base URL.
    * @param v2Url The v2 host's base URL (default: the same as `url`).
    * @returns The new Config.
+   * @throws {PlexError} `insecure_url` for a URL that is not https (http only for loopback hosts),
+   *   `invalid_argument` for a value that is not an absolute URL or has a user name, password, query or
+   *   fragment.
    *
    * @example
    * ```ts
@@ -251,6 +256,7 @@ export class Config implements RequestContext {
    * import { defaultConfig } from "./config.ts";
    * const local = defaultConfig().withUrls("http://127.0.0.1:8080");
    * assert.equal(local.v2Url, "http://127.0.0.1:8080");
+   * assert.throws(() => local.withUrls("http://127.0.0.1:8080/?x=1"), { code: "invalid_argument" });
    * ```
    */
   withUrls(url: string, v2Url: string = url): Config {
@@ -265,7 +271,8 @@ export class Config implements RequestContext {
    *
    * @param discoverUrl The discover host's base URL.
    * @returns The new Config.
-   * @throws {PlexError} `insecure_url` for `http:` on a host other than loopback.
+   * @throws {PlexError} `insecure_url` for `http:` on a host other than loopback, `invalid_argument`
+   *   for a value that is not an absolute URL or has a user name, password, query or fragment.
    *
    * @example
    * ```ts
@@ -285,7 +292,9 @@ export class Config implements RequestContext {
    *
    * @param authAppUrl The auth app URL, e.g. the emulator's `/auth`.
    * @returns The new Config.
-   * @throws {PlexError} `insecure_url` for a URL that is not https (http only for loopback hosts).
+   * @throws {PlexError} `insecure_url` for a URL that is not https (http only for loopback hosts),
+   *   `invalid_argument` for a value that is not an absolute URL or has a user name, password, query or
+   *   fragment (the PIN's parameters follow it as a fragment).
    *
    * @example
    * ```ts

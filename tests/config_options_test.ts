@@ -136,8 +136,11 @@ describe("Config.withDevice, withScopes and withAuthAppUrl", () => {
 
   it("withAuthAppUrl takes an https URL (http for loopback), as the other hosts", () => {
     assert.equal(config.withAuthAppUrl("http://127.0.0.1:9/auth").authAppUrl, "http://127.0.0.1:9/auth");
-    for (const url of ["javascript:alert(1)", "", "http://example.com/auth", "not a url"]) {
+    for (const url of ["javascript:alert(1)", "http://example.com/auth"]) {
       assert.throws(() => config.withAuthAppUrl(url), { code: "insecure_url" }, url);
+    }
+    for (const url of ["", "not a url", "https://app.plex.tv/auth#x"]) {
+      assert.throws(() => config.withAuthAppUrl(url), { code: "invalid_argument" }, url);
     }
   });
 });

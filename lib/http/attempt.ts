@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { allowedBaseUrl } from "./base_url.ts";
 import {
   checkedDeviceHeaders,
   checkHeaderValue,
@@ -89,8 +88,12 @@ function hostsOf(context: RequestContext): Hosts {
 
 /** The URL of a path on a host, which must stay on the host's origin. */
 function onHost(host: Host, path: string): URL {
-  const url = allowedBaseUrl(host.root + path);
-  if (url?.origin !== host.root && url?.origin !== host.origin) {
+  // The host was checked (checkBaseUrl): a URL on its origin has its scheme and host.
+  let url: URL | undefined;
+  try {
+    url = new URL(host.root + path);
+  } catch { /* refused below */ }
+  if (url?.origin !== host.origin) {
     throw new PlexError("invalid_argument", "A request path must stay on the configured plex.tv host");
   }
   return url;

@@ -8,10 +8,15 @@ import { PlexError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
 
 /**
- * Throws unless `url` may be used as a plex.tv base URL: `https:`, or `http:` on a loopback host.
+ * Throws unless `url` may be used as a plex.tv base URL: an absolute URL of a
+ * scheme, host, port and path only, `https:`, or `http:` on a loopback host.
+ * A query or fragment would swallow the request paths appended to it, and a
+ * user name or password would be sent on.
  *
  * @param url The URL.
- * @throws {PlexError} `insecure_url` otherwise (the message shows the URL without credentials).
+ * @throws {PlexError} `invalid_argument` for a value that is not an absolute URL, or one with a user
+ *   name, password, query or fragment; `insecure_url` for another scheme, or `http:` off loopback. The
+ *   message shows neither credentials nor query.
  *
  * @example
  * ```ts
@@ -19,41 +24,26 @@ import { redactUrl } from "../redact.ts";
  * import { checkBaseUrl } from "./base_url.ts";
  * checkBaseUrl("http://127.0.0.1:8080");
  * assert.throws(() => checkBaseUrl("http://plex.tv"), { code: "insecure_url" });
+ * assert.throws(() => checkBaseUrl("https://plex.tv/?x=1"), { code: "invalid_argument" });
+ * assert.throws(() => checkBaseUrl("plex.tv"), { code: "invalid_argument" });
  * ```
  */
 export function checkBaseUrl(url: string): void {
-  if (allowedBaseUrl(url) !== undefined) return;
-  throw new PlexError(
-    "insecure_url",
-    `The URL ${redactUrl(String(url))} must use https (http is accepted only for loopback hosts)`,
-  );
-}
-
-/**
- * Parses `url` when it may be used as a plex.tv base URL (see {@linkcode checkBaseUrl}).
- *
- * @param url The URL.
- * @returns The parsed URL, or `undefined` when it is not a URL or not allowed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { allowedBaseUrl } from "./base_url.ts";
- * assert.equal(allowedBaseUrl("https://plex.tv")?.origin, "https://plex.tv");
- * assert.equal(allowedBaseUrl("http://plex.tv"), undefined);
- * ```
- */
-export function allowedBaseUrl(url: string): URL | undefined {
-  let parsed: URL;
+  const text = String(url);
+  const shown = redactUrl(text.split(/[?#]/)[0]!);
+  let parsed: URL | undefined;
   try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
+    parsed = new URL(text);
+  } catch { /* not a URL */ }
+  if (!parsed || parsed.username || parsed.password || /[?#]/.test(text)) {
+    throw new PlexError(
+      "invalid_argument",
+      `The base URL ${shown} must be an absolute URL without credentials, query or fragment`,
+    );
   }
-  if (parsed.protocol === "https:") return parsed;
-  if (parsed.protocol !== "http:") return undefined;
   const host = parsed.hostname;
-  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-    ? parsed
-    : undefined;
+  const loopback = host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
+    throw new PlexError("insecure_url", `The URL ${shown} must use https (http only for loopback hosts)`);
+  }
 }

@@ -9,10 +9,9 @@
  *
  * @module
  */
-import { allowedBaseUrl } from "./base_url.ts";
+import { checkBaseUrl } from "./base_url.ts";
 import { type Device, deviceHeaders } from "../device.ts";
 import { PlexError } from "../errors.ts";
-import { redactUrl } from "../redact.ts";
 
 /** The base URLs of a configuration (a `RequestContext`'s). */
 export interface BaseUrls {
@@ -71,7 +70,7 @@ export class RequestChecks {
    *
    * @param context The configuration.
    * @returns The hosts.
-   * @throws {PlexError} `insecure_url` for a host that is not https (http only for loopback).
+   * @throws {PlexError} what `checkBaseUrl` throws for a host that is not usable.
    */
   hosts(context: BaseUrls): Hosts {
     const kept = this.#hosts;
@@ -127,7 +126,7 @@ export class RequestChecks {
  *
  * @param context The configuration.
  * @returns The hosts with their origins.
- * @throws {PlexError} `insecure_url`.
+ * @throws {PlexError} what {@linkcode checkBaseUrl} throws.
  */
 export function checkHosts(context: BaseUrls): Hosts {
   const url = checkHost(context.url);
@@ -138,14 +137,8 @@ export function checkHosts(context: BaseUrls): Hosts {
 }
 
 function checkHost(base: string): Host {
-  const parsed = allowedBaseUrl(base);
-  if (!parsed) {
-    throw new PlexError(
-      "insecure_url",
-      `The base URL ${redactUrl(String(base))} must use https (http only for loopback)`,
-    );
-  }
-  return { root: String(base).replace(/\/+$/, ""), origin: parsed.origin };
+  checkBaseUrl(base);
+  return { root: String(base).replace(/\/+$/, ""), origin: new URL(base).origin };
 }
 
 /** Header values fetch accepts: no line breaks or other control characters, Latin-1 only. */

@@ -214,8 +214,25 @@ describe("plextv token with a stored device", () => {
         const run = await token(device.data, [], { ...env, ...extra });
         assert.equal(run.code, 2, run.stderr);
         assert.equal(run.stdout, "");
-        assert.match(run.stderr, /must use https \(http is accepted only for loopback hosts\)/);
+        assert.match(run.stderr, /must use https \(http only for loopback hosts\)/);
       }
+    }
+  });
+
+  it("refuses a plex.tv URL with a query, fragment or password, and prints neither the query nor the password", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    for (
+      const url of [
+        `${emulator.url}/?X-Plex-Token=leakedToken1234567890`,
+        `${emulator.url}#`,
+        `http://me:pw0rd@127.0.0.1:9`,
+      ]
+    ) {
+      const run = await token(device.data, [], { PLEXTV_URL: url });
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, /must be an absolute URL without credentials, query or fragment/);
+      assert.doesNotMatch(run.stderr, /leakedToken|pw0rd/);
     }
   });
 });

@@ -141,9 +141,10 @@ describe("the discover host (Config.discoverUrl)", () => {
       "withUrls leaves it",
     );
     assert.equal(local.withClientId("x").discoverUrl, "http://127.0.0.1:9", "every copy keeps it");
-    for (const bad of ["http://discover.example", "ftp://127.0.0.1/", "not a url", "file:///etc/passwd"]) {
+    for (const bad of ["http://discover.example", "ftp://127.0.0.1/", "file:///etc/passwd"]) {
       assert.throws(() => defaultConfig().withDiscoverUrl(bad), { code: "insecure_url" }, bad);
     }
+    assert.throws(() => defaultConfig().withDiscoverUrl("not a url"), { code: "invalid_argument" });
   });
 
   it("a redirect from the discover host to another origin is refused, and the token never goes there", async () => {
