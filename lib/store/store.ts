@@ -58,9 +58,11 @@ export interface SaveOutcome {
  * const store = variableStore<string>();
  * await store.save("x");
  * assert.equal(await store.load(), "x");
+ * const deviceStore: SecureStore = variableStore(); // SecureStore<SecureData>, what token sources keep
+ * assert.equal(await deviceStore.load(), undefined);
  * ```
  */
-export interface SecureStore<T> {
+export interface SecureStore<T = SecureData> {
   /** Loads the stored data, or `undefined` when there is none. */
   load(): Promise<T | undefined>;
   /**
