@@ -101,7 +101,8 @@ export interface PopupSignInOptions {
  *
  * @param options The configuration, the popup, a signal, the poll interval and an optional device key.
  * @returns The token: legacy, or a Plex JWT when `key` is given.
- * @throws {PlexError} `popup_blocked` when `popup` is `null`, `popup_closed` when the
+ * @throws {PlexError} `invalid_argument` when `options` is not an object, `popup_blocked`
+ *   when `popup` is `null`, `popup_closed` when the
  *   popup closes before approval, `pin_expired` when the PIN expires (the popup is
  *   closed), `aborted` when `signal` fires (the popup is closed), and any request error.
  *
@@ -178,6 +179,9 @@ export interface PopupSignInOptions {
  * ```
  */
 export async function signInWithPopup(options: PopupSignInOptions): Promise<Token> {
+  if (options === null || typeof options !== "object") {
+    throw new PlexError("invalid_argument", "signInWithPopup() takes { config, popup }");
+  }
   const { config, popup, signal, key } = options;
   if (!popup) {
     throw new PlexError("popup_blocked", "The browser blocked the sign-in popup", {

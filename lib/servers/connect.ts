@@ -124,8 +124,10 @@ export interface ServerConnection {
  * @param resource A resource from `resources()`.
  * @param options Per-probe timeout, signal, fetch and the client's context.
  * @returns The connection that answered, with the token to use.
- * @throws {PlexError} `invalid_argument` when the resource has no access token, or an option is not a usable
- *   value (a `path` that does not start with a single `/`, a `timeout` not above 0, a `waitForBetterMs` below 0);
+ * @throws {PlexError} `invalid_argument` when `resource` is not a resource or has no access token, an option
+ *   is not a usable value (a `path` that does not start with a single `/`, a `timeout` not above 0, a
+ *   `waitForBetterMs` below 0), or an option's name is not one of {@linkcode ConnectOptions} (a misspelling
+ *   would drop its setting);
  *   `unauthorized` when every connection that answered refused the token;
  *   `server_unreachable` when no connection answered (each failure in `details`);
  *   `aborted` when `signal` fired.
@@ -150,6 +152,9 @@ export interface ServerConnection {
  * ```
  */
 export async function connect(resource: Resource, options: ConnectOptions = {}): Promise<ServerConnection> {
+  if (resource === null || typeof resource !== "object" || !Array.isArray(resource.connections)) {
+    throw new PlexError("invalid_argument", "connect() takes a resource from resources() or servers()");
+  }
   const path = _checkedOptions(options);
   const accessToken = resource.accessToken;
   if (!accessToken) {
@@ -212,7 +217,17 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
  *
  * @returns The path to probe.
  */
+/** The options connect() knows: any other name is a misspelling that would drop a setting. */
+const CONNECT_OPTIONS = ["path", "timeout", "waitForBetterMs", "signal", "fetch", "context"];
+
 function _checkedOptions(options: ConnectOptions): string {
+  for (const name in options) {
+    if (!CONNECT_OPTIONS.includes(name)) {
+      throw new PlexError("invalid_argument", `connect() has no option ${name}`, {
+        hint: `Its options: ${CONNECT_OPTIONS.slice(0, 5).join(", ")}`,
+      });
+    }
+  }
   const { path = "/identity", timeout, waitForBetterMs } = options;
   if (typeof path !== "string" || !/^\/(?![/\\])[^\s#]*$/.test(path)) {
     throw new PlexError(

@@ -117,6 +117,12 @@ describe("signInWithPopup", () => {
     assert.equal(await accountName(config, token), emulator.users.default.username);
   });
 
+  it("refuses a call without options with a typed error", async () => {
+    for (const options of [undefined, null, "config"]) {
+      await rejectsWith(signInWithPopup(options as never), "invalid_argument");
+    }
+  });
+
   it("rejects popup_blocked for a blocked popup, without requesting a PIN", async () => {
     emulator.resetRequests();
     await rejectsWith(signInWithPopup({ config: configFor(emulator), popup: null }), "popup_blocked");

@@ -230,6 +230,7 @@ describe("connect", () => {
       { timeout: Number.NaN },
       { waitForBetterMs: Number.NaN },
       { waitForBetterMs: -5 },
+      { timeoutMs: 2_000 }, // a misspelt option would drop the timeout
     ];
     for (const options of bad) {
       await assert.rejects(connect(server, options), (err: unknown) => {
@@ -257,6 +258,15 @@ describe("connect", () => {
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(connect(server, { timeout: 5_000, signal: controller.signal }), { code: "aborted" });
     await assert.rejects(connect(server, { signal: AbortSignal.abort() }), { code: "aborted" });
+  });
+
+  it("refuses what is not a resource with a typed error", async () => {
+    for (const notResource of [null, undefined, "server", { name: "x" }]) {
+      await assert.rejects(connect(notResource as never), {
+        code: "invalid_argument",
+        message: /takes a resource/,
+      });
+    }
   });
 
   it("refuses a resource without an access token or without connections", async () => {
