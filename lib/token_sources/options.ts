@@ -123,8 +123,9 @@ export function withCredentials(
  * Signs in with a PIN (the seed's `WithPIN`), once.
  *
  * @param onPin Shows the PIN and URL to the user.
- * @param options `pollInterval`, `strong`, `forwardUrl`.
+ * @param options `pollInterval`, `strong`, `forwardUrl` (checked at sign-in).
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` when `onPin` is not a function.
  *
  * @example
  * ```ts
@@ -145,6 +146,7 @@ export function withCredentials(
  * ```
  */
 export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> = {}): TokenSourceOption {
+  checkOnPin(onPin, "withPin");
   return (settings) => {
     settings.registrar = {
       name: "pin",
@@ -161,8 +163,9 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
  * legacy token. Implies JWT mode; add `withJwt(store)` to persist the key.
  *
  * @param onPin Shows the PIN and URL to the user.
- * @param options `pollInterval`, `forwardUrl`.
+ * @param options `pollInterval`, `forwardUrl` (checked at sign-in).
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` when `onPin` is not a function.
  *
  * @example
  * ```ts
@@ -183,6 +186,7 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
  * ```
  */
 export function withPinJwt(onPin: OnPin, options: Omit<PinJwtOptions, "signal"> = {}): TokenSourceOption {
+  checkOnPin(onPin, "withPinJwt");
   return (settings) => {
     settings.jwt = jwtMode;
     settings.registrar = {
@@ -349,5 +353,12 @@ function checkStore(store: SecureStore<SecureData>, option: string): void {
     typeof store?.load !== "function" || typeof store.save !== "function" || typeof store.clear !== "function"
   ) {
     throw new PlexError("invalid_argument", `${option} takes a store: an object with load, save and clear`);
+  }
+}
+
+/** A PIN callback that is not a function would fail only at sign-in, as a TypeError. */
+function checkOnPin(onPin: unknown, option: string): void {
+  if (typeof onPin !== "function") {
+    throw new PlexError("invalid_argument", `${option}() takes a function that shows the PIN to the user`);
   }
 }

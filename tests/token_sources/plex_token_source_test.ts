@@ -277,6 +277,19 @@ describe("persistence of legacy tokens", () => {
 });
 
 describe("PIN registrars", () => {
+  it("refuses a PIN callback that is not a function when the option is made, before any request", () => {
+    for (const onPin of ["x", null, undefined, { code: "ABCD" }]) {
+      assert.throws(() => withPin(onPin as never), {
+        code: "invalid_argument",
+        message: /withPin\(\) takes a function/,
+      });
+      assert.throws(() => withPinJwt(onPin as never), {
+        code: "invalid_argument",
+        message: /withPinJwt\(\) takes/,
+      });
+    }
+  });
+
   it("signs in with a PIN once; an aborted waiter does not cancel the others", async () => {
     let shown = 0;
     const source = configFor().tokenSource(
