@@ -19,8 +19,8 @@ const SAVE_AGAIN_AFTER_MS = 30_000;
  *
  * @param state The source's state, with a store.
  * @returns When loaded (nothing stored leaves `state` as it was).
- * @throws {PlexError} `invalid_client_id` for data of another client identifier, `store_corrupt` for a
- *   key that does not match its id, and the store's own errors.
+ * @throws {PlexError} `store_corrupt` for data that is not device data or a key that does not match its
+ *   id, `invalid_client_id` for data of another client identifier, and the store's own errors.
  *
  * @example
  * ```ts
@@ -41,6 +41,15 @@ export async function loadState(state: SourceState): Promise<void> {
   const { settings } = state;
   const data = await settings.store?.load();
   if (!data) return;
+  if (!isSecureData(data)) {
+    throw new PlexError(
+      "store_corrupt",
+      "The stored data is not device data (a client identifier, token and key)",
+      {
+        hint: "Clear the store and sign in again, or give the token source a store of its own",
+      },
+    );
+  }
   if (data.clientId !== state.config.clientId) {
     throw new PlexError(
       "invalid_client_id",
@@ -63,6 +72,14 @@ export async function loadState(state: SourceState): Promise<void> {
     state.key = key;
   }
   settings.logger?.debug(`Loaded the stored ${state.key ? "device key and " : ""}token`);
+}
+
+/** Whether `data` has the fields of {@linkcode SecureData} that a source reads, each of its type. */
+function isSecureData(data: unknown): data is SecureData {
+  const { clientId, token, keyId, privateKey } = data as Partial<Record<keyof SecureData, unknown>>;
+  return typeof data === "object" && typeof clientId === "string" &&
+    (token == null || typeof token === "string") && (keyId == null || typeof keyId === "string") &&
+    (privateKey == null || typeof privateKey === "object");
 }
 
 /**

@@ -209,6 +209,29 @@ describe("JWT token source", () => {
     assert.equal(emulator.requests.length, 0);
   });
 
+  it("calls stored data that is not device data store_corrupt, signs in nowhere and leaves it stored", async () => {
+    for (
+      const data of [{ nope: 1 }, { clientId: 5 }, { clientId: "id", token: 42 }, {
+        clientId: "id",
+        keyId: {},
+      }, "text"]
+    ) {
+      const store = memoryStore<SecureData>(data as never);
+      const source = configFor().withClientId("id").tokenSource(
+        withCredentials("plexuser", "plexpass"),
+        withStore(store),
+      );
+      emulator.resetRequests();
+      await assert.rejects(
+        source.token(),
+        { code: "store_corrupt", message: /not device data/ },
+        JSON.stringify(data),
+      );
+      assert.equal(emulator.requests.length, 0);
+      assert.deepEqual(await store.load(), data, "the data is left as it was");
+    }
+  });
+
   it("fails loudly with jwk_missing when plex.tv forgot the key, and says what to do", async () => {
     const clientId = newClientId();
     const { store } = await registeredStore(clientId, -60);
