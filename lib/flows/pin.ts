@@ -538,13 +538,20 @@ export function checkPollInterval(pollInterval: unknown): void {
 /**
  * Requests a PIN, hands it to `onPin`, and polls until the user approves it
  * (the seed's `RegisterWithPIN`). Rate limited, it polls half as often, and
- * waits out plex.tv's `Retry-After` before the next poll. Stops at `expiresAt` and on 404/1020
- * (`pin_expired`), on abort (`aborted`); any other error is thrown, not swallowed.
+ * waits out plex.tv's `Retry-After` before the next poll. When plex.tv cannot
+ * be reached or fails (`network_error`, `timeout`, `server_error`, once the
+ * request helper's retries are spent), it goes on polling, half as often each
+ * time (at most every 30 s), and says so to the configuration's logger: a
+ * network drop while the person approves does not lose the PIN. Stops at
+ * `expiresAt` and on 404/1020 (`pin_expired`), on abort (`aborted`); any other
+ * error is thrown, not swallowed.
  *
  * @param context The configuration.
  * @param onPin Shows the PIN and URL to the user.
  * @param options Poll interval, strong, signal.
  * @returns The token.
+ * @throws {PlexError} `pin_expired`, or the last poll's failure when plex.tv was out of reach as the PIN
+ *   ran out; `aborted`; and any other error of a poll.
  *
  * @example
  * ```ts
@@ -576,12 +583,15 @@ export async function registerWithPin(
   // The deadline is counted on this machine's clock from expiresIn, so a skewed clock cannot end polling early.
   const deadline = clock.now() + pin.expiresIn * 1000;
   await onPin(pin, url);
-  let interval = Math.max(50, options.pollInterval ?? 1_000);
+  const base = Math.max(50, options.pollInterval ?? 1_000);
+  let interval = base;
   let pause = interval;
+  // The last poll's failure while plex.tv could not be reached: reported if the PIN runs out meanwhile.
+  let unreachable: PlexError | undefined;
   for (;;) {
     const left = deadline - clock.now();
     if (left <= 0) {
-      throw new PlexError("pin_expired", "The PIN expired before it was approved");
+      throw unreachable ?? new PlexError("pin_expired", "The PIN expired before it was approved");
     }
     await clock.sleep(Math.min(pause, left), options.signal);
     pause = interval;
@@ -589,11 +599,25 @@ export async function registerWithPin(
       const deviceJwt = options.deviceJwt ? await options.deviceJwt() : undefined;
       const { token } = await validatePin(context, pin.id, { ...options, deviceJwt });
       if (token) return token;
+      if (unreachable) interval = pause = base;
+      unreachable = undefined;
     } catch (err) {
-      if (!isPlexError(err, "too_many_requests")) throw err;
+      if (!isPlexError(err, ...POLL_AGAIN_ON)) throw err;
       interval = Math.min(30_000, interval * 2);
       // Retry-After (too long for the request helper to wait) delays the next poll only.
       pause = Math.max(interval, (err.retryAfter ?? 0) * 1000);
+      if (err.code === "too_many_requests") continue;
+      // The person may be approving the PIN right now: a network drop does not lose it while it lasts.
+      unreachable = err;
+      context.http.logger?.warn(
+        `Checking the PIN failed (${err.message}); trying again in ${Math.round(pause / 1000)} s`,
+      );
     }
   }
 }
+
+/**
+ * The failures after which polling goes on: a rate limit, and plex.tv out of reach or failing once the
+ * request helper's own retries are spent (the PIN stays valid on plex.tv until it expires).
+ */
+const POLL_AGAIN_ON = ["too_many_requests", "network_error", "timeout", "server_error"] as const;

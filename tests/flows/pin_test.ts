@@ -347,14 +347,49 @@ describe("registerWithPin", () => {
     assert.ok(token.isLegacy());
   });
 
-  it("never swallows a real error: a 500 after the request helper's retries is thrown", async () => {
+  it("goes on polling while plex.tv fails or cannot be reached, says so, and signs in once it answers", async () => {
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "status", status: 500, times: 2 });
+    const clock = fakeClock();
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    emulator.resetRequests();
+    const token = await configFor(emulator).withHttp({ clock, logger }).registerWithPin(
+      (pin) => emulator.approvePin(pin.code),
+      { pollInterval: 50 },
+    );
+    assert.ok(token.isLegacy());
+    assert.equal(emulator.count("GET /api/v2/pins/*"), 3);
+    assert.deepEqual(clock.sleeps, [50, 100, 200], "half as often after each failure");
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /Checking the PIN failed \(.*500.*\); trying again in 0 s/);
+  });
+
+  it("goes back to its interval once a poll answers again", async () => {
+    emulator.inject({ match: "GET /api/v2/pins/*", kind: "status", status: 500, times: 2 });
+    let code = "";
+    // Approved just before the fifth poll: the third and fourth answer "not yet".
+    const clock = fakeClock({ onSleep: () => clock.sleeps.length === 5 && emulator.approvePin(code) });
+    const token = await configFor(emulator).withHttp({ clock }).registerWithPin((pin) => {
+      code = pin.code;
+    }, { pollInterval: 50 });
+    assert.ok(token.isLegacy());
+    assert.deepEqual(clock.sleeps, [50, 100, 200, 50, 50], "the third poll answered: every 50 ms again");
+  });
+
+  it("throws the last failure when the PIN runs out while plex.tv is out of reach, never swallowing it", async () => {
     emulator.inject({ match: "GET /api/v2/pins/*", kind: "status", status: 500, times: Infinity });
+    const clock = fakeClock();
     const err = await rejectsWith(
-      configFor(emulator, undefined, 2).registerWithPin(() => {}, { pollInterval: 50 }),
+      configFor(emulator, undefined, 2).withHttp({ clock }).registerWithPin(() => {}, {
+        pollInterval: 1_000,
+      }),
       "server_error",
     );
     assert.equal(err.status, 500);
-    assert.equal(emulator.count("GET /api/v2/pins/*"), 3, "one attempt and two retries");
+    const polls = clock.sleeps.filter((ms) => ms >= 1_000);
+    assert.ok(polls.every((ms) => ms <= 30_000), "at most every 30 s");
+    assert.ok(polls.includes(30_000), "backed off to 30 s");
+    assert.equal(emulator.count("GET /api/v2/pins/*") % 3, 0, "each poll: one attempt and two retries");
   });
 
   it("throws invalid_response for a malformed poll answer", async () => {
