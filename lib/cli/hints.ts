@@ -106,7 +106,9 @@ export function hintFor(err: PlexError): string {
   }
   // A store that cannot be reached says what its backend needs (a Redis database the server has, ...).
   if (err.code === "store_unavailable" && err.hint) {
-    return `${err.hint.replace(/[.\s]+$/, "")}; or choose another store with --store vault:PATH`;
+    const hint = err.hint.replace(/[.\s]+$/, "");
+    // A hint that names the vault already (the keychain's) is not told it again.
+    return hint.includes("--store vault:") ? hint : `${hint}; or choose another store with --store vault:PATH`;
   }
   return CLI_HINTS[err.code];
 }

@@ -78,6 +78,10 @@ describe("plextv exit codes", () => {
       "The server has 16 databases (0 to 15): check the /DB in the store URI; or choose another store with --store vault:PATH",
     );
     assert.equal(hintFor(new PlexError("store_unavailable", "No keychain")), CLI_HINTS.store_unavailable);
+    const keychain = new PlexError("store_unavailable", "secret-tool is not installed", {
+      hint: "Install libsecret-tools, or use the vault store instead: --store vault:PATH",
+    });
+    assert.equal(hintFor(keychain), keychain.hint, "a hint that names the vault is not told it twice");
   });
 
   it("report a PlexError with the CLI's hint, not the library's", () => {
