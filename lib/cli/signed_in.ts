@@ -63,8 +63,10 @@ export interface SignedInParts {
 }
 
 /**
- * The error for "nothing is stored": exit 4 with the way to sign in.
+ * The error for "nothing is stored": exit 4 with the way to sign in. An
+ * `env:` store cannot be signed in to: its hint names its variables instead.
  *
+ * @param storeUri The store that holds nothing, when known.
  * @returns The error, to throw.
  *
  * @example
@@ -72,10 +74,23 @@ export interface SignedInParts {
  * import assert from "node:assert/strict";
  * import { notSignedIn } from "./signed_in.ts";
  * assert.equal(notSignedIn().exitCode, 4);
+ * assert.match(notSignedIn("env:MY_").hint ?? "", /MY_CLIENT_ID/);
  * ```
  */
-export function notSignedIn(): CliError {
-  return new CliError("Not signed in", { exitCode: EXIT.auth, hint: "Run plextv login, or set PLEX_TOKEN" });
+export function notSignedIn(storeUri?: string): CliError {
+  const env = storeUri?.match(/^env:(.*)$/i);
+  if (!env) {
+    return new CliError("Not signed in", {
+      exitCode: EXIT.auth,
+      hint: "Run plextv login, or set PLEX_TOKEN",
+    });
+  }
+  const prefix = (env[1] || "PLEXTV_").replace(/_?$/, "_");
+  return new CliError(`Not signed in: ${prefix}CLIENT_ID and ${prefix}TOKEN are not set`, {
+    exitCode: EXIT.auth,
+    hint:
+      `Set the ${prefix}* variables (plextv keys export --format env prints a signed-in device's), or set PLEX_TOKEN`,
+  });
 }
 
 /**
@@ -137,7 +152,7 @@ export async function signIn(parts: SignedInParts, options: SignedInOptions = {}
   }
   const session = await parts.session();
   const stored = await session.stored();
-  if (!stored?.token && !(options.refresh && stored?.keyId)) throw notSignedIn();
+  if (!stored?.token && !(options.refresh && stored?.keyId)) throw notSignedIn(session.uri);
   const withKey = !!(stored.keyId && stored.privateKey);
   if (options.refresh && !withKey) {
     throw new CliError("The stored token is a legacy token, which cannot be refreshed", {

@@ -136,7 +136,8 @@ describe("plextv token with a stored device", () => {
         2,
         /in PLEXTV_CLIENT_ID is not usable: a client identifier is 1 to 255 visible ASCII characters/,
       ],
-      [await vault("no-id", { version: 1, token: legacy }), 4, /another client identifier/],
+      // No client identifier at all is not device data: store_corrupt (exit 1), with the way to clear it.
+      [await vault("no-id", { version: 1, token: legacy }), 1, /not device data.*logout --force/],
       [
         await vault("bad-id", { version: 1, clientId: "has space", token: legacy }),
         2,
@@ -217,6 +218,25 @@ describe("plextv token with a stored device", () => {
         assert.match(run.stderr, /must use https \(http only for loopback hosts\)/);
       }
     }
+  });
+
+  it("an empty env: store says which variables to set, not to log in (it cannot be signed in to)", async () => {
+    for (const [store, prefix] of [["env:", "PLEXTV_"], ["env:MY_", "MY_"], ["env:mine", "mine_"]]) {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(["token"], {
+        env: { ...home.env, PLEXTV_URL: emulator.url, PLEXTV_STORE: store! },
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      });
+      const run = { code, stdout, stderr };
+      assert.equal(run.code, 4, run.stderr);
+      assert.equal(run.stdout, "");
+      assert.match(run.stderr, new RegExp(`${prefix}CLIENT_ID and ${prefix}TOKEN are not set`));
+      assert.match(run.stderr, /keys export --format env/);
+      assert.doesNotMatch(run.stderr, /Run plextv login/);
+    }
+    assert.deepEqual(routes(), []);
   });
 
   it("refuses a plex.tv URL with a query, fragment or password, and prints neither the query nor the password", async () => {

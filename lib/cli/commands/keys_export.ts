@@ -83,7 +83,7 @@ const command: CommandModule = {
     }
     const session = await f.session();
     const stored = await session.stored();
-    if (!stored?.token && !stored?.keyId) throw notSignedIn();
+    if (!stored?.token && !stored?.keyId) throw notSignedIn(session.uri);
     const { source } = await f.signedIn({ envToken: false });
     await source.token({ signal: f.signal });
     const data = (await (await session.store()).load()) ?? stored;
