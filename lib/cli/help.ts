@@ -8,7 +8,8 @@ import { VERSION } from "../version.ts";
 import type { CommandInfo, OptionSpec } from "./command.ts";
 import type { CommandModule } from "./command_module.ts";
 import { ENVIRONMENT, GLOBAL_OPTIONS } from "./globals.ts";
-import type { Style } from "./output.ts";
+import type { Sink, Style } from "./output.ts";
+import { fitToWidth } from "./wrap.ts";
 
 const _PLAIN: Pick<Style, "bold" | "dim"> = { bold: (t) => t, dim: (t) => t };
 
@@ -126,4 +127,26 @@ export function groupHelp(
     "",
     `Run ${style.bold(`plextv help ${group} COMMAND`)} for a command's options.`,
   ].join("\n");
+}
+
+/**
+ * Help text as a terminal shows it: fitted to its width (lines broken at
+ * spaces), and left as it is when `sink` is not a terminal (a pipe, a file).
+ *
+ * @param text The help text.
+ * @param sink Where it goes.
+ * @returns The text to write.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitToTerminal } from "./help.ts";
+ * const text = "  --store URI  Where the device data is kept: vault:PATH, keychain:SERVICE, env:PREFIX_ or redis://HOST";
+ * const terminal = { write: () => true, isTTY: true, columns: 60 };
+ * assert.ok(fitToTerminal(text, terminal).split("\n").every((line) => line.length <= 60));
+ * assert.equal(fitToTerminal(text, { write: () => true }), text);
+ * ```
+ */
+export function fitToTerminal(text: string, sink: Sink): string {
+  return fitToWidth(text, sink.isTTY ? sink.columns : undefined);
 }

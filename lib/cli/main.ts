@@ -89,7 +89,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         : invocation.group
         ? help.groupHelp(invocation.group, COMMANDS, out.dataStyle)
         : help.overviewHelp(COMMANDS, out.dataStyle);
-      out.stdout.write(text + "\n");
+      out.stdout.write(help.fitToTerminal(text, out.stdout) + "\n");
       return EXIT.ok;
     }
     const [{ Factory, Prompter }, module] = await Promise.all([import("./factory.ts"), command.load()]);

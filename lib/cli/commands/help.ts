@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from "../command_module.ts";
 import { EXIT } from "../exit.ts";
-import { overviewHelp } from "../help.ts";
+import { fitToTerminal, overviewHelp } from "../help.ts";
 
 /**
  * The `help` command's help and what it runs: the overview (the command
@@ -18,7 +18,7 @@ const command: CommandModule = {
     ["plextv help login", "the options of one command, with examples"],
   ],
   run(f) {
-    f.out.stdout.write(overviewHelp(f.commands, f.out.dataStyle) + "\n");
+    f.out.stdout.write(fitToTerminal(overviewHelp(f.commands, f.out.dataStyle), f.out.stdout) + "\n");
     return Promise.resolve(EXIT.ok);
   },
 };
