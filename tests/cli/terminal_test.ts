@@ -202,6 +202,26 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
       }
     });
 
+    it("asks a mistyped two-factor code again, as a password, and signs in with the right one", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        const session = startInTerminal(runtime(), ["login", "--credentials", "-u", "twofactor"], home);
+        await waitFor(session, /^Password: *$/m);
+        typeSecret(session, "twofactorpass");
+        tmux("send-keys", "-t", session, "Enter");
+        await waitFor(session, /^Two-factor code: *$/m);
+        tmux("send-keys", "-t", session, "111111", "Enter");
+        await waitFor(session, /incorrect or expired; try again\n^Two-factor code: *$/m);
+        tmux("send-keys", "-t", session, "123456", "Enter");
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /EXIT=0/);
+        assert.match(done, /Signed in to plex\.tv as twofactor/);
+        assert.equal(done.match(/^Two-factor code:/gm)?.length, 2, "asked twice");
+      } finally {
+        home.cleanup();
+      }
+    });
+
     it("asks before replacing a signed-in account: no keeps it, yes replaces it", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {

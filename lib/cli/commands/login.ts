@@ -150,6 +150,7 @@ async function _withCredentials(
   jwt: boolean,
 ): Promise<Token> {
   const retypable = f.prompter.interactive && !f.env.PLEX_PASSWORD;
+  let codesTyped = 0;
   for (let tries = 1;; tries++) {
     const { username, password, code } = credentials;
     try {
@@ -171,6 +172,12 @@ async function _withCredentials(
           });
         }
         credentials.code = await f.prompter.visible("Two-factor code: ");
+        codesTyped = 1;
+      } else if (isPlexError(err, "invalid_verification_code") && codesTyped > 0 && codesTyped < 3) {
+        // A mistyped code typed at the prompt is asked again, as a password is (codes from --code are not).
+        f.out.warn("The two-factor code is incorrect or expired; try again");
+        credentials.code = await f.prompter.visible("Two-factor code: ");
+        codesTyped++;
       } else if (isPlexError(err, "unauthorized") && retypable && tries < 3) {
         f.out.warn("The username or password is incorrect; try again");
         credentials.password = await _password(f);
