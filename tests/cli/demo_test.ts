@@ -22,12 +22,14 @@ describe("plextv demo", () => {
     const step4 = stdout.slice(stdout.indexOf("4. "), stdout.indexOf("5. "));
     assert.match(step4, /3 calls to token\(\): 0 requests \(the stored JWT is fresh\)/);
     const refreshed = step4.match(
-      /12 hours left\): refreshed with (\d+) requests: a new 7-day JWT, until (.+) UTC/,
+      /12 hours left \(until (.+) UTC, as 6½ days on\): refreshed with (\d+) requests: a new 7-day JWT, until (.+) UTC/,
     );
     assert.ok(refreshed, step4);
-    assert.equal(refreshed[1], "2");
-    const until = Date.parse(`${refreshed[2].replace(" ", "T")}Z`);
-    assert.ok(until > Date.now() + 6.9 * 24 * 3600_000, `the new JWT runs until ${refreshed[2]}`);
+    assert.equal(refreshed[2], "2");
+    const until = Date.parse(`${refreshed[3].replace(" ", "T")}Z`);
+    assert.ok(until > Date.now() + 6.9 * 24 * 3600_000, `the new JWT runs until ${refreshed[3]}`);
+    const aged = Date.parse(`${refreshed[1].replace(" ", "T")}Z`);
+    assert.ok(aged < Date.now() + 13 * 3600_000, `the aged JWT had 12 hours left: ${refreshed[1]}`);
     assert.match(step4, /one day before expiry \(refreshMarginMs\), a margin capped at half its lifetime/);
   });
 });

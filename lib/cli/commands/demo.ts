@@ -121,9 +121,10 @@ const command: CommandModule = {
         throw new Error("The demo's token source did not refresh the aged JWT");
       }
       done(
-        `6½ days later (12 hours left): refreshed with ${spent} requests: a new 7-day JWT, until ${
-          shortDate(refreshed.expiresAt)
-        }`,
+        `A JWT with 12 hours left (until ${
+          shortDate(aged.expiresAt)
+        }, as 6½ days on): refreshed with ${spent} ` +
+          `requests: a new 7-day JWT, until ${shortDate(refreshed.expiresAt)}`,
       );
       note("GET /api/v2/auth/nonce → POST /api/v2/auth/token, signed with the device key alone");
       note("a JWT is due one day before expiry (refreshMarginMs), a margin capped at half its lifetime");
