@@ -108,7 +108,9 @@ export function hintFor(err: PlexError): string {
   if (err.code === "store_unavailable" && err.hint) {
     const hint = err.hint.replace(/[.\s]+$/, "");
     // A hint that names the vault already (the keychain's) is not told it again.
-    return hint.includes("--store vault:") ? hint : `${hint}; or choose another store with --store vault:PATH`;
+    return hint.includes("--store vault:")
+      ? hint
+      : `${hint}; or choose another store with --store vault:PATH`;
   }
   return CLI_HINTS[err.code];
 }
