@@ -222,6 +222,26 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
       }
     });
 
+    it("asks a home member's mistyped PIN again and switches with the right one", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        ok(await runCli(runtime(), ["login", "-u", "plexuser"], home, { stdin: "plexpass\n" }), "login");
+        const session = startInTerminal(runtime(), ["home", "switch", "partner"], home);
+        await waitFor(session, /PIN of .*: *$/m);
+        typeSecret(session, "1111");
+        tmux("send-keys", "-t", session, "Enter");
+        await waitFor(session, /incorrect; try again\n^PIN of .*: *$/m);
+        typeSecret(session, "4321");
+        tmux("send-keys", "-t", session, "Enter");
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /EXIT=0/);
+        assert.match(done, /Switched to /);
+        assert.ok(!done.includes("4321") && !done.includes("1111"), `no PIN is echoed:\n${done}`);
+      } finally {
+        home.cleanup();
+      }
+    });
+
     it("asks before replacing a signed-in account: no keeps it, yes replaces it", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {

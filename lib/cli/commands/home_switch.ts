@@ -54,14 +54,20 @@ const command: CommandModule = {
     const { client } = await f.signedIn();
     const user = _find(await client.homeUsers({ signal: f.signal }), args.positionals[0]);
     let pin = user.protected ? await _pin(f, user) : undefined;
+    // A PIN typed at the prompt is asked again when plex.tv refuses it, up to three times in all.
+    const retypable = f.prompter.interactive && !f.env.PLEXTV_HOME_PIN;
+    let typed = pin === undefined ? 0 : 1;
     let token;
     for (;;) {
       try {
         token = await client.switchHomeUser(user, { pin, signal: f.signal });
         break;
       } catch (err) {
-        if (!isPlexError(err, "pin_required") || pin !== undefined) throw err;
+        if (!isPlexError(err, "pin_required")) throw err;
+        if (pin !== undefined && !(retypable && typed < 3)) throw err;
+        if (pin !== undefined) f.out.warn(`The PIN of ${user.title} is incorrect; try again`);
         pin = await _pin(f, user);
+        typed++;
       }
     }
     f.out.addSecret(token.value);
