@@ -150,6 +150,17 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
       assert.equal(outage.signedIn, null, "not taken for a sign-out");
       assert.equal(outage.error.code, "network_error");
       assert.match(unreachable.stderr, /^error: Cannot reach 127\.0\.0\.1:\d+/);
+      // A vault that cannot be opened is not a sign-out either: its data is there, unread (exit 4).
+      for (const [passphrase, code] of [["", "store_error"], ["not-the-passphrase", "wrong_passphrase"]]) {
+        const locked = await runCli(rt(), ["status", "--json"], home, {
+          env: { PLEXTV_VAULT_PASSPHRASE: passphrase! },
+        });
+        assert.equal(locked.code, 4, locked.stderr);
+        const object = JSON.parse(locked.stdout);
+        assert.equal(object.signedIn, null, `${code}: not taken for a sign-out`);
+        assert.equal(object.error.code, code);
+        assert.ok(locked.stderr.startsWith(`error: ${object.error.message}`), "the message the text gives");
+      }
       for (const store of ["bogus", "bogus:"]) {
         const usage = await runCli(rt(), ["--store", store, "status", "--json"], home);
         assert.equal(usage.code, 2, usage.stderr);

@@ -39,6 +39,14 @@ function _errorCode(err: unknown): string {
 /**
  * The `status` command's help and what it runs.
  */
+/** Whether the store failed somewhere in `err`'s causes (a missing or wrong passphrase, a store error). */
+function _storeFailed(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as Error).cause, depth++) {
+    if (isPlexError(e) && (e.code === "wrong_passphrase" || e.code.startsWith("store_"))) return true;
+  }
+  return false;
+}
+
 const command: CommandModule = {
   description: [
     "Checks the token with plex.tv (refreshing a JWT when due), and shows the store in use and",
@@ -48,7 +56,8 @@ const command: CommandModule = {
     'With --json, one object: {"signedIn": true, "username", ..., "store", "storeFrom",',
     '"storeReason"}, or {"signedIn": false, "error": {"code", "message"}, ...} (exit 4 when',
     'not signed in or the token is rejected), or {"signedIn": null, "error": ...} when it could',
-    'not be checked (exit 1: plex.tv unreachable, a failing store; exit 2: a usage error, code "usage").',
+    "not be checked (exit 1: plex.tv unreachable, a failing store; exit 4: the store's passphrase",
+    'missing or wrong; exit 2: a usage error, code "usage").',
   ].join("\n"),
   examples: [
     ["plextv status", "who is signed in, and where the token is kept"],
@@ -118,8 +127,10 @@ const command: CommandModule = {
       if (f.out.json && !f.signal.aborted) {
         // false when a sign-in is needed (exit 4); null when it could not be checked (plex.tv unreachable,
         // a failing store, a usage error), so a script does not take an outage for a sign-out.
-        const signedIn = exitCodeOf(primaryError(err)) === EXIT.auth ? false : null;
-        const error = { code: _errorCode(err), message: (err as Error).message };
+        // A store that needs its passphrase is not a sign-out: the data may be there, unread.
+        const primary = primaryError(err);
+        const signedIn = exitCodeOf(primary) === EXIT.auth && !_storeFailed(err) ? false : null;
+        const error = { code: _errorCode(err), message: (primary as Error).message };
         f.out.data({ ...known, signedIn, error }, () => "");
       }
       throw err;
