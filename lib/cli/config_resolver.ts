@@ -98,6 +98,8 @@ export class ConfigResolver {
   readonly #init: ConfigResolverInit;
   #base?: Config;
   #origin: ClientIdOrigin = "config folder";
+  /** The named store whose own client identifier this resolver uses (a new sign-in into it). */
+  #storeUri?: string;
 
   /**
    * Creates the resolver.
@@ -142,12 +144,17 @@ export class ConfigResolver {
 
   /**
    * The configuration with the client identifier from `--client-id`,
-   * `PLEXTV_CLIENT_ID`, the stored data, or the config folder (created once).
+   * `PLEXTV_CLIENT_ID`, the stored data, or the config folder (created once):
+   * the installation's for the default store, and one of its own for each
+   * store named with `--store` or `PLEXTV_STORE` when `store` is given (a new
+   * sign-in into it), since plex.tv keeps one token per account and client
+   * identifier.
    *
    * @param stored The stored data, when the store was opened.
+   * @param store The store a new sign-in goes into: its URI and where it was named.
    * @returns The configuration.
    */
-  async config(stored?: SecureData): Promise<Config> {
+  async config(stored?: SecureData, store?: { uri: string; origin: string }): Promise<Config> {
     const base = this.base();
     const named = namedClientId(this.#init.globals, this.#init.env);
     if (named) {
@@ -167,10 +174,14 @@ export class ConfigResolver {
       return base.withClientId(stored.clientId);
     }
     this.#origin = "config folder";
-    const [{ installationClientId }, folders] = await Promise.all([
+    const [{ installationClientId, storeClientId }, folders] = await Promise.all([
       import("./settings_file.ts"),
       this.#init.folders(),
     ]);
+    if (store && store.origin !== "default") {
+      this.#storeUri = store.uri;
+      return base.withClientId(await storeClientId(folders.config, store.uri));
+    }
     return base.withClientId(await installationClientId(folders.config));
   }
 
@@ -212,10 +223,11 @@ export class ConfigResolver {
   }
 
   async #saveClientId(clientId: string): Promise<void> {
-    const [{ saveClientId }, folders] = await Promise.all([
+    const [{ saveClientId, saveStoreClientId }, folders] = await Promise.all([
       import("./settings_file.ts"),
       this.#init.folders(),
     ]);
-    await saveClientId(folders.config, clientId);
+    if (this.#storeUri) await saveStoreClientId(folders.config, this.#storeUri, clientId);
+    else await saveClientId(folders.config, clientId);
   }
 }

@@ -15,8 +15,10 @@ import { CLIENT_ID_RULE } from "./globals.ts";
  * What `config.json` holds.
  */
 export interface Settings {
-  /** The client identifier of this installation. */
+  /** The client identifier of this installation: the default store's device. */
   clientId?: string;
+  /** The client identifier of each store named with --store or PLEXTV_STORE, by store URI. */
+  storeClientIds?: Record<string, string>;
   /** Other fields, kept as they are. */
   [field: string]: unknown;
 }
@@ -100,16 +102,8 @@ export async function writeSettings(folder: string, settings: Settings): Promise
  */
 export async function installationClientId(folder: string): Promise<string> {
   const settings = await readSettings(folder);
-  if (isClientId(settings.clientId)) return settings.clientId;
-  // Only an absent clientId is created: replacing a damaged one would make this installation a new
-  // device at plex.tv (and orphan a device key registered for the old one), so it is refused.
-  if (settings.clientId !== undefined) {
-    throw new CliError(`The clientId in ${join(folder, "config.json")} is not usable: ${CLIENT_ID_RULE}`, {
-      exitCode: EXIT.usage,
-      hint:
-        "Fix clientId in that file, or pass a client identifier with --client-id ID (deleting the file makes a new one, a new device at plex.tv)",
-    });
-  }
+  _checkClientId(folder, settings);
+  if (settings.clientId !== undefined) return settings.clientId;
   const clientId = newClientId();
   await writeSettings(folder, { ...settings, clientId });
   return clientId;
@@ -134,4 +128,95 @@ export async function installationClientId(folder: string): Promise<string> {
  */
 export async function saveClientId(folder: string, clientId: string): Promise<void> {
   await writeSettings(folder, { ...await readSettings(folder), clientId });
+}
+
+/**
+ * The client identifier of a store named with `--store` or `PLEXTV_STORE`,
+ * for a new sign-in into it: each such store is a device of its own at
+ * plex.tv, as plex.tv keeps one token per account and client identifier (a
+ * second sign-in with the default store's identifier would end the first
+ * one's token). Created once per store URI and kept in `config.json`, so
+ * signing in to the same store again is the same device.
+ *
+ * @param folder The config folder.
+ * @param storeUri The store's URI.
+ * @returns The store's client identifier.
+ * @throws {CliError} exit 2 when `config.json`'s `storeClientIds` is not an object of usable identifiers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { installationClientId, storeClientId } from "./settings_file.ts";
+ * const folder = await Deno.makeTempDir();
+ * const a = await storeClientId(folder, "vault:/tmp/a.vault");
+ * assert.equal(await storeClientId(folder, "vault:/tmp/a.vault"), a);
+ * assert.notEqual(await storeClientId(folder, "vault:/tmp/b.vault"), a);
+ * assert.notEqual(await installationClientId(folder), a);
+ * ```
+ */
+export async function storeClientId(folder: string, storeUri: string): Promise<string> {
+  const ids = _storeClientIds(folder, await readSettings(folder));
+  const kept = ids[storeUri];
+  if (kept !== undefined) return kept;
+  const clientId = newClientId();
+  await saveStoreClientId(folder, storeUri, clientId);
+  return clientId;
+}
+
+/**
+ * Saves the client identifier of a store named with `--store` or
+ * `PLEXTV_STORE` (a new one, after plex.tv forgot the device key).
+ *
+ * @param folder The config folder.
+ * @param storeUri The store's URI.
+ * @param clientId The identifier.
+ * @returns Nothing.
+ * @throws {CliError} exit 2 when `config.json`'s `storeClientIds` is not an object of usable identifiers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saveStoreClientId, storeClientId } from "./settings_file.ts";
+ * const folder = await Deno.makeTempDir();
+ * await saveStoreClientId(folder, "vault:/tmp/a.vault", "new-id");
+ * assert.equal(await storeClientId(folder, "vault:/tmp/a.vault"), "new-id");
+ * ```
+ */
+export async function saveStoreClientId(folder: string, storeUri: string, clientId: string): Promise<void> {
+  const settings = await readSettings(folder);
+  const ids = _storeClientIds(folder, settings);
+  await writeSettings(folder, { ...settings, storeClientIds: { ...ids, [storeUri]: clientId } });
+}
+
+/**
+ * Refuses a damaged `clientId`: replacing it would make this installation a new device at plex.tv
+ * (and orphan a device key registered for the old one). Only an absent one is created.
+ */
+function _checkClientId(folder: string, settings: Settings): void {
+  if (settings.clientId === undefined || isClientId(settings.clientId)) return;
+  throw new CliError(`The clientId in ${join(folder, "config.json")} is not usable: ${CLIENT_ID_RULE}`, {
+    exitCode: EXIT.usage,
+    hint:
+      "Fix clientId in that file, or pass a client identifier with --client-id ID (deleting the file makes a new one, a new device at plex.tv)",
+  });
+}
+
+function _storeClientIds(folder: string, settings: Settings): Record<string, string> {
+  // The file is checked whole: a damaged installation identifier is refused whichever store is used.
+  _checkClientId(folder, settings);
+  const ids: unknown = settings.storeClientIds;
+  if (ids === undefined) return {};
+  if (
+    ids !== null && typeof ids === "object" && !Array.isArray(ids) &&
+    Object.values(ids).every((id) => isClientId(id))
+  ) {
+    return ids as Record<string, string>;
+  }
+  throw new CliError(
+    `The storeClientIds in ${join(folder, "config.json")} is not an object of usable client identifiers`,
+    {
+      exitCode: EXIT.usage,
+      hint: "Fix storeClientIds in that file, or pass a client identifier with --client-id ID",
+    },
+  );
 }

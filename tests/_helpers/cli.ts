@@ -281,6 +281,18 @@ export function clientIdOf(home: Home): string {
 }
 
 /**
+ * The client identifier the config folder keeps for a store named with `--store` or `PLEXTV_STORE`.
+ *
+ * @param home The home.
+ * @param storeUri The store's URI, as named.
+ * @returns The identifier, or `undefined` when none was made for that store.
+ */
+export function storeClientIdOf(home: Home, storeUri: string): string | undefined {
+  const settings = JSON.parse(readFileSync(join(home.env.XDG_CONFIG_HOME, "plextv", "config.json"), "utf8"));
+  return settings.storeClientIds?.[storeUri];
+}
+
+/**
  * The default vault file of a home.
  *
  * @param home The home.

@@ -20,6 +20,36 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
     const login = (h: Home, args: string[], stdin = "plexpass\n") =>
       runCli(rt(), ["login", "-u", "plexuser", ...args], h, { stdin });
 
+    it("signs in to each named store as a device of its own, so a second store does not end the first's token", async () => {
+      const h = home();
+      const a = `vault:${h.root}/a.vault`;
+      const b = `vault:${h.root}/b.vault`;
+      const inStore = (store: string, args: string[], stdin?: string) =>
+        runCli(rt(), ["--store", store, ...args], h, stdin === undefined ? {} : { stdin });
+      ok(await inStore(a, ["login", "-u", "plexuser"], "plexpass\n"), "login into a");
+      ok(
+        await inStore(b, ["login", "-u", "plexuser", "--jwt"], "plexpass\n"),
+        "login into b, with a device key",
+      );
+      ok(await inStore(a, ["user"]), "a still works after b's sign-in");
+      ok(await inStore(b, ["user"]), "b works");
+      const idOf = async (store: string) =>
+        JSON.parse(ok(await inStore(store, ["status", "--json"]), "status").stdout).clientId as string;
+      const [idA, idB] = [await idOf(a), await idOf(b)];
+      assert.notEqual(idA, idB, "two devices");
+      ok(await login(h, []), "the default store");
+      assert.equal(
+        JSON.parse(ok(await runCli(rt(), ["status", "--json"], h), "status").stdout).clientId,
+        clientIdOf(h),
+      );
+      assert.ok(![idA, idB].includes(clientIdOf(h)), "the default store is the installation's device");
+      ok(await inStore(a, ["user"]), "a still works after the default store's sign-in");
+      // Signing in to the same store again (after a logout) is the same device, not a new one.
+      ok(await inStore(a, ["logout"]), "logout a");
+      ok(await inStore(a, ["login", "-u", "plexuser"], "plexpass\n"), "login into a again");
+      assert.equal(await idOf(a), idA);
+    });
+
     it("refuses to replace a signed-in account without a terminal, naming --force; --force replaces it", async () => {
       const h = home();
       ok(await login(h, ["--jwt"]), "first login");

@@ -21,6 +21,7 @@ import {
   pluginFor,
   REPO,
   runCli,
+  storeClientIdOf,
   useCliWorld,
   vaultOf,
 } from "../_helpers/cli.ts";
@@ -62,9 +63,14 @@ for (const { name, runtime: rt } of world.runtimes) {
         run.stderr,
         /Nothing was kept and the new token was revoked at plex\.tv; fix the store and run plextv login again/,
       );
-      const clientId = clientIdOf(h);
+      // The named store is a device of its own: a second try into it uses the same client identifier.
+      const clientId = storeClientIdOf(h, refusing(h, "always").at(-1)!);
+      assert.ok(clientId, "the store has a client identifier of its own");
+      lostSave(
+        await runCli(rt(), [...refusing(h, "always"), "login", "-u", "plexuser"], h, { stdin: "plexpass\n" }),
+      );
+      assert.equal(storeClientIdOf(h, refusing(h, "always").at(-1)!), clientId, "the same client identifier");
       ok(await runCli(rt(), ["login", "-u", "plexuser"], h, { stdin: "plexpass\n" }), "login into the vault");
-      assert.equal(clientIdOf(h), clientId, "the same client identifier");
     });
 
     it("login --jwt fails when the device key cannot be saved, removes the device, and the next login works", async () => {
@@ -74,15 +80,23 @@ for (const { name, runtime: rt } of world.runtimes) {
       });
       lostSave(run);
       assert.match(run.stderr, /the device key registered just now was removed from plex\.tv again/);
-      const clientId = clientIdOf(h);
+      const uri = refusing(h, "key").at(-1)!;
+      const clientId = storeClientIdOf(h, uri);
+      assert.ok(clientId, "the store has a client identifier of its own");
       assert.equal(world.emulator().registeredKey(clientId), undefined, "no key left registered");
       assert.equal(readFileSync(join(h.root, "s.json"), "utf8"), "", "the partial save was cleared");
+      // The key was taken back, so plex.tv does not refuse the same client identifier's next sign-in.
+      lostSave(
+        await runCli(rt(), [...refusing(h, "key"), "login", "-u", "plexuser", "--jwt"], h, {
+          stdin: "plexpass\n",
+        }),
+      );
+      assert.equal(storeClientIdOf(h, uri), clientId);
       ok(
         await runCli(rt(), ["login", "-u", "plexuser", "--jwt"], h, { stdin: "plexpass\n" }),
-        "login --jwt again",
+        "login --jwt into the vault",
       );
-      assert.equal(clientIdOf(h), clientId);
-      assert.ok(world.emulator().registeredKey(clientId));
+      assert.ok(world.emulator().registeredKey(clientIdOf(h)));
     });
 
     it("login --pin-jwt fails when nothing can be saved, and removes the device", async () => {
@@ -91,7 +105,9 @@ for (const { name, runtime: rt } of world.runtimes) {
         onStderr: approvePinFromScreen((code) => world.emulator().approvePin(code)),
       });
       lostSave(run);
-      assert.equal(world.emulator().registeredKey(clientIdOf(h)), undefined);
+      const clientId = storeClientIdOf(h, refusing(h, "always").at(-1)!);
+      assert.ok(clientId, "the store has a client identifier of its own");
+      assert.equal(world.emulator().registeredKey(clientId), undefined);
     });
   });
 }

@@ -57,10 +57,12 @@ describeNeeding("plextv --store redis://", skip || RUN_BY_DENO_PASS, () => {
       "login --jwt",
     );
     assert.match(login.stderr, /Signed in to plex\.tv as /);
+    // A store named with --store is a device of its own: its client identifier is kept for it.
     const clientId = JSON.parse(
       readFileSync(join(first.env.XDG_CONFIG_HOME, "plextv", "config.json"), "utf8"),
     )
-      .clientId as string;
+      .storeClientIds[uri] as string;
+    assert.ok(clientId);
 
     const store = new RedisStore(uri, { passphrase: PASSPHRASE });
     try {

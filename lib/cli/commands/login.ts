@@ -252,7 +252,8 @@ const command: CommandModule = {
     configs.base();
     await session.checkPassphrase();
     const stored = await session.stored();
-    let config = await configs.config(stored);
+    // A new sign-in into a store named with --store or PLEXTV_STORE is a device of its own.
+    let config = await configs.config(stored, session);
     let retire: ((token: Token) => Promise<void>) | undefined;
     if (stored?.token || stored?.keyId) {
       ({ config, retire } = await replaceStoredSignIn(f, session, configs, stored, config, force));
