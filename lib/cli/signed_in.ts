@@ -74,7 +74,7 @@ export interface SignedInParts {
  * import assert from "node:assert/strict";
  * import { notSignedIn } from "./signed_in.ts";
  * assert.equal(notSignedIn().exitCode, 4);
- * assert.match(notSignedIn("env:MY_").hint ?? "", /MY_CLIENT_ID/);
+ * assert.match(notSignedIn("env:MY_").message, /MY_CLIENT_ID/);
  * ```
  */
 export function notSignedIn(storeUri?: string): CliError {
