@@ -16,7 +16,21 @@ function _oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
-function _causes(err: unknown): unknown[] {
+/**
+ * An error and its causes, outermost first (at most ten).
+ *
+ * @param err Anything thrown.
+ * @returns The chain.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { causeChain } from "./report.ts";
+ * const inner = new Error("inner");
+ * assert.deepEqual(causeChain(new Error("outer", { cause: inner }))[1], inner);
+ * ```
+ */
+export function causeChain(err: unknown): unknown[] {
   const chain: unknown[] = [];
   let current: unknown = err;
   while (current !== undefined && current !== null && chain.length < 10) {
@@ -44,7 +58,7 @@ function _causes(err: unknown): unknown[] {
  * ```
  */
 export function primaryError(err: unknown): unknown {
-  return _causes(err).find((e) => e instanceof CliError) ?? err;
+  return causeChain(err).find((e) => e instanceof CliError) ?? err;
 }
 
 /**
@@ -74,7 +88,7 @@ export function reportError(err: unknown, out: Output, cancelled = false, comman
   if (
     cancelled || (primary instanceof PlexError && primary.code === "aborted") ||
     // A prompt cancelled inside a store (the vault asks for its passphrase) comes back wrapped in its error.
-    _causes(err).some((e) => e instanceof CliError && e.cancelled)
+    causeChain(err).some((e) => e instanceof CliError && e.cancelled)
   ) {
     out.stderr.write(`${out.style.yellow("Cancelled")}\n`);
     return EXIT.usage;
@@ -94,7 +108,8 @@ export function reportError(err: unknown, out: Output, cancelled = false, comman
   const tail = hint ? `. ${_oneLine(hint).replace(/[.\s]+$/, "")}` : "";
   out.stderr.write(out.redact(`${out.style.red("error:")} ${sentence}${tail}`) + "\n");
   if (out.verbose) {
-    for (const [depth, e] of _causes(err).entries()) {
+    const chain = causeChain(err);
+    for (const [depth, e] of chain.entries()) {
       const lines: string[] = [];
       if (e instanceof PlexError) {
         const facts = [`code ${e.code}`];
@@ -113,7 +128,7 @@ export function reportError(err: unknown, out: Output, cancelled = false, comman
             typeof code === "string" ? ` (${code})` : ""
           }`,
         );
-        if (!(e instanceof CliError) && depth === _causes(err).length - 1 && e.stack) {
+        if (!(e instanceof CliError) && depth === chain.length - 1 && e.stack) {
           lines.push(...e.stack.split("\n").slice(1).map((l) => `  ${l.trim()}`));
         }
       } else if (depth) {

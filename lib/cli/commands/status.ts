@@ -12,7 +12,7 @@ import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT, exitCodeOf } from "../exit.ts";
 import type { Factory } from "../factory.ts";
 import { ENV_TOKEN_HINT } from "../hints.ts";
-import { primaryError } from "../report.ts";
+import { causeChain, primaryError } from "../report.ts";
 import { relative, shortDate } from "../public_json.ts";
 import { fields } from "../table.ts";
 
@@ -41,10 +41,9 @@ function _errorCode(err: unknown): string {
  */
 /** Whether the store failed somewhere in `err`'s causes (a missing or wrong passphrase, a store error). */
 function _storeFailed(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 8; e = (e as Error).cause, depth++) {
-    if (isPlexError(e) && (e.code === "wrong_passphrase" || e.code.startsWith("store_"))) return true;
-  }
-  return false;
+  return causeChain(err).some((e) =>
+    isPlexError(e) && (e.code === "wrong_passphrase" || e.code.startsWith("store_"))
+  );
 }
 
 const command: CommandModule = {
