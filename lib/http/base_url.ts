@@ -30,7 +30,6 @@ import { redactUrl } from "../redact.ts";
  */
 export function checkBaseUrl(url: string): void {
   const text = String(url);
-  const shown = redactUrl(text.split(/[?#]/)[0]!);
   let parsed: URL | undefined;
   try {
     parsed = new URL(text);
@@ -38,12 +37,24 @@ export function checkBaseUrl(url: string): void {
   if (!parsed || parsed.username || parsed.password || /[?#]/.test(text)) {
     throw new PlexError(
       "invalid_argument",
-      `The base URL ${shown} must be an absolute URL without credentials, query or fragment`,
+      `The base URL ${shown(text)} must be an absolute URL without credentials, query or fragment`,
     );
   }
   const host = parsed.hostname;
-  const loopback = host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) {
-    throw new PlexError("insecure_url", `The URL ${shown} must use https (http only for loopback hosts)`);
+  // Short-circuited: an https URL, plex.tv's, is not matched against the loopback pattern.
+  if (
+    parsed.protocol !== "https:" &&
+    !(parsed.protocol === "http:" &&
+      (host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)))
+  ) {
+    throw new PlexError(
+      "insecure_url",
+      `The URL ${shown(text)} must use https (http only for loopback hosts)`,
+    );
   }
+}
+
+/** The URL as a message shows it: no query, fragment or credentials (made only for a refusal). */
+function shown(text: string): string {
+  return redactUrl(text.split(/[?#]/)[0]!);
 }
