@@ -16,14 +16,14 @@
  *
  * @module
  */
-import { main } from "./lib/cli/main.ts";
-
 /**
  * Runs `plextv` with `argv` and ends the process with the command's exit
  * code (0 ok, 1 failure, 2 usage or cancelled, 4 authentication required),
  * once what it wrote has left the process. This module calls it when it is
  * the main module; the npm package's `bin` calls it on Node, which has no
- * `import.meta.main` before version 24.
+ * `import.meta.main` before version 24. `plextv token` with `PLEX_TOKEN` or
+ * a fresh `env:` store is answered before the CLI loads
+ * (lib/cli/quick_token.ts); everything else loads it.
  *
  * @param argv The arguments, without the program name. Default: the process's.
  * @returns Never: the process exits.
@@ -36,8 +36,12 @@ import { main } from "./lib/cli/main.ts";
  * ```
  */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<never> {
+  const quick = argv.length === 1 && argv[0] === "token";
+  if (quick && await (await import("./lib/cli/quick_token.ts")).printQuickToken(argv, process.env)) {
+    process.exit(0);
+  }
   // main() has flushed what it wrote (lib/cli/output.ts).
-  process.exit(await main(argv));
+  process.exit(await (await import("./lib/cli/main.ts")).main(argv));
 }
 
 if (import.meta.main) await runCli();

@@ -3,11 +3,13 @@
  * actually loads are listed by a loader plugin (a `--preload` file whose
  * `onLoad` hook records every TypeScript file), and checked: `--version`
  * loads no command module and no store plugin, `version` loads its own
- * command module only, `token` with `PLEX_TOKEN` loads the token command and
- * no store plugin, `token --store env:` loads the env plugin and no other
- * (and, its stored token fresh, no configuration, token source or client).
- * The static import graph of cli.ts (from `deno info`) holds no command
- * module either, so this holds on every runtime.
+ * command module only; `token` alone with `PLEX_TOKEN`, or with a fresh JWT
+ * in `PLEXTV_STORE=env:`, is answered before the CLI loads (no argument
+ * parser, command table or store session, lib/cli/quick_token.ts), and every
+ * other form of it loads the token command (`token --store env:` the env
+ * plugin and no other, and, its stored token fresh, no configuration, token
+ * source or client). The static import graph of the CLI (from `deno info`)
+ * holds no command module either, so this holds on every runtime.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -15,6 +17,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { registerDevice, startEmulator } from "../../lib/testing/mod.ts";
+import { toEnvVariables } from "../../plugins/env.ts";
 import { makeHome, REPO, runCli } from "../_helpers/cli.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "plextv-startup-"));
@@ -36,9 +40,11 @@ plugin({
 `,
 );
 const home = makeHome();
+const emulator = await startEmulator();
 let runs = 0;
 
-after(() => {
+after(async () => {
+  await emulator.close();
   home.cleanup();
   rmSync(folder, { recursive: true, force: true });
 });
@@ -57,6 +63,13 @@ async function loaded(args: string[], env: Record<string, string> = {}): Promise
   return readFileSync(log, "utf8").split("\n").filter(Boolean).map((path) => path.slice(REPO.length));
 }
 
+/** What the quick answer to `plextv token` may load of the CLI's folder (lib/cli/quick_token.ts). */
+const quickAnswer = [
+  "lib/cli/quick_token.ts",
+  "lib/cli/fresh_token.ts",
+  "lib/cli/output.ts",
+  "lib/cli/url_variables.ts",
+];
 const commandModules = (files: string[]) =>
   files.filter((f) => f.startsWith("lib/cli/commands/") && f !== "lib/cli/commands/mod.ts");
 const storePlugins = (files: string[]) => files.filter((f) => f.startsWith("plugins/"));
@@ -92,10 +105,43 @@ describe("plextv start-up", () => {
     assert.deepEqual(storePlugins(files), []);
   });
 
-  it("token with PLEX_TOKEN loads the token command and no store plugin", async () => {
+  it("token alone with PLEX_TOKEN loads the quick answer and no CLI, command or store code", async () => {
     const files = await loaded(["token"], { PLEX_TOKEN: "abcdefghij0123456789" });
-    assert.deepEqual(commandModules(files), ["lib/cli/commands/token.ts"]);
+    assert.ok(files.includes("lib/cli/quick_token.ts"), files.join(", "));
+    assert.deepEqual(files.filter((f) => f.startsWith("lib/cli/") && !quickAnswer.includes(f)), []);
     assert.deepEqual(storePlugins(files), []);
+    assert.ok(!files.some((f) => f.startsWith("lib/store/")), files.join(", "));
+  });
+
+  it("token alone with a fresh JWT in PLEXTV_STORE=env: loads the env store's reading and no CLI", async () => {
+    const device = await registerDevice(emulator, { expiresInSeconds: 7 * 86_400 });
+    const files = await loaded(["token"], {
+      PLEXTV_URL: emulator.url,
+      PLEXTV_STORE: "env:",
+      ...toEnvVariables(device.data),
+    });
+    assert.ok(
+      files.includes("lib/cli/quick_token.ts") && files.includes("lib/cli/fresh_token.ts"),
+      files.join(", "),
+    );
+    assert.deepEqual(files.filter((f) => f.startsWith("lib/cli/") && !quickAnswer.includes(f)), []);
+    assert.deepEqual(storePlugins(files), ["plugins/_env_variables.ts"]);
+  });
+
+  it("token with any other command line, or a token the quick answer cannot judge, loads the token command", async () => {
+    const tokenCommand = (files: string[]) =>
+      assert.deepEqual(commandModules(files), ["lib/cli/commands/token.ts"], files.join(", "));
+    tokenCommand(await loaded(["token", "--json"], { PLEX_TOKEN: "abcdefghij0123456789" }));
+    tokenCommand(await loaded(["token", "--quiet"], { PLEX_TOKEN: "abcdefghij0123456789" }));
+    const due = await registerDevice(emulator, { expiresInSeconds: -60 });
+    emulator.resetRequests();
+    const files = await loaded(["token"], {
+      PLEXTV_URL: emulator.url,
+      PLEXTV_STORE: "env:",
+      ...toEnvVariables(due.data),
+    });
+    tokenCommand(files);
+    assert.ok(emulator.requests.length > 0, "the expired JWT was refreshed by the command");
   });
 
   it("token --store env: loads the env plugin and no other; a fresh stored token needs no token source", async () => {
@@ -109,10 +155,11 @@ describe("plextv start-up", () => {
     assert.deepEqual(files.filter((f) => signedInPath.includes(f)), []);
   });
 
-  it("cli.ts imports no command module statically", () => {
+  it("the CLI imports no command module statically", () => {
     const deno = join(REPO, "node_modules/deno/deno");
+    // cli.ts imports the CLI (lib/cli/main.ts) when the quick answer to `token` does not answer.
     const info = JSON.parse(
-      execFileSync(deno, ["info", "--json", "cli.ts"], { cwd: REPO, encoding: "utf8" }),
+      execFileSync(deno, ["info", "--json", "lib/cli/main.ts"], { cwd: REPO, encoding: "utf8" }),
     );
     const modules = new Map<
       string,

@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { checkBaseUrl } from "../../http/base_url.ts";
 import { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
+import type { Factory } from "../factory.ts";
 import { EXIT } from "../exit.ts";
 import { checkNamedClientId, namedClientId } from "../globals.ts";
+import { checkUrlVariables } from "../url_variables.ts";
 
 /**
  * The `token` command's help and what it runs.
@@ -31,9 +32,7 @@ const command: CommandModule = {
   async run(f, args) {
     const refresh = flagOption(args, "refresh");
     // Printing a token may make no request: a plex.tv URL that could not be used is refused all the same.
-    for (const name of ["PLEXTV_URL", "PLEXTV_V2_URL", "PLEXTV_DISCOVER_URL"]) {
-      if (f.env[name]) checkBaseUrl(f.env[name]);
-    }
+    checkUrlVariables(f.env);
     const fromEnv = f.env.PLEX_TOKEN;
     let token: Token;
     if (fromEnv && !refresh) {
@@ -49,7 +48,7 @@ const command: CommandModule = {
       token.validate();
     } else {
       // A fresh stored token is printed without building the token source that would refresh it.
-      const fresh = refresh ? undefined : await (await import("../fresh_token.ts")).freshStoredToken(f);
+      const fresh = refresh ? undefined : await storedFreshToken(f);
       token = fresh ?? await (await f.signedIn({ refresh })).source.token({ signal: f.signal });
       if (refresh) {
         f.out.success(`Refreshed the JWT; it expires ${token.expiresAt?.toISOString() ?? "when revoked"}`);
@@ -67,5 +66,16 @@ const command: CommandModule = {
     return EXIT.ok;
   },
 };
+
+/** The stored token when it can be printed as it is (see fresh_token.ts). */
+async function storedFreshToken(f: Factory): Promise<Token | undefined> {
+  const stored = await (await f.session()).stored();
+  const fresh = await (await import("../fresh_token.ts")).freshToken(
+    stored,
+    namedClientId(f.globals, f.env)?.clientId,
+  );
+  if (fresh) f.out.logger.debug("The stored token is fresh: no refresh and no request");
+  return fresh;
+}
 
 export default command;
