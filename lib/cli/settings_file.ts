@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { isClientId, newClientId } from "../client_id.ts";
 import { CliError, EXIT } from "./exit.ts";
 import { CLIENT_ID_RULE } from "./globals.ts";
+import { storeKey } from "./vault_file.ts";
 
 /**
  * What `config.json` holds.
@@ -17,7 +18,7 @@ import { CLIENT_ID_RULE } from "./globals.ts";
 export interface Settings {
   /** The client identifier of this installation: the default store's device. */
   clientId?: string;
-  /** The client identifier of each store named with --store or PLEXTV_STORE, by store URI. */
+  /** The client identifier of each store named with --store or PLEXTV_STORE, by store (see `storeKey`). */
   storeClientIds?: Record<string, string>;
   /** Other fields, kept as they are. */
   [field: string]: unknown;
@@ -135,7 +136,8 @@ export async function saveClientId(folder: string, clientId: string): Promise<vo
  * for a new sign-in into it: each such store is a device of its own at
  * plex.tv, as plex.tv keeps one token per account and client identifier (a
  * second sign-in with the default store's identifier would end the first
- * one's token). Created once per store URI and kept in `config.json`, so
+ * one's token). Created once per store and kept in `config.json` (a vault
+ * by its file's absolute path, any other store by its URI: `storeKey`), so
  * signing in to the same store again is the same device.
  *
  * @param folder The config folder.
@@ -156,7 +158,7 @@ export async function saveClientId(folder: string, clientId: string): Promise<vo
  */
 export async function storeClientId(folder: string, storeUri: string): Promise<string> {
   const ids = _storeClientIds(folder, await readSettings(folder));
-  const kept = ids[storeUri];
+  const kept = ids[storeKey(storeUri)];
   if (kept !== undefined) return kept;
   const clientId = newClientId();
   await saveStoreClientId(folder, storeUri, clientId);
@@ -185,7 +187,7 @@ export async function storeClientId(folder: string, storeUri: string): Promise<s
 export async function saveStoreClientId(folder: string, storeUri: string, clientId: string): Promise<void> {
   const settings = await readSettings(folder);
   const ids = _storeClientIds(folder, settings);
-  await writeSettings(folder, { ...settings, storeClientIds: { ...ids, [storeUri]: clientId } });
+  await writeSettings(folder, { ...settings, storeClientIds: { ...ids, [storeKey(storeUri)]: clientId } });
 }
 
 /**

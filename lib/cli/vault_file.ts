@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Folders } from "./folders.ts";
 
 /**
@@ -44,6 +44,28 @@ export function defaultVaultUri(folders: Folders): string {
 export function vaultPath(uri: string): string {
   const rest = uri.slice(uri.indexOf(":") + 1);
   return rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
+}
+
+/**
+ * The name a store goes by in `config.json`: a vault by its file's absolute
+ * path, so `vault:~/a.vault`, `vault:a.vault` run in the home folder and
+ * `vault:/home/me/a.vault` are one vault (and `vault:a.vault` run in two
+ * folders two vaults); every other store by its URI as written.
+ *
+ * @param uri The store URI.
+ * @returns The name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { homedir } from "node:os";
+ * import { storeKey } from "./vault_file.ts";
+ * assert.equal(storeKey("vault:~/a.vault"), storeKey(`VAULT:${homedir()}/x/../a.vault`));
+ * assert.equal(storeKey("env:MYAPP_"), "env:MYAPP_");
+ * ```
+ */
+export function storeKey(uri: string): string {
+  return /^vault:/i.test(uri) ? `vault:${resolve(vaultPath(uri))}` : uri;
 }
 
 /**

@@ -44,9 +44,11 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       );
       assert.ok(![idA, idB].includes(clientIdOf(h)), "the default store is the installation's device");
       ok(await inStore(a, ["user"]), "a still works after the default store's sign-in");
-      // Signing in to the same store again (after a logout) is the same device, not a new one.
+      // Signing in to the same store again (after a logout) is the same device, not a new one, however
+      // the vault's path is written.
       ok(await inStore(a, ["logout"]), "logout a");
-      ok(await inStore(a, ["login", "-u", "plexuser"], "plexpass\n"), "login into a again");
+      const aAgain = `vault:${h.root}/b/../a.vault`;
+      ok(await inStore(aAgain, ["login", "-u", "plexuser"], "plexpass\n"), "login into a again");
       assert.equal(await idOf(a), idA);
     });
 
