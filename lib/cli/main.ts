@@ -47,11 +47,10 @@ export interface MainOptions {
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
-  // PLEX_PASSWORD and PLEXTV_HOME_PIN are masked by the commands that read them (login, home switch):
-  // masked everywhere, a PIN such as 2026 would hide every year in every command's data.
-  const secrets = [env.PLEX_TOKEN];
-  let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
+  // Until the environment is read (Deno may refuse it), errors are written without colour.
+  let noColor = true;
+  let secrets: (string | undefined)[] = [];
+  let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor });
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
@@ -63,6 +62,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   let commandName: string | undefined;
   let factory: Factory | undefined;
   try {
+    noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+    // PLEX_PASSWORD and PLEXTV_HOME_PIN are masked by the commands that read them (login, home switch):
+    // masked everywhere, a PIN such as 2026 would hide every year in every command's data.
+    secrets = [env.PLEX_TOKEN];
+    out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
     const invocation = parseCommandLine(argv, COMMANDS);
     commandName = invocation.command?.name;
     const values = invocation.args.values;

@@ -45,8 +45,9 @@ export async function quickToken(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<string | undefined> {
-  if (argv.length !== 1 || argv[0] !== "token" || env.PLEXTV_PLUGINS) return undefined;
+  if (argv.length !== 1 || argv[0] !== "token") return undefined;
   try {
+    if (env.PLEXTV_PLUGINS) return undefined;
     checkUrlVariables(env);
     // With `token` alone on the command line, the client identifier the user names is PLEXTV_CLIENT_ID.
     const named = env.PLEXTV_CLIENT_ID || undefined;

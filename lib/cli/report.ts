@@ -61,6 +61,11 @@ export function primaryError(err: unknown): unknown {
   return causeChain(err).find((e) => e instanceof CliError) ?? err;
 }
 
+/** Whether Deno refused a permission (`deno run` without `-A`): the user's to grant, not a failure of plextv's. */
+function isDenoRefusal(err: unknown): err is Error {
+  return err instanceof Error && (err.name === "NotCapable" || err.name === "PermissionDenied");
+}
+
 /**
  * Writes the error on stderr and returns the exit code.
  *
@@ -100,6 +105,9 @@ export function reportError(err: unknown, out: Output, cancelled = false, comman
     hint = primary instanceof PlexError
       ? hintFor(primary).replace(COMMAND_HELP, command ? `plextv help ${command}` : "plextv help")
       : primary.hint;
+  } else if (isDenoRefusal(primary)) {
+    message = `Deno refused a permission plextv needs: ${primary.message}`;
+    hint = "Run plextv with deno run -A (it reads its variables and folders, and talks to plex.tv)";
   } else {
     message = `Unexpected failure: ${primary instanceof Error ? primary.message : String(primary)}`;
     hint = out.verbose ? undefined : "Run again with --verbose for details";

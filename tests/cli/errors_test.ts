@@ -2,7 +2,8 @@
  * The `plextv` command with bad input: each mistake is one line on stderr
  * ("error: ..." with a hint), the documented exit code, nothing on stdout,
  * and nothing written or lost (the vault file is byte for byte unchanged);
- * under Node, a TypeScript plugin is refused with what to do instead.
+ * under Node, a TypeScript plugin is refused with what to do instead; under
+ * Deno without `-A`, the permission Deno refused is named with how to grant it.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +11,17 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
-import { BUN, everyRuntime, type Home, makeHome, type Run, runCli, thisPass } from "../_helpers/cli.ts";
+import {
+  BUN,
+  DENO,
+  everyRuntime,
+  type Home,
+  makeHome,
+  REPO,
+  type Run,
+  runCli,
+  thisPass,
+} from "../_helpers/cli.ts";
 
 const PASSPHRASE = "errors test passphrase";
 let emulator: Emulator;
@@ -371,6 +382,25 @@ describe("plextv plugins under Node", () => {
       ),
       2,
       /^error: Cannot load the plugin \.\/examples\/plugin_store\.ts: this Node does not run TypeScript\. Compile the plugin to JavaScript \(\.js or \.mjs\) and pass that to --plugin, or run plextv under Deno or Bun$/,
+    );
+  });
+});
+
+describe("plextv under Deno without its permissions", () => {
+  it("says which permission Deno refused and how to grant it, for the quick token answer and every command", async () => {
+    const denied = { name: "deno without -A", command: DENO.command, prefix: ["run", join(REPO, "cli.ts")] };
+    for (const args of [["token"], ["--version"], ["status"]]) {
+      oneLineError(
+        await runCli(denied, args, home),
+        1,
+        /^error: Deno refused a permission plextv needs: Requires env access to "[A-Z_]+".*\. Run plextv with deno run -A \(/,
+      );
+    }
+    const envOnly = { ...denied, prefix: ["run", "--allow-env", join(REPO, "cli.ts")] };
+    oneLineError(
+      await runCli(envOnly, ["user"], home),
+      1,
+      /^error: Deno refused a permission plextv needs: Requires sys access to "homedir".*\. Run plextv with deno run -A/,
     );
   });
 });
