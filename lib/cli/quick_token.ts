@@ -45,7 +45,7 @@ export async function quickToken(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<string | undefined> {
-  if (argv.length !== 1 || argv[0] !== "token") return undefined;
+  if (argv.length !== 1 || argv[0] !== "token" || !_mayReadEnv()) return undefined;
   try {
     if (env.PLEXTV_PLUGINS) return undefined;
     checkUrlVariables(env);
@@ -67,6 +67,18 @@ export async function quickToken(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the environment can be read without asking: under Deno, only with `--allow-env` (or `-A`). Else
+ * the command answers, so that Deno asks for what it needs once, in the command's order, and a refusal is
+ * reported by the command.
+ */
+function _mayReadEnv(): boolean {
+  const deno =
+    (globalThis as { Deno?: { permissions: { querySync(d: { name: "env" }): { state: string } } } })
+      .Deno;
+  return !deno || deno.permissions.querySync({ name: "env" }).state === "granted";
 }
 
 /**

@@ -7,7 +7,7 @@
  * replacing a signed-in account and offers a fresh registration when plex.tv
  * forgot the device key; JSON is indented on a terminal. Under Deno, Bun
  * and Node (the npm build): raw mode, echo, Ctrl-C and terminal detection are
- * each runtime's own.
+ * each runtime's own. Under Deno without `-A`, a permission is asked for once.
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -21,6 +21,7 @@ import {
   CLEARED_VARIABLES,
   clientIdOf,
   decodeTerminalQr,
+  DENO,
   everyRuntime,
   type Home,
   makeHome,
@@ -315,3 +316,32 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
     });
   });
 }
+
+describeNeeding("plextv in a terminal under Deno without -A", skip, () => {
+  it("asks for the environment once, and says how to grant it when it is refused", async () => {
+    const home = makeHome();
+    try {
+      const denied: Runtime = {
+        name: "deno without -A",
+        command: DENO.command,
+        prefix: ["run", join(REPO, "cli.ts")],
+      };
+      // `token` alone: the quick answer (lib/cli/quick_token.ts) steps aside instead of asking a first time.
+      const session = startInTerminal(denied, ["token"], home, { PLEX_TOKEN: "abcdefghij0123456789" });
+      await waitFor(session, /Allow\?/);
+      // Deno reads the answer once its prompt is drawn: the key, then a moment later Enter.
+      tmux("send-keys", "-t", session, "n");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      tmux("send-keys", "-t", session, "Enter");
+      const done = await waitFor(session, /EXIT=\d+/);
+      assert.match(done, /EXIT=1/);
+      assert.equal(done.match(/Denied env access/g)?.length, 1, `one question:\n${done}`);
+      assert.match(
+        done,
+        /error: Deno refused a permission plextv needs: Requires env access to "PLEX_TOKEN"/,
+      );
+    } finally {
+      home.cleanup();
+    }
+  });
+});
