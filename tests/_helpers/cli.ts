@@ -391,6 +391,39 @@ export interface CliWorld {
   scenarioRuntimes: readonly { name: string; runtime(): Runtime }[];
 }
 
+/** What {@linkcode useEmulatorHome} gives a test file. */
+export interface EmulatorHome {
+  /** The emulator, started in `before`. */
+  readonly emulator: Emulator;
+  /** One home for the file's tests (no variables beyond {@linkcode makeHome}'s). */
+  readonly home: Home;
+}
+
+/**
+ * Starts an emulator for a test file (in `before`) and makes it one home;
+ * closes the emulator and removes the home in `after`. Lighter than
+ * {@linkcode useCliWorld}: no binary is built.
+ *
+ * @returns The emulator (once started) and the home.
+ */
+export function useEmulatorHome(): EmulatorHome {
+  let emulator: Emulator | undefined;
+  const home = makeHome();
+  before(async () => {
+    emulator = await startEmulator();
+  });
+  after(async () => {
+    await emulator?.close();
+    home.cleanup();
+  });
+  return {
+    get emulator() {
+      return emulator!;
+    },
+    home,
+  };
+}
+
 /**
  * Starts an emulator and gets the Bun binary and the Node build for a test
  * file (in `before`), and cleans up homes and emulator in `after`.

@@ -13,22 +13,14 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import process from "node:process";
-import { after, before, describe, it } from "node:test";
-import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
+import { before, describe, it } from "node:test";
+import { registerDevice } from "../../lib/testing/mod.ts";
 import { toEnvVariables } from "../../plugins/env.ts";
-import { bunBinary, DENO, makeHome, runCli, type Runtime, thisPass } from "../_helpers/cli.ts";
+import { bunBinary, DENO, runCli, type Runtime, thisPass, useEmulatorHome } from "../_helpers/cli.ts";
 
 const FAKETIME = "/usr/bin/faketime";
-const home = makeHome();
-let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator();
-});
-after(async () => {
-  await emulator.close();
-  home.cleanup();
-});
+const world = useEmulatorHome();
+const { home } = world;
 
 /** A runtime running the CLI with its clock 8 days behind. */
 function behind(runtime: Runtime): Runtime {
@@ -41,9 +33,9 @@ function behind(runtime: Runtime): Runtime {
 
 /** A device registered at the emulator and kept in `env:` variables, with the emulator's requests reset. */
 async function storedDevice(options: Parameters<typeof registerDevice>[1]) {
-  const device = await registerDevice(emulator, options);
-  const env = { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
-  emulator.resetRequests();
+  const device = await registerDevice(world.emulator, options);
+  const env = { PLEXTV_URL: world.emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(device.data) };
+  world.emulator.resetRequests();
   return { device, env };
 }
 
@@ -54,8 +46,8 @@ async function userRequests(
 ): Promise<string[]> {
   const user = await runCli(runtime, ["user", "--json"], home, { env });
   assert.equal(user.code, 0, user.stderr);
-  assert.equal(JSON.parse(user.stdout).username, emulator.users.default.username);
-  return emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
+  assert.equal(JSON.parse(user.stdout).username, world.emulator.users.default.username);
+  return world.emulator.requests.filter((r) => r.clientId === device.clientId).map((r) =>
     `${r.method} ${r.path} ${r.status}`
   );
 }
@@ -128,8 +120,8 @@ describe("plextv on a machine whose clock is 8 days behind", { skip: skipReason(
       const printed = JSON.parse(run.stdout) as { token: string; expiresAt: string };
       assert.notEqual(printed.token, device.data.token);
       assert.ok(sevenDaysFromNow(Date.parse(printed.expiresAt)), `expires ${printed.expiresAt}`);
-      assert.equal(emulator.count("GET /api/v2/auth/nonce"), 1);
-      assert.equal(emulator.count("POST /api/v2/auth/token"), 1);
+      assert.equal(world.emulator.count("GET /api/v2/auth/nonce"), 1);
+      assert.equal(world.emulator.count("POST /api/v2/auth/token"), 1);
     });
 
     it(`${name}: makes the call again with a refreshed JWT when plex.tv calls the stored one expired (498)`, async () => {

@@ -12,24 +12,16 @@
  * Which modules each form loads is start-up_test.ts's.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { main } from "../../lib/cli/main.ts";
-import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
+import { registerDevice } from "../../lib/testing/mod.ts";
 import type { SecureData } from "../../mod.ts";
 import { toEnvVariables } from "../../plugins/env.ts";
-import { DENO, makeHome, runCli } from "../_helpers/cli.ts";
+import { DENO, runCli, useEmulatorHome } from "../_helpers/cli.ts";
 
 const DAY = 86_400;
-const home = makeHome();
-let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator();
-});
-after(async () => {
-  await emulator.close();
-  home.cleanup();
-});
+const world = useEmulatorHome();
+const { home } = world;
 
 interface Outcome {
   code: number;
@@ -50,7 +42,7 @@ async function command(env: Record<string, string>): Promise<Outcome> {
 }
 
 /** `plextv token` as a process: the quick answer first. */
-async function process(env: Record<string, string>): Promise<Outcome> {
+async function asProcess(env: Record<string, string>): Promise<Outcome> {
   const { code, stdout, stderr } = await runCli(DENO, ["token"], home, { env });
   return { code, stdout, stderr };
 }
@@ -63,15 +55,19 @@ const untimed = (outcome: Outcome): Outcome => ({
 
 /** The env: store's variables for `data`, the emulator as plex.tv. */
 function envStore(data: SecureData, more: Record<string, string> = {}): Record<string, string> {
-  return { PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(data), ...more };
+  return { PLEXTV_URL: world.emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(data), ...more };
 }
 
 describe("the quick answer to plextv token", () => {
   it("prints what the command prints: PLEX_TOKEN and a fresh env: store", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
     const cases: [string, Record<string, string>, string][] = [
       ["a legacy PLEX_TOKEN", { PLEX_TOKEN: "abcdefghij0123456789" }, "abcdefghij0123456789"],
-      ["a JWT in PLEX_TOKEN", { PLEX_TOKEN: device.jwt.value, PLEXTV_URL: emulator.url }, device.jwt.value],
+      [
+        "a JWT in PLEX_TOKEN",
+        { PLEX_TOKEN: device.jwt.value, PLEXTV_URL: world.emulator.url },
+        device.jwt.value,
+      ],
       [
         "PLEX_TOKEN with a usable PLEXTV_CLIENT_ID",
         { PLEX_TOKEN: "abcdefghij0123456789", PLEXTV_CLIENT_ID: "quick-test" },
@@ -85,18 +81,18 @@ describe("the quick answer to plextv token", () => {
       ],
     ];
     for (const [what, env, printed] of cases) {
-      emulator.resetRequests();
-      const quick = await process(env);
+      world.emulator.resetRequests();
+      const quick = await asProcess(env);
       assert.deepEqual(quick, { code: 0, stdout: `${printed}\n`, stderr: "" }, what);
       assert.deepEqual(await command(env), quick, what);
-      assert.equal(emulator.requests.length, 0, `${what}: no request`);
+      assert.equal(world.emulator.requests.length, 0, `${what}: no request`);
     }
   });
 
   it("leaves to the command what it cannot print, which then says the same", async () => {
-    const fresh = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
-    const expired = await registerDevice(emulator, { expiresInSeconds: -60 });
-    const other = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    const fresh = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
+    const expired = await registerDevice(world.emulator, { expiresInSeconds: -60 });
+    const other = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
     const cases: [string, Record<string, string>][] = [
       ["an expired JWT in PLEX_TOKEN", { PLEX_TOKEN: expired.jwt.value }],
       ["PLEX_TOKEN with a PLEXTV_CLIENT_ID that is not one", {
@@ -123,12 +119,12 @@ describe("the quick answer to plextv token", () => {
       ["an env: store without its client identifier", envStore(fresh.data, { PLEXTV_CLIENT_ID: "" })],
       [
         "an env: store with a URL holding a query",
-        envStore(fresh.data, { PLEXTV_URL: `${emulator.url}/?x=1` }),
+        envStore(fresh.data, { PLEXTV_URL: `${world.emulator.url}/?x=1` }),
       ],
-      ["an empty env: store", { PLEXTV_STORE: "env:", PLEXTV_URL: emulator.url }],
+      ["an empty env: store", { PLEXTV_STORE: "env:", PLEXTV_URL: world.emulator.url }],
     ];
     for (const [what, env] of cases) {
-      const quick = await process(env);
+      const quick = await asProcess(env);
       assert.notEqual(quick.code, 0, `${what}: the quick answer printed a token`);
       assert.equal(quick.stdout, "", what);
       assert.deepEqual(untimed(await command(env)), untimed(quick), what);
@@ -136,12 +132,12 @@ describe("the quick answer to plextv token", () => {
   });
 
   it("leaves an expired stored JWT to the command, which refreshes it", async () => {
-    const expired = await registerDevice(emulator, { expiresInSeconds: -60 });
-    emulator.resetRequests();
-    const run = await process(envStore(expired.data));
+    const expired = await registerDevice(world.emulator, { expiresInSeconds: -60 });
+    world.emulator.resetRequests();
+    const run = await asProcess(envStore(expired.data));
     assert.equal(run.code, 0, run.stderr);
     const printed = run.stdout.trim();
     assert.ok(printed.split(".").length === 3 && printed !== expired.jwt.value, run.stdout);
-    assert.ok(emulator.requests.some((r) => r.path.endsWith("/token")), "a new JWT was asked for");
+    assert.ok(world.emulator.requests.some((r) => r.path.endsWith("/token")), "a new JWT was asked for");
   });
 });

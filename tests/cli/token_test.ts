@@ -11,26 +11,18 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { beforeEach, describe, it } from "node:test";
 import { main } from "../../lib/cli/main.ts";
-import { type Emulator, registerDevice, startEmulator } from "../../lib/testing/mod.ts";
+import { registerDevice } from "../../lib/testing/mod.ts";
 import type { SecureData } from "../../mod.ts";
 import { toEnvVariables } from "../../plugins/env.ts";
 import { Vault } from "../../plugins/vault.ts";
-import { makeHome } from "../_helpers/cli.ts";
+import { useEmulatorHome } from "../_helpers/cli.ts";
 
 const DAY = 86_400;
-const home = makeHome();
-let emulator: Emulator;
-
-before(async () => {
-  emulator = await startEmulator();
-});
-after(async () => {
-  await emulator.close();
-  home.cleanup();
-});
-beforeEach(() => emulator.resetRequests());
+const world = useEmulatorHome();
+const { home } = world;
+beforeEach(() => world.emulator.resetRequests());
 
 interface Run {
   code: number;
@@ -43,7 +35,13 @@ async function token(data: SecureData, args: string[] = [], env: Record<string, 
   let stdout = "";
   let stderr = "";
   const code = await main(["token", ...args], {
-    env: { ...home.env, PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...toEnvVariables(data), ...env },
+    env: {
+      ...home.env,
+      PLEXTV_URL: world.emulator.url,
+      PLEXTV_STORE: "env:",
+      ...toEnvVariables(data),
+      ...env,
+    },
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });
@@ -51,12 +49,12 @@ async function token(data: SecureData, args: string[] = [], env: Record<string, 
 }
 
 /** The routes the emulator was asked for since the last reset. */
-const routes = () => emulator.requests.map((r) => `${r.method} ${r.path}`);
+const routes = () => world.emulator.requests.map((r) => `${r.method} ${r.path}`);
 
 describe("plextv token with a stored device", () => {
   it("prints a fresh stored JWT as it is, with no request", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
-    emulator.resetRequests();
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
+    world.emulator.resetRequests();
     const run = await token(device.data, ["--verbose"]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, `${device.jwt.value}\n`);
@@ -79,11 +77,11 @@ describe("plextv token with a stored device", () => {
   });
 
   it("refreshes a JWT inside its refresh margin (one hour left of seven days)", async () => {
-    const device = await registerDevice(emulator, {
+    const device = await registerDevice(world.emulator, {
       expiresInSeconds: 3600,
       issuedAt: Date.now() / 1000 - 7 * DAY,
     });
-    emulator.resetRequests();
+    world.emulator.resetRequests();
     const run = await token(device.data);
     assert.equal(run.code, 0, run.stderr);
     assert.notEqual(run.stdout, `${device.jwt.value}\n`);
@@ -92,8 +90,8 @@ describe("plextv token with a stored device", () => {
   });
 
   it("exchanges a legacy token stored beside a device key for a JWT", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
-    emulator.resetRequests();
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
+    world.emulator.resetRequests();
     const run = await token({ ...device.data, token: "abcdefghij0123456789", tokenExpiresAt: undefined });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
@@ -101,8 +99,8 @@ describe("plextv token with a stored device", () => {
   });
 
   it("still refuses another client identifier than the stored one", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
-    emulator.resetRequests();
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
+    world.emulator.resetRequests();
     const run = await token(device.data, ["--client-id", "another-client"]);
     assert.equal(run.code, 4);
     assert.equal(run.stdout, "");
@@ -111,9 +109,9 @@ describe("plextv token with a stored device", () => {
   });
 
   it("still refuses a key id that does not match the stored key", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
-    const other = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
-    emulator.resetRequests();
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
+    const other = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
+    world.emulator.resetRequests();
     const run = await token({ ...device.data, keyId: other.data.keyId });
     assert.equal(run.code, 1);
     assert.equal(run.stdout, "");
@@ -148,7 +146,7 @@ describe("plextv token with a stored device", () => {
       for (const command of ["token", "user"]) {
         let stderr = "";
         const exit = await main([command], {
-          env: { ...home.env, PLEXTV_URL: emulator.url, PLEXTV_STORE: "env:", ...env },
+          env: { ...home.env, PLEXTV_URL: world.emulator.url, PLEXTV_STORE: "env:", ...env },
           stdout: { write: () => true },
           stderr: { write: (text: string) => (stderr += text) },
         });
@@ -160,7 +158,7 @@ describe("plextv token with a stored device", () => {
   });
 
   it("checks PLEX_TOKEN as the signed-in path does: its form, a JWT's expiry, the named client id and store", async () => {
-    const expired = await emulator.issueJwt({ clientId: "token-test-env", expiresInSeconds: -60 });
+    const expired = await world.emulator.issueJwt({ clientId: "token-test-env", expiresInSeconds: -60 });
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ PLEX_TOKEN: expired }, 4, /expired/],
       [{ PLEX_TOKEN: "abc def ghi" }, 4, /token/i],
@@ -189,7 +187,7 @@ describe("plextv token with a stored device", () => {
       for (const command of ["token", "user"]) {
         let stderr = "";
         const exit = await main([command, ...args], {
-          env: { ...home.env, PLEXTV_URL: emulator.url, PLEX_TOKEN: "abcdefghij0123456789" },
+          env: { ...home.env, PLEXTV_URL: world.emulator.url, PLEX_TOKEN: "abcdefghij0123456789" },
           stdout: { write: () => true },
           stderr: { write: (text: string) => (stderr += text) },
         });
@@ -206,7 +204,7 @@ describe("plextv token with a stored device", () => {
   });
 
   it("refuses a plex.tv URL it could not use, even when it would make no request", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
     const urls: Record<string, string>[] = [{ PLEXTV_URL: "http://plex.example" }, {
       PLEXTV_V2_URL: "http://clients.example",
     }];
@@ -225,7 +223,7 @@ describe("plextv token with a stored device", () => {
       let stdout = "";
       let stderr = "";
       const code = await main(["token"], {
-        env: { ...home.env, PLEXTV_URL: emulator.url, PLEXTV_STORE: store! },
+        env: { ...home.env, PLEXTV_URL: world.emulator.url, PLEXTV_STORE: store! },
         stdout: { write: (text: string) => (stdout += text) },
         stderr: { write: (text: string) => (stderr += text) },
       });
@@ -240,11 +238,11 @@ describe("plextv token with a stored device", () => {
   });
 
   it("refuses a plex.tv URL with a query, fragment or password, and prints neither the query nor the password", async () => {
-    const device = await registerDevice(emulator, { expiresInSeconds: 7 * DAY });
+    const device = await registerDevice(world.emulator, { expiresInSeconds: 7 * DAY });
     for (
       const url of [
-        `${emulator.url}/?X-Plex-Token=leakedToken1234567890`,
-        `${emulator.url}#`,
+        `${world.emulator.url}/?X-Plex-Token=leakedToken1234567890`,
+        `${world.emulator.url}#`,
         `http://me:pw0rd@127.0.0.1:9`,
       ]
     ) {
