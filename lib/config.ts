@@ -630,6 +630,7 @@ export class Config implements RequestContext {
    *
    * @param options The options.
    * @returns A caching, refreshing token source.
+   * @throws {PlexError} `invalid_argument` for an option that is not one (a string, an object).
    *
    * @example
    * ```ts

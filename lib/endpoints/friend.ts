@@ -23,7 +23,8 @@ import {
 } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
-import { flag, list } from "../parse/fields.ts";
+import { flag } from "../parse/attribute_values.ts";
+import { list } from "../parse/fields.ts";
 
 /**
  * A friend of the account.

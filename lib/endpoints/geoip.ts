@@ -25,7 +25,7 @@ import {
 } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { object, optional, parse, string, type Validator } from "../parse/validate.ts";
-import { flag } from "../parse/fields.ts";
+import { flag } from "../parse/attribute_values.ts";
 
 /**
  * Where an address is. Every field may be missing (an address plex.tv does

@@ -16,7 +16,8 @@ import {
 } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
-import { flag, required, requiredSecret, timestamp } from "../parse/fields.ts";
+import { flag, required } from "../parse/attribute_values.ts";
+import { requiredSecret, timestamp } from "../parse/fields.ts";
 
 /**
  * A user of the account's Plex Home.

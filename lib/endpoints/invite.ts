@@ -12,7 +12,8 @@ import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, sen
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
-import { flag, required, timestamp } from "../parse/fields.ts";
+import { flag, required } from "../parse/attribute_values.ts";
+import { timestamp } from "../parse/fields.ts";
 import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 
 /**

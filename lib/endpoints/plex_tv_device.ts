@@ -15,7 +15,8 @@ import {
 } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
-import { commaList, decimal, flag, list, required, secret, timestamp } from "../parse/fields.ts";
+import { commaList, decimal, flag, required } from "../parse/attribute_values.ts";
+import { list, secret, timestamp } from "../parse/fields.ts";
 import {
   type DeviceConnection,
   deviceConnectionValidator,

@@ -9,7 +9,8 @@ import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, sen
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string, type Validator } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
-import { commaList, decimal, required, secret, timestamp } from "../parse/fields.ts";
+import { commaList, decimal, required } from "../parse/attribute_values.ts";
+import { secret, timestamp } from "../parse/fields.ts";
 import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 
 /**

@@ -19,7 +19,8 @@ import {
 import type { Token } from "../token.ts";
 import { array, integer, nullable, object, optional, parse, string } from "../parse/validate.ts";
 import { parseXml } from "../parse/xml.ts";
-import { commaList, flag, required, secret, timestamp } from "../parse/fields.ts";
+import { commaList, flag, required } from "../parse/attribute_values.ts";
+import { secret, timestamp } from "../parse/fields.ts";
 import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 
 /**

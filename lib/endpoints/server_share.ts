@@ -15,7 +15,8 @@ import { checkOk } from "../http/error_body.ts";
 import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { array, integer, object, optional, string } from "../parse/validate.ts";
-import { flag, required, secret, timestamp } from "../parse/fields.ts";
+import { flag, required } from "../parse/attribute_values.ts";
+import { secret, timestamp } from "../parse/fields.ts";
 import { attributesOf, expectRoot } from "../parse/xml_fields.ts";
 import { parseXml } from "../parse/xml.ts";
 

@@ -20,7 +20,8 @@ import {
 } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { integer, number, object, optional, parse, string } from "../parse/validate.ts";
-import { list, required, timestamp } from "../parse/fields.ts";
+import { required } from "../parse/attribute_values.ts";
+import { list, timestamp } from "../parse/fields.ts";
 
 /**
  * A movie or show on the watchlist. Fields beyond these (`Image`, `rating`,

@@ -18,7 +18,7 @@ import { checkOk } from "../http/error_body.ts";
 import { type CallOptions, ensureOk, type PlexResponse, type RequestContext, send } from "../http/send.ts";
 import type { Token } from "../token.ts";
 import { string } from "../parse/validate.ts";
-import { required } from "../parse/fields.ts";
+import { required } from "../parse/attribute_values.ts";
 import { attributesOf } from "../parse/xml_fields.ts";
 import { parseXml } from "../parse/xml.ts";
 

@@ -1,8 +1,9 @@
 /**
  * Field validators shared by the plex.tv response types: secrets wrapped in
  * {@linkcode Token} (so printing a device or a resource never shows them),
- * timestamps in any of Plex's three forms, comma-separated lists, XML flags,
- * and the conversion of XML attributes into a record for the validators.
+ * timestamps in any of Plex's three forms, and lists that may be missing.
+ * The forms only XML attributes use are in `attribute_values.ts`, so that
+ * the account's check does not load them.
  *
  * @module
  */
@@ -73,29 +74,6 @@ export function nullableSecret(value: unknown, path: string): Token | null {
   return secret(value, path) ?? null;
 }
 
-/**
- * Accepts a boolean (also `1`/`0`, and `"1"`/`"0"`/`"true"`/`"false"` as
- * XML writes them); a missing or empty value is `false`.
- *
- * @param value The value.
- * @param path Its path.
- * @returns The boolean.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flag } from "./fields.ts";
- * assert.ok(flag("1", "owned") === true && flag(undefined, "relay") === false);
- * ```
- */
-export function flag(value: unknown, path: string): boolean {
-  if (value === undefined || value === null || value === "") return false;
-  if (typeof value === "boolean") return value;
-  if (value === 1 || value === "1" || value === "true") return true;
-  if (value === 0 || value === "0" || value === "false") return false;
-  return fail(path, "a boolean", value);
-}
-
 /** ISO-8601 with a date, a time and a zone (`Z` or an offset): a time without a zone would be read in the local one. */
 const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
@@ -131,27 +109,6 @@ export function timestamp(value: unknown, path: string): Date {
 }
 
 /**
- * Accepts a comma-separated list (`"server"`, `"client,player"`) and returns
- * its trimmed, non-empty items; missing or empty gives `[]`.
- *
- * @param value The value.
- * @param path Its path.
- * @returns The items.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { commaList } from "./fields.ts";
- * assert.equal(commaList("client, player", "provides").join("|"), "client|player");
- * ```
- */
-export function commaList(value: unknown, path: string): string[] {
-  if (value === undefined || value === null) return [];
-  if (typeof value !== "string") return fail(path, "a comma-separated string", value);
-  return value.split(",").map((item) => item.trim()).filter(Boolean);
-}
-
-/**
  * Accepts an array whose items all pass `item`; a missing or `null` list is `[]`.
  *
  * @param item The item validator.
@@ -172,50 +129,4 @@ export function list<T>(item: Validator<T>): Validator<T[]> {
     path,
     owned,
   ) => (value === undefined || value === null ? [] : validate(value, path, owned));
-}
-
-/**
- * Accepts a number, also written as a decimal string (XML attributes).
- *
- * @param value The value.
- * @param path Its path.
- * @returns The number.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { decimal } from "./fields.ts";
- * assert.equal(decimal("2.5", "screenDensity"), 2.5);
- * ```
- */
-export function decimal(value: unknown, path: string): number {
-  const n = typeof value === "number"
-    ? value
-    : typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)
-    ? Number(value)
-    : NaN;
-  return Number.isFinite(n) ? n : fail(path, "a number", value);
-}
-
-/**
- * Makes a validator that reports a missing field as missing, whatever it
- * would say otherwise; used for required XML attributes.
- *
- * @param inner The validator of a present value.
- * @returns A validator that rejects `undefined` first.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { required } from "./fields.ts";
- * import { string } from "./validate.ts";
- * assert.equal(required(string)("x", "name"), "x");
- * ```
- */
-export function required<T>(inner: Validator<T>): Validator<T> {
-  return (
-    value,
-    path,
-    owned,
-  ) => (value === undefined ? wrong(path, "is missing") : inner(value, path, owned));
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { PlexError } from "../errors.ts";
 import { checkCallOptions } from "../http/deadline.ts";
 import type { Token } from "../token.ts";
 import { defaultTokenSourceSettings, type TokenSourceOption } from "./options.ts";
@@ -55,10 +56,20 @@ export class PlexTokenSource implements TokenSource {
    *
    * @param config The configuration (client id, hosts): a `Config`.
    * @param options The options (registrar, store, JWT, logger).
+   * @throws {PlexError} `invalid_argument` for an option that is not one (a string, an object).
    */
   constructor(config: SourceContext, options: TokenSourceOption[]) {
     const settings = defaultTokenSourceSettings();
-    for (const option of options) option(settings);
+    for (const option of options) {
+      // From JavaScript an option may be anything; each is made by withToken(), withJwt(), ...
+      if (typeof option !== "function") {
+        throw new PlexError(
+          "invalid_argument",
+          "A token source option is made by withToken(), withJwt(), ...",
+        );
+      }
+      option(settings);
+    }
     this.#state = { config, settings, retryRefreshAt: 0 };
   }
 

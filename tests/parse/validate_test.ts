@@ -15,7 +15,8 @@ import {
   parseOwned,
   string,
 } from "../../lib/parse/validate.ts";
-import { required, secret, timestamp } from "../../lib/parse/fields.ts";
+import { required } from "../../lib/parse/attribute_values.ts";
+import { secret, timestamp } from "../../lib/parse/fields.ts";
 
 const USER = readFileSync(new URL("../fixtures/plex.tv/user.json", import.meta.url), "utf8");
 

@@ -508,4 +508,18 @@ describe("token source options", () => {
     assert.doesNotThrow(() => withStore(memoryStore()));
     assert.doesNotThrow(() => withLogger(console));
   });
+
+  it("refuse a value that is not an option (a token, a store, undefined) with invalid_argument, before any request", () => {
+    const config = defaultConfig().withClientId(newClientId()).withUrls(emulator.url).withFetch(
+      emulator.fetch,
+    );
+    emulator.resetRequests();
+    for (const option of ["abcdefghij0123456789", memoryStore(), undefined, null, { token: "x" }]) {
+      assert.throws(() => config.tokenSource(withToken("abcdefghij0123456789"), option as never), {
+        code: "invalid_argument",
+        message: "A token source option is made by withToken(), withJwt(), ...",
+      });
+    }
+    assert.equal(emulator.requests.length, 0);
+  });
 });
