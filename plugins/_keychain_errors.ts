@@ -5,7 +5,7 @@
  * @module
  */
 import { PlexError, type PlexErrorCode } from "../lib/errors.ts";
-import { redactSecrets } from "../lib/redact.ts";
+import { redactSecrets } from "../lib/redact/secrets.ts";
 
 /** The end of every keychain hint: the store that needs no keychain. */
 export const VAULT_HINT = "or use the vault store instead: --store vault:PATH";

@@ -18,7 +18,7 @@
 import type { Redis } from "ioredis";
 import { PlexError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
-import { redactSecrets } from "../lib/redact.ts";
+import { redactSecrets } from "../lib/redact/secrets.ts";
 import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { redactedRedisUri, type RedisAddress } from "./_redis_uri.ts";

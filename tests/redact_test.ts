@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
-import { redactError, redactSecrets, redactUrl } from "../lib/redact.ts";
+import { redactUrl } from "../lib/redact/url.ts";
+import { redactError, redactSecrets } from "../lib/redact/secrets.ts";
 
 describe("redactUrl", () => {
   it("hides every token-bearing query parameter, case-insensitively", () => {

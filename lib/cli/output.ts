@@ -11,7 +11,7 @@
  * @module
  */
 import type { Logger } from "../logger.ts";
-import { redactSecrets } from "../redact.ts";
+import { redactSecrets } from "../redact/secrets.ts";
 
 /**
  * Somewhere to write text: `process.stdout`, `process.stderr`, or a test buffer.

@@ -16,7 +16,7 @@ import { type Deadline, startDeadline } from "./deadline.ts";
 import { isPlexError, PlexError } from "../errors.ts";
 import type { CallOptions, JsonResponse, PlexRequest, RequestContext } from "./types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { redactError, redactUrl } from "../redact.ts";
+import { redactUrl } from "../redact/url.ts";
 import { Token } from "../token.ts";
 
 const MAX_REDIRECTS = 5;
@@ -375,8 +375,9 @@ function tooLarge(maxBytes: number, status: number): PlexError {
 
 /**
  * The wording of network failures (lib/http/fetch_failure.ts, a table of every runtime's codes and
- * texts), loaded when a request first fails, so a path that never fails does not carry it; `undefined`
- * when it cannot be loaded (a browser that went offline): the failure is then reported without it.
+ * texts, and the redaction of their causes), loaded when a request first fails, so a path that never
+ * fails does not carry it; `undefined` when it cannot be loaded (a browser that went offline): the
+ * failure is then reported without it, and without its cause, which only that code can make safe to keep.
  */
 const wording = (): Promise<typeof import("./fetch_failure.ts") | undefined> =>
   import("./fetch_failure.ts").catch(() => undefined);
@@ -385,21 +386,12 @@ const wording = (): Promise<typeof import("./fetch_failure.ts") | undefined> =>
 async function fetchFailure(origin: string, cause: unknown): Promise<Outcome> {
   const words = await wording();
   return words ? { failure: words.networkError(origin, cause), refused: words.isRefused(cause) } : {
-    failure: new PlexError("network_error", `Cannot reach ${redactUrl(origin)}`, {
-      cause: redactError(cause),
-    }),
+    failure: new PlexError("network_error", `Cannot reach ${redactUrl(origin)}`),
     refused: false,
   };
 }
 
 /** The `network_error` of a body that stopped before its end. */
 async function cutOff(cause: unknown): Promise<PlexError> {
-  const words = await wording();
-  return new PlexError(
-    "network_error",
-    `The response body was cut off${words ? `: ${words.describe(cause)}` : ""}`,
-    {
-      cause: redactError(cause),
-    },
-  );
+  return (await wording())?.cutOff(cause) ?? new PlexError("network_error", "The response body was cut off");
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { redactUrl } from "../redact.ts";
+import { redactUrl } from "../redact/url.ts";
 
 /**
  * Throws unless `url` may be used as a plex.tv base URL: an absolute URL of a

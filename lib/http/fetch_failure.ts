@@ -2,13 +2,15 @@
  * Turning a rejected `fetch` into a `network_error` that says in one sentence
  * which host could not be reached and why, in the same words on Deno, Bun and
  * Node (each runtime reports the same failure with its own codes and text),
- * without leaking the URL's secrets; and telling a refused connection
- * (nothing reached the server) from the rest.
+ * without leaking the URL's secrets; the same for a body cut off before its
+ * end; and telling a refused connection (nothing reached the server) from
+ * the rest.
  *
  * @module
  */
 import { PlexError } from "../errors.ts";
-import { redactError, redactUrl } from "../redact.ts";
+import { redactUrl } from "../redact/url.ts";
+import { redactError } from "../redact/secrets.ts";
 
 /**
  * The `network_error` for a fetch to `origin` that rejected with `cause`:
@@ -26,6 +28,27 @@ export function networkError(origin: string, cause: unknown): PlexError {
     // keep the origin as given
   }
   return new PlexError("network_error", `Cannot reach ${redactUrl(host)}: ${describe(cause)}`, {
+    cause: redactError(cause),
+  });
+}
+
+/**
+ * The `network_error` of a response body that stopped before its end (a reset, a closed connection),
+ * saying why as {@linkcode describe} does; its cause is a redacted copy.
+ *
+ * @param cause What reading the body rejected with.
+ * @returns The error.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cutOff } from "./fetch_failure.ts";
+ * const err = cutOff(Object.assign(new TypeError("error reading a body from connection"), { code: "ECONNRESET" }));
+ * assert.equal(err.message, "The response body was cut off: the connection was closed unexpectedly");
+ * ```
+ */
+export function cutOff(cause: unknown): PlexError {
+  return new PlexError("network_error", `The response body was cut off: ${describe(cause)}`, {
     cause: redactError(cause),
   });
 }

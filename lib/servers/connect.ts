@@ -11,7 +11,7 @@ import { PlexError, type PlexErrorDetail } from "../errors.ts";
 import { timeoutMs } from "../http/deadline.ts";
 import type { RequestContext } from "../http/send.ts";
 import { probe } from "./probe.ts";
-import { redactUrl } from "../redact.ts";
+import { redactUrl } from "../redact/url.ts";
 import type { Token } from "../token.ts";
 import type { Resource, ResourceConnection } from "../endpoints/resource.ts";
 

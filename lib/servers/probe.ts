@@ -7,7 +7,7 @@
 import { startDeadline, timeoutMs } from "../http/deadline.ts";
 import { PlexError } from "../errors.ts";
 import { networkError } from "../http/fetch_failure.ts";
-import { redactUrl } from "../redact.ts";
+import { redactUrl } from "../redact/url.ts";
 import { Token } from "../token.ts";
 
 /**

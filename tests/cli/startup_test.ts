@@ -93,7 +93,8 @@ describe("plextv start-up", () => {
       "lib/cli/report.ts",
       "lib/cli/suggest.ts",
       "lib/errors.ts",
-      "lib/redact.ts",
+      "lib/redact/secrets.ts",
+      "lib/redact/url.ts",
       "lib/version.ts",
     ];
     assert.deepEqual(files.filter((f) => !startUp.includes(f)), [], "only the start-up modules");

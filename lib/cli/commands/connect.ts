@@ -8,7 +8,7 @@ import type { Resource } from "../../endpoints/resource.ts";
 import { flagOption, stringOption } from "../command.ts";
 import type { Factory } from "../factory.ts";
 import { describe } from "../../http/fetch_failure.ts";
-import { redactUrl } from "../../redact.ts";
+import { redactUrl } from "../../redact/url.ts";
 import type { CommandModule } from "../command_module.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { fields } from "../table.ts";

@@ -1,42 +1,16 @@
 /**
- * Redaction of secrets in URLs and text, for logs and error messages.
+ * Redaction of secrets known by value in text, and copies of errors safe to
+ * keep as a `cause` or print (their messages through `redactUrl` as well).
+ * Apart from `url.ts`, so that a request that succeeds loads only the URL
+ * redaction.
  *
  * @module
  */
+import { redactUrl } from "./url.ts";
 
-/** A secret query parameter's value ends at `&`, `#`, whitespace, a quote, a bracket or a parenthesis (URLs inside messages). */
-const SECRET_PARAMS =
-  /([?&](?:X-Plex-Token|token|authToken|auth_token|accessToken|access_token|deviceJWT|password|jwt)=)[^&#\s"'`<>()[\]{}]*/gi;
-/**
- * `scheme://user:password@` or `scheme://user@`: the credentials of a URL, up to the last `@` before
- * the host (a URL parser splits there, so a password may hold an `@`).
- */
-const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'`<>()]*@/gi;
 /** Secrets this long are hidden wherever they appear; a shorter one only where it is not part of a longer word. */
 const ANYWHERE_LENGTH = 16;
 const WORD = /\w/;
-
-/**
- * Replaces the values of token-bearing query parameters (`X-Plex-Token`,
- * `deviceJWT`, `token`, ...) and the credentials of URLs (`user:password@`)
- * with `***`. Works on a URL or on any text containing URLs, such as a
- * runtime's error message.
- *
- * @param url The URL or text.
- * @returns The text safe to log.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { redactUrl } from "./redact.ts";
- * assert.equal(redactUrl("https://plex.tv/x?X-Plex-Token=abc&a=1"), "https://plex.tv/x?X-Plex-Token=***&a=1");
- * assert.equal(redactUrl("https://me:pw@host/x"), "https://***@host/x");
- * assert.equal(redactUrl("fetch (http://h/p?deviceJWT=e.y.j): refused"), "fetch (http://h/p?deviceJWT=***): refused");
- * ```
- */
-export function redactUrl(url: string): string {
-  return String(url).replace(SECRET_PARAMS, "$1***").replace(USERINFO, "$1***@");
-}
 
 /**
  * Replaces each secret (4 characters or longer) in `text` with `***`: a secret of 16 characters or
@@ -51,7 +25,7 @@ export function redactUrl(url: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { redactSecrets } from "./redact.ts";
+ * import { redactSecrets } from "./secrets.ts";
  * assert.equal(redactSecrets("token s3cr3t!", ["s3cr3t"]), "token ***!");
  * assert.equal(redactSecrets("id 41000001, PIN 4100", ["4100"]), "id 41000001, PIN ***");
  * ```
@@ -83,7 +57,7 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { redactError } from "./redact.ts";
+ * import { redactError } from "./secrets.ts";
  * const raw = Object.assign(new TypeError("fetch failed for http://h/?deviceJWT=a.b.c"), { code: "ECONNRESET" });
  * const safe = redactError(raw) as TypeError & { code: string };
  * assert.ok(!safe.message.includes("a.b.c") && !String(safe.stack).includes("a.b.c") && safe.code === "ECONNRESET");
