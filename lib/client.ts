@@ -143,11 +143,12 @@ export class Client {
     load: Loader<E>,
     call: (endpoint: E, context: RequestContext, token: Token, input: I) => Promise<T>,
     check?: (endpoint: E) => I,
+    names: readonly string[] = [],
   ): Promise<T> {
     // No await for what this client loaded already: a call that finds it costs no extra turn.
     const endpoint = (this.#loaded.get(load) as E | undefined) ?? await this.#load(load);
     // Bad input fails here, before the token is asked for and anything is sent.
-    checkCallOptions(options);
+    checkCallOptions(options, names);
     const input = check?.(endpoint) as I;
     const token = await this.#source.token({ signal: options.signal });
     try {
@@ -287,7 +288,13 @@ export class Client {
    * ```
    */
   resources(options: ResourcesOptions = {}): Promise<Resource[]> {
-    return this.#call(options, RESOURCES, (resources, context, token) => resources(context, token, options));
+    return this.#call(
+      options,
+      RESOURCES,
+      (resources, context, token) => resources(context, token, options),
+      undefined,
+      ["includeHttps", "includeRelay", "includeIPv6"],
+    );
   }
 
   /**
@@ -552,6 +559,7 @@ export class Client {
       HOME,
       (e, context, token) => e.switchHomeUser(context, token, user, options),
       (e) => e.switchTarget(user, options),
+      ["pin"],
     );
   }
 
@@ -638,7 +646,13 @@ export class Client {
    * ```
    */
   invites(options: InvitesOptions = {}): Promise<Invite[]> {
-    return this.#call(options, INVITES, (invites, context, token) => invites(context, token, options));
+    return this.#call(
+      options,
+      INVITES,
+      (invites, context, token) => invites(context, token, options),
+      undefined,
+      ["received"],
+    );
   }
 
   /**
@@ -950,6 +964,7 @@ export class Client {
       WATCHLIST,
       (e, context, token) => e.readWatchlist(context, token, options),
       (e) => e.checkWatchlistOptions(options),
+      ["filter", "sort"],
     );
   }
 }

@@ -11,6 +11,13 @@ import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import type { Fault, FaultAction } from "../lib/testing/mod.ts";
 import { Token } from "../lib/token.ts";
 import type { TokenOptions, TokenSource } from "../lib/token_sources/token_source.ts";
+import type {
+  CallOptions,
+  InvitesOptions,
+  ResourcesOptions,
+  SwitchHomeUserOptions,
+  WatchlistOptions,
+} from "../mod.ts";
 
 const CLIENT_ID = "client-test-3f9a2c";
 
@@ -194,6 +201,57 @@ describe("Client against the plex.tv emulator", () => {
     await assertPlexError(client.removeWebhook(42 as unknown as string), "invalid_argument");
     assert.equal(source.calls, calls, "no token was asked for");
     assert.deepEqual(emulator.requests, [], "nothing was sent");
+  });
+
+  it("refuses an option a call does not have (a misspelt timeoutMs would be dropped) and options that are not an object", async () => {
+    const calls = source.calls;
+    emulator.resetRequests();
+    const misspelt = [
+      () => client.user({ timeoutMS: 5_000 } as never),
+      () => client.ping({ signl: AbortSignal.timeout(5_000) } as never),
+      () => client.resources({ includeHTTPS: true } as never),
+      () => client.invites({ recieved: true } as never),
+      () => client.switchHomeUser("some-uuid", { pin: "1234", pn: "1234" } as never),
+      () => client.watchlist({ filter: "all", sortBy: "titleSort" } as never),
+      () => client.removeDevice(1, { timeout: 5 } as never),
+    ];
+    for (const call of misspelt) {
+      await assertPlexError(call(), "invalid_argument", (err) => {
+        assert.match(
+          err.message,
+          /^There is no call option (timeoutMS|signl|includeHTTPS|recieved|pn|sortBy|timeout)$/,
+        );
+        assert.match(err.hint ?? "", /^The options are signal, fetch, timeoutMs/);
+      });
+    }
+    for (const options of [null, "fast", 5]) {
+      await assertPlexError(client.user(options as never), "invalid_argument", (err) => {
+        assert.equal(err.message, "A call's options are an object, such as { timeoutMs: 5000 }");
+      });
+    }
+    assert.equal(source.calls, calls, "no token was asked for");
+    assert.deepEqual(emulator.requests, [], "nothing was sent");
+    // Each call's own options are still taken, every one of them (the types make these lists complete).
+    const resources: Required<Omit<ResourcesOptions, keyof CallOptions>> = {
+      includeHttps: true,
+      includeRelay: false,
+      includeIPv6: true,
+    };
+    await client.resources({ ...resources, timeoutMs: 5_000 });
+    await client.servers(resources);
+    const invites: Required<Omit<InvitesOptions, keyof CallOptions>> = { received: true };
+    await client.invites({ ...invites, signal: AbortSignal.timeout(5_000) });
+    const watchlist: Required<Omit<WatchlistOptions, keyof CallOptions>> = {
+      filter: "all",
+      sort: "titleSort:asc",
+    };
+    await config.withDiscoverUrl(emulator.url).client(source).watchlist({
+      ...watchlist,
+      fetch: emulator.fetch,
+    });
+    const partner = (await client.homeUsers({ timeoutMs: 5_000 })).find((user) => user.title === "Partner");
+    const switching: Required<Omit<SwitchHomeUserOptions, keyof CallOptions>> = { pin: "4321" };
+    assert.ok((await client.switchHomeUser(partner!.uuid, switching)).isLegacy());
   });
 
   it("removeDevice() removes a device and revokes its token", async () => {

@@ -4,6 +4,7 @@
  * @module
  */
 import { isPlexError, PlexError } from "../errors.ts";
+import { checkCallOptions } from "../http/deadline.ts";
 import { checkOk } from "../http/error_body.ts";
 import { optionalFlag } from "../http/options.ts";
 import {
@@ -85,6 +86,7 @@ export function signInRequest(
   if (!username || !password) {
     throw new PlexError("invalid_argument", "A username and a password are required");
   }
+  checkCallOptions(options, ["verificationCode", "rememberMe"]);
   return send(context, {
     method: "POST",
     host: "url",

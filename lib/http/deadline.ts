@@ -153,28 +153,51 @@ export function timeoutMs(value: unknown, what: string): number | undefined {
   throw new PlexError("invalid_argument", `${what} must be a number of milliseconds above 0`);
 }
 
+/** The options every call takes; a call with more names them ({@linkcode checkCallOptions}). */
+const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
+
 /**
- * Checks a call's signal and fetch (its timeout is checked with the
- * configuration's): a call refuses them before it asks for a token or sends.
+ * Checks a call's options: an object, whose signal is an AbortSignal and fetch a function (its
+ * timeout is checked with the configuration's), and, when `names` is given, with no option but
+ * `signal`, `fetch`, `timeoutMs` and `names` (a misspelt `timeoutMs` would be dropped). A call
+ * refuses them before it asks for a token or sends.
  *
  * @param options The call's options.
- * @throws {PlexError} `invalid_argument` for a signal that is not an AbortSignal, or a fetch that is not a function.
+ * @param names The call's own options beyond the common ones; without it, names are not checked
+ *   (the request helper, which an endpoint hands its whole options).
+ * @throws {PlexError} `invalid_argument` for options that are not an object, a signal that is not an
+ *   AbortSignal, a fetch that is not a function, or an option the call does not have.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkCallOptions } from "./deadline.ts";
- * checkCallOptions({ signal: AbortSignal.timeout(1_000) });
+ * checkCallOptions({ signal: AbortSignal.timeout(1_000) }, []);
  * assert.throws(() => checkCallOptions({ signal: 5 as never }), { code: "invalid_argument" });
+ * assert.throws(() => checkCallOptions({ timeoutMS: 5_000 } as never, []), { message: "There is no call option timeoutMS" });
+ * checkCallOptions({ includeHttps: true } as never, ["includeHttps"]);
  * ```
  */
 export function checkCallOptions(
-  { signal, fetch }: { signal?: AbortSignal; fetch?: typeof globalThis.fetch },
+  options: { signal?: AbortSignal; fetch?: typeof globalThis.fetch },
+  names?: readonly string[],
 ): void {
+  // From JavaScript the options may be anything (null, a string).
+  if (typeof options !== "object" || options === null) {
+    throw new PlexError("invalid_argument", "A call's options are an object, such as { timeoutMs: 5000 }");
+  }
+  const { signal, fetch } = options;
   if (
     (signal != null && typeof signal.addEventListener !== "function") ||
     (fetch != null && typeof fetch !== "function")
   ) {
     throw new PlexError("invalid_argument", "A call's signal is an AbortSignal, and its fetch a function");
+  }
+  const known = names && [...CALL_OPTIONS, ...names];
+  const unknown = known && Object.keys(options).find((name) => !known.includes(name));
+  if (unknown !== undefined) {
+    throw new PlexError("invalid_argument", `There is no call option ${unknown}`, {
+      hint: `The options are ${known!.join(", ")}`,
+    });
   }
 }

@@ -1,6 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { defaultConfig, Token } from "../../mod.ts";
+import {
+  type CallOptions,
+  type CredentialsOptions,
+  defaultConfig,
+  Token,
+  withCredentials,
+} from "../../mod.ts";
 import { processSignInResponse, signInRequest } from "../../protocol.ts";
 import type { Emulator } from "../../lib/testing/mod.ts";
 import { configFor, raw, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
@@ -45,6 +51,30 @@ describe("registerWithCredentials", () => {
       assert.equal(err.message, "rememberMe must be true or false");
     }
     assert.equal(emulator.count("POST /api/v2/users/signin"), before, "no sign-in was sent");
+  });
+
+  it("refuses an option it does not have (a misspelt verificationCode), directly and through withCredentials, before anything is sent", async () => {
+    const config = configFor(emulator);
+    const before = emulator.count("POST /api/v2/users/signin");
+    const err = await rejectsWith(
+      config.registerWithCredentials("twofactor", "twofactorpass", { verificationcode: "123456" } as never),
+      "invalid_argument",
+    );
+    assert.equal(err.message, "There is no call option verificationcode");
+    assert.equal(err.hint, "The options are signal, fetch, timeoutMs, verificationCode, rememberMe");
+    const source = config.tokenSource(
+      withCredentials("plexuser", "plexpass", { rememberme: false } as never),
+    );
+    assert.equal(
+      (await rejectsWith(source.token(), "invalid_argument")).message,
+      "There is no call option rememberme",
+    );
+    assert.equal(emulator.count("POST /api/v2/users/signin"), before, "no sign-in was sent");
+    const options: Required<Omit<CredentialsOptions, keyof CallOptions>> = {
+      verificationCode: "",
+      rememberMe: false,
+    };
+    assert.ok((await config.registerWithCredentials("plexuser", "plexpass", options)).isLegacy());
   });
 
   it("refuses a form value that is not a string (a numeric 2FA code or password), before anything is sent", async () => {
