@@ -630,7 +630,8 @@ export class Config implements RequestContext {
    *
    * @param options The options.
    * @returns A caching, refreshing token source.
-   * @throws {PlexError} `invalid_argument` for an option that is not one (a string, an object).
+   * @throws {PlexError} `invalid_argument` for an option that is not one (a string, an object), and for
+   *   two ways to sign in or two stores.
    *
    * @example
    * ```ts

@@ -219,9 +219,9 @@ describe("Client against the plex.tv emulator", () => {
       await assertPlexError(call(), "invalid_argument", (err) => {
         assert.match(
           err.message,
-          /^There is no call option (timeoutMS|signl|includeHTTPS|recieved|pn|sortBy|timeout)$/,
+          /^This call has no option (timeoutMS|signl|includeHTTPS|recieved|pn|sortBy|timeout)$/,
         );
-        assert.match(err.hint ?? "", /^The options are signal, fetch, timeoutMs/);
+        assert.match(err.hint ?? "", /^Its options are signal, fetch, timeoutMs/);
       });
     }
     for (const options of [null, "fast", 5]) {

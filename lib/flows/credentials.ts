@@ -86,7 +86,7 @@ export function signInRequest(
   if (!username || !password) {
     throw new PlexError("invalid_argument", "A username and a password are required");
   }
-  checkCallOptions(options, ["verificationCode", "rememberMe"]);
+  checkCallOptions(options, ["verificationCode", "rememberMe"], "The credentials sign-in");
   return send(context, {
     method: "POST",
     host: "url",

@@ -14,7 +14,7 @@ import { JOSEError, JWTExpired } from "jose/errors";
 import { jwtVerify, type JWTVerifyOptions } from "jose/jwt/verify";
 import { importJWK } from "jose/key/import";
 import { isPlexError, PlexError } from "../errors.ts";
-import { timeoutMs } from "../http/deadline.ts";
+import { checkCallOptions, timeoutMs } from "../http/deadline.ts";
 import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
@@ -235,6 +235,16 @@ export async function verifyPlexToken(
 }
 
 /** The options, checked (fail closed), as jose's options plus the keys and key set to use. */
+/** The options of {@linkcode verifyPlexToken} beyond the common call options. */
+const VERIFY_OPTIONS: readonly string[] = [
+  "keys",
+  "keySet",
+  "thumbprint",
+  "audience",
+  "clockToleranceSeconds",
+  "now",
+];
+
 function checkOptions(
   options: VerifyOptions,
   context: VerifyContext,
@@ -242,6 +252,8 @@ function checkOptions(
   if (typeof options !== "object" || options === null) {
     throw new PlexError("invalid_argument", "The verification options must be an object");
   }
+  // A misspelt check (thumbPrint, audiance) would otherwise verify without it.
+  checkCallOptions(options, VERIFY_OPTIONS, "verifyPlexToken");
   const { clockToleranceSeconds: tolerance, now, audience, thumbprint, keySet, keys } = options;
   if (
     tolerance !== undefined &&

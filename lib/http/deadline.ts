@@ -9,6 +9,7 @@
  * @module
  */
 import { PlexError } from "../errors.ts";
+import { checkOptionNames } from "./options.ts";
 
 /** The longest delay a timer can wait (about 24.8 days); longer ones would fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -154,7 +155,7 @@ export function timeoutMs(value: unknown, what: string): number | undefined {
 }
 
 /** The options every call takes; a call with more names them ({@linkcode checkCallOptions}). */
-const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
+export const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
 
 /**
  * Checks a call's options: an object, whose signal is an AbortSignal and fetch a function (its
@@ -165,6 +166,7 @@ const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
  * @param options The call's options.
  * @param names The call's own options beyond the common ones; without it, names are not checked
  *   (the request helper, which an endpoint hands its whole options).
+ * @param what The call, for the message.
  * @throws {PlexError} `invalid_argument` for options that are not an object, a signal that is not an
  *   AbortSignal, a fetch that is not a function, or an option the call does not have.
  *
@@ -174,13 +176,14 @@ const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
  * import { checkCallOptions } from "./deadline.ts";
  * checkCallOptions({ signal: AbortSignal.timeout(1_000) }, []);
  * assert.throws(() => checkCallOptions({ signal: 5 as never }), { code: "invalid_argument" });
- * assert.throws(() => checkCallOptions({ timeoutMS: 5_000 } as never, []), { message: "There is no call option timeoutMS" });
+ * assert.throws(() => checkCallOptions({ timeoutMS: 5_000 } as never, []), { message: "This call has no option timeoutMS" });
  * checkCallOptions({ includeHttps: true } as never, ["includeHttps"]);
  * ```
  */
 export function checkCallOptions(
   options: { signal?: AbortSignal; fetch?: typeof globalThis.fetch },
   names?: readonly string[],
+  what = "This call",
 ): void {
   // From JavaScript the options may be anything (null, a string).
   if (typeof options !== "object" || options === null) {
@@ -193,11 +196,5 @@ export function checkCallOptions(
   ) {
     throw new PlexError("invalid_argument", "A call's signal is an AbortSignal, and its fetch a function");
   }
-  const known = names && [...CALL_OPTIONS, ...names];
-  const unknown = known && Object.keys(options).find((name) => !known.includes(name));
-  if (unknown !== undefined) {
-    throw new PlexError("invalid_argument", `There is no call option ${unknown}`, {
-      hint: `The options are ${known!.join(", ")}`,
-    });
-  }
+  if (names) checkOptionNames(options, [...CALL_OPTIONS, ...names], what);
 }

@@ -30,3 +30,31 @@ export function optionalFlag(value: unknown, name: string, fallback: boolean): b
   if (typeof value === "boolean") return value;
   throw new PlexError("invalid_argument", `${name} must be true or false`);
 }
+
+/**
+ * Refuses an option name that `known` does not list: from JavaScript a misspelt option (`timeoutMS`,
+ * `thumbPrint`) would otherwise be dropped, and the check or setting it meant with it.
+ *
+ * @param options The options as given (an object).
+ * @param known Every option they may have.
+ * @param what What takes them, for the message (`This call`, `withJwt`).
+ * @throws {PlexError} `invalid_argument` naming the first unknown option, the known ones in its hint.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOptionNames } from "./options.ts";
+ * checkOptionNames({ lockTtlMs: 5_000 }, ["lockTtlMs", "refreshMarginMs"], "withJwt");
+ * assert.throws(() => checkOptionNames({ refreshMargin: 1 }, ["lockTtlMs", "refreshMarginMs"], "withJwt"), {
+ *   message: "withJwt has no option refreshMargin",
+ * });
+ * ```
+ */
+export function checkOptionNames(options: object, known: readonly string[], what: string): void {
+  const unknown = Object.keys(options).find((name) => !known.includes(name));
+  if (unknown !== undefined) {
+    throw new PlexError("invalid_argument", `${what} has no option ${unknown}`, {
+      hint: `Its options are ${known.join(", ")}`,
+    });
+  }
+}

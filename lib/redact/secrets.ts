@@ -11,12 +11,24 @@ import { redactUrl } from "./url.ts";
 /** Secrets this long are hidden wherever they appear; a shorter one only where it is not part of a longer word. */
 const ANYWHERE_LENGTH = 16;
 const WORD = /\w/;
+/** Characters that join words into a name: a host (`plex.tv`), a path, a URI (`vault:/x`), an address. */
+const JOINER = /[./:@-]/;
+const JOINED = /[\w/]/;
+
+/**
+ * Whether a short secret's occurrence is part of a longer word or name: the character next to it
+ * (`near`) is a letter or digit, or joins a name that goes on (`far`, the one beyond).
+ */
+function touches(near: string | undefined, far: string | undefined): boolean {
+  return WORD.test(near ?? "") || (JOINER.test(near ?? "") && JOINED.test(far ?? ""));
+}
 
 /**
  * Replaces each secret (4 characters or longer) in `text` with `***`: a secret of 16 characters or
  * more (a token, a key) wherever it appears, a shorter one (a PIN, a short passphrase) where it
- * stands on its own, not inside a longer word or number, so `4100` does not eat into `41000001`
- * and a passphrase `wrong` does not turn `wrong_passphrase` into a hint of itself.
+ * stands on its own, not inside a longer word, number or name, so `4100` does not eat into
+ * `41000001`, and a passphrase `wrong` or `plex` does not turn `wrong_passphrase`, `plex.tv` or
+ * `/tmp/plex.vault` into a hint of itself (a hole in a known word would show the passphrase).
  *
  * @param text The text to clean.
  * @param secrets The secrets to hide.
@@ -27,7 +39,9 @@ const WORD = /\w/;
  * import assert from "node:assert/strict";
  * import { redactSecrets } from "./secrets.ts";
  * assert.equal(redactSecrets("token s3cr3t!", ["s3cr3t"]), "token ***!");
- * assert.equal(redactSecrets("id 41000001, PIN 4100", ["4100"]), "id 41000001, PIN ***");
+ * assert.equal(redactSecrets("id 41000001, PIN 4100.", ["4100"]), "id 41000001, PIN ***.");
+ * assert.equal(redactSecrets("Signed in to plex.tv, saved in vault:/tmp/plex.vault", ["plex"]),
+ *   "Signed in to plex.tv, saved in vault:/tmp/plex.vault");
  * ```
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
@@ -35,9 +49,11 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
     const anywhere = secret.length >= ANYWHERE_LENGTH;
-    // Between each two pieces around the secret: hidden, unless a short one touches a letter or digit.
+    // Between each two pieces around the secret: hidden, unless a short one is part of a word or name.
     out = out.split(secret).reduce((done, next) =>
-      done + (anywhere || !(WORD.test(done.at(-1) ?? "") || WORD.test(next[0] ?? "")) ? "***" : secret) + next
+      done +
+      (anywhere || !(touches(done.at(-1), done.at(-2)) || touches(next[0], next[1])) ? "***" : secret) +
+      next
     );
   }
   return out;

@@ -13,7 +13,8 @@ import type { PinJwtOptions } from "../flows/pin_jwt.ts";
 import { checkLogger, type Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
-import { timerMs } from "../http/deadline.ts";
+import { CALL_OPTIONS, timerMs } from "../http/deadline.ts";
+import { checkOptionNames } from "../http/options.ts";
 import { Token } from "../token.ts";
 import { DEFAULT_REFRESH_MARGIN_MS } from "./freshness.ts";
 import { jwtMode } from "./jwt_mode.ts";
@@ -147,6 +148,7 @@ export function withCredentials(
  */
 export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> = {}): TokenSourceOption {
   checkOnPin(onPin, "withPin");
+  checkPinOptions(options, ["strong", "jwk", "deviceJwt"], "withPin");
   return (settings) => {
     settings.registrar = {
       name: "pin",
@@ -187,6 +189,7 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
  */
 export function withPinJwt(onPin: OnPin, options: Omit<PinJwtOptions, "signal"> = {}): TokenSourceOption {
   checkOnPin(onPin, "withPinJwt");
+  checkPinOptions(options, ["key"], "withPinJwt");
   return (settings) => {
     settings.jwt = jwtMode;
     settings.registrar = {
@@ -246,6 +249,10 @@ export interface JwtSourceOptions {
  * ```
  */
 export function withJwt(store: SecureStore<SecureData>, options: JwtSourceOptions = {}): TokenSourceOption {
+  if (typeof options !== "object" || options === null) {
+    throw new PlexError("invalid_argument", "withJwt's options are an object, such as { lockTtlMs: 30000 }");
+  }
+  checkOptionNames(options, JWT_OPTIONS, "withJwt");
   const { refreshMarginMs, lockTtlMs } = options;
   if (refreshMarginMs !== undefined && !(Number.isFinite(refreshMarginMs) && refreshMarginMs >= 0)) {
     throw new PlexError(
@@ -322,10 +329,13 @@ export function withLogger(logger: Logger): TokenSourceOption {
 }
 
 /**
- * Uses another clock for this machine's time (for tests, simulations and users with their own time
- * source); tokens are still judged on plex.tv's time, this clock corrected by the configuration's
+ * Uses another clock for this machine's time when this source judges its tokens (fresh, due for a
+ * refresh); tokens are still judged on plex.tv's time, this clock corrected by the configuration's
  * estimate of plex.tv's clock. Default: the configuration's HTTP clock (`http.clock`, the system's
- * unless set), against which that estimate is made.
+ * unless set), against which that estimate is made and device JWTs are signed. To move time in a
+ * test against an emulator whose clock moves (`createEmulator({ now })`), move the HTTP clock instead
+ * (`config.withHttp({ clock })`): this source follows it, and so do the estimate and the signatures,
+ * where a clock given here that jumps ahead would be judged against plex.tv's by both.
  *
  * @param now Returns the current time.
  * @returns The option.
@@ -357,6 +367,23 @@ function checkStore(store: SecureStore<SecureData>, option: string): void {
 }
 
 /** A PIN callback that is not a function would fail only at sign-in, as a TypeError. */
+/** The options of {@linkcode withJwt}. */
+const JWT_OPTIONS: readonly string[] = ["refreshMarginMs", "onJwkMissing", "onReregister", "lockTtlMs"];
+
+/**
+ * Checks a PIN sign-in's option names when the option is made: the call options (its signal is the
+ * source's), the PIN request's and the polling's, and `own`.
+ */
+function checkPinOptions(options: object, own: readonly string[], option: string): void {
+  if (typeof options !== "object" || options === null) {
+    throw new PlexError(
+      "invalid_argument",
+      `${option}'s options are an object, such as { pollInterval: 2000 }`,
+    );
+  }
+  checkOptionNames(options, [...CALL_OPTIONS, "forwardUrl", "pollInterval", ...own], option);
+}
+
 function checkOnPin(onPin: unknown, option: string): void {
   if (typeof onPin !== "function") {
     throw new PlexError("invalid_argument", `${option}() takes a function that shows the PIN to the user`);

@@ -56,7 +56,8 @@ export class PlexTokenSource implements TokenSource {
    *
    * @param config The configuration (client id, hosts): a `Config`.
    * @param options The options (registrar, store, JWT, logger).
-   * @throws {PlexError} `invalid_argument` for an option that is not one (a string, an object).
+   * @throws {PlexError} `invalid_argument` for an option that is not one (a string, an object), and for
+   *   two ways to sign in (`withToken` and `withCredentials`) or two stores (`withJwt` and `withStore`).
    */
   constructor(config: SourceContext, options: TokenSourceOption[]) {
     const settings = defaultTokenSourceSettings();
@@ -68,7 +69,12 @@ export class PlexTokenSource implements TokenSource {
           "A token source option is made by withToken(), withJwt(), ...",
         );
       }
+      const { registrar, store } = settings;
       option(settings);
+      // A second way to sign in, or a second store, would silently replace the first.
+      if ((registrar && settings.registrar !== registrar) || (store && settings.store !== store)) {
+        throw new PlexError("invalid_argument", "A token source takes one way to sign in and one store");
+      }
     }
     this.#state = { config, settings, retryRefreshAt: 0 };
   }

@@ -40,4 +40,15 @@ describe("Output.data", () => {
     out.data({}, () => "user 41000001 has PIN 4100");
     assert.equal(printed(), "user 41000001 has PIN ***\n");
   });
+
+  it("leaves a short secret inside a host name, path, URI or address, where a hole would show it", () => {
+    const { out, printed } = capture(false, ["plex", "skew"]);
+    const text =
+      "✓ Signed in to plex.tv as plexuser@plex.example\nSaved in vault:/tmp/skew.vault, skew-2/plex\n";
+    out.data({}, () => text);
+    assert.equal(printed(), text);
+    const spaced = capture(false, ["skew"]);
+    spaced.out.data({}, () => "the passphrase skew. (skew) 'skew': skew/");
+    assert.equal(spaced.printed(), "the passphrase ***. (***) '***': ***/\n");
+  });
 });

@@ -60,14 +60,14 @@ describe("registerWithCredentials", () => {
       config.registerWithCredentials("twofactor", "twofactorpass", { verificationcode: "123456" } as never),
       "invalid_argument",
     );
-    assert.equal(err.message, "There is no call option verificationcode");
-    assert.equal(err.hint, "The options are signal, fetch, timeoutMs, verificationCode, rememberMe");
+    assert.equal(err.message, "The credentials sign-in has no option verificationcode");
+    assert.equal(err.hint, "Its options are signal, fetch, timeoutMs, verificationCode, rememberMe");
     const source = config.tokenSource(
       withCredentials("plexuser", "plexpass", { rememberme: false } as never),
     );
     assert.equal(
       (await rejectsWith(source.token(), "invalid_argument")).message,
-      "There is no call option rememberme",
+      "The credentials sign-in has no option rememberme",
     );
     assert.equal(emulator.count("POST /api/v2/users/signin"), before, "no sign-in was sent");
     const options: Required<Omit<CredentialsOptions, keyof CallOptions>> = {

@@ -5,7 +5,14 @@
 // the whole set.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type DeviceKey, generateDeviceKey, PlexKeySet, type PublicJwk } from "../../mod.ts";
+import {
+  type CallOptions,
+  type DeviceKey,
+  generateDeviceKey,
+  PlexKeySet,
+  type PublicJwk,
+  type VerifyOptions,
+} from "../../mod.ts";
 import { processPlexKeysResponse } from "../../protocol.ts";
 import type { Emulator } from "../../lib/testing/mod.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
@@ -74,6 +81,36 @@ describe("verifyPlexToken refuses options it cannot use", () => {
     }
     await rejectsWith(config.verifyPlexToken(good, null as unknown as undefined), "invalid_argument");
     assert.equal((await config.verifyPlexToken(good, { keys, audience: "client" })).thumbprint, "device");
+  });
+
+  it("a misspelt check (thumbPrint, audiance, clockTolerance): invalid_argument naming it, never a token verified without the check", async () => {
+    const config = configFor(emulator);
+    const key = await generateDeviceKey();
+    const good = await token(key);
+    const keys = [key.publicJwk];
+    await rejectsWith(config.verifyPlexToken(good, { keys, thumbprint: "someone-else" }), "invalid_token");
+    for (const misspelt of [{ thumbPrint: "someone-else" }, { audiance: "my-app" }, { clockTolerance: 0 }]) {
+      const err = await rejectsWith(
+        config.verifyPlexToken(good, { keys, ...misspelt } as never),
+        "invalid_argument",
+      );
+      assert.equal(err.message, `verifyPlexToken has no option ${Object.keys(misspelt)[0]}`);
+    }
+    // Every option it has is taken (the type makes this list complete).
+    const every: Required<Omit<VerifyOptions, keyof CallOptions>> = {
+      keys,
+      keySet: new PlexKeySet(),
+      thumbprint: "device",
+      audience: "client",
+      clockToleranceSeconds: 5,
+      now: new Date(),
+    };
+    const claims = await config.verifyPlexToken(good, {
+      ...every,
+      signal: AbortSignal.timeout(5_000),
+      timeoutMs: 5_000,
+    });
+    assert.equal(claims.thumbprint, "device");
   });
 
   it("a timeout that is not a number above 0: invalid_argument before any request, and later calls still verify", async () => {

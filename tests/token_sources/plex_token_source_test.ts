@@ -9,6 +9,8 @@ import {
   type Logger,
   memoryStore,
   newClientId,
+  type PinJwtOptions,
+  type PinSignInOptions,
   PlexError,
   type SecureData,
   withClock,
@@ -507,6 +509,77 @@ describe("token source options", () => {
     }
     assert.doesNotThrow(() => withStore(memoryStore()));
     assert.doesNotThrow(() => withLogger(console));
+  });
+
+  it("refuse two ways to sign in or two stores, whichever comes first, before any request or store read", () => {
+    const config = defaultConfig().withClientId(newClientId()).withUrls(emulator.url).withFetch(
+      emulator.fetch,
+    );
+    emulator.resetRequests();
+    const jwtStore = memoryStore();
+    const legacyStore = memoryStore();
+    const conflicts = [
+      [withToken("abcdefghij0123456789"), withCredentials("plexuser", "plexpass")],
+      [withCredentials("plexuser", "plexpass"), withToken("abcdefghij0123456789")],
+      [withCredentials("plexuser", "plexpass"), withPin(() => {})],
+      [withCredentials("plexuser", "plexpass"), withJwt(jwtStore), withStore(legacyStore)],
+      [withCredentials("plexuser", "plexpass"), withStore(legacyStore), withJwt(jwtStore)],
+      [withPinJwt(() => {}), withJwt(jwtStore), withJwt(legacyStore)],
+    ];
+    for (const options of conflicts) {
+      assert.throws(() => config.tokenSource(...options), {
+        code: "invalid_argument",
+        message: "A token source takes one way to sign in and one store",
+      });
+    }
+    assert.equal(emulator.requests.length, 0);
+    // The documented pairs stay: a registrar with withJwt, withPinJwt with withJwt, one store given twice.
+    config.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(jwtStore));
+    config.tokenSource(withPinJwt(() => {}), withJwt(jwtStore));
+    config.tokenSource(withJwt(jwtStore), withStore(jwtStore), withToken("abcdefghij0123456789"));
+  });
+
+  it("refuse an option name that withJwt, withPin or withPinJwt does not have, when the option is made", () => {
+    const cases: [() => unknown, string][] = [
+      [() => withJwt(memoryStore(), { refreshMargin: 1 } as never), "withJwt has no option refreshMargin"],
+      [() => withPin(() => {}, { pollInteral: 500 } as never), "withPin has no option pollInteral"],
+      [() => withPinJwt(() => {}, { strong: true } as never), "withPinJwt has no option strong"],
+      [
+        () => withJwt(memoryStore(), "fast" as never),
+        "withJwt's options are an object, such as { lockTtlMs: 30000 }",
+      ],
+      [
+        () => withPin(() => {}, null as never),
+        "withPin's options are an object, such as { pollInterval: 2000 }",
+      ],
+    ];
+    for (const [make, message] of cases) assert.throws(make, { code: "invalid_argument", message });
+    // Every option they have is taken (the types make these lists complete).
+    const jwt: Required<JwtSourceOptions> = {
+      refreshMarginMs: 1_000,
+      onJwkMissing: "fail",
+      onReregister: () => {},
+      lockTtlMs: 5_000,
+    };
+    withJwt(memoryStore(), jwt);
+    const pin: Required<Omit<PinSignInOptions, "signal">> = {
+      strong: true,
+      jwk: undefined as never,
+      forwardUrl: "https://app.example/done",
+      pollInterval: 1_000,
+      deviceJwt: () => Promise.resolve("x.y.z"),
+      fetch,
+      timeoutMs: 5_000,
+    };
+    withPin(() => {}, pin);
+    const pinJwt: Required<Omit<PinJwtOptions, "signal">> = {
+      key: undefined as never,
+      forwardUrl: "https://app.example/done",
+      pollInterval: 1_000,
+      fetch,
+      timeoutMs: 5_000,
+    };
+    withPinJwt(() => {}, pinJwt);
   });
 
   it("refuse a value that is not an option (a token, a store, undefined) with invalid_argument, before any request", () => {
