@@ -37,9 +37,10 @@
  */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<never> {
   const quick = argv.length === 1 && argv[0] === "token";
-  if (quick && await (await import("./lib/cli/quick_token.ts")).printQuickToken(argv, process.env)) {
-    process.exit(0);
-  }
+  const answered = quick
+    ? await (await import("./lib/cli/quick_token.ts")).printQuickToken(argv, process.env)
+    : undefined;
+  if (answered !== undefined) process.exit(answered);
   // main() has flushed what it wrote (lib/cli/output.ts).
   process.exit(await (await import("./lib/cli/main.ts")).main(argv));
 }

@@ -10,7 +10,7 @@ import { COMMANDS } from "./commands/mod.ts";
 import { EXIT, usageError } from "./exit.ts";
 import type { Factory } from "./factory.ts";
 import { blameEnvToken } from "./hints.ts";
-import { Output, type Sink } from "./output.ts";
+import { Output, type Sink, writeFailureLine } from "./output.ts";
 import type { Source } from "./prompt.ts";
 import { reportError } from "./report.ts";
 
@@ -61,61 +61,71 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   process.on("SIGINT", onInterrupt);
   let commandName: string | undefined;
   let factory: Factory | undefined;
+  const code = await (async () => {
+    try {
+      noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+      // PLEX_PASSWORD and PLEXTV_HOME_PIN are masked by the commands that read them (login, home switch):
+      // masked everywhere, a PIN such as 2026 would hide every year in every command's data.
+      secrets = [env.PLEX_TOKEN];
+      out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
+      const invocation = parseCommandLine(argv, COMMANDS);
+      commandName = invocation.command?.name;
+      const values = invocation.args.values;
+      out = new Output({
+        stdout: options.stdout,
+        stderr: options.stderr,
+        noColor,
+        secrets,
+        json: values.json === true,
+        quiet: values.quiet === true,
+        verbose: values.verbose === true,
+      });
+      const command = invocation.command;
+      if (values.version && !command && !invocation.help && !invocation.group) {
+        out.data({ version: VERSION }, () => `plextv ${VERSION}`);
+        return EXIT.ok;
+      }
+      if (values.version) throw usageError("--version is used alone", "Run plextv --version");
+      if (invocation.help || !command) {
+        if (values.json) throw usageError("Help is text only: --json does not apply", "Leave out --json");
+        const help = await import("./help.ts");
+        const text = command
+          ? help.commandHelp({ ...command, ...await command.load() }, out.dataStyle)
+          : invocation.group
+          ? help.groupHelp(invocation.group, COMMANDS, out.dataStyle)
+          : help.overviewHelp(COMMANDS, out.dataStyle);
+        out.stdout.write(help.fitToTerminal(text, out.stdout) + "\n");
+        return EXIT.ok;
+      }
+      const [{ Factory, Prompter }, module] = await Promise.all([import("./factory.ts"), command.load()]);
+      factory = new Factory({
+        out,
+        prompter: new Prompter(options.stdin, out.stderr),
+        env,
+        globals: values,
+        signal: controller.signal,
+        commands: COMMANDS,
+      });
+      return await module.run(factory, invocation.args);
+    } catch (err) {
+      // PLEX_TOKEN wins over the store: a token error is then the variable's to fix, not a reason to sign in.
+      return reportError(
+        factory?.usesEnvToken ? blameEnvToken(err) : err,
+        out,
+        controller.signal.aborted,
+        commandName,
+      );
+    } finally {
+      process.off("SIGINT", onInterrupt);
+    }
+  })();
   try {
-    noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
-    // PLEX_PASSWORD and PLEXTV_HOME_PIN are masked by the commands that read them (login, home switch):
-    // masked everywhere, a PIN such as 2026 would hide every year in every command's data.
-    secrets = [env.PLEX_TOKEN];
-    out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
-    const invocation = parseCommandLine(argv, COMMANDS);
-    commandName = invocation.command?.name;
-    const values = invocation.args.values;
-    out = new Output({
-      stdout: options.stdout,
-      stderr: options.stderr,
-      noColor,
-      secrets,
-      json: values.json === true,
-      quiet: values.quiet === true,
-      verbose: values.verbose === true,
-    });
-    const command = invocation.command;
-    if (values.version && !command && !invocation.help && !invocation.group) {
-      out.data({ version: VERSION }, () => `plextv ${VERSION}`);
-      return EXIT.ok;
-    }
-    if (values.version) throw usageError("--version is used alone", "Run plextv --version");
-    if (invocation.help || !command) {
-      if (values.json) throw usageError("Help is text only: --json does not apply", "Leave out --json");
-      const help = await import("./help.ts");
-      const text = command
-        ? help.commandHelp({ ...command, ...await command.load() }, out.dataStyle)
-        : invocation.group
-        ? help.groupHelp(invocation.group, COMMANDS, out.dataStyle)
-        : help.overviewHelp(COMMANDS, out.dataStyle);
-      out.stdout.write(help.fitToTerminal(text, out.stdout) + "\n");
-      return EXIT.ok;
-    }
-    const [{ Factory, Prompter }, module] = await Promise.all([import("./factory.ts"), command.load()]);
-    factory = new Factory({
-      out,
-      prompter: new Prompter(options.stdin, out.stderr),
-      env,
-      globals: values,
-      signal: controller.signal,
-      commands: COMMANDS,
-    });
-    return await module.run(factory, invocation.args);
-  } catch (err) {
-    // PLEX_TOKEN wins over the store: a token error is then the variable's to fix, not a reason to sign in.
-    return reportError(
-      factory?.usesEnvToken ? blameEnvToken(err) : err,
-      out,
-      controller.signal.aborted,
-      commandName,
-    );
-  } finally {
-    process.off("SIGINT", onInterrupt);
     await out.flush();
+    return code;
+  } catch (err) {
+    // Data that did not reach stdout (a full disk) is a failure, never a success that lost it.
+    out.stderr.write(writeFailureLine(err));
+    await out.stderr.flush?.().catch(() => {});
+    return code === EXIT.ok ? EXIT.failure : code;
   }
 }

@@ -29,28 +29,51 @@ export interface Sink {
   flush?(): Promise<void>;
 }
 
+/** Bun's native file writer, for stdout (`Bun.write(Bun.stdout, text)`). */
+interface BunWriter {
+  write(destination: unknown, text: string): Promise<number>;
+  stdout: unknown;
+}
+
 /**
- * A sink on the process's stdout (1) or stderr (2). Whole lines to stdout go
- * through `console.log`, which Bun writes natively; everything else through
- * the `process.stdout`/`process.stderr` stream, created on first use (Bun's
- * stream machinery costs more than the rest of `plextv --version`), and
- * `isTTY`, `columns` and `rows` are read only when asked.
+ * A sink on the process's stdout (1) or stderr (2). On Bun, stdout is
+ * written natively (`Bun.write`; Bun's stream machinery costs more than the
+ * rest of `plextv --version`), on Deno whole lines through `console.log`,
+ * everything else through the `process.stdout`/`process.stderr` stream,
+ * created on first use; `isTTY`, `columns` and `rows` are read only when
+ * asked. A write that fails (a full disk, a closed descriptor) is kept, not
+ * thrown: `flush()` rejects with it, so the command ends with an error instead
+ * of a success that lost its output. A reader that stopped reading (a broken
+ * pipe, `| head -c 5`) is not a failure.
  *
  * @param fd 1 or 2.
  * @returns The sink.
  */
 export function processSink(fd: 1 | 2): Sink {
   const stream = () => fd === 1 ? process.stdout : process.stderr;
-  let pending = false;
+  const bun = fd === 1 ? (globalThis as { Bun?: BunWriter }).Bun : undefined;
+  const lines = fd === 1 && "Deno" in globalThis;
+  let streamed = false;
+  let written: Promise<unknown> | undefined;
+  let failure: unknown;
+  const failed = (err: unknown) => {
+    if (err && !isBrokenPipe(err)) failure ??= err;
+  };
   return {
     write(text: string) {
-      if (fd === 1 && text.endsWith("\n")) {
-        console.log("%s", text.slice(0, -1));
-        // Node's console writes through process.stdout, which may still hold it (Windows pipes).
-        pending ||= !("Bun" in globalThis) && !("Deno" in globalThis);
-      } else {
-        stream().write(text);
-        pending = true;
+      try {
+        if (bun) {
+          // In order: each write starts when the one before has ended.
+          written = (written ?? Promise.resolve()).then(() => bun.write(bun.stdout, text)).catch(failed);
+        } else if (lines && text.endsWith("\n")) {
+          console.log("%s", text.slice(0, -1));
+        } else {
+          if (!streamed) stream().on("error", failed);
+          streamed = true;
+          stream().write(text, failed);
+        }
+      } catch (err) {
+        failed(err);
       }
       return true;
     },
@@ -63,12 +86,37 @@ export function processSink(fd: 1 | 2): Sink {
     get rows() {
       return stream().rows;
     },
-    flush() {
-      return pending
-        ? new Promise<void>((resolve) => stream().write("", () => resolve()))
-        : Promise.resolve();
+    async flush() {
+      await written;
+      if (streamed) await new Promise<void>((resolve) => stream().write("", () => resolve()));
+      if (failure !== undefined) throw failure;
     },
   };
+}
+
+/** Whether a write failed because the reader went away (EPIPE; Deno's `BrokenPipe`). */
+function isBrokenPipe(err: unknown): boolean {
+  const { code, name } = err as { code?: unknown; name?: unknown };
+  return code === "EPIPE" || name === "BrokenPipe";
+}
+
+/**
+ * The line that reports output that could not be written, for stderr.
+ *
+ * @param err What the write failed with.
+ * @returns The message, with its newline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeFailureLine } from "./output.ts";
+ * const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+ * assert.equal(writeFailureLine(full), "error: The output could not be written to stdout: ENOSPC: no space left on device, write\n");
+ * ```
+ */
+export function writeFailureLine(err: unknown): string {
+  const reason = err instanceof Error ? err.message : String(err);
+  return `error: The output could not be written to stdout: ${reason.replace(/[.\s]+$/, "")}\n`;
 }
 
 /**

@@ -20,7 +20,7 @@
  */
 import { isClientId } from "../client_id.ts";
 import { Token } from "../token.ts";
-import { processSink } from "./output.ts";
+import { processSink, writeFailureLine } from "./output.ts";
 import { checkUrlVariables } from "./url_variables.ts";
 
 /**
@@ -86,23 +86,32 @@ function _mayReadEnv(): boolean {
  *
  * @param argv The arguments, without the program name.
  * @param env The environment.
- * @returns Whether it printed the token (and what it wrote has left the process).
+ * @returns The exit code when it answered (0 once the token has left the process, 1 when it could
+ *   not be written), `undefined` when the command is to run.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { printQuickToken } from "./quick_token.ts";
- * assert.equal(await printQuickToken(["help"], {}), false); // only `token` is answered here
+ * assert.equal(await printQuickToken(["help"], {}), undefined); // only `token` is answered here
  * ```
  */
 export async function printQuickToken(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-): Promise<boolean> {
+): Promise<number | undefined> {
   const token = await quickToken(argv, env);
-  if (token === undefined) return false;
+  if (token === undefined) return undefined;
   const stdout = processSink(1);
   stdout.write(`${token}\n`);
-  await stdout.flush?.();
-  return true;
+  try {
+    await stdout.flush?.();
+    return 0;
+  } catch (err) {
+    // As the whole command reports it (exit 1): the token did not reach its reader.
+    const stderr = processSink(2);
+    stderr.write(writeFailureLine(err));
+    await stderr.flush?.().catch(() => {});
+    return 1;
+  }
 }

@@ -248,6 +248,9 @@ export class StoreSession {
     };
     if (inner.lock) store.lock = (name, ttl) => inner.lock!(name, ttl);
     Object.defineProperty(store, "toString", { value: () => String(inner) });
+    // A store that keeps nothing (env:) says so, and login refuses it.
+    const { persistent } = inner as { persistent?: unknown };
+    if (persistent === false) Object.defineProperty(store, "persistent", { value: false });
     return store;
   }
 

@@ -5,7 +5,8 @@
  * saved: a failed replacement leaves the stored sign-in working), stores a token read
  * from stdin once plex.tv accepts it, registers afresh with a new client
  * identifier when plex.tv forgot the device key (instead of a circle), and
- * says that the username or password is wrong.
+ * says that the username or password is wrong; a store that keeps nothing
+ * (env:) is refused before plex.tv is asked.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -50,6 +51,22 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       const aAgain = `vault:${h.root}/b/../a.vault`;
       ok(await inStore(aAgain, ["login", "-u", "plexuser"], "plexpass\n"), "login into a again");
       assert.equal(await idOf(a), idA);
+    });
+
+    it("refuses to sign in to the env: store, which keeps nothing, before asking plex.tv", async () => {
+      const h = home();
+      world.emulator().resetRequests();
+      for (const args of [["--store", "env:", "login", "-u", "plexuser"], ["login", "--with-token"]]) {
+        const run = await runCli(rt(), args, h, { stdin: "plexpass\n", env: { PLEXTV_STORE: "env:" } });
+        assert.equal(run.code, 2, run.stderr);
+        assert.equal(run.stdout, "");
+        assert.match(
+          run.stderr,
+          /^error: The env: store cannot keep a sign-in: it only reads its variables\. Sign in with a store that keeps it/,
+        );
+        assert.doesNotMatch(run.stderr, /Saved|Signed in/);
+      }
+      assert.deepEqual(world.emulator().requests, [], "plex.tv was not asked");
     });
 
     it("refuses to replace a signed-in account without a terminal, naming --force; --force replaces it", async () => {

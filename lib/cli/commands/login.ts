@@ -251,6 +251,13 @@ const command: CommandModule = {
     const [configs, session] = await Promise.all([f.configs(), f.session()]);
     configs.base();
     await session.checkPassphrase();
+    // A store that keeps nothing (env:) would take a sign-in only to lose it: refused before any request.
+    if ((await session.store() as { persistent?: unknown }).persistent === false) {
+      throw usageError(
+        `The ${session.described} store cannot keep a sign-in: it only reads its variables`,
+        "Sign in with a store that keeps it (--store vault:PATH), then plextv keys export --output FILE writes the variables",
+      );
+    }
     const stored = await session.stored();
     // A new sign-in into a store named with --store or PLEXTV_STORE is a device of its own.
     let config = await configs.config(stored, session);
