@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isClientId, newClientId } from "../client_id.ts";
 import { CliError, EXIT } from "./exit.ts";
@@ -44,7 +44,9 @@ export async function readSettings(folder: string): Promise<Settings> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return {};
+    // No file, or no folder for it (a file where a folder of the path would be).
+    const { code } = err as { code?: string };
+    if (code === "ENOENT" || code === "ENOTDIR") return {};
     throw new CliError(`Cannot read ${path}`, {
       cause: err,
       hint: "Check the file's permissions, or pass the client identifier with --client-id ID",
@@ -78,11 +80,21 @@ export async function readSettings(folder: string): Promise<Settings> {
  * ```
  */
 export async function writeSettings(folder: string, settings: Settings): Promise<void> {
-  await mkdir(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, "config.json");
   const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  await writeFile(temp, JSON.stringify(settings, null, 2) + "\n", { mode: 0o600 });
-  await rename(temp, path);
+  try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await writeFile(temp, JSON.stringify(settings, null, 2) + "\n", { mode: 0o600 });
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => {});
+    // A read-only home (a container): the identifier can still be given, and nothing is written then.
+    throw new CliError(`Cannot write ${path}`, {
+      cause: err,
+      hint:
+        "Check that its folder can be written (XDG_CONFIG_HOME moves it), or pass the client identifier with --client-id ID or PLEXTV_CLIENT_ID",
+    });
+  }
 }
 
 /**

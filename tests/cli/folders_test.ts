@@ -3,7 +3,16 @@
  * client identifier it creates once and then reuses.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -49,6 +58,26 @@ describe("plextv client identifier", () => {
       assert.equal(statSync(join(folder, "config.json")).mode & 0o777, 0o600);
     } finally {
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("that cannot be saved (a read-only home) is a CliError naming the file and --client-id", async () => {
+    const root = mkdtempSync(join(tmpdir(), "plextv-settings-"));
+    try {
+      // A file where the folder would be: mkdir fails even for root, as a read-only home does for a user.
+      writeFileSync(join(root, "home"), "");
+      const folder = join(root, "home", ".config", "plextv");
+      await assert.rejects(
+        installationClientId(folder),
+        (err: Error & { hint?: string; exitCode?: number }) => {
+          assert.equal(err.message, `Cannot write ${join(folder, "config.json")}`);
+          assert.match(err.hint ?? "", /--client-id ID or PLEXTV_CLIENT_ID/);
+          assert.equal(err.exitCode, 1);
+          return true;
+        },
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
