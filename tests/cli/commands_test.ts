@@ -10,7 +10,8 @@
  * checks that a network failure reads the same on every runtime.)
  */
 import assert from "node:assert/strict";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { fullDisk } from "../_helpers/full_disk.ts";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { COMMANDS } from "../../lib/cli/commands/mod.ts";
@@ -23,6 +24,8 @@ import { freePort } from "../_helpers/raw_http_server.ts";
 let emulator: Emulator;
 let home: Home;
 const RUNTIMES = everyRuntime();
+/** A full 8 KiB tmpfs, where this system lets the tests mount one (root on Linux). */
+const tinyDisk = fullDisk();
 
 before(async () => {
   emulator = await startEmulator();
@@ -37,6 +40,7 @@ before(async () => {
 
 after(async () => {
   home?.cleanup();
+  tinyDisk.remove();
   await emulator?.close();
 });
 
@@ -206,6 +210,18 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
       );
       const help = ok(await runCli(rt(), ["keys", "export", "--help"], home), "help").stdout;
       assert.doesNotMatch(help, /\$\(cat/, "the help suggests no secret on a command line");
+    });
+
+    it("keys export --output onto a full disk fails, says so, and leaves no file (with or without --force)", {
+      skip: tinyDisk.skip,
+    }, async () => {
+      const file = join(tinyDisk.path, `full-${name}.env`);
+      for (const args of [[], ["--force"]]) {
+        const run = await runCli(rt(), ["keys", "export", "--output", file, ...args], home);
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(run.stderr, /^error: Cannot write .*full-.*\.env: .*(ENOSPC|No space left)/i);
+        assert.deepEqual(readdirSync(tinyDisk.path), ["fill"], "nothing is left behind");
+      }
     });
   });
 }

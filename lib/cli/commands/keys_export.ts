@@ -40,9 +40,16 @@ async function _writePrivate(path: string, text: string, replace: boolean): Prom
     await file.chmod(0o600);
     await file.writeFile(text);
     await file.sync();
-  } finally {
-    await file.close();
+  } catch (err) {
+    // The file was created here (exclusively): a part of it is no export, and would block the next one.
+    await file.close().catch(() => {});
+    await rm(target, { force: true }).catch(() => {});
+    throw new CliError(`Cannot write ${path}: ${(err as Error).message}`, {
+      cause: err,
+      hint: "Check the disk and the folder, or choose another file with --output FILE",
+    });
   }
+  await file.close();
   if (replace) {
     try {
       await rename(target, path);
