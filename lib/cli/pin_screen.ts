@@ -84,6 +84,8 @@ export class PinScreen {
   #expiresAt = 0;
   #frame = 0;
   #live = false;
+  /** How many columns the spinner line last written takes. */
+  #width = 0;
   #shown = false;
 
   /**
@@ -140,9 +142,30 @@ export class PinScreen {
 
   #tick(): void {
     const left = clock((this.#expiresAt - Date.now()) / 1000);
-    const frame = _FRAMES[this.#frame++ % _FRAMES.length];
+    const frame = _FRAMES[this.#frame++ % _FRAMES.length]!;
     const { cyan, dim } = this.#out.style;
-    this.#out.raw(`\r\x1b[2K${cyan(frame)} Waiting for approval ${dim(`· ${left} left · Ctrl-C to cancel`)}`);
+    // The longest form that fits the terminal as it is now (it may have been resized): a line that
+    // wraps would not be rewritten in place, and each frame would add a line.
+    const room = (this.#out.stderr.columns ?? 80) - 1;
+    const [lead, rest] = [
+      ["Waiting for approval", `· ${left} left · Ctrl-C to cancel`],
+      ["Waiting for approval", `· ${left} left`],
+      ["Waiting", left],
+      ["", left],
+    ].find(([lead, rest]) => `${frame} ${lead} ${rest}`.length <= room) ?? ["", ""];
+    const line = `${cyan(frame)}${lead ? ` ${lead}` : ""}${rest ? ` ${dim(rest)}` : ""}`;
+    this.#out.raw(`${this.#rewind()}${line}`);
+    this.#width = [frame, lead, rest].filter(Boolean).join(" ").length;
+  }
+
+  /**
+   * Back to the start of the spinner line, cleared to the end of the screen. A terminal made narrower
+   * than the last line reflows it onto more rows: the cursor goes up to its first row first.
+   */
+  #rewind(): string {
+    const columns = this.#out.stderr.columns ?? 80;
+    const up = this.#width > columns ? Math.ceil(this.#width / columns) - 1 : 0;
+    return `${up ? `\x1b[${up}A` : ""}\r\x1b[J`;
   }
 
   /**
@@ -162,7 +185,7 @@ export class PinScreen {
       ? `${red("✗")} Not approved`
       : "";
     if (this.#live) {
-      this.#out.raw(`\r\x1b[2K${line}${line ? "\n" : ""}\x1b[?25h`);
+      this.#out.raw(`${this.#rewind()}${line}${line ? "\n" : ""}\x1b[?25h`);
       this.#live = false;
     } else if (outcome === "approved") {
       this.#out.info(line);

@@ -145,6 +145,35 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
       }
     });
 
+    it("fits the spinner to a narrow terminal, and to one resized while it waits: one line, rewritten in place", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        const session = startInTerminal(runtime(), ["login", "--pin"], home);
+        await waitFor(session, /Waiting for approval · \d+:\d\d left · Ctrl-C to cancel/);
+        const spinnerLines = (text: string) => text.split("\n").filter((line) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(line));
+        for (
+          const [columns, form] of [[40, /^. Waiting for approval · \d+:\d\d left$/], [
+            20,
+            /^. Waiting \d+:\d\d$/,
+          ]] as const
+        ) {
+          tmux("resize-window", "-t", session, "-x", String(columns));
+          await new Promise((resolve) => setTimeout(resolve, 700)); // several frames
+          const text = screen(session);
+          const lines = spinnerLines(text);
+          assert.equal(lines.length, 1, `one spinner line at ${columns} columns:\n${text}`);
+          assert.match(lines[0]!, form);
+          assert.ok(lines[0]!.length < columns, `it fits ${columns} columns: ${lines[0]}`);
+          // At 40 columns the QR code still fits, so nothing above the spinner has moved off the screen.
+          if (columns >= 40) assert.match(text, /Code\s+\w{4}/, "the code is still on the screen");
+        }
+        tmux("send-keys", "-t", session, "C-c");
+        assert.match(await waitFor(session, /EXIT=\d+/), /EXIT=2/);
+      } finally {
+        home.cleanup();
+      }
+    });
+
     it("cancels cleanly on Ctrl-C while waiting for the PIN (exit 2, nothing stored)", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
