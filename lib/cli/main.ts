@@ -49,6 +49,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const env = options.env ?? process.env;
   // Until the environment is read (Deno may refuse it), errors are written without colour.
   let noColor = true;
+  let dumb = false;
   let secrets: (string | undefined)[] = [];
   let out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor });
   const controller = new AbortController();
@@ -67,7 +68,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       // PLEX_PASSWORD and PLEXTV_HOME_PIN are masked by the commands that read them (login, home switch):
       // masked everywhere, a PIN such as 2026 would hide every year in every command's data.
       secrets = [env.PLEX_TOKEN];
-      out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, secrets });
+      dumb = env.TERM === "dumb";
+      out = new Output({ stdout: options.stdout, stderr: options.stderr, noColor, dumb, secrets });
       const invocation = parseCommandLine(argv, COMMANDS);
       commandName = invocation.command?.name;
       const values = invocation.args.values;
@@ -75,6 +77,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         stdout: options.stdout,
         stderr: options.stderr,
         noColor,
+        dumb,
         secrets,
         json: values.json === true,
         quiet: values.quiet === true,

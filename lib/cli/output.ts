@@ -131,6 +131,8 @@ export interface OutputOptions {
   verbose?: boolean;
   /** Never use colours (`NO_COLOR`). */
   noColor?: boolean;
+  /** A terminal that takes no escape sequences (`TERM=dumb`): no colours, nothing redrawn in place. */
+  dumb?: boolean;
   /** Where data goes. Default: the process's stdout ({@linkcode processSink}). */
   stdout?: Sink;
   /** Where messages go. Default: the process's stderr. */
@@ -201,6 +203,7 @@ export class Output {
   readonly stderr: Sink;
   readonly #secrets = new Set<string>();
   readonly #noColor: boolean;
+  readonly #dumb: boolean;
   #style?: Style;
   #dataStyle?: Style;
 
@@ -213,10 +216,16 @@ export class Output {
     this.json = options.json ?? false;
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
-    this.#noColor = options.noColor ?? false;
+    this.#dumb = options.dumb ?? false;
+    this.#noColor = (options.noColor ?? false) || this.#dumb;
     this.stdout = options.stdout ?? processSink(1);
     this.stderr = options.stderr ?? processSink(2);
     for (const secret of options.secrets ?? []) this.addSecret(secret);
+  }
+
+  /** Whether stderr is a terminal where a line can be redrawn in place (a spinner): not `TERM=dumb`. */
+  get redraws(): boolean {
+    return !this.#dumb && this.stderr.isTTY === true;
   }
 
   /** Whether stderr gets colours (a terminal, and no `NO_COLOR`). */

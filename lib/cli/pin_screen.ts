@@ -130,6 +130,8 @@ export class PinScreen {
       } else {
         out.raw(dim(`  (make the terminal at least ${width + 2}×${lines.length + 10} to see a QR code)\n\n`));
       }
+    }
+    if (out.redraws) {
       this.#live = true;
       out.raw("\x1b[?25l");
       this.#tick();

@@ -174,6 +174,24 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
       }
     });
 
+    it("writes no escape sequence to a dumb terminal (TERM=dumb): no colours, no spinner redrawn in place", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        const session = startInTerminal(runtime(), ["login", "--pin"], home, { TERM: "dumb" });
+        const first = await waitFor(session, /Waiting for approval \(the code expires in \d+ min\)\.\.\./);
+        const code = /Code\s+(\w{4})/.exec(first)?.[1];
+        assert.ok(code, first);
+        // -e keeps the colours and attributes the program set: none.
+        assert.doesNotMatch(tmux("capture-pane", "-e", "-p", "-t", session), /\x1b\[(?!0?m|39m|49m)[0-9;]*m/);
+        emulator.approvePin(code!);
+        const done = await waitFor(session, /EXIT=\d+/);
+        assert.match(done, /EXIT=0/);
+        assert.match(done, /Signed in to plex\.tv as plexuser/);
+      } finally {
+        home.cleanup();
+      }
+    });
+
     it("cancels cleanly on Ctrl-C while waiting for the PIN (exit 2, nothing stored)", async () => {
       const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
       try {
