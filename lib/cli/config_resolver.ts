@@ -10,10 +10,11 @@ import { newClientId } from "../client_id.ts";
 import { type Config, defaultConfig } from "../config.ts";
 import type { SecureData } from "../store/store.ts";
 import { VERSION } from "../version.ts";
-import { CliError, EXIT } from "./exit.ts";
+import { CliError, EXIT, withOwnHint } from "./exit.ts";
 import type { Folders } from "./folders.ts";
 import { checkNamedClientId, CLIENT_ID_RULE, namedClientId } from "./globals.ts";
 import type { Output } from "./output.ts";
+import { checkUrlVariables } from "./url_variables.ts";
 
 /**
  * Where the client identifier came from, for `status`.
@@ -130,6 +131,12 @@ export class ConfigResolver {
    */
   base(): Config {
     if (this.#base) return this.#base;
+    try {
+      checkUrlVariables(this.#init.env);
+    } catch (err) {
+      // The variable's own hint: the command's options are not what is wrong.
+      throw withOwnHint(err);
+    }
     let config = defaultConfig().withDevice(cliDevice());
     const { PLEXTV_URL: url, PLEXTV_V2_URL: v2Url } = this.#init.env;
     if (url || v2Url) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PlexError, type PlexErrorCode } from "../errors.ts";
+import { isPlexError, PlexError, type PlexErrorCode } from "../errors.ts";
 
 /**
  * The exit codes, as `gh` uses them: 0 ok, 1 failure, 2 usage or cancelled,
@@ -146,4 +146,26 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof PlexError) return EXIT_CODES[err.code] ?? EXIT.failure;
   return EXIT.failure;
+}
+
+/**
+ * A plextv error about a setting the user made (a variable), reported with the hint it carries
+ * instead of its code's (which names the command's options): its message, its code's exit code.
+ *
+ * @param err Anything caught.
+ * @returns The error to throw: a `CliError` for a PlexError with a hint, anything else as it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlexError } from "../errors.ts";
+ * import { CliError, withOwnHint } from "./exit.ts";
+ * const err = withOwnHint(new PlexError("insecure_url", "PLEXTV_URL: must use https", { hint: "Use https in PLEXTV_URL" }));
+ * assert.ok(err instanceof CliError && err.exitCode === 2 && err.hint === "Use https in PLEXTV_URL");
+ * ```
+ */
+export function withOwnHint(err: unknown): unknown {
+  return isPlexError(err) && err.hint
+    ? new CliError(err.message, { exitCode: exitCodeOf(err), hint: err.hint, cause: err })
+    : err;
 }

@@ -235,7 +235,11 @@ describe("plextv link, friends, shares, webhooks (in process, against a stand-in
   it("PLEXTV_DISCOVER_URL is held to https or loopback like the other hosts", async () => {
     const run = await plextv(["friends"], { PLEXTV_DISCOVER_URL: "http://discover.example" });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /must use https/);
+    assert.equal(
+      run.stderr,
+      "error: PLEXTV_DISCOVER_URL: The URL http://discover.example must use https (http only for loopback hosts). " +
+        "Use https in PLEXTV_DISCOVER_URL, or http only for 127.0.0.1, localhost or [::1]\n",
+    );
   });
 
   it("--help shows the usage, the options and an example for each command", async () => {

@@ -213,7 +213,12 @@ describe("plextv token with a stored device", () => {
         const run = await token(device.data, [], { ...env, ...extra });
         assert.equal(run.code, 2, run.stderr);
         assert.equal(run.stdout, "");
-        assert.match(run.stderr, /must use https \(http only for loopback hosts\)/);
+        const name = Object.keys(env)[0]!;
+        assert.match(
+          run.stderr,
+          new RegExp(`^error: ${name}: The URL \\S+ must use https \\(http only for loopback hosts\\)`),
+        );
+        assert.match(run.stderr, new RegExp(`Use https in ${name}, or http only for`));
       }
     }
   });
@@ -249,7 +254,14 @@ describe("plextv token with a stored device", () => {
       const run = await token(device.data, [], { PLEXTV_URL: url });
       assert.equal(run.code, 2, run.stderr);
       assert.equal(run.stdout, "");
-      assert.match(run.stderr, /must be an absolute URL without credentials, query or fragment/);
+      assert.match(
+        run.stderr,
+        /^error: PLEXTV_URL: The base URL .* must be an absolute URL without credentials, query or fragment/,
+      );
+      assert.match(
+        run.stderr,
+        /Set PLEXTV_URL to an absolute URL such as https:\/\/plex\.tv, or unset it\n$/,
+      );
       assert.doesNotMatch(run.stderr, /leakedToken|pw0rd/);
     }
   });

@@ -9,7 +9,7 @@ import { Token } from "../../token.ts";
 import { flagOption } from "../command.ts";
 import type { CommandModule } from "../command_module.ts";
 import type { Factory } from "../factory.ts";
-import { EXIT } from "../exit.ts";
+import { EXIT, withOwnHint } from "../exit.ts";
 import { checkNamedClientId, namedClientId } from "../globals.ts";
 import { checkUrlVariables } from "../url_variables.ts";
 
@@ -32,7 +32,11 @@ const command: CommandModule = {
   async run(f, args) {
     const refresh = flagOption(args, "refresh");
     // Printing a token may make no request: a plex.tv URL that could not be used is refused all the same.
-    checkUrlVariables(f.env);
+    try {
+      checkUrlVariables(f.env);
+    } catch (err) {
+      throw withOwnHint(err);
+    }
     const fromEnv = f.env.PLEX_TOKEN;
     let token: Token;
     if (fromEnv && !refresh) {
