@@ -184,6 +184,14 @@ export async function loadPlugins(
             "Compile the plugin to JavaScript (.js or .mjs) and pass that to --plugin, or run plextv under Deno or Bun",
         });
       }
+      if (!_notFound(cause)) {
+        // The module was found and failed as it ran (or does not parse): its own error says why.
+        const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
+        throw new CliError(`The plugin ${module} failed as it loaded: ${reason}`, {
+          cause,
+          hint: "Fix the plugin, or leave it out (run with --verbose for its stack)",
+        });
+      }
       throw new CliError(`Cannot load the plugin ${module}`, {
         exitCode: EXIT.usage,
         cause,
@@ -239,4 +247,13 @@ export function pluginModules(
 ): string[] {
   const fromEnv = (env.PLEXTV_PLUGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return [...fromEnv, ...(flags ?? [])];
+}
+
+/** Whether an import failed because the module (or a module it imports) was not found: each runtime's words. */
+function _notFound(cause: unknown): boolean {
+  const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" ||
+    code === "ERR_UNSUPPORTED_ESM_URL_SCHEME" ||
+    (typeof message === "string" &&
+      /module not found|cannot find (module|package)|not found|no such file/i.test(message));
 }

@@ -134,6 +134,25 @@ describe("plextv usage errors (exit 2)", () => {
     }
   });
 
+  it("tells a plugin that throws as it loads (exit 1, its error) from one that is not found (exit 2, the path)", async () => {
+    const throwing = join(home.root, "throwing-plugin.mjs");
+    writeFileSync(throwing, 'throw new Error("the plugin broke");\n');
+    const broken = join(home.root, "broken-plugin.mjs");
+    writeFileSync(broken, "export default {\n");
+    for (
+      const [file, pattern] of [[throwing, /failed as it loaded: the plugin broke\./], [
+        broken,
+        /failed as it loaded: /,
+      ]] as const
+    ) {
+      const run = await runCli(BUN, ["--plugin", file, "--store", "memory:", "status"], home);
+      oneLineError(run, 1, pattern);
+      assert.match(run.stderr, /Fix the plugin, or leave it out/);
+    }
+    const missing = await runCli(BUN, ["--plugin", join(home.root, "no-such-plugin.mjs"), "status"], home);
+    oneLineError(missing, 2, /^error: Cannot load the plugin .*no-such-plugin\.mjs\. Check the path/);
+  });
+
   it("refuses a config.json client identifier that is not one, keeping the file", async () => {
     const h = makeHome({ PLEXTV_URL: emulator.url });
     try {
