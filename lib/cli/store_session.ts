@@ -280,7 +280,7 @@ export class StoreSession {
       exitCode: EXIT.auth,
       hint: `${
         variable ? `Set ${variable}${redis ? " (the same in every replica)" : ""}, or run` : "Run"
-      } plextv in a terminal to be asked for it`,
+      } plextv with its input (stdin) on a terminal to be asked for it`,
     });
   }
 
