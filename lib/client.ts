@@ -16,7 +16,7 @@ import type { Resource, ResourcesOptions } from "./endpoints/resource.ts";
 import type { ServerShare } from "./endpoints/server_share.ts";
 import type { SharedUser } from "./endpoints/shared_user.ts";
 import type { WatchlistItem, WatchlistOptions } from "./endpoints/watchlist.ts";
-import { isPlexError } from "./errors.ts";
+import { isPlexError, PlexError } from "./errors.ts";
 import { checkCallOptions } from "./http/deadline.ts";
 import type { CallOptions, RequestContext } from "./http/types.ts";
 import type { ConnectOptions, ServerConnection } from "./servers/connect.ts";
@@ -120,8 +120,16 @@ export class Client {
    *
    * @param context The configuration.
    * @param source Where each call gets its token.
+   * @throws {PlexError} `invalid_argument` for a source that has no `token()` function.
    */
   constructor(context: RequestContext, source: TokenSource) {
+    // From JavaScript the source may be anything: refused here rather than as a TypeError at the first call.
+    if (typeof source?.token !== "function") {
+      throw new PlexError(
+        "invalid_argument",
+        "A client takes a token source, such as config.tokenSource(...)",
+      );
+    }
     this.#base = context;
     this.#source = source;
   }
@@ -150,15 +158,24 @@ export class Client {
     // Bad input fails here, before the token is asked for and anything is sent.
     checkCallOptions(options, names);
     const input = check?.(endpoint) as I;
-    const token = await this.#source.token({ signal: options.signal });
+    const token = await this.#token(options);
     try {
       return await call(endpoint, this.#context(), token, input);
     } catch (err) {
       if (!isPlexError(err, "expired_token")) throw err;
-      const renewed = await this.#source.token({ signal: options.signal });
+      const renewed = await this.#token(options);
       if (renewed.value === token.value) throw err;
       return call(endpoint, this.#context(), renewed, input);
     }
+  }
+
+  /** The source's token; a source of one's own that gives none is refused before anything is sent. */
+  async #token(options: CallOptions): Promise<Token> {
+    const token = await this.#source.token({ signal: options.signal });
+    if (typeof token?.value !== "string") {
+      throw new PlexError("invalid_argument", "The token source gave no token");
+    }
+    return token;
   }
 
   /** What a method needs of an endpoint module, loaded once per client. */

@@ -228,7 +228,7 @@ export class PlexError extends Error {
  *
  * @param err Anything caught.
  * @param codes The codes to accept; any code when empty.
- * @returns `true` when `err` is a PlexError with one of the codes.
+ * @returns `true` when `err` is a PlexError with one of the codes (its `code` is narrowed to them).
  *
  * @example
  * ```ts
@@ -236,8 +236,15 @@ export class PlexError extends Error {
  * import { isPlexError, PlexError } from "./errors.ts";
  * const err: unknown = new PlexError("pin_expired", "The PIN expired");
  * assert.ok(isPlexError(err, "pin_expired"));
+ * if (isPlexError(err, "pin_expired", "aborted")) {
+ *   const code: "pin_expired" | "aborted" = err.code; // narrowed to the codes asked for
+ *   assert.equal(code, "pin_expired");
+ * }
  * ```
  */
-export function isPlexError(err: unknown, ...codes: PlexErrorCode[]): err is PlexError {
-  return err instanceof PlexError && (codes.length === 0 || codes.includes(err.code));
+export function isPlexError<C extends PlexErrorCode = PlexErrorCode>(
+  err: unknown,
+  ...codes: C[]
+): err is PlexError & { readonly code: C } {
+  return err instanceof PlexError && (codes.length === 0 || (codes as PlexErrorCode[]).includes(err.code));
 }

@@ -203,6 +203,37 @@ describe("Client against the plex.tv emulator", () => {
     assert.deepEqual(emulator.requests, [], "nothing was sent");
   });
 
+  it("refuses a token source that is not one when made, and one that gives no token before sending", async () => {
+    for (const source of [undefined, null, "abcdefghij0123456789", {}, { token: "abc" }]) {
+      assert.throws(() => config.client(source as never), {
+        code: "invalid_argument",
+        message: "A client takes a token source, such as config.tokenSource(...)",
+      });
+    }
+    emulator.resetRequests();
+    for (const given of [undefined, null, "abcdefghij0123456789", {}]) {
+      const empty = config.client({ token: () => Promise.resolve(given as never) });
+      await assertPlexError(empty.user(), "invalid_argument", (err) => {
+        assert.equal(err.message, "The token source gave no token");
+      });
+    }
+    assert.deepEqual(emulator.requests, [], "nothing was sent without a token");
+  });
+
+  it("hides the request's token when a fetch of one's own repeats it in its error", async () => {
+    const secret = "abcdefghij0123456789secret";
+    const leaky = config.withHttp({
+      fetch: (_input, init) =>
+        Promise.reject(new TypeError(`proxy refused ${new Headers(init?.headers).get("x-plex-token")}`)),
+    }).client({ token: () => Promise.resolve(new Token(secret)) });
+    await assertPlexError(leaky.user(), "network_error", (err) => {
+      assert.match(err.message, /^Cannot reach 127\.0\.0\.1:\d+: proxy refused \*\*\*$/);
+      assert.ok(
+        !JSON.stringify([err.message, String(err.cause), (err.cause as Error).stack]).includes(secret),
+      );
+    });
+  });
+
   it("refuses an option a call does not have (a misspelt timeoutMs would be dropped) and options that are not an object", async () => {
     const calls = source.calls;
     emulator.resetRequests();

@@ -193,7 +193,10 @@ async function attemptResponse(
         response = await doFetch(url, { method, headers, body, signal: deadline.signal, redirect: "manual" });
       } catch (cause) {
         deadline.check(cause);
-        return await fetchFailure(new URL(url).origin, cause);
+        return await fetchFailure(new URL(url).origin, cause, [
+          headers["X-Plex-Token"],
+          request.form?.password as string,
+        ]);
       }
       // Only a redirect's Location is read: header reads are not free (Deno builds its header list on the first).
       const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
@@ -382,10 +385,14 @@ function tooLarge(maxBytes: number, status: number): PlexError {
 const wording = (): Promise<typeof import("./fetch_failure.ts") | undefined> =>
   import("./fetch_failure.ts").catch(() => undefined);
 
-/** The failure of a fetch that rejected. */
-async function fetchFailure(origin: string, cause: unknown): Promise<Outcome> {
+/** The failure of a fetch that rejected; `secrets` are what the request carried. */
+async function fetchFailure(
+  origin: string,
+  cause: unknown,
+  secrets: (string | undefined)[],
+): Promise<Outcome> {
   const words = await wording();
-  return words ? { failure: words.networkError(origin, cause), refused: words.isRefused(cause) } : {
+  return words ? { failure: words.networkError(origin, cause, secrets), refused: words.isRefused(cause) } : {
     failure: new PlexError("network_error", `Cannot reach ${redactUrl(origin)}`),
     refused: false,
   };

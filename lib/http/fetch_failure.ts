@@ -10,7 +10,7 @@
  */
 import { PlexError } from "../errors.ts";
 import { redactUrl } from "../redact/url.ts";
-import { redactError } from "../redact/secrets.ts";
+import { redactError, redactSecrets } from "../redact/secrets.ts";
 
 /**
  * The `network_error` for a fetch to `origin` that rejected with `cause`:
@@ -18,18 +18,36 @@ import { redactError } from "../redact/secrets.ts";
  *
  * @param origin The origin that was asked (no path, no query).
  * @param cause What fetch threw.
+ * @param secrets What the request carried (its token, a password): hidden if the cause repeats them
+ *   (a `fetch` of one's own may put a header in its error).
  * @returns The typed error, its cause redacted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { networkError } from "./fetch_failure.ts";
+ * const err = networkError("https://plex.tv", new Error("proxy said no to abcdefghij0123456789"), ["abcdefghij0123456789"]);
+ * assert.equal(err.message, "Cannot reach plex.tv: proxy said no to ***");
+ * ```
  */
-export function networkError(origin: string, cause: unknown): PlexError {
+export function networkError(
+  origin: string,
+  cause: unknown,
+  secrets: (string | undefined)[] = [],
+): PlexError {
   let host = origin;
   try {
     host = new URL(origin).host || origin;
   } catch {
     // keep the origin as given
   }
-  return new PlexError("network_error", `Cannot reach ${redactUrl(host)}: ${describe(cause)}`, {
-    cause: redactError(cause),
-  });
+  return new PlexError(
+    "network_error",
+    `Cannot reach ${redactUrl(host)}: ${redactSecrets(describe(cause), secrets)}`,
+    {
+      cause: redactError(cause, secrets),
+    },
+  );
 }
 
 /**
