@@ -66,6 +66,7 @@ export interface EnvStoreOptions {
  * import { envStore, type EnvStore } from "./env.ts";
  * const store: EnvStore = envStore({ env: {} });
  * assert.ok(store.persistent === false && store.prefix === "PLEXTV_");
+ * assert.equal(String(store), "EnvStore(PLEXTV_)");
  * ```
  */
 export interface EnvStore extends SecureStore<SecureData> {
@@ -115,7 +116,7 @@ export function envStore(options: EnvStoreOptions = {}): EnvStore {
     warned.add(kind);
     options.logger?.warn(message);
   };
-  return {
+  const store: EnvStore = {
     persistent: false,
     prefix,
     async load(): Promise<SecureData | undefined> {
@@ -154,6 +155,8 @@ export function envStore(options: EnvStoreOptions = {}): EnvStore {
       return Promise.resolve();
     },
   };
+  // The store and its prefix (it holds no secret of its own).
+  return Object.defineProperty(store, "toString", { value: () => `EnvStore(${prefix})` });
 }
 
 const _OPTION_NAMES = ["prefix", "env", "logger"];

@@ -30,11 +30,12 @@ import type { SecureData, SecureStore } from "./store.ts";
  * assert.equal((await store.load())?.token, "abcdefghij0123456789");
  * await store.clear();
  * assert.equal(await store.load(), undefined);
+ * assert.equal(String(store), "MemoryStore"); // never what it holds
  * ```
  */
 export function memoryStore<T = SecureData>(initial?: T): SecureStore<T> {
   let stored: T | undefined = initial === undefined ? undefined : _copy(initial);
-  return {
+  const store: SecureStore<T> = {
     load(): Promise<T | undefined> {
       return Promise.resolve(stored === undefined ? undefined : _copy(stored));
     },
@@ -56,6 +57,8 @@ export function memoryStore<T = SecureData>(initial?: T): SecureStore<T> {
       return Promise.resolve();
     },
   };
+  // What the store is, never what it holds.
+  return Object.defineProperty(store, "toString", { value: () => "MemoryStore" });
 }
 
 function _copy<T>(data: T): T {
