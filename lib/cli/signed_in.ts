@@ -67,6 +67,7 @@ export interface SignedInParts {
  * `env:` store cannot be signed in to: its hint names its variables instead.
  *
  * @param storeUri The store that holds nothing, when known.
+ * @param described The store as it may be printed (a URL's password hidden), to name it.
  * @returns The error, to throw.
  *
  * @example
@@ -75,12 +76,14 @@ export interface SignedInParts {
  * import { notSignedIn } from "./signed_in.ts";
  * assert.equal(notSignedIn().exitCode, 4);
  * assert.match(notSignedIn("env:MY_").message, /MY_CLIENT_ID/);
+ * assert.equal(notSignedIn("vault:/x.vault", "vault:/x.vault").message, "Not signed in: vault:/x.vault holds no sign-in");
  * ```
  */
-export function notSignedIn(storeUri?: string): CliError {
+export function notSignedIn(storeUri?: string, described?: string): CliError {
   const env = storeUri?.match(/^env:(.*)$/i);
   if (!env) {
-    return new CliError("Not signed in", {
+    // The store is named: a sign-in kept in another one (--store, PLEXTV_STORE) is the usual reason.
+    return new CliError(described ? `Not signed in: ${described} holds no sign-in` : "Not signed in", {
       exitCode: EXIT.auth,
       hint: "Run plextv login, or set PLEX_TOKEN",
     });
@@ -152,7 +155,9 @@ export async function signIn(parts: SignedInParts, options: SignedInOptions = {}
   }
   const session = await parts.session();
   const stored = await session.stored();
-  if (!stored?.token && !(options.refresh && stored?.keyId)) throw notSignedIn(session.uri);
+  if (!stored?.token && !(options.refresh && stored?.keyId)) {
+    throw notSignedIn(session.uri, session.described);
+  }
   const withKey = !!(stored.keyId && stored.privateKey);
   if (options.refresh && !withKey) {
     throw new CliError("The stored token is a legacy token, which cannot be refreshed", {

@@ -314,7 +314,11 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
     it("fails when not signed in, and with a wrong password, writing nothing", async () => {
       const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
       try {
-        oneLineError(await runCli(rt(), ["user"], h), 4, /Not signed in\. Run plextv login/);
+        oneLineError(
+          await runCli(rt(), ["user"], h),
+          4,
+          /^error: Not signed in: vault:\S+plextv\.vault holds no sign-in\. Run plextv login/,
+        );
         oneLineError(
           await runCli(rt(), ["login", "-u", "plexuser"], h, { stdin: "wrong password\n" }),
           4,

@@ -90,7 +90,7 @@ const command: CommandModule = {
     }
     const session = await f.session();
     const stored = await session.stored();
-    if (!stored?.token && !stored?.keyId) throw notSignedIn(session.uri);
+    if (!stored?.token && !stored?.keyId) throw notSignedIn(session.uri, session.described);
     const { source } = await f.signedIn({ envToken: false });
     await source.token({ signal: f.signal });
     const data = (await (await session.store()).load()) ?? stored;
