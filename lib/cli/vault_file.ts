@@ -110,6 +110,7 @@ export function vaultExists(uri: string): boolean {
  */
 export async function prepareVaultFolder(uri: string, folders: Folders): Promise<void> {
   if (uri === defaultVaultUri(folders)) {
-    await mkdir(dirname(vaultPath(uri)), { recursive: true, mode: 0o700 });
+    // A folder that cannot be made (a read-only home) holds no vault to read; a save says why it fails.
+    await mkdir(dirname(vaultPath(uri)), { recursive: true, mode: 0o700 }).catch(() => {});
   }
 }
