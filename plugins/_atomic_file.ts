@@ -37,7 +37,9 @@ export async function readFileIfExists(
   try {
     if (!(await stat(path)).isFile()) return "not_a_file";
   } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return undefined;
+    // No file, or no folder for it (a file where a folder of the path would be).
+    const { code } = err as { code?: string };
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw err;
   }
   let handle;

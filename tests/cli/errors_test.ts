@@ -311,6 +311,30 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
       );
     });
 
+    it("says not signed in when the data folder cannot be made (a read-only home), and login says why it cannot save", async () => {
+      const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
+      try {
+        // A file where the data folder would be: making it fails even for root, as a read-only home does.
+        writeFileSync(join(h.root, "blocked"), "");
+        const env = { XDG_DATA_HOME: join(h.root, "blocked", "data") };
+        for (const command of ["status", "user"]) {
+          oneLineError(
+            await runCli(rt(), [command], h, { env }),
+            4,
+            /^error: Not signed in: vault:\S+ holds no sign-in/,
+          );
+        }
+        const login = await runCli(rt(), ["login", "-u", "plexuser"], h, { env, stdin: "plexpass\n" });
+        oneLineError(
+          login,
+          1,
+          /^error: The sign-in could not be saved in vault:\S+: .*the new token was revoked/,
+        );
+      } finally {
+        h.cleanup();
+      }
+    });
+
     it("fails when not signed in, and with a wrong password, writing nothing", async () => {
       const h = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: PASSPHRASE });
       try {
