@@ -1,12 +1,14 @@
 /**
  * Shell completion scripts for bash, zsh and fish, generated from the
  * command table: the commands (and the sub-commands of `home` and `keys`),
- * each command's options and the global ones, the values `--format` and
- * `completion` take, and files for options that name one.
+ * each command's options and the global ones, the values `--format`,
+ * `--store` (its schemes), `--filter` and `completion` take, and files for
+ * options that name one.
  *
  * @module
  */
 import type { CommandInfo, OptionSpec } from "./command.ts";
+import { WATCHLIST_FILTERS } from "../endpoints/watchlist.ts";
 import { GLOBAL_OPTIONS } from "./globals.ts";
 
 /** The shells plextv completes in. */
@@ -15,8 +17,12 @@ export const SHELLS: readonly ["bash", "zsh", "fish"] = ["bash", "zsh", "fish"];
 /** Options whose value is a file or a module path. */
 const _FILE_OPTIONS = new Set(["output", "payloads", "plugin"]);
 
-/** The values some options and commands take. */
-const _VALUES: Record<string, string[]> = { format: ["env", "json"] };
+/** The values some options and commands take: a store's schemes, the watchlist's filters. */
+const _VALUES: Record<string, string[]> = {
+  format: ["env", "json"],
+  store: ["vault:", "keychain:", "env:", "memory:", "redis://", "rediss://"],
+  filter: [...WATCHLIST_FILTERS],
+};
 
 interface _Model {
   /** First words: commands and groups. */

@@ -203,6 +203,18 @@ export async function watchlistRequest(
 }
 
 /**
+ * The watchlist's filters: everything, what can be streamed, what is out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WATCHLIST_FILTERS } from "./watchlist.ts";
+ * assert.deepEqual(WATCHLIST_FILTERS, ["all", "available", "released"]);
+ * ```
+ */
+export const WATCHLIST_FILTERS: readonly string[] = ["all", "available", "released"];
+
+/**
  * Checks the watchlist options before anything is sent.
  *
  * @param options The options.
@@ -218,7 +230,7 @@ export async function watchlistRequest(
  */
 export function checkWatchlistOptions(options: WatchlistOptions): void {
   const { filter = "all", sort } = options;
-  if (!["all", "available", "released"].includes(filter)) {
+  if (!WATCHLIST_FILTERS.includes(filter)) {
     throw new PlexError("invalid_argument", "A watchlist filter is all, available or released");
   }
   if (sort !== undefined && (typeof sort !== "string" || !/^[A-Za-z]+(:(asc|desc))?$/.test(sort))) {

@@ -55,6 +55,9 @@ const CASES: [string[], string[]][] = [
   [["plextv", "webhooks", ""], ["add", "remove"]],
   [["plextv", "watch"], ["watchlist"]],
   [["plextv", "connect", "X", "--show"], ["--show-token"]],
+  [["plextv", "--store", "v"], ["vault:"]],
+  [["plextv", "--store", "re"], ["redis://", "rediss://"]],
+  [["plextv", "watchlist", "--filter", ""], ["all", "available", "released"]],
 ];
 
 describe("plextv completion", () => {
