@@ -13,7 +13,7 @@ for (const server of servers) {
     console.log(`    ${c.local ? "local" : c.relay ? "relay" : "remote"} ${c.uri}`);
   }
   try {
-    const { uri } = await client.connect(server, { timeout: 2_000 }); // probes them all, keeps the best that answers
+    const { uri } = await client.connect(server, { timeoutMs: 2_000 }); // probes them all, keeps the best that answers
     console.log(`  connected through ${uri}`);
   } catch (err) {
     console.log(`  not reachable: ${isPlexError(err) ? err.code : err}`);

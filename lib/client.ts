@@ -389,7 +389,7 @@ export class Client {
    *
    * const [server] = await client.servers();
    * const serverFetch = () => Promise.resolve(new Response()); // stands in for the server itself
-   * const { uri, accessToken } = await client.connect(server!, { timeout: 5_000, fetch: serverFetch });
+   * const { uri, accessToken } = await client.connect(server!, { timeoutMs: 5_000, fetch: serverFetch });
    * assert.equal(uri, "https://127.0.0.1:32401"); // local https first
    * assert.equal(accessToken.value, server!.accessToken!.value);
    * await emulator.close();

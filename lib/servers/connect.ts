@@ -69,12 +69,12 @@ function _isHttp(connection: ResourceConnection): boolean {
  * @example
  * ```ts
  * import type { ConnectOptions } from "./connect.ts";
- * const options: ConnectOptions = { timeout: 3_000, signal: AbortSignal.timeout(10_000) };
+ * const options: ConnectOptions = { timeoutMs: 3_000, signal: AbortSignal.timeout(10_000) };
  * ```
  */
 export interface ConnectOptions {
-  /** How long each probe may take, in milliseconds. Default 10 000. */
-  timeout?: number;
+  /** How long each probe may take, in milliseconds (as every call's `timeoutMs`). Default 10 000. */
+  timeoutMs?: number;
   /** Cancels connecting. */
   signal?: AbortSignal;
   /** The `fetch` to use (default: the context's, then `globalThis.fetch`). */
@@ -125,7 +125,7 @@ export interface ServerConnection {
  * @param options Per-probe timeout, signal, fetch and the client's context.
  * @returns The connection that answered, with the token to use.
  * @throws {PlexError} `invalid_argument` when `resource` is not a resource or has no access token, an option
- *   is not a usable value (a `path` that does not start with a single `/`, a `timeout` not above 0, a
+ *   is not a usable value (a `path` that does not start with a single `/`, a `timeoutMs` not above 0, a
  *   `waitForBetterMs` below 0), or an option's name is not one of {@linkcode ConnectOptions} (a misspelling
  *   would drop its setting);
  *   `unauthorized` when every connection that answered refused the token;
@@ -145,7 +145,7 @@ export interface ServerConnection {
  * const client = config.client({ token: async () => new Token(emulator.issueLegacyToken({ clientId: "doc-example" })) });
  * const [server] = await client.servers();
  * const fetch = () => Promise.resolve(new Response()); // stands in for the server: every connection answers
- * const { uri, accessToken } = await connect(server!, { timeout: 5_000, context: config, fetch });
+ * const { uri, accessToken } = await connect(server!, { timeoutMs: 5_000, context: config, fetch });
  * assert.equal(uri, "https://127.0.0.1:32401"); // the best-ranked: local, https
  * assert.equal(accessToken.value, server!.accessToken!.value); // send it as X-Plex-Token to `${uri}/...`
  * await emulator.close();
@@ -184,7 +184,7 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
       const result = await probe(uri + path, {
         token: accessToken,
         fetch: options.fetch ?? options.context?.http.fetch,
-        timeoutMs: options.timeout,
+        timeoutMs: options.timeoutMs,
         signal,
         headers,
       });
@@ -218,7 +218,7 @@ export async function connect(resource: Resource, options: ConnectOptions = {}):
  * @returns The path to probe.
  */
 /** The options connect() knows: any other name is a misspelling that would drop a setting. */
-const CONNECT_OPTIONS = ["path", "timeout", "waitForBetterMs", "signal", "fetch", "context"];
+const CONNECT_OPTIONS = ["path", "timeoutMs", "waitForBetterMs", "signal", "fetch", "context"];
 
 function _checkedOptions(options: ConnectOptions): string {
   for (const name in options) {
@@ -228,7 +228,7 @@ function _checkedOptions(options: ConnectOptions): string {
       });
     }
   }
-  const { path = "/identity", timeout, waitForBetterMs } = options;
+  const { path = "/identity", timeoutMs: timeout, waitForBetterMs } = options;
   if (typeof path !== "string" || !/^\/(?![/\\])[^\s#]*$/.test(path)) {
     throw new PlexError(
       "invalid_argument",

@@ -174,7 +174,7 @@ describe("connect", () => {
     const started = Date.now();
     // The slow connection never answers: a wide bound well under its probe timeout shows that the
     // answering one was taken without waiting for it.
-    const found = await client.connect(server, { timeout: 30_000 });
+    const found = await client.connect(server, { timeoutMs: 30_000 });
     const elapsed = Date.now() - started;
     assert.equal(found.uri, answering.uri);
     assert.equal(found.connection.uri, answering.uri);
@@ -203,7 +203,7 @@ describe("connect", () => {
   it("fails with server_unreachable and every failure when none answers in time", async () => {
     const server = resource([conn(slow.uri, true), conn(refusingUri, true), conn(failing.uri, false)]);
     // The slow server answers 200 after 10 s: server_unreachable shows that the 300 ms probe timeout ended it.
-    const err = await connect(server, { timeout: 300 }).catch((e: unknown) => e);
+    const err = await connect(server, { timeoutMs: 300 }).catch((e: unknown) => e);
     assert.ok(err instanceof PlexError);
     assert.equal(err.code, "server_unreachable");
     assert.equal(err.details.length, 3);
@@ -226,11 +226,11 @@ describe("connect", () => {
       { path: "identity" },
       { path: "//evil.example/identity" },
       { path: "/identity#x" },
-      { timeout: -1 },
-      { timeout: Number.NaN },
+      { timeoutMs: -1 },
+      { timeoutMs: Number.NaN },
       { waitForBetterMs: Number.NaN },
       { waitForBetterMs: -5 },
-      { timeoutMs: 2_000 }, // a misspelt option would drop the timeout
+      { timeout: 2_000 }, // a misspelt option would drop the timeout
     ];
     for (const options of bad) {
       await assert.rejects(connect(server, options), (err: unknown) => {
@@ -239,12 +239,12 @@ describe("connect", () => {
       });
     }
     assert.equal(answering.seen.length, before, "no probe was sent");
-    assert.equal((await connect(server, { path: "/identity", timeout: 2_000 })).uri, answering.uri);
+    assert.equal((await connect(server, { path: "/identity", timeoutMs: 2_000 })).uri, answering.uri);
   });
 
   it("says unauthorized when the server refuses the access token", async () => {
     const server = resource([conn(unauthorized.uri, true), conn(refusingUri, false)]);
-    await assert.rejects(connect(server, { timeout: 2_000 }), (err: unknown) => {
+    await assert.rejects(connect(server, { timeoutMs: 2_000 }), (err: unknown) => {
       assert.ok(err instanceof PlexError);
       assert.equal(err.code, "unauthorized");
       assert.equal(err.status, 401);
@@ -256,7 +256,9 @@ describe("connect", () => {
     const controller = new AbortController();
     const server = resource([conn(slow.uri, true)]);
     setTimeout(() => controller.abort(), 50);
-    await assert.rejects(connect(server, { timeout: 5_000, signal: controller.signal }), { code: "aborted" });
+    await assert.rejects(connect(server, { timeoutMs: 5_000, signal: controller.signal }), {
+      code: "aborted",
+    });
     await assert.rejects(connect(server, { signal: AbortSignal.abort() }), { code: "aborted" });
   });
 
@@ -320,7 +322,7 @@ describe("connect chooses the best connection, not the fastest", () => {
       conn("https://lan.test:32400", true),
     ]);
     const started = Date.now();
-    const found = await connect(server, { fetch: fetchFn, waitForBetterMs: 100, timeout: 5_000 });
+    const found = await connect(server, { fetch: fetchFn, waitForBetterMs: 100, timeoutMs: 5_000 });
     assert.equal(found.uri, "https://relay.test:8443");
     assert.ok(Date.now() - started < 2_000);
   });

@@ -82,7 +82,7 @@ const command: CommandModule = {
       `${server.name}: ${server.connections.length} connections, ${server.owned ? "owned" : "shared"}`,
     );
     const found = await client.connect(server, {
-      timeout,
+      timeoutMs: timeout,
       signal: f.signal,
       fetch: f.out.verbose ? _loggedProbes(f) : undefined,
     });
