@@ -50,15 +50,27 @@ for (const [name, rt] of thisPass({ deno: () => DENO, "bun binary": () => bun })
       assert.equal(items[0].guid, "plex://movie/5d776825880197001ec967c6");
     });
 
-    it("sends --filter and --sort to the discover host", async () => {
+    it("sends --filter and --sort to the discover host, and lists in the order it answers", async () => {
       const seen = watchlistRequests().length;
-      ok(
-        await runCli(rt(), ["watchlist", "--filter", "released", "--sort", "watchlistedAt:desc"], home),
+      const latest = ok(
+        await runCli(
+          rt(),
+          ["watchlist", "--filter", "released", "--sort", "watchlistedAt:desc", "--json"],
+          home,
+        ),
         "filtered",
       );
       const [request] = watchlistRequests().slice(seen);
       assert.equal(request?.path, "/library/sections/watchlist/released");
       assert.equal(request?.query.sort, "watchlistedAt:desc");
+      const titles = (run: { stdout: string }) =>
+        JSON.parse(run.stdout).map((item: { title: string }) => item.title);
+      assert.deepEqual(titles(latest), ["The Emulated Show", "The Emulated Movie"], "the latest first");
+      const oldest = ok(
+        await runCli(rt(), ["watchlist", "--sort", "watchlistedAt:asc", "--json"], home),
+        "asc",
+      );
+      assert.deepEqual(titles(oldest), ["The Emulated Movie", "The Emulated Show"]);
     });
 
     it("refuses an unknown filter or a malformed sort with exit 2, sending nothing", async () => {

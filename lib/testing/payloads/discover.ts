@@ -39,8 +39,34 @@ const WATCHLIST: readonly Record<string, unknown>[] = [
 ];
 
 /**
- * The watchlist MediaContainer, paged by `X-Plex-Container-Start`/`-Size` and
- * narrowed by `libtype`/`type` (`movie`, `show`).
+ * The field each watchlist sort reads. python-plexapi's `MyPlexAccount.watchlist` documents the sort
+ * as `field:dir` with `watchlistedAt` (when added), `titleSort`, `originallyAvailableAt` and `rating`;
+ * the emulated items carry when they were added as `addedAt`. Another field leaves the order as it is.
+ */
+const SORT_FIELDS: Readonly<Record<string, string>> = {
+  watchlistedAt: "addedAt",
+  titleSort: "title",
+  originallyAvailableAt: "originallyAvailableAt",
+  rating: "rating",
+};
+
+/** The items in the order `sort` (`field`, `field:asc` or `field:desc`) asks for. */
+function sorted(items: readonly Record<string, unknown>[], sort: string | null): Record<string, unknown>[] {
+  const [name = "", direction = "asc"] = (sort ?? "").split(":");
+  const field = SORT_FIELDS[name];
+  if (!field) return [...items];
+  const sign = direction === "desc" ? -1 : 1;
+  const key = (item: Record<string, unknown>) => item[field] ?? "";
+  return [...items].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return sign *
+      (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)));
+  });
+}
+
+/**
+ * The watchlist MediaContainer, paged by `X-Plex-Container-Start`/`-Size`,
+ * narrowed by `libtype`/`type` (`movie`, `show`) and ordered by `sort`.
  *
  * @param filter The path's filter: `all`, `available` or `released`.
  * @param query The request's query.
@@ -52,6 +78,8 @@ const WATCHLIST: readonly Record<string, unknown>[] = [
  * import { watchlistJson } from "./discover.ts";
  * const doc = watchlistJson("all", new URLSearchParams("X-Plex-Container-Size=1"));
  * assert.ok(doc.MediaContainer.size === 1 && doc.MediaContainer.totalSize === 2);
+ * const latest = watchlistJson("all", new URLSearchParams("sort=watchlistedAt:desc"));
+ * assert.equal((latest.MediaContainer.Metadata as { title: string }[])[0]?.title, "The Emulated Show");
  * ```
  */
 export function watchlistJson(
@@ -64,7 +92,10 @@ export function watchlistJson(
     : type === "show" || type === "2"
     ? "show"
     : undefined;
-  const all = WATCHLIST.filter((item) => wanted === undefined || item.type === wanted);
+  const all = sorted(
+    WATCHLIST.filter((item) => wanted === undefined || item.type === wanted),
+    query.get("sort"),
+  );
   const start = Math.max(0, Number(query.get("X-Plex-Container-Start") ?? 0) || 0);
   const size = Number(query.get("X-Plex-Container-Size") ?? all.length);
   const page = all.slice(start, start + (Number.isFinite(size) && size >= 0 ? size : all.length));
