@@ -235,8 +235,9 @@ describeNeeding("examples", RUN_BY_DENO_PASS, () => {
       "farcousin sees TV Shows on Emulated Server",
       "webhooks: https://hooks.example.com/plex",
       "webhooks: 0",
-      "watchlist: The Emulated Movie (2021)",
+      // watchlistedAt:desc: the latest added first.
       "watchlist: The Emulated Show (2019)",
+      "watchlist: The Emulated Movie (2021)",
       `approved ${pin.code}`,
     ]);
     assert.equal(links(), before + 1, "linkPin sent PUT /api/v2/pins/link, accepted");
