@@ -38,13 +38,14 @@ interface BunWriter {
 /**
  * A sink on the process's stdout (1) or stderr (2). On Bun, stdout is
  * written natively (`Bun.write`; Bun's stream machinery costs more than the
- * rest of `plextv --version`), on Deno whole lines through `console.log`,
+ * rest of `plextv --version`), on Deno whole lines through `console.log` (and
+ * `console.error`),
  * everything else through the `process.stdout`/`process.stderr` stream,
  * created on first use; `isTTY`, `columns` and `rows` are read only when
- * asked. A write that fails (a full disk, a closed descriptor) is kept, not
- * thrown: `flush()` rejects with it, so the command ends with an error instead
- * of a success that lost its output. A reader that stopped reading (a broken
- * pipe, `| head -c 5`) is not a failure.
+ * asked. A write to stdout that fails (a full disk, a closed descriptor) is
+ * kept, not thrown: `flush()` rejects with it, so the command ends with an
+ * error instead of a success that lost its output. A reader that stopped
+ * reading (a broken pipe, `| head -c 5`) is not a failure, nor is stderr's.
  *
  * @param fd 1 or 2.
  * @returns The sink.
@@ -52,12 +53,14 @@ interface BunWriter {
 export function processSink(fd: 1 | 2): Sink {
   const stream = () => fd === 1 ? process.stdout : process.stderr;
   const bun = fd === 1 ? (globalThis as { Bun?: BunWriter }).Bun : undefined;
-  const lines = fd === 1 && "Deno" in globalThis;
+  // Deno's console throws where a write fails (caught here); its process streams fail later, uncaught.
+  const lines = "Deno" in globalThis;
   let streamed = false;
   let written: Promise<unknown> | undefined;
   let failure: unknown;
+  // Only data counts: a message that cannot reach stderr does not undo what the command did.
   const failed = (err: unknown) => {
-    if (err && !isBrokenPipe(err)) failure ??= err;
+    if (fd === 1 && err && !isBrokenPipe(err)) failure ??= err;
   };
   return {
     write(text: string) {
@@ -66,7 +69,7 @@ export function processSink(fd: 1 | 2): Sink {
           // In order: each write starts when the one before has ended.
           written = (written ?? Promise.resolve()).then(() => bun.write(bun.stdout, text)).catch(failed);
         } else if (lines && text.endsWith("\n")) {
-          console.log("%s", text.slice(0, -1));
+          (fd === 1 ? console.log : console.error)("%s", text.slice(0, -1));
         } else {
           if (!streamed) stream().on("error", failed);
           streamed = true;

@@ -182,6 +182,7 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
         const code = /Code\s+(\w{4})/.exec(first)?.[1];
         assert.ok(code, first);
         // -e keeps the colours and attributes the program set: none.
+        // deno-lint-ignore no-control-regex
         assert.doesNotMatch(tmux("capture-pane", "-e", "-p", "-t", session), /\x1b\[(?!0?m|39m|49m)[0-9;]*m/);
         emulator.approvePin(code!);
         const done = await waitFor(session, /EXIT=\d+/);
