@@ -81,6 +81,8 @@ export class StoreSession {
   #store?: Promise<SecureStore<SecureData>>;
   #stored?: Promise<SecureData | undefined>;
   #passphrase?: Promise<string>;
+  /** Whether the passphrase was typed at the prompt (and may be asked again). */
+  #typed = false;
 
   private constructor(init: StoreSessionInit, choice: _Choice) {
     this.#init = init;
@@ -239,10 +241,28 @@ export class StoreSession {
 
   async #open(): Promise<SecureStore<SecureData>> {
     const probed = this.#choice.probed;
-    const inner = probed?.store ?? await this.#openUri();
+    let inner = probed?.store ?? await this.#openUri();
     const remember = (data: SecureData | undefined) => this.#remember(data);
     const store: SecureStore<SecureData> = {
-      load: async () => remember(await inner.load()),
+      load: async () => {
+        for (let attempt = 1;; attempt++) {
+          try {
+            return remember(await inner.load());
+          } catch (err) {
+            // A passphrase typed at the prompt that does not open the vault is asked again, three tries in
+            // all, as a password is (one from a variable is not: asking again would not change it). A vault
+            // is opened again for it; a Redis store, which holds a connection, is not.
+            if (
+              !isPlexError(err, "wrong_passphrase") || !this.#typed || !isVaultUri(this.uri) || attempt === 3
+            ) {
+              throw err;
+            }
+            this.#init.out.warn("The passphrase does not open the vault; try again");
+            this.#passphrase = undefined;
+            inner = await this.#openUri();
+          }
+        }
+      },
       save: (data) => inner.save(remember(data)!),
       clear: () => inner.clear(),
     };
@@ -311,6 +331,7 @@ export class StoreSession {
     const redis = /^rediss?:/i.test(this.uri);
     const answer = await prompter.hidden(redis ? "Redis store passphrase: " : "Vault passphrase: ");
     out.addSecret(answer);
+    this.#typed = true;
     return answer;
   }
 }

@@ -272,9 +272,11 @@ describe("registerWithPin", () => {
   });
 
   it("stops with pin_expired when the PIN expires unapproved", async () => {
-    const shortLived = await startEmulator({ pinLifetimeSeconds: 1 });
+    // One clock for both sides: plex.tv's PIN runs out when the polls' sleeps say so, not when the real
+    // second it was made in ends (which could be a few milliseconds later).
+    const clock = fakeClock({ start: 1_700_000_000_000 });
+    const shortLived = await startEmulator({ pinLifetimeSeconds: 1, now: () => clock.now() });
     try {
-      const clock = fakeClock();
       await rejectsWith(
         configFor(shortLived).withHttp({ clock }).registerWithPin(() => {}, { pollInterval: 200 }),
         "pin_expired",
