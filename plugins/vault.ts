@@ -83,6 +83,7 @@ import { rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PlexError } from "../lib/errors.ts";
+import { checkOptionNames } from "../lib/http/options.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
@@ -405,7 +406,7 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  * @param rest The path after `vault:`.
  * @param options Needs `passphrase`.
  * @returns The vault.
- * @throws {PlexError} `invalid_argument` without a path or passphrase.
+ * @throws {PlexError} `invalid_argument` without a path or passphrase, or with an option it does not have.
  *
  * @example
  * ```ts
@@ -413,6 +414,9 @@ for (const symbol of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno
  * import { vaultStoreFactory } from "./vault.ts";
  * const store = vaultStoreFactory("/tmp/plextv-example.vault", { passphrase: "correct horse battery staple" });
  * assert.equal(String(store), "Vault(/tmp/plextv-example.vault)");
+ * assert.throws(() => vaultStoreFactory("/tmp/x.vault", { passphrse: "typo" }), {
+ *   message: "The vault store has no option passphrse",
+ * });
  * ```
  */
 export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vault<SecureData> {
@@ -423,6 +427,8 @@ export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vaul
     );
   }
   const path = rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
+  // A misspelt passphrase would otherwise be reported as a missing one.
+  checkOptionNames(options, ["passphrase", "iterations", "env", "logger"], "The vault store");
   const passphrase = options.passphrase;
   if (passphrase === undefined || passphrase === "") {
     throw new PlexError("invalid_argument", `The vault ${path} needs a passphrase`, {
