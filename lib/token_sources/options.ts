@@ -126,7 +126,7 @@ export function withCredentials(
  * @param onPin Shows the PIN and URL to the user.
  * @param options `pollInterval`, `strong`, `forwardUrl` (checked at sign-in).
  * @returns The option.
- * @throws {PlexError} `invalid_argument` when `onPin` is not a function.
+ * @throws {PlexError} `invalid_argument` when `onPin` is not a function, or for an option it does not have.
  *
  * @example
  * ```ts
@@ -167,7 +167,7 @@ export function withPin(onPin: OnPin, options: Omit<PinSignInOptions, "signal"> 
  * @param onPin Shows the PIN and URL to the user.
  * @param options `pollInterval`, `forwardUrl` (checked at sign-in).
  * @returns The option.
- * @throws {PlexError} `invalid_argument` when `onPin` is not a function.
+ * @throws {PlexError} `invalid_argument` when `onPin` is not a function, or for an option it does not have.
  *
  * @example
  * ```ts
@@ -236,7 +236,8 @@ export interface JwtSourceOptions {
  * @param store Where the client id, key and token are kept.
  * @param options Refresh margin and the 1097 policy.
  * @returns The option.
- * @throws {PlexError} `invalid_argument` for a `store` that is not one, or an option that is not a usable value.
+ * @throws {PlexError} `invalid_argument` for a `store` that is not one, an option that is not a usable value, or
+ *   one it does not have.
  *
  * @example
  * ```ts
