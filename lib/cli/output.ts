@@ -291,10 +291,16 @@ export class Output {
    * Replaces every known secret in `text` with `***`.
    *
    * @param text Any text.
+   * @param longOnly Only secrets of 16 characters or more (tokens, keys): for data, where a short one
+   *   (a typed passphrase or PIN) can only be plex.tv's own word, which a hole would give away.
    * @returns The text, safe to print.
    */
-  redact(text: string): string {
-    return this.#secrets.size ? redactSecrets(text, this.#secrets) : text;
+  redact(text: string, longOnly = false): string {
+    if (!this.#secrets.size) return text;
+    return redactSecrets(
+      text,
+      longOnly ? [...this.#secrets].filter((secret) => secret.length >= 16) : this.#secrets,
+    );
   }
 
   /**
@@ -311,16 +317,18 @@ export class Output {
   }
 
   /**
-   * Prints a command's data on stdout: `value` as JSON with `--json`, else `text()`. Known secrets
-   * are hidden: in JSON inside string values only, so the document stays valid JSON.
+   * Prints a command's data on stdout: `value` as JSON with `--json`, else `text()`. Known tokens and
+   * keys are hidden: in JSON inside string values only, so the document stays valid JSON. A short
+   * secret is not looked for in data: there it would be a word of plex.tv's (a passphrase `admin` in
+   * `Home: admin`), and `***` in its place would show the passphrase to whoever reads the output.
    *
    * @param value The data, for `--json`.
    * @param text Renders the data for people.
    */
   data(value: unknown, text: () => string): void {
     const rendered = this.json
-      ? this.jsonText(value, (_key, field) => typeof field === "string" ? this.redact(field) : field)
-      : this.redact(text());
+      ? this.jsonText(value, (_key, field) => typeof field === "string" ? this.redact(field, true) : field)
+      : this.redact(text(), true);
     if (rendered === "") return;
     this.stdout.write(rendered.endsWith("\n") ? rendered : rendered + "\n");
   }

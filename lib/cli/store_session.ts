@@ -275,11 +275,8 @@ export class StoreSession {
   }
 
   async #openUri(): Promise<SecureStore<SecureData>> {
-    const { registry, folders, env, out } = this.#init;
-    if (isVaultUri(this.uri)) {
-      const [{ prepareVaultFolder }, known] = await Promise.all([import("./vault_file.ts"), folders()]);
-      await prepareVaultFolder(this.uri, known);
-    }
+    const { registry, env, out } = this.#init;
+    // A vault's folder is made by its first save (mode 0700): a command that only reads makes none.
     return await registry.open(this.uri, {
       passphrase: () => this.passphrase(),
       env,

@@ -163,7 +163,7 @@ export async function loadPlugins(
   cwd: string = process.cwd(),
 ): Promise<void> {
   if (modules.length === 0) return;
-  const [{ isAbsolute, resolve }, { pathToFileURL }] = await Promise.all([
+  const [{ isAbsolute, resolve }, { fileURLToPath, pathToFileURL }] = await Promise.all([
     import("node:path"),
     import("node:url"),
   ]);
@@ -184,7 +184,13 @@ export async function loadPlugins(
             "Compile the plugin to JavaScript (.js or .mjs) and pass that to --plugin, or run plextv under Deno or Bun",
         });
       }
-      if (!_notFound(cause)) {
+      if (
+        !_notFound(cause, [
+          module,
+          specifier,
+          specifier.startsWith("file:") ? fileURLToPath(specifier) : module,
+        ])
+      ) {
         // The module was found and failed as it ran (or does not parse): its own error says why.
         const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
         throw new CliError(`The plugin ${module} failed as it loaded: ${reason}`, {
@@ -249,11 +255,16 @@ export function pluginModules(
   return [...fromEnv, ...(flags ?? [])];
 }
 
-/** Whether an import failed because the module (or a module it imports) was not found: each runtime's words. */
-function _notFound(cause: unknown): boolean {
+/**
+ * Whether an import failed because the plugin's module itself was not found (each runtime's words), not a
+ * module it imports: the runtimes quote the missing module first, which is then one of `names` (the
+ * plugin as given, as imported, as a path).
+ */
+function _notFound(cause: unknown, names: string[]): boolean {
   const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
-  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" ||
-    code === "ERR_UNSUPPORTED_ESM_URL_SCHEME" ||
-    (typeof message === "string" &&
-      /module not found|cannot find (module|package)|not found|no such file/i.test(message));
+  const text = typeof message === "string" ? message : "";
+  const missing = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" ||
+    /module not found|cannot find (module|package)|not a dependency|no such file/i.test(text);
+  const quoted = /["'`]([^"'`]+)["'`]/.exec(text)?.[1];
+  return missing && (quoted === undefined || names.includes(quoted));
 }

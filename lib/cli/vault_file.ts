@@ -1,14 +1,14 @@
 /**
  * The vault file behind a `vault:PATH` store URI, as the CLI needs it: the
  * default vault's URI, the path (with `~` expanded), whether it exists, and
- * its folder created with mode 0700. Imported only when a vault is in play.
+ * the key a vault's client identifier is kept under. Imported only when a
+ * vault is in play (its folder is made by its first save).
  *
  * @module
  */
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Folders } from "./folders.ts";
 
 /**
@@ -83,34 +83,4 @@ export function storeKey(uri: string): string {
  */
 export function vaultExists(uri: string): boolean {
   return existsSync(vaultPath(uri));
-}
-
-/**
- * Creates the folder of the default vault (mode 0700) before its first save.
- *
- * @param uri The store URI.
- * @param folders The CLI's folders.
- * @returns Nothing.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { mkdtemp, stat } from "node:fs/promises";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
- * import { defaultVaultUri, prepareVaultFolder } from "./vault_file.ts";
- *
- * const home = await mkdtemp(join(tmpdir(), "plextv-"));
- * const folders = { config: join(home, "config"), data: join(home, "data") };
- * await prepareVaultFolder(defaultVaultUri(folders), folders);
- * if (process.platform !== "win32") assert.equal((await stat(folders.data)).mode & 0o777, 0o700);
- * await prepareVaultFolder(`vault:${join(home, "elsewhere", "my.vault")}`, folders); // not the default: untouched
- * await assert.rejects(stat(join(home, "elsewhere")), { code: "ENOENT" });
- * ```
- */
-export async function prepareVaultFolder(uri: string, folders: Folders): Promise<void> {
-  if (uri === defaultVaultUri(folders)) {
-    // A folder that cannot be made (a read-only home) holds no vault to read; a save says why it fails.
-    await mkdir(dirname(vaultPath(uri)), { recursive: true, mode: 0o700 }).catch(() => {});
-  }
 }

@@ -8,6 +8,7 @@
 import { SignJWT } from "jose/jwt/sign";
 import { exportJWK } from "jose/key/export";
 import { PlexError } from "../errors.ts";
+import { checkCallOptions } from "../http/deadline.ts";
 import { checkOk } from "../http/error_body.ts";
 import {
   type CallOptions,
@@ -184,6 +185,7 @@ export async function uploadPublicKey(
   token: Token | string,
   options: CallOptions = {},
 ): Promise<string> {
+  checkCallOptions(options, [], "uploadPublicKey");
   const jwk = await toPublicJwk(publicKey);
   await ensureOk(await uploadRequest(context, jwk, token, options));
   return jwk.kid!;
@@ -233,6 +235,7 @@ export async function generateAndUploadPublicKey(
   token: Token | string,
   options: CallOptions = {},
 ): Promise<DeviceKey> {
+  checkCallOptions(options, [], "generateAndUploadPublicKey");
   const key = await generateDeviceKey();
   await ensureOk(await uploadRequest(context, key.publicJwk, token, options));
   return key;
@@ -461,5 +464,6 @@ export async function jwtToken(
   keyId: string,
   options: CallOptions = {},
 ): Promise<Token> {
+  checkCallOptions(options, [], "jwtToken");
   return await exchangeNonce(context, privateKey, keyId, await fetchNonce(context, options), options);
 }

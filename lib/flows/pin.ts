@@ -8,6 +8,7 @@
 import { systemClock } from "../clock.ts";
 import { deviceContextParams } from "../device.ts";
 import { isPlexError, PlexError } from "../errors.ts";
+import { checkCallOptions } from "../http/deadline.ts";
 import { checkOk } from "../http/error_body.ts";
 import { optionalFlag } from "../http/options.ts";
 import {
@@ -300,6 +301,9 @@ export function pinUrl(
   return `${context.authAppUrl}#?${params.toString()}`;
 }
 
+/** The options of {@linkcode pinRequest} beyond the common call options. */
+const PIN_REQUEST_OPTIONS: readonly string[] = ["strong", "jwk", "forwardUrl"];
+
 /**
  * Requests a PIN and builds the URL the user must open (the seed's `PINRequest`,
  * with strong PINs and JWK registration).
@@ -330,6 +334,8 @@ export async function pinRequest(
   context: PinContext,
   options: PinRequestOptions = {},
 ): Promise<PinRequestResult> {
+  // A misspelt `strong` would ask for a short PIN instead.
+  checkCallOptions(options, PIN_REQUEST_OPTIONS, "pinRequest");
   const strong = optionalFlag(options.strong, "strong", false) || Boolean(options.jwk);
   const forwardUrl = pinForwardUrl(options.forwardUrl, strong);
   const pin = readPinResponse(await ensureOk(await createPinRequest(context, options)));
@@ -478,6 +484,7 @@ export async function validatePin(
   id: number,
   options: ValidatePinOptions = {},
 ): Promise<ValidatePinResult> {
+  checkCallOptions(options, ["deviceJwt"], "validatePin");
   const response = await validatePinRequest(context, id, options);
   try {
     await ensureOk(response);
@@ -575,11 +582,14 @@ export async function registerWithPin(
   onPin: OnPin,
   options: PinSignInOptions = {},
 ): Promise<Token> {
+  checkCallOptions(options, [...PIN_REQUEST_OPTIONS, "pollInterval", "deviceJwt"], "registerWithPin");
   checkPollInterval(options.pollInterval);
   const clock = context.http.clock ?? systemClock;
   // Device JWTs are signed on plex.tv's time: the PIN's own response is the clock's first sample.
   if (options.deviceJwt) (await import("../http/plex_clock_start.ts")).startPlexClock(context.http);
-  const { pin, url } = await pinRequest(context, options);
+  const { signal, fetch, timeoutMs, strong, jwk, forwardUrl } = options;
+  const call = { signal, fetch, timeoutMs };
+  const { pin, url } = await pinRequest(context, { ...call, strong, jwk, forwardUrl });
   // The deadline is counted on this machine's clock from expiresIn, so a skewed clock cannot end polling early.
   const deadline = clock.now() + pin.expiresIn * 1000;
   await onPin(pin, url);
@@ -597,7 +607,7 @@ export async function registerWithPin(
     pause = interval;
     try {
       const deviceJwt = options.deviceJwt ? await options.deviceJwt() : undefined;
-      const { token } = await validatePin(context, pin.id, { ...options, deviceJwt });
+      const { token } = await validatePin(context, pin.id, { ...call, deviceJwt });
       if (token) return token;
       if (unreachable) interval = pause = base;
       unreachable = undefined;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkCallOptions } from "../http/deadline.ts";
 import type { DeviceKey } from "../keys.ts";
 import { generateDeviceKey } from "../keys.ts";
 import type { Token } from "../token.ts";
@@ -71,9 +72,11 @@ export async function registerWithPinJwt(
   onPin: OnPin,
   options: PinJwtOptions = {},
 ): Promise<PinJwtResult> {
-  const key = options.key ?? await generateDeviceKey();
+  checkCallOptions(options, ["key", "forwardUrl", "pollInterval"], "registerWithPinJwt");
+  const { key: given, ...rest } = options;
+  const key = given ?? await generateDeviceKey();
   const token = await registerWithPin(context, onPin, {
-    ...options,
+    ...rest,
     jwk: key.publicJwk,
     strong: true,
     deviceJwt: () => signDeviceJwt(context, key.privateKey, key.keyId),

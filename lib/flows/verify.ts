@@ -90,6 +90,7 @@ export async function plexPublicKeys(
   context: RequestContext,
   options: CallOptions = {},
 ): Promise<PublicJwk[]> {
+  checkCallOptions(options, [], "plexPublicKeys");
   return readPlexKeysResponse(
     await ensureOk(await send(context, { method: "GET", host: "v2Url", path: "/api/v2/auth/keys" }, options)),
   );

@@ -149,6 +149,11 @@ describe("plextv usage errors (exit 2)", () => {
       oneLineError(run, 1, pattern);
       assert.match(run.stderr, /Fix the plugin, or leave it out/);
     }
+    // A plugin found that imports what is missing failed as it loaded: its path is right.
+    const importing = join(home.root, "importing-plugin.mjs");
+    writeFileSync(importing, 'import "./not-there.mjs";\nexport default {};\n');
+    const nested = await runCli(BUN, ["--plugin", importing, "--store", "memory:", "status"], home);
+    oneLineError(nested, 1, /failed as it loaded: .*not-there\.mjs/);
     const missing = await runCli(BUN, ["--plugin", join(home.root, "no-such-plugin.mjs"), "status"], home);
     oneLineError(missing, 2, /^error: Cannot load the plugin .*no-such-plugin\.mjs\. Check the path/);
   });

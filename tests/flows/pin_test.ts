@@ -487,3 +487,54 @@ describe("PIN polling under network faults", () => {
     assert.deepEqual(clock.sleeps, [2_000], "waited until the date, on the configured clock");
   });
 });
+
+describe("the PIN and key calls refuse an option they do not have, before anything is sent", () => {
+  it("pinRequest, validatePin, registerWithPin, registerWithPinJwt, plexPublicKeys and the key calls", async () => {
+    const config = configFor(emulator);
+    const key = await generateDeviceKey();
+    emulator.resetRequests();
+    const cases: [() => Promise<unknown>, string][] = [
+      // A misspelt `strong` would have asked for a short PIN.
+      [() => config.pinRequest({ Strong: true } as never), "pinRequest has no option Strong"],
+      [
+        () => config.pinRequest({ forwardURL: "https://app.example" } as never),
+        "pinRequest has no option forwardURL",
+      ],
+      [() => config.validatePin(1, { deviceJWT: "x" } as never), "validatePin has no option deviceJWT"],
+      [
+        () => config.registerWithPin(() => {}, { pollInteral: 1 } as never),
+        "registerWithPin has no option pollInteral",
+      ],
+      [
+        () => config.registerWithPinJwt(() => {}, { strong: true } as never),
+        "registerWithPinJwt has no option strong",
+      ],
+      [() => config.plexPublicKeys({ bogus: 1 } as never), "plexPublicKeys has no option bogus"],
+      [
+        () => config.generateAndUploadPublicKey("t", { bogus: 1 } as never),
+        "generateAndUploadPublicKey has no option bogus",
+      ],
+      [
+        () => config.uploadPublicKey(key.publicJwk, "t", { bogus: 1 } as never),
+        "uploadPublicKey has no option bogus",
+      ],
+      [
+        () => config.jwtToken(key.privateKey, key.keyId, { bogus: 1 } as never),
+        "jwtToken has no option bogus",
+      ],
+    ];
+    for (const [call, message] of cases) {
+      const err = await rejectsWith(call(), "invalid_argument");
+      assert.equal(err.message, message);
+    }
+    assert.deepEqual(emulator.requests, [], "nothing was sent");
+    // Their own options are still taken.
+    const { pin } = await config.pinRequest({
+      strong: true,
+      forwardUrl: "https://app.example/done",
+      timeoutMs: 5_000,
+    });
+    assert.ok(pin.code.length > 8, "a strong PIN");
+    assert.equal((await config.validatePin(pin.id, { signal: AbortSignal.timeout(5_000) })).token, undefined);
+  });
+});
