@@ -173,7 +173,9 @@ export class Client {
   async #token(options: CallOptions): Promise<Token> {
     const token = await this.#source.token({ signal: options.signal });
     if (typeof token?.value !== "string") {
-      throw new PlexError("invalid_argument", "The token source gave no token");
+      throw new PlexError("invalid_argument", "The token source gave no Token", {
+        hint: "Its token() resolves to a Token, such as new Token(value)",
+      });
     }
     return token;
   }

@@ -214,7 +214,8 @@ describe("Client against the plex.tv emulator", () => {
     for (const given of [undefined, null, "abcdefghij0123456789", {}]) {
       const empty = config.client({ token: () => Promise.resolve(given as never) });
       await assertPlexError(empty.user(), "invalid_argument", (err) => {
-        assert.equal(err.message, "The token source gave no token");
+        assert.equal(err.message, "The token source gave no Token");
+        assert.equal(err.hint, "Its token() resolves to a Token, such as new Token(value)");
       });
     }
     assert.deepEqual(emulator.requests, [], "nothing was sent without a token");
