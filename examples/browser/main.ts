@@ -25,7 +25,13 @@ let config: Config = defaultConfig()
     platform: "Web",
     provides: "controller",
   });
-if (plexUrl) config = config.withUrls(plexUrl).withAuthAppUrl(`${plexUrl.replace(/\/+$/, "")}/auth`);
+/** Why `?plex=` cannot be used, when it cannot (not a URL, http to a host that is not loopback, ...). */
+let unusable: unknown;
+try {
+  if (plexUrl) config = config.withUrls(plexUrl).withAuthAppUrl(`${plexUrl.replace(/\/+$/, "")}/auth`);
+} catch (err) {
+  unusable = err;
+}
 
 const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const signInButton = element<HTMLButtonElement>("sign-in");
@@ -34,6 +40,13 @@ const status = element("status");
 const errorLine = element("error");
 element("plex-url").textContent = config.url;
 element("client-id").textContent = config.clientId;
+// What the sign-in says while it waits (plex.tv cannot be reached, polling goes on) is shown, not only logged.
+config = config.withLogger({
+  debug() {},
+  info() {},
+  warn: (message) => void (errorLine.textContent = `warning: ${message}`),
+  error: (message) => void (errorLine.textContent = `warning: ${message}`),
+});
 
 /** Fetches the account behind the token (`GET /api/v2/user`) and names it. */
 async function accountName(token: Token): Promise<string> {
@@ -87,10 +100,16 @@ forwardButton.addEventListener("click", () => {
   void run(() => startForwardedSignIn({ config, forwardUrl: location.href }));
 });
 
-// Back from the auth app? Finish the forwarded sign-in.
-void run(async () => {
-  busy("Checking for a sign-in in progress…");
-  const token = await finishForwardedSignIn({ config });
-  if (token) await signedIn(token);
-  else status.textContent = "Signed out";
-});
+if (unusable) {
+  // Nothing can be signed in to: said on the page, and the buttons stay off.
+  failed(unusable);
+  signInButton.disabled = forwardButton.disabled = true;
+} else {
+  // Back from the auth app? Finish the forwarded sign-in.
+  void run(async () => {
+    busy("Checking for a sign-in in progress…");
+    const token = await finishForwardedSignIn({ config });
+    if (token) await signedIn(token);
+    else status.textContent = "Signed out";
+  });
+}

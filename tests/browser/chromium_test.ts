@@ -127,6 +127,35 @@ describeNeeding(
       },
     );
 
+    it("says on the page that a ?plex= it cannot use is unusable, and keeps the buttons off", {
+      timeout: 60_000,
+    }, async () => {
+      const context = await browser.newContext();
+      try {
+        for (
+          const [given, pattern] of [["not-a-url", /^invalid_argument: The base URL not-a-url/], [
+            "http://10.255.255.1:80",
+            /^insecure_url: The URL http:\/\/10\.255\.255\.1:80 must use https/,
+          ]] as const
+        ) {
+          const page = await context.newPage();
+          const errors: string[] = [];
+          page.on("pageerror", (err) => errors.push(err.message));
+          await page.goto(`${site.url}/?plex=${encodeURIComponent(given)}`);
+          await page.locator("#error", { hasText: pattern }).waitFor({ timeout: STEP_MS });
+          assert.equal(await page.textContent("#status"), "Signed out");
+          assert.ok(
+            await page.isDisabled("#sign-in") && await page.isDisabled("#sign-in-forward"),
+            "buttons off",
+          );
+          assert.deepEqual(errors, [], "no uncaught error");
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
     it("shows popup_closed when the user closes the popup", { timeout: 60_000 }, async () => {
       const { context, page, offLoopback, errors } = await openPage();
       try {
