@@ -150,6 +150,9 @@ export class RedisConnection {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
+      // How long ioredis's disconnect waits for the socket to close: its timer is never cleared when the
+      // socket closed already (a failed connection), and held the process 2 s (the default) after close().
+      disconnectTimeout: 100,
       autoResubscribe: false,
       connectionName: "plextv",
     });
