@@ -11,7 +11,7 @@
  * @module
  */
 import type { Logger } from "../logger.ts";
-import { redactSecrets } from "../redact/secrets.ts";
+import { ANYWHERE_LENGTH, redactSecrets } from "../redact/secrets.ts";
 
 /**
  * Somewhere to write text: `process.stdout`, `process.stderr`, or a test buffer.
@@ -291,16 +291,10 @@ export class Output {
    * Replaces every known secret in `text` with `***`.
    *
    * @param text Any text.
-   * @param longOnly Only secrets of 16 characters or more (tokens, keys): for data, where a short one
-   *   (a typed passphrase or PIN) can only be plex.tv's own word, which a hole would give away.
    * @returns The text, safe to print.
    */
-  redact(text: string, longOnly = false): string {
-    if (!this.#secrets.size) return text;
-    return redactSecrets(
-      text,
-      longOnly ? [...this.#secrets].filter((secret) => secret.length >= 16) : this.#secrets,
-    );
+  redact(text: string): string {
+    return this.#secrets.size ? redactSecrets(text, this.#secrets) : text;
   }
 
   /**
@@ -326,9 +320,12 @@ export class Output {
    * @param text Renders the data for people.
    */
   data(value: unknown, text: () => string): void {
+    // Tokens and keys only (see above), picked once for every string of the data.
+    const long = [...this.#secrets].filter((secret) => secret.length >= ANYWHERE_LENGTH);
+    const hide = (text: string) => long.length ? redactSecrets(text, long) : text;
     const rendered = this.json
-      ? this.jsonText(value, (_key, field) => typeof field === "string" ? this.redact(field, true) : field)
-      : this.redact(text(), true);
+      ? this.jsonText(value, (_key, field) => typeof field === "string" ? hide(field) : field)
+      : hide(text());
     if (rendered === "") return;
     this.stdout.write(rendered.endsWith("\n") ? rendered : rendered + "\n");
   }

@@ -163,14 +163,13 @@ export async function loadPlugins(
   cwd: string = process.cwd(),
 ): Promise<void> {
   if (modules.length === 0) return;
-  const [{ isAbsolute, resolve }, { fileURLToPath, pathToFileURL }] = await Promise.all([
+  const [{ isAbsolute, resolve }, { pathToFileURL }] = await Promise.all([
     import("node:path"),
     import("node:url"),
   ]);
   for (const module of modules) {
-    const specifier = /^\.{1,2}[\\/]/.test(module) || isAbsolute(module)
-      ? pathToFileURL(resolve(cwd, module)).href
-      : module;
+    const path = /^\.{1,2}[\\/]/.test(module) || isAbsolute(module) ? resolve(cwd, module) : undefined;
+    const specifier = path === undefined ? module : pathToFileURL(path).href;
     let loaded: { default?: unknown };
     try {
       loaded = await import(specifier);
@@ -185,11 +184,7 @@ export async function loadPlugins(
         });
       }
       if (
-        !_notFound(cause, [
-          module,
-          specifier,
-          specifier.startsWith("file:") ? fileURLToPath(specifier) : module,
-        ])
+        !_notFound(cause, path === undefined ? [module] : [module, specifier, path])
       ) {
         // The module was found and failed as it ran (or does not parse): its own error says why.
         const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);

@@ -155,7 +155,7 @@ export function timeoutMs(value: unknown, what: string): number | undefined {
 }
 
 /** The options every call takes; a call with more names them ({@linkcode checkCallOptions}). */
-export const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
+const CALL_OPTIONS: readonly string[] = ["signal", "fetch", "timeoutMs"];
 
 /**
  * Checks a call's options: an object, whose signal is an AbortSignal and fetch a function (its

@@ -8,8 +8,18 @@
  */
 import { redactUrl } from "./url.ts";
 
-/** Secrets this long are hidden wherever they appear; a shorter one only where it is not part of a longer word. */
-const ANYWHERE_LENGTH = 16;
+/**
+ * Secrets this long (tokens, keys) are hidden wherever they appear; a shorter one (a typed passphrase or PIN)
+ * only where it is not part of a longer word.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ANYWHERE_LENGTH } from "./secrets.ts";
+ * assert.ok("abcdefghij0123456789".length >= ANYWHERE_LENGTH); // a legacy token
+ * ```
+ */
+export const ANYWHERE_LENGTH = 16;
 const WORD = /\w/;
 /** Characters that join words into a name: a host (`plex.tv`), a path, a URI (`vault:/x`), an address. */
 const JOINER = /[./:@-]/;

@@ -13,7 +13,7 @@ import type { PinJwtOptions } from "../flows/pin_jwt.ts";
 import { checkLogger, type Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { PlexError } from "../errors.ts";
-import { CALL_OPTIONS, timerMs } from "../http/deadline.ts";
+import { checkCallOptions, timerMs } from "../http/deadline.ts";
 import { checkOptionNames } from "../http/options.ts";
 import { Token } from "../token.ts";
 import { DEFAULT_REFRESH_MARGIN_MS } from "./freshness.ts";
@@ -382,7 +382,7 @@ function checkPinOptions(options: object, own: readonly string[], option: string
       `${option}'s options are an object, such as { pollInterval: 2000 }`,
     );
   }
-  checkOptionNames(options, [...CALL_OPTIONS, "forwardUrl", "pollInterval", ...own], option);
+  checkCallOptions(options, ["forwardUrl", "pollInterval", ...own], option);
 }
 
 function checkOnPin(onPin: unknown, option: string): void {
