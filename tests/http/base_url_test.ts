@@ -53,6 +53,37 @@ describe("base URLs", () => {
     }
   });
 
+  it("allows http for loopback hosts only, as the URL parser writes them", () => {
+    const config = defaultConfig();
+    // The parser writes IPv4 hosts as four decimals: 127.1 and 0x7f.0.0.1 are 127.0.0.1.
+    for (
+      const url of [
+        "http://127.0.0.1",
+        "http://127.255.255.254:32400",
+        "http://127.1",
+        "http://0x7f.0.0.1",
+        "http://localhost:9",
+        "http://LOCALHOST",
+        "http://[::1]:9",
+      ]
+    ) {
+      assert.doesNotThrow(() => config.withUrls(url), url);
+    }
+    for (
+      const url of [
+        "http://128.0.0.1",
+        "http://10.127.0.1",
+        "http://127.0.0.1.example.com",
+        "http://127.example.com",
+        "http://localhost.example.com",
+        "http://[::2]",
+        "http://[::ffff:127.0.0.1]",
+      ]
+    ) {
+      assert.throws(() => config.withUrls(url), { code: "insecure_url" }, url);
+    }
+  });
+
   it("keeps a path, a port and a trailing slash", () => {
     const config = defaultConfig().withUrls(
       "http://127.0.0.1:9/proxy/plex/",

@@ -271,6 +271,7 @@ describe("env store rejects bad values without leaking them", () => {
         "2026-01-01T00:60Z",
         "2026-01-01T00:00:60Z",
         "2026-01-01T00:00+24:00",
+        "2026-01-01T00:00-05:60",
       ]
     ) {
       await expectCorrupt({ ...base(), PLEXTV_TOKEN_EXPIRES_AT: time }, "PLEXTV_TOKEN_EXPIRES_AT", []);
