@@ -16,8 +16,6 @@
  *
  * @module
  */
-import { printQuickToken } from "./lib/cli/quick_token.ts";
-
 /**
  * Runs `plextv` with `argv` and ends the process with the command's exit
  * code (0 ok, 1 failure, 2 usage or cancelled, 4 authentication required),
@@ -39,7 +37,9 @@ import { printQuickToken } from "./lib/cli/quick_token.ts";
  */
 export async function runCli(argv: string[] = process.argv.slice(2)): Promise<never> {
   const quick = argv.length === 1 && argv[0] === "token";
-  const answered = quick ? await printQuickToken(argv, process.env) : undefined;
+  const answered = quick
+    ? await (await import("./lib/cli/quick_token.ts")).printQuickToken(argv, process.env)
+    : undefined;
   if (answered !== undefined) process.exit(answered);
   // main() has flushed what it wrote (lib/cli/output.ts).
   process.exit(await (await import("./lib/cli/main.ts")).main(argv));
