@@ -20,7 +20,7 @@ import { BUN, DENO, ROOT } from "./_paths.ts";
 import { formatBytes, formatMs, formatTable, type Table } from "./_table.ts";
 import { requestsSection } from "./requests.ts";
 import { startupSection } from "./startup.ts";
-import { measureThroughput, type ThroughputResult, throughputTable } from "./throughput.ts";
+import { type ThroughputResult, throughputTable } from "./throughput.ts";
 import { ensurePeers, weightSection } from "./weight.ts";
 
 /** Runs a bench script of another concern and returns its stdout. */
@@ -54,13 +54,19 @@ function _version(binary: string): string {
   return (result.stdout ?? "").split("\n")[0].trim();
 }
 
-async function _throughput(): Promise<Table> {
-  const results: ThroughputResult[] = [await measureThroughput()];
-  results.push(
-    JSON.parse(
-      _script("bun", "bench/throughput.ts", ["--json"]),
-    ) as ThroughputResult,
-  );
+/** Throughput processes per runtime, and the rounds of each (bench/throughput.ts). */
+const THROUGHPUT_PROCESSES = 3;
+const THROUGHPUT_ROUNDS = 11;
+
+function _throughput(): Table {
+  const results: ThroughputResult[] = [];
+  // Each in a process of its own, which has run nothing else; the runtimes take turns.
+  for (let i = 0; i < THROUGHPUT_PROCESSES; i++) {
+    for (const runtime of ["deno", "bun"] as const) {
+      const args = ["--json", "--rounds", String(THROUGHPUT_ROUNDS)];
+      results.push(JSON.parse(_script(runtime, "bench/throughput.ts", args)) as ThroughputResult);
+    }
+  }
   return throughputTable(results);
 }
 

@@ -8,9 +8,13 @@
  * unmeasured warm-up, then `rounds` rounds, the clients taking turns in a
  * rotating order; the median round counts. The client process's CPU time per
  * call is shown too: under load it is steadier than the wall clock.
+ * `deno task bench` runs this file in several processes per runtime and
+ * shows each process's ratio: a process's ratio moves more between processes
+ * than between its own rounds (bench/README.md).
  *
  * Run: `deno run -A bench/throughput.ts` or `bun bench/throughput.ts`
- * (`--json` prints the result as JSON; the server always runs under Deno).
+ * (`--json` prints the result as JSON, `--rounds N` sets the rounds; the
+ * server always runs under Deno).
  *
  * @module
  */
@@ -274,61 +278,76 @@ export async function measureThroughput(
 }
 
 /**
- * The throughput results as a table, the goal next to plextv's figure.
+ * The throughput results as a table, the goal next to plextv's figure. Results of one runtime from
+ * several processes are put together: a client's time is the median of all its rounds, its ratio the
+ * median of the processes' ratios (each the median of that process's paired rounds), and the last
+ * column lists every process's ratio.
  *
- * @param results One result per runtime.
+ * @param results One result per process, in any order of runtimes.
  * @returns The table of the section.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { BASELINE, throughputTable } from "./throughput.ts";
- * const table = throughputTable([{ runtime: "deno", calls: 1000, concurrency: 50, clients: [
- *   { client: "plextv client.user()", wallMs: [110], cpuMs: [90] },
+ * const run = (plextv: number) => ({ runtime: "deno", calls: 1000, concurrency: 50, clients: [
+ *   { client: "plextv client.user()", wallMs: [plextv], cpuMs: [90] },
  *   { client: BASELINE, wallMs: [100], cpuMs: [60] },
- * ] }]);
- * assert.equal(table.rows[0]?.[5], "1.10×");
+ * ] });
+ * const table = throughputTable([run(110), run(125), run(112)]);
+ * assert.equal(table.rows[0]?.[5], "1.12×");
  * assert.equal(table.rows[0]?.[6], "≤ 1.15×: met");
+ * assert.equal(table.rows[0]?.[8], "1.10×, 1.12×, 1.25×");
  * ```
  */
 export function throughputTable(results: readonly ThroughputResult[]): Table {
   const first = results[0];
-  const rows = results.flatMap((r) => {
-    const base = r.clients.find((c) => c.client === BASELINE);
-    return r.clients.map((c) => {
-      if (c.skipped) {
-        return [c.client, r.runtime, "", "", "", c.skipped, "", ""];
-      }
-      const wall = median(c.wallMs);
-      const ratio = pairedRatio(c.wallMs, base?.wallMs ?? []);
+  const runtimes = [...new Set(results.map((r) => r.runtime))];
+  const rows = runtimes.flatMap((runtime) => {
+    const runs = results.filter((r) => r.runtime === runtime);
+    const rounds = (r: ThroughputResult, client: string) => r.clients.find((c) => c.client === client);
+    return runs[0]!.clients.map((c) => {
+      if (c.skipped) return [c.client, runtime, "", "", "", c.skipped, "", "", ""];
+      const all = runs.flatMap((r) => rounds(r, c.client)?.wallMs ?? []);
+      // Per process: the median of its rounds' ratios, each round over the baseline's of the same round.
+      const perProcess = (field: "wallMs" | "cpuMs") =>
+        runs.map((r) => pairedRatio(rounds(r, c.client)?.[field] ?? [], rounds(r, BASELINE)?.[field] ?? []))
+          .filter((ratio) => Number.isFinite(ratio));
+      const ratios = perProcess("wallMs");
+      const ratio = median(ratios);
       const goal = c.client.startsWith("plextv") ? ratioVerdict(ratio, GOAL_RATIO) : "";
+      const cpuPerCall = median(runs.flatMap((r) => rounds(r, c.client)?.cpuMs ?? [])) * 1000 /
+        runs[0]!.calls;
+      const wall = median(all);
       return [
         c.client,
-        r.runtime,
+        runtime,
         formatMs(wall),
-        formatMs(Math.min(...c.wallMs)),
-        Math.round(r.calls / (wall / 1000)),
+        formatMs(Math.min(...all)),
+        Math.round(runs[0]!.calls / (wall / 1000)),
         formatRatio(ratio),
         goal,
-        `${((median(c.cpuMs) * 1000) / r.calls).toFixed(0)} µs, ${
-          formatRatio(pairedRatio(c.cpuMs, base?.cpuMs ?? []))
-        }`,
+        `${cpuPerCall.toFixed(0)} µs, ${formatRatio(median(perProcess("cpuMs")))}`,
+        [...ratios].sort((a, b) => a - b).map(formatRatio).join(", "),
       ];
     });
   });
   const rounds = first?.clients[0]?.wallMs.length ?? 0;
+  const processes = runtimes.map((runtime) => results.filter((r) => r.runtime === runtime).length);
+  const each = new Set(processes).size === 1 ? `${processes[0]}` : processes.join("/");
   return {
     title: `Throughput: ${first?.calls ?? 0} account calls, ${first?.concurrency ?? 0} at a time, ` +
       "against a server that does no work",
     columns: [
       { header: "client" },
       { header: "runtime" },
-      { header: `median of ${rounds} rounds`, align: "right" },
+      { header: `median of ${each} × ${rounds} rounds`, align: "right" },
       { header: "fastest round", align: "right" },
       { header: "calls/s (median)", align: "right" },
       { header: `× ${BASELINE}`, align: "right" },
       { header: "goal" },
       { header: "client CPU per call, × baseline", align: "right" },
+      { header: "× per process", align: "right" },
     ],
     rows,
     notes: [
@@ -342,15 +361,24 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
       "redirect check), the status check and the validation of the account's fields.",
       "@ctrl/plex's hosts are fixed: its fetch is sent to the local server by a small rewrite that counts " +
       "against it.",
-      "Each round measures every client once, in an order that rotates; a × column is the median of the " +
-      "ratios of the rounds (a client's round over the baseline's), so a change in the machine's load between " +
-      "rounds cancels out.",
+      `Each runtime runs the clients in ${each} processes of their own (bench/throughput.ts), ${rounds} rounds ` +
+      "each; a round measures every client once, in an order that rotates. A process's ratio is the median " +
+      "of its rounds' ratios (a client's round over the baseline's), so a change in the machine's load " +
+      "between rounds cancels out; the × columns are the median of the processes' ratios, the last column " +
+      "lists them: they differ more between processes than between rounds (what each process's JIT makes of " +
+      "the code).",
     ],
   };
 }
 
 if (import.meta.main) {
-  const result = await measureThroughput();
+  const at = process.argv.indexOf("--rounds");
+  const rounds = at === -1 ? undefined : Number(process.argv[at + 1]);
+  if (rounds !== undefined && !(Number.isSafeInteger(rounds) && rounds > 0)) {
+    console.error("throughput.ts: --rounds takes a whole number above 0");
+    process.exit(2);
+  }
+  const result = await measureThroughput({ rounds });
   console.log(
     process.argv.includes("--json")
       ? JSON.stringify(result)
