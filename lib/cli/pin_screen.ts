@@ -7,6 +7,7 @@
  */
 import type { Pin } from "../flows/pin.ts";
 import type { Output } from "./output.ts";
+import { fitToWidth } from "./wrap.ts";
 
 const _FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -112,9 +113,15 @@ export class PinScreen {
     const strong = pin.code.length > 8;
     // Counted from now on this machine's clock, as the polling is: expiresAt is on plex.tv's clock.
     this.#expiresAt = Date.now() + pin.expiresIn * 1000;
+    // Fitted to the terminal before it is styled, so that the terminal does not break it inside a word.
+    const title = "Sign in to plex.tv";
+    const intro = fitToWidth(
+      `${title}: open the link ${terminal ? "(or scan the QR code) " : ""}` +
+        (strong ? "and approve this device" : "and enter the code"),
+      terminal ? out.stderr.columns : undefined,
+    );
     out.raw(
-      `\n${bold("Sign in to plex.tv")}: open the link ${terminal ? "(or scan the QR code) " : ""}` +
-        `${strong ? "and approve this device" : "and enter the code"}\n\n` +
+      `\n${bold(title)}${intro.slice(title.length)}\n\n` +
         `  ${dim("Link")}  ${cyan(url)}\n` +
         `  ${dim("Code")}  ${bold(pin.code)}\n\n`,
     );

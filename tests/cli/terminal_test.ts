@@ -67,7 +67,13 @@ function quote(text: string): string {
  * environment (which may hold a passphrase) goes through a 0600 file that the
  * shell reads, never through argv.
  */
-function startInTerminal(rt: Runtime, args: string[], home: Home, env: Record<string, string> = {}): string {
+function startInTerminal(
+  rt: Runtime,
+  args: string[],
+  home: Home,
+  env: Record<string, string> = {},
+  columns = 100,
+): string {
   const name = `s${++sessions}`;
   const envFile = join(home.root, `terminal-${name}.env`);
   const lines = Object.entries({ ...home.env, ...env }).map(([k, v]) => `export ${k}=${quote(v)}\n`);
@@ -76,7 +82,7 @@ function startInTerminal(rt: Runtime, args: string[], home: Home, env: Record<st
   const script = `cd ${quote(REPO)} && unset ${CLEARED_VARIABLES.join(" ")} && ` +
     `. ${quote(envFile)} && ${command}; ` +
     `echo EXIT=$?; sleep 60`;
-  tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "50", script);
+  tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", "50", script);
   return name;
 }
 
@@ -178,6 +184,29 @@ for (const [name, runtime] of thisPass(RUNTIMES)) {
           // At 40 columns the QR code still fits, so nothing above the spinner has moved off the screen.
           if (columns >= 40) assert.match(text, /Code\s+\w{4}/, "the code is still on the screen");
         }
+        tmux("send-keys", "-t", session, "C-c");
+        assert.match(await waitFor(session, /EXIT=\d+/), /EXIT=2/);
+      } finally {
+        home.cleanup();
+      }
+    });
+
+    it("breaks the PIN screen's intro at spaces in a narrow terminal, not inside a word", async () => {
+      const home = makeHome({ PLEXTV_URL: emulator.url, PLEXTV_VAULT_PASSPHRASE: "terminal test" });
+      try {
+        const session = startInTerminal(runtime(), ["login", "--pin"], home, {}, 40);
+        const text = await waitFor(session, /Waiting for approval/);
+        const lines = text.split("\n");
+        const top = lines.findIndex((line) => line.startsWith("Sign in to plex.tv"));
+        const end = lines.findIndex((line, i) => i > top && line.trim() === "");
+        assert.ok(top >= 0 && end > top + 1, `the intro, on more than one row:\n${text}`);
+        const intro = lines.slice(top, end);
+        assert.ok(intro.every((line) => line.length <= 40), `rows within 40 columns:\n${intro.join("\n")}`);
+        // Rows joined by a space give the sentence back: every break fell between two words.
+        assert.equal(
+          intro.map((line) => line.trimEnd()).join(" "),
+          "Sign in to plex.tv: open the link (or scan the QR code) and enter the code",
+        );
         tmux("send-keys", "-t", session, "C-c");
         assert.match(await waitFor(session, /EXIT=\d+/), /EXIT=2/);
       } finally {
