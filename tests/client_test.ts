@@ -373,13 +373,14 @@ describe("Client against the plex.tv emulator", () => {
 describe("Client failures are typed PlexErrors", () => {
   let emulator: Emulator;
   let client: Client;
+  let token: string;
 
   before(async () => {
     emulator = await startEmulator({ payloads: FIXTURES_DIR });
     const config = defaultConfig().withClientId(CLIENT_ID).withUrls(emulator.url).withHttp({
       retry: { retries: 0 },
     });
-    const token = emulator.issueLegacyToken({ clientId: CLIENT_ID });
+    token = emulator.issueLegacyToken({ clientId: CLIENT_ID });
     client = config.client({ token: () => Promise.resolve(new Token(token)) });
   });
 
@@ -445,6 +446,11 @@ describe("Client failures are typed PlexErrors", () => {
           if (spec.label === "429") assert.equal(err.retryAfter, 7);
           if (spec.label === "401") assert.equal(err.plexCode, 1001);
           if (spec.label === "HTML 502 page") assert.equal(err.status, 502);
+          // A 404 names the URL asked: a base URL pointed at another server or path shows there.
+          if (spec.label === "404") {
+            assert.ok(err.message.startsWith(`plex.tv answered 404 for ${emulator.url}/`), err.message);
+            assert.ok(!err.message.includes(token), "not the token");
+          }
         });
         assert.equal(fault.hits, 1);
       });

@@ -116,6 +116,8 @@ function codeFor(status: number, details: PlexErrorDetail[]): PlexErrorCode {
  * @param status The HTTP status.
  * @param body The response body text (JSON, XML, HTML or empty).
  * @param retryAfter Seconds from `Retry-After`, when present.
+ * @param url The URL asked, as logs show it (secrets in its query masked): named for a 404, which says that no such path is
+ *   there, most often because the base URL points at another server or path.
  * @returns The typed error, with plex.tv's details and a hint.
  *
  * @example
@@ -126,11 +128,17 @@ function codeFor(status: number, details: PlexErrorDetail[]): PlexErrorCode {
  * assert.ok(err.code === "verification_code_required" && err.status === 401);
  * ```
  */
-export function errorFromResponse(status: number, body: string, retryAfter?: number): PlexError {
+export function errorFromResponse(
+  status: number,
+  body: string,
+  retryAfter?: number,
+  url?: string,
+): PlexError {
   const details = parseErrorBody(body);
   const code = codeFor(status, details);
   const said = _clip(details.map((d) => d.message).filter(Boolean).join("; "), 300);
-  const message = said ? `plex.tv answered ${status}: ${said}` : `plex.tv answered ${status}`;
+  const answered = `plex.tv answered ${status}${status === 404 && url ? ` for ${url}` : ""}`;
+  const message = said ? `${answered}: ${said}` : answered;
   return new PlexError(code, message, { status, details, retryAfter });
 }
 
@@ -160,5 +168,6 @@ export function checkOk(response: PlexResponse): PlexResponse {
     response.status,
     response.body,
     retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+    response.url,
   );
 }

@@ -273,6 +273,22 @@ describe("plextv with a bad PLEX_TOKEN (exit 4)", () => {
   });
 });
 
+describe("plextv pointed at a server without plex.tv's paths (exit 1)", () => {
+  it("names the URL that answered 404, so that a wrong PLEXTV_URL shows, and not the token", async () => {
+    const wrong = `${emulator.url}/not-plex`;
+    const token = "abcdefghij0123456789notfound";
+    const run = await runCli(BUN, ["user"], home, {
+      env: { PLEX_TOKEN: token, PLEXTV_URL: wrong, PLEXTV_V2_URL: wrong },
+    });
+    oneLineError(
+      run,
+      1,
+      new RegExp(`^error: plex\\.tv answered 404 for ${wrong.replaceAll(".", "\\.")}/api/v2/user`),
+    );
+    assert.ok(!run.stderr.includes(token), "the token is not printed");
+  });
+});
+
 // Usage errors are the CLI's own parsing, the same code on every runtime: Bun runs them. Reading (or not)
 // a passphrase or password without a terminal, the vault's crypto, exit codes after output and the error
 // details are the runtime's: those run under Deno, as the Bun binary and under Node (the npm build).
