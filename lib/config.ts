@@ -124,7 +124,8 @@ export class Config implements RequestContext {
   readonly checks: RequestChecks = new RequestChecks();
   /**
    * Where {@linkcode Config.verifyPlexToken} caches plex.tv's signing keys: made on the first
-   * verification and shared by the `with*` copies, except copies with other hosts (`withUrls`).
+   * verification and shared by the `with*` copies, except copies with other hosts (`withUrls`) or
+   * another clock (`withHttp({ clock })`, which its cache age and cooldown follow).
    * Held here rather than made at once, so a Config that never verifies carries no key-set code.
    */
   readonly #keys: { set?: PlexKeySet };
@@ -165,8 +166,8 @@ export class Config implements RequestContext {
 
   #with(changes: Partial<ConfigFields>): Config {
     const fields = { ...this.#fields(), ...changes };
-    // Other hosts publish other keys.
-    if (fields.v2Url !== this.v2Url) fields.keys = undefined;
+    // Other hosts publish other keys; another clock ages them otherwise.
+    if (fields.v2Url !== this.v2Url || fields.http.clock !== this.http.clock) fields.keys = undefined;
     return new Config(fields);
   }
 
@@ -673,7 +674,9 @@ export class Config implements RequestContext {
    */
   async verifyPlexToken(token: Token | string, options?: VerifyOptions): Promise<PlexJwtClaims> {
     const { PlexKeySet, verifyPlexToken } = await import("./flows/verify.ts");
-    this.#keys.set ??= new PlexKeySet();
+    // On the configured clock, as requests are: a test that moves it ages the cached keys too.
+    const clock = this.http.clock;
+    this.#keys.set ??= new PlexKeySet(clock && { now: () => clock.now() });
     return verifyPlexToken({ ...this.#fields(), keySet: this.#keys.set }, token, options);
   }
 

@@ -203,7 +203,7 @@ export async function verifyPlexToken(
     plexPublicKeys(once, { fetch: options.fetch, timeoutMs: options.timeoutMs, signal });
   const getKey = async ({ kid }: { kid?: string }) => {
     const jwk = pickKey(keys, kid) ?? await keySet.key(kid, load, options.signal);
-    if (!jwk) throw noKey(keySet.failure);
+    if (!jwk) throw noKey(keySet);
     // plex.tv's time is read once the key is in hand: the key set's answer may be the clock's first sample.
     if (options.now === undefined) checked.jose.currentDate = plexTime(context.http);
     try {
@@ -333,9 +333,15 @@ function checkHeader(compact: string): void {
   }
 }
 
-function noKey(failure: unknown): PlexError {
+function noKey(keySet: PlexKeySet): PlexError {
+  const { failure } = keySet;
   if (failure === undefined) {
-    return new PlexError("invalid_token", "The token is signed with a key plex.tv does not publish");
+    // Its last load may be older than a key plex.tv has published since: it is loaded again after the cooldown.
+    return new PlexError("invalid_token", "The token is signed with a key that is not in plex.tv's key set", {
+      hint:
+        `plex.tv's key set is loaded at most every ${keySet.cooldownMs / 1000} s: a token signed with a ` +
+        "key published since its last load verifies after that; one of another signer never does",
+    });
   }
   return new PlexError(
     "invalid_token",

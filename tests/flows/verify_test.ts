@@ -4,6 +4,7 @@ import { generateDeviceKey, type PlexError, PlexKeySet, Token } from "../../mod.
 import { processPlexKeysResponse } from "../../protocol.ts";
 import { decodeJwt, signJwt } from "../_helpers/jwt.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { fakeClock } from "../_helpers/clock.ts";
 import { configFor, rejectsWith, useEmulator } from "../_helpers/emulator.ts";
 
 let emulator: Emulator;
@@ -75,6 +76,35 @@ describe("verifyPlexToken", () => {
       assert.equal(rotating.count(KEYS), fetchedFirst + 1, "one refetch for the new kid");
       await config.verifyPlexToken(first, { keySet });
       assert.equal(rotating.count(KEYS), fetchedFirst + 1, "the old kid is still in the set");
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  it("caches the configuration's keys on its withHttp clock: moving the clock moves the cooldown", async () => {
+    const rotating = await startEmulator();
+    try {
+      const clock = fakeClock();
+      const config = configFor(rotating).withHttp({ clock });
+      const { clientId } = config;
+      await config.verifyPlexToken(await rotating.issueJwt({ clientId, thumbprint: "device-kid" }));
+      await rotating.rotateKeys();
+      const rotated = await rotating.issueJwt({ clientId, thumbprint: "device-kid" });
+      await assert.rejects(config.verifyPlexToken(rotated), (err: PlexError) => {
+        assert.equal(err.code, "invalid_token");
+        assert.equal(err.message, "The token is signed with a key that is not in plex.tv's key set");
+        assert.match(err.hint ?? "", /loaded at most every 30 s: a token signed with a key published since/);
+        return true;
+      });
+      assert.equal(rotating.count(KEYS), 1, "held back by the cooldown of the first load");
+      await clock.sleep(30_000);
+      assert.equal((await config.verifyPlexToken(rotated)).iss, "plex.tv");
+      assert.equal(rotating.count(KEYS), 2, "loaded again once the configured clock passed the cooldown");
+      // A copy on another clock has a key set of its own; one on the same clock shares this one.
+      await config.withDevice({ product: "other" }).verifyPlexToken(rotated);
+      assert.equal(rotating.count(KEYS), 2);
+      await config.withHttp({ clock: fakeClock() }).verifyPlexToken(rotated);
+      assert.equal(rotating.count(KEYS), 3);
     } finally {
       await rotating.close();
     }
