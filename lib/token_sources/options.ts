@@ -83,6 +83,7 @@ export function withToken(token: Token | string): TokenSourceOption {
  * @param password The password.
  * @param options `verificationCode` for 2FA, `rememberMe`.
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` for an option it does not have.
  *
  * @example
  * ```ts
@@ -109,6 +110,8 @@ export function withCredentials(
   password: string,
   options: Omit<CredentialsOptions, "signal"> = {},
 ): TokenSourceOption {
+  // Refused here, as every option's are, not at the first token() (the sign-in checks them again).
+  checkCallOptions(options, ["verificationCode", "rememberMe"], "withCredentials");
   return (settings) => {
     settings.registrar = {
       name: "credentials",

@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  type CredentialsOptions,
   defaultConfig,
   exportPrivateJwk,
   generateDeviceKey,
@@ -539,8 +540,12 @@ describe("token source options", () => {
     config.tokenSource(withJwt(jwtStore), withStore(jwtStore), withToken("abcdefghij0123456789"));
   });
 
-  it("refuse an option name that withJwt, withPin or withPinJwt does not have, when the option is made", () => {
+  it("refuse an option name that withJwt, withPin, withPinJwt or withCredentials does not have, when the option is made", () => {
     const cases: [() => unknown, string][] = [
+      [
+        () => withCredentials("plexuser", "plexpass", { verificationcode: "123456" } as never),
+        "withCredentials has no option verificationcode",
+      ],
       [() => withJwt(memoryStore(), { refreshMargin: 1 } as never), "withJwt has no option refreshMargin"],
       [() => withPin(() => {}, { pollInteral: 500 } as never), "withPin has no option pollInteral"],
       [() => withPinJwt(() => {}, { strong: true } as never), "withPinJwt has no option strong"],
@@ -580,6 +585,13 @@ describe("token source options", () => {
       timeoutMs: 5_000,
     };
     withPinJwt(() => {}, pinJwt);
+    const credentials: Required<Omit<CredentialsOptions, "signal">> = {
+      verificationCode: "123456",
+      rememberMe: true,
+      fetch,
+      timeoutMs: 5_000,
+    };
+    withCredentials("plexuser", "plexpass", credentials);
   });
 
   it("refuse a value that is not an option (a token, a store, undefined) with invalid_argument, before any request", () => {
