@@ -79,7 +79,7 @@
  *
  * @module
  */
-import { rm } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PlexError } from "../lib/errors.ts";
@@ -96,6 +96,13 @@ import {
   TAG_LENGTH,
   type VaultHeader,
 } from "./_vault_format.ts";
+
+/** How many times a save starts over because another process created the vault during its key stretch. */
+const MAX_CREATE_RACES = 5;
+
+function _isSymbolicLink(path: string): Promise<boolean> {
+  return lstat(path).then((stats) => stats.isSymbolicLink(), () => false);
+}
 
 /**
  * A vault passphrase, or a function that asks for it. The function is called
@@ -213,7 +220,7 @@ export class Vault<T> implements SecureStore<T> {
    */
   async save(data: T): Promise<void> {
     const plain = this.#serialise(data);
-    for (;;) {
+    for (let races = 0;; races++) {
       let salt: Uint8Array<ArrayBuffer> | undefined;
       const existing = await this.#read();
       if (existing !== undefined) {
@@ -231,7 +238,17 @@ export class Vault<T> implements SecureStore<T> {
         await writeFileAtomic(this.path, file, 0o600, existing === undefined);
         return;
       } catch (err) {
-        if (existing === undefined && (err as { code?: unknown })?.code === "EEXIST") continue;
+        if (existing === undefined && (err as { code?: unknown })?.code === "EEXIST") {
+          // A symbolic link to no file reads as no vault, yet the path exists: it is not followed.
+          if (await _isSymbolicLink(this.path)) {
+            throw new PlexError(
+              "store_error",
+              `The vault ${this.path} is a symbolic link to a file that does not exist`,
+              { hint: "Point the vault at a regular file, or remove the link" },
+            );
+          }
+          if (races < MAX_CREATE_RACES) continue;
+        }
         throw this.#fileError("write", err);
       }
     }

@@ -411,6 +411,22 @@ describe("Vault damaged and foreign files", () => {
     }
   });
 
+  it("refuses to save through a symbolic link to a missing file, at once, creating nothing", {
+    skip: process.platform === "win32" ? "symbolic links need privileges on Windows" : false,
+  }, async () => {
+    const path = freshPath();
+    const target = join(path, "..", "elsewhere", "target.vault");
+    await mkdir(join(path, ".."), { recursive: true });
+    await symlink(target, path);
+    const vault = new Vault<SecureData>(path, PASSPHRASE);
+    assert.equal(await vault.load(), undefined, "it reads as no vault");
+    // It spun before: the create-only write met the link (EEXIST) while the read saw no file.
+    const err = await expectPlexError(() => vault.save(DATA), ["store_error"], path);
+    assert.match(err.message, /is a symbolic link to a file that does not exist/);
+    assert.ok((await lstat(path)).isSymbolicLink(), "the link is left alone");
+    await assert.rejects(lstat(target), { code: "ENOENT" }, "and nothing is created where it points");
+  });
+
   it("refuses a FIFO at once: no hang waiting for a writer", {
     skip: process.platform === "win32" ? "no mkfifo on Windows" : false,
   }, async () => {
