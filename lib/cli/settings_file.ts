@@ -169,9 +169,14 @@ export async function saveClientId(folder: string, clientId: string): Promise<vo
  * ```
  */
 export async function storeClientId(folder: string, storeUri: string): Promise<string> {
-  const ids = _storeClientIds(folder, await readSettings(folder));
+  const settings = await readSettings(folder);
+  const { ids, renamed } = _storeClientIds(folder, settings);
   const kept = ids[storeKey(storeUri)];
-  if (kept !== undefined) return kept;
+  if (kept !== undefined) {
+    // A file written when store names kept their passwords is written again without them.
+    if (renamed) await writeSettings(folder, { ...settings, storeClientIds: ids });
+    return kept;
+  }
   const clientId = newClientId();
   await saveStoreClientId(folder, storeUri, clientId);
   return clientId;
@@ -198,7 +203,7 @@ export async function storeClientId(folder: string, storeUri: string): Promise<s
  */
 export async function saveStoreClientId(folder: string, storeUri: string, clientId: string): Promise<void> {
   const settings = await readSettings(folder);
-  const ids = _storeClientIds(folder, settings);
+  const { ids } = _storeClientIds(folder, settings);
   await writeSettings(folder, { ...settings, storeClientIds: { ...ids, [storeKey(storeUri)]: clientId } });
 }
 
@@ -215,16 +220,27 @@ function _checkClientId(folder: string, settings: Settings): void {
   });
 }
 
-function _storeClientIds(folder: string, settings: Settings): Record<string, string> {
+/**
+ * The stores' client identifiers, each by its `storeKey`; `renamed` when a name in the file was not its
+ * key (a URI with its password, as files were written before): the file should be written again.
+ */
+function _storeClientIds(
+  folder: string,
+  settings: Settings,
+): { ids: Record<string, string>; renamed: boolean } {
   // The file is checked whole: a damaged installation identifier is refused whichever store is used.
   _checkClientId(folder, settings);
   const ids: unknown = settings.storeClientIds;
-  if (ids === undefined) return {};
+  if (ids === undefined) return { ids: {}, renamed: false };
   if (
     ids !== null && typeof ids === "object" && !Array.isArray(ids) &&
     Object.values(ids).every((id) => isClientId(id))
   ) {
-    return ids as Record<string, string>;
+    const entries = Object.entries(ids as Record<string, string>);
+    const named = Object.fromEntries(entries.filter(([name]) => storeKey(name) === name));
+    // A name that was its key wins over one that becomes it.
+    for (const [name, id] of entries) named[storeKey(name)] ??= id;
+    return { ids: named, renamed: entries.some(([name]) => storeKey(name) !== name) };
   }
   throw new CliError(
     `The storeClientIds in ${join(folder, "config.json")} is not an object of usable client identifiers`,

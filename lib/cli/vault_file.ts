@@ -50,7 +50,9 @@ export function vaultPath(uri: string): string {
  * The name a store goes by in `config.json`: a vault by its file's absolute
  * path, so `vault:~/a.vault`, `vault:a.vault` run in the home folder and
  * `vault:/home/me/a.vault` are one vault (and `vault:a.vault` run in two
- * folders two vaults); every other store by its URI as written.
+ * folders two vaults); every other store by its URI as written, less the
+ * password it may hold (`redis://:pw@host/0` is `redis://host/0`): the file
+ * holds no secret.
  *
  * @param uri The store URI.
  * @returns The name.
@@ -62,10 +64,15 @@ export function vaultPath(uri: string): string {
  * import { storeKey } from "./vault_file.ts";
  * assert.equal(storeKey("vault:~/a.vault"), storeKey(`VAULT:${homedir()}/x/../a.vault`));
  * assert.equal(storeKey("env:MYAPP_"), "env:MYAPP_");
+ * assert.equal(storeKey("redis://app:s3cret@127.0.0.1:6379/0"), "redis://app@127.0.0.1:6379/0");
  * ```
  */
 export function storeKey(uri: string): string {
-  return /^vault:/i.test(uri) ? `vault:${resolve(vaultPath(uri))}` : uri;
+  if (/^vault:/i.test(uri)) return `vault:${resolve(vaultPath(uri))}`;
+  const url = URL.canParse(uri) ? new URL(uri) : undefined;
+  if (!url?.password) return uri;
+  url.password = "";
+  return url.href;
 }
 
 /**

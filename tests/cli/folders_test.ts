@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { cliFolders } from "../../lib/cli/folders.ts";
-import { installationClientId, readSettings } from "../../lib/cli/settings_file.ts";
+import { installationClientId, readSettings, storeClientId } from "../../lib/cli/settings_file.ts";
 
 describe("plextv folders", () => {
   it("uses ~/.config and ~/.local/share on Linux, and XDG variables when set", () => {
@@ -47,6 +47,28 @@ describe("plextv client identifier", () => {
       assert.equal(await installationClientId(folder), first);
       assert.equal(JSON.parse(readFileSync(join(folder, "config.json"), "utf8")).clientId, first);
       assert.equal(statSync(join(folder, "config.json")).mode & 0o777, 0o600);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it("of a store named with a password is kept under the URI without it, and an old file is rewritten so", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "plextv-settings-")), "plextv");
+    try {
+      const uri = "redis://app:s3cret-pw@127.0.0.1:6379/0?key=fleet";
+      const id = await storeClientId(folder, uri);
+      const file = () => readFileSync(join(folder, "config.json"), "utf8");
+      assert.ok(!file().includes("s3cret-pw"), file());
+      assert.deepEqual(JSON.parse(file()).storeClientIds, { "redis://app@127.0.0.1:6379/0?key=fleet": id });
+      assert.equal(await storeClientId(folder, "redis://app:another-pw@127.0.0.1:6379/0?key=fleet"), id);
+      // A file that kept the password (as files were written before) gives the same identifier, and loses it.
+      const legacy = "redis://:old-pw@127.0.0.1:6380/0";
+      writeFileSync(
+        join(folder, "config.json"),
+        JSON.stringify({ storeClientIds: { [legacy]: "kept-id-1" } }),
+      );
+      assert.equal(await storeClientId(folder, legacy), "kept-id-1");
+      assert.deepEqual(JSON.parse(file()).storeClientIds, { "redis://127.0.0.1:6380/0": "kept-id-1" });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -118,6 +118,12 @@ describeNeeding("plextv --store redis://", skip || RUN_BY_DENO_PASS, () => {
       "login",
     );
     assert.ok(!(login.stdout + login.stderr).includes(ACL_PASSWORD), "the Redis password was printed");
+    // config.json names the store without its password (it keeps the store's client identifier).
+    const settings = readFileSync(join(h.env.XDG_CONFIG_HOME, "plextv", "config.json"), "utf8");
+    assert.ok(!settings.includes(ACL_PASSWORD), `the Redis password is in config.json: ${settings}`);
+    assert.deepEqual(Object.keys(JSON.parse(settings).storeClientIds), [
+      `redis://fleet@127.0.0.1:${server.port}/0?key=cli-status`,
+    ]);
     const status = ok(await runCli(DENO, ["status", "--verbose"], h), "status");
     assert.ok(!(status.stdout + status.stderr).includes(ACL_PASSWORD), "the Redis password was printed");
     assert.match(status.stdout + status.stderr, /redis:\/\/\*\*\*@127\.0\.0\.1/);
