@@ -19,8 +19,6 @@ import { type Logger, silentLogger } from "../logger.ts";
 import { redactUrl } from "../redact/url.ts";
 import { Token } from "../token.ts";
 
-const MAX_REDIRECTS = 5;
-
 /** The hosts a request may name. */
 const HOST_NAMES: readonly string[] = ["url", "v2Url", "discoverUrl"];
 
@@ -184,6 +182,16 @@ async function attemptResponse(
   // Log lines are built only for a logger that prints them.
   const logging = logger !== silentLogger;
   const started = logging ? Date.now() : 0;
+  // What the request carries that an answer or a failure may repeat: hidden there.
+  const { form, query } = request;
+  const secrets = [
+    headers["X-Plex-Token"],
+    form?.password,
+    form?.verificationCode,
+    form?.pin,
+    query?.deviceJWT,
+    (request.json as { jwt?: unknown } | undefined)?.jwt,
+  ] as (string | undefined)[];
   try {
     for (let redirects = 0;; redirects++) {
       deadline.check();
@@ -193,37 +201,32 @@ async function attemptResponse(
         response = await doFetch(url, { method, headers, body, signal: deadline.signal, redirect: "manual" });
       } catch (cause) {
         deadline.check(cause);
-        return await fetchFailure(new URL(url).origin, cause, [
-          headers["X-Plex-Token"],
-          request.form?.password as string,
-        ]);
+        return await fetchFailure(new URL(url).origin, cause, secrets);
       }
       // Only a redirect's Location is read: header reads are not free (Deno builds its header list on the first).
       const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
       if (response.type === "opaqueredirect" || location) {
         await response.body?.cancel().catch(() => {});
-        const next = redirectTarget(location, url);
-        const refused = !next
-          ? "plex.tv redirected to a hidden or invalid location"
-          : !hostsOf(context).origins.includes(next.origin)
-          ? `plex.tv redirected to ${next.origin}, outside the configured hosts`
-          : redirects >= MAX_REDIRECTS
-          ? `plex.tv redirected more than ${MAX_REDIRECTS} times`
-          : undefined;
-        if (refused || !next) {
-          throw new PlexError("redirect_refused", `${refused}; the request was not followed`, {
-            status: response.status,
+        const { status } = response;
+        const rule = await import("./redirect.ts").catch(() => undefined);
+        if (!rule) {
+          throw new PlexError("redirect_refused", "plex.tv redirected; the request was not followed", {
+            status,
           });
         }
-        if (
-          response.status === 303 ||
-          ((response.status === 301 || response.status === 302) && method === "POST")
-        ) {
-          method = "GET";
+        const next = rule.nextRequest({
+          status,
+          location,
+          url,
+          method,
+          origins: hostsOf(context).origins,
+          followed: redirects,
+        });
+        if (!next.keepsBody) {
           body = undefined;
           delete headers["Content-Type"];
         }
-        url = next.href;
+        ({ url, method } = next);
         continue;
       }
       const read = await readCapped(response, limits, deadline);
@@ -231,7 +234,9 @@ async function attemptResponse(
       if (logging) logger.debug(`← ${response.status} ${shown} (${Date.now() - started} ms)`);
       const { status, headers: answered } = response;
       if (typeof read === "string") {
-        return { response: { status, headers: answered, body: read, url: shown } };
+        // An error's body may echo what was sent (a proxy's, a server's): hidden before anything reads it.
+        const body = status < 300 ? read : await hidden(read, secrets);
+        return { response: { status, headers: answered, body, url: shown } };
       }
       if (read.notJson) throw notJson(status);
       return { response: { status, headers: answered, body: "", url: shown, parsed: read.parsed } };
@@ -239,22 +244,6 @@ async function attemptResponse(
   } finally {
     deadline.dispose();
   }
-}
-
-/**
- * The URL a `Location` header points to; `undefined` when absent, not a URL, not http(s), or
- * carrying a user name or password (which the runtime would send on as an `Authorization` header).
- */
-function redirectTarget(location: string | null, base: string): URL | undefined {
-  if (!location) return undefined;
-  let url: URL;
-  try {
-    url = new URL(location, base);
-  } catch {
-    return undefined;
-  }
-  const web = url.protocol === "https:" || url.protocol === "http:";
-  return web && !url.username && !url.password ? url : undefined;
 }
 
 /**
@@ -384,6 +373,15 @@ function tooLarge(maxBytes: number, status: number): PlexError {
  */
 const wording = (): Promise<typeof import("./fetch_failure.ts") | undefined> =>
   import("./fetch_failure.ts").catch(() => undefined);
+
+/**
+ * `text` without the request's `secrets`, by the redaction loaded with the first error body; empty
+ * when it cannot be loaded (a browser that went offline), as an error body that may hold them is not kept.
+ */
+async function hidden(text: string, secrets: (string | undefined)[]): Promise<string> {
+  const redaction = await import("../redact/secrets.ts").catch(() => undefined);
+  return redaction ? redaction.redactSecrets(text, secrets) : "";
+}
 
 /** The failure of a fetch that rejected; `secrets` are what the request carried. */
 async function fetchFailure(

@@ -49,6 +49,7 @@ function touches(near: string | undefined, far: string | undefined): boolean {
  * import assert from "node:assert/strict";
  * import { redactSecrets } from "./secrets.ts";
  * assert.equal(redactSecrets("token s3cr3t!", ["s3cr3t"]), "token ***!");
+ * assert.equal(redactSecrets("password=p%40ss+w0rd%21", ["p@ss w0rd!"]), "password=***"); // as a form sent it
  * assert.equal(redactSecrets("id 41000001, PIN 4100.", ["4100"]), "id 41000001, PIN ***.");
  * assert.equal(redactSecrets("Signed in to plex.tv, saved in vault:/tmp/plex.vault", ["plex"]),
  *   "Signed in to plex.tv, saved in vault:/tmp/plex.vault");
@@ -56,7 +57,7 @@ function touches(near: string | undefined, far: string | undefined): boolean {
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
   let out = text;
-  for (const secret of secrets) {
+  for (const secret of _withEncodings(secrets)) {
     if (!secret || secret.length < 4) continue;
     const anywhere = secret.length >= ANYWHERE_LENGTH;
     // Between each two pieces around the secret: hidden, unless a short one is part of a word or name.
@@ -67,6 +68,21 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
     );
   }
   return out;
+}
+
+/**
+ * Each secret, then the forms a URL or a form body gives it (`%40` for `@`, `+` for a space) where they
+ * differ: an echo of a request repeats what was sent, encoded.
+ */
+function* _withEncodings(secrets: Iterable<string | undefined>): Iterable<string> {
+  for (const secret of secrets) {
+    if (!secret) continue;
+    yield secret;
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) yield encoded;
+    const form = new URLSearchParams({ s: secret }).toString().slice(2);
+    if (form !== secret && form !== encoded) yield form;
+  }
 }
 
 /**

@@ -153,6 +153,8 @@ async function _withCredentials(
   let codesTyped = 0;
   for (let tries = 1;; tries++) {
     const { username, password, code } = credentials;
+    // A 2FA code lives half a minute, but is not shown meanwhile (an answer may repeat it).
+    if (code !== undefined) f.out.addSecret(code);
     try {
       return await _signIn(
         f,
