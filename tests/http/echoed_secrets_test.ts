@@ -13,7 +13,7 @@ const CODE = "654321";
 const PIN = "9876";
 
 /** A fetch that answers every request 400 with plex.tv's error form, its message repeating the request. */
-const echo: typeof fetch = async (input, init) => {
+const echo: typeof fetch = (input, init) => {
   const headers = new Headers(init?.headers);
   // The body as sent (form-encoded) and decoded.
   const body = String(init?.body ?? "");
@@ -21,10 +21,12 @@ const echo: typeof fetch = async (input, init) => {
   const message = `${"x".repeat(290)} you sent ${
     headers.get("X-Plex-Token") ?? ""
   } ${body} ${decoded} ${input}`;
-  return new Response(JSON.stringify({ errors: [{ code: 1234, message, status: 400 }] }), {
-    status: 400,
-    headers: { "Content-Type": "application/json" },
-  });
+  return Promise.resolve(
+    new Response(JSON.stringify({ errors: [{ code: 1234, message, status: 400 }] }), {
+      status: 400,
+      headers: { "Content-Type": "application/json" },
+    }),
+  );
 };
 
 function assertNoSecret(err: unknown): void {
