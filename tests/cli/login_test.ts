@@ -177,6 +177,31 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       assert.notEqual(clientIdOf(h), before);
     });
 
+    it("leaves the store as it was when the key upload fails after the sign-in (--jwt), and revokes the token", async () => {
+      const emulator = world.emulator();
+      const h = home();
+      const fault = emulator.inject({ match: "POST /api/v2/auth/jwk", kind: "status", status: 500 });
+      const signOuts = emulator.count("DELETE /api/v2/users/signout");
+      try {
+        const failed = await login(h, ["--jwt"]);
+        assert.notEqual(failed.code, 0, failed.stderr);
+        assert.equal(fault.hits, 1);
+        // JWT mode keeps the legacy token before it uploads the key: login takes it out again.
+        assert.ok(!existsSync(vaultOf(h)), "nothing is stored");
+        assert.equal(emulator.count("DELETE /api/v2/users/signout"), signOuts + 1, "the token is revoked");
+        // With a sign-in stored, a failed --force replacement leaves it working.
+        emulator.clearFaults();
+        ok(await login(h, ["--jwt"]), "login");
+        emulator.inject({ match: "POST /api/v2/auth/jwk", kind: "status", status: 500 });
+        assert.notEqual((await login(h, ["--jwt", "--force"])).code, 0);
+        const status = JSON.parse(ok(await runCli(rt(), ["status", "--json"], h), "status").stdout);
+        assert.equal(status.tokenType, "jwt", "the stored JWT sign-in is back");
+        ok(await runCli(rt(), ["user"], h), "and still reads the account");
+      } finally {
+        emulator.clearFaults();
+      }
+    });
+
     it("says the username or password is wrong, and stores nothing", async () => {
       const h = home();
       const run = await login(h, [], "not-the-password\n");

@@ -9,6 +9,7 @@
  */
 import type { Config } from "../../config.ts";
 import { isPlexError } from "../../errors.ts";
+import type { SecureData, SecureStore } from "../../store/store.ts";
 import { Token } from "../../token.ts";
 import {
   type TokenSourceOption,
@@ -196,6 +197,28 @@ async function _withCredentials(
   }
 }
 
+/**
+ * After a sign-in that failed once it had saved: the token it saved is revoked at plex.tv, and the store
+ * holds again what it held before (or nothing), so a failed login leaves the store as it was.
+ */
+async function _undoPartial(
+  f: Factory,
+  store: SecureStore<SecureData>,
+  before: SecureData | undefined,
+  attempt: _Attempt,
+): Promise<void> {
+  const data = attempt.guarded.saved!;
+  attempt.guarded.saved = undefined;
+  await undoSignIn(attempt.config, data, f.signal).catch((err) =>
+    f.out.warn(
+      `The token saved before the failure could not be revoked at plex.tv: ${(err as Error).message}`,
+    )
+  );
+  await (before ? store.save(before) : store.clear()).catch((err) =>
+    f.out.warn(`The store could not be put back as it was: ${(err as Error).message}`)
+  );
+}
+
 /** The error after a lost save: what was undone at plex.tv, or how to undo it by hand. */
 async function _lostSave(f: Factory, session: StoreSession, attempt: _Attempt): Promise<unknown> {
   const { error, data } = attempt.guarded.failure!;
@@ -303,6 +326,8 @@ const command: CommandModule = {
         break;
       } catch (err) {
         if (attempt.guarded.failure) throw await _lostSave(f, session, attempt);
+        // A sign-in that failed after it saved (JWT mode keeps the legacy token before it uploads the key).
+        if (attempt.guarded.saved) await _undoPartial(f, store, stored, attempt);
         if (!_boundClient(err)) throw err;
         const question = "plex.tv refuses this sign-in: the client identifier has a registered device key";
         if (!force && !f.prompter.interactive) {
