@@ -1,7 +1,8 @@
 /**
- * One attempt of a plex.tv request, for the request helper (`http.ts`):
- * headers, the manual same-origin redirect policy, and reading the body
- * within the size cap. Retries live in `http.ts`.
+ * One attempt of a plex.tv request, for the request helper (`send.ts`):
+ * headers, manual redirects (their rule, `redirect.ts`, loaded with the
+ * first one), reading the body within the size cap, and an error body
+ * without the request's secrets. Retries live in `retry_loop.ts`.
  *
  * @module
  */
