@@ -16,6 +16,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { VERSION } from "../mod.ts";
+import { countFlag } from "./_flags.ts";
 import { BUN, DENO, ROOT } from "./_paths.ts";
 import { formatBytes, formatMs, formatTable, type Table } from "./_table.ts";
 import { requestsSection } from "./requests.ts";
@@ -150,7 +151,7 @@ function _fleet(): Table | string {
 const SECTIONS: Record<string, () => Table | string | Promise<Table | string>> = {
   requests: requestsSection,
   weight: weightSection,
-  startup: () => startupSection(_runs()),
+  startup: () => startupSection(countFlag("--runs", 1) ?? 21),
   throughput: _throughput,
   vault: _vault,
   browser: _browser,
@@ -160,14 +161,6 @@ const SECTIONS: Record<string, () => Table | string | Promise<Table | string>> =
 function _option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index > 0 ? process.argv[index + 1] : undefined;
-}
-
-function _runs(): number {
-  const runs = Number(_option("--runs") ?? 21);
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new Error("--runs takes a whole number of at least 1");
-  }
-  return runs;
 }
 
 if (import.meta.main) {

@@ -32,6 +32,7 @@ import { toEnvVariables } from "../plugins/env.ts";
 import { Vault } from "../plugins/vault.ts";
 import { bunBuildFlags } from "../tests/_helpers/cli.ts";
 import { registeredDevice } from "./_device.ts";
+import { countFlag } from "./_flags.ts";
 import { BUN, DENO, ROOT } from "./_paths.ts";
 import { formatMs, formatRatio, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
 
@@ -414,11 +415,7 @@ export async function startupSection(runs = 21): Promise<Table> {
 }
 
 if (import.meta.main) {
-  const index = process.argv.indexOf("--runs");
-  const runs = index > 0 ? Number(process.argv[index + 1]) : 15;
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new Error("--runs takes a whole number of at least 1");
-  }
+  const runs = countFlag("--runs", 1) ?? 15;
   if (process.argv.includes("--json")) {
     console.log(JSON.stringify(await measureStartup(runs), null, 2));
   } else {console.log(

@@ -25,6 +25,7 @@ import process from "node:process";
 import { defaultConfig, withToken } from "../mod.ts";
 import { deviceHeaders } from "../lib/device.ts";
 import { spawnServer } from "./_emulator_spawn.ts";
+import { countFlag } from "./_flags.ts";
 import { formatMs, formatRatio, median, pairedRatio, ratioVerdict, type Table } from "./_table.ts";
 
 /** The goal of issue 19: `client.user()` at most this many times raw fetch + `JSON.parse`. */
@@ -377,23 +378,15 @@ export function throughputTable(results: readonly ThroughputResult[]): Table {
   };
 }
 
-/** The whole number after `flag` on the command line, `undefined` without the flag; exits 2 on anything else. */
-function _countFlag(flag: string, least: number): number | undefined {
-  const at = process.argv.indexOf(flag);
-  if (at === -1) return undefined;
-  const value = Number(process.argv[at + 1]);
-  if (!(Number.isSafeInteger(value) && value >= least)) {
-    console.error(`throughput.ts: ${flag} takes a whole number from ${least}`);
+if (import.meta.main) {
+  let options: ThroughputOptions;
+  try {
+    options = { rounds: countFlag("--rounds", 1), warmup: countFlag("--warmup", 0) };
+  } catch (err) {
+    console.error(`throughput.ts: ${(err as Error).message}`);
     process.exit(2);
   }
-  return value;
-}
-
-if (import.meta.main) {
-  const result = await measureThroughput({
-    rounds: _countFlag("--rounds", 1),
-    warmup: _countFlag("--warmup", 0),
-  });
+  const result = await measureThroughput(options);
   console.log(
     process.argv.includes("--json")
       ? JSON.stringify(result)
