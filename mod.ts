@@ -69,7 +69,7 @@ export type { Clock } from "./lib/clock.ts";
 export type { Device } from "./lib/device.ts";
 export type { PlexErrorCode, PlexErrorDetail, PlexErrorOptions } from "./lib/errors.ts";
 export type { PlexJwtClaims } from "./lib/token.ts";
-export type { DeviceKey, PublicJwk } from "./lib/keys.ts";
+export type { CryptoKey, DeviceKey, Jwk, PublicJwk } from "./lib/keys.ts";
 export type { Logger } from "./lib/logger.ts";
 export type { CallOptions, HttpSettings, RequestContext, RetryPolicy } from "./lib/http/types.ts";
 export type { RetryBudgetOptions } from "./lib/http/retry_budget.ts";

@@ -4,7 +4,8 @@
 # - Node (20 here) imports `.`, `./protocol`, `./testing`, `./browser`,
 #   `./cli` and the plugins, and signs in against the emulator; Deno does the
 #   same from node_modules (nodeModulesDir), and so does Bun;
-# - tsc type-checks a program against the declarations, without skipLibCheck;
+# - tsc type-checks a program against the declarations, without skipLibCheck,
+#   with the DOM library and as a Node project without it (@types/node only);
 # - `npx plextv --version` and `npx plextv login --credentials` against the
 #   emulator work with a PATH of node, npm and sh only (no Bun, no Deno),
 #   `bunx plextv --version` with Bun only, and Deno runs the same bin;
@@ -69,8 +70,10 @@ expect_run deno "$(cd "$app" && "$repo/node_modules/.bin/deno" run -A main.mjs)"
 echo "package: Bun imports it"
 expect_run bun "$(cd "$app" && "$repo/node_modules/.bin/bun" main.mjs)"
 
-echo "package: tsc type-checks a program against the declarations (skipLibCheck off)"
-(cd "$app" && "$repo/node_modules/.bin/tsc" -p tsconfig.json --typeRoots "$repo/node_modules/@types")
+echo "package: tsc type-checks a program against the declarations (skipLibCheck off), with the DOM library and without it"
+for config in tsconfig.json tsconfig.node.json; do
+  (cd "$app" && "$repo/node_modules/.bin/tsc" -p "$config" --typeRoots "$repo/node_modules/@types")
+done
 
 # A PATH with node, npm and a shell only (npm needs sh), then one with Bun only.
 nodebin="$work/node-only"

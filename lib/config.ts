@@ -26,7 +26,7 @@ import { checkHttpSettings } from "./http/http_settings.ts";
 import { RequestChecks } from "./http/checked_hosts.ts";
 import { SHARED_STATE, sharedState } from "./http/shared_state.ts";
 import type { CallOptions, HttpSettings, RequestContext } from "./http/types.ts";
-import type { DeviceKey, PublicJwk } from "./keys.ts";
+import type { CryptoKey, DeviceKey, PublicJwk } from "./keys.ts";
 import type { Logger } from "./logger.ts";
 import type { PlexJwtClaims, Token } from "./token.ts";
 import type { TokenSourceOption } from "./token_sources/options.ts";

@@ -11,6 +11,82 @@
 import { PlexError } from "./errors.ts";
 
 /**
+ * The runtime's own Web Crypto key type, the `CryptoKey` of plextv's
+ * signatures. It is named from the runtime's `crypto.subtle`, not from the DOM
+ * library, so that plextv's declarations type-check in a program without that
+ * library (a Node project with `@types/node` only), where it is Node's Web
+ * Crypto key; with the DOM library, or in Deno or Bun, it is theirs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type CryptoKey, generateDeviceKey } from "./keys.ts";
+ * const key: CryptoKey = (await generateDeviceKey()).privateKey;
+ * const signature = await crypto.subtle.sign("Ed25519", key, new Uint8Array(1));
+ * assert.equal(signature.byteLength, 64);
+ * ```
+ */
+export type CryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/**
+ * A JSON Web Key, as Web Crypto's `exportKey("jwk")` gives it: the type of the
+ * private keys that stores keep. It is declared here, not taken from the DOM
+ * library's `JsonWebKey`, so that plextv's declarations type-check in a program
+ * without that library (a Node project with `@types/node` only); a `JsonWebKey`
+ * of either library passes where a `Jwk` is asked for, and a `Jwk` where
+ * theirs is ({@linkcode CryptoKey} is declared for the same reason).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateDeviceKey, importPrivateJwk, type Jwk } from "./keys.ts";
+ * const { privateKey } = await generateDeviceKey();
+ * const jwk: Jwk = await crypto.subtle.exportKey("jwk", privateKey);
+ * assert.equal((await importPrivateJwk(jwk)).type, "private");
+ * ```
+ */
+export type Jwk = {
+  /** Key type (`OKP` for Ed25519). */
+  kty?: string;
+  /** Curve (`Ed25519`). */
+  crv?: string;
+  /** The public key, base64url. */
+  x?: string;
+  /** The private key, base64url: a secret. */
+  d?: string;
+  /** The key id. */
+  kid?: string;
+  /** The algorithm. */
+  alg?: string;
+  /** The use (`sig`). */
+  use?: string;
+  /** The operations the key may do. */
+  key_ops?: string[];
+  /** Whether Web Crypto may export the key. */
+  ext?: boolean;
+  /** Another curve's coordinate (EC keys). */
+  y?: string;
+  /** The symmetric key (oct keys). */
+  k?: string;
+  /** RSA's modulus. */
+  n?: string;
+  /** RSA's public exponent. */
+  e?: string;
+  /** RSA's first prime. */
+  p?: string;
+  /** RSA's second prime. */
+  q?: string;
+  /** RSA's first exponent. */
+  dp?: string;
+  /** RSA's second exponent. */
+  dq?: string;
+  /** RSA's coefficient. */
+  qi?: string;
+  /** RSA's other primes. */
+  oth?: { d?: string; r?: string; t?: string }[];
+};
+
+/**
  * An Ed25519 public key as a JWK, as plex.tv registers it.
  *
  * @example
@@ -134,7 +210,7 @@ export async function deviceKeyFromPrivate(privateKey: CryptoKey): Promise<Devic
  * assert.equal(again.type, "private");
  * ```
  */
-export async function exportPrivateJwk(privateKey: CryptoKey): Promise<JsonWebKey> {
+export async function exportPrivateJwk(privateKey: CryptoKey): Promise<Jwk> {
   const jwk = await exportKey(privateKey);
   if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string") {
     throw new PlexError("invalid_argument", "The key is not an Ed25519 private key");
@@ -143,7 +219,7 @@ export async function exportPrivateJwk(privateKey: CryptoKey): Promise<JsonWebKe
 }
 
 /** A key as a JWK; a key that cannot be exported is an `invalid_argument`. */
-async function exportKey(key: CryptoKey): Promise<JsonWebKey> {
+async function exportKey(key: CryptoKey): Promise<Jwk> {
   const { exportJWK } = await import("jose/key/export");
   try {
     return await exportJWK(key);
@@ -173,7 +249,7 @@ async function exportKey(key: CryptoKey): Promise<JsonWebKey> {
  * assert.equal(key.algorithm.name, "Ed25519");
  * ```
  */
-export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
+export async function importPrivateJwk(jwk: Jwk): Promise<CryptoKey> {
   if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string" || typeof jwk.x !== "string") {
     throw new PlexError("invalid_argument", "The private key must be an Ed25519 JWK with x and d");
   }

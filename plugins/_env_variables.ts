@@ -7,6 +7,7 @@
 import { decodeBase64Url } from "../lib/parse/base64url.ts";
 import { encodeBase64Url } from "../lib/parse/base64url_encode.ts";
 import { PlexError } from "../lib/errors.ts";
+import type { Jwk } from "../lib/keys.ts";
 import type { SecureData } from "../lib/store/store.ts";
 
 /** The prefix used when none is given. */
@@ -172,7 +173,7 @@ function _isCalendarTime(
     second! <= 59 && offsetHours! <= 23 && offsetMinutes! <= 59;
 }
 
-async function _privateKey(name: string, value: string): Promise<JsonWebKey> {
+async function _privateKey(name: string, value: string): Promise<Jwk> {
   let json = value;
   if (!value.startsWith("{")) {
     const compact = value.replace(/\s+/g, "").replace(/\+/g, "-").replace(/\//g, "_");
@@ -199,7 +200,7 @@ async function _privateKey(name: string, value: string): Promise<JsonWebKey> {
   if (typeof d !== "string" || d === "") throw _corrupt(name, "has no private part (d)");
   if (typeof x !== "string" || x === "") throw _corrupt(name, "has no public part (x)");
   if (!_is32Bytes(x) || !_is32Bytes(d)) throw _corrupt(name, "has x or d of the wrong length for Ed25519");
-  const key: JsonWebKey = { kty, crv, x, d };
+  const key: Jwk = { kty, crv, x, d };
   if (!(await _pairMatches(key))) {
     throw _corrupt(name, "has a public part (x) that does not match its private part (d)");
   }
@@ -214,7 +215,7 @@ function _is32Bytes(text: string): boolean {
   }
 }
 
-async function _pairMatches(jwk: JsonWebKey): Promise<boolean> {
+async function _pairMatches(jwk: Jwk): Promise<boolean> {
   try {
     // The key code (and jose) loads only for a key: a token alone does not need it. Node refuses to
     // import a pair whose x is not d's public key; Deno and Bun import it and export the x derived

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { CryptoKey } from "../lib/keys.ts";
 import { KEY_CHECK_LENGTH } from "./_vault_format.ts";
 
 /** The keys derived from a passphrase and salt. */

@@ -19,6 +19,7 @@ import {
   send,
 } from "../http/send.ts";
 import {
+  type CryptoKey,
   type DeviceKey,
   deviceKeyFromPrivate,
   generateDeviceKey,
@@ -192,7 +193,7 @@ export async function uploadPublicKey(
 }
 
 async function toPublicJwk(key: PublicJwk | CryptoKey): Promise<PublicJwk> {
-  if (!(key instanceof CryptoKey)) {
+  if (!(key instanceof globalThis.CryptoKey)) {
     const kid = await jwkThumbprint(key);
     return { kty: "OKP", crv: "Ed25519", x: key.x, kid, use: "sig", alg: "EdDSA" };
   }

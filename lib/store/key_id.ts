@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { deviceKeyFromPrivate, importPrivateJwk } from "../keys.ts";
+import { deviceKeyFromPrivate, importPrivateJwk, type Jwk } from "../keys.ts";
 
 /** The key id of an Ed25519 private JWK, and the public key its private part derives to. */
 export interface PrivateKeyId {
@@ -39,7 +39,7 @@ let _last: { d: string; x: string; read: PrivateKeyId } | undefined;
  * assert.deepEqual(await privateKeyId(jwk), { keyId: key.keyId, x: jwk.x });
  * ```
  */
-export async function privateKeyId(jwk: JsonWebKey): Promise<PrivateKeyId> {
+export async function privateKeyId(jwk: Jwk): Promise<PrivateKeyId> {
   if (_last && _last.d === jwk?.d && _last.x === jwk.x) return { ..._last.read };
   // The signed-in path reads a stored key the same way (the JWT mode's readKey).
   const { keyId, publicJwk } = await deviceKeyFromPrivate(await importPrivateJwk(jwk));

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Jwk } from "../keys.ts";
 
 /**
  * A lock held in a shared store while one replica refreshes the token.
@@ -97,7 +98,7 @@ export interface SecureData {
   /** The registered device key id (JWT flows). */
   keyId?: string;
   /** The device's Ed25519 private key as a JWK (`kty`, `crv`, `x`, `d`). */
-  privateKey?: JsonWebKey;
+  privateKey?: Jwk;
   /** The current token (legacy or JWT). */
   token?: string;
   /** When the current token expires (ISO-8601), for JWTs. */

@@ -12,6 +12,7 @@
  * @module
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
+import type { CryptoKey } from "../keys.ts";
 import { HttpFailure } from "./respond.ts";
 
 /** The longest device JWT lifetime the emulator accepts. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { DeviceKey } from "../keys.ts";
+import type { DeviceKey, Jwk } from "../keys.ts";
 import type { Token } from "../token.ts";
 import type { JwtMode, SourceState } from "./settings.ts";
 
@@ -27,11 +27,11 @@ export const jwtMode: JwtMode = Object.freeze({
     const { obtainJwt } = await import("./jwt_source.ts");
     return obtainJwt(state, signal);
   },
-  async readKey(privateKey: JsonWebKey): Promise<DeviceKey> {
+  async readKey(privateKey: Jwk): Promise<DeviceKey> {
     const { deviceKeyFromPrivate, importPrivateJwk } = await import("../keys.ts");
     return deviceKeyFromPrivate(await importPrivateJwk(privateKey));
   },
-  async writeKey(key: DeviceKey): Promise<JsonWebKey> {
+  async writeKey(key: DeviceKey): Promise<Jwk> {
     const { exportPrivateJwk } = await import("../keys.ts");
     return exportPrivateJwk(key.privateKey);
   },

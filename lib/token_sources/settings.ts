@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { DeviceKey } from "../keys.ts";
+import type { DeviceKey, Jwk } from "../keys.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import type { Token } from "../token.ts";
@@ -118,7 +118,7 @@ export interface JwtMode {
    */
   obtain(state: SourceState, signal: AbortSignal): Promise<Token>;
   /** Reads a stored private key (its `keyId` is the key's thumbprint). */
-  readKey(privateKey: JsonWebKey): Promise<DeviceKey>;
+  readKey(privateKey: Jwk): Promise<DeviceKey>;
   /** The private key as a JWK, for the store. */
-  writeKey(key: DeviceKey): Promise<JsonWebKey>;
+  writeKey(key: DeviceKey): Promise<Jwk>;
 }

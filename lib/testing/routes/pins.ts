@@ -8,7 +8,7 @@
  * @module
  */
 import { calculateJwkThumbprint, importJWK } from "jose";
-import type { PublicJwk } from "../../keys.ts";
+import type { CryptoKey, PublicJwk } from "../../keys.ts";
 import { checkDeviceJwt } from "../device_jwt.ts";
 import { geoData } from "../payloads/geo.ts";
 import { pinJson, pinXml } from "../payloads/pins.ts";

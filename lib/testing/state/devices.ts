@@ -5,7 +5,7 @@
  * @module
  */
 import { importJWK } from "jose";
-import type { PublicJwk } from "../../keys.ts";
+import type { CryptoKey, PublicJwk } from "../../keys.ts";
 
 /**
  * A device (client) that holds a token of an account, as `/devices.xml` lists it.

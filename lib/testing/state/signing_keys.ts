@@ -7,7 +7,7 @@
  * @module
  */
 import { calculateJwkThumbprint, compactVerify, exportJWK, generateKeyPair, SignJWT } from "jose";
-import type { PublicJwk } from "../../keys.ts";
+import type { CryptoKey, PublicJwk } from "../../keys.ts";
 
 interface SigningKey {
   kid: string;
