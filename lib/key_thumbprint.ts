@@ -10,7 +10,6 @@
  *
  * @module
  */
-import type { Jwk } from "./keys.ts";
 import { PlexError } from "./errors.ts";
 import { encodeBase64Url } from "./parse/base64url_encode.ts";
 
@@ -34,7 +33,7 @@ type _BunHash = { SHA256: { hash(data: Uint8Array): Uint8Array } };
  * assert.equal(await thumbprint({ kty: "OKP", crv: "Ed25519", x }), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
  * ```
  */
-export async function thumbprint(jwk: Pick<Jwk, "crv" | "kty" | "x">): Promise<string> {
+export async function thumbprint(jwk: { crv?: string; kty?: string; x?: string }): Promise<string> {
   if (jwk?.kty !== "OKP" || jwk.crv !== "Ed25519" || !/^[A-Za-z0-9_-]{43}$/.test(jwk.x!)) {
     throw new PlexError(
       "invalid_argument",
