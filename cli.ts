@@ -45,4 +45,5 @@ export async function runCli(argv: string[] = process.argv.slice(2)): Promise<ne
   process.exit(await (await import("./lib/cli/main.ts")).main(argv));
 }
 
-if (import.meta.main) await runCli();
+// Not awaited: a module without top-level await is one that CommonJS can require (runCli ends the process).
+if (import.meta.main) void runCli();

@@ -45,7 +45,9 @@ describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
       .map((path) => path.replace(/^package\//, ""));
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), '{ "name": "app", "private": true, "type": "module" }\n');
-    copyFileSync(join(root, "tests/_helpers/npm_consumer/main.mjs"), join(app, "main.mjs"));
+    for (const program of ["main.mjs", "require.cjs"]) {
+      copyFileSync(join(root, "tests/_helpers/npm_consumer", program), join(app, program));
+    }
     execFileSync("npm", [
       "install",
       "--prefer-offline",
@@ -83,7 +85,7 @@ describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
     assert.deepEqual(relativeTs, [], "every relative import points at a .js file");
   });
 
-  it("gives types and import for every subpath, and each file is in the package", () => {
+  it("gives types and JavaScript for every subpath, and each file is in the package", () => {
     const subpaths = Object.keys(manifest.exports);
     assert.deepEqual(subpaths, [
       ".",
@@ -97,7 +99,9 @@ describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
       "./plugins/redis",
     ]);
     for (const subpath of subpaths) {
-      const { types, import: js } = manifest.exports[subpath];
+      const { types, default: js, ...others } = manifest.exports[subpath];
+      // One file for import and require() alike (Node's require of ESM): no condition of its own.
+      assert.deepEqual(others, {}, `${subpath}: types and default only`);
       assert.ok(files.includes(types.replace(/^\.\//, "")), `${subpath}: ${types} is packed`);
       assert.ok(files.includes(js.replace(/^\.\//, "")), `${subpath}: ${js} is packed`);
     }
@@ -114,6 +118,20 @@ describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
     assert.equal(result.savedKey, true);
     assert.equal(result.redis.code, "store_unavailable");
     assert.match(result.redis.hint, /npm install ioredis/);
+  });
+
+  it("is required from CommonJS, every entry point, where Node can require ES modules", (t) => {
+    const output = execFileSync("node", ["require.cjs"], { cwd: app, encoding: "utf8", timeout: 60_000 });
+    const { requireModule, node, loaded, username } = JSON.parse(output.trim());
+    if (!requireModule) {
+      t.skip(`Node ${node} cannot require ES modules`);
+      return;
+    }
+    assert.equal(username, "plexuser");
+    assert.deepEqual(Object.keys(loaded).sort(), Object.keys(manifest.exports).sort());
+    for (const [entry, names] of Object.entries(loaded)) {
+      assert.ok(typeof names === "number" && names > 0, `${entry}: ${names}`);
+    }
   });
 
   it("runs `plextv` from its bin with Node (the bin is JavaScript with a node shebang)", () => {
