@@ -4,6 +4,7 @@
 # - Node (20 here) imports `.`, `./protocol`, `./testing`, `./browser`,
 #   `./cli` and the plugins, and signs in against the emulator; Deno does the
 #   same from node_modules (nodeModulesDir), and so does Bun;
+# - attw finds every entry point's types under node10, node16 and bundler resolution;
 # - tsc type-checks a program against the declarations, without skipLibCheck,
 #   with the DOM library and as a Node project without it (@types/node only);
 # - `npx plextv --version` and `npx plextv login --credentials` against the
@@ -69,6 +70,13 @@ echo "package: Deno imports it from node_modules"
 expect_run deno "$(cd "$app" && "$repo/node_modules/.bin/deno" run -A main.mjs)"
 echo "package: Bun imports it"
 expect_run bun "$(cd "$app" && "$repo/node_modules/.bin/bun" main.mjs)"
+
+# Are the Types Wrong? (attw): every entry point's types and JavaScript resolve under TypeScript's
+# node10, node16 and bundler rules. Its rule that a require() reaching ESM is an error is ignored:
+# the package is ESM only, and Node requires ES modules since 20.19 and 22.12 (tests/npm_package_test.ts
+# requires every entry point from CommonJS).
+echo "package: attw on the tarball (node10, node16, bundler)"
+"$repo/node_modules/.bin/attw" "$tarball" --ignore-rules cjs-resolves-to-esm --format table-flipped --no-emoji --no-color
 
 echo "package: tsc type-checks a program against the declarations (skipLibCheck off), with the DOM library and without it"
 for config in tsconfig.json tsconfig.node.json; do

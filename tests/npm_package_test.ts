@@ -105,6 +105,19 @@ describeNeeding("the npm package", RUN_BY_DENO_PASS, () => {
       assert.ok(files.includes(types.replace(/^\.\//, "")), `${subpath}: ${types} is packed`);
       assert.ok(files.includes(js.replace(/^\.\//, "")), `${subpath}: ${js} is packed`);
     }
+    // The same files for TypeScript's node10 resolution and older tools, which read no `exports`.
+    assert.equal(manifest.main, manifest.exports["."].default);
+    assert.equal(manifest.types, manifest.exports["."].types);
+    assert.deepEqual(
+      manifest.typesVersions,
+      {
+        "*": Object.fromEntries(
+          subpaths.filter((path) => path !== ".").map((
+            path,
+          ) => [path.slice(2), [manifest.exports[path].types]]),
+        ),
+      },
+    );
     assert.equal(manifest.sideEffects, false);
   });
 
