@@ -29,8 +29,8 @@ import { PlexError } from "./errors.ts";
 export type CryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
 /**
- * A JSON Web Key, as Web Crypto's `exportKey("jwk")` gives it: the type of the
- * private keys that stores keep. It is declared here, not taken from the DOM
+ * A JSON Web Key, as Web Crypto's `exportKey("jwk")` gives it, with the members
+ * an Ed25519 key has: the type of the private keys that stores keep. It is declared here, not taken from the DOM
  * library's `JsonWebKey`, so that plextv's declarations type-check in a program
  * without that library (a Node project with `@types/node` only); a `JsonWebKey`
  * of either library passes where a `Jwk` is asked for, and a `Jwk` where
@@ -64,26 +64,6 @@ export type Jwk = {
   key_ops?: string[];
   /** Whether Web Crypto may export the key. */
   ext?: boolean;
-  /** Another curve's coordinate (EC keys). */
-  y?: string;
-  /** The symmetric key (oct keys). */
-  k?: string;
-  /** RSA's modulus. */
-  n?: string;
-  /** RSA's public exponent. */
-  e?: string;
-  /** RSA's first prime. */
-  p?: string;
-  /** RSA's second prime. */
-  q?: string;
-  /** RSA's first exponent. */
-  dp?: string;
-  /** RSA's second exponent. */
-  dq?: string;
-  /** RSA's coefficient. */
-  qi?: string;
-  /** RSA's other primes. */
-  oth?: { d?: string; r?: string; t?: string }[];
 };
 
 /**
