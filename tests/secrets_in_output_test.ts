@@ -167,6 +167,28 @@ describe("every flow, healthy and failing, shows no secret", () => {
     }
   });
 
+  it("credentials whose password a JSON error body echoes, escaped (quotes, backslashes, letters beyond ASCII)", async () => {
+    const password = 'Canary "quoted\\ pässwörd"';
+    secrets.add(password);
+    const escaped = JSON.stringify(password).slice(1, -1);
+    for (
+      const echo of [
+        escaped,
+        escaped.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+      ]
+    ) {
+      emulator.inject({
+        match: "POST /api/v2/users/signin",
+        kind: "status",
+        status: 401,
+        body: `{"errors":[{"code":1001,"message":"Invalid login for password ${echo}"}]}`,
+      });
+      const err = await attempt(() => configFor().registerWithCredentials(USERNAME, password));
+      assert.ok(err instanceof PlexError && err.code === "unauthorized", String(err));
+      assert.match(JSON.stringify(err), /Invalid login for password \*\*\*/);
+    }
+  });
+
   it("PIN, with rate-limited, failing, cut-off and malformed polls, and an expired PIN", async () => {
     const config = configFor();
     const token = await attempt(() =>

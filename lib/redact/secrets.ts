@@ -50,6 +50,7 @@ function touches(near: string | undefined, far: string | undefined): boolean {
  * import { redactSecrets } from "./secrets.ts";
  * assert.equal(redactSecrets("token s3cr3t!", ["s3cr3t"]), "token ***!");
  * assert.equal(redactSecrets("password=p%40ss+w0rd%21", ["p@ss w0rd!"]), "password=***"); // as a form sent it
+ * assert.equal(redactSecrets('{"message":"bad p\\"w\\u00e4rd"}', ['p"wärd']), '{"message":"bad ***"}'); // JSON
  * assert.equal(redactSecrets("id 41000001, PIN 4100.", ["4100"]), "id 41000001, PIN ***.");
  * assert.equal(redactSecrets("Signed in to plex.tv, saved in vault:/tmp/plex.vault", ["plex"]),
  *   "Signed in to plex.tv, saved in vault:/tmp/plex.vault");
@@ -71,17 +72,22 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
 }
 
 /**
- * Each secret, then the forms a URL or a form body gives it (`%40` for `@`, `+` for a space) where they
- * differ: an echo of a request repeats what was sent, encoded.
+ * Each secret, then the forms a URL or a form body gives it (`%40` for `@`, `+` for a space) and a JSON
+ * string gives it (`\"` for `"`, `\u00e4` for `ä`) where they differ: an echo of a request repeats what
+ * was sent, encoded, and a JSON error body is redacted before it is parsed.
  */
 function* _withEncodings(secrets: Iterable<string | undefined>): Iterable<string> {
   for (const secret of secrets) {
     if (!secret) continue;
-    yield secret;
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) yield encoded;
-    const form = new URLSearchParams({ s: secret }).toString().slice(2);
-    if (form !== secret && form !== encoded) yield form;
+    const json = JSON.stringify(secret).slice(1, -1);
+    const forms = new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      json,
+      json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+    ]);
+    yield* forms;
   }
 }
 
