@@ -76,6 +76,9 @@ async function registerKey(state: SourceState, signal: AbortSignal): Promise<Tok
     legacy = result.token;
     state.current = legacy;
     await persistRegistration(state, legacy);
+  } else if (state.unsaved) {
+    // The sign-in in hand did not reach the store: it does now, or no key is registered.
+    await persistRegistration(state, legacy);
   }
   const key = await generateAndUploadPublicKey(state.config, legacy, { signal });
   state.key = key;
@@ -131,7 +134,8 @@ async function refresh(state: SourceState, signal: AbortSignal): Promise<Token> 
       await exchangeNonce(state.config, key.privateKey, key.keyId, nonce, { signal }),
     );
     settings.logger?.info(`Refreshed the JWT (expires ${token.expiresAt?.toISOString()})`);
-    await persist(state, token);
+    // A re-registration whose announcement failed is announced before the store first holds its id.
+    await persistRegistration(state, token);
     return token;
   };
   try {

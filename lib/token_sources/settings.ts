@@ -92,6 +92,8 @@ export interface SourceState {
   keptKey?: Pick<SecureData, "keyId" | "privateKey">;
   /** After a failed refresh answered with the still-valid old JWT, no new try before this time (ms). */
   retryRefreshAt: number;
+  /** The key id of the device key the store is known to hold (loaded from it, or saved to it). */
+  storedKeyId?: string;
   /** The last save did not reach the store: `token()` saves again, not before `saveAgainAt` (ms). */
   unsaved?: boolean;
   /** When a save that did not reach the store is tried again (ms). */

@@ -73,12 +73,14 @@ export function registrarOf(state: SourceState): Registrar {
  * (else the token in hand) to the store, if there is one (`stored.ts`, loaded
  * only then). A store that cannot be reached, or declines the save, is
  * logged: the token stays in memory and `token()` saves it again (see
- * {@linkcode saveDue}).
+ * {@linkcode saveDue}); in JWT mode while the store does not hold the device
+ * key, the failure is thrown instead (`stored.ts`).
  *
  * @param state The source's state.
  * @param token The token to save; `undefined` saves the one in hand.
  * @returns When saved (or logged).
- * @throws {PlexError} any store error other than `store_unavailable` and `store_error`.
+ * @throws {PlexError} any store error other than `store_unavailable` and `store_error`, and those too in
+ *   JWT mode while the store does not hold the device key.
  *
  * @example
  * ```ts

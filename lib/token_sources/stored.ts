@@ -70,6 +70,7 @@ export async function loadState(state: SourceState): Promise<void> {
       });
     }
     state.key = key;
+    state.storedKeyId = key.keyId;
   }
   settings.logger?.debug(`Loaded the stored ${state.key ? "device key and " : ""}token`);
 }
@@ -88,12 +89,17 @@ function isSecureData(data: unknown): data is SecureData {
  * the save for a reason other than holding a newer record, is logged and the
  * state marked unsaved: the token stays in memory and is saved again by a
  * later `token()`, at most every 30 seconds. Any other store error is thrown,
- * and the next `token()` saves again before it answers.
+ * and the next `token()` saves again before it answers. So is every failure
+ * of a save in JWT mode while the store does not hold the device key (a
+ * sign-in that registers one): the sign-in stops before plex.tv registers a
+ * key no store would keep, and a key plex.tv has registered is never left in
+ * memory only, where the end of the process would lose it.
  *
  * @param state The source's state, with a store.
  * @param token The token to save; `undefined` saves the one in hand.
  * @returns When saved (or logged).
- * @throws {PlexError} any store error other than `store_unavailable` and `store_error`.
+ * @throws {PlexError} any store error other than `store_unavailable` and `store_error`, and those too
+ *   (or `store_error` for a declined save) in JWT mode while the store does not hold the device key.
  *
  * @example
  * ```ts
@@ -111,24 +117,36 @@ function isSecureData(data: unknown): data is SecureData {
  */
 export async function saveState(state: SourceState, token: Token | undefined): Promise<void> {
   const { logger } = state.settings;
+  // JWT mode without its key in the store (a sign-in registering one, a key only this process holds): a
+  // save that fails is never a passing failure. It fails before a key is registered that no store would
+  // hold, and a process that ended with its key unsaved would have lost a key plex.tv keeps registered.
+  const { key } = state;
+  const newKey = state.settings.jwt !== undefined && (!key || state.storedKeyId !== key.keyId);
   let outcome: void | SaveOutcome;
   try {
     outcome = await save(state, token);
   } catch (err) {
-    if (!isPlexError(err, "store_unavailable", "store_error")) {
-      // Not a passing failure: the caller is told now, and the next token() saves again before it
-      // answers, so no call succeeds while the token in hand is not stored.
-      state.unsaved = true;
-      state.saveAgainAt = 0;
-      throw err;
-    }
+    if (newKey || !isPlexError(err, "store_unavailable", "store_error")) throw unsavedNow(state, err);
     return unsaved(state, `Could not save the token to the store (${err.message})`);
   }
   if (outcome && !outcome.saved && outcome.reason !== "newer_record") {
-    return unsaved(state, `The store did not save the token (${outcome.reason ?? "no reason given"})`);
+    const problem = `The store did not save the token (${outcome.reason ?? "no reason given"})`;
+    if (newKey) throw unsavedNow(state, new PlexError("store_error", problem));
+    return unsaved(state, problem);
   }
   if (outcome && !outcome.saved) logger?.debug("The store holds a newer record: it was kept");
+  else if (key && state.settings.jwt) state.storedKeyId = key.keyId;
   state.unsaved = false;
+}
+
+/**
+ * Marks a save the caller is told of now: the next `token()` saves again before it answers, so no call
+ * succeeds while what is in hand is not stored.
+ */
+function unsavedNow(state: SourceState, err: unknown): unknown {
+  state.unsaved = true;
+  state.saveAgainAt = 0;
+  return err;
 }
 
 function unsaved(state: SourceState, problem: string): void {

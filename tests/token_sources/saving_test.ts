@@ -1,6 +1,8 @@
-// What the token source keeps when the store fails it, and what it accepts from plex.tv: a save that did
-// not reach the store (an error, or a save the store declined) is made again by a later token(), at most
-// every 30 seconds, so a device key registered during an outage is not lost; a refresh answered with an
+// What the token source keeps when the store fails it, and what it accepts from plex.tv: in JWT mode, a
+// save that fails while the store does not hold the device key fails token() (before a key is registered
+// that no store would hold, or with the registered key kept for the next call), and once the key is
+// stored, a save that did not reach the store (an error, or a save the store declined) is made again by a
+// later token(), at most every 30 seconds; a refresh answered with an
 // expired JWT, or one without exp, is no token; and a re-registration tells the app its new client id only
 // when the store is about to hold it.
 import assert from "node:assert/strict";
@@ -49,36 +51,97 @@ function warnings(): Logger & { lines: string[] } {
 }
 
 describe("a save that did not reach the store", () => {
-  it("is made again by a later token(), not before 30 s, so the device key of a sign-in survives an outage", async () => {
+  it("in a JWT sign-in, fails token() before a device key is registered, and the next token() goes on", async () => {
     const emulator = await createEmulator();
     try {
-      // The emulator issues JWTs on the real clock: the source's starts there.
-      let now = Date.now();
       const config = defaultConfig().withClientId("saving-test").withUrls(emulator.url).withFetch(
         emulator.fetch,
       );
-      const store = flakyStore((n) => (n <= 3 ? "throw" : undefined));
-      const source = config.tokenSource(
-        withCredentials("plexuser", "plexpass"),
-        withJwt(store),
-        withClock(() => new Date(now)),
-      );
+      const store = flakyStore((n) => (n <= 2 ? "throw" : undefined));
+      const source = config.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store));
+      for (let call = 1; call <= 2; call++) {
+        await assert.rejects(source.token(), { code: "store_unavailable" }, `call ${call}`);
+        assert.equal(emulator.count("POST /api/v2/auth/jwk"), 0, "no key registered that no store holds");
+      }
       const token = await source.token();
-      assert.equal(store.saves, 3, "sign-in, key and JWT saves all failed");
-      assert.equal(await store.inner.load(), undefined);
-      now += 10_000;
-      assert.equal(await source.token(), token);
-      assert.equal(store.saves, 3, "not again within 30 s");
-      now += 25_000;
-      assert.equal(await source.token(), token);
-      assert.equal(store.saves, 4, "saved again after 30 s");
+      assert.ok(token.isJwt());
+      assert.equal(emulator.count("POST /api/v2/auth/jwk"), 1);
+      assert.equal(
+        emulator.count("POST /api/v2/users/signin"),
+        1,
+        "the sign-in in hand was saved, not made again",
+      );
       const saved = await store.inner.load();
       assert.ok(saved?.privateKey && saved.keyId && saved.token === token.value, "key and JWT are stored");
-      assert.equal(await source.token(), token);
-      assert.equal(store.saves, 4, "nothing more to save");
       const restarted = config.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store.inner));
       assert.equal((await restarted.token()).value, token.value);
       assert.equal(emulator.count("POST /api/v2/users/signin"), 1, "the restart signed in no more");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("in a JWT sign-in, fails token() when the key's own save fails, and keeps the registered key for the next", async () => {
+    const emulator = await createEmulator();
+    try {
+      const config = defaultConfig().withClientId("saving-key-test").withUrls(emulator.url).withFetch(
+        emulator.fetch,
+      );
+      // The sign-in's save goes through; the one that holds the registered key fails once.
+      const store = flakyStore((n) => (n === 2 ? "throw" : undefined));
+      const source = config.tokenSource(withCredentials("plexuser", "plexpass"), withJwt(store));
+      await assert.rejects(source.token(), { code: "store_unavailable" });
+      assert.equal(emulator.count("POST /api/v2/auth/jwk"), 1);
+      assert.equal((await store.inner.load())?.privateKey, undefined);
+      const token = await source.token();
+      assert.equal(emulator.count("POST /api/v2/auth/jwk"), 1, "the same key, not a second one");
+      const saved = await store.inner.load();
+      assert.ok(saved?.privateKey && saved.token === token.value, "key and JWT are stored");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("after the key is stored, a refresh's save is made again by a later token(), not before 30 s", async () => {
+    const emulator = await createEmulator();
+    try {
+      const device = await registerDevice(emulator, {
+        clientId: "saving-refresh-test",
+        expiresInSeconds: -10,
+      });
+      // The emulator issues JWTs on the real clock: the source's starts there.
+      const signIns = emulator.count("POST /api/v2/users/signin");
+      let now = Date.now();
+      let failing = true;
+      const store = flakyStore(() => (failing ? "throw" : undefined), device.data);
+      const log = warnings();
+      const source = defaultConfig().withClientId("saving-refresh-test").withUrls(emulator.url)
+        .withFetch(emulator.fetch).tokenSource(
+          withCredentials("plexuser", "plexpass"),
+          withJwt(store),
+          withClock(() => new Date(now)),
+          withLogger(log),
+        );
+      const refreshed = await source.token();
+      assert.ok(
+        refreshed.isValid() && refreshed.value !== device.data.token,
+        "refreshed while the store is down",
+      );
+      assert.equal(store.saves, 1);
+      assert.match(log.lines.join("\n"), /saving it again later/);
+      failing = false;
+      now += 10_000;
+      assert.equal(await source.token(), refreshed);
+      assert.equal(store.saves, 1, "not again within 30 s");
+      now += 25_000;
+      assert.equal(await source.token(), refreshed);
+      assert.equal(store.saves, 2, "saved again after 30 s");
+      assert.equal((await store.inner.load())?.token, refreshed.value);
+      assert.equal(
+        emulator.count("POST /api/v2/users/signin"),
+        signIns,
+        "the stored key was used, no sign-in",
+      );
     } finally {
       await emulator.close();
     }
@@ -144,12 +207,13 @@ describe("a save that did not reach the store", () => {
         const failedSaves = saves;
         denied = false;
         const token = await source.token();
-        assert.equal(saves, failedSaves + 1, `${mode}: saved once more`);
+        // JWT mode stopped before registering a key: the sign-in, the key and the JWT are saved now.
+        assert.equal(saves, failedSaves + (mode === "jwt" ? 3 : 1), `${mode}: saved once more per step`);
         const saved = await inner.load();
         assert.equal(saved?.token, token.value, `${mode}: the token is stored`);
         assert.equal(mode === "jwt", !!saved?.privateKey, `${mode}: the device key is stored in JWT mode`);
         assert.equal(await source.token(), token);
-        assert.equal(saves, failedSaves + 1, `${mode}: nothing more to save`);
+        assert.equal(saves, failedSaves + (mode === "jwt" ? 3 : 1), `${mode}: nothing more to save`);
       }
       assert.equal(emulator.count("POST /api/v2/users/signin"), 2, "one sign-in per mode, none again");
     } finally {
