@@ -163,6 +163,26 @@ export class Factory {
   }
 
   /**
+   * Refuses to report a success after a lost save: when the run's last save did not reach the store
+   * (one the token source would make again later, which this run's end would lose), its error is
+   * thrown, with what is left in the store.
+   *
+   * @returns When the last save reached the store, or there was none.
+   * @throws {PlexError} the store's error (`store_error` for a save the store declined).
+   */
+  async throwIfSaveLost(): Promise<void> {
+    const lost = this.#session && (await this.#session).lostSave();
+    if (lost === undefined) return;
+    const { PlexError, isPlexError } = await import("../errors.ts");
+    const code = isPlexError(lost) ? lost.code : "store_error";
+    const reason = lost instanceof Error ? lost.message : String(lost);
+    throw new PlexError(code, `The new token could not be saved: ${reason}`, {
+      cause: lost,
+      hint: "The store still holds the token before it: run the command again once the store can be written",
+    });
+  }
+
+  /**
    * Whether the command signed in with `PLEX_TOKEN` (or marked it with {@linkcode Factory.useEnvToken}):
    * a token error is then that variable's.
    */

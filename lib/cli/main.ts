@@ -109,7 +109,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
         signal: controller.signal,
         commands: COMMANDS,
       });
-      return await module.run(factory, invocation.args);
+      const exit = await module.run(factory, invocation.args);
+      if (exit === EXIT.ok) await factory.throwIfSaveLost();
+      return exit;
     } catch (err) {
       // PLEX_TOKEN wins over the store: a token error is then the variable's to fix, not a reason to sign in.
       return reportError(

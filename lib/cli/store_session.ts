@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isPlexError } from "../errors.ts";
+import { isPlexError, PlexError } from "../errors.ts";
 import type { StoreRegistry } from "../store/registry.ts";
 import type { SecureData, SecureStore } from "../store/store.ts";
 import { CliError, EXIT } from "./exit.ts";
@@ -83,6 +83,8 @@ export class StoreSession {
   #passphrase?: Promise<string>;
   /** Whether the passphrase was typed at the prompt (and may be asked again). */
   #typed = false;
+  /** Why the last save did not reach the store, while it did not. */
+  #lostSave?: unknown;
 
   private constructor(init: StoreSessionInit, choice: _Choice) {
     this.#init = init;
@@ -239,6 +241,31 @@ export class StoreSession {
     }
   }
 
+  /**
+   * Why the last save of this run did not reach the store (an error, or a save the store declined),
+   * or `undefined` when it did, or when there was none.
+   *
+   * @returns The store's error, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Output } from "./output.ts";
+   * import { Prompter } from "./prompt.ts";
+   * import { StoreSession } from "./store_session.ts";
+   * import { cliStores } from "./stores.ts";
+   * const session = await StoreSession.start({
+   *   registry: cliStores(), out: new Output(), prompter: new Prompter(),
+   *   env: {}, folders: () => Promise.resolve({ config: "/tmp/c", data: "/tmp/d" }), flag: "memory:",
+   * });
+   * await (await session.store()).save({ version: 1, clientId: "c" });
+   * assert.equal(session.lostSave(), undefined);
+   * ```
+   */
+  lostSave(): unknown {
+    return this.#lostSave;
+  }
+
   async #open(): Promise<SecureStore<SecureData>> {
     const probed = this.#choice.probed;
     let inner = probed?.store ?? await this.#openUri();
@@ -263,7 +290,23 @@ export class StoreSession {
           }
         }
       },
-      save: (data) => inner.save(remember(data)!),
+      save: async (data) => {
+        // A save the token source takes as passing (it would save again later) is lost all the same
+        // when this run ends: the command reads it (lostSave) before it reports a success.
+        try {
+          const outcome = await inner.save(remember(data)!);
+          this.#lostSave = outcome && !outcome.saved && outcome.reason !== "newer_record"
+            ? new PlexError(
+              "store_error",
+              `The store did not save the token (${outcome.reason ?? "no reason given"})`,
+            )
+            : undefined;
+          return outcome;
+        } catch (err) {
+          this.#lostSave = err;
+          throw err;
+        }
+      },
       clear: () => inner.clear(),
     };
     if (inner.lock) store.lock = (name, ttl) => inner.lock!(name, ttl);

@@ -99,6 +99,26 @@ for (const { name, runtime: rt } of world.runtimes) {
       assert.ok(world.emulator().registeredKey(clientIdOf(h)));
     });
 
+    it("token --refresh fails when the new JWT cannot be saved, and the store keeps the one before", async () => {
+      const h = home();
+      ok(
+        await runCli(rt(), [...refusing(h, "refresh"), "login", "-u", "plexuser", "--jwt"], h, {
+          stdin: "plexpass\n",
+        }),
+        "login --jwt",
+      );
+      const stored = JSON.parse(readFileSync(join(h.root, "s.json"), "utf8")).token;
+      const run = await runCli(rt(), [...refusing(h, "refresh"), "token", "--refresh"], h);
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, "", "no token printed that the store does not hold");
+      assert.match(run.stderr, /^error: The new token could not be saved: .*ENOSPC/m);
+      assert.doesNotMatch(run.stderr, /Refreshed/, "no success is reported");
+      assert.equal(JSON.parse(readFileSync(join(h.root, "s.json"), "utf8")).token, stored);
+      const again = await runCli(rt(), [...refusing(h, "refresh"), "token"], h);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout.trim(), stored, "the stored JWT is still printed");
+    });
+
     it("login --pin-jwt fails when nothing can be saved, and removes the device", async () => {
       const h = home();
       const run = await runCli(rt(), [...refusing(h, "always"), "login", "--pin-jwt"], h, {

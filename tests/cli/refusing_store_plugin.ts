@@ -3,7 +3,9 @@
  * record as JSON in FILE and refuses saves as a full disk would (an error
  * with code ENOSPC): `when=always` refuses every save, `when=key` only a
  * record that holds a device key (the second save of `login --jwt`, the first
- * of `login --pin-jwt`). Loaded with `--plugin`.
+ * of `login --pin-jwt`), `when=refresh` a save over a record that holds a JWT
+ * already (a refresh after `login --jwt`), declined with a reason (a save the
+ * token source would make again later). Loaded with `--plugin`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { SecureData, SecureStore, StoreScheme } from "../../mod.ts";
@@ -23,6 +25,10 @@ const scheme: StoreScheme = {
     return {
       load: () => Promise.resolve(read()),
       save: (data) => {
+        if (when === "refresh" && read()?.token?.split(".").length === 3) {
+          // Declined, which a token source takes as passing (it would save again later).
+          return Promise.resolve({ saved: false, reason: "ENOSPC: the disk is full" });
+        }
         if (when === "always" || (when === "key" && data.keyId)) {
           const err = new Error(`ENOSPC: no space left on device, write '${path}'`);
           return Promise.reject(Object.assign(err, { code: "ENOSPC" }));

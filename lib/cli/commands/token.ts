@@ -54,6 +54,7 @@ const command: CommandModule = {
       // A fresh stored token is printed without building the token source that would refresh it.
       const fresh = refresh ? undefined : await storedFreshToken(f);
       token = fresh ?? await (await f.signedIn({ refresh })).source.token({ signal: f.signal });
+      await f.throwIfSaveLost();
       if (refresh) {
         f.out.success(`Refreshed the JWT; it expires ${token.expiresAt?.toISOString() ?? "when revoked"}`);
       }
