@@ -163,6 +163,9 @@ export class ConfigResolver {
    */
   async config(stored?: SecureData, store?: { uri: string; origin: string }): Promise<Config> {
     const base = this.base();
+    // A store named with --store or PLEXTV_STORE keeps its client id apart: a fresh registration or a
+    // re-registration of it saves the new id there, never as the installation's.
+    if (store) this.#storeUri = store.origin !== "default" ? store.uri : undefined;
     const named = namedClientId(this.#init.globals, this.#init.env);
     if (named) {
       this.#origin = named.origin;
@@ -185,10 +188,7 @@ export class ConfigResolver {
       import("./settings_file.ts"),
       this.#init.folders(),
     ]);
-    if (store && store.origin !== "default") {
-      this.#storeUri = store.uri;
-      return base.withClientId(await storeClientId(folders.config, store.uri));
-    }
+    if (this.#storeUri) return base.withClientId(await storeClientId(folders.config, this.#storeUri));
     return base.withClientId(await installationClientId(folders.config));
   }
 

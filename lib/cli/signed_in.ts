@@ -165,7 +165,7 @@ export async function signIn(parts: SignedInParts, options: SignedInOptions = {}
       hint: "Sign in with a device key to get refreshing JWTs: plextv login --jwt",
     });
   }
-  const config = await configs.config(stored);
+  const config = await configs.config(stored, session);
   const store = _primed(await session.store(), stored, options.refresh === true);
   const sourceOptions: TokenSourceOption[] = [withLogger(out.logger)];
   sourceOptions.push(

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { describe, it } from "node:test";
-import { clientIdOf, type Home, ok, runCli, useCliWorld, vaultOf } from "../_helpers/cli.ts";
+import { clientIdOf, type Home, ok, runCli, storeClientIdOf, useCliWorld, vaultOf } from "../_helpers/cli.ts";
 
 const world = useCliWorld("login test passphrase");
 const home = world.home;
@@ -51,6 +51,20 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       const aAgain = `vault:${h.root}/b/../a.vault`;
       ok(await inStore(aAgain, ["login", "-u", "plexuser"], "plexpass\n"), "login into a again");
       assert.equal(await idOf(a), idA);
+    });
+
+    it("keeps a named store's new client id apart when --force replaces its key sign-in", async () => {
+      const h = home();
+      const a = `vault:${h.root}/a.vault`;
+      const inStore = (args: string[], stdin?: string) =>
+        runCli(rt(), ["--store", a, ...args], h, stdin === undefined ? {} : { stdin });
+      ok(await inStore(["login", "-u", "plexuser", "--jwt"], "plexpass\n"), "login --jwt into a");
+      ok(await inStore(["login", "-u", "plexuser", "--force"], "plexpass\n"), "login --force into a");
+      const idA = JSON.parse(ok(await inStore(["status", "--json"]), "status").stdout).clientId as string;
+      assert.equal(storeClientIdOf(h, a), idA, "the store's new id is kept as the store's");
+      ok(await login(h, []), "the default store");
+      assert.notEqual(clientIdOf(h), idA, "the default store is another device");
+      ok(await inStore(["user"]), "a still works after the default store's sign-in");
     });
 
     it("refuses to sign in to the env: store, which keeps nothing, before asking plex.tv", async () => {
