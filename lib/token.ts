@@ -150,15 +150,22 @@ export class Token {
    * `verifyPlexToken`).
    *
    * @param now The time to check against (default: now).
-   * @throws {PlexError} `expired_token` or `invalid_token`.
+   * @throws {PlexError} `expired_token` or `invalid_token`; `invalid_argument` for a `now` that is not a
+   *   valid `Date` (an expired JWT is never judged against an invalid time).
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Token } from "./token.ts";
    * new Token("abcdefghij0123456789").validate();
+   * assert.throws(() => new Token("abcdefghij0123456789").validate(new Date(NaN)), { code: "invalid_argument" });
    * ```
    */
   validate(now: Date = new Date()): void {
+    // NaN compares false either way: an invalid time would pass any JWT.
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+      throw new PlexError("invalid_argument", "now must be a valid Date");
+    }
     if (this.isLegacy()) return;
     const expiresAt = this.expiresAt;
     if (expiresAt === undefined) {

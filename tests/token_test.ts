@@ -39,6 +39,22 @@ describe("Token", () => {
     );
   });
 
+  it("refuses to judge a token against a time that is not a valid Date: an expired JWT never passes", () => {
+    const expired = new Token(jwt({ exp: 1_000_000_000 }));
+    for (const now of [new Date(NaN), "2020-01-01", 0, null]) {
+      assert.throws(
+        () => expired.validate(now as Date),
+        (err) => isPlexError(err, "invalid_argument"),
+        String(now),
+      );
+      assert.equal(expired.isValid(now as Date), false, String(now));
+    }
+    assert.throws(
+      () => new Token("abcdefghij0123456789").validate(new Date(NaN)),
+      (err) => isPlexError(err, "invalid_argument"),
+    );
+  });
+
   it("refuses empty values and values with whitespace or control characters, without quoting them", () => {
     for (const bad of ["", "has space", "line\nbreak", "tab\there", "nul\0"]) {
       assert.throws(

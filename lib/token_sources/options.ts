@@ -343,7 +343,8 @@ export function withLogger(logger: Logger): TokenSourceOption {
  *
  * @param now Returns the current time.
  * @returns The option.
- * @throws {PlexError} `invalid_argument` when `now` is not a function.
+ * @throws {PlexError} `invalid_argument` when `now` is not a function; `token()` rejects with it when
+ *   `now` answers anything but a valid `Date`.
  *
  * @example
  * ```ts
@@ -357,7 +358,14 @@ export function withClock(now: () => Date): TokenSourceOption {
     throw new PlexError("invalid_argument", "withClock takes a function that returns a Date");
   }
   return (settings) => {
-    settings.now = now;
+    settings.now = () => {
+      const local: unknown = now();
+      // An invalid time would judge every JWT fresh, or stamp a record with no time.
+      if (!(local instanceof Date) || Number.isNaN(local.getTime())) {
+        throw new PlexError("invalid_argument", "The function given to withClock must return a valid Date");
+      }
+      return local;
+    };
   };
 }
 

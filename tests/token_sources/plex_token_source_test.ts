@@ -180,6 +180,16 @@ describe("JWT token source", () => {
     assert.equal(emulator.count(EXCHANGE), 1);
   });
 
+  it("refuses a withClock whose function answers no valid Date: invalid_argument, before any request", async () => {
+    const clientId = newClientId();
+    const { store } = await registeredStore(clientId, -60);
+    for (const answer of [new Date(NaN), 5, "2020-01-01", null]) {
+      const source = configFor(clientId).tokenSource(withJwt(store), withClock(() => answer as Date));
+      await assert.rejects(source.token(), { code: "invalid_argument" }, String(answer));
+    }
+    assert.equal(emulator.requests.length, 0, "no refresh was made and thrown away");
+  });
+
   it("does not cache a failed refresh: the next call tries again and succeeds", async () => {
     const clientId = newClientId();
     const { store } = await registeredStore(clientId, -60);
