@@ -68,6 +68,7 @@ import process from "node:process";
 import type { ConnectionOptions } from "node:tls";
 import { PlexError } from "../lib/errors.ts";
 import { timerMs } from "../lib/http/deadline.ts";
+import { checkOptions } from "../lib/http/options_object.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore, StoreLock } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
@@ -194,10 +195,15 @@ export class RedisStore implements SecureStore<SecureData> {
    *
    * @param uri `redis://[user:password@]host:port/db?key=NAME` or `rediss://...`.
    * @param options Passphrase, environment, logger, timeouts, TLS.
-   * @throws {PlexError} `invalid_argument` for a malformed URI, a timeout that is not a whole number of
+   * @throws {PlexError} `invalid_argument` for options that are not an object or name one it does not have, a malformed URI, a timeout that is not a whole number of
    * milliseconds from 1 to 2^31 − 1, or when no passphrase is given or set.
    */
-  constructor(uri: string, options: RedisStoreOptions = {}) {
+  constructor(uri: string, options?: RedisStoreOptions) {
+    options = checkOptions(
+      options,
+      ["passphrase", "env", "logger", "connectTimeoutMs", "commandTimeoutMs", "tls"],
+      "The Redis store",
+    );
     for (const name of ["connectTimeoutMs", "commandTimeoutMs"] as const) {
       if (options[name] !== undefined) timerMs(options[name], name);
     }

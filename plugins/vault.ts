@@ -83,7 +83,7 @@ import { lstat, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PlexError } from "../lib/errors.ts";
-import { checkOptionNames } from "../lib/http/options.ts";
+import { checkOptions } from "../lib/http/options_object.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
@@ -171,16 +171,17 @@ export class Vault<T> implements SecureStore<T> {
    * @param path The vault file; its folder is created (mode 0700) on the first save.
    * @param passphrase The passphrase, or a function that asks for it.
    * @param options KDF iterations for files this vault writes.
-   * @throws {PlexError} `invalid_argument` for an empty path or passphrase, or iterations out of range.
+   * @throws {PlexError} `invalid_argument` for an empty path or passphrase, iterations out of range, or
+   *   options that are not an object or name an option it does not have.
    */
-  constructor(path: string, passphrase: Passphrase, options: VaultOptions = {}) {
+  constructor(path: string, passphrase: Passphrase, options?: VaultOptions) {
     if (typeof path !== "string" || path === "") {
       throw new PlexError("invalid_argument", "A vault needs a file path");
     }
     if (!(typeof passphrase === "function" || (typeof passphrase === "string" && passphrase !== ""))) {
       throw new PlexError("invalid_argument", `The vault ${path} needs a non-empty passphrase`);
     }
-    const iterations = options.iterations ?? MIN_ITERATIONS;
+    const iterations = checkOptions(options, ["iterations"], "A vault").iterations ?? MIN_ITERATIONS;
     if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
       throw new PlexError(
         "invalid_argument",
@@ -445,7 +446,7 @@ export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vaul
   }
   const path = rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
   // A misspelt passphrase would otherwise be reported as a missing one.
-  checkOptionNames(options, ["passphrase", "iterations", "env", "logger"], "The vault store");
+  checkOptions(options, ["passphrase", "iterations", "env", "logger"], "The vault store");
   const passphrase = options.passphrase;
   if (passphrase === undefined || passphrase === "") {
     throw new PlexError("invalid_argument", `The vault ${path} needs a passphrase`, {

@@ -5,6 +5,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../clock.ts";
+import { timerMs } from "../http/deadline.ts";
 import type { Logger } from "../logger.ts";
 import type { SecureStore } from "../store/store.ts";
 
@@ -50,6 +51,8 @@ const LOCK_NAME = "refresh";
  * @param store The shared store.
  * @param plan Refresh, reload, TTL.
  * @returns The refreshed (or reloaded) result.
+ * @throws {PlexError} `invalid_argument` for a `ttlMs` or `pollMs` that is not a whole number of
+ *   milliseconds from 1 to 2^31 − 1, before any lock is asked for; and what `refresh` throws.
  *
  * @example
  * ```ts
@@ -63,6 +66,9 @@ const LOCK_NAME = "refresh";
  * ```
  */
 export async function refreshUnderLock<T>(store: SecureStore<unknown>, plan: LockedRefresh<T>): Promise<T> {
+  // Checked before the lock is asked for: a store's refusal of it would read as a lock that is down.
+  timerMs(plan.ttlMs, "ttlMs");
+  if (plan.pollMs !== undefined) timerMs(plan.pollMs, "pollMs");
   if (!store.lock) return plan.refresh();
   const unavailable = (err: unknown) => {
     plan.logger?.warn(`The refresh lock is unavailable (${(err as Error).message}); refreshing without it`);

@@ -84,6 +84,16 @@ describeNeeding("Redis store", skip, () => {
     assert.equal(await raw.exists(key), 0);
   });
 
+  it("refuses options that are not an object or name one it does not have", () => {
+    for (const options of [{ passphrase: "p", comandTimeoutMs: 100 }, null, "p"]) {
+      assert.throws(
+        () => new RedisStore("redis://127.0.0.1:1/0", options as never),
+        (err) => isPlexError(err, "invalid_argument"),
+        JSON.stringify(options),
+      );
+    }
+  });
+
   it("stamps savedAt when the record has none", async () => {
     const store = storeFor(freshKey());
     const before = new Date().toISOString();

@@ -110,6 +110,22 @@ describe("Vault round trip", () => {
     assert.notDeepEqual(first, second, "same data, different ciphertext");
   });
 
+  it("refuses options that are not an object or name one it does not have, in the class and the URI factory", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), "plextv-vault-options-")), "v.vault");
+    for (const options of [{ iteration: 2_000_000 }, null, "iterations", [1]]) {
+      assert.throws(
+        () => new Vault(path, PASSPHRASE, options as never),
+        (err) => isPlexError(err, "invalid_argument"),
+        JSON.stringify(options),
+      );
+    }
+    const registry = new StoreRegistry(vaultScheme);
+    await assert.rejects(
+      registry.open(`vault:${path}`, { passphrase: PASSPHRASE, iteratons: 700_000 } as never),
+      (err) => isPlexError(err, "invalid_argument") && /has no option iteratons/.test(err.message),
+    );
+  });
+
   it("gives two vaults different salts", async () => {
     const a = freshPath();
     const b = freshPath();
