@@ -20,7 +20,7 @@ import { checkOptionNames } from "./options.ts";
  * import assert from "node:assert/strict";
  * import { checkOptions } from "./options_object.ts";
  * assert.deepEqual(checkOptions(undefined, ["samples"], "A PlexClock"), {});
- * assert.throws(() => checkOptions(null, ["samples"], "A PlexClock"), { message: "A PlexClock's options are an object" });
+ * assert.throws(() => checkOptions(null as never, ["samples"], "A PlexClock"), { message: "A PlexClock's options are an object" });
  * assert.throws(() => checkOptions({ sample: 3 }, ["samples"], "A PlexClock"), { message: "A PlexClock has no option sample" });
  * ```
  */
