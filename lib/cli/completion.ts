@@ -31,8 +31,10 @@ interface _Model {
   groups: Map<string, string[]>;
   /** Command name → its options (with the global ones), as `--name`. */
   options: Map<string, string[]>;
-  /** Options that take a value, as `--name`. */
+  /** Options that take a value, as `--name` and as `-x` for those with a one-letter alias. */
   valued: string[];
+  /** Each option word of `valued` → the option's long name. */
+  longName: Map<string, string>;
   /** Command name → the words its first argument can be. */
   positional: Map<string, string[]>;
 }
@@ -48,13 +50,17 @@ function _model(commands: readonly CommandInfo[]): _Model {
   const globals = flags(GLOBAL_OPTIONS);
   const options = new Map(commands.map((c) => [c.name, [...flags(c.options), ...globals]]));
   options.set("", globals);
-  const valued = new Set<string>();
+  const longName = new Map<string, string>();
   for (const specs of [GLOBAL_OPTIONS, ...commands.map((c) => c.options)]) {
-    for (const [name, spec] of Object.entries(specs)) if (spec.type === "string") valued.add(`--${name}`);
+    for (const [name, spec] of Object.entries(specs)) {
+      if (spec.type !== "string") continue;
+      longName.set(`--${name}`, name);
+      if (spec.short) longName.set(`-${spec.short}`, name);
+    }
   }
   const positional = new Map<string, string[]>([["completion", [...SHELLS]], ["help", top]]);
   for (const c of commands) if (c.words) positional.set(c.name, [...c.words]);
-  return { top, groups, options, valued: [...valued], positional };
+  return { top, groups, options, valued: [...longName.keys()], longName, positional };
 }
 
 /** How bash and zsh spell the same completion function. */
@@ -80,8 +86,9 @@ interface _Dialect {
 }
 
 function _shellScript(model: _Model, d: _Dialect): string {
-  const fileOptions = model.valued.filter((o) => _FILE_OPTIONS.has(o.slice(2)));
-  const otherOptions = model.valued.filter((o) => !_FILE_OPTIONS.has(o.slice(2)) && !(o.slice(2) in _VALUES));
+  const long = (word: string) => model.longName.get(word)!;
+  const fileOptions = model.valued.filter((o) => _FILE_OPTIONS.has(long(o)));
+  const otherOptions = model.valued.filter((o) => !_FILE_OPTIONS.has(long(o)) && !(long(o) in _VALUES));
   return [
     ...d.header,
     "_plextv() {",

@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { COMMANDS } from "../../lib/cli/commands/mod.ts";
@@ -58,6 +59,8 @@ const CASES: [string[], string[]][] = [
   [["plextv", "--store", "v"], ["vault:"]],
   [["plextv", "--store", "re"], ["redis://", "rediss://"]],
   [["plextv", "watchlist", "--filter", ""], ["all", "available", "released"]],
+  // A one-letter alias takes its value as the long option does: the value is no command word.
+  [["plextv", "login", "-u", "plexuser", "--pi"], ["--pin", "--pin-jwt"]],
 ];
 
 describe("plextv completion", () => {
@@ -70,6 +73,21 @@ describe("plextv completion", () => {
     CASES.forEach(([words, expected], i) => {
       assert.deepEqual(out[i].split(" ").filter(Boolean).sort(), expected, words.join(" "));
     });
+  });
+
+  it("bash completes file names for --output and its alias -o", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plextv-completion-"));
+    writeFileSync(join(dir, "exported.env"), "");
+    for (const flag of ["--output", "-o"]) {
+      const out = shell("bash", [
+        "-c",
+        `source "$0"; cd ${
+          JSON.stringify(dir)
+        }; COMP_WORDS=(plextv keys export ${flag} expo); COMP_CWORD=4; ` +
+        '_plextv; echo "${COMPREPLY[*]}"',
+      ], scripts.bash);
+      assert.equal(out.trim(), "exported.env", flag);
+    }
   });
 
   it("bash offers every command at the start", () => {

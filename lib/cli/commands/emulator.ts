@@ -28,13 +28,24 @@ async function _checkPayloadFolder(folder: string): Promise<void> {
   }
 }
 
-/** What a failed start means for the user: a port in use (each runtime words it its own way), a payload folder. */
+/**
+ * What a failed start means for the user: a port in use or not allowed (each runtime words it its own
+ * way), a payload folder.
+ */
 function _startFailure(err: unknown, port: number, payloads: string | undefined): unknown {
   if ((err as { code?: unknown })?.code === "EADDRINUSE") {
     return new CliError(`Port ${port} is in use`, {
       exitCode: EXIT.failure,
       cause: err,
       hint: "Choose another with --port N (--port 0 takes a free one)",
+    });
+  }
+  if ((err as { code?: unknown })?.code === "EACCES") {
+    return new CliError(`Port ${port} may not be used by this user`, {
+      exitCode: EXIT.failure,
+      cause: err,
+      hint:
+        "Ports below 1024 need privileges: choose one from 1024 up with --port N (--port 0 takes a free one)",
     });
   }
   if (payloads !== undefined && err instanceof Error && err.message.startsWith("The payload folder ")) {
