@@ -75,7 +75,7 @@ export interface SignedInParts {
  * import assert from "node:assert/strict";
  * import { notSignedIn } from "./signed_in.ts";
  * assert.equal(notSignedIn().exitCode, 4);
- * assert.match(notSignedIn("env:MY_").message, /MY_CLIENT_ID/);
+ * assert.match(notSignedIn("env:MY_").message, /MY_TOKEN is not set/);
  * assert.equal(notSignedIn("vault:/x.vault", "vault:/x.vault").message, "Not signed in: vault:/x.vault holds no sign-in");
  * ```
  */
@@ -89,11 +89,14 @@ export function notSignedIn(storeUri?: string, described?: string): CliError {
     });
   }
   const prefix = (env[1] || "PLEXTV_").replace(/_?$/, "_");
-  return new CliError(`Not signed in: ${prefix}CLIENT_ID and ${prefix}TOKEN are not set`, {
-    exitCode: EXIT.auth,
-    hint:
-      `Set the ${prefix}* variables (plextv keys export --format env prints a signed-in device's), or set PLEX_TOKEN`,
-  });
+  return new CliError(
+    `Not signed in: ${prefix}TOKEN is not set, nor a device key (${prefix}KEY_ID, ${prefix}PRIVATE_KEY)`,
+    {
+      exitCode: EXIT.auth,
+      hint:
+        `Set the ${prefix}* variables (plextv keys export --format env prints a signed-in device's), or set PLEX_TOKEN`,
+    },
+  );
 }
 
 /**
@@ -155,7 +158,8 @@ export async function signIn(parts: SignedInParts, options: SignedInOptions = {}
   }
   const session = await parts.session();
   const stored = await session.stored();
-  if (!stored?.token && !(options.refresh && stored?.keyId)) {
+  // A device key without a token is signed in: the JWT source gets a token with it.
+  if (!stored?.token && !(stored?.keyId && stored.privateKey)) {
     throw notSignedIn(session.uri, session.described);
   }
   const withKey = !!(stored.keyId && stored.privateKey);

@@ -188,6 +188,22 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
       assert.equal(mine[0].clientIdentifier, clientIdOf(home));
     });
 
+    it("an env: store with the device key and no token is signed in: token gets a JWT with the key", async () => {
+      const exported =
+        ok(await runCli(rt(), ["keys", "export", "--format", "env"], home), "keys export").stdout;
+      const variables = Object.fromEntries(
+        exported.split("\n").filter((line) => /^PLEXTV_\w+=/.test(line) && !/^PLEXTV_TOKEN/.test(line))
+          .map((line) => {
+            const at = line.indexOf("=");
+            return [line.slice(0, at), line.slice(at + 1).replace(/^'(.*)'$/, "$1")];
+          }),
+      );
+      assert.ok(variables.PLEXTV_KEY_ID && variables.PLEXTV_PRIVATE_KEY, exported.replace(/=.*/g, "=…"));
+      const run = await runCli(rt(), ["--store", "env:", "token"], home, { env: variables });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout.trim().split(".").length, 3, "a JWT");
+    });
+
     it("keys export --output writes a 0600 file, and replaces one only with --force", async () => {
       const fresh = join(home.root, `new-${name}.env`);
       ok(await runCli(rt(), ["keys", "export", "--output", fresh], home), "keys export into a new file");

@@ -235,7 +235,10 @@ describe("plextv token with a stored device", () => {
       const run = { code, stdout, stderr };
       assert.equal(run.code, 4, run.stderr);
       assert.equal(run.stdout, "");
-      assert.match(run.stderr, new RegExp(`${prefix}CLIENT_ID and ${prefix}TOKEN are not set`));
+      assert.match(
+        run.stderr,
+        new RegExp(`${prefix}TOKEN is not set, nor a device key \\(${prefix}KEY_ID, `),
+      );
       assert.match(run.stderr, /keys export --format env/);
       assert.doesNotMatch(run.stderr, /Run plextv login/);
     }
