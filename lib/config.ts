@@ -273,7 +273,8 @@ export class Config implements RequestContext {
    * @param discoverUrl The discover host's base URL.
    * @returns The new Config.
    * @throws {PlexError} `insecure_url` for `http:` on a host other than loopback, `invalid_argument`
-   *   for a value that is not an absolute URL or has a user name, password, query or fragment.
+   *   for a value that is not an absolute URL (`undefined` among them) or has a user name, password,
+   *   query or fragment.
    *
    * @example
    * ```ts
@@ -285,7 +286,8 @@ export class Config implements RequestContext {
    * ```
    */
   withDiscoverUrl(discoverUrl: string): Config {
-    return this.#with({ discoverUrl });
+    // As text, so that `undefined` is refused as a URL rather than taken as the default host.
+    return this.#with({ discoverUrl: String(discoverUrl) });
   }
 
   /**

@@ -143,6 +143,14 @@ describe("Config.withDevice, withScopes and withAuthAppUrl", () => {
       assert.throws(() => config.withAuthAppUrl(url), { code: "invalid_argument" }, url);
     }
   });
+
+  it("withDiscoverUrl refuses a missing value as withUrls does, instead of going back to the real host", () => {
+    for (const url of [undefined, null, 5, ""]) {
+      assert.throws(() => config.withDiscoverUrl(url as never), { code: "invalid_argument" }, String(url));
+      assert.throws(() => config.withUrls(url as never), { code: "invalid_argument" }, String(url));
+    }
+    assert.equal(config.withDiscoverUrl("http://127.0.0.1:9").discoverUrl, "http://127.0.0.1:9");
+  });
 });
 
 describe("a call's options", () => {
