@@ -2,7 +2,8 @@
 // typo), is an invalid_argument when the with* method is called, and nothing is sent with it.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ALL_SCOPES, defaultConfig, withToken } from "../mod.ts";
+import { ALL_SCOPES, defaultConfig, generateDeviceKey, withToken } from "../mod.ts";
+import { importPublicJwk } from "../lib/keys.ts";
 import { createEmulator } from "../lib/testing/mod.ts";
 
 const config = defaultConfig().withClientId("config-options-test");
@@ -217,6 +218,39 @@ describe("checks that hold however a Config or a call is made", () => {
       assert.equal((await sending.client(source).user({ signal: null } as never)).username, "plexuser");
       assert.equal((await source.token({ signal: null } as never)).value, token);
       await assert.rejects(source.token({ signal: 5 } as never), { code: "invalid_argument" });
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe("the sign-in flows' arguments", () => {
+  it("are refused before anything is sent: a PIN callback, a key, a key id, a JWK or a device JWT that is not one", async () => {
+    const emulator = await createEmulator();
+    try {
+      const sending = config.withUrls(emulator.url).withFetch(emulator.fetch);
+      const key = await generateDeviceKey();
+      const show = () => {};
+      const calls: [string, () => Promise<unknown>][] = [
+        ["registerWithPin(null)", () => sending.registerWithPin(null as never)],
+        ["registerWithPinJwt(null)", () => sending.registerWithPinJwt(null as never)],
+        ["registerWithPinJwt key 5", () => sending.registerWithPinJwt(show, { key: 5 as never })],
+        ["registerWithPinJwt key {}", () => sending.registerWithPinJwt(show, { key: {} as never })],
+        ["registerWithPin deviceJwt 5", () => sending.registerWithPin(show, { deviceJwt: 5 as never })],
+        ["pinRequest jwk 5", () => sending.pinRequest({ jwk: 5 as never })],
+        ["validatePin deviceJwt 5", () => sending.validatePin(1, { deviceJwt: 5 as never })],
+        ["jwtToken(null)", () => sending.jwtToken(null as never, key.keyId)],
+        [
+          "jwtToken(public key)",
+          async () => sending.jwtToken(await importPublicJwk(key.publicJwk), key.keyId),
+        ],
+        ["jwtToken key id 5", () => sending.jwtToken(key.privateKey, 5 as never)],
+        ["jwtToken key id ''", () => sending.jwtToken(key.privateKey, "")],
+      ];
+      for (const [name, call] of calls) {
+        await assert.rejects(call(), { code: "invalid_argument" }, name);
+      }
+      assert.equal(emulator.requests.length, 0, "nothing was sent");
     } finally {
       await emulator.close();
     }

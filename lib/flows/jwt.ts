@@ -466,5 +466,12 @@ export async function jwtToken(
   options: CallOptions = {},
 ): Promise<Token> {
   checkCallOptions(options, [], "jwtToken");
+  // Before the nonce is asked for: a key that cannot sign, or no key id, would waste it.
+  if (!(privateKey instanceof globalThis.CryptoKey) || privateKey.type !== "private") {
+    throw new PlexError("invalid_argument", "jwtToken takes the device's private key (a CryptoKey)");
+  }
+  if (typeof keyId !== "string" || keyId === "") {
+    throw new PlexError("invalid_argument", "jwtToken takes the device key's id (a non-empty string)");
+  }
   return await exchangeNonce(context, privateKey, keyId, await fetchNonce(context, options), options);
 }

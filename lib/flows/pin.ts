@@ -336,6 +336,10 @@ export async function pinRequest(
 ): Promise<PinRequestResult> {
   // A misspelt `strong` would ask for a short PIN instead.
   checkCallOptions(options, PIN_REQUEST_OPTIONS, "pinRequest");
+  const { jwk } = options;
+  if (jwk !== undefined && (typeof jwk !== "object" || jwk === null || typeof jwk.x !== "string")) {
+    throw new PlexError("invalid_argument", "jwk must be the device's public JWK (kty OKP, crv Ed25519, x)");
+  }
   const strong = optionalFlag(options.strong, "strong", false) || Boolean(options.jwk);
   const forwardUrl = pinForwardUrl(options.forwardUrl, strong);
   const pin = readPinResponse(await ensureOk(await createPinRequest(context, options)));
@@ -485,6 +489,9 @@ export async function validatePin(
   options: ValidatePinOptions = {},
 ): Promise<ValidatePinResult> {
   checkCallOptions(options, ["deviceJwt"], "validatePin");
+  if (options.deviceJwt !== undefined && typeof options.deviceJwt !== "string") {
+    throw new PlexError("invalid_argument", "deviceJwt must be a signed device JWT (a string)");
+  }
   const response = await validatePinRequest(context, id, options);
   try {
     await ensureOk(response);
@@ -584,6 +591,16 @@ export async function registerWithPin(
 ): Promise<Token> {
   checkCallOptions(options, [...PIN_REQUEST_OPTIONS, "pollInterval", "deviceJwt"], "registerWithPin");
   checkPollInterval(options.pollInterval);
+  // Before the PIN is asked for: a PIN nobody is shown would be polled for nothing.
+  if (typeof onPin !== "function") {
+    throw new PlexError(
+      "invalid_argument",
+      "registerWithPin takes a function that shows the PIN to the user",
+    );
+  }
+  if (options.deviceJwt !== undefined && typeof options.deviceJwt !== "function") {
+    throw new PlexError("invalid_argument", "deviceJwt must be a function that signs a device JWT");
+  }
   const clock = context.http.clock ?? systemClock;
   // Device JWTs are signed on plex.tv's time: the PIN's own response is the clock's first sample.
   if (options.deviceJwt) (await import("../http/plex_clock_start.ts")).startPlexClock(context.http);

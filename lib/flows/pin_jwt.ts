@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { PlexError } from "../errors.ts";
 import { checkCallOptions } from "../http/deadline.ts";
 import type { DeviceKey } from "../keys.ts";
 import { generateDeviceKey } from "../keys.ts";
@@ -74,6 +75,17 @@ export async function registerWithPinJwt(
 ): Promise<PinJwtResult> {
   checkCallOptions(options, ["key", "forwardUrl", "pollInterval"], "registerWithPinJwt");
   const { key: given, ...rest } = options;
+  // Checked before the PIN is asked for: a key that cannot sign would end the flow after the user approved.
+  if (
+    given !== undefined &&
+    (!(given?.privateKey instanceof globalThis.CryptoKey) || typeof given.keyId !== "string" ||
+      typeof given.publicJwk?.x !== "string")
+  ) {
+    throw new PlexError(
+      "invalid_argument",
+      "key must be a device key (generateDeviceKey or deviceKeyFromPrivate)",
+    );
+  }
   const key = given ?? await generateDeviceKey();
   const token = await registerWithPin(context, onPin, {
     ...rest,
