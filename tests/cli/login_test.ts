@@ -67,6 +67,18 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       ok(await inStore(["user"]), "a still works after the default store's sign-in");
     });
 
+    it("status refreshes a JWT plex.tv no longer takes with the stored device key, as login does", async () => {
+      const h = home();
+      ok(await login(h, ["--jwt"]), "login --jwt");
+      const revoked = ok(await runCli(rt(), ["token"], h), "token").stdout.trim();
+      assert.ok(world.emulator().revokeToken(revoked));
+      const status = ok(await runCli(rt(), ["status"], h), "status after the JWT was revoked");
+      assert.match(status.stderr + status.stdout, /Signed in to plex\.tv as plexuser/);
+      const fresh = ok(await runCli(rt(), ["token"], h), "token").stdout.trim();
+      assert.notEqual(fresh, revoked, "the store holds the refreshed JWT");
+      ok(await runCli(rt(), ["user"], h), "user with the refreshed JWT");
+    });
+
     it("refuses to sign in to the env: store, which keeps nothing, before asking plex.tv", async () => {
       const h = home();
       world.emulator().resetRequests();

@@ -67,18 +67,33 @@ const command: CommandModule = {
     let known: Record<string, unknown> = { signedIn: false, tokenSource: fromEnv ? "PLEX_TOKEN" : "store" };
     try {
       known = { ...known, ...await _store(f, fromEnv) };
-      const { config, source, stored } = await f.signedIn();
+      const signedIn = await f.signedIn();
+      const { config, stored } = signedIn;
+      let { source } = signedIn;
       let token = await source.token({ signal: f.signal });
       let account;
       try {
         account = await config.client(source).user({ signal: f.signal });
       } catch (err) {
         if (!isPlexError(err, "unauthorized", "expired_token", "invalid_token")) throw err;
-        throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
-          exitCode: EXIT.auth,
-          cause: err,
-          hint: fromEnv ? ENV_TOKEN_HINT : "Run plextv login",
-        });
+        // A JWT plex.tv no longer takes, with its device key stored: one refresh with the key, as login
+        // does, then the account again.
+        const withKey = !fromEnv && stored?.keyId !== undefined && stored.privateKey !== undefined;
+        if (withKey) {
+          source = (await f.signedIn({ refresh: true })).source;
+          account = await config.client(source).user({ signal: f.signal }).catch(() => undefined);
+        }
+        if (!account) {
+          throw new CliError(`plex.tv rejects the ${fromEnv ? "PLEX_TOKEN" : "stored"} token`, {
+            exitCode: EXIT.auth,
+            cause: err,
+            hint: fromEnv
+              ? ENV_TOKEN_HINT
+              : withKey
+              ? "Run plextv login --force to sign in again"
+              : "Run plextv login",
+          });
+        }
       }
       // The token the call used: plex.tv may have called the first one expired (a clock behind its own).
       token = await source.token({ signal: f.signal });
