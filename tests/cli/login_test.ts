@@ -79,6 +79,18 @@ for (const { name, runtime: rt } of world.scenarioRuntimes) {
       ok(await runCli(rt(), ["user"], h), "user with the refreshed JWT");
     });
 
+    it("logout removes the device with a new JWT when plex.tv no longer takes the stored one, and the next login works", async () => {
+      const h = home();
+      ok(await login(h, ["--jwt"]), "login --jwt");
+      const clientId = clientIdOf(h);
+      assert.ok(world.emulator().registeredKey(clientId));
+      assert.ok(world.emulator().revokeToken(ok(await runCli(rt(), ["token"], h), "token").stdout.trim()));
+      const out = ok(await runCli(rt(), ["logout"], h), "logout");
+      assert.match(out.stderr, /Signed out; cleared/);
+      assert.equal(world.emulator().registeredKey(clientId), undefined, "the device and its key are gone");
+      ok(await login(h, ["--jwt"]), "the next login --jwt, with the same client identifier");
+    });
+
     it("refuses to sign in to the env: store, which keeps nothing, before asking plex.tv", async () => {
       const h = home();
       world.emulator().resetRequests();

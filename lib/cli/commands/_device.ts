@@ -6,6 +6,7 @@
  * @module
  */
 import type { Client } from "../../client.ts";
+import { isPlexError } from "../../errors.ts";
 import { cliDevice } from "../config_resolver.ts";
 
 /** Where a user removes a device by hand: the account's Authorized Devices. */
@@ -20,7 +21,8 @@ export const DEVICES_PAGE = "https://app.plex.tv/desktop/#!/settings/devices/all
  * @param client A client on the account's token.
  * @param clientId The device's client identifier.
  * @param signal Cancels the requests.
- * @param reclaim Puts the device back in the account, when there is a way.
+ * @param reclaim Gets the device a new token with its key, when there is a way, and answers a client on
+ *   it: used when plex.tv does not list the device, or no longer takes the client's token.
  * @returns `removed`, or `not listed` when plex.tv lists no such device.
  *
  * @example
@@ -45,17 +47,26 @@ export async function removeDevice(
   client: Client,
   clientId: string,
   signal: AbortSignal,
-  reclaim?: () => Promise<unknown>,
+  reclaim?: () => Promise<Client>,
 ): Promise<"removed" | "not listed"> {
+  let current = client;
   const find = async () =>
-    (await client.registeredDevices({ signal })).find((d) => d.clientIdentifier === clientId);
-  let own = await find();
-  if (!own && reclaim) {
-    await reclaim();
+    (await current.registeredDevices({ signal })).find((d) => d.clientIdentifier === clientId);
+  let own;
+  try {
+    own = await find();
+  } catch (err) {
+    // A JWT plex.tv no longer takes, whose device key still works: the device is removed with a new one.
+    if (!reclaim || !isPlexError(err, "unauthorized")) throw err;
+    current = await reclaim();
+    own = await find();
+  }
+  if (!own && reclaim && current === client) {
+    current = await reclaim();
     own = await find();
   }
   if (!own) return "not listed";
-  await client.removeDevice(own, { signal });
+  await current.removeDevice(own, { signal });
   return "removed";
 }
 

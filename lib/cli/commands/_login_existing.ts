@@ -163,8 +163,11 @@ async function _retire(f: Factory, stored: SecureData, config: Config, token: To
       return;
     }
     const source = old.tokenSource(withJwt(memoryStore<SecureData>(stored)));
-    const reclaim = () =>
-      old.tokenSource(withJwt(memoryStore<SecureData>({ ...stored, token: undefined }))).token();
+    const reclaim = async () => {
+      const fresh = old.tokenSource(withJwt(memoryStore<SecureData>({ ...stored, token: undefined })));
+      await fresh.token();
+      return old.client(fresh);
+    };
     if (await removeDevice(old.client(source), stored.clientId, f.signal, reclaim) === "removed") return;
     f.out.warn(
       `The replaced device was not listed at plex.tv: ${removeByHand(stored.clientId)} if it remains`,

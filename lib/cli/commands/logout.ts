@@ -59,8 +59,11 @@ const command: CommandModule = {
     try {
       const { client, config } = await f.signedIn({ envToken: false });
       if (stored.keyId) {
-        const reclaim = async () =>
-          (await f.signedIn({ envToken: false, refresh: true })).source.token({ signal: f.signal });
+        const reclaim = async () => {
+          const again = await f.signedIn({ envToken: false, refresh: true });
+          await again.source.token({ signal: f.signal });
+          return again.client;
+        };
         if (await removeDevice(client, config.clientId, f.signal, reclaim) === "not listed") {
           undone = `plex.tv does not list this device, so its key may stay registered: ${
             removeByHand(config.clientId)
