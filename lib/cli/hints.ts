@@ -55,7 +55,7 @@ export const CLI_HINTS: Readonly<Record<PlexErrorCode, string>> = {
   network_error:
     "Check the network connection (and PLEXTV_URL, if set), then try again; plextv --verbose shows each request",
   timeout:
-    "plex.tv did not answer in time: check the network and try again (plextv --verbose shows each request)",
+    "plex.tv did not answer in time, and a request that may be repeated was tried 4 times at that timeout: check the network and try again (plextv --verbose shows each request)",
   aborted: "Run the plextv command again when ready",
   redirect_refused:
     "plex.tv redirected outside its hosts: check PLEXTV_URL (plextv --verbose shows the redirect)",

@@ -7,7 +7,6 @@
  * @module
  */
 import { systemClock } from "../clock.ts";
-import { PlexError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Outcome } from "./attempt.ts";
 import { parseErrorBody } from "./error_body.ts";
@@ -115,21 +114,6 @@ export async function retryLoop(plan: RetryPlan, first: Outcome): Promise<PlexRe
   const budget = context.http.retryBudget ?? (shared ? shared.retryBudget ??= new RetryBudget() : undefined);
   let outcome = first;
   for (let attempt = 0;; attempt++) {
-    const last = outcome.failure;
-    if (attempt > 0 && attempt >= policy.retries && last?.code === "timeout") {
-      // The last of several attempts that timed out: the message says how many, so a timeout's
-      // 15 s is not mistaken for the whole wait.
-      const failure = last;
-      outcome = {
-        refused: false,
-        failure: new PlexError(failure.code, `${failure.message} (${attempt + 1} attempts)`, {
-          status: failure.status,
-          details: [...failure.details],
-          hint: failure.hint,
-          cause: failure.cause,
-        }),
-      };
-    }
     if (!isRetryable(outcome, idempotent) || attempt >= policy.retries) return answer(outcome);
     const { response, failure } = outcome;
     const rateLimited = response !== undefined && isRateLimited(response);
