@@ -59,6 +59,8 @@ export function defaultTokenSourceSettings(): TokenSourceSettings {
  *
  * @param token The token.
  * @returns The option.
+ * @throws {PlexError} `invalid_argument` for a value that is neither a `Token` nor a string,
+ *   `invalid_token` for a string that is not a token.
  *
  * @example
  * ```ts
@@ -70,6 +72,10 @@ export function defaultTokenSourceSettings(): TokenSourceSettings {
  * ```
  */
 export function withToken(token: Token | string): TokenSourceOption {
+  // Not a token at all is a wrong argument; a string that is no token, an invalid_token (Token.from).
+  if (!(token instanceof Token) && typeof token !== "string") {
+    throw new PlexError("invalid_argument", "withToken takes a token: a Token or a string");
+  }
   const fixed = Token.from(token);
   return (settings) => {
     settings.registrar = { name: "token", register: () => Promise.resolve({ token: fixed }) };

@@ -66,6 +66,13 @@ async function registeredStore(clientId: string, secondsLeft: number) {
 }
 
 describe("token source caching", () => {
+  it("withToken refuses what is no token at all as invalid_argument, a malformed one as invalid_token", () => {
+    for (const value of [5, null, undefined, {}]) {
+      assert.throws(() => withToken(value as never), { code: "invalid_argument" }, String(value));
+    }
+    assert.throws(() => withToken("has space"), { code: "invalid_token" });
+  });
+
   it("reuses a fixed legacy token without any request", async () => {
     const source = configFor().tokenSource(withToken("abcdefghij0123456789"));
     for (let i = 0; i < 5; i++) assert.equal((await source.token()).value, "abcdefghij0123456789");
