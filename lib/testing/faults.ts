@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { PlexError } from "../errors.ts";
 import { checkFields, type FieldRule, is } from "./check.ts";
 
 /**
@@ -219,6 +220,12 @@ export interface FaultHandle {
 export function compileMatch(match: RequestMatch): (request: FaultRequest) => boolean {
   if (typeof match === "function") return match;
   if (match instanceof RegExp) return (request) => match.test(request.path);
+  if (typeof match !== "string") {
+    throw new PlexError(
+      "invalid_argument",
+      'A request match is a string ("GET /api/v2/user", "/api/v2/pins/*"), a RegExp or a function',
+    );
+  }
   const spaced = /^([A-Z]+)\s+(\S+)$/.exec(match.trim());
   const method = spaced?.[1];
   const pattern = spaced ? spaced[2]! : match.trim();

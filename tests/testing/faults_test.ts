@@ -5,13 +5,29 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseXml } from "../../lib/parse/xml.ts";
-import type { Emulator } from "../../lib/testing/mod.ts";
+import { createEmulator, type Emulator } from "../../lib/testing/mod.ts";
 import { plexErrorOf, raw, signIn, useEmulator } from "../_helpers/emulator.ts";
 
 let emulator: Emulator;
 useEmulator({}, (started) => emulator = started);
 
 describe("faults through the in-process fetch", () => {
+  it("refuse a match that is no string, RegExp or function, in inject and count", async () => {
+    const emulator = await createEmulator();
+    try {
+      for (const match of [5, null, {}]) {
+        assert.throws(() => emulator.count(match as never), { code: "invalid_argument" }, String(match));
+        assert.throws(
+          () => emulator.inject({ match: match as never, kind: "reset" }),
+          { code: "invalid_argument" },
+          String(match),
+        );
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("answer 429 with Retry-After in seconds or as an HTTP date, the given number of times", async () => {
     const date = new Date(Date.now() + 5_000);
     const seconds = emulator.inject({

@@ -78,7 +78,7 @@ describe("payload folder", () => {
     assert.ok(PAYLOAD_FILES.includes("signin.json"));
     await assert.rejects(
       withEmulator({ payloads: new URL(".", import.meta.url).pathname }, async () => {}),
-      /none of/,
+      { code: "invalid_argument", message: /none of/ },
     );
   });
 });

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { PlexError } from "../../errors.ts";
 /** The payload file names the emulator reads from a folder. */
 export const PAYLOAD_FILES: readonly string[] = [
   "user.json",
@@ -68,7 +69,7 @@ export interface Payloads {
  *
  * @param folder The folder, or `undefined` for built-in payloads only.
  * @returns The payloads.
- * @throws {Error} when the folder holds none of the files.
+ * @throws {PlexError} `invalid_argument` when the folder holds none of the files.
  *
  * @example
  * ```ts
@@ -90,7 +91,10 @@ export async function loadPayloads(folder: string | undefined): Promise<Payloads
       }
     }
     if (files.size === 0) {
-      throw new Error(`The payload folder ${folder} has none of ${PAYLOAD_FILES.join(", ")}`);
+      throw new PlexError(
+        "invalid_argument",
+        `The payload folder ${folder} has none of ${PAYLOAD_FILES.join(", ")}`,
+      );
     }
   }
   return { folder, get: (name) => files.get(name) };
