@@ -252,6 +252,44 @@ describe("a JWT from the token exchange", () => {
 });
 
 describe("a re-registration", () => {
+  it("tells the app its new client id again when telling it failed, before the store holds the id", async () => {
+    const emulator = await createEmulator();
+    try {
+      const base = defaultConfig().withUrls(emulator.url).withFetch(emulator.fetch).withHttp({
+        retry: { retries: 0 },
+      });
+      const device = await registerDevice(emulator, { clientId: "forgotten-2", expiresInSeconds: -10 });
+      emulator.forgetKey("forgotten-2");
+      const store = memoryStore<SecureData>(device.data);
+      let appClientId = "forgotten-2";
+      let calls = 0;
+      const source = base.withClientId(appClientId).tokenSource(
+        withCredentials("plexuser", "plexpass"),
+        withJwt(store, {
+          onJwkMissing: "reregister",
+          onReregister: (id) => {
+            if (++calls <= 2) throw new Error("the app's settings could not be written");
+            appClientId = id;
+          },
+        }),
+      );
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        await assert.rejects(source.token(), /could not be written/, `call ${attempt}`);
+        assert.equal(
+          (await store.load())?.clientId,
+          "forgotten-2",
+          "the store keeps the old id while untold",
+        );
+      }
+      await source.token();
+      assert.equal(calls, 3);
+      assert.notEqual(appClientId, "forgotten-2");
+      assert.equal((await store.load())?.clientId, appClientId, "the app and the store hold the same id");
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("tells the app its new client id only when the store is about to hold it", async () => {
     const emulator = await createEmulator();
     try {
