@@ -20,7 +20,7 @@ import {
 } from "../../mod.ts";
 import { memoryStore } from "../../lib/store/memory.ts";
 import type { SaveOutcome } from "../../lib/store/store.ts";
-import { createEmulator, registerDevice } from "../../lib/testing/mod.ts";
+import { createEmulator, type Emulator, registerDevice } from "../../lib/testing/mod.ts";
 import type { Logger } from "../../lib/logger.ts";
 
 /** A store over memory whose saves answer `answer(n)` for the n-th save (undefined: saved). */
@@ -251,16 +251,21 @@ describe("a JWT from the token exchange", () => {
   });
 });
 
+/** A device whose key plex.tv forgot, its data in a store, and a configuration that does not retry. */
+async function forgottenDevice(emulator: Emulator, clientId: string) {
+  const base = defaultConfig().withUrls(emulator.url).withFetch(emulator.fetch).withHttp({
+    retry: { retries: 0 },
+  });
+  const device = await registerDevice(emulator, { clientId, expiresInSeconds: -10 });
+  emulator.forgetKey(clientId);
+  return { base, store: memoryStore<SecureData>(device.data) };
+}
+
 describe("a re-registration", () => {
   it("tells the app its new client id again when telling it failed, before the store holds the id", async () => {
     const emulator = await createEmulator();
     try {
-      const base = defaultConfig().withUrls(emulator.url).withFetch(emulator.fetch).withHttp({
-        retry: { retries: 0 },
-      });
-      const device = await registerDevice(emulator, { clientId: "forgotten-2", expiresInSeconds: -10 });
-      emulator.forgetKey("forgotten-2");
-      const store = memoryStore<SecureData>(device.data);
+      const { base, store } = await forgottenDevice(emulator, "forgotten-2");
       let appClientId = "forgotten-2";
       let calls = 0;
       const source = base.withClientId(appClientId).tokenSource(
@@ -293,12 +298,7 @@ describe("a re-registration", () => {
   it("tells the app its new client id only when the store is about to hold it", async () => {
     const emulator = await createEmulator();
     try {
-      const base = defaultConfig().withUrls(emulator.url).withFetch(emulator.fetch).withHttp({
-        retry: { retries: 0 },
-      });
-      const device = await registerDevice(emulator, { clientId: "forgotten", expiresInSeconds: -10 });
-      emulator.forgetKey("forgotten");
-      const store = memoryStore<SecureData>(device.data);
+      const { base, store } = await forgottenDevice(emulator, "forgotten");
       let appClientId = "forgotten";
       const told: string[] = [];
       const open = () =>
