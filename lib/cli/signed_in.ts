@@ -68,6 +68,7 @@ export interface SignedInParts {
  *
  * @param storeUri The store that holds nothing, when known.
  * @param described The store as it may be printed (a URL's password hidden), to name it.
+ * @param envToken Whether `PLEX_TOKEN` would do instead (`keys export` reads the store only).
  * @returns The error, to throw.
  *
  * @example
@@ -77,15 +78,16 @@ export interface SignedInParts {
  * assert.equal(notSignedIn().exitCode, 4);
  * assert.match(notSignedIn("env:MY_").message, /MY_TOKEN is not set/);
  * assert.equal(notSignedIn("vault:/x.vault", "vault:/x.vault").message, "Not signed in: vault:/x.vault holds no sign-in");
+ * assert.equal(notSignedIn("vault:/x.vault", "vault:/x.vault", false).hint, "Run plextv login");
  * ```
  */
-export function notSignedIn(storeUri?: string, described?: string): CliError {
+export function notSignedIn(storeUri?: string, described?: string, envToken = true): CliError {
   const env = storeUri?.match(/^env:(.*)$/i);
   if (!env) {
     // The store is named: a sign-in kept in another one (--store, PLEXTV_STORE) is the usual reason.
     return new CliError(described ? `Not signed in: ${described} holds no sign-in` : "Not signed in", {
       exitCode: EXIT.auth,
-      hint: "Run plextv login, or set PLEX_TOKEN",
+      hint: envToken ? "Run plextv login, or set PLEX_TOKEN" : "Run plextv login",
     });
   }
   const prefix = (env[1] || "PLEXTV_").replace(/_?$/, "_");

@@ -204,6 +204,13 @@ for (const [name, rt] of thisPass(RUNTIMES)) {
       assert.equal(run.stdout.trim().split(".").length, 3, "a JWT");
     });
 
+    it("keys export from an empty store says to log in, not to set PLEX_TOKEN, which it does not read", async () => {
+      const run = await runCli(rt(), ["--store", "memory:", "keys", "export"], home);
+      assert.equal(run.code, 4, run.stderr);
+      assert.match(run.stderr, /Not signed in.*Run plextv login/);
+      assert.doesNotMatch(run.stderr, /PLEX_TOKEN/);
+    });
+
     it("keys export --output writes a 0600 file, and replaces one only with --force", async () => {
       const fresh = join(home.root, `new-${name}.env`);
       ok(await runCli(rt(), ["keys", "export", "--output", fresh], home), "keys export into a new file");

@@ -90,7 +90,8 @@ const command: CommandModule = {
     }
     const session = await f.session();
     const stored = await session.stored();
-    if (!stored?.token && !stored?.keyId) throw notSignedIn(session.uri, session.described);
+    // The device key is the store's: PLEX_TOKEN would not do here.
+    if (!stored?.token && !stored?.keyId) throw notSignedIn(session.uri, session.described, false);
     const { source } = await f.signedIn({ envToken: false });
     await source.token({ signal: f.signal });
     const data = (await (await session.store()).load()) ?? stored;
