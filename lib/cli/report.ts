@@ -61,6 +61,16 @@ export function primaryError(err: unknown): unknown {
   return causeChain(err).find((e) => e instanceof CliError) ?? err;
 }
 
+/** Commands that name nothing at plex.tv: a 404 there means a wrong base URL, not a wrong name or id. */
+const _NAMES_NOTHING: ReadonlySet<string> = new Set([
+  "status",
+  "user",
+  "token",
+  "login",
+  "logout",
+  "keys export",
+]);
+
 /** Whether Deno refused a permission (`deno run` without `-A`): the user's to grant, not a failure of plextv's. */
 function isDenoRefusal(err: unknown): err is Error {
   return err instanceof Error && (err.name === "NotCapable" || err.name === "PermissionDenied");
@@ -103,7 +113,9 @@ export function reportError(err: unknown, out: Output, cancelled = false, comman
   if (primary instanceof CliError || primary instanceof PlexError) {
     message = primary.message;
     hint = primary instanceof PlexError
-      ? hintFor(primary).replace(COMMAND_HELP, command ? `plextv help ${command}` : "plextv help")
+      ? primary.code === "not_found" && _NAMES_NOTHING.has(command ?? "")
+        ? "plex.tv has no such address: check PLEXTV_URL (the site's root, such as https://plex.tv), if set"
+        : hintFor(primary).replace(COMMAND_HELP, command ? `plextv help ${command}` : "plextv help")
       : primary.hint;
   } else if (isDenoRefusal(primary)) {
     message = `Deno refused a permission plextv needs: ${primary.message}`;

@@ -285,6 +285,8 @@ describe("plextv pointed at a server without plex.tv's paths (exit 1)", () => {
       1,
       new RegExp(`^error: plex\\.tv answered 404 for ${wrong.replaceAll(".", "\\.")}/api/v2/user`),
     );
+    assert.match(run.stderr, /check PLEXTV_URL/, "the hint is the base URL's, not a name's or id's");
+    assert.doesNotMatch(run.stderr, /check the name or id/);
     assert.ok(!run.stderr.includes(token), "the token is not printed");
   });
 });
