@@ -11,7 +11,7 @@
  */
 import { isPlexError, PlexError } from "../errors.ts";
 import type { StoreRegistry } from "../store/registry.ts";
-import type { SecureData, SecureStore } from "../store/store.ts";
+import { declinedSave, type SecureData, type SecureStore } from "../store/store.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Folders } from "./folders.ts";
 import type { Output } from "./output.ts";
@@ -295,12 +295,8 @@ export class StoreSession {
         // when this run ends: the command reads it (lostSave) before it reports a success.
         try {
           const outcome = await inner.save(remember(data)!);
-          this.#lostSave = outcome && !outcome.saved && outcome.reason !== "newer_record"
-            ? new PlexError(
-              "store_error",
-              `The store did not save the token (${outcome.reason ?? "no reason given"})`,
-            )
-            : undefined;
+          const declined = declinedSave(outcome);
+          this.#lostSave = declined ? new PlexError("store_error", declined) : undefined;
           return outcome;
         } catch (err) {
           this.#lostSave = err;

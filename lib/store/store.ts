@@ -40,6 +40,28 @@ export interface SaveOutcome {
 }
 
 /**
+ * What a save that did not reach the store was, from what `save` answered: `undefined` when it was saved,
+ * or when the store kept a newer record instead (another replica's, which loses nothing). The token
+ * sources and the CLI judge a save by it alike.
+ *
+ * @param outcome What `save` answered.
+ * @returns The problem, worded for a message, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { declinedSave } from "./store.ts";
+ * assert.equal(declinedSave(undefined), undefined);
+ * assert.equal(declinedSave({ saved: false, reason: "newer_record" }), undefined);
+ * assert.equal(declinedSave({ saved: false, reason: "read-only" }), "The store did not save the token (read-only)");
+ * ```
+ */
+export function declinedSave(outcome: void | SaveOutcome): string | undefined {
+  if (!outcome || outcome.saved || outcome.reason === "newer_record") return undefined;
+  return `The store did not save the token (${outcome.reason ?? "no reason given"})`;
+}
+
+/**
  * A place to keep secret data. `load` answers `undefined` when nothing is
  * stored; `save` replaces what is stored, atomically; `clear` removes it.
  * A shared store (Redis) may add `lock` so replicas refresh one at a time.

@@ -6,7 +6,7 @@
  * @module
  */
 import { isPlexError, PlexError } from "../errors.ts";
-import type { SaveOutcome, SecureData } from "../store/store.ts";
+import { declinedSave, type SaveOutcome, type SecureData } from "../store/store.ts";
 import { Token } from "../token.ts";
 import type { SourceState } from "./settings.ts";
 import { plexNow } from "./plex_now.ts";
@@ -121,18 +121,18 @@ export async function saveState(state: SourceState, token: Token | undefined): P
   // save that fails is never a passing failure. It fails before a key is registered that no store would
   // hold, and a process that ended with its key unsaved would have lost a key plex.tv keeps registered.
   const { key } = state;
-  const newKey = state.settings.jwt !== undefined && (!key || state.storedKeyId !== key.keyId);
+  const keyNotStored = state.settings.jwt !== undefined && (!key || state.storedKeyId !== key.keyId);
   let outcome: void | SaveOutcome;
   try {
     outcome = await save(state, token);
   } catch (err) {
-    if (newKey || !isPlexError(err, "store_unavailable", "store_error")) throw unsavedNow(state, err);
+    if (keyNotStored || !isPlexError(err, "store_unavailable", "store_error")) throw unsavedNow(state, err);
     return unsaved(state, `Could not save the token to the store (${err.message})`);
   }
-  if (outcome && !outcome.saved && outcome.reason !== "newer_record") {
-    const problem = `The store did not save the token (${outcome.reason ?? "no reason given"})`;
-    if (newKey) throw unsavedNow(state, new PlexError("store_error", problem));
-    return unsaved(state, problem);
+  const declined = declinedSave(outcome);
+  if (declined) {
+    if (keyNotStored) throw unsavedNow(state, new PlexError("store_error", declined));
+    return unsaved(state, declined);
   }
   if (outcome && !outcome.saved) logger?.debug("The store holds a newer record: it was kept");
   else if (key && state.settings.jwt) state.storedKeyId = key.keyId;
