@@ -68,7 +68,7 @@ import process from "node:process";
 import type { ConnectionOptions } from "node:tls";
 import { PlexError } from "../lib/errors.ts";
 import { timerMs } from "../lib/http/deadline.ts";
-import { checkOptions } from "../lib/http/options_object.ts";
+import { checkOptionsObject } from "../lib/http/options_object.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { SecureData, SecureStore, StoreLock } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
@@ -199,7 +199,7 @@ export class RedisStore implements SecureStore<SecureData> {
    * milliseconds from 1 to 2^31 − 1, or when no passphrase is given or set.
    */
   constructor(uri: string, options?: RedisStoreOptions) {
-    options = checkOptions(
+    options = checkOptionsObject(
       options,
       ["passphrase", "env", "logger", "connectTimeoutMs", "commandTimeoutMs", "tls"],
       "The Redis store",

@@ -83,7 +83,7 @@ import { lstat, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { PlexError } from "../lib/errors.ts";
-import { checkOptions } from "../lib/http/options_object.ts";
+import { checkOptionsObject } from "../lib/http/options_object.ts";
 import type { SecureData, SecureStore } from "../lib/store/store.ts";
 import type { OpenStoreOptions, StoreScheme } from "../lib/store/registry.ts";
 import { readFileIfExists, writeFileAtomic } from "./_atomic_file.ts";
@@ -181,7 +181,7 @@ export class Vault<T> implements SecureStore<T> {
     if (!(typeof passphrase === "function" || (typeof passphrase === "string" && passphrase !== ""))) {
       throw new PlexError("invalid_argument", `The vault ${path} needs a non-empty passphrase`);
     }
-    const iterations = checkOptions(options, ["iterations"], "A vault").iterations ?? MIN_ITERATIONS;
+    const iterations = checkOptionsObject(options, ["iterations"], "A vault").iterations ?? MIN_ITERATIONS;
     if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
       throw new PlexError(
         "invalid_argument",
@@ -446,7 +446,7 @@ export function vaultStoreFactory(rest: string, options: OpenStoreOptions): Vaul
   }
   const path = rest === "~" || rest.startsWith("~/") ? join(homedir(), rest.slice(1)) : rest;
   // A misspelt passphrase would otherwise be reported as a missing one.
-  checkOptions(options, ["passphrase", "iterations", "env", "logger"], "The vault store");
+  checkOptionsObject(options, ["passphrase", "iterations", "env", "logger"], "The vault store");
   const passphrase = options.passphrase;
   if (passphrase === undefined || passphrase === "") {
     throw new PlexError("invalid_argument", `The vault ${path} needs a passphrase`, {

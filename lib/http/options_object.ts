@@ -12,19 +12,19 @@ import { checkOptionNames } from "./options.ts";
  * an option name that `known` does not list (see {@linkcode checkOptionNames}).
  * @param options The options as given; `undefined` is none.
  * @param known Every option they may have.
- * @param what What takes them, for the message (`A PlexClock`, `The Redis store`).
+ * @param what What takes them, for the message (`A vault`, `The Redis store`).
  * @returns The options, or `{}` for none.
  * @throws {PlexError} `invalid_argument` for options that are not an object, or an unknown option.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkOptions } from "./options_object.ts";
- * assert.deepEqual(checkOptions(undefined, ["samples"], "A PlexClock"), {});
- * assert.throws(() => checkOptions(null as never, ["samples"], "A PlexClock"), { message: "A PlexClock's options are an object" });
- * assert.throws(() => checkOptions({ sample: 3 }, ["samples"], "A PlexClock"), { message: "A PlexClock has no option sample" });
+ * import { checkOptionsObject } from "./options_object.ts";
+ * assert.deepEqual(checkOptionsObject(undefined, ["iterations"], "A vault"), {});
+ * assert.throws(() => checkOptionsObject(null as never, ["iterations"], "A vault"), { message: "A vault's options are an object" });
+ * assert.throws(() => checkOptionsObject({ iteration: 1 } as never, ["iterations"], "A vault"), { message: "A vault has no option iteration" });
  * ```
  */
-export function checkOptions<T extends object>(
+export function checkOptionsObject<T extends object>(
   options: T | undefined,
   known: readonly string[],
   what: string,
